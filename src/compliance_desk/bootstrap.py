@@ -1,0 +1,76 @@
+"""The one place that wires the database, the services and this device together."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+
+from compliance_desk.domain.ids import new_id
+from compliance_desk.persistence import migrate
+from compliance_desk.persistence.db import describe, make_engine
+from compliance_desk.persistence.models import LocalSetting
+from compliance_desk.persistence.uow import Clock, session_factory, utc_now
+from compliance_desk.services.auth import AuthService
+from compliance_desk.services.context import ServiceContext
+from compliance_desk.services.enterprise_import import EnterpriseImporter
+from compliance_desk.services.enterprises import EnterpriseService
+from compliance_desk.services.reference import ReferenceService, seed
+
+log = logging.getLogger("compliance_desk.bootstrap")
+
+
+@dataclass
+class Desk:
+    ctx: ServiceContext
+    auth: AuthService
+    enterprises: EnterpriseService
+    reference: ReferenceService
+    importer: EnterpriseImporter
+
+    def close(self) -> None:
+        self.ctx.engine.dispose()
+
+
+def _device_id(ctx: ServiceContext) -> uuid.UUID:
+    with ctx.factory() as session:
+        row = session.get(LocalSetting, "device_id")
+        if row is None:
+            row = LocalSetting(key="device_id", value=str(new_id()))
+            session.add(row)
+            session.commit()
+        return uuid.UUID(row.value)
+
+
+def open_desk(
+    url: str, clock: Clock = utc_now, upgrade: bool = True, hasher: PasswordHasher | None = None
+) -> Desk:
+    """Open (and by default create or upgrade) the database at ``url``."""
+    engine = make_engine(url)
+    if upgrade:
+        migrate.upgrade(engine)
+    factory = session_factory(engine)
+    ctx = ServiceContext(engine, factory, clock, uuid.UUID(int=0), describe(url))
+    if hasher is not None:
+        ctx.hasher = hasher
+    ctx.device_id = _device_id(ctx)
+    with ctx.uow(None) as uow:
+        if seed(uow.session):
+            log.info("seeded reference data into %s", ctx.database_label)
+        uow.commit()
+    return Desk(
+        ctx, AuthService(ctx), EnterpriseService(ctx), ReferenceService(ctx), EnterpriseImporter(ctx)
+    )
+
+
+def schema_is_current(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        return not migrate.needs_upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+__all__ = ["Desk", "open_desk", "schema_is_current"]

@@ -1,0 +1,150 @@
+"""The command line: opens the window, or lets an administrator script the register.
+
+Exit status 0 on success; otherwise non-zero with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import uuid
+from pathlib import Path
+
+from compliance_desk import __version__
+from compliance_desk.domain.errors import DomainError
+
+log = logging.getLogger("compliance_desk.cli")
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="compliance-desk", description="合规服务台 Compliance Desk"
+    )
+    parser.add_argument("--version", action="version", version=f"compliance-desk {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: SQLite under the user data dir)")
+    parser.add_argument("--user", default="admin", help="user the command acts as (default: admin)")
+    parser.add_argument("--password", help="password of --user (or COMPLIANCE_DESK_PASSWORD)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("init", help="create or upgrade the schema")
+    demo = sub.add_parser("demo", help="load demo data")
+    demo.add_argument("--scale", choices=["small", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=20241)
+    ent = sub.add_parser("enterprises", help="the enterprise register")
+    ent_sub = ent.add_subparsers(dest="action", required=True)
+    imp = ent_sub.add_parser("import", help="import an .xlsx or .csv ledger")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--skip-invalid", action="store_true")
+    imp.add_argument("--report", type=Path, help="where to write the rejected rows (CSV)")
+    imp.add_argument("--centre", help="centre for rows that name none (e.g. 游戏产业合规中心)")
+    imp.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD")
+    exp = ent_sub.add_parser("export", help="export to .xlsx or .csv (by extension)")
+    exp.add_argument("file", type=Path)
+    search = ent_sub.add_parser("search", help="search as the desk types")
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true")
+    search.add_argument("--limit", type=int, default=50)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        from compliance_desk.gui.app import run
+
+        return run(args.db)
+    try:
+        return _run(args)
+    except DomainError as exc:
+        log.info("command failed: %s", exc.message_en)
+        print(f"错误：{exc.message_zh}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # a script gets one line, the log gets the traceback
+        logging.getLogger("compliance_desk").exception("unexpected failure")
+        print(f"错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    import os
+
+    from compliance_desk.bootstrap import open_desk
+    from compliance_desk.paths import resolve_database_url
+
+    url = resolve_database_url(args.db)
+    desk = open_desk(url)
+    try:
+        if args.command == "init":
+            print(f"数据库已就绪：{desk.ctx.database_label}")
+            return 0
+        if args.command == "demo":
+            from compliance_desk.services.demo_data import load_demo
+
+            summary = load_demo(desk.ctx, args.scale, args.seed)
+            print(f"演示数据已载入：新增企业 {summary.enterprises} 家，演示用户 {summary.users} 个")
+            return 0
+        password = args.password or os.environ.get("COMPLIANCE_DESK_PASSWORD")
+        if password is None and desk.auth.needs_first_run():
+            raise DomainError("数据库中还没有用户：请先打开程序设置管理员，或运行 demo", "no users")
+        if password is None:
+            raise DomainError(
+                "请用 --password 或环境变量 COMPLIANCE_DESK_PASSWORD 提供密码", "no password given"
+            )
+        user = desk.auth.login(args.user, password)
+        if args.action == "search":
+            results = desk.enterprises.search(user, args.text, limit=args.limit)
+            if args.json:
+                print(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=1))
+            else:
+                for r in results:
+                    print(f"{r.uscc}\t{r.name}\t{r.contact_person}\t{r.contact_phone}")
+            return 0
+        if args.action == "export":
+            count = desk.importer.export(user, args.file)
+            print(f"已导出 {count} 家企业到 {args.file}")
+            return 0
+        return _import(desk, user, args)
+    finally:
+        desk.close()
+
+
+def _import(desk: object, user: object, args: argparse.Namespace) -> int:
+    from compliance_desk.bootstrap import Desk
+    from compliance_desk.services.context import CurrentUser
+    from compliance_desk.services.enterprise_import import write_report
+
+    assert isinstance(desk, Desk) and isinstance(user, CurrentUser)
+    mapping = {}
+    for item in args.map:
+        header, _, field = item.partition("=")
+        if not field:
+            raise DomainError(f"--map 应写作 列名=字段，实为“{item}”", f"bad --map {item!r}")
+        mapping[header.strip()] = field.strip()
+    centre_id: uuid.UUID | None = None
+    if args.centre:
+        centres = desk.reference.lookup(user, "centre")
+        if args.centre not in centres:
+            raise DomainError(
+                f"没有名为“{args.centre}”的合规中心（现有：{'、'.join(centres)}）",
+                f"unknown centre {args.centre!r}",
+            )
+        centre_id = centres[args.centre]
+    plan = desk.importer.plan(user, args.file, mapping, centre_id)
+    for notice in plan.notices:
+        print(f"提示：{notice}")
+    result = desk.importer.apply(user, plan, skip_invalid=args.skip_invalid)
+    if result.rejected:
+        report = args.report or args.file.with_name(args.file.stem + "-未导入行.csv")
+        write_report(report, plan, result.rejected)
+        print(f"有 {len(set(p.row for p in result.rejected))} 行未导入，原因见 {report}")
+    print(f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

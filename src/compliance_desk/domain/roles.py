@@ -1,0 +1,78 @@
+"""Roles and what each may do. Services call ``require``; the GUI only mirrors it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from compliance_desk.domain.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    LEGAL_ADVISER = "legal_adviser"
+    INSPECTOR = "inspector"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CLERK: "前台工作人员",
+    Role.LEGAL_ADVISER: "法律顾问",
+    Role.INSPECTOR: "执法人员",
+    Role.ADMINISTRATOR: "管理员（依法治区办）",
+}
+
+
+class Permission(StrEnum):
+    ENTERPRISE_VIEW = "enterprise.view"
+    ENTERPRISE_EDIT = "enterprise.edit"
+    ENTERPRISE_DELETE = "enterprise.delete"
+    ENTERPRISE_IMPORT = "enterprise.import"
+    ENTERPRISE_EXPORT = "enterprise.export"
+    REFERENCE_EDIT = "reference.edit"
+    USER_ADMIN = "user.admin"
+    AUDIT_VIEW = "audit.view"
+
+
+PERMISSION_LABELS = {
+    Permission.ENTERPRISE_VIEW: "查看企业档案",
+    Permission.ENTERPRISE_EDIT: "新建或修改企业档案",
+    Permission.ENTERPRISE_DELETE: "删除企业档案",
+    Permission.ENTERPRISE_IMPORT: "导入企业名录",
+    Permission.ENTERPRISE_EXPORT: "导出企业名录",
+    Permission.REFERENCE_EDIT: "维护中心、部门、商会等基础数据",
+    Permission.USER_ADMIN: "管理用户",
+    Permission.AUDIT_VIEW: "查看操作日志",
+}
+
+_ALL = frozenset(Permission)
+_DESK = frozenset(
+    {
+        Permission.ENTERPRISE_VIEW,
+        Permission.ENTERPRISE_EDIT,
+        Permission.ENTERPRISE_IMPORT,
+        Permission.ENTERPRISE_EXPORT,
+    }
+)
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.CLERK: _DESK,
+    Role.LEGAL_ADVISER: _DESK | {Permission.ENTERPRISE_DELETE, Permission.AUDIT_VIEW},
+    Role.INSPECTOR: frozenset({Permission.ENTERPRISE_VIEW, Permission.ENTERPRISE_EXPORT}),
+    Role.ADMINISTRATOR: _ALL,
+}
+
+
+def allows(role: Role, permission: Permission) -> bool:
+    return permission in GRANTS[role]
+
+
+def require(role: Role, permission: Permission) -> None:
+    if not allows(role, permission):
+        raise PermissionDenied(
+            f"当前角色（{role.label}）无权{PERMISSION_LABELS[permission]}",
+            f"role {role} lacks permission {permission}",
+        )

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, the unit of work and repositories: implements the services' ports."""

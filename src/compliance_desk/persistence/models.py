@@ -1,0 +1,203 @@
+"""The schema, sync-ready from the first table (SYNC.md rules 1, 4, 5).
+
+Every synced table carries: a client-generated UUIDv7 key, a row version (optimistic
+locking, and the base of a three-way merge), created/updated at and by, the device of the
+last write, and a tombstone (deleted_at) instead of a hard delete.  No autoincrement
+identity anywhere.  Tables whose name starts with ``local_`` never leave the machine.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from compliance_desk.domain.ids import new_id
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both databases (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime}
+
+
+class Synced(Base):
+    """Columns every synced row carries; filled by the unit of work, never by hand."""
+
+    __abstract__ = True
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    row_version: Mapped[int] = mapped_column(nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    deleted_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # The row version doubles as SQLAlchemy's optimistic lock: a stale edit fails.
+        return {"version_id_col": cls.__table__.c.row_version}  # type: ignore[attr-defined]
+
+
+class Industry(Synced):
+    __tablename__ = "industry"
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+
+
+class Centre(Synced):
+    __tablename__ = "centre"
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    industry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("industry.id"))
+    address: Mapped[str] = mapped_column(String(500), default="")
+
+
+class CompliancePoint(Synced):
+    __tablename__ = "compliance_point"
+    centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("centre.id"), nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    address: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Department(Synced):
+    __tablename__ = "department"
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    # The short form used in document numbers, e.g. 虞市监 in 虞市监合建〔2026〕12号.
+    number_prefix: Mapped[str] = mapped_column(String(20), default="")
+
+
+class Chamber(Synced):
+    __tablename__ = "chamber"
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    industry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("industry.id"))
+
+
+class AppUser(Synced):
+    __tablename__ = "app_user"
+    username: Mapped[str] = mapped_column(String(60), nullable=False)
+    display_name: Mapped[str] = mapped_column(String(60), nullable=False)
+    role: Mapped[str] = mapped_column(String(30), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("centre.id"))
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    __table_args__ = (
+        Index(
+            "uq_app_user_username_live",
+            "username",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+
+class Enterprise(Synced):
+    __tablename__ = "enterprise"
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_pinyin: Mapped[str] = mapped_column(String(1000), nullable=False, default="")
+    name_initials: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    uscc: Mapped[str] = mapped_column(String(18), nullable=False)
+    industry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("industry.id"))
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("centre.id"))
+    chamber_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("chamber.id"))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    legal_representative: Mapped[str] = mapped_column(String(500), default="")
+    contact_person: Mapped[str] = mapped_column(String(500), default="")
+    contact_phone: Mapped[str] = mapped_column(String(60), default="")
+    contact_phone_digits: Mapped[str] = mapped_column(String(60), default="")
+    size: Mapped[str | None] = mapped_column(String(20))
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    on_compliant_list: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    is_model: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        # Natural key unique among live rows; SYNC.md: on the server, a clash from two
+        # offline laptops becomes a merge task rather than an error.
+        Index(
+            "uq_enterprise_uscc_live",
+            "uscc",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_enterprise_name_pinyin", "name_pinyin"),
+        Index("ix_enterprise_name_key", "name_key"),
+        Index("ix_enterprise_centre", "centre_id"),
+    )
+
+
+class AuditEntry(Base):
+    """Append-only record of each change: what, who, when, from which device (a union in sync)."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    table_name: Mapped[str] = mapped_column(String(60), nullable=False)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+
+    __table_args__ = (Index("ix_audit_entry_row", "table_name", "row_id"),)
+
+
+class LocalSetting(Base):
+    """Facts about this installation (its device id, ...); never synced."""
+
+    __tablename__ = "local_setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)

@@ -1,0 +1,114 @@
+"""The search-as-you-type index of enterprises.
+
+On SQLite (every desk and laptop) two derived, local tables serve it:
+- ``enterprise_fts``: FTS5 with the trigram tokenizer, for queries of 3+ characters
+  (any substring of the name, its pinyin or initials, the USCC, the phone digits);
+- ``enterprise_gram``: the 1- and 2-character grams of the name and the initials, for the
+  first keystrokes (崧, 崧厦, sx), which trigrams cannot serve.
+Both are keyed by ``docid``, a 63-bit number derived from the enterprise's UUID, and are
+kept current by the unit of work's flush hook, in the same transaction as the change.
+On PostgreSQL the service falls back to LIKE over the enterprise columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from compliance_desk.domain.phone import digits_only
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    id: uuid.UUID
+    name: str
+    pinyin: str
+    initials: str
+    uscc: str
+    phone: str
+    live: bool
+
+
+def docid(enterprise_id: uuid.UUID) -> int:
+    digest = hashlib.blake2b(enterprise_id.bytes, digest_size=8).digest()
+    return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def short_grams(*fields: str) -> set[str]:
+    grams: set[str] = set()
+    for value in fields:
+        value = value.lower()
+        grams.update(value)
+        grams.update(value[i : i + 2] for i in range(len(value) - 1))
+    grams.discard(" ")
+    return grams
+
+
+def update(connection: Connection, docs: Iterable[IndexDoc]) -> None:
+    docs = list(docs)
+    if not docs:
+        return
+    ids = [{"d": docid(d.id)} for d in docs]
+    connection.execute(text("DELETE FROM enterprise_fts WHERE rowid = :d"), ids)
+    connection.execute(text("DELETE FROM enterprise_gram WHERE docid = :d"), ids)
+    live = [d for d in docs if d.live]
+    if not live:
+        return
+    connection.execute(
+        text(
+            "INSERT INTO enterprise_fts (rowid, eid, name, pinyin, initials, uscc, phone) "
+            "VALUES (:d, :eid, :name, :pinyin, :initials, :uscc, :phone)"
+        ),
+        [
+            {
+                "d": docid(d.id),
+                "eid": d.id.hex,
+                "name": d.name,
+                "pinyin": d.pinyin,
+                "initials": d.initials,
+                "uscc": d.uscc,
+                "phone": digits_only(d.phone),
+            }
+            for d in live
+        ],
+    )
+    connection.execute(
+        text("INSERT OR IGNORE INTO enterprise_gram (gram, docid) VALUES (:g, :d)"),
+        [
+            {"g": gram, "d": docid(d.id)}
+            for d in live
+            for gram in short_grams(d.name, d.initials)
+        ],
+    )
+
+
+def _fts_phrase(query: str) -> str:
+    return '"' + query.replace('"', '""') + '"'
+
+
+def search_ids(connection: Connection, query: str, limit: int) -> list[uuid.UUID]:
+    """Ids of live enterprises matching ``query`` (already lower-cased and trimmed)."""
+    if len(query) >= 3:
+        rows: Sequence[tuple[str]] = connection.execute(
+            text("SELECT eid FROM enterprise_fts WHERE enterprise_fts MATCH :q LIMIT :n"),
+            {"q": _fts_phrase(query), "n": limit},
+        ).all()
+    else:
+        rows = connection.execute(
+            text(
+                "SELECT f.eid FROM enterprise_gram g JOIN enterprise_fts f ON f.rowid = g.docid "
+                "WHERE g.gram = :q LIMIT :n"
+            ),
+            {"q": query, "n": limit},
+        ).all()
+    return [uuid.UUID(hex=r[0]) for r in rows]
+
+
+def rebuild(connection: Connection, docs: Iterable[IndexDoc]) -> None:
+    connection.execute(text("DELETE FROM enterprise_fts"))
+    connection.execute(text("DELETE FROM enterprise_gram"))
+    update(connection, docs)

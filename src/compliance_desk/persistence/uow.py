@@ -1,0 +1,187 @@
+"""The unit of work: one session, one transaction, and the stamping every write gets.
+
+A flush hook fills the sync columns (who, when, which device, tombstones), writes one
+audit entry per changed row in the same transaction, refuses hard deletes of synced rows,
+and keeps the local search index current.  Services never set these columns themselves.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from compliance_desk.domain.ids import new_id
+from compliance_desk.persistence import search_index
+from compliance_desk.persistence.models import AuditEntry, Enterprise, Synced
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing: the logged-in user (None for the system itself) on this device."""
+
+    user_id: uuid.UUID | None
+    device_id: uuid.UUID | None
+
+
+SYSTEM = Actor(None, None)
+
+
+class UnitOfWork:
+    def __init__(self, factory: sessionmaker[Session], actor: Actor, clock: Clock) -> None:
+        self._factory = factory
+        self.actor = actor
+        self.clock = clock
+        self.session: Session
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        self.session.info["actor"] = self.actor
+        self.session.info["clock"] = self.clock
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is not None:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (uuid.UUID, datetime, date)):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+_SKIP = {"row_version", "created_at", "updated_at", "created_by", "updated_by", "device_id"}
+_SECRET = {"password_hash"}
+
+
+def _changes(obj: Synced, new: bool) -> dict[str, Any]:
+    state = inspect(obj)
+    out: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in _SKIP:
+            continue
+        history = state.attrs[key].history
+        if new:
+            value = getattr(obj, key)
+            if value is not None and value != "":
+                out[key] = "***" if key in _SECRET else _jsonable(value)
+        elif history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            value = history.added[0] if history.added else None
+            if key in _SECRET:
+                out[key] = ["***", "***"]
+            else:
+                out[key] = [_jsonable(old), _jsonable(value)]
+    return out
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    actor: Actor = session.info.get("actor", SYSTEM)
+    clock: Clock = session.info.get("clock", utc_now)
+    now = clock()
+    for obj in list(session.deleted):
+        if isinstance(obj, Synced):
+            raise RuntimeError(
+                f"hard delete of synced row {type(obj).__name__} {obj.id}: use a tombstone"
+            )
+    for obj in list(session.new):
+        if not isinstance(obj, Synced):
+            continue
+        if obj.id is None:
+            obj.id = new_id()
+        obj.created_at = obj.created_at or now
+        obj.updated_at = now
+        obj.created_by = obj.created_by or actor.user_id
+        obj.updated_by = actor.user_id
+        obj.device_id = actor.device_id
+        session.add(_audit(obj, "insert", _changes(obj, new=True), actor, now))
+    for obj in list(session.dirty):
+        if not isinstance(obj, Synced) or not session.is_modified(obj, include_collections=False):
+            continue
+        changes = _changes(obj, new=False)
+        if not changes:
+            continue
+        action = "update"
+        if "deleted_at" in changes:
+            action = "delete" if obj.deleted_at is not None else "restore"
+            if obj.deleted_at is not None:
+                obj.deleted_by = actor.user_id
+        obj.updated_at = now
+        obj.updated_by = actor.user_id
+        obj.device_id = actor.device_id
+        session.add(_audit(obj, action, changes, actor, now))
+
+
+def _audit(obj: Synced, action: str, changes: dict[str, Any], actor: Actor, now: datetime) -> AuditEntry:
+    return AuditEntry(
+        at=now,
+        user_id=actor.user_id,
+        device_id=actor.device_id,
+        table_name=obj.__tablename__,
+        row_id=obj.id,
+        action=action,
+        changes=changes,
+    )
+
+
+def _after_flush(session: Session, _ctx: Any) -> None:
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    touched = [
+        obj
+        for obj in (*session.new, *session.dirty)
+        if isinstance(obj, Enterprise)
+    ]
+    if touched:
+        search_index.update(connection, (index_doc(e) for e in touched))
+
+
+def index_doc(e: Enterprise) -> search_index.IndexDoc:
+    return search_index.IndexDoc(
+        id=e.id,
+        name=e.name,
+        pinyin=e.name_pinyin,
+        initials=e.name_initials,
+        uscc=e.uscc,
+        phone=e.contact_phone,
+        live=e.deleted_at is None,
+    )
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "after_flush", _after_flush)
+    return factory

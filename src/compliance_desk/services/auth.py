@@ -1,0 +1,162 @@
+"""Users, roles and offline login (argon2 hashes stored locally)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
+from compliance_desk.domain.roles import Permission, Role
+from compliance_desk.persistence.models import AppUser
+from compliance_desk.services.context import CurrentUser, ServiceContext
+
+MIN_PASSWORD = 8
+
+
+class LoginFailed(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    centre_id: uuid.UUID | None
+    active: bool
+
+
+def _password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD:
+        return f"密码至少{MIN_PASSWORD}位"
+    if password.isdigit() or password.isalpha():
+        return "密码需同时包含字母和数字"
+    return None
+
+
+def _current(u: AppUser) -> CurrentUser:
+    return CurrentUser(u.id, u.username, u.display_name, Role(u.role), u.centre_id)
+
+
+class AuthService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def needs_first_run(self) -> bool:
+        """True until the first administrator has set their own password."""
+        with self.ctx.uow(None) as uow:
+            count = uow.session.scalar(
+                select(func.count()).select_from(AppUser).where(AppUser.deleted_at.is_(None))
+            )
+            return not count
+
+    def create_first_administrator(
+        self, username: str, display_name: str, password: str
+    ) -> CurrentUser:
+        if not self.needs_first_run():
+            raise DomainError("管理员已设置，请直接登录", "first administrator already exists")
+        return self._create(None, username, display_name, Role.ADMINISTRATOR, password, None)
+
+    def create_user(
+        self,
+        admin: CurrentUser,
+        username: str,
+        display_name: str,
+        role: Role,
+        password: str,
+        centre_id: uuid.UUID | None = None,
+    ) -> CurrentUser:
+        admin.require(Permission.USER_ADMIN)
+        return self._create(admin, username, display_name, role, password, centre_id)
+
+    def _create(
+        self,
+        actor: CurrentUser | None,
+        username: str,
+        display_name: str,
+        role: Role,
+        password: str,
+        centre_id: uuid.UUID | None,
+    ) -> CurrentUser:
+        username = username.strip()
+        problems = {}
+        if not username:
+            problems["username"] = "用户名不能为空"
+        if not display_name.strip():
+            problems["display_name"] = "姓名不能为空"
+        pw = _password_problem(password)
+        if pw:
+            problems["password"] = pw
+        if problems:
+            raise ValidationError(problems)
+        with self.ctx.uow(actor) as uow:
+            taken = uow.session.scalar(
+                select(AppUser.id).where(AppUser.username == username, AppUser.deleted_at.is_(None))
+            )
+            if taken:
+                raise ValidationError({"username": f"用户名“{username}”已被使用"})
+            user = AppUser(
+                username=username,
+                display_name=display_name.strip(),
+                role=role.value,
+                password_hash=self.ctx.hasher.hash(password),
+                centre_id=centre_id,
+                active=True,
+            )
+            uow.session.add(user)
+            uow.commit()
+            return _current(user)
+
+    def login(self, username: str, password: str) -> CurrentUser:
+        with self.ctx.uow(None) as uow:
+            user = uow.session.scalars(
+                select(AppUser).where(
+                    AppUser.username == username.strip(), AppUser.deleted_at.is_(None)
+                )
+            ).first()
+            failed = LoginFailed("用户名或密码错误", f"login failed for {username!r}")
+            if user is None:
+                self.ctx.hasher.hash(password)  # same cost whether or not the user exists
+                raise failed
+            try:
+                self.ctx.hasher.verify(user.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                raise failed from None
+            if not user.active:
+                raise LoginFailed("该账号已停用，请联系管理员", f"user {username!r} inactive")
+            return _current(user)
+
+    def change_password(self, user: CurrentUser, old: str, new: str) -> None:
+        self.login(user.username, old)
+        pw = _password_problem(new)
+        if pw:
+            raise ValidationError({"password": pw})
+        with self.ctx.uow(user) as uow:
+            row = uow.session.get(AppUser, user.id)
+            if row is None:
+                raise NotFound("用户不存在", f"user {user.id} missing")
+            row.password_hash = self.ctx.hasher.hash(new)
+            uow.commit()
+
+    def list_users(self, admin: CurrentUser) -> list[UserView]:
+        admin.require(Permission.USER_ADMIN)
+        with self.ctx.uow(admin) as uow:
+            return [
+                UserView(u.id, u.username, u.display_name, Role(u.role), u.centre_id, u.active)
+                for u in uow.session.scalars(
+                    select(AppUser).where(AppUser.deleted_at.is_(None)).order_by(AppUser.username)
+                )
+            ]
+
+    def set_active(self, admin: CurrentUser, user_id: uuid.UUID, active: bool) -> None:
+        admin.require(Permission.USER_ADMIN)
+        with self.ctx.uow(admin) as uow:
+            row = uow.session.get(AppUser, user_id)
+            if row is None:
+                raise NotFound("用户不存在", f"user {user_id} missing")
+            row.active = active
+            uow.commit()

@@ -1,0 +1,44 @@
+"""What every service needs: the database, the clock, this device, and the signed-in user."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from argon2 import PasswordHasher
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from compliance_desk.domain.roles import Permission, Role, require
+from compliance_desk.persistence.uow import Actor, Clock, UnitOfWork
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    role: Role
+    centre_id: uuid.UUID | None
+
+    def require(self, permission: Permission) -> None:
+        require(self.role, permission)
+
+
+@dataclass
+class ServiceContext:
+    engine: Engine
+    factory: sessionmaker[Session]
+    clock: Clock
+    device_id: uuid.UUID
+    database_label: str
+    # Tests pass a cheap hasher; production uses argon2-cffi's recommended parameters.
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+
+    def uow(self, user: CurrentUser | None) -> UnitOfWork:
+        return UnitOfWork(self.factory, Actor(user.id if user else None, self.device_id), self.clock)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"

@@ -1,0 +1,359 @@
+"""Import and export of the enterprise register.
+
+Import checks every row before anything is written: by default one bad row writes nothing
+and every bad row is listed (row, column, reason in Chinese); with ``skip_invalid`` the good
+rows go in and the rejected ones are returned for a report.  Rows are matched by USCC, so
+importing the same file twice changes nothing.  The write is one transaction: a cancel or a
+failure leaves the register as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from compliance_desk.domain import uscc as uscc_rules
+from compliance_desk.domain.enterprise import FIELD_LABELS, EnterpriseDraft
+from compliance_desk.domain.errors import DomainError, ValidationError
+from compliance_desk.domain.ledger import (
+    COLUMN_SYNONYMS,
+    EXPORT_HEADERS,
+    IGNORED_COLUMNS,
+    REQUIRED,
+    field_for_header,
+    is_total_row,
+    parse_date,
+    parse_flag,
+    parse_size,
+)
+from compliance_desk.domain.roles import Permission
+from compliance_desk.domain.text import name_key
+from compliance_desk.persistence.models import Centre, Chamber, Enterprise, Industry
+from compliance_desk.services.context import CurrentUser, ServiceContext
+from compliance_desk.services.dto import enterprise_view
+from compliance_desk.services.enterprises import apply_draft, reference_names
+from compliance_desk.services.ledger_files import SheetRow, read_rows, write_rows
+
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+LABELS = FIELD_LABELS | {"industry": "所属产业", "centre": "合规中心", "chamber": "所属商会"}
+
+
+class ImportCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("导入已取消，企业档案未做任何改动", "import cancelled; nothing written")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "表头"
+        return f"{where}“{self.column}”：{self.reason}" if self.column else f"{where}：{self.reason}"
+
+
+@dataclass
+class ImportPlan:
+    header_row: int
+    columns: dict[int, str]
+    drafts: list[tuple[int, EnterpriseDraft]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    raw: dict[int, list[str]] = field(default_factory=dict)
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems})
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[RowProblem]
+    notices: list[str]
+
+
+class AllRowsChecked(DomainError):
+    """The whole file was checked and some rows are wrong; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.row_problems = problems
+        super().__init__(
+            f"共有{len({p.row for p in problems})}行有问题，未导入任何数据：\n"
+            + "\n".join(str(p) for p in problems[:200]),
+            f"{len(problems)} problems; nothing imported",
+        )
+
+
+def find_header(rows: list[SheetRow], overrides: dict[str, str]) -> tuple[int, dict[int, str]]:
+    """The first of the top rows that names the required columns, and what each column is."""
+    for index, row in enumerate(rows[:30]):
+        columns: dict[int, str] = {}
+        for col, cell in enumerate(row.cells):
+            name = cell.strip()
+            target = overrides.get(name) or field_for_header(name)
+            if target and target not in columns.values():
+                columns[col] = target
+        if all(req in columns.values() for req in REQUIRED):
+            return index, columns
+    wanted = "、".join(f"“{COLUMN_SYNONYMS[r][0]}”" for r in REQUIRED)
+    raise DomainError(
+        f"找不到表头：文件前30行中没有同时包含{wanted}的一行。"
+        "请检查列名，或在导入时指定列对应关系（例如 --map 单位全称=name）",
+        "no header row with the required columns",
+    )
+
+
+class EnterpriseImporter:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def plan(
+        self,
+        user: CurrentUser,
+        path: Path,
+        mapping: dict[str, str] | None = None,
+        centre_id: uuid.UUID | None = None,
+    ) -> ImportPlan:
+        """Check every row; ``centre_id`` is the centre for rows that do not name one."""
+        user.require(Permission.ENTERPRISE_IMPORT)
+        rows = read_rows(path)
+        header_index, columns = find_header(rows, mapping or {})
+        plan = ImportPlan(rows[header_index].number, columns)
+        header_cells = rows[header_index].cells
+        for col, cell in enumerate(header_cells):
+            name = cell.strip()
+            if name and col not in columns and name.lower() not in IGNORED_COLUMNS:
+                plan.notices.append(f"列“{name}”无法识别，已忽略（可用 --map 指定）")
+        with self.ctx.uow(user) as uow:
+            industries = {i.name: i for i in uow.session.scalars(select(Industry))}
+            centres = {c.name: c for c in uow.session.scalars(select(Centre))}
+            chambers = {c.name: c for c in uow.session.scalars(select(Chamber))}
+        default_centre = next((c for c in centres.values() if c.id == centre_id), None)
+        seen: dict[str, tuple[int, tuple[str, ...]]] = {}
+        names_seen: dict[str, int] = {}
+        for row in rows[header_index + 1 :]:
+            cells = [c.strip() for c in row.cells]
+            if not any(cells) or is_total_row(cells):
+                continue
+            values = {columns[i]: cells[i] for i in columns if i < len(cells)}
+            key_cells = tuple(values.get(f, "") for f in COLUMN_SYNONYMS)
+            code = uscc_rules.normalise(values.get("uscc", ""))
+            if code and code in seen:
+                first_row, first_cells = seen[code]
+                if first_cells == key_cells:
+                    plan.notices.append(f"第{row.number}行与第{first_row}行完全相同，只导入一次")
+                else:
+                    plan.problems.append(
+                        RowProblem(row.number, LABELS["uscc"], f"与第{first_row}行的统一社会信用代码相同但内容不同，请合并后再导入")
+                    )
+                continue
+            seen[code] = (row.number, key_cells)
+            plan.raw[row.number] = row.cells
+            draft, problems = self._draft(row.number, values, industries, centres, chambers)
+            plan.problems.extend(problems)
+            if draft is not None and not problems:
+                if default_centre is not None and draft.centre_id is None:
+                    draft = dataclasses.replace(
+                        draft,
+                        centre_id=default_centre.id,
+                        industry_id=draft.industry_id or default_centre.industry_id,
+                    )
+                plan.drafts.append((row.number, draft))
+                key = name_key(draft.name)
+                if key in names_seen:
+                    plan.notices.append(
+                        f"第{row.number}行与第{names_seen[key]}行企业名称相同（“{draft.name}”）但信用代码不同，"
+                        "将作为两家企业登记，请核实"
+                    )
+                else:
+                    names_seen[key] = row.number
+        return plan
+
+    def _draft(
+        self,
+        number: int,
+        values: dict[str, str],
+        industries: dict[str, Industry],
+        centres: dict[str, Centre],
+        chambers: dict[str, Chamber],
+    ) -> tuple[EnterpriseDraft | None, list[RowProblem]]:
+        problems: list[RowProblem] = []
+        extra: dict[str, object] = {}
+
+        def ref(kind: str, table: dict[str, Industry] | dict[str, Centre] | dict[str, Chamber]) -> uuid.UUID | None:
+            name = values.get(kind, "")
+            if not name:
+                return None
+            if name not in table:
+                problems.append(RowProblem(number, LABELS[kind], f"“{name}”不在基础数据中，请先由管理员添加"))
+                return None
+            return table[name].id
+
+        industry_id = ref("industry", industries)
+        centre_id = ref("centre", centres)
+        chamber_id = ref("chamber", chambers)
+        if chamber_id and industry_id is None:
+            chamber = next(c for c in chambers.values() if c.id == chamber_id)
+            industry_id = chamber.industry_id
+        if centre_id is None and industry_id is not None:
+            centre_id = next((c.id for c in centres.values() if c.industry_id == industry_id), None)
+        for key, parser in (("size", parse_size), ("settled_on", parse_date)):
+            if values.get(key):
+                try:
+                    extra[key] = parser(values[key])
+                except ValueError as exc:
+                    problems.append(RowProblem(number, LABELS[key], str(exc)))
+        for key in ("on_compliant_list", "is_model"):
+            try:
+                extra[key] = parse_flag(values.get(key, ""))
+            except ValueError as exc:
+                problems.append(RowProblem(number, LABELS[key], str(exc)))
+        draft = EnterpriseDraft(
+            name=values.get("name", ""),
+            uscc=values.get("uscc", ""),
+            industry_id=industry_id,
+            centre_id=centre_id,
+            chamber_id=chamber_id,
+            address=values.get("address", ""),
+            legal_representative=values.get("legal_representative", ""),
+            contact_person=values.get("contact_person", ""),
+            contact_phone=values.get("contact_phone", ""),
+            size=extra.get("size"),  # type: ignore[arg-type]
+            settled_on=extra.get("settled_on"),  # type: ignore[arg-type]
+            on_compliant_list=bool(extra.get("on_compliant_list", False)),
+            is_model=bool(extra.get("is_model", False)),
+            notes=values.get("notes", ""),
+        )
+        try:
+            return draft.validated(), problems
+        except ValidationError as exc:
+            problems.extend(RowProblem(number, LABELS.get(k, k), r) for k, r in exc.problems.items())
+            return None, problems
+
+    def apply(
+        self,
+        user: CurrentUser,
+        plan: ImportPlan,
+        skip_invalid: bool = False,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        user.require(Permission.ENTERPRISE_IMPORT)
+        user.require(Permission.ENTERPRISE_EDIT)
+        if plan.problems and not skip_invalid:
+            raise AllRowsChecked(plan.problems)
+        created = updated = unchanged = 0
+        total = len(plan.drafts)
+        with self.ctx.uow(user) as uow:
+            codes = [d.uscc for _, d in plan.drafts]
+            existing: dict[str, Enterprise] = {}
+            for start in range(0, len(codes), 500):
+                for e in uow.session.scalars(
+                    select(Enterprise).where(
+                        Enterprise.deleted_at.is_(None), Enterprise.uscc.in_(codes[start : start + 500])
+                    )
+                ):
+                    existing[e.uscc] = e
+            names = reference_names(uow.session)
+            for done, (_row, draft) in enumerate(plan.drafts, start=1):
+                current = existing.get(draft.uscc)
+                if current is None:
+                    e = Enterprise()
+                    apply_draft(e, draft)
+                    uow.session.add(e)
+                    created += 1
+                else:
+                    merged = _merge(enterprise_view(current, names).to_draft(), draft)
+                    if merged == enterprise_view(current, names).to_draft():
+                        unchanged += 1
+                    else:
+                        apply_draft(current, merged)
+                        updated += 1
+                if done % 500 == 0:
+                    uow.session.flush()
+                if progress is not None and (done % 50 == 0 or done == total):
+                    if not progress(done, total):
+                        uow.rollback()
+                        raise ImportCancelled()
+            uow.commit()
+        return ImportResult(created, updated, unchanged, list(plan.problems), list(plan.notices))
+
+    def export(self, user: CurrentUser, path: Path) -> int:
+        user.require(Permission.ENTERPRISE_EXPORT)
+        fields = list(EXPORT_HEADERS)
+        with self.ctx.uow(user) as uow:
+            names = reference_names(uow.session)
+            rows = []
+            for e in uow.session.scalars(
+                select(Enterprise)
+                .where(Enterprise.deleted_at.is_(None))
+                .order_by(Enterprise.name_pinyin, Enterprise.id)
+                .execution_options(yield_per=2000)
+            ):
+                v = enterprise_view(e, names)
+                rows.append(
+                    [
+                        v.name,
+                        v.uscc,
+                        v.industry_name,
+                        v.centre_name,
+                        v.chamber_name,
+                        v.address,
+                        v.legal_representative,
+                        v.contact_person,
+                        v.contact_phone,
+                        v.size.label if v.size else "",
+                        v.settled_on.isoformat() if v.settled_on else "",
+                        "是" if v.on_compliant_list else "否",
+                        "是" if v.is_model else "否",
+                        v.notes,
+                    ]
+                )
+        write_rows(path, [EXPORT_HEADERS[f] for f in fields], rows)
+        return len(rows)
+
+
+def _merge(old: EnterpriseDraft, new: EnterpriseDraft) -> EnterpriseDraft:
+    """A ledger fills and corrects fields; an empty cell never erases what the desk knows."""
+    changes = {}
+    for f in dataclasses.fields(new):
+        value = getattr(new, f.name)
+        if f.name in {"on_compliant_list", "is_model"}:
+            value = value or getattr(old, f.name)
+        if value not in (None, "", {}) or isinstance(value, bool):
+            changes[f.name] = value
+    return dataclasses.replace(old, **changes)
+
+
+def write_report(path: Path, plan: ImportPlan, problems: list[RowProblem]) -> None:
+    """The rejected rows with their reasons, UTF-8 with BOM so Excel opens it in Chinese."""
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["行号", "列", "原因", "原始内容"])
+        for p in problems:
+            writer.writerow([p.row, p.column, p.reason, " | ".join(plan.raw.get(p.row, []))[:2000]])
+    tmp.replace(path)
+
+
+__all__ = [
+    "AllRowsChecked",
+    "EnterpriseImporter",
+    "ImportCancelled",
+    "ImportPlan",
+    "ImportResult",
+    "RowProblem",
+    "write_report",
+    "write_rows",
+]

@@ -1,0 +1,345 @@
+"""The enterprise register (企业档案): create, edit, view, soft-delete, search, history."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from compliance_desk.domain import search_keys
+from compliance_desk.domain.duplicates import (
+    DuplicateEnterprise,
+    ExistingEnterprise,
+    SimilarNames,
+    core_key,
+    near_identical,
+)
+from compliance_desk.domain.enterprise import FIELD_LABELS, EnterpriseDraft
+from compliance_desk.domain.errors import ConcurrentEdit, NotFound
+from compliance_desk.domain.phone import digits_only
+from compliance_desk.domain.roles import Permission
+from compliance_desk.domain.text import name_key, to_halfwidth
+from compliance_desk.persistence import search_index
+from compliance_desk.persistence.models import (
+    AppUser,
+    AuditEntry,
+    Centre,
+    Chamber,
+    Enterprise,
+    Industry,
+)
+from compliance_desk.services.context import CurrentUser, ServiceContext
+from compliance_desk.services.dto import EnterpriseView, HistoryEntry, enterprise_view
+
+ACTION_LABELS = {"insert": "新建", "update": "修改", "delete": "删除", "restore": "恢复"}
+
+
+@dataclass(frozen=True)
+class DuplicateCheck:
+    same_uscc: ExistingEnterprise | None
+    similar: list[ExistingEnterprise]
+
+
+@dataclass(frozen=True)
+class Filter:
+    text: str = ""
+    centre_id: uuid.UUID | None = None
+    industry_id: uuid.UUID | None = None
+    compliant_only: bool = False
+
+
+def reference_names(session: Session) -> dict[uuid.UUID, str]:
+    names: dict[uuid.UUID, str] = {}
+    for model in (Industry, Centre, Chamber):
+        for key, name in session.execute(select(model.id, model.name)):
+            names[key] = name
+    return names
+
+
+def apply_draft(e: Enterprise, d: EnterpriseDraft) -> None:
+    e.name = d.name
+    e.name_key = name_key(d.name)
+    e.name_pinyin = search_keys.pinyin_full(d.name)
+    e.name_initials = search_keys.pinyin_initials(d.name)
+    e.uscc = d.uscc
+    e.industry_id = d.industry_id
+    e.centre_id = d.centre_id
+    e.chamber_id = d.chamber_id
+    e.address = d.address
+    e.legal_representative = d.legal_representative
+    e.contact_person = d.contact_person
+    e.contact_phone = d.contact_phone
+    e.contact_phone_digits = digits_only(d.contact_phone)
+    e.size = d.size.value if d.size else None
+    e.settled_on = d.settled_on
+    e.on_compliant_list = d.on_compliant_list
+    e.is_model = d.is_model
+    e.notes = d.notes
+
+
+def normalise_query(text: str) -> str:
+    return to_halfwidth(text).strip().lower()
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class EnterpriseService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # --- reading ---------------------------------------------------------------------
+    def get(self, user: CurrentUser, enterprise_id: uuid.UUID) -> EnterpriseView:
+        user.require(Permission.ENTERPRISE_VIEW)
+        with self.ctx.uow(user) as uow:
+            e = uow.session.get(Enterprise, enterprise_id)
+            if e is None:
+                raise NotFound("找不到该企业档案", f"enterprise {enterprise_id} not found")
+            return enterprise_view(e, reference_names(uow.session))
+
+    def count(self, user: CurrentUser) -> int:
+        user.require(Permission.ENTERPRISE_VIEW)
+        from sqlalchemy import func
+
+        with self.ctx.uow(user) as uow:
+            return int(
+                uow.session.scalar(
+                    select(func.count()).select_from(Enterprise).where(Enterprise.deleted_at.is_(None))
+                )
+                or 0
+            )
+
+    def search(self, user: CurrentUser, text: str, limit: int = 50) -> list[EnterpriseView]:
+        """Search as the desk types: name part, pinyin, initials, USCC prefix, phone."""
+        user.require(Permission.ENTERPRISE_VIEW)
+        ids = self.ids(user, Filter(text=text), limit=limit)
+        return self.rows(user, ids)
+
+    def ids(self, user: CurrentUser, flt: Filter, limit: int | None = None) -> list[uuid.UUID]:
+        """Ordered ids for the paged table: searching, filtering and sorting all in SQL."""
+        user.require(Permission.ENTERPRISE_VIEW)
+        query = normalise_query(flt.text)
+        with self.ctx.uow(user) as uow:
+            stmt = select(Enterprise.id).where(Enterprise.deleted_at.is_(None))
+            if flt.centre_id:
+                stmt = stmt.where(Enterprise.centre_id == flt.centre_id)
+            if flt.industry_id:
+                stmt = stmt.where(Enterprise.industry_id == flt.industry_id)
+            if flt.compliant_only:
+                stmt = stmt.where(Enterprise.on_compliant_list.is_(True))
+            if not query:
+                stmt = stmt.order_by(Enterprise.name_pinyin, Enterprise.id)
+                if limit:
+                    stmt = stmt.limit(limit)
+                return list(uow.session.scalars(stmt))
+            return self._search_ids(uow.session, stmt, query, limit or 1000)
+
+    def _search_ids(self, session: Session, base: object, query: str, limit: int) -> list[uuid.UUID]:
+        from sqlalchemy import Select
+
+        assert isinstance(base, Select)
+        if self.ctx.is_sqlite:
+            candidates = search_index.search_ids(session.connection(), query, limit * 4)
+            if not candidates:
+                return []
+            stmt = base.add_columns(
+                Enterprise.name, Enterprise.name_pinyin, Enterprise.name_initials, Enterprise.uscc
+            ).where(Enterprise.id.in_(candidates))
+        else:
+            like = f"%{_like_escape(query)}%"
+            stmt = (
+                base.add_columns(
+                    Enterprise.name,
+                    Enterprise.name_pinyin,
+                    Enterprise.name_initials,
+                    Enterprise.uscc,
+                )
+                .where(
+                    or_(
+                        Enterprise.name.ilike(like, escape="\\"),
+                        Enterprise.name_pinyin.like(like, escape="\\"),
+                        Enterprise.name_initials.like(like, escape="\\"),
+                        Enterprise.uscc.like(f"%{_like_escape(query.upper())}%", escape="\\"),
+                        and_(
+                            Enterprise.contact_phone_digits != "",
+                            Enterprise.contact_phone_digits.like(like, escape="\\"),
+                        ),
+                    )
+                )
+                .limit(limit * 4)
+            )
+        rows = session.execute(stmt).all()
+
+        def rank(row: Sequence[object]) -> tuple[int, int, str]:
+            _id, name, pinyin, initials, code = row
+            assert isinstance(name, str) and isinstance(pinyin, str)
+            assert isinstance(initials, str) and isinstance(code, str)
+            lowered = name.lower()
+            if code.lower() == query:
+                score = 0
+            elif lowered.startswith(query) or code.lower().startswith(query):
+                score = 1
+            elif initials.startswith(query) or pinyin.startswith(query):
+                score = 2
+            elif query in lowered:
+                score = 3
+            else:
+                score = 4
+            return (score, len(name), pinyin)
+
+        rows.sort(key=rank)
+        return [row[0] for row in rows[:limit]]
+
+    def rows(self, user: CurrentUser, ids: Sequence[uuid.UUID]) -> list[EnterpriseView]:
+        """The records for one page of the table, in the order of ``ids``."""
+        user.require(Permission.ENTERPRISE_VIEW)
+        if not ids:
+            return []
+        with self.ctx.uow(user) as uow:
+            found = {
+                e.id: e
+                for e in uow.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(ids))))
+            }
+            names = reference_names(uow.session)
+            return [enterprise_view(found[i], names) for i in ids if i in found]
+
+    def check_duplicates(
+        self, user: CurrentUser, draft: EnterpriseDraft, exclude_id: uuid.UUID | None = None
+    ) -> DuplicateCheck:
+        user.require(Permission.ENTERPRISE_VIEW)
+        with self.ctx.uow(user) as uow:
+            return self._duplicates(uow.session, draft, exclude_id)
+
+    def _duplicates(
+        self, session: Session, draft: EnterpriseDraft, exclude_id: uuid.UUID | None
+    ) -> DuplicateCheck:
+        from compliance_desk.domain import uscc as uscc_rules
+
+        live = Enterprise.deleted_at.is_(None)
+        same = None
+        code = uscc_rules.normalise(draft.uscc)
+        if code:
+            hit = session.scalars(select(Enterprise).where(live, Enterprise.uscc == code)).first()
+            if hit is not None and hit.id != exclude_id:
+                same = ExistingEnterprise(hit.id, hit.name, hit.uscc)
+        similar: list[ExistingEnterprise] = []
+        core = core_key(draft.name)
+        if core:
+            stmt = (
+                select(Enterprise)
+                .where(live, Enterprise.name_key >= core, Enterprise.name_key < core + "\uffff")
+                .limit(50)
+            )
+            for e in session.scalars(stmt):
+                if e.id != exclude_id and (same is None or e.id != same.id):
+                    if near_identical(e.name, draft.name):
+                        similar.append(ExistingEnterprise(e.id, e.name, e.uscc))
+        return DuplicateCheck(same, similar)
+
+    # --- writing ---------------------------------------------------------------------
+    def create(
+        self, user: CurrentUser, draft: EnterpriseDraft, allow_similar: bool = False
+    ) -> EnterpriseView:
+        user.require(Permission.ENTERPRISE_EDIT)
+        clean = draft.validated()
+        with self.ctx.uow(user) as uow:
+            dup = self._duplicates(uow.session, clean, None)
+            if dup.same_uscc:
+                raise DuplicateEnterprise(dup.same_uscc)
+            if dup.similar and not allow_similar:
+                raise SimilarNames(clean.name, dup.similar)
+            e = Enterprise()
+            apply_draft(e, clean)
+            uow.session.add(e)
+            uow.commit()
+            return enterprise_view(e, reference_names(uow.session))
+
+    def update(
+        self,
+        user: CurrentUser,
+        enterprise_id: uuid.UUID,
+        draft: EnterpriseDraft,
+        expected_version: int,
+        allow_similar: bool = False,
+    ) -> EnterpriseView:
+        user.require(Permission.ENTERPRISE_EDIT)
+        clean = draft.validated()
+        with self.ctx.uow(user) as uow:
+            e = self._live(uow.session, enterprise_id)
+            if e.row_version != expected_version:
+                raise ConcurrentEdit(
+                    "该企业档案已被他人修改，请重新打开后再编辑",
+                    f"enterprise {enterprise_id}: version {e.row_version} != {expected_version}",
+                )
+            dup = self._duplicates(uow.session, clean, enterprise_id)
+            if dup.same_uscc:
+                raise DuplicateEnterprise(dup.same_uscc)
+            if dup.similar and not allow_similar and name_key(clean.name) != e.name_key:
+                raise SimilarNames(clean.name, dup.similar)
+            apply_draft(e, clean)
+            uow.commit()
+            return enterprise_view(e, reference_names(uow.session))
+
+    def delete(self, user: CurrentUser, enterprise_id: uuid.UUID) -> None:
+        """A tombstone: the row stays (for sync and for the history), hidden from the register."""
+        user.require(Permission.ENTERPRISE_DELETE)
+        with self.ctx.uow(user) as uow:
+            e = self._live(uow.session, enterprise_id)
+            e.deleted_at = self.ctx.clock()
+            uow.commit()
+
+    def _live(self, session: Session, enterprise_id: uuid.UUID) -> Enterprise:
+        e = session.get(Enterprise, enterprise_id)
+        if e is None or e.deleted_at is not None:
+            raise NotFound("找不到该企业档案（可能已被删除）", f"enterprise {enterprise_id} not live")
+        return e
+
+    def history(self, user: CurrentUser, enterprise_id: uuid.UUID) -> list[HistoryEntry]:
+        """What happened to this record; appeals, inspections and letters join as they land."""
+        user.require(Permission.ENTERPRISE_VIEW)
+        with self.ctx.uow(user) as uow:
+            users = {k: v for k, v in uow.session.execute(select(AppUser.id, AppUser.display_name))}
+            names = reference_names(uow.session)
+            entries = uow.session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.table_name == "enterprise", AuditEntry.row_id == enterprise_id)
+                .order_by(AuditEntry.at, AuditEntry.id)
+            )
+            out = []
+            for a in entries:
+                fields = []
+                for key, value in a.changes.items():
+                    label = FIELD_LABELS.get(key)
+                    if label is None:
+                        continue
+                    if a.action == "update" and isinstance(value, list):
+                        old, new = (_display(v, names) for v in value)
+                        fields.append(f"{label}：{old} → {new}")
+                    else:
+                        fields.append(f"{label}：{_display(value, names)}")
+                out.append(
+                    HistoryEntry(
+                        at=a.at,
+                        user_name=users.get(a.user_id, "系统") if a.user_id else "系统",
+                        action=ACTION_LABELS.get(a.action, a.action),
+                        summary="；".join(fields),
+                    )
+                )
+            return out
+
+
+def _display(value: object, names: dict[uuid.UUID, str]) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        try:
+            return names.get(uuid.UUID(value), value)
+        except ValueError:
+            return value
+    return str(value)

@@ -1,0 +1,118 @@
+"""Reading and writing the spreadsheets themselves: .xlsx (openpyxl) and CSV (UTF-8 or GBK)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from compliance_desk.domain.errors import DomainError
+
+csv.field_size_limit(64 * 1024 * 1024)  # a 10 MB cell is read, then refused by validation
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # as the user sees it in Excel: 1-based, counting title rows
+    cells: list[str]
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_rows(path: Path) -> list[SheetRow]:
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise DomainError(f"找不到文件：{path}", f"no such file {path}")
+    if suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path)
+    if suffix in {".csv", ".txt"}:
+        return _read_csv(path.read_bytes())
+    raise DomainError(
+        f"不支持的文件类型“{suffix}”：请使用 .xlsx 或 .csv（旧版 .xls 请先在 Excel 中另存为 .xlsx）",
+        f"unsupported file type {suffix}",
+    )
+
+
+def _read_xlsx(path: Path) -> list[SheetRow]:
+    from openpyxl import load_workbook
+
+    if not zipfile.is_zipfile(path):
+        raise DomainError(
+            f"“{path.name}”不是有效的 Excel 工作簿（文件可能已损坏，或只是改了扩展名）",
+            f"{path} is not an xlsx workbook",
+        )
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise DomainError(
+            f"“{path.name}”无法作为 Excel 工作簿打开：{exc}", f"cannot open {path}: {exc!r}"
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            SheetRow(number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK and GB2312)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DomainError(
+        "无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV", "csv is neither utf-8 nor gb18030"
+    )
+
+
+def _read_csv(data: bytes) -> list[SheetRow]:
+    text = decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.reader(io.StringIO(text), dialect)
+    return [SheetRow(n, row) for n, row in enumerate(reader, start=1)]
+
+
+def write_rows(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Write to a temporary file first, then move it into place: no half-written exports."""
+    suffix = path.suffix.lower()
+    tmp = path.with_name(path.name + ".part")
+    if suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("企业名录")
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append(list(row))
+        workbook.save(tmp)
+    elif suffix == ".csv":
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+    else:
+        raise DomainError(
+            f"不支持导出为“{suffix}”：请使用 .xlsx 或 .csv", f"unsupported export type {suffix}"
+        )
+    tmp.replace(path)

@@ -1,0 +1,149 @@
+"""Centres, compliance points, industries, departments and chambers: data, edited by admins."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from compliance_desk.domain.errors import NotFound, ValidationError
+from compliance_desk.domain.roles import Permission
+from compliance_desk.persistence.models import (
+    Centre,
+    Chamber,
+    CompliancePoint,
+    Department,
+    Industry,
+    Synced,
+)
+from compliance_desk.services import seed_data
+from compliance_desk.services.context import CurrentUser, ServiceContext
+
+KINDS: dict[str, type[Synced]] = {
+    "industry": Industry,
+    "centre": Centre,
+    "compliance_point": CompliancePoint,
+    "department": Department,
+    "chamber": Chamber,
+}
+KIND_LABELS = {
+    "industry": "产业",
+    "centre": "合规中心",
+    "compliance_point": "合规点",
+    "department": "部门",
+    "chamber": "商会 / 行业协会",
+}
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    id: uuid.UUID
+    kind: str
+    name: str
+    parent_id: uuid.UUID | None
+    row_version: int
+
+
+def _parent(row: Synced) -> uuid.UUID | None:
+    for attr in ("industry_id", "centre_id"):
+        value = getattr(row, attr, None)
+        if isinstance(value, uuid.UUID):
+            return value
+    return None
+
+
+def seed(session: Session) -> bool:
+    """Insert the plan's reference data into an empty database. Returns True if it did."""
+    if session.scalar(select(func.count()).select_from(Industry)):
+        return False
+    industries = {code: Industry(code=code, name=name) for code, name in seed_data.INDUSTRIES}
+    session.add_all(industries.values())
+    session.flush()
+    centres = {
+        code: Centre(code=code, name=name, industry_id=industries[ind].id, address=address)
+        for code, name, ind, address in seed_data.CENTRES
+    }
+    session.add_all(centres.values())
+    session.flush()
+    session.add_all(
+        CompliancePoint(centre_id=centres[c].id, name=n, address="")
+        for c, n in seed_data.COMPLIANCE_POINTS
+    )
+    session.add_all(
+        Department(code=c, name=n, number_prefix=p) for c, n, p in seed_data.DEPARTMENTS
+    )
+    session.add_all(
+        Chamber(name=n, industry_id=industries[i].id if i else None)
+        for n, i in seed_data.CHAMBERS
+    )
+    session.flush()
+    return True
+
+
+class ReferenceService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def items(self, user: CurrentUser | None, kind: str) -> list[ReferenceItem]:
+        model = KINDS[kind]
+        with self.ctx.uow(user) as uow:
+            rows = uow.session.scalars(
+                select(model).where(model.deleted_at.is_(None)).order_by(model.created_at)
+            )
+            return [
+                ReferenceItem(r.id, kind, getattr(r, "name"), _parent(r), r.row_version)
+                for r in rows
+            ]
+
+    def rename(self, user: CurrentUser, kind: str, item_id: uuid.UUID, name: str) -> None:
+        user.require(Permission.REFERENCE_EDIT)
+        name = name.strip()
+        if not name:
+            raise ValidationError({"name": "名称不能为空"})
+        with self.ctx.uow(user) as uow:
+            row = uow.session.get(KINDS[kind], item_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFound("找不到该项目", f"{kind} {item_id} not found")
+            setattr(row, "name", name)
+            uow.commit()
+
+    def add(
+        self, user: CurrentUser, kind: str, name: str, parent_id: uuid.UUID | None = None
+    ) -> ReferenceItem:
+        user.require(Permission.REFERENCE_EDIT)
+        name = name.strip()
+        if not name:
+            raise ValidationError({"name": "名称不能为空"})
+        model = KINDS[kind]
+        with self.ctx.uow(user) as uow:
+            if kind == "industry":
+                row: Synced = Industry(code=name, name=name)
+            elif kind == "centre":
+                row = Centre(code=name, name=name, industry_id=parent_id, address="")
+            elif kind == "compliance_point":
+                if parent_id is None:
+                    raise ValidationError({"centre_id": "合规点须属于一个合规中心"})
+                row = CompliancePoint(centre_id=parent_id, name=name, address="")
+            elif kind == "department":
+                row = Department(code=name, name=name, number_prefix="")
+            else:
+                row = Chamber(name=name, industry_id=parent_id)
+            uow.session.add(row)
+            uow.commit()
+            return ReferenceItem(row.id, kind, name, _parent(row), row.row_version)
+
+    def retire(self, user: CurrentUser, kind: str, item_id: uuid.UUID) -> None:
+        user.require(Permission.REFERENCE_EDIT)
+        with self.ctx.uow(user) as uow:
+            row = uow.session.get(KINDS[kind], item_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFound("找不到该项目", f"{kind} {item_id} not found")
+            assert isinstance(row, Synced)
+            row.deleted_at = self.ctx.clock()
+            uow.commit()
+
+    def lookup(self, user: CurrentUser | None, kind: str) -> dict[str, uuid.UUID]:
+        """Name -> id, for importers that receive names."""
+        return {item.name: item.id for item in self.items(user, kind)}

@@ -1,0 +1,44 @@
+"""The house rule: nothing outside gui/ imports PySide6, and domain/ imports nothing of ours."""
+
+from __future__ import annotations
+
+import ast
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import compliance_desk
+
+PACKAGE = Path(compliance_desk.__file__).parent
+
+
+def _non_gui_modules() -> list[str]:
+    return [
+        m.name
+        for m in pkgutil.walk_packages([str(PACKAGE)], prefix="compliance_desk.")
+        if not m.name.startswith("compliance_desk.gui")
+    ]
+
+
+def test_importing_every_non_gui_module_does_not_load_qt() -> None:
+    modules = _non_gui_modules()
+    assert "compliance_desk.services.enterprises" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    if name.endswith('__main__'): continue\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_domain_imports_nothing_of_the_project_but_itself() -> None:
+    for path in (PACKAGE / "domain").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith("compliance_desk"):
+                    assert node.module.startswith("compliance_desk.domain"), (path, node.module)
