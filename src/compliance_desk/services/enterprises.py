@@ -17,7 +17,7 @@ from compliance_desk.domain.duplicates import (
     core_key,
     near_identical,
 )
-from compliance_desk.domain.enterprise import FIELD_LABELS, EnterpriseDraft
+from compliance_desk.domain.enterprise import FIELD_LABELS, EnterpriseDraft, EnterpriseSize
 from compliance_desk.domain.errors import ConcurrentEdit, NotFound
 from compliance_desk.domain.phone import digits_only
 from compliance_desk.domain.roles import Permission
@@ -317,10 +317,10 @@ class EnterpriseService:
                     if label is None:
                         continue
                     if a.action == "update" and isinstance(value, list):
-                        old, new = (_display(v, names) for v in value)
+                        old, new = (_display(key, v, names) for v in value)
                         fields.append(f"{label}：{old} → {new}")
                     else:
-                        fields.append(f"{label}：{_display(value, names)}")
+                        fields.append(f"{label}：{_display(key, value, names)}")
                 out.append(
                     HistoryEntry(
                         at=a.at,
@@ -332,12 +332,14 @@ class EnterpriseService:
             return out
 
 
-def _display(value: object, names: dict[uuid.UUID, str]) -> str:
+def _display(key: str, value: object, names: dict[uuid.UUID, str]) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, str):
+    if key == "size" and isinstance(value, str):
+        return EnterpriseSize(value).label
+    if key.endswith("_id") and isinstance(value, str):
         try:
             return names.get(uuid.UUID(value), value)
         except ValueError:

@@ -1,0 +1,684 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>EnterpriseDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="55" />
+        <source>New enterprise</source>
+        <translation>新建企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="55" />
+        <source>Edit enterprise</source>
+        <translation>编辑企业档案</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="127" />
+        <source>Already registered as “%1”. &lt;a href="%2"&gt;Open that record&lt;/a&gt;</source>
+        <translation>已登记为“%1”。&lt;a href="%2"&gt;打开该档案&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="133" />
+        <source>Similar names already registered: %1</source>
+        <translation>已有名称相近的企业：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="186" />
+        <source>Please correct</source>
+        <translation>请更正</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="191" />
+        <source>Similar name</source>
+        <translation>名称相近</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="192" />
+        <source>Save it as a different enterprise anyway?</source>
+        <translation>仍然作为另一家企业保存吗？</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="198" />
+        <source>Already registered</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="199" />
+        <source>Open the existing record</source>
+        <translation>打开已有档案</translation>
+    </message>
+</context>
+<context>
+    <name>EnterpriseForm</name>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="6" />
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="11" />
+        <source>Name *</source>
+        <translation>企业名称 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="29" />
+        <source>Unified social credit code *</source>
+        <translation>统一社会信用代码 *</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="35" />
+        <source>18 characters, e.g. 91330604MA2BXXXXXX</source>
+        <translation>18位，例如 91330604MA2BXXXXXX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="48" />
+        <source>Industry</source>
+        <translation>所属产业</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="58" />
+        <source>Compliance centre</source>
+        <translation>合规中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="68" />
+        <source>Chamber / association</source>
+        <translation>所属商会 / 协会</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="78" />
+        <source>Address</source>
+        <translation>企业地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="88" />
+        <source>Legal representative</source>
+        <translation>法定代表人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="98" />
+        <source>Contact person</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="108" />
+        <source>Contact phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="114" />
+        <source>Mobile, or landline with area code; extension as 转8001</source>
+        <translation>手机号，或带区号的固定电话；分机写作“转8001”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="127" />
+        <source>Size</source>
+        <translation>企业规模</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="137" />
+        <source>Settled on</source>
+        <translation>入驻时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="143" />
+        <source>e.g. 2024-03-05</source>
+        <translation>例如 2024-03-05</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="148" />
+        <source>On the district compliant-enterprise list</source>
+        <translation>列入区级合规企业名单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="153" />
+        <source>Model compliant enterprise</source>
+        <translation>合规示范企业</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="158" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>EnterprisePage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="59" />
+        <source>Search: part of the name, pinyin or initials (sx), credit code, phone</source>
+        <translation>搜索：名称任意部分、拼音或首字母（如 sx）、信用代码、电话</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="64" />
+        <source>All centres</source>
+        <translation>全部合规中心</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="67" />
+        <source>Compliant list only</source>
+        <translation>只看合规企业名单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="71" />
+        <source>New enterprise</source>
+        <translation>新建企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="73" />
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="75" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="77" />
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="79" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="166" />
+        <source>%1 found</source>
+        <translation>找到 %1 家</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="166" />
+        <source>%1 enterprises</source>
+        <translation>共 %1 家企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="198" />
+        <source>Select an enterprise to see its record and history.</source>
+        <translation>选择一家企业，查看档案和历史记录。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="202" />
+        <source>Credit code</source>
+        <translation>信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="203" />
+        <source>Industry</source>
+        <translation>所属产业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="204" />
+        <source>Centre</source>
+        <translation>合规中心</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="205" />
+        <source>Chamber</source>
+        <translation>所属商会</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="206" />
+        <source>Address</source>
+        <translation>企业地址</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="207" />
+        <source>Legal representative</source>
+        <translation>法定代表人</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="208" />
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="209" />
+        <source>Size</source>
+        <translation>企业规模</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="210" />
+        <source>Settled on</source>
+        <translation>入驻时间</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="211" />
+        <source>Compliant list</source>
+        <translation>合规名单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="211" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="212" />
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="211" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="212" />
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="212" />
+        <source>Model enterprise</source>
+        <translation>示范企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="213" />
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="217" />
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="223" />
+        <source>Appeals, inspections and letters will appear here as those modules arrive.</source>
+        <translation>诉求、检查和文书模块上线后，相关记录将显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250" />
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="267" />
+        <source>Delete enterprise</source>
+        <translation>删除企业档案</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="268" />
+        <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
+        <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="277" />
+        <source>Deleted: %1</source>
+        <translation>已删除：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="283" />
+        <source>Import enterprise list</source>
+        <translation>导入企业名录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="284" />
+        <source>Spreadsheets (*.xlsx *.csv)</source>
+        <translation>电子表格 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="296" />
+        <source>Export enterprise list</source>
+        <translation>导出企业名录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="297" />
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="304" />
+        <source>Exported %1 enterprises to %2</source>
+        <translation>已导出 %1 家企业到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>EnterpriseTableModel</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="33" />
+        <source>Name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="34" />
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="35" />
+        <source>Industry</source>
+        <translation>所属产业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
+        <source>Chamber</source>
+        <translation>所属商会</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="38" />
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="39" />
+        <source>Size</source>
+        <translation>企业规模</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="40" />
+        <source>Compliant list</source>
+        <translation>合规名单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="118" />
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="122" />
+        <source>Model compliant enterprise</source>
+        <translation>合规示范企业</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="27" />
+        <source>Cannot do that</source>
+        <translation>无法完成操作</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="44" />
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="46" />
+        <source>The program hit an unexpected error. Everything saved before it is safe; the change in progress may need to be entered again.</source>
+        <translation>程序遇到意外错误。此前已保存的数据都是安全的；正在进行的修改可能需要重新录入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="53" />
+        <source>Details were written to the log in %1</source>
+        <translation>详细信息已写入日志目录 %1</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="70" />
+        <source>First start: set up the administrator</source>
+        <translation>首次使用：设置管理员</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="73" />
+        <source>This database has no users yet. Choose the administrator's user name and password; the administrator then adds the clerks, legal advisers and inspectors.</source>
+        <translation>数据库中还没有用户。请设置管理员的用户名和密码；之后由管理员添加前台工作人员、法律顾问和执法人员。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="93" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="94" />
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="95" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="96" />
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="110" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="45" />
+        <source>Import enterprise list — %1</source>
+        <translation>导入企业名录 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="47" />
+        <source>Checking every row…</source>
+        <translation>正在逐行检查…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="55" />
+        <source>Import the good rows and leave out the rows with problems</source>
+        <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61" />
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64" />
+        <source>Save problem report…</source>
+        <translation>保存问题报告…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="90" />
+        <source>%1 rows ready to import (header found on row %2).</source>
+        <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="96" />
+        <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
+        <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="136" />
+        <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
+        <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="142" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="148" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="161" />
+        <source>Save problem report</source>
+        <translation>保存问题报告</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="25" />
+        <source>Compliance Desk — sign in</source>
+        <translation>合规服务台 — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="36" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="37" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="44" />
+        <source>Shangyu District compliance desk</source>
+        <translation>上虞区重点产业合规服务台</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="39" />
+        <source>Compliance Desk — Shangyu District</source>
+        <translation>合规服务台 — 上虞区</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="46" />
+        <source>Enterprises</source>
+        <translation>企业档案</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="48" />
+        <source>Reference data</source>
+        <translation>基础数据</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="50" />
+        <source>Users</source>
+        <translation>用户管理</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="62" />
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="64" />
+        <source>Sync: not set up (this computer only)</source>
+        <translation>同步：未配置（仅本机）</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116" />
+        <source>New user</source>
+        <translation>新建用户</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="129" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="130" />
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="131" />
+        <source>Initial password</source>
+        <translation>初始密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="132" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="133" />
+        <source>Centre</source>
+        <translation>合规中心</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceList</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="40" />
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="41" />
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="42" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="101" />
+        <source>Retire</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="67" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="74" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="74" />
+        <source>Centre</source>
+        <translation>合规中心</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="89" />
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="101" />
+        <source>Retire “%1”?</source>
+        <translation>确定停用“%1”吗？</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147" />
+        <source>New user…</source>
+        <translation>新建用户…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="148" />
+        <source>Enable / disable</source>
+        <translation>启用 / 停用</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="164" />
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="164" />
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+</context>
+</TS>

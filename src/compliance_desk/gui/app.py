@@ -1,0 +1,94 @@
+"""Starting the desktop app: logging, translations, one instance, crash dialog, login."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from compliance_desk import __version__
+from compliance_desk.bootstrap import open_desk
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.gui import i18n
+from compliance_desk.gui.crash import install_excepthook
+from compliance_desk.gui.login import FirstRunDialog, LoginDialog
+from compliance_desk.gui.main_window import MainWindow
+from compliance_desk.gui.single_instance import SingleInstance, server_name
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.paths import log_dir, resolve_database_url
+from compliance_desk import settings as settings_store
+
+log = logging.getLogger("compliance_desk.gui")
+qt_log = logging.getLogger("compliance_desk.qt")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
+    qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), message)
+
+
+def setup_logging() -> None:
+    handler = logging.handlers.RotatingFileHandler(
+        log_dir() / "compliance-desk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("compliance_desk")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    qInstallMessageHandler(_qt_message)
+
+
+def run(db: str | None = None) -> int:
+    setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Compliance Desk")
+    app.setApplicationDisplayName("合规服务台")
+    app.setApplicationVersion(__version__)
+    translators = i18n.install(app)  # noqa: F841 - must stay alive while the app runs
+    install_excepthook()
+    settings = settings_store.load()
+    url = resolve_database_url(db or settings.database_url or None)
+    instance = SingleInstance(server_name(url))
+    if instance.another_is_running():
+        log.info("another instance is running; asked it to come to the front")
+        return 0
+    try:
+        desk = open_desk(url)
+    except DomainError as exc:
+        QMessageBox.critical(None, "合规服务台", exc.message_zh)
+        return 1
+    except Exception as exc:
+        log.exception("cannot open database %s", url)
+        QMessageBox.critical(None, "合规服务台", f"无法打开数据库：{exc}")
+        return 1
+    if desk.auth.needs_first_run():
+        first = FirstRunDialog(desk.auth)
+        if not first.exec() or first.user is None:
+            return 0
+        user = first.user
+    else:
+        login = LoginDialog(desk.auth, settings.last_username)
+        if not login.exec() or login.user is None:
+            return 0
+        user = login.user
+    settings.last_username = user.username
+    runner = TaskRunner()
+    window = MainWindow(desk, user, runner, settings)
+    instance.activated.connect(window.bring_to_front)
+    window.show()
+    code = app.exec()
+    settings_store.save(settings)
+    runner.shutdown()
+    desk.close()
+    return code

@@ -1,0 +1,306 @@
+"""企业档案: search as you type, the paged table, the record with its history, actions."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.roles import Permission, allows
+from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
+from compliance_desk.gui.enterprise_model import EnterpriseTableModel
+from compliance_desk.gui.import_dialog import ImportDialog
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.dto import EnterpriseView
+from compliance_desk.services.enterprises import Filter
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class EnterprisePage(QWidget):
+    status_message = Signal(str)
+
+    def __init__(self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.user = user
+        self.runner = runner
+        self._generation = 0
+        self.model = EnterpriseTableModel(lambda ids: desk.enterprises.rows(user, ids), parent=self)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(
+            self.tr("Search: part of the name, pinyin or initials (sx), credit code, phone")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.centre = QComboBox()
+        self.centre.setObjectName("centreFilter")
+        self.centre.addItem(self.tr("All centres"), None)
+        for c in desk.reference.items(user, "centre"):
+            self.centre.addItem(c.name, c.id)
+        self.compliant = QCheckBox(self.tr("Compliant list only"))
+        self.count = QLabel()
+        self.count.setObjectName("count")
+
+        self.new_button = QPushButton(self.tr("New enterprise"))
+        self.new_button.setObjectName("new")
+        self.edit_button = QPushButton(self.tr("Edit"))
+        self.edit_button.setObjectName("edit")
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.delete_button.setObjectName("delete")
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.import_button.setObjectName("import")
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setObjectName("export")
+
+        self.table = QTableView()
+        self.table.setObjectName("enterprises")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((260, 170, 80, 120, 70, 130, 50, 70)):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("detail")
+        self.detail.setOpenLinks(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.centre, 1)
+        top.addWidget(self.compliant)
+        top.addWidget(self.count)
+        actions = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.delete_button):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.export_button)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([820, 300])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._open_first)
+        self.centre.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.compliant.toggled.connect(lambda _b: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.new_button.clicked.connect(self.create)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button.clicked.connect(self.import_file)
+        self.export_button.clicked.connect(self.export_file)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.create)
+
+        role = user.role
+        self.new_button.setVisible(allows(role, Permission.ENTERPRISE_EDIT))
+        self.edit_button.setVisible(allows(role, Permission.ENTERPRISE_EDIT))
+        self.delete_button.setVisible(allows(role, Permission.ENTERPRISE_DELETE))
+        self.import_button.setVisible(allows(role, Permission.ENTERPRISE_IMPORT))
+        self.export_button.setVisible(allows(role, Permission.ENTERPRISE_EXPORT))
+        self._update_buttons()
+
+    # --- listing -------------------------------------------------------------------
+    def current_filter(self) -> Filter:
+        return Filter(
+            text=self.search.text(),
+            centre_id=self.centre.currentData(),
+            compliant_only=self.compliant.isChecked(),
+        )
+
+    def refresh(self, select: uuid.UUID | None = None) -> None:
+        self._generation += 1
+        generation = self._generation
+        flt = self.current_filter()
+
+        def done(ids: Any) -> None:
+            if generation != self._generation:
+                return  # a newer keystroke already asked again
+            self.model.set_ids(ids)
+            searching = bool(flt.text.strip())
+            self.count.setText(
+                (self.tr("%1 found") if searching else self.tr("%1 enterprises")).replace("%1", str(len(ids)))
+            )
+            if select is not None and (row := self.model.row_of(select)) >= 0:
+                self.table.selectRow(row)
+            elif ids and searching:
+                self.table.selectRow(0)
+            else:
+                self._show_detail(None)
+            self._update_buttons()
+
+        self.runner.run(lambda: self.desk.enterprises.ids(self.user, flt), done, lambda e: show_error(self, e))
+
+    def selected(self) -> EnterpriseView | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record(rows[0].row()) if rows else None
+
+    def _selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        self._show_detail(self.selected())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = self.selected() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    def _open_first(self) -> None:
+        if self.model.rowCount() and allows(self.user.role, Permission.ENTERPRISE_EDIT):
+            self.table.selectRow(0)
+            self.edit_selected()
+
+    def _show_detail(self, v: EnterpriseView | None) -> None:
+        if v is None:
+            hint = self.tr("Select an enterprise to see its record and history.")
+            self.detail.setHtml(f"<p style='color:#666'>{_esc(hint)}</p>")
+            return
+        rows = [
+            (self.tr("Credit code"), v.uscc),
+            (self.tr("Industry"), v.industry_name),
+            (self.tr("Centre"), v.centre_name),
+            (self.tr("Chamber"), v.chamber_name),
+            (self.tr("Address"), v.address),
+            (self.tr("Legal representative"), v.legal_representative),
+            (self.tr("Contact"), f"{v.contact_person} {v.contact_phone}".strip()),
+            (self.tr("Size"), v.size.label if v.size else ""),
+            (self.tr("Settled on"), v.settled_on.isoformat() if v.settled_on else ""),
+            (self.tr("Compliant list"), self.tr("Yes") if v.on_compliant_list else self.tr("No")),
+            (self.tr("Model enterprise"), self.tr("Yes") if v.is_model else self.tr("No")),
+            (self.tr("Notes"), v.notes),
+        ]
+        html = [f"<h3>{_esc(v.name)}</h3><table cellspacing='2'>"]
+        html += [f"<tr><td style='color:#555'>{_esc(k)}</td><td>{_esc(val)}</td></tr>" for k, val in rows]
+        history_title = self.tr("History")
+        html.append(f"</table><h4>{_esc(history_title)}</h4><ul>")
+        for h in reversed(self.desk.enterprises.history(self.user, v.id)):
+            local = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            html.append(f"<li>{local} {_esc(h.user_name)} {_esc(h.action)}<br/><small>{_esc(h.summary)}</small></li>")
+        html.append("</ul>")
+        later = self.tr("Appeals, inspections and letters will appear here as those modules arrive.")
+        html.append(f"<p style='color:#888'><small>{_esc(later)}</small></p>")
+        self.detail.setHtml("".join(html))
+
+    # --- actions -------------------------------------------------------------------
+    def create(self) -> None:
+        if not allows(self.user.role, Permission.ENTERPRISE_EDIT):
+            return
+        self._run_dialog(EnterpriseDialog(self.desk, self.user, None, self))
+
+    def edit_selected(self) -> None:
+        v = self.selected()
+        if v is None or not allows(self.user.role, Permission.ENTERPRISE_EDIT):
+            return
+        self.open_record(v.id)
+
+    def open_record(self, enterprise_id: uuid.UUID) -> None:
+        try:
+            view = self.desk.enterprises.get(self.user, enterprise_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self._run_dialog(EnterpriseDialog(self.desk, self.user, view, self))
+
+    def _run_dialog(self, dialog: EnterpriseDialog) -> None:
+        dialog.open_existing.connect(self._reveal)
+        if dialog.exec() and dialog.saved is not None:
+            self.status_message.emit(self.tr("Saved: %1").replace("%1", dialog.saved.name))
+            self.model.invalidate()
+            self.refresh(select=dialog.saved.id)
+
+    def _reveal(self, enterprise_id: uuid.UUID) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.refresh(select=enterprise_id)
+        QTimer.singleShot(0, lambda: self.open_record(enterprise_id))
+
+    def delete_selected(self) -> None:
+        v = self.selected()
+        if v is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete enterprise"),
+            self.tr("Delete “%1”? The record is kept in the history and can be restored by an administrator.").replace("%1", v.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.desk.enterprises.delete(self.user, v.id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self.status_message.emit(self.tr("Deleted: %1").replace("%1", v.name))
+        self.refresh()
+
+    def import_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import enterprise list"), str(Path.home()),
+                self.tr("Spreadsheets (*.xlsx *.csv)"),
+            )
+        if not path:
+            return
+        dialog = ImportDialog(self.desk, self.user, self.runner, Path(path), self)
+        dialog.exec()
+        if dialog.imported:
+            self.refresh()
+
+    def export_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export enterprise list"), str(Path.home() / "企业名录.xlsx"),
+                self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"),
+            )
+        if not path:
+            return
+        target = Path(path)
+
+        def done(count: Any) -> None:
+            self.status_message.emit(self.tr("Exported %1 enterprises to %2").replace("%1", str(count)).replace("%2", str(target)))
+
+        self.runner.run(lambda: self.desk.importer.export(self.user, target), done, lambda e: show_error(self, e))

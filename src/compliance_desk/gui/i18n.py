@@ -1,0 +1,65 @@
+"""Qt's translation system: our committed .ts compiled to .qm, plus Qt's own qtbase_zh_CN."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from compliance_desk import APP_NAME
+from compliance_desk.paths import resources_dir
+
+log = logging.getLogger("compliance_desk.gui.i18n")
+LOCALE = "zh_CN"
+
+
+def ts_files() -> list[Path]:
+    return sorted((resources_dir() / "i18n").glob(f"*_{LOCALE}.ts"))
+
+
+def _lrelease() -> str:
+    candidate = Path(sys.executable).with_name("pyside6-lrelease")
+    return str(candidate) if candidate.exists() else (shutil.which("pyside6-lrelease") or "pyside6-lrelease")
+
+
+def compiled_dir() -> Path:
+    path = Path(user_cache_dir(APP_NAME, appauthor=False)) / "i18n"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def ensure_compiled() -> list[Path]:
+    """Compile each .ts whose .qm is missing or older; returns the .qm files."""
+    out = []
+    for ts in ts_files():
+        qm = compiled_dir() / (ts.stem + ".qm")
+        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+            subprocess.run([_lrelease(), "-silent", str(ts), "-qm", str(qm)], check=True)
+        out.append(qm)
+    return out
+
+
+def install(app: QCoreApplication) -> list[QTranslator]:
+    """Load Qt's own Chinese (确定/取消) and ours; the translators must outlive the app."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translators = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qtbase = QTranslator(app)
+    if qtbase.load(f"qtbase_{LOCALE}", qt_dir):
+        app.installTranslator(qtbase)
+        translators.append(qtbase)
+    else:
+        log.warning("qtbase_%s not found in %s", LOCALE, qt_dir)
+    for qm in ensure_compiled():
+        ours = QTranslator(app)
+        if ours.load(str(qm)):
+            app.installTranslator(ours)
+            translators.append(ours)
+        else:
+            log.warning("could not load %s", qm)
+    return translators

@@ -1,0 +1,164 @@
+"""Import a ledger: every row checked first, problems listed, then written with progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.tasks import CancelToken, TaskRunner
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.enterprise_import import (
+    ImportCancelled,
+    ImportPlan,
+    ImportResult,
+    write_report,
+)
+
+
+class ImportDialog(QDialog):
+    def __init__(
+        self, desk: Desk, user: CurrentUser, runner: TaskRunner, path: Path, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.desk, self.user, self.runner, self.path = desk, user, runner, path
+        self.plan: ImportPlan | None = None
+        self.result: ImportResult | None = None
+        self.imported = False
+        self.token = CancelToken()
+        self.setWindowTitle(self.tr("Import enterprise list — %1").replace("%1", path.name))
+        self.resize(760, 480)
+        self.summary = QLabel(self.tr("Checking every row…"))
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.problems = QTableWidget(0, 3)
+        self.problems.setObjectName("problems")
+        self.problems.setHorizontalHeaderLabels([self.tr("Row"), self.tr("Column"), self.tr("Reason")])
+        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.problems.verticalHeader().setVisible(False)
+        self.skip = QCheckBox(self.tr("Import the good rows and leave out the rows with problems"))
+        self.skip.setObjectName("skip")
+        self.skip.setVisible(False)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.buttons = QDialogButtonBox()
+        self.import_button = QPushButton(self.tr("Import"))
+        self.import_button.setObjectName("importButton")
+        self.import_button.setEnabled(False)
+        self.report_button = QPushButton(self.tr("Save problem report…"))
+        self.report_button.setVisible(False)
+        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.report_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button.clicked.connect(self.start_import)
+        self.report_button.clicked.connect(self.save_report)
+        self.close_button.clicked.connect(self.cancel_or_close)
+        self.skip.toggled.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problems, 1)
+        layout.addWidget(self.skip)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+        self.runner.run(lambda: desk.importer.plan(user, path), self._planned, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.summary.setText(getattr(exc, "message_zh", str(exc)))
+        if not hasattr(exc, "message_zh"):
+            show_error(self, exc)
+
+    def _planned(self, plan: Any) -> None:
+        assert isinstance(plan, ImportPlan)
+        self.plan = plan
+        lines = [
+            self.tr("%1 rows ready to import (header found on row %2).")
+            .replace("%1", str(len(plan.drafts)))
+            .replace("%2", str(plan.header_row))
+        ]
+        if plan.problems:
+            lines.append(
+                self.tr("%1 rows have problems; nothing is written while they remain, unless you leave them out.")
+                .replace("%1", str(len(plan.bad_rows)))
+            )
+        lines += plan.notices
+        self.summary.setText("\n".join(lines))
+        self.problems.setRowCount(len(plan.problems))
+        for i, p in enumerate(plan.problems):
+            for j, text in enumerate((str(p.row), p.column, p.reason)):
+                self.problems.setItem(i, j, QTableWidgetItem(text))
+        self.problems.setVisible(bool(plan.problems))
+        self.skip.setVisible(bool(plan.problems))
+        self.report_button.setVisible(bool(plan.problems))
+        self._update()
+
+    def _update(self) -> None:
+        ok = self.plan is not None and bool(self.plan.drafts)
+        if self.plan is not None and self.plan.problems and not self.skip.isChecked():
+            ok = False
+        self.import_button.setEnabled(ok and self.result is None)
+
+    def start_import(self) -> None:
+        assert self.plan is not None
+        plan, skip = self.plan, self.skip.isChecked()
+        self.import_button.setEnabled(False)
+        self.skip.setEnabled(False)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, max(len(plan.drafts), 1))
+        report = self.runner.progress_reporter(self.token, lambda done, total: self.progress.setValue(done))
+        self.runner.run(
+            lambda: self.desk.importer.apply(self.user, plan, skip_invalid=skip, progress=report),
+            self._imported,
+            self._import_failed,
+        )
+
+    def _imported(self, result: Any) -> None:
+        assert isinstance(result, ImportResult)
+        self.result = result
+        self.imported = True
+        self.progress.setValue(self.progress.maximum())
+        self.summary.setText(
+            self.tr("Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.")
+            .replace("%1", str(result.created))
+            .replace("%2", str(result.updated))
+            .replace("%3", str(result.unchanged))
+            .replace("%4", str(len({p.row for p in result.rejected})))
+        )
+        self.close_button.setText(self.tr("Close"))
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self.progress.setVisible(False)
+        if isinstance(exc, ImportCancelled):
+            self.summary.setText(exc.message_zh)
+            self.close_button.setText(self.tr("Close"))
+            return
+        self._failed(exc)
+
+    def cancel_or_close(self) -> None:
+        if self.progress.isVisible() and self.result is None:
+            self.token.cancel()
+            return
+        self.reject()
+
+    def save_report(self) -> None:
+        assert self.plan is not None
+        target, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save problem report"), str(self.path.with_name(self.path.stem + "-问题行.csv")), "CSV (*.csv)"
+        )
+        if target:
+            write_report(Path(target), self.plan, self.plan.problems)

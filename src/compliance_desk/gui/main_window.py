@@ -1,0 +1,90 @@
+"""The main window: navigation on the left, one page per module, the status bar below."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from compliance_desk import __version__
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.roles import Permission, allows
+from compliance_desk.gui.admin_pages import ReferencePage, UsersPage
+from compliance_desk.gui.enterprise_page import EnterprisePage
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.settings import Settings
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        desk: Desk,
+        user: CurrentUser,
+        runner: TaskRunner,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.desk, self.user, self.runner = desk, user, runner
+        self.settings = settings or Settings()
+        self.setWindowTitle(self.tr("Compliance Desk — Shangyu District") + f"  {__version__}")
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }")
+        self.pages = QStackedWidget()
+        self.enterprise_page = EnterprisePage(desk, user, runner)
+        self._add_page(self.tr("Enterprises"), self.enterprise_page)
+        if allows(user.role, Permission.REFERENCE_EDIT):
+            self._add_page(self.tr("Reference data"), ReferencePage(desk, user))
+        if allows(user.role, Permission.USER_ADMIN):
+            self._add_page(self.tr("Users"), UsersPage(desk, user))
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.user_label = QLabel(f"{user.display_name}（{user.role.label}）")
+        self.user_label.setObjectName("statusUser")
+        self.db_label = QLabel(self.tr("Database: %1").replace("%1", desk.ctx.database_label))
+        self.db_label.setObjectName("statusDatabase")
+        self.sync_label = QLabel(self.tr("Sync: not set up (this computer only)"))
+        self.sync_label.setObjectName("statusSync")
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.db_label)
+        bar.addPermanentWidget(self.sync_label)
+        self.enterprise_page.status_message.connect(lambda text: bar.showMessage(text, 8000))
+        self.resize(1280, 760)
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        self.enterprise_page.refresh()
+        self.enterprise_page.search.setFocus()
+
+    def _add_page(self, title: str, page: QWidget) -> None:
+        self.pages.addWidget(page)
+        item = QListWidgetItem(title)
+        item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.nav.addItem(item)
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        super().closeEvent(event)

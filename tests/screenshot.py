@@ -1,0 +1,53 @@
+"""Takes the README's screenshot of the real window (run under Xvfb, see README).
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m tests.screenshot OUT.png [SEARCH]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from compliance_desk.bootstrap import open_desk
+from compliance_desk.gui import i18n
+from compliance_desk.gui.main_window import MainWindow
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.demo_data import load_demo
+
+
+def main() -> int:
+    out = sys.argv[1]
+    query = sys.argv[2] if len(sys.argv) > 2 else ""
+    app = QApplication(sys.argv)
+    keep = i18n.install(app)  # noqa: F841
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = open_desk(f"sqlite:///{tmp}/demo.sqlite3")
+        load_demo(desk.ctx, "small")
+        user = desk.auth.login("clerk", "Clerk2026")
+        window = MainWindow(desk, user, TaskRunner(synchronous=True))
+        window.resize(1280, 760)
+        window.show()
+        page = window.enterprise_page
+        if query:
+            page.search.setText(query)
+        page.refresh()
+        if page.model.rowCount():
+            page.table.selectRow(0)
+
+        def shoot() -> None:
+            screen = window.screen()
+            pixmap = screen.grabWindow(window.winId()) if QApplication.platformName() == "xcb" else window.grab()
+            pixmap.save(out)
+            app.quit()
+
+        QTimer.singleShot(1200, shoot)
+        app.exec()
+        desk.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
