@@ -7,7 +7,9 @@ import uuid
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
+from sqlalchemy.exc import OperationalError
 
+from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.db import describe, make_engine
@@ -49,8 +51,17 @@ def open_desk(
 ) -> Desk:
     """Open (and by default create or upgrade) the database at ``url``."""
     engine = make_engine(url)
-    if upgrade:
-        migrate.upgrade(engine)
+    try:
+        if upgrade:
+            migrate.upgrade(engine)
+        else:
+            engine.connect().close()
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DomainError(
+            f"无法打开数据库 {describe(url)}：{reason}", f"cannot open database {describe(url)}: {reason}"
+        ) from exc
     factory = session_factory(engine)
     ctx = ServiceContext(engine, factory, clock, uuid.UUID(int=0), describe(url))
     if hasher is not None:

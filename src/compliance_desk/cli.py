@@ -53,7 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
         from compliance_desk.gui.app import run
 
@@ -70,8 +69,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def _log_to_file() -> None:
+    """Scripts read one line on stderr; the details go to the log file."""
+    from compliance_desk.paths import log_dir
+
+    handler = logging.FileHandler(log_dir() / "cli.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("compliance_desk")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+    root.propagate = False
+
+
 def _run(args: argparse.Namespace) -> int:
     import os
+
+    _log_to_file()
 
     from compliance_desk.bootstrap import open_desk
     from compliance_desk.paths import resolve_database_url

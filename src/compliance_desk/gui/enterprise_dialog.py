@@ -33,8 +33,15 @@ def _fill(combo: QComboBox, items: list[tuple[str, object]], current: object) ->
     combo.addItem("", None)
     for label, value in items:
         combo.addItem(label, value)
-    index = combo.findData(current)
-    combo.setCurrentIndex(max(index, 0))
+    combo.setCurrentIndex(_index_of(combo, current))
+
+
+def _index_of(combo: QComboBox, value: object) -> int:
+    """QComboBox.findData cannot compare Python objects such as UUIDs; compare here."""
+    for i in range(combo.count()):
+        if value is not None and combo.itemData(i) == value:
+            return i
+    return 0
 
 
 class EnterpriseDialog(QDialog):
@@ -89,8 +96,7 @@ class EnterpriseDialog(QDialog):
         _fill(self.ui.sizeCombo, [(s.label, s) for s in EnterpriseSize], existing.size if existing else None)
         if existing is None and self.ui.centreCombo.currentData() is not None:
             centre = next(c for c in ref.items(self.user, "centre") if c.id == default_centre)
-            index = self.ui.industryCombo.findData(centre.parent_id)
-            self.ui.industryCombo.setCurrentIndex(max(index, 0))
+            self.ui.industryCombo.setCurrentIndex(_index_of(self.ui.industryCombo, centre.parent_id))
 
     def _show(self, v: EnterpriseView) -> None:
         ui = self.ui

@@ -24,14 +24,18 @@ class SingleInstance(QObject):
 
     def another_is_running(self) -> bool:
         """True (after asking it to show itself) when another instance already runs."""
-        socket = QLocalSocket()
+        socket = QLocalSocket(self)
         socket.connectToServer(self.name)
         if socket.waitForConnected(300):
             socket.write(b"raise\n")
             socket.flush()
             socket.waitForBytesWritten(300)
             socket.disconnectFromServer()
+            if socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
+                socket.waitForDisconnected(300)
+            socket.deleteLater()
             return True
+        socket.deleteLater()
         QLocalServer.removeServer(self.name)  # a stale socket left by a crash
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._on_connection)
@@ -42,5 +46,6 @@ class SingleInstance(QObject):
         assert self._server is not None
         socket = self._server.nextPendingConnection()
         if socket is not None:
-            socket.readyRead.connect(lambda: (socket.readAll(), self.activated.emit()))
+            # Any connection is a second launch asking this window to come to the front.
             socket.disconnected.connect(socket.deleteLater)
+            self.activated.emit()

@@ -11,6 +11,15 @@ from sqlalchemy import Engine
 from compliance_desk.paths import migrations_dir
 
 
+# The local search index (SQLite only) is derived data that the migrations create by hand.
+DERIVED_TABLES = ("enterprise_fts", "enterprise_gram")
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Autogenerate compares the models only; the derived search tables are not modelled."""
+    return not (type_ == "table" and name is not None and name.startswith(DERIVED_TABLES))
+
+
 def alembic_config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.errors import PermissionDenied, ValidationError
+from compliance_desk.domain.roles import Role
+from compliance_desk.persistence.models import AppUser, AuditEntry
+from compliance_desk.services.auth import LoginFailed
+from compliance_desk.services.context import CurrentUser
+
+
+def test_first_run_asks_for_the_administrators_own_password(desk: Desk) -> None:
+    assert desk.auth.needs_first_run()
+    with pytest.raises(ValidationError) as info:
+        desk.auth.create_first_administrator("root", "管理员", "short")
+    assert "至少8位" in info.value.problems["password"]
+    admin = desk.auth.create_first_administrator("root", "管理员", "MyOwnPass1")
+    assert admin.role is Role.ADMINISTRATOR
+    assert not desk.auth.needs_first_run()
+    assert desk.auth.login("root", "MyOwnPass1").id == admin.id
+
+
+def test_passwords_are_stored_as_argon2_and_never_audited(desk: Desk, admin: CurrentUser) -> None:
+    with desk.ctx.uow(admin) as uow:
+        hashes = list(uow.session.scalars(select(AppUser.password_hash)))
+        audit = [a.changes for a in uow.session.scalars(select(AuditEntry).where(AuditEntry.table_name == "app_user"))]
+    assert hashes and all(h.startswith("$argon2") for h in hashes)
+    assert all(c.get("password_hash") == "***" for c in audit)
+    assert not any("2026" in str(c) for c in audit)
+
+
+def test_wrong_password_and_unknown_user_look_the_same(desk: Desk, admin: CurrentUser) -> None:
+    for name, password in (("clerk", "wrong-pass1"), ("nobody", "whatever1")):
+        with pytest.raises(LoginFailed) as info:
+            desk.auth.login(name, password)
+        assert info.value.message_zh == "用户名或密码错误"
+
+
+def test_disabled_user_cannot_log_in(desk: Desk, admin: CurrentUser, clerk: CurrentUser) -> None:
+    desk.auth.set_active(admin, clerk.id, False)
+    with pytest.raises(LoginFailed, match="inactive"):
+        desk.auth.login("clerk", "Clerk2026")
+
+
+def test_only_administrators_manage_users(desk: Desk, admin: CurrentUser, clerk: CurrentUser) -> None:
+    with pytest.raises(PermissionDenied):
+        desk.auth.create_user(clerk, "x", "某人", Role.CLERK, "Password1")
+    new = desk.auth.create_user(admin, "inspector2", "钱多多", Role.INSPECTOR, "Password1")
+    assert desk.auth.login("inspector2", "Password1").role is Role.INSPECTOR
+    with pytest.raises(ValidationError, match="username"):
+        desk.auth.create_user(admin, "inspector2", "重名", Role.CLERK, "Password1")
+    assert new.username == "inspector2"
+
+
+def test_change_password(desk: Desk, clerk: CurrentUser) -> None:
+    desk.auth.change_password(clerk, "Clerk2026", "NewSecret99")
+    assert desk.auth.login("clerk", "NewSecret99").id == clerk.id
+    with pytest.raises(LoginFailed):
+        desk.auth.login("clerk", "Clerk2026")

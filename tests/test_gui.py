@@ -1,0 +1,242 @@
+"""Real widgets under QT_QPA_PLATFORM=offscreen, driven as the desk would drive them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.enterprise import EnterpriseDraft
+from compliance_desk.gui import i18n
+from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
+from compliance_desk.gui.enterprise_model import EnterpriseTableModel
+from compliance_desk.gui.import_dialog import ImportDialog
+from compliance_desk.gui.login import FirstRunDialog, LoginDialog
+from compliance_desk.gui.main_window import MainWindow
+from compliance_desk.gui.single_instance import SingleInstance
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.demo_data import load_demo
+from tests.conftest import LEDGERS
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chinese(qapp: QApplication) -> Iterator[None]:
+    keep = i18n.install(qapp)
+    yield
+    del keep
+
+
+@pytest.fixture
+def runner() -> TaskRunner:
+    return TaskRunner(synchronous=True)
+
+
+@pytest.fixture
+def window(qtbot, sqlite_desk: Desk, runner: TaskRunner) -> MainWindow:  # type: ignore[no-untyped-def]
+    load_demo(sqlite_desk.ctx, "small")
+    user = sqlite_desk.auth.login("clerk", "Clerk2026")
+    w = MainWindow(sqlite_desk, user, runner)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_standard_buttons_read_chinese(qtbot) -> None:  # type: ignore[no-untyped-def]
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+def test_main_window_in_chinese_with_status_bar(window: MainWindow) -> None:
+    assert window.nav.item(0).text() == "企业档案"
+    assert window.nav.count() == 1  # a clerk sees no admin pages
+    assert window.user_label.text() == "陈晓燕（前台工作人员）"
+    assert window.db_label.text().startswith("数据库：sqlite:///")
+    assert window.sync_label.text().startswith("同步：")
+    page = window.enterprise_page
+    assert page.count.text() == "共 200 家企业"
+    assert page.new_button.text() == "新建企业"
+    assert page.delete_button.isHidden()  # clerks may not delete; the service refuses too
+
+
+def test_admin_sees_admin_pages(qtbot, sqlite_desk: Desk, runner: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    load_demo(sqlite_desk.ctx, "small")
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    w = MainWindow(sqlite_desk, admin, runner)
+    qtbot.addWidget(w)
+    assert [w.nav.item(i).text() for i in range(w.nav.count())] == ["企业档案", "基础数据", "用户管理"]
+
+
+def test_search_as_you_type_filters_the_table(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.enterprise_page
+    qtbot.keyClicks(page.search, "songxia")
+    qtbot.waitUntil(lambda: page.count.text().startswith("找到"), timeout=3000)
+    assert page.model.rowCount() > 0
+    names = [page.model.data(page.model.index(r, 0)) for r in range(page.model.rowCount())]
+    assert all(n.startswith("崧厦") for n in names)
+    assert "崧厦" in page.detail.toPlainText()  # first match selected and shown with its history
+    assert "历史记录" in page.detail.toPlainText()
+
+
+def test_the_paged_model_passes_the_model_tester(qtmodeltester, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    load_demo(sqlite_desk.ctx, "small")
+    user = sqlite_desk.auth.login("clerk", "Clerk2026")
+    model = EnterpriseTableModel(lambda ids: sqlite_desk.enterprises.rows(user, ids))
+    model.set_ids(sqlite_desk.enterprises.ids(user, __import__("compliance_desk.services.enterprises", fromlist=["Filter"]).Filter()))
+    qtmodeltester.check(model)
+
+
+def test_the_model_fetches_only_the_pages_it_shows() -> None:
+    fetched: list[int] = []
+    ids = [uuid.uuid4() for _ in range(10_000)]
+
+    def fetch(page_ids):  # type: ignore[no-untyped-def]
+        fetched.append(len(page_ids))
+        from tests.test_gui_support import fake_view
+
+        return [fake_view(i) for i in page_ids]
+
+    model = EnterpriseTableModel(fetch, max_pages=3)
+    model.set_ids(ids)
+    assert model.rowCount() == 10_000 and fetched == []
+    for row in (0, 5000, 9999, 200, 7000):
+        assert model.data(model.index(row, 0)) == f"企业{ids[row].hex[:6]}"
+    assert fetched == [200] * 5
+    assert model.cached_pages == 3
+
+
+def test_new_enterprise_form_checks_as_you_type_and_saves(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.enterprise_page
+    dialog = EnterpriseDialog(page.desk, page.user, None, window)
+    qtbot.addWidget(dialog)
+    ui = dialog.ui
+    assert ui.nameEditLabel.text() == "企业名称 *"
+    ui.nameEdit.setText("崧厦测试伞业有限公司")  # QTest types ASCII only; the checks below are typed
+    qtbot.keyClicks(ui.usccEdit, "91330604QU4AX6JM2X")
+    assert "校验位" in ui.usccHint.text()
+    ui.usccEdit.clear()
+    qtbot.keyClicks(ui.usccEdit, "91330604QU4AX6JM2M")
+    assert ui.usccHint.text() == ""
+    qtbot.keyClicks(ui.phoneEdit, "12345")
+    assert "联系电话格式不正确" in ui.phoneHint.text()
+    ui.phoneEdit.clear()
+    qtbot.keyClicks(ui.phoneEdit, "0575 8211 0174")
+    assert ui.phoneHint.text() == ""
+    assert ui.centreCombo.currentText() == "伞业合规中心"  # the clerk's own centre by default
+    dialog.save()
+    assert dialog.saved is not None and dialog.saved.contact_phone == "0575-82110174"
+    assert page.desk.enterprises.search(page.user, "崧厦测试")[0].id == dialog.saved.id
+
+
+def test_duplicate_code_links_to_the_existing_record(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.enterprise_page
+    existing = page.desk.enterprises.create(page.user, EnterpriseDraft(name="某某测试伞业有限公司", uscc="91330604QU4AX6JM2M"))
+    dialog = EnterpriseDialog(page.desk, page.user, None, window)
+    qtbot.addWidget(dialog)
+    dialog.ui.nameEdit.setText("完全不同的名字有限公司")
+    dialog.ui.usccEdit.setText("91330604qu4ax6jm2m")
+    dialog.ui.usccEdit.editingFinished.emit()
+    assert "已登记为“某某测试伞业有限公司”" in dialog.ui.usccHint.text()
+    assert str(existing.id) in dialog.ui.usccHint.text()
+    opened: list[uuid.UUID] = []
+    dialog.open_existing.connect(opened.append)
+    dialog.ui.usccHint.linkActivated.emit(str(existing.id))
+    assert opened == [existing.id]
+
+
+def test_validation_errors_are_shown_and_nothing_saved(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.enterprise_page
+    dialog = EnterpriseDialog(page.desk, page.user, None, window)
+    qtbot.addWidget(dialog)
+    texts: list[str] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            texts.append(box.text())
+            box.close()
+
+    QTimer.singleShot(100, close_box)
+    dialog.save()
+    assert dialog.saved is None
+    assert texts and "企业名称不能为空" in texts[0]
+    assert page.desk.enterprises.count(page.user) == 200
+
+
+def test_import_dialog_lists_problems_and_imports_good_rows(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("单位名称,信用代码\n好企业伞业有限公司,91330604K8FGWDMD69\n坏企业,123\n", encoding="gbk")
+    page = window.enterprise_page
+    dialog = ImportDialog(page.desk, page.user, page.runner, bad, window)
+    qtbot.addWidget(dialog)
+    assert dialog.problems.rowCount() == 1
+    assert dialog.problems.item(0, 0).text() == "3"
+    assert not dialog.import_button.isEnabled()
+    dialog.skip.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "新增 1" in dialog.summary.text() and "跳过 1 行" in dialog.summary.text()
+    assert page.desk.enterprises.count(page.user) == 201
+
+
+def test_import_the_real_ledger_through_the_dialog(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.enterprise_page
+    dialog = ImportDialog(page.desk, page.user, page.runner, LEDGERS / "崧厦街道伞业企业名录.xlsx", window)
+    qtbot.addWidget(dialog)
+    assert dialog.import_button.isEnabled()
+    dialog.start_import()
+    assert "新增 39" in dialog.summary.text()
+
+
+def test_login_dialog(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    load_demo(sqlite_desk.ctx, "small")
+    dialog = LoginDialog(sqlite_desk.auth, "clerk")
+    qtbot.addWidget(dialog)
+    dialog.password.setText("wrong")
+    dialog.try_login()
+    assert dialog.error.text() == "用户名或密码错误" and dialog.user is None
+    dialog.password.setText("Clerk2026")
+    dialog.try_login()
+    assert dialog.user is not None and dialog.user.username == "clerk"
+
+
+def test_first_run_dialog(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    dialog = FirstRunDialog(sqlite_desk.auth)
+    qtbot.addWidget(dialog)
+    dialog.display_name.setText("王主任")
+    dialog.password.setText("Secret123")
+    dialog.repeat.setText("Secret124")
+    dialog.try_create()
+    assert dialog.error.text() == "两次输入的密码不一致。"
+    dialog.repeat.setText("Secret123")
+    dialog.try_create()
+    assert dialog.user is not None and sqlite_desk.auth.login("admin", "Secret123")
+
+
+def test_single_instance_raises_the_first(qtbot) -> None:  # type: ignore[no-untyped-def]
+    name = f"compliance-desk-test-{uuid.uuid4().hex[:8]}"
+    first = SingleInstance(name)
+    assert not first.another_is_running()
+    with qtbot.waitSignal(first.activated, timeout=3000):
+        assert SingleInstance(name).another_is_running()
+
+
+def test_background_runner_delivers_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    runner = TaskRunner()
+    seen: list[object] = []
+    runner.run(lambda: threading.current_thread().name, lambda r: seen.append((r, threading.current_thread().name)), seen.append)
+    qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    worker, receiver = seen[0]  # type: ignore[misc]
+    assert str(worker).startswith("desk-task") and receiver == threading.main_thread().name
+    runner.shutdown()

@@ -1,0 +1,162 @@
+"""Importing the ledgers as they arrive, and exporting so that the export re-imports."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.enterprise_import import AllRowsChecked, ImportCancelled, write_report
+from tests.conftest import LEDGERS
+
+UMBRELLA = LEDGERS / "崧厦街道伞业企业名录.xlsx"
+GAME = LEDGERS / "e游小镇游戏企业清单.csv"
+
+
+def _import(desk: Desk, user: CurrentUser, path: Path, **kw):  # type: ignore[no-untyped-def]
+    centre = kw.pop("centre", None)
+    plan = desk.importer.plan(user, path, centre_id=centre)
+    return plan, desk.importer.apply(user, plan, **kw)
+
+
+def test_the_umbrella_ledger_imports_as_it_is(desk: Desk, clerk: CurrentUser) -> None:
+    plan, result = _import(desk, clerk, UMBRELLA)
+    assert plan.header_row == 3  # under the merged title and the 填报单位 line
+    assert result.created == 39  # 40 numbered rows, one an exact duplicate
+    assert any("完全相同" in n for n in result.notices)
+    assert desk.enterprises.count(clerk) == 39
+    [fullwidth] = desk.enterprises.search(clerk, "曹娥润泽伞业")
+    assert fullwidth.uscc == "91330604PQU6NQPEXW"
+    assert fullwidth.chamber_name == "崧厦伞业商会" and fullwidth.industry_name == "伞业"
+    assert fullwidth.centre_name == "伞业合规中心"
+    assert fullwidth.contact_phone == "13957909598转8001"
+    [spaced] = desk.enterprises.search(clerk, "上虞丽晶制伞")
+    assert spaced.name == "上虞丽晶制伞有限公司"
+    names = {r.name for r in desk.enterprises.search(clerk, "合计", limit=100)}
+    assert not names
+
+
+def test_the_gbk_game_ledger_with_its_synonyms_and_dates(desk: Desk, clerk: CurrentUser) -> None:
+    centres = desk.reference.lookup(clerk, "centre")
+    plan, result = _import(desk, clerk, GAME, centre=centres["游戏产业合规中心"])
+    assert set(plan.columns.values()) >= {"name", "uscc", "legal_representative", "contact_phone", "settled_on"}
+    assert result.created == 25
+    assert any("名称相同" in n for n in result.notices)  # same name, different codes: told, kept
+    [row] = desk.enterprises.search(clerk, "91330604Q64CMN2579")
+    assert row.settled_on is not None and row.settled_on.isoformat() == "2023-01-01"  # Excel serial 44927
+    assert row.centre_name == "游戏产业合规中心" and row.industry_name == "游戏产业"
+    [row] = desk.enterprises.search(clerk, "9133060429PTM3U5MF")
+    assert row.settled_on is not None and row.settled_on.isoformat() == "2023-09-01"  # 2023年9月
+
+
+def test_importing_the_same_file_again_changes_nothing(desk: Desk, clerk: CurrentUser) -> None:
+    _import(desk, clerk, UMBRELLA)
+    _, again = _import(desk, clerk, UMBRELLA)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 39)
+    assert desk.enterprises.count(clerk) == 39
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_reimports_unchanged(desk: Desk, clerk: CurrentUser, tmp_path: Path, suffix: str) -> None:
+    _import(desk, clerk, UMBRELLA)
+    out = tmp_path / f"export{suffix}"
+    assert desk.importer.export(clerk, out) == 39
+    _, again = _import(desk, clerk, out)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 39)
+
+
+def test_export_writes_readable_chinese_columns(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+    _import(desk, clerk, UMBRELLA)
+    out = tmp_path / "e.xlsx"
+    desk.importer.export(clerk, out)
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("企业名称", "统一社会信用代码")
+    assert len(rows) == 40
+    assert not list(tmp_path.glob("*.part"))
+
+
+def _bad_workbook(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "统一社会信用代码", "联系电话"])
+    ws.append(["好企业有限公司", "91330604QU4AX6JM2M", "13957667049"])
+    ws.append(["", "91330604K8FGWDMD69", ""])
+    ws.append(["坏代码有限公司", "91330604K8FGWDMD6X", "12"])
+    ws.append(["大字段有限公司", "91330604U7ABQNWR1W", "1" * 100])
+    wb.save(path)
+    return path
+
+
+def test_one_bad_row_writes_nothing_and_every_bad_row_is_listed(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+    path = _bad_workbook(tmp_path / "bad.xlsx")
+    plan = desk.importer.plan(clerk, path)
+    with pytest.raises(AllRowsChecked) as info:
+        desk.importer.apply(clerk, plan)
+    problems = {(p.row, p.column) for p in info.value.row_problems}
+    assert problems == {(3, "企业名称"), (4, "统一社会信用代码"), (4, "联系电话"), (5, "联系电话")}
+    assert "第4行“统一社会信用代码”" in info.value.message_zh
+    assert desk.enterprises.count(clerk) == 0
+
+
+def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+    path = _bad_workbook(tmp_path / "bad.xlsx")
+    plan = desk.importer.plan(clerk, path)
+    result = desk.importer.apply(clerk, plan, skip_invalid=True)
+    assert result.created == 1
+    report = tmp_path / "report.csv"
+    write_report(report, plan, result.rejected)
+    rows = list(csv.reader(report.open(encoding="utf-8-sig")))
+    assert rows[0] == ["行号", "列", "原因", "原始内容"]
+    assert {r[0] for r in rows[1:]} == {"3", "4", "5"}
+    assert any("校验位" in r[2] for r in rows[1:])
+
+
+def test_a_ten_megabyte_cell_is_refused_with_a_reason(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    path.write_text("企业名称,统一社会信用代码,备注\n好企业有限公司,91330604QU4AX6JM2M," + "很" * 10_000_000 + "\n", encoding="utf-8")
+    plan = desk.importer.plan(clerk, path)
+    assert [(p.row, p.column) for p in plan.problems] == [(2, "备注")]
+    assert "过长" in plan.problems[0].reason
+
+
+def test_wrong_headers_say_what_is_needed(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+    path = tmp_path / "wrong.csv"
+    path.write_text("公司,代码\n某某有限公司,91330604QU4AX6JM2M\n", encoding="gbk")
+    with pytest.raises(DomainError) as info:
+        desk.importer.plan(clerk, path)
+    assert "找不到表头" in info.value.message_zh and "统一社会信用代码" in info.value.message_zh
+    plan = desk.importer.plan(clerk, path, mapping={"公司": "name", "代码": "uscc"})
+    assert len(plan.drafts) == 1
+
+
+def test_a_file_that_is_not_a_workbook(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+    path = tmp_path / "fake.xlsx"
+    path.write_text("this is not excel", encoding="utf-8")
+    with pytest.raises(DomainError) as info:
+        desk.importer.plan(clerk, path)
+    assert "不是有效的 Excel 工作簿" in info.value.message_zh
+
+
+def test_cancel_leaves_the_register_as_it_was(desk: Desk, clerk: CurrentUser) -> None:
+    plan = desk.importer.plan(clerk, UMBRELLA)
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append(done)
+        return False
+
+    with pytest.raises(ImportCancelled):
+        desk.importer.apply(clerk, plan, progress=progress)
+    assert seen and desk.enterprises.count(clerk) == 0
+
+
+def test_inspectors_cannot_import(desk: Desk, inspector: CurrentUser) -> None:
+    from compliance_desk.domain.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        desk.importer.plan(inspector, UMBRELLA)

@@ -1,0 +1,90 @@
+"""The schema: built by the Alembic migrations, identical on SQLite and PostgreSQL, sync-ready."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from compliance_desk.bootstrap import Desk, open_desk
+from compliance_desk.persistence import migrate
+from compliance_desk.persistence.migrate import include_name
+from compliance_desk.persistence.models import Base, Centre, Department, Enterprise, Industry, LocalSetting, Synced
+from compliance_desk.services.context import CurrentUser
+
+SYNC_COLUMNS = {"id", "row_version", "created_at", "created_by", "updated_at", "updated_by", "device_id", "deleted_at", "deleted_by"}
+
+
+def test_migrations_build_exactly_the_models(desk: Desk) -> None:
+    with desk.ctx.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+    assert not migrate.needs_upgrade(desk.ctx.engine)
+
+
+def test_every_synced_table_is_sync_ready(desk: Desk) -> None:
+    inspector = inspect(desk.ctx.engine)
+    synced = [m.__table__.name for m in Synced.__subclasses__()]  # type: ignore[attr-defined]
+    assert {"enterprise", "centre", "department", "chamber", "industry", "app_user", "compliance_point"} <= set(synced)
+    for table in synced:
+        columns = {c["name"]: c for c in inspector.get_columns(table)}
+        assert SYNC_COLUMNS <= set(columns), table
+        assert str(columns["id"]["type"]).upper() in {"UUID", "CHAR(32)"}, table
+        assert not columns["id"].get("autoincrement") is True, table
+
+
+def test_no_autoincrement_or_serial_anywhere(desk: Desk) -> None:
+    with desk.ctx.engine.connect() as c:
+        if desk.ctx.engine.dialect.name == "postgresql":
+            assert c.execute(text("SELECT count(*) FROM pg_class WHERE relkind = 'S'")).scalar() == 0
+        else:
+            ddl = " ".join(r[0] or "" for r in c.execute(text("SELECT sql FROM sqlite_master")))
+            assert "AUTOINCREMENT" not in ddl.upper()
+
+
+def test_reference_data_is_seeded_from_the_plan(desk: Desk) -> None:
+    with desk.ctx.uow(None) as uow:
+        centres = set(uow.session.scalars(select(Centre.name)))
+        departments = set(uow.session.scalars(select(Department.name)))
+        industries = set(uow.session.scalars(select(Industry.name)))
+    assert centres == {"伞业合规中心", "游戏产业合规中心"}
+    assert {"市场监管局", "税务局", "人力社保局", "应急管理局", "消防大队", "法院", "检察院", "区委依法治区办"} <= departments
+    assert industries == {"伞业", "游戏产业"}
+
+
+def test_reopening_keeps_the_device_id_and_does_not_reseed(db_url: str) -> None:
+    first = open_desk(db_url)
+    device = first.ctx.device_id
+    first.close()
+    second = open_desk(db_url)
+    assert second.ctx.device_id == device
+    with second.ctx.uow(None) as uow:
+        assert len(uow.session.scalars(select(Industry)).all()) == 2
+        assert uow.session.get(LocalSetting, "device_id") is not None
+    second.close()
+
+
+def test_hard_deletes_of_synced_rows_are_refused(desk: Desk, admin: CurrentUser) -> None:
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+
+    e = desk.enterprises.create(admin, EnterpriseDraft(name="某某伞业有限公司", uscc="91330604QU4AX6JM2M"))
+    with desk.ctx.uow(admin) as uow:
+        row = uow.session.get(Enterprise, e.id)
+        uow.session.delete(row)
+        with pytest.raises(RuntimeError, match="tombstone"):
+            uow.commit()
+    assert desk.enterprises.count(admin) == 1
+
+
+def test_administrator_edits_reference_data(desk: Desk, admin: CurrentUser, clerk: CurrentUser) -> None:
+    from compliance_desk.domain.errors import PermissionDenied
+
+    item = desk.reference.add(admin, "chamber", "上虞区制伞行业协会")
+    assert "上虞区制伞行业协会" in desk.reference.lookup(admin, "chamber")
+    desk.reference.rename(admin, "chamber", item.id, "上虞区伞业行业协会")
+    desk.reference.retire(admin, "chamber", item.id)
+    assert "上虞区伞业行业协会" not in desk.reference.lookup(admin, "chamber")
+    with pytest.raises(PermissionDenied):
+        desk.reference.add(clerk, "department", "新部门")
