@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -82,7 +82,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc))
+    return FixedClock(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture

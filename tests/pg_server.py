@@ -50,7 +50,15 @@ class PgServer:
 
     def stop(self) -> None:
         subprocess.run(
-            [*self.as_user, _bin("pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "stop"],
+            [
+                *self.as_user,
+                _bin("pg_ctl"),
+                "-D",
+                str(self.root / "data"),
+                "-m",
+                "immediate",
+                "stop",
+            ],
             capture_output=True,
         )
         shutil.rmtree(self.root, ignore_errors=True)
@@ -64,17 +72,37 @@ def start() -> PgServer:
         as_user = ["runuser", "-u", "postgres", "--"]
     data = root / "data"
     subprocess.run(
-        [*as_user, _bin("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-         "-E", "UTF8", "--locale=C.UTF-8"],
+        [
+            *as_user,
+            _bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
         check=True,
         capture_output=True,
     )
     port = _free_port()
     subprocess.run(
-        [*as_user, _bin("pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-         f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
-         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-         "start"],
+        [
+            *as_user,
+            _bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(root / "log"),
+            "-w",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "start",
+        ],
         check=True,
         capture_output=True,
     )

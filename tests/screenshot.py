@@ -1,6 +1,6 @@
 """Takes the README's screenshot of the real window (run under Xvfb, see README).
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m tests.screenshot OUT.png [SEARCH]
+xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python -m tests.screenshot OUT.png [SEARCH]
 """
 
 from __future__ import annotations
@@ -39,7 +39,11 @@ def main() -> int:
 
         def shoot() -> None:
             screen = window.screen()
-            pixmap = screen.grabWindow(window.winId()) if QApplication.platformName() == "xcb" else window.grab()
+            pixmap = (
+                screen.grabWindow(window.winId())
+                if QApplication.platformName() == "xcb"
+                else window.grab()
+            )
             pixmap.save(out)
             app.quit()
 

@@ -25,7 +25,12 @@ def test_first_run_asks_for_the_administrators_own_password(desk: Desk) -> None:
 def test_passwords_are_stored_as_argon2_and_never_audited(desk: Desk, admin: CurrentUser) -> None:
     with desk.ctx.uow(admin) as uow:
         hashes = list(uow.session.scalars(select(AppUser.password_hash)))
-        audit = [a.changes for a in uow.session.scalars(select(AuditEntry).where(AuditEntry.table_name == "app_user"))]
+        audit = [
+            a.changes
+            for a in uow.session.scalars(
+                select(AuditEntry).where(AuditEntry.table_name == "app_user")
+            )
+        ]
     assert hashes and all(h.startswith("$argon2") for h in hashes)
     assert all(c.get("password_hash") == "***" for c in audit)
     assert not any("2026" in str(c) for c in audit)
@@ -44,7 +49,9 @@ def test_disabled_user_cannot_log_in(desk: Desk, admin: CurrentUser, clerk: Curr
         desk.auth.login("clerk", "Clerk2026")
 
 
-def test_only_administrators_manage_users(desk: Desk, admin: CurrentUser, clerk: CurrentUser) -> None:
+def test_only_administrators_manage_users(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser
+) -> None:
     with pytest.raises(PermissionDenied):
         desk.auth.create_user(clerk, "x", "某人", Role.CLERK, "Password1")
     new = desk.auth.create_user(admin, "inspector2", "钱多多", Role.INSPECTOR, "Password1")

@@ -34,7 +34,9 @@ def demo_db(tmp_path: Path) -> str:
 
 
 def test_version() -> None:
-    out = subprocess.run([sys.executable, "-m", "compliance_desk", "--version"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "compliance_desk", "--version"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and out.stdout.startswith("compliance-desk ")
 
 
@@ -49,7 +51,8 @@ def test_db_from_the_environment_variable(tmp_path: Path) -> None:
     target = tmp_path / "env.sqlite3"
     out = subprocess.run(
         [sys.executable, "-m", "compliance_desk", "init"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
         env={**os.environ, "COMPLIANCE_DESK_DB": f"sqlite:///{target}"},
     )
     assert out.returncode == 0 and target.exists()
@@ -86,13 +89,17 @@ def test_bad_file_gives_one_line_and_non_zero(demo_db: str, tmp_path: Path) -> N
     assert result.returncode != 0
     assert result.stderr.startswith("错误：") and "第2行" in result.stderr
     report = tmp_path / "rejected.csv"
-    skipped = cli("enterprises", "import", str(bad), "--skip-invalid", "--report", str(report), db=demo_db)
+    skipped = cli(
+        "enterprises", "import", str(bad), "--skip-invalid", "--report", str(report), db=demo_db
+    )
     assert skipped.returncode == 0 and report.exists()
     assert "123" in report.read_text(encoding="utf-8-sig")
 
 
 def test_wrong_password_is_refused(demo_db: str) -> None:
-    result = cli("enterprises", "search", "sx", db=demo_db, env={"COMPLIANCE_DESK_PASSWORD": "nope"})
+    result = cli(
+        "enterprises", "search", "sx", db=demo_db, env={"COMPLIANCE_DESK_PASSWORD": "nope"}
+    )
     assert result.returncode != 0 and "用户名或密码错误" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 

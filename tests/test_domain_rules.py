@@ -18,7 +18,12 @@ VALID = "91330604QU4AX6JM2M"
 
 @pytest.mark.parametrize(
     "raw",
-    ["９１３３０６０４ＰＱＵ６ＮＱＰＥＸＷ", "91330604br6addaj6w", "913306 04ULKQ 77EB4C", " 91330604QU4AX6JM2M "],
+    [
+        "９１３３０６０４ＰＱＵ６ＮＱＰＥＸＷ",
+        "91330604br6addaj6w",
+        "913306 04ULKQ 77EB4C",
+        " 91330604QU4AX6JM2M ",
+    ],
 )
 def test_codes_as_ledgers_type_them_are_normalised_and_valid(raw: str) -> None:
     assert uscc.problem(raw) is None
@@ -34,7 +39,12 @@ def test_a_wrong_check_character_is_explained_with_the_right_one() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "word"),
-    [("9133060", "18位"), ("", "不能为空"), ("AB330604QU4AX6JM2M", "前8位"), ("91330604QU4AX6JMIO", "不允许")],
+    [
+        ("9133060", "18位"),
+        ("", "不能为空"),
+        ("AB330604QU4AX6JM2M", "前8位"),
+        ("91330604QU4AX6JMIO", "不允许"),
+    ],
 )
 def test_each_kind_of_bad_code_gets_its_own_chinese_reason(raw: str, word: str) -> None:
     message = uscc.problem(raw)
@@ -55,7 +65,9 @@ def test_generated_codes_always_validate(body: str) -> None:
         ("１３９５７６６７０４９", "13957667049"),
     ],
 )
-def test_phones_from_ledgers_are_accepted_and_normalised_idempotently(raw: str, expected: str) -> None:
+def test_phones_from_ledgers_are_accepted_and_normalised_idempotently(
+    raw: str, expected: str
+) -> None:
     assert phone.problem(raw) is None
     assert phone.normalise(raw) == expected
     assert phone.normalise(expected) == expected

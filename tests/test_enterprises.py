@@ -10,7 +10,12 @@ from sqlalchemy import func, select
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.duplicates import DuplicateEnterprise, SimilarNames
 from compliance_desk.domain.enterprise import EnterpriseDraft
-from compliance_desk.domain.errors import ConcurrentEdit, NotFound, PermissionDenied, ValidationError
+from compliance_desk.domain.errors import (
+    ConcurrentEdit,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from compliance_desk.persistence.models import AuditEntry, Enterprise
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.enterprises import Filter
@@ -21,7 +26,9 @@ SONGXIA = EnterpriseDraft(
     contact_person="郑敏",
     contact_phone="13957667049",
 )
-OTHER = EnterpriseDraft(name="上虞火鸟数字科技有限公司", uscc="9133060429PTM3U5MF", contact_phone="0575 8211 0174")
+OTHER = EnterpriseDraft(
+    name="上虞火鸟数字科技有限公司", uscc="9133060429PTM3U5MF", contact_phone="0575 8211 0174"
+)
 
 
 def test_create_view_and_who_wrote_it(desk: Desk, clerk: CurrentUser) -> None:
@@ -50,7 +57,9 @@ def test_invalid_input_writes_nothing(desk: Desk, clerk: CurrentUser) -> None:
 def test_duplicate_uscc_points_to_the_existing_record(desk: Desk, clerk: CurrentUser) -> None:
     first = desk.enterprises.create(clerk, SONGXIA)
     with pytest.raises(DuplicateEnterprise) as info:
-        desk.enterprises.create(clerk, EnterpriseDraft(name="另一个名字有限公司", uscc="９１３３０６０４qu4ax6jm2m"))
+        desk.enterprises.create(
+            clerk, EnterpriseDraft(name="另一个名字有限公司", uscc="９１３３０６０４qu4ax6jm2m")
+        )
     assert info.value.existing.id == first.id
     assert "已登记" in info.value.message_zh
     assert desk.enterprises.count(clerk) == 1
@@ -66,11 +75,16 @@ def test_near_identical_name_is_caught_then_confirmed(desk: Desk, clerk: Current
     assert desk.enterprises.count(clerk) == 2
 
 
-def test_edit_bumps_version_and_audit_records_old_and_new(desk: Desk, clerk: CurrentUser, clock) -> None:  # type: ignore[no-untyped-def]
+def test_edit_bumps_version_and_audit_records_old_and_new(
+    desk: Desk, clerk: CurrentUser, clock
+) -> None:  # type: ignore[no-untyped-def]
     e = desk.enterprises.create(clerk, SONGXIA)
     clock.now += timedelta(hours=1)
     changed = desk.enterprises.update(
-        clerk, e.id, EnterpriseDraft(**{**SONGXIA.__dict__, "contact_phone": "0575-82110174"}), e.row_version
+        clerk,
+        e.id,
+        EnterpriseDraft(**{**SONGXIA.__dict__, "contact_phone": "0575-82110174"}),
+        e.row_version,
     )
     assert changed.row_version == 2 and changed.contact_phone == "0575-82110174"
     assert changed.updated_at == clock.now
@@ -84,7 +98,9 @@ def test_a_stale_edit_is_refused(desk: Desk, clerk: CurrentUser) -> None:
     e = desk.enterprises.create(clerk, SONGXIA)
     desk.enterprises.update(clerk, e.id, EnterpriseDraft(**{**SONGXIA.__dict__, "notes": "a"}), 1)
     with pytest.raises(ConcurrentEdit):
-        desk.enterprises.update(clerk, e.id, EnterpriseDraft(**{**SONGXIA.__dict__, "notes": "b"}), 1)
+        desk.enterprises.update(
+            clerk, e.id, EnterpriseDraft(**{**SONGXIA.__dict__, "notes": "b"}), 1
+        )
     assert desk.enterprises.get(clerk, e.id).notes == "a"
 
 
@@ -98,11 +114,25 @@ def test_delete_is_a_tombstone_and_frees_the_code(desk: Desk, admin: CurrentUser
         assert uow.session.scalar(select(func.count()).select_from(Enterprise)) == 1
     with pytest.raises(NotFound):
         desk.enterprises.delete(admin, e.id)
-    desk.enterprises.create(admin, SONGXIA)  # the same code may be registered again
-    assert [h.action for h in desk.enterprises.history(admin, e.id)] == ["新建", "删除"]
+    assert desk.enterprises.ids(admin, Filter(deleted_only=True)) == [e.id]
+    assert desk.enterprises.ids(admin, Filter(text="蓝天", deleted_only=True)) == [e.id]
+    restored = desk.enterprises.restore(admin, e.id)
+    assert not restored.deleted and [r.id for r in desk.enterprises.search(admin, "蓝天")] == [e.id]
+    assert [h.action for h in desk.enterprises.history(admin, e.id)] == ["新建", "删除", "恢复"]
 
 
-def test_permissions_are_checked_in_the_services(desk: Desk, clerk: CurrentUser, inspector: CurrentUser) -> None:
+def test_a_code_registered_again_blocks_the_restore(desk: Desk, admin: CurrentUser) -> None:
+    e = desk.enterprises.create(admin, SONGXIA)
+    desk.enterprises.delete(admin, e.id)
+    again = desk.enterprises.create(admin, SONGXIA)  # the same code may be registered again
+    with pytest.raises(DuplicateEnterprise) as info:
+        desk.enterprises.restore(admin, e.id)
+    assert info.value.existing.id == again.id
+
+
+def test_permissions_are_checked_in_the_services(
+    desk: Desk, clerk: CurrentUser, inspector: CurrentUser
+) -> None:
     e = desk.enterprises.create(clerk, SONGXIA)
     with pytest.raises(PermissionDenied) as info:
         desk.enterprises.delete(clerk, e.id)
@@ -114,7 +144,19 @@ def test_permissions_are_checked_in_the_services(desk: Desk, clerk: CurrentUser,
 
 @pytest.mark.parametrize(
     "query",
-    ["崧", "崧厦", "蓝天伞", "sx", "songxia", "SongXia", "sxlt", "91330604QU", "QU4AX6", "1395766", "ＳＸ"],
+    [
+        "崧",
+        "崧厦",
+        "蓝天伞",
+        "sx",
+        "songxia",
+        "SongXia",
+        "sxlt",
+        "91330604QU",
+        "QU4AX6",
+        "1395766",
+        "ＳＸ",
+    ],
 )
 def test_search_as_the_desk_types(desk: Desk, clerk: CurrentUser, query: str) -> None:
     desk.enterprises.create(clerk, SONGXIA)
@@ -123,8 +165,12 @@ def test_search_as_the_desk_types(desk: Desk, clerk: CurrentUser, query: str) ->
     assert names == ["崧厦蓝天伞业有限公司"]
 
 
-@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", '"', "伞%'; DROP TABLE enterprise; --", "\\"])
-def test_sql_metacharacters_in_the_search_box_are_just_text(desk: Desk, clerk: CurrentUser, query: str) -> None:
+@pytest.mark.parametrize(
+    "query", ["%", "_", "' OR 1=1 --", '"', "伞%'; DROP TABLE enterprise; --", "\\"]
+)
+def test_sql_metacharacters_in_the_search_box_are_just_text(
+    desk: Desk, clerk: CurrentUser, query: str
+) -> None:
     desk.enterprises.create(clerk, SONGXIA)
     assert desk.enterprises.search(clerk, query) == []
     assert desk.enterprises.count(clerk) == 1
@@ -132,7 +178,9 @@ def test_sql_metacharacters_in_the_search_box_are_just_text(desk: Desk, clerk: C
 
 def test_search_finds_edits_and_forgets_old_names(desk: Desk, clerk: CurrentUser) -> None:
     e = desk.enterprises.create(clerk, SONGXIA)
-    desk.enterprises.update(clerk, e.id, EnterpriseDraft(**{**SONGXIA.__dict__, "name": "谢塘宏达伞骨厂"}), 1)
+    desk.enterprises.update(
+        clerk, e.id, EnterpriseDraft(**{**SONGXIA.__dict__, "name": "谢塘宏达伞骨厂"}), 1
+    )
     assert desk.enterprises.search(clerk, "蓝天") == []
     assert [r.name for r in desk.enterprises.search(clerk, "xthd")] == ["谢塘宏达伞骨厂"]
 

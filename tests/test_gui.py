@@ -20,7 +20,6 @@ from compliance_desk.gui.login import FirstRunDialog, LoginDialog
 from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.single_instance import SingleInstance
 from compliance_desk.gui.tasks import TaskRunner
-from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.demo_data import load_demo
 from tests.conftest import LEDGERS
 
@@ -50,7 +49,9 @@ def window(qtbot, sqlite_desk: Desk, runner: TaskRunner) -> MainWindow:  # type:
 
 
 def test_standard_buttons_read_chinese(qtbot) -> None:  # type: ignore[no-untyped-def]
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Ok).text() == "确定"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
@@ -73,7 +74,11 @@ def test_admin_sees_admin_pages(qtbot, sqlite_desk: Desk, runner: TaskRunner) ->
     admin = sqlite_desk.auth.login("admin", "Admin2026")
     w = MainWindow(sqlite_desk, admin, runner)
     qtbot.addWidget(w)
-    assert [w.nav.item(i).text() for i in range(w.nav.count())] == ["企业档案", "基础数据", "用户管理"]
+    assert [w.nav.item(i).text() for i in range(w.nav.count())] == [
+        "企业档案",
+        "基础数据",
+        "用户管理",
+    ]
 
 
 def test_search_as_you_type_filters_the_table(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +96,11 @@ def test_the_paged_model_passes_the_model_tester(qtmodeltester, sqlite_desk: Des
     load_demo(sqlite_desk.ctx, "small")
     user = sqlite_desk.auth.login("clerk", "Clerk2026")
     model = EnterpriseTableModel(lambda ids: sqlite_desk.enterprises.rows(user, ids))
-    model.set_ids(sqlite_desk.enterprises.ids(user, __import__("compliance_desk.services.enterprises", fromlist=["Filter"]).Filter()))
+    model.set_ids(
+        sqlite_desk.enterprises.ids(
+            user, __import__("compliance_desk.services.enterprises", fromlist=["Filter"]).Filter()
+        )
+    )
     qtmodeltester.check(model)
 
 
@@ -120,7 +129,9 @@ def test_new_enterprise_form_checks_as_you_type_and_saves(qtbot, window: MainWin
     qtbot.addWidget(dialog)
     ui = dialog.ui
     assert ui.nameEditLabel.text() == "企业名称 *"
-    ui.nameEdit.setText("崧厦测试伞业有限公司")  # QTest types ASCII only; the checks below are typed
+    ui.nameEdit.setText(
+        "崧厦测试伞业有限公司"
+    )  # QTest types ASCII only; the checks below are typed
     qtbot.keyClicks(ui.usccEdit, "91330604QU4AX6JM2X")
     assert "校验位" in ui.usccHint.text()
     ui.usccEdit.clear()
@@ -139,7 +150,9 @@ def test_new_enterprise_form_checks_as_you_type_and_saves(qtbot, window: MainWin
 
 def test_duplicate_code_links_to_the_existing_record(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.enterprise_page
-    existing = page.desk.enterprises.create(page.user, EnterpriseDraft(name="某某测试伞业有限公司", uscc="91330604QU4AX6JM2M"))
+    existing = page.desk.enterprises.create(
+        page.user, EnterpriseDraft(name="某某测试伞业有限公司", uscc="91330604QU4AX6JM2M")
+    )
     dialog = EnterpriseDialog(page.desk, page.user, None, window)
     qtbot.addWidget(dialog)
     dialog.ui.nameEdit.setText("完全不同的名字有限公司")
@@ -172,9 +185,13 @@ def test_validation_errors_are_shown_and_nothing_saved(qtbot, window: MainWindow
     assert page.desk.enterprises.count(page.user) == 200
 
 
-def test_import_dialog_lists_problems_and_imports_good_rows(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_import_dialog_lists_problems_and_imports_good_rows(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.csv"
-    bad.write_text("单位名称,信用代码\n好企业伞业有限公司,91330604K8FGWDMD69\n坏企业,123\n", encoding="gbk")
+    bad.write_text(
+        "单位名称,信用代码\n好企业伞业有限公司,91330604K8FGWDMD69\n坏企业,123\n", encoding="gbk"
+    )
     page = window.enterprise_page
     dialog = ImportDialog(page.desk, page.user, page.runner, bad, window)
     qtbot.addWidget(dialog)
@@ -190,7 +207,9 @@ def test_import_dialog_lists_problems_and_imports_good_rows(qtbot, window: MainW
 
 def test_import_the_real_ledger_through_the_dialog(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.enterprise_page
-    dialog = ImportDialog(page.desk, page.user, page.runner, LEDGERS / "崧厦街道伞业企业名录.xlsx", window)
+    dialog = ImportDialog(
+        page.desk, page.user, page.runner, LEDGERS / "崧厦街道伞业企业名录.xlsx", window
+    )
     qtbot.addWidget(dialog)
     assert dialog.import_button.isEnabled()
     dialog.start_import()
@@ -235,7 +254,11 @@ def test_background_runner_delivers_on_the_gui_thread(qtbot) -> None:  # type: i
 
     runner = TaskRunner()
     seen: list[object] = []
-    runner.run(lambda: threading.current_thread().name, lambda r: seen.append((r, threading.current_thread().name)), seen.append)
+    runner.run(
+        lambda: threading.current_thread().name,
+        lambda r: seen.append((r, threading.current_thread().name)),
+        seen.append,
+    )
     qtbot.waitUntil(lambda: bool(seen), timeout=3000)
     worker, receiver = seen[0]  # type: ignore[misc]
     assert str(worker).startswith("desk-task") and receiver == threading.main_thread().name

@@ -17,7 +17,9 @@ def _unfinished(ts: Path) -> list[str]:
     return [
         m.findtext("source") or ""
         for m in ET.parse(ts).iter("message")
-        if (t := m.find("translation")) is None or t.get("type") in {"unfinished", "vanished", "obsolete"} or not (t.text or "").strip()
+        if (t := m.find("translation")) is None
+        or t.get("type") in {"unfinished", "vanished", "obsolete"}
+        or not (t.text or "").strip()
     ]
 
 
@@ -31,7 +33,14 @@ def test_no_string_in_the_code_is_missing_from_the_translation(tmp_path: Path) -
     shutil.copy(TS, copy)
     sources = sorted(str(p) for p in (ROOT / "src" / "compliance_desk" / "gui").glob("*.py"))
     subprocess.run(
-        [str(BIN / "pyside6-lupdate"), *sources, str(ROOT / "ui" / "enterprise_form.ui"), "-ts", str(copy), "-no-obsolete"],
+        [
+            str(BIN / "pyside6-lupdate"),
+            *sources,
+            str(ROOT / "ui" / "enterprise_form.ui"),
+            "-ts",
+            str(copy),
+            "-no-obsolete",
+        ],
         check=True,
         capture_output=True,
     )

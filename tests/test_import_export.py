@@ -44,11 +44,19 @@ def test_the_umbrella_ledger_imports_as_it_is(desk: Desk, clerk: CurrentUser) ->
 def test_the_gbk_game_ledger_with_its_synonyms_and_dates(desk: Desk, clerk: CurrentUser) -> None:
     centres = desk.reference.lookup(clerk, "centre")
     plan, result = _import(desk, clerk, GAME, centre=centres["游戏产业合规中心"])
-    assert set(plan.columns.values()) >= {"name", "uscc", "legal_representative", "contact_phone", "settled_on"}
+    assert set(plan.columns.values()) >= {
+        "name",
+        "uscc",
+        "legal_representative",
+        "contact_phone",
+        "settled_on",
+    }
     assert result.created == 25
     assert any("名称相同" in n for n in result.notices)  # same name, different codes: told, kept
     [row] = desk.enterprises.search(clerk, "91330604Q64CMN2579")
-    assert row.settled_on is not None and row.settled_on.isoformat() == "2023-01-01"  # Excel serial 44927
+    assert (
+        row.settled_on is not None and row.settled_on.isoformat() == "2023-01-01"
+    )  # Excel serial 44927
     assert row.centre_name == "游戏产业合规中心" and row.industry_name == "游戏产业"
     [row] = desk.enterprises.search(clerk, "9133060429PTM3U5MF")
     assert row.settled_on is not None and row.settled_on.isoformat() == "2023-09-01"  # 2023年9月
@@ -62,7 +70,9 @@ def test_importing_the_same_file_again_changes_nothing(desk: Desk, clerk: Curren
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_export_reimports_unchanged(desk: Desk, clerk: CurrentUser, tmp_path: Path, suffix: str) -> None:
+def test_export_reimports_unchanged(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path, suffix: str
+) -> None:
     _import(desk, clerk, UMBRELLA)
     out = tmp_path / f"export{suffix}"
     assert desk.importer.export(clerk, out) == 39
@@ -70,7 +80,9 @@ def test_export_reimports_unchanged(desk: Desk, clerk: CurrentUser, tmp_path: Pa
     assert (again.created, again.updated, again.unchanged) == (0, 0, 39)
 
 
-def test_export_writes_readable_chinese_columns(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+def test_export_writes_readable_chinese_columns(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
     _import(desk, clerk, UMBRELLA)
     out = tmp_path / "e.xlsx"
     desk.importer.export(clerk, out)
@@ -92,7 +104,9 @@ def _bad_workbook(path: Path) -> Path:
     return path
 
 
-def test_one_bad_row_writes_nothing_and_every_bad_row_is_listed(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+def test_one_bad_row_writes_nothing_and_every_bad_row_is_listed(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
     path = _bad_workbook(tmp_path / "bad.xlsx")
     plan = desk.importer.plan(clerk, path)
     with pytest.raises(AllRowsChecked) as info:
@@ -103,7 +117,9 @@ def test_one_bad_row_writes_nothing_and_every_bad_row_is_listed(desk: Desk, cler
     assert desk.enterprises.count(clerk) == 0
 
 
-def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
     path = _bad_workbook(tmp_path / "bad.xlsx")
     plan = desk.importer.plan(clerk, path)
     result = desk.importer.apply(clerk, plan, skip_invalid=True)
@@ -116,9 +132,16 @@ def test_skip_invalid_imports_the_good_rows_and_reports_the_rest(desk: Desk, cle
     assert any("校验位" in r[2] for r in rows[1:])
 
 
-def test_a_ten_megabyte_cell_is_refused_with_a_reason(desk: Desk, clerk: CurrentUser, tmp_path: Path) -> None:
+def test_a_ten_megabyte_cell_is_refused_with_a_reason(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
     path = tmp_path / "huge.csv"
-    path.write_text("企业名称,统一社会信用代码,备注\n好企业有限公司,91330604QU4AX6JM2M," + "很" * 10_000_000 + "\n", encoding="utf-8")
+    path.write_text(
+        "企业名称,统一社会信用代码,备注\n好企业有限公司,91330604QU4AX6JM2M,"
+        + "很" * 10_000_000
+        + "\n",
+        encoding="utf-8",
+    )
     plan = desk.importer.plan(clerk, path)
     assert [(p.row, p.column) for p in plan.problems] == [(2, "备注")]
     assert "过长" in plan.problems[0].reason

@@ -10,10 +10,28 @@ from sqlalchemy import inspect, select, text
 from compliance_desk.bootstrap import Desk, open_desk
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.migrate import include_name
-from compliance_desk.persistence.models import Base, Centre, Department, Enterprise, Industry, LocalSetting, Synced
+from compliance_desk.persistence.models import (
+    Base,
+    Centre,
+    Department,
+    Enterprise,
+    Industry,
+    LocalSetting,
+    Synced,
+)
 from compliance_desk.services.context import CurrentUser
 
-SYNC_COLUMNS = {"id", "row_version", "created_at", "created_by", "updated_at", "updated_by", "device_id", "deleted_at", "deleted_by"}
+SYNC_COLUMNS = {
+    "id",
+    "row_version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "device_id",
+    "deleted_at",
+    "deleted_by",
+}
 
 
 def test_migrations_build_exactly_the_models(desk: Desk) -> None:
@@ -24,21 +42,49 @@ def test_migrations_build_exactly_the_models(desk: Desk) -> None:
     assert not migrate.needs_upgrade(desk.ctx.engine)
 
 
+def test_schema_head_constant_is_the_newest_migration() -> None:
+    assert migrate.SCHEMA_HEAD == migrate.head_revision()
+
+
+def test_an_up_to_date_database_opens_without_importing_alembic(sqlite_url: str) -> None:
+    import subprocess
+    import sys
+
+    open_desk(sqlite_url).close()
+    code = (
+        "import sys; from compliance_desk.bootstrap import open_desk; "
+        f"open_desk({sqlite_url!r}).close(); "
+        "print(any(m.startswith('alembic') for m in sys.modules), 'pypinyin' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
 def test_every_synced_table_is_sync_ready(desk: Desk) -> None:
     inspector = inspect(desk.ctx.engine)
     synced = [m.__table__.name for m in Synced.__subclasses__()]  # type: ignore[attr-defined]
-    assert {"enterprise", "centre", "department", "chamber", "industry", "app_user", "compliance_point"} <= set(synced)
+    assert {
+        "enterprise",
+        "centre",
+        "department",
+        "chamber",
+        "industry",
+        "app_user",
+        "compliance_point",
+    } <= set(synced)
     for table in synced:
         columns = {c["name"]: c for c in inspector.get_columns(table)}
         assert SYNC_COLUMNS <= set(columns), table
         assert str(columns["id"]["type"]).upper() in {"UUID", "CHAR(32)"}, table
-        assert not columns["id"].get("autoincrement") is True, table
+        assert columns["id"].get("autoincrement") is not True, table
 
 
 def test_no_autoincrement_or_serial_anywhere(desk: Desk) -> None:
     with desk.ctx.engine.connect() as c:
         if desk.ctx.engine.dialect.name == "postgresql":
-            assert c.execute(text("SELECT count(*) FROM pg_class WHERE relkind = 'S'")).scalar() == 0
+            assert (
+                c.execute(text("SELECT count(*) FROM pg_class WHERE relkind = 'S'")).scalar() == 0
+            )
         else:
             ddl = " ".join(r[0] or "" for r in c.execute(text("SELECT sql FROM sqlite_master")))
             assert "AUTOINCREMENT" not in ddl.upper()
@@ -50,7 +96,16 @@ def test_reference_data_is_seeded_from_the_plan(desk: Desk) -> None:
         departments = set(uow.session.scalars(select(Department.name)))
         industries = set(uow.session.scalars(select(Industry.name)))
     assert centres == {"伞业合规中心", "游戏产业合规中心"}
-    assert {"市场监管局", "税务局", "人力社保局", "应急管理局", "消防大队", "法院", "检察院", "区委依法治区办"} <= departments
+    assert {
+        "市场监管局",
+        "税务局",
+        "人力社保局",
+        "应急管理局",
+        "消防大队",
+        "法院",
+        "检察院",
+        "区委依法治区办",
+    } <= departments
     assert industries == {"伞业", "游戏产业"}
 
 
@@ -69,7 +124,9 @@ def test_reopening_keeps_the_device_id_and_does_not_reseed(db_url: str) -> None:
 def test_hard_deletes_of_synced_rows_are_refused(desk: Desk, admin: CurrentUser) -> None:
     from compliance_desk.domain.enterprise import EnterpriseDraft
 
-    e = desk.enterprises.create(admin, EnterpriseDraft(name="某某伞业有限公司", uscc="91330604QU4AX6JM2M"))
+    e = desk.enterprises.create(
+        admin, EnterpriseDraft(name="某某伞业有限公司", uscc="91330604QU4AX6JM2M")
+    )
     with desk.ctx.uow(admin) as uow:
         row = uow.session.get(Enterprise, e.id)
         uow.session.delete(row)
@@ -78,7 +135,9 @@ def test_hard_deletes_of_synced_rows_are_refused(desk: Desk, admin: CurrentUser)
     assert desk.enterprises.count(admin) == 1
 
 
-def test_administrator_edits_reference_data(desk: Desk, admin: CurrentUser, clerk: CurrentUser) -> None:
+def test_administrator_edits_reference_data(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser
+) -> None:
     from compliance_desk.domain.errors import PermissionDenied
 
     item = desk.reference.add(admin, "chamber", "上虞区制伞行业协会")

@@ -3,47 +3,47 @@
 <context>
     <name>EnterpriseDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="55" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="63" />
         <source>New enterprise</source>
         <translation>新建企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="55" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="63" />
         <source>Edit enterprise</source>
         <translation>编辑企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="127" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="141" />
         <source>Already registered as “%1”. &lt;a href="%2"&gt;Open that record&lt;/a&gt;</source>
         <translation>已登记为“%1”。&lt;a href="%2"&gt;打开该档案&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="133" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="148" />
         <source>Similar names already registered: %1</source>
         <translation>已有名称相近的企业：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="186" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="202" />
         <source>Please correct</source>
         <translation>请更正</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="191" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="207" />
         <source>Similar name</source>
         <translation>名称相近</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="192" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="208" />
         <source>Save it as a different enterprise anyway?</source>
         <translation>仍然作为另一家企业保存吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="198" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="215" />
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="199" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="218" />
         <source>Open the existing record</source>
         <translation>打开已有档案</translation>
     </message>
@@ -144,184 +144,204 @@
 <context>
     <name>EnterprisePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="59" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="61" />
         <source>Search: part of the name, pinyin or initials (sx), credit code, phone</source>
         <translation>搜索：名称任意部分、拼音或首字母（如 sx）、信用代码、电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="66" />
         <source>All centres</source>
         <translation>全部合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="67" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="69" />
         <source>Compliant list only</source>
         <translation>只看合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="71" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="70" />
+        <source>Deleted records</source>
+        <translation>已删除的档案</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="75" />
         <source>New enterprise</source>
         <translation>新建企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="73" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="77" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="75" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="79" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="77" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="81" />
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="83" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="79" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="85" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="166" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="175" />
+        <source>first %1 shown; type more to narrow</source>
+        <translation>仅显示前 %1 家，请继续输入以缩小范围</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="177" />
         <source>%1 found</source>
         <translation>找到 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="166" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="179" />
         <source>%1 enterprises</source>
         <translation>共 %1 家企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="198" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="220" />
         <source>Select an enterprise to see its record and history.</source>
         <translation>选择一家企业，查看档案和历史记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="202" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="224" />
         <source>Credit code</source>
         <translation>信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="203" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="225" />
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="204" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="226" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="205" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="227" />
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="206" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="228" />
         <source>Address</source>
         <translation>企业地址</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="207" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="229" />
         <source>Legal representative</source>
         <translation>法定代表人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="208" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="230" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="209" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="231" />
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="210" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="232" />
         <source>Settled on</source>
         <translation>入驻时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="211" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233" />
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="211" />
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="212" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="211" />
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="212" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234" />
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="212" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234" />
         <source>Model enterprise</source>
         <translation>示范企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="213" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="235" />
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="217" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="241" />
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="223" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250" />
         <source>Appeals, inspections and letters will appear here as those modules arrive.</source>
         <translation>诉求、检查和文书模块上线后，相关记录将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="278" />
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="267" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="295" />
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="268" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="297" />
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="277" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="307" />
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="283" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="319" />
+        <source>Restored: %1</source>
+        <translation>已恢复：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="327" />
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="284" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="329" />
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="296" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="342" />
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="297" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="344" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="304" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="352" />
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -329,52 +349,52 @@
 <context>
     <name>EnterpriseTableModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="33" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
         <source>Name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="34" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="35" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="38" />
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="39" />
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="40" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="38" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="41" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="39" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="42" />
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="40" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="43" />
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="118" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="125" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="122" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="129" />
         <source>Model compliant enterprise</source>
         <translation>合规示范企业</translation>
     </message>
@@ -382,22 +402,22 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="27" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="28" />
         <source>Cannot do that</source>
         <translation>无法完成操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="44" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="46" />
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="46" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="48" />
         <source>The program hit an unexpected error. Everything saved before it is safe; the change in progress may need to be entered again.</source>
         <translation>程序遇到意外错误。此前已保存的数据都是安全的；正在进行的修改可能需要重新录入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="53" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="55" />
         <source>Details were written to the log in %1</source>
         <translation>详细信息已写入日志目录 %1</translation>
     </message>
@@ -405,37 +425,37 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="70" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="72" />
         <source>First start: set up the administrator</source>
         <translation>首次使用：设置管理员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="73" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="75" />
         <source>This database has no users yet. Choose the administrator's user name and password; the administrator then adds the clerks, legal advisers and inspectors.</source>
         <translation>数据库中还没有用户。请设置管理员的用户名和密码；之后由管理员添加前台工作人员、法律顾问和执法人员。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="93" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="95" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="94" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="96" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="95" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="97" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="96" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="98" />
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="110" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="112" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -443,68 +463,68 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="45" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="50" />
         <source>Import enterprise list — %1</source>
         <translation>导入企业名录 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="47" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
         <source>Checking every row…</source>
         <translation>正在逐行检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58" />
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58" />
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="55" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="62" />
         <source>Import the good rows and leave out the rows with problems</source>
         <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="68" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="71" />
         <source>Save problem report…</source>
         <translation>保存问题报告…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="97" />
         <source>%1 rows ready to import (header found on row %2).</source>
         <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="96" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104" />
         <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
         <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="136" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="146" />
         <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
         <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="142" />
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="148" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="152" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="158" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="161" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="172" />
         <source>Save problem report</source>
         <translation>保存问题报告</translation>
     </message>
@@ -512,22 +532,22 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="25" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="27" />
         <source>Compliance Desk — sign in</source>
         <translation>合规服务台 — 登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="36" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="38" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="37" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="39" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="44" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="46" />
         <source>Shangyu District compliance desk</source>
         <translation>上虞区重点产业合规服务台</translation>
     </message>
@@ -540,27 +560,27 @@
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="46" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="48" />
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="48" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="50" />
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="50" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="52" />
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="62" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="64" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="66" />
         <source>Sync: not set up (this computer only)</source>
         <translation>同步：未配置（仅本机）</translation>
     </message>
@@ -568,32 +588,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="125" />
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="129" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="138" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="130" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="139" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="131" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="140" />
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="132" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="141" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="133" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="142" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -601,39 +621,39 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="40" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="42" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="41" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="43" />
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="42" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="101" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="44" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="107" />
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="67" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="74" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="69" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="74" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="92" />
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="101" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="107" />
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -641,42 +661,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="160" />
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="148" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="161" />
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="164" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="182" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="164" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="182" />
         <source>No</source>
         <translation>否</translation>
     </message>

@@ -53,14 +53,15 @@ def open_desk(
     engine = make_engine(url)
     try:
         if upgrade:
-            migrate.upgrade(engine)
+            migrate.ensure_current(engine)
         else:
             engine.connect().close()
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DomainError(
-            f"无法打开数据库 {describe(url)}：{reason}", f"cannot open database {describe(url)}: {reason}"
+            f"无法打开数据库 {describe(url)}：{reason}",
+            f"cannot open database {describe(url)}: {reason}",
         ) from exc
     factory = session_factory(engine)
     ctx = ServiceContext(engine, factory, clock, uuid.UUID(int=0), describe(url))
@@ -72,7 +73,11 @@ def open_desk(
             log.info("seeded reference data into %s", ctx.database_label)
         uow.commit()
     return Desk(
-        ctx, AuthService(ctx), EnterpriseService(ctx), ReferenceService(ctx), EnterpriseImporter(ctx)
+        ctx,
+        AuthService(ctx),
+        EnterpriseService(ctx),
+        ReferenceService(ctx),
+        EnterpriseImporter(ctx),
     )
 
 

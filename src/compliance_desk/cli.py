@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="compliance-desk", description="合规服务台 Compliance Desk"
     )
     parser.add_argument("--version", action="version", version=f"compliance-desk {__version__}")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: SQLite under the user data dir)")
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL (default: SQLite under the user data dir)"
+    )
     parser.add_argument("--user", default="admin", help="user the command acts as (default: admin)")
     parser.add_argument("--password", help="password of --user (or COMPLIANCE_DESK_PASSWORD)")
     sub = parser.add_subparsers(dest="command")

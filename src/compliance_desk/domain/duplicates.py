@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.text import name_key
 
-_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "公司", "厂", "店", "工作室", "合伙企业")
+_LEGAL_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "公司",
+    "厂",
+    "店",
+    "工作室",
+    "合伙企业",
+)
 
 
 def core_key(name: str) -> str:

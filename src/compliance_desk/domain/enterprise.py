@@ -99,8 +99,8 @@ class EnterpriseDraft:
                 problems[key] = f"{FIELD_LABELS[key]}过长（{len(value)}字，最多{MAX_LINE}字）"
         if len(self.notes) > MAX_NOTES:
             problems["notes"] = f"备注过长（{len(self.notes)}字，最多{MAX_NOTES}字）"
-        phone_problem = phone.problem(self.contact_phone) if len(self.contact_phone) < 60 else (
-            "联系电话过长"
+        phone_problem = (
+            phone.problem(self.contact_phone) if len(self.contact_phone) < 60 else ("联系电话过长")
         )
         if phone_problem:
             problems["contact_phone"] = phone_problem

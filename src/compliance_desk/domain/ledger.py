@@ -64,7 +64,9 @@ def parse_date(value: object) -> date:
         serial = int(float(text))
         if 20000 <= serial <= 80000:
             return _EXCEL_EPOCH + timedelta(days=serial)
-    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?|\s*月?)", text)
+    match = re.fullmatch(
+        r"(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})\s*日?|\s*月?)", text
+    )
     if match:
         year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
         try:

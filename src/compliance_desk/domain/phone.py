@@ -38,7 +38,9 @@ def problem(raw: str) -> str | None:
     base = normalise(raw).split("转", 1)[0]
     if _MOBILE.match(base) or _LANDLINE.match(base) or _LOCAL.match(base):
         return None
-    return "联系电话格式不正确：应为11位手机号或带区号的固定电话（如 0575-82110174），分机可写“转8001”"
+    return (
+        "联系电话格式不正确：应为11位手机号或带区号的固定电话（如 0575-82110174），分机可写“转8001”"
+    )
 
 
 def digits_only(raw: str) -> str:

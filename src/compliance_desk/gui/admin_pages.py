@@ -33,7 +33,9 @@ from compliance_desk.services.reference import KIND_LABELS
 
 
 class ReferenceList(QWidget):
-    def __init__(self, desk: Desk, user: CurrentUser, kind: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, user: CurrentUser, kind: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.desk, self.user, self.kind = desk, user, kind
         self.list = QListWidget()
@@ -86,7 +88,9 @@ class ReferenceList(QWidget):
         current = self._current()
         if current is None:
             return
-        name, ok = QInputDialog.getText(self, self.tr("Rename"), KIND_LABELS[self.kind], text=current[1])
+        name, ok = QInputDialog.getText(
+            self, self.tr("Rename"), KIND_LABELS[self.kind], text=current[1]
+        )
         if ok:
             try:
                 self.desk.reference.rename(self.user, self.kind, current[0], name)
@@ -98,7 +102,12 @@ class ReferenceList(QWidget):
         current = self._current()
         if current is None:
             return
-        if QMessageBox.question(self, self.tr("Retire"), self.tr("Retire “%1”?").replace("%1", current[1])) == QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(
+                self, self.tr("Retire"), self.tr("Retire “%1”?").replace("%1", current[1])
+            )
+            == QMessageBox.StandardButton.Yes
+        ):
             self.desk.reference.retire(self.user, self.kind, current[0])
             self.reload()
 
@@ -131,7 +140,9 @@ class NewUserDialog(QDialog):
         form.addRow(self.tr("Initial password"), self.password)
         form.addRow(self.tr("Role"), self.role)
         form.addRow(self.tr("Centre"), self.centre)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -142,7 +153,9 @@ class UsersPage(QWidget):
         super().__init__(parent)
         self.desk, self.user = desk, user
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([self.tr("User name"), self.tr("Full name"), self.tr("Role"), self.tr("Active")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("User name"), self.tr("Full name"), self.tr("Role"), self.tr("Active")]
+        )
         self.table.horizontalHeader().setStretchLastSection(True)
         add = QPushButton(self.tr("New user…"))
         toggle = QPushButton(self.tr("Enable / disable"))
@@ -161,7 +174,14 @@ class UsersPage(QWidget):
         users = self.desk.auth.list_users(self.user)
         self.table.setRowCount(len(users))
         for i, u in enumerate(users):
-            for j, text in enumerate((u.username, u.display_name, u.role.label, self.tr("Yes") if u.active else self.tr("No"))):
+            for j, text in enumerate(
+                (
+                    u.username,
+                    u.display_name,
+                    u.role.label,
+                    self.tr("Yes") if u.active else self.tr("No"),
+                )
+            ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (u.id, u.active))
                 self.table.setItem(i, j, item)
@@ -172,8 +192,12 @@ class UsersPage(QWidget):
             return
         try:
             self.desk.auth.create_user(
-                self.user, dialog.username.text(), dialog.display_name.text(),
-                dialog.role.currentData(), dialog.password.text(), dialog.centre.currentData(),
+                self.user,
+                dialog.username.text(),
+                dialog.display_name.text(),
+                dialog.role.currentData(),
+                dialog.password.text(),
+                dialog.centre.currentData(),
             )
         except DomainError as exc:
             show_error(self, exc)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from compliance_desk import __version__
+from compliance_desk import settings as settings_store
 from compliance_desk.bootstrap import open_desk
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.gui import i18n
@@ -19,7 +20,6 @@ from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.single_instance import SingleInstance, server_name
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.paths import log_dir, resolve_database_url
-from compliance_desk import settings as settings_store
 
 log = logging.getLogger("compliance_desk.gui")
 qt_log = logging.getLogger("compliance_desk.qt")

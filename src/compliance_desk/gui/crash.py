@@ -24,7 +24,9 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     """The single place where the GUI turns an exception into something a person reads."""
     if isinstance(exc, DomainError):
         log.info("refused: %s", exc.message_en)
-        QMessageBox.warning(parent, QApplication.translate("Errors", "Cannot do that"), exc.message_zh)
+        QMessageBox.warning(
+            parent, QApplication.translate("Errors", "Cannot do that"), exc.message_zh
+        )
         return
     report_crash(type(exc), exc, exc.__traceback__, parent)
 

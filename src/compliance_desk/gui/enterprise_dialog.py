@@ -59,7 +59,9 @@ class EnterpriseDialog(QDialog):
         self.user = user
         self.existing = existing
         self.saved: EnterpriseView | None = None
-        self.setWindowTitle(self.tr("New enterprise") if existing is None else self.tr("Edit enterprise"))
+        self.setWindowTitle(
+            self.tr("New enterprise") if existing is None else self.tr("Edit enterprise")
+        )
         self.form = QWidget()
         self.ui = Ui_EnterpriseForm()
         self.ui.setupUi(self.form)
@@ -93,10 +95,16 @@ class EnterpriseDialog(QDialog):
         _fill(self.ui.industryCombo, industries, existing.industry_id if existing else None)
         _fill(self.ui.centreCombo, centres, default_centre)
         _fill(self.ui.chamberCombo, chambers, existing.chamber_id if existing else None)
-        _fill(self.ui.sizeCombo, [(s.label, s) for s in EnterpriseSize], existing.size if existing else None)
+        _fill(
+            self.ui.sizeCombo,
+            [(s.label, s) for s in EnterpriseSize],
+            existing.size if existing else None,
+        )
         if existing is None and self.ui.centreCombo.currentData() is not None:
             centre = next(c for c in ref.items(self.user, "centre") if c.id == default_centre)
-            self.ui.industryCombo.setCurrentIndex(_index_of(self.ui.industryCombo, centre.parent_id))
+            self.ui.industryCombo.setCurrentIndex(
+                _index_of(self.ui.industryCombo, centre.parent_id)
+            )
 
     def _show(self, v: EnterpriseView) -> None:
         ui = self.ui
@@ -130,13 +138,15 @@ class EnterpriseDialog(QDialog):
         if check.same_uscc is not None:
             e = check.same_uscc
             self.ui.usccHint.setText(
-                self.tr("Already registered as “%1”. <a href=\"%2\">Open that record</a>")
+                self.tr('Already registered as “%1”. <a href="%2">Open that record</a>')
                 .replace("%1", e.name)
                 .replace("%2", str(e.id))
             )
         if check.similar and (self.existing is None or self.existing.name != draft.name):
             links = "、".join(f'<a href="{s.id}">{s.name}</a>' for s in check.similar[:3])
-            self.ui.nameHint.setText(self.tr("Similar names already registered: %1").replace("%1", links))
+            self.ui.nameHint.setText(
+                self.tr("Similar names already registered: %1").replace("%1", links)
+            )
         else:
             self.ui.nameHint.setText("")
 
@@ -201,8 +211,12 @@ class EnterpriseDialog(QDialog):
                 self.save(allow_similar=True)
             return
         except DuplicateEnterprise as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Already registered"), exc.message_zh, parent=self)
-            open_button = box.addButton(self.tr("Open the existing record"), QMessageBox.ButtonRole.AcceptRole)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, self.tr("Already registered"), exc.message_zh, parent=self
+            )
+            open_button = box.addButton(
+                self.tr("Open the existing record"), QMessageBox.ButtonRole.AcceptRole
+            )
             box.addButton(QMessageBox.StandardButton.Cancel)
             box.exec()
             if box.clickedButton() is open_button:

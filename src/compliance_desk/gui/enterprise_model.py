@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -23,7 +24,9 @@ FetchRows = Callable[[Sequence[uuid.UUID]], list[EnterpriseView]]
 class EnterpriseTableModel(QAbstractTableModel):
     PAGE = 200
 
-    def __init__(self, fetch: FetchRows, max_pages: int = 20, parent: QObject | None = None) -> None:
+    def __init__(
+        self, fetch: FetchRows, max_pages: int = 20, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._ids: list[uuid.UUID] = []
@@ -78,7 +81,9 @@ class EnterpriseTableModel(QAbstractTableModel):
         """Row data changed (an edit): drop cached pages, keep the ids."""
         self._pages.clear()
         if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self.headers) - 1))
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(self.headers) - 1)
+            )
 
     @property
     def cached_pages(self) -> int:
@@ -91,7 +96,9 @@ class EnterpriseTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
                 return self.headers[section]
@@ -120,7 +127,11 @@ class EnterpriseTableModel(QAbstractTableModel):
             return values[column] if 0 <= column < len(values) else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0 and view.is_model:
             return self.tr("Model compliant enterprise")
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 and view.on_compliant_list:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and index.column() == 7
+            and view.on_compliant_list
+        ):
             return QColor("#1b7f3b")
         if role == Qt.ItemDataRole.UserRole:
             return view.id
@@ -128,10 +139,30 @@ class EnterpriseTableModel(QAbstractTableModel):
 
 
 def _gone(enterprise_id: uuid.UUID) -> EnterpriseView:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return EnterpriseView(
-        enterprise_id, 0, "（已删除）", "", None, "", None, "", None, "", "", "", "", "", None,
-        None, False, False, "", now, now, True,
+        enterprise_id,
+        0,
+        "（已删除）",
+        "",
+        None,
+        "",
+        None,
+        "",
+        None,
+        "",
+        "",
+        "",
+        "",
+        "",
+        None,
+        None,
+        False,
+        False,
+        "",
+        now,
+        now,
+        True,
     )

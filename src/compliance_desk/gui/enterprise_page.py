@@ -35,7 +35,7 @@ from compliance_desk.gui.import_dialog import ImportDialog
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.dto import EnterpriseView
-from compliance_desk.services.enterprises import Filter
+from compliance_desk.services.enterprises import SEARCH_CAP, Filter
 
 
 def _esc(text: str) -> str:
@@ -45,7 +45,9 @@ def _esc(text: str) -> str:
 class EnterprisePage(QWidget):
     status_message = Signal(str)
 
-    def __init__(self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.user = user
@@ -65,6 +67,8 @@ class EnterprisePage(QWidget):
         for c in desk.reference.items(user, "centre"):
             self.centre.addItem(c.name, c.id)
         self.compliant = QCheckBox(self.tr("Compliant list only"))
+        self.deleted = QCheckBox(self.tr("Deleted records"))
+        self.deleted.setObjectName("deletedFilter")
         self.count = QLabel()
         self.count.setObjectName("count")
 
@@ -74,6 +78,8 @@ class EnterprisePage(QWidget):
         self.edit_button.setObjectName("edit")
         self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.setObjectName("delete")
+        self.restore_button = QPushButton(self.tr("Restore"))
+        self.restore_button.setObjectName("restore")
         self.import_button = QPushButton(self.tr("Import…"))
         self.import_button.setObjectName("import")
         self.export_button = QPushButton(self.tr("Export…"))
@@ -100,9 +106,10 @@ class EnterprisePage(QWidget):
         top.addWidget(self.search, 3)
         top.addWidget(self.centre, 1)
         top.addWidget(self.compliant)
+        top.addWidget(self.deleted)
         top.addWidget(self.count)
         actions = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.delete_button):
+        for b in (self.new_button, self.edit_button, self.delete_button, self.restore_button):
             actions.addWidget(b)
         actions.addStretch(1)
         actions.addWidget(self.import_button)
@@ -126,11 +133,13 @@ class EnterprisePage(QWidget):
         self.search.returnPressed.connect(self._open_first)
         self.centre.currentIndexChanged.connect(lambda _i: self.refresh())
         self.compliant.toggled.connect(lambda _b: self.refresh())
+        self.deleted.toggled.connect(lambda _b: self.refresh())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.new_button.clicked.connect(self.create)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.restore_button.clicked.connect(self.restore_selected)
         self.import_button.clicked.connect(self.import_file)
         self.export_button.clicked.connect(self.export_file)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
@@ -138,8 +147,7 @@ class EnterprisePage(QWidget):
 
         role = user.role
         self.new_button.setVisible(allows(role, Permission.ENTERPRISE_EDIT))
-        self.edit_button.setVisible(allows(role, Permission.ENTERPRISE_EDIT))
-        self.delete_button.setVisible(allows(role, Permission.ENTERPRISE_DELETE))
+        self.deleted.setVisible(allows(role, Permission.ENTERPRISE_DELETE))
         self.import_button.setVisible(allows(role, Permission.ENTERPRISE_IMPORT))
         self.export_button.setVisible(allows(role, Permission.ENTERPRISE_EXPORT))
         self._update_buttons()
@@ -150,6 +158,7 @@ class EnterprisePage(QWidget):
             text=self.search.text(),
             centre_id=self.centre.currentData(),
             compliant_only=self.compliant.isChecked(),
+            deleted_only=self.deleted.isChecked(),
         )
 
     def refresh(self, select: uuid.UUID | None = None) -> None:
@@ -162,9 +171,13 @@ class EnterprisePage(QWidget):
                 return  # a newer keystroke already asked again
             self.model.set_ids(ids)
             searching = bool(flt.text.strip())
-            self.count.setText(
-                (self.tr("%1 found") if searching else self.tr("%1 enterprises")).replace("%1", str(len(ids)))
-            )
+            if searching and len(ids) >= SEARCH_CAP:
+                text = self.tr("first %1 shown; type more to narrow")
+            elif searching:
+                text = self.tr("%1 found")
+            else:
+                text = self.tr("%1 enterprises")
+            self.count.setText(text.replace("%1", str(len(ids))))
             if select is not None and (row := self.model.row_of(select)) >= 0:
                 self.table.selectRow(row)
             elif ids and searching:
@@ -173,7 +186,9 @@ class EnterprisePage(QWidget):
                 self._show_detail(None)
             self._update_buttons()
 
-        self.runner.run(lambda: self.desk.enterprises.ids(self.user, flt), done, lambda e: show_error(self, e))
+        self.runner.run(
+            lambda: self.desk.enterprises.ids(self.user, flt), done, lambda e: show_error(self, e)
+        )
 
     def selected(self) -> EnterpriseView | None:
         rows = self.table.selectionModel().selectedRows()
@@ -185,8 +200,15 @@ class EnterprisePage(QWidget):
 
     def _update_buttons(self) -> None:
         has = self.selected() is not None
+        tombstones = self.deleted.isChecked()
+        may_delete = allows(self.user.role, Permission.ENTERPRISE_DELETE)
+        may_edit = allows(self.user.role, Permission.ENTERPRISE_EDIT)
+        self.edit_button.setVisible(may_edit and not tombstones)
+        self.delete_button.setVisible(may_delete and not tombstones)
+        self.restore_button.setVisible(may_delete and tombstones)
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
+        self.restore_button.setEnabled(has)
 
     def _open_first(self) -> None:
         if self.model.rowCount() and allows(self.user.role, Permission.ENTERPRISE_EDIT):
@@ -213,14 +235,20 @@ class EnterprisePage(QWidget):
             (self.tr("Notes"), v.notes),
         ]
         html = [f"<h3>{_esc(v.name)}</h3><table cellspacing='2'>"]
-        html += [f"<tr><td style='color:#555'>{_esc(k)}</td><td>{_esc(val)}</td></tr>" for k, val in rows]
+        html += [
+            f"<tr><td style='color:#555'>{_esc(k)}</td><td>{_esc(val)}</td></tr>" for k, val in rows
+        ]
         history_title = self.tr("History")
         html.append(f"</table><h4>{_esc(history_title)}</h4><ul>")
         for h in reversed(self.desk.enterprises.history(self.user, v.id)):
             local = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
-            html.append(f"<li>{local} {_esc(h.user_name)} {_esc(h.action)}<br/><small>{_esc(h.summary)}</small></li>")
+            html.append(
+                f"<li>{local} {_esc(h.user_name)} {_esc(h.action)}<br/><small>{_esc(h.summary)}</small></li>"
+            )
         html.append("</ul>")
-        later = self.tr("Appeals, inspections and letters will appear here as those modules arrive.")
+        later = self.tr(
+            "Appeals, inspections and letters will appear here as those modules arrive."
+        )
         html.append(f"<p style='color:#888'><small>{_esc(later)}</small></p>")
         self.detail.setHtml("".join(html))
 
@@ -232,7 +260,7 @@ class EnterprisePage(QWidget):
 
     def edit_selected(self) -> None:
         v = self.selected()
-        if v is None or not allows(self.user.role, Permission.ENTERPRISE_EDIT):
+        if v is None or v.deleted or not allows(self.user.role, Permission.ENTERPRISE_EDIT):
             return
         self.open_record(v.id)
 
@@ -265,7 +293,9 @@ class EnterprisePage(QWidget):
         answer = QMessageBox.question(
             self,
             self.tr("Delete enterprise"),
-            self.tr("Delete “%1”? The record is kept in the history and can be restored by an administrator.").replace("%1", v.name),
+            self.tr(
+                "Delete “%1”? The record is kept in the history and can be restored by an administrator."
+            ).replace("%1", v.name),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -277,10 +307,25 @@ class EnterprisePage(QWidget):
         self.status_message.emit(self.tr("Deleted: %1").replace("%1", v.name))
         self.refresh()
 
+    def restore_selected(self) -> None:
+        v = self.selected()
+        if v is None:
+            return
+        try:
+            self.desk.enterprises.restore(self.user, v.id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+            return
+        self.status_message.emit(self.tr("Restored: %1").replace("%1", v.name))
+        self.deleted.setChecked(False)
+        self.refresh(select=v.id)
+
     def import_file(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Import enterprise list"), str(Path.home()),
+                self,
+                self.tr("Import enterprise list"),
+                str(Path.home()),
                 self.tr("Spreadsheets (*.xlsx *.csv)"),
             )
         if not path:
@@ -293,7 +338,9 @@ class EnterprisePage(QWidget):
     def export_file(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export enterprise list"), str(Path.home() / "企业名录.xlsx"),
+                self,
+                self.tr("Export enterprise list"),
+                str(Path.home() / "企业名录.xlsx"),
                 self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"),
             )
         if not path:
@@ -301,6 +348,14 @@ class EnterprisePage(QWidget):
         target = Path(path)
 
         def done(count: Any) -> None:
-            self.status_message.emit(self.tr("Exported %1 enterprises to %2").replace("%1", str(count)).replace("%2", str(target)))
+            self.status_message.emit(
+                self.tr("Exported %1 enterprises to %2")
+                .replace("%1", str(count))
+                .replace("%2", str(target))
+            )
 
-        self.runner.run(lambda: self.desk.importer.export(self.user, target), done, lambda e: show_error(self, e))
+        self.runner.run(
+            lambda: self.desk.importer.export(self.user, target),
+            done,
+            lambda e: show_error(self, e),
+        )

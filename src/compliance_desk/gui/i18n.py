@@ -24,7 +24,11 @@ def ts_files() -> list[Path]:
 
 def _lrelease() -> str:
     candidate = Path(sys.executable).with_name("pyside6-lrelease")
-    return str(candidate) if candidate.exists() else (shutil.which("pyside6-lrelease") or "pyside6-lrelease")
+    return (
+        str(candidate)
+        if candidate.exists()
+        else (shutil.which("pyside6-lrelease") or "pyside6-lrelease")
+    )
 
 
 def compiled_dir() -> Path:

@@ -34,7 +34,12 @@ from compliance_desk.services.enterprise_import import (
 
 class ImportDialog(QDialog):
     def __init__(
-        self, desk: Desk, user: CurrentUser, runner: TaskRunner, path: Path, parent: QWidget | None = None
+        self,
+        desk: Desk,
+        user: CurrentUser,
+        runner: TaskRunner,
+        path: Path,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.desk, self.user, self.runner, self.path = desk, user, runner, path
@@ -49,7 +54,9 @@ class ImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.problems = QTableWidget(0, 3)
         self.problems.setObjectName("problems")
-        self.problems.setHorizontalHeaderLabels([self.tr("Row"), self.tr("Column"), self.tr("Reason")])
+        self.problems.setHorizontalHeaderLabels(
+            [self.tr("Row"), self.tr("Column"), self.tr("Reason")]
+        )
         self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.problems.verticalHeader().setVisible(False)
         self.skip = QCheckBox(self.tr("Import the good rows and leave out the rows with problems"))
@@ -93,8 +100,9 @@ class ImportDialog(QDialog):
         ]
         if plan.problems:
             lines.append(
-                self.tr("%1 rows have problems; nothing is written while they remain, unless you leave them out.")
-                .replace("%1", str(len(plan.bad_rows)))
+                self.tr(
+                    "%1 rows have problems; nothing is written while they remain, unless you leave them out."
+                ).replace("%1", str(len(plan.bad_rows)))
             )
         lines += plan.notices
         self.summary.setText("\n".join(lines))
@@ -120,7 +128,9 @@ class ImportDialog(QDialog):
         self.skip.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, max(len(plan.drafts), 1))
-        report = self.runner.progress_reporter(self.token, lambda done, total: self.progress.setValue(done))
+        report = self.runner.progress_reporter(
+            self.token, lambda done, total: self.progress.setValue(done)
+        )
         self.runner.run(
             lambda: self.desk.importer.apply(self.user, plan, skip_invalid=skip, progress=report),
             self._imported,
@@ -158,7 +168,10 @@ class ImportDialog(QDialog):
     def save_report(self) -> None:
         assert self.plan is not None
         target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save problem report"), str(self.path.with_name(self.path.stem + "-问题行.csv")), "CSV (*.csv)"
+            self,
+            self.tr("Save problem report"),
+            str(self.path.with_name(self.path.stem + "-问题行.csv")),
+            "CSV (*.csv)",
         )
         if target:
             write_report(Path(target), self.plan, self.plan.problems)

@@ -18,7 +18,9 @@ from compliance_desk.services.context import CurrentUser
 
 
 class LoginDialog(QDialog):
-    def __init__(self, auth: AuthService, username: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, auth: AuthService, username: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.auth = auth
         self.user: CurrentUser | None = None

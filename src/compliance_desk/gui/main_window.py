@@ -40,7 +40,9 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
-        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }")
+        self.nav.setStyleSheet(
+            "QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }"
+        )
         self.pages = QStackedWidget()
         self.enterprise_page = EnterprisePage(desk, user, runner)
         self._add_page(self.tr("Enterprises"), self.enterprise_page)

@@ -58,7 +58,9 @@ class TaskRunner(QObject):
             return
         future: Future[Any] = self._executor.submit(work)
         future.add_done_callback(
-            lambda f: self._finished.emit(callbacks, None if f.exception() else f.result(), f.exception())
+            lambda f: self._finished.emit(
+                callbacks, None if f.exception() else f.result(), f.exception()
+            )
         )
 
     def progress_reporter(

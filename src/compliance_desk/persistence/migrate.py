@@ -1,15 +1,22 @@
-"""Runs the Alembic migrations in db/ on SQLite and PostgreSQL alike."""
+"""Runs the Alembic migrations in db/ on SQLite and PostgreSQL alike.
+
+Alembic itself is imported only when the schema needs work: a desk that opens an up-to-date
+database reads one row of alembic_version and compares it with SCHEMA_HEAD (a test keeps
+that constant equal to the newest migration).
+"""
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, inspect, text
 
 from compliance_desk.paths import migrations_dir
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+SCHEMA_HEAD = "0001"
 
 # The local search index (SQLite only) is derived data that the migrations create by hand.
 DERIVED_TABLES = ("enterprise_fts", "enterprise_gram")
@@ -21,12 +28,16 @@ def include_name(name: str | None, type_: str, _parent: object) -> bool:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
@@ -35,12 +46,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def needs_upgrade(engine: Engine) -> bool:
-    return current_revision(engine) != head_revision()
+    return current_revision(engine) != SCHEMA_HEAD
+
+
+def ensure_current(engine: Engine) -> None:
+    if needs_upgrade(engine):
+        upgrade(engine)

@@ -9,7 +9,7 @@ identity anywhere.  Tables whose name starts with ``local_`` never leave the mac
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -26,8 +26,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from compliance_desk.domain.ids import new_id
 
@@ -51,14 +51,14 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -84,7 +84,7 @@ class Synced(Base):
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         # The row version doubles as SQLAlchemy's optimistic lock: a stale edit fails.
-        return {"version_id_col": cls.__table__.c.row_version}  # type: ignore[attr-defined]
+        return {"version_id_col": cls.__table__.c.row_version}
 
 
 class Industry(Synced):

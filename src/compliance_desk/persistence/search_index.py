@@ -78,11 +78,7 @@ def update(connection: Connection, docs: Iterable[IndexDoc]) -> None:
     )
     connection.execute(
         text("INSERT OR IGNORE INTO enterprise_gram (gram, docid) VALUES (:g, :d)"),
-        [
-            {"g": gram, "d": docid(d.id)}
-            for d in live
-            for gram in short_grams(d.name, d.initials)
-        ],
+        [{"g": gram, "d": docid(d.id)} for d in live for gram in short_grams(d.name, d.initials)],
     )
 
 

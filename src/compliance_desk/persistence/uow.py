@@ -11,7 +11,7 @@ import enum
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
 
@@ -26,7 +26,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,9 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         session.add(_audit(obj, action, changes, actor, now))
 
 
-def _audit(obj: Synced, action: str, changes: dict[str, Any], actor: Actor, now: datetime) -> AuditEntry:
+def _audit(
+    obj: Synced, action: str, changes: dict[str, Any], actor: Actor, now: datetime
+) -> AuditEntry:
     return AuditEntry(
         at=now,
         user_id=actor.user_id,
@@ -159,11 +161,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
-    touched = [
-        obj
-        for obj in (*session.new, *session.dirty)
-        if isinstance(obj, Enterprise)
-    ]
+    touched = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Enterprise)]
     if touched:
         search_index.update(connection, (index_doc(e) for e in touched))
 

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
-
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,7 +36,9 @@ class ServiceContext:
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
     def uow(self, user: CurrentUser | None) -> UnitOfWork:
-        return UnitOfWork(self.factory, Actor(user.id if user else None, self.device_id), self.clock)
+        return UnitOfWork(
+            self.factory, Actor(user.id if user else None, self.device_id), self.clock
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -58,7 +59,9 @@ class RowProblem:
 
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row else "表头"
-        return f"{where}“{self.column}”：{self.reason}" if self.column else f"{where}：{self.reason}"
+        return (
+            f"{where}“{self.column}”：{self.reason}" if self.column else f"{where}：{self.reason}"
+        )
 
 
 @dataclass
@@ -156,7 +159,11 @@ class EnterpriseImporter:
                     plan.notices.append(f"第{row.number}行与第{first_row}行完全相同，只导入一次")
                 else:
                     plan.problems.append(
-                        RowProblem(row.number, LABELS["uscc"], f"与第{first_row}行的统一社会信用代码相同但内容不同，请合并后再导入")
+                        RowProblem(
+                            row.number,
+                            LABELS["uscc"],
+                            f"与第{first_row}行的统一社会信用代码相同但内容不同，请合并后再导入",
+                        )
                     )
                 continue
             seen[code] = (row.number, key_cells)
@@ -192,12 +199,16 @@ class EnterpriseImporter:
         problems: list[RowProblem] = []
         extra: dict[str, object] = {}
 
-        def ref(kind: str, table: dict[str, Industry] | dict[str, Centre] | dict[str, Chamber]) -> uuid.UUID | None:
+        def ref(
+            kind: str, table: dict[str, Industry] | dict[str, Centre] | dict[str, Chamber]
+        ) -> uuid.UUID | None:
             name = values.get(kind, "")
             if not name:
                 return None
             if name not in table:
-                problems.append(RowProblem(number, LABELS[kind], f"“{name}”不在基础数据中，请先由管理员添加"))
+                problems.append(
+                    RowProblem(number, LABELS[kind], f"“{name}”不在基础数据中，请先由管理员添加")
+                )
                 return None
             return table[name].id
 
@@ -239,7 +250,9 @@ class EnterpriseImporter:
         try:
             return draft.validated(), problems
         except ValidationError as exc:
-            problems.extend(RowProblem(number, LABELS.get(k, k), r) for k, r in exc.problems.items())
+            problems.extend(
+                RowProblem(number, LABELS.get(k, k), r) for k, r in exc.problems.items()
+            )
             return None, problems
 
     def apply(
@@ -261,7 +274,8 @@ class EnterpriseImporter:
             for start in range(0, len(codes), 500):
                 for e in uow.session.scalars(
                     select(Enterprise).where(
-                        Enterprise.deleted_at.is_(None), Enterprise.uscc.in_(codes[start : start + 500])
+                        Enterprise.deleted_at.is_(None),
+                        Enterprise.uscc.in_(codes[start : start + 500]),
                     )
                 ):
                     existing[e.uscc] = e
@@ -326,7 +340,7 @@ class EnterpriseImporter:
 
 def _merge(old: EnterpriseDraft, new: EnterpriseDraft) -> EnterpriseDraft:
     """A ledger fills and corrects fields; an empty cell never erases what the desk knows."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for f in dataclasses.fields(new):
         value = getattr(new, f.name)
         if f.name in {"on_compliant_list", "is_model"}:

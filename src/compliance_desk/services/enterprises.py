@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain import search_keys
@@ -49,6 +50,10 @@ class Filter:
     centre_id: uuid.UUID | None = None
     industry_id: uuid.UUID | None = None
     compliant_only: bool = False
+    deleted_only: bool = False  # the tombstones, for an administrator to restore
+
+
+SEARCH_CAP = 1000  # search results listed in the table; the count says when there are more
 
 
 def reference_names(session: Session) -> dict[uuid.UUID, str]:
@@ -80,6 +85,24 @@ def apply_draft(e: Enterprise, d: EnterpriseDraft) -> None:
     e.notes = d.notes
 
 
+def search_rank(
+    query: str, name: str, pinyin: str, initials: str, code: str
+) -> tuple[int, int, str]:
+    """Exact code first, then names that start with what was typed, then the rest."""
+    lowered = name.lower()
+    if code.lower() == query:
+        score = 0
+    elif lowered.startswith(query) or code.lower().startswith(query):
+        score = 1
+    elif initials.startswith(query) or pinyin.startswith(query):
+        score = 2
+    elif query in lowered:
+        score = 3
+    else:
+        score = 4
+    return (score, len(name), pinyin)
+
+
 def normalise_query(text: str) -> str:
     return to_halfwidth(text).strip().lower()
 
@@ -103,12 +126,12 @@ class EnterpriseService:
 
     def count(self, user: CurrentUser) -> int:
         user.require(Permission.ENTERPRISE_VIEW)
-        from sqlalchemy import func
-
         with self.ctx.uow(user) as uow:
             return int(
                 uow.session.scalar(
-                    select(func.count()).select_from(Enterprise).where(Enterprise.deleted_at.is_(None))
+                    select(func.count())
+                    .select_from(Enterprise)
+                    .where(Enterprise.deleted_at.is_(None))
                 )
                 or 0
             )
@@ -123,8 +146,11 @@ class EnterpriseService:
         """Ordered ids for the paged table: searching, filtering and sorting all in SQL."""
         user.require(Permission.ENTERPRISE_VIEW)
         query = normalise_query(flt.text)
+        if flt.deleted_only:
+            user.require(Permission.ENTERPRISE_DELETE)
         with self.ctx.uow(user) as uow:
-            stmt = select(Enterprise.id).where(Enterprise.deleted_at.is_(None))
+            live = Enterprise.deleted_at.is_(None)
+            stmt = select(Enterprise.id).where(~live if flt.deleted_only else live)
             if flt.centre_id:
                 stmt = stmt.where(Enterprise.centre_id == flt.centre_id)
             if flt.industry_id:
@@ -136,63 +162,38 @@ class EnterpriseService:
                 if limit:
                     stmt = stmt.limit(limit)
                 return list(uow.session.scalars(stmt))
-            return self._search_ids(uow.session, stmt, query, limit or 1000)
+            return self._search_ids(
+                uow.session, stmt, query, limit or SEARCH_CAP, use_index=not flt.deleted_only
+            )
 
-    def _search_ids(self, session: Session, base: object, query: str, limit: int) -> list[uuid.UUID]:
-        from sqlalchemy import Select
-
-        assert isinstance(base, Select)
-        if self.ctx.is_sqlite:
+    def _search_ids(
+        self, session: Session, base: Select[Any], query: str, limit: int, use_index: bool
+    ) -> list[uuid.UUID]:
+        stmt = base.add_columns(
+            Enterprise.name, Enterprise.name_pinyin, Enterprise.name_initials, Enterprise.uscc
+        )
+        if self.ctx.is_sqlite and use_index:
             candidates = search_index.search_ids(session.connection(), query, limit * 4)
             if not candidates:
                 return []
-            stmt = base.add_columns(
-                Enterprise.name, Enterprise.name_pinyin, Enterprise.name_initials, Enterprise.uscc
-            ).where(Enterprise.id.in_(candidates))
+            stmt = stmt.where(Enterprise.id.in_(candidates))
         else:
             like = f"%{_like_escape(query)}%"
-            stmt = (
-                base.add_columns(
-                    Enterprise.name,
-                    Enterprise.name_pinyin,
-                    Enterprise.name_initials,
-                    Enterprise.uscc,
+            stmt = stmt.where(
+                or_(
+                    Enterprise.name.ilike(like, escape="\\"),
+                    Enterprise.name_pinyin.like(like, escape="\\"),
+                    Enterprise.name_initials.like(like, escape="\\"),
+                    Enterprise.uscc.like(f"%{_like_escape(query.upper())}%", escape="\\"),
+                    and_(
+                        Enterprise.contact_phone_digits != "",
+                        Enterprise.contact_phone_digits.like(like, escape="\\"),
+                    ),
                 )
-                .where(
-                    or_(
-                        Enterprise.name.ilike(like, escape="\\"),
-                        Enterprise.name_pinyin.like(like, escape="\\"),
-                        Enterprise.name_initials.like(like, escape="\\"),
-                        Enterprise.uscc.like(f"%{_like_escape(query.upper())}%", escape="\\"),
-                        and_(
-                            Enterprise.contact_phone_digits != "",
-                            Enterprise.contact_phone_digits.like(like, escape="\\"),
-                        ),
-                    )
-                )
-                .limit(limit * 4)
-            )
-        rows = session.execute(stmt).all()
-
-        def rank(row: Sequence[object]) -> tuple[int, int, str]:
-            _id, name, pinyin, initials, code = row
-            assert isinstance(name, str) and isinstance(pinyin, str)
-            assert isinstance(initials, str) and isinstance(code, str)
-            lowered = name.lower()
-            if code.lower() == query:
-                score = 0
-            elif lowered.startswith(query) or code.lower().startswith(query):
-                score = 1
-            elif initials.startswith(query) or pinyin.startswith(query):
-                score = 2
-            elif query in lowered:
-                score = 3
-            else:
-                score = 4
-            return (score, len(name), pinyin)
-
-        rows.sort(key=rank)
-        return [row[0] for row in rows[:limit]]
+            ).limit(limit * 4)
+        rows = [tuple(r) for r in session.execute(stmt)]
+        rows.sort(key=lambda r: search_rank(query, r[1], r[2], r[3], r[4]))
+        return [r[0] for r in rows[:limit]]
 
     def rows(self, user: CurrentUser, ids: Sequence[uuid.UUID]) -> list[EnterpriseView]:
         """The records for one page of the table, in the order of ``ids``."""
@@ -292,10 +293,29 @@ class EnterpriseService:
             e.deleted_at = self.ctx.clock()
             uow.commit()
 
+    def restore(self, user: CurrentUser, enterprise_id: uuid.UUID) -> EnterpriseView:
+        """Undo a delete, unless the code has been registered again meanwhile."""
+        user.require(Permission.ENTERPRISE_DELETE)
+        with self.ctx.uow(user) as uow:
+            e = uow.session.get(Enterprise, enterprise_id)
+            if e is None or e.deleted_at is None:
+                raise NotFound("该企业档案未被删除", f"enterprise {enterprise_id} is not deleted")
+            hit = uow.session.scalars(
+                select(Enterprise).where(Enterprise.deleted_at.is_(None), Enterprise.uscc == e.uscc)
+            ).first()
+            if hit is not None:
+                raise DuplicateEnterprise(ExistingEnterprise(hit.id, hit.name, hit.uscc))
+            e.deleted_at = None
+            e.deleted_by = None
+            uow.commit()
+            return enterprise_view(e, reference_names(uow.session))
+
     def _live(self, session: Session, enterprise_id: uuid.UUID) -> Enterprise:
         e = session.get(Enterprise, enterprise_id)
         if e is None or e.deleted_at is not None:
-            raise NotFound("找不到该企业档案（可能已被删除）", f"enterprise {enterprise_id} not live")
+            raise NotFound(
+                "找不到该企业档案（可能已被删除）", f"enterprise {enterprise_id} not live"
+            )
         return e
 
     def history(self, user: CurrentUser, enterprise_id: uuid.UUID) -> list[HistoryEntry]:

@@ -46,6 +46,12 @@ class ReferenceItem:
     row_version: int
 
 
+def _name(row: Synced) -> str:
+    value = getattr(row, "name")  # noqa: B009 - every reference table has a name
+    assert isinstance(value, str)
+    return value
+
+
 def _parent(row: Synced) -> uuid.UUID | None:
     for attr in ("industry_id", "centre_id"):
         value = getattr(row, attr, None)
@@ -75,8 +81,7 @@ def seed(session: Session) -> bool:
         Department(code=c, name=n, number_prefix=p) for c, n, p in seed_data.DEPARTMENTS
     )
     session.add_all(
-        Chamber(name=n, industry_id=industries[i].id if i else None)
-        for n, i in seed_data.CHAMBERS
+        Chamber(name=n, industry_id=industries[i].id if i else None) for n, i in seed_data.CHAMBERS
     )
     session.flush()
     return True
@@ -92,10 +97,7 @@ class ReferenceService:
             rows = uow.session.scalars(
                 select(model).where(model.deleted_at.is_(None)).order_by(model.created_at)
             )
-            return [
-                ReferenceItem(r.id, kind, getattr(r, "name"), _parent(r), r.row_version)
-                for r in rows
-            ]
+            return [ReferenceItem(r.id, kind, _name(r), _parent(r), r.row_version) for r in rows]
 
     def rename(self, user: CurrentUser, kind: str, item_id: uuid.UUID, name: str) -> None:
         user.require(Permission.REFERENCE_EDIT)
@@ -106,7 +108,7 @@ class ReferenceService:
             row = uow.session.get(KINDS[kind], item_id)
             if row is None or row.deleted_at is not None:
                 raise NotFound("找不到该项目", f"{kind} {item_id} not found")
-            setattr(row, "name", name)
+            setattr(row, "name", name)  # noqa: B010 - every reference table has a name
             uow.commit()
 
     def add(
@@ -116,7 +118,8 @@ class ReferenceService:
         name = name.strip()
         if not name:
             raise ValidationError({"name": "名称不能为空"})
-        model = KINDS[kind]
+        if kind not in KINDS:
+            raise ValueError(f"unknown reference kind {kind!r}")
         with self.ctx.uow(user) as uow:
             if kind == "industry":
                 row: Synced = Industry(code=name, name=name)

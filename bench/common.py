@@ -1,0 +1,49 @@
+"""Shared by the benchmarks: the 100,000-enterprise database, built once and reused."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from pathlib import Path
+
+from compliance_desk.bootstrap import Desk, open_desk
+from compliance_desk.services.demo_data import load_demo
+
+DEFAULT = Path(
+    os.environ.get("COMPLIANCE_DESK_BENCH_DB", "/tmp/compliance-desk-bench-100k.sqlite3")
+)
+
+
+def large_database(path: Path = DEFAULT) -> str:
+    """The URL of a database holding the `large` demo (100,000 enterprises)."""
+    url = f"sqlite:///{path}"
+    marker = path.with_suffix(".complete")
+    if not marker.exists():
+        started = time.perf_counter()
+        desk = open_desk(url)
+        load_demo(desk.ctx, "large")
+        desk.close()
+        marker.write_text(f"built in {time.perf_counter() - started:.0f}s\n")
+    return url
+
+
+def empty_database(path: Path) -> str:
+    url = f"sqlite:///{path}"
+    desk = open_desk(url)
+    desk.close()
+    return url
+
+
+def open_large() -> Desk:
+    return open_desk(large_database())
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
