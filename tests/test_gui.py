@@ -263,3 +263,61 @@ def test_background_runner_delivers_on_the_gui_thread(qtbot) -> None:  # type: i
     worker, receiver = seen[0]  # type: ignore[misc]
     assert str(worker).startswith("desk-task") and receiver == threading.main_thread().name
     runner.shutdown()
+
+
+def _close_next_box(texts: list[str]) -> None:
+    def close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            texts.append(box.text() + "\n" + box.detailedText())
+            box.close()
+        else:
+            QTimer.singleShot(50, close)
+
+    QTimer.singleShot(50, close)
+
+
+def test_crash_dialog_logs_the_traceback_and_reassures(qtbot, caplog) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.gui.crash import report_crash
+
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError as exc:
+        texts: list[str] = []
+        _close_next_box(texts)
+        with caplog.at_level("ERROR", logger="compliance_desk.crash"):
+            report_crash(type(exc), exc, exc.__traceback__)
+    assert "此前已保存的数据都是安全的" in texts[0]
+    assert "ZeroDivisionError: boom" in texts[0]
+    assert "Traceback" in caplog.text and "boom" in caplog.text
+
+
+def test_domain_errors_are_a_plain_message_not_a_crash(qtbot, caplog) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.errors import DomainError
+    from compliance_desk.gui.crash import show_error
+
+    texts: list[str] = []
+    _close_next_box(texts)
+    with caplog.at_level("ERROR", logger="compliance_desk.crash"):
+        show_error(None, DomainError("该企业档案已被他人修改", "stale"))
+    assert texts[0].strip() == "该企业档案已被他人修改"
+    assert "Traceback" not in caplog.text
+
+
+def test_admin_restores_a_deleted_enterprise_from_the_page(
+    qtbot, sqlite_desk: Desk, runner: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    load_demo(sqlite_desk.ctx, "small")
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    w = MainWindow(sqlite_desk, admin, runner)
+    qtbot.addWidget(w)
+    page = w.enterprise_page
+    victim = page.model.record(0)
+    assert victim is not None
+    sqlite_desk.enterprises.delete(admin, victim.id)
+    page.deleted.setChecked(True)
+    assert page.model.rowCount() == 1 and page.restore_button.isVisibleTo(page)
+    assert not page.delete_button.isVisibleTo(page)
+    page.table.selectRow(0)
+    page.restore_selected()
+    assert not page.deleted.isChecked() and page.count.text() == "共 200 家企业"

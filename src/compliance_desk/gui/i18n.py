@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import subprocess
@@ -38,12 +39,15 @@ def compiled_dir() -> Path:
 
 
 def ensure_compiled() -> list[Path]:
-    """Compile each .ts whose .qm is missing or older; returns the .qm files."""
+    """Compile each .ts not compiled yet; the .qm is named by the content it came from."""
     out = []
     for ts in ts_files():
-        qm = compiled_dir() / (ts.stem + ".qm")
-        if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
-            subprocess.run([_lrelease(), "-silent", str(ts), "-qm", str(qm)], check=True)
+        digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:12]
+        qm = compiled_dir() / f"{ts.stem}-{digest}.qm"
+        if not qm.exists():
+            tmp = qm.with_suffix(".part")
+            subprocess.run([_lrelease(), "-silent", str(ts), "-qm", str(tmp)], check=True)
+            tmp.replace(qm)
         out.append(qm)
     return out
 
