@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -69,7 +68,9 @@ class EnterpriseTableModel(QAbstractTableModel):
             fetched = {v.id: v for v in self._fetch(ids)}
             page = [fetched[i] for i in ids if i in fetched]
             if len(page) != len(ids):  # a row vanished meanwhile: keep positions stable
-                page = [fetched.get(i) or _gone(i) for i in ids]
+                page = [
+                    fetched.get(i) or EnterpriseView.placeholder(i, "（已删除）", True) for i in ids
+                ]
             self._pages[page_no] = page
             while len(self._pages) > self._max_pages:
                 self._pages.popitem(last=False)
@@ -136,33 +137,3 @@ class EnterpriseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return view.id
         return None
-
-
-def _gone(enterprise_id: uuid.UUID) -> EnterpriseView:
-    from datetime import datetime
-
-    now = datetime.now(UTC)
-    return EnterpriseView(
-        enterprise_id,
-        0,
-        "（已删除）",
-        "",
-        None,
-        "",
-        None,
-        "",
-        None,
-        "",
-        "",
-        "",
-        "",
-        "",
-        None,
-        None,
-        False,
-        False,
-        "",
-        now,
-        now,
-        True,
-    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +19,31 @@ from compliance_desk.services.auth import AuthService
 from compliance_desk.services.context import CurrentUser
 
 
+def _line(name: str, text: str = "", secret: bool = False) -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setObjectName(name)
+    if secret:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("error")
+    label.setStyleSheet("color: #b00020")
+    label.setWordWrap(True)
+    return label
+
+
+def _ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class LoginDialog(QDialog):
     def __init__(
         self, auth: AuthService, username: str = "", parent: QWidget | None = None
@@ -25,23 +52,13 @@ class LoginDialog(QDialog):
         self.auth = auth
         self.user: CurrentUser | None = None
         self.setWindowTitle(self.tr("Compliance Desk — sign in"))
-        self.username = QLineEdit(username)
-        self.username.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
+        self.username = _line("username", username)
+        self.password = _line("password", secret=True)
+        self.error = _error_label()
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
+        buttons = _ok_cancel(self, self.try_login)
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("Shangyu District compliance desk"))
         title.setStyleSheet("font-size: 16pt; font-weight: bold; margin-bottom: 8px")
@@ -77,30 +94,17 @@ class FirstRunDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.username = QLineEdit("admin")
-        self.username.setObjectName("username")
-        self.display_name = QLineEdit()
-        self.display_name.setObjectName("display_name")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat = QLineEdit()
-        self.repeat.setObjectName("repeat")
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
+        self.username = _line("username", "admin")
+        self.display_name = _line("display_name")
+        self.password = _line("password", secret=True)
+        self.repeat = _line("repeat", secret=True)
+        self.error = _error_label()
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Full name"), self.display_name)
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.tr("Repeat password"), self.repeat)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.try_create)
-        buttons.rejected.connect(self.reject)
+        buttons = _ok_cancel(self, self.try_create)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from compliance_desk.domain.enterprise import EnterpriseDraft, EnterpriseSize
@@ -35,6 +35,18 @@ class EnterpriseView:
     created_at: datetime
     updated_at: datetime
     deleted: bool
+
+    @classmethod
+    def placeholder(cls, enterprise_id: uuid.UUID, name: str, deleted: bool) -> EnterpriseView:
+        """A row with nothing but a name: for a record that vanished under an open table."""
+        now = datetime.now(UTC)
+        return cls(
+            id=enterprise_id, row_version=0, name=name, uscc="", industry_id=None,
+            industry_name="", centre_id=None, centre_name="", chamber_id=None, chamber_name="",
+            address="", legal_representative="", contact_person="", contact_phone="", size=None,
+            settled_on=None, on_compliant_list=False, is_model=False, notes="", created_at=now,
+            updated_at=now, deleted=deleted,
+        )  # fmt: skip
 
     def to_draft(self) -> EnterpriseDraft:
         return EnterpriseDraft(
