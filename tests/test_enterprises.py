@@ -153,7 +153,7 @@ def test_permissions_are_checked_in_the_services(
         "SongXia",
         "sxlt",
         "91330604QU",
-        "QU4AX6",
+        "91330604qu4ax6jm2m",
         "1395766",
         "ＳＸ",
     ],

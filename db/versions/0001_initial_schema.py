@@ -19,6 +19,7 @@ SQLITE_SEARCH_DDL = [
     "eid UNINDEXED, name, pinyin, initials, uscc, phone, tokenize='trigram')",
     "CREATE TABLE enterprise_gram (gram TEXT NOT NULL, docid INTEGER NOT NULL, "
     "PRIMARY KEY (gram, docid)) WITHOUT ROWID",
+    "CREATE INDEX ix_enterprise_gram_docid ON enterprise_gram (docid)",
 ]
 
 revision = "0001"

@@ -95,7 +95,7 @@ class EnterprisePage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((260, 170, 80, 120, 70, 130, 50, 70)):
+        for column, width in enumerate((230, 160, 70, 125, 60, 125, 45, 60)):
             self.table.setColumnWidth(column, width)
         header.setStretchLastSection(True)
         self.detail = QTextBrowser()
@@ -119,7 +119,7 @@ class EnterprisePage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([820, 300])
+        splitter.setSizes([880, 270])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(actions)

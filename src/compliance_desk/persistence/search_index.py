@@ -48,13 +48,15 @@ def short_grams(*fields: str) -> set[str]:
     return grams
 
 
-def update(connection: Connection, docs: Iterable[IndexDoc]) -> None:
+def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False) -> None:
+    """(Re)index ``docs``; ``fresh`` says they were never indexed, so nothing to remove first."""
     docs = list(docs)
     if not docs:
         return
-    ids = [{"d": docid(d.id)} for d in docs]
-    connection.execute(text("DELETE FROM enterprise_fts WHERE rowid = :d"), ids)
-    connection.execute(text("DELETE FROM enterprise_gram WHERE docid = :d"), ids)
+    if not fresh:
+        ids = [{"d": docid(d.id)} for d in docs]
+        connection.execute(text("DELETE FROM enterprise_fts WHERE rowid = :d"), ids)
+        connection.execute(text("DELETE FROM enterprise_gram WHERE docid = :d"), ids)
     live = [d for d in docs if d.live]
     if not live:
         return
@@ -87,11 +89,17 @@ def _fts_phrase(query: str) -> str:
 
 
 def search_ids(connection: Connection, query: str, limit: int) -> list[uuid.UUID]:
-    """Ids of live enterprises matching ``query`` (already lower-cased and trimmed)."""
+    """Ids of live enterprises whose name, pinyin, initials or phone contain ``query``.
+
+    ``query`` is already lower-cased and trimmed.  Digits search the phone only (a name
+    rarely holds digits, and every code shares its first trigrams, which would make the
+    trigram index walk every row); credit-code prefixes are the service's B-tree lookup.
+    """
     if len(query) >= 3:
+        columns = "phone" if query.isdigit() else "{name pinyin initials}"
         rows: Sequence[tuple[str]] = connection.execute(
             text("SELECT eid FROM enterprise_fts WHERE enterprise_fts MATCH :q LIMIT :n"),
-            {"q": _fts_phrase(query), "n": limit},
+            {"q": f"{columns} : {_fts_phrase(query)}", "n": limit},
         ).all()
     else:
         rows = connection.execute(
@@ -107,4 +115,4 @@ def search_ids(connection: Connection, query: str, limit: int) -> list[uuid.UUID
 def rebuild(connection: Connection, docs: Iterable[IndexDoc]) -> None:
     connection.execute(text("DELETE FROM enterprise_fts"))
     connection.execute(text("DELETE FROM enterprise_gram"))
-    update(connection, docs)
+    update(connection, docs, fresh=True)

@@ -161,9 +161,10 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
-    touched = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Enterprise)]
-    if touched:
-        search_index.update(connection, (index_doc(e) for e in touched))
+    new = [obj for obj in session.new if isinstance(obj, Enterprise)]
+    changed = [obj for obj in session.dirty if isinstance(obj, Enterprise)]
+    search_index.update(connection, (index_doc(e) for e in new), fresh=True)
+    search_index.update(connection, (index_doc(e) for e in changed))
 
 
 def index_doc(e: Enterprise) -> search_index.IndexDoc:

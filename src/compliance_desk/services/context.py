@@ -35,6 +35,13 @@ class ServiceContext:
     # Tests pass a cheap hasher; production uses argon2-cffi's recommended parameters.
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
 
+    # Names of industries, centres and chambers, shown on every table row; reference data
+    # changes rarely, so the table reads them at most every few seconds (writes invalidate).
+    names_cache: tuple[float, dict[uuid.UUID, str]] | None = None
+
+    def invalidate_names(self) -> None:
+        self.names_cache = None
+
     def uow(self, user: CurrentUser | None) -> UnitOfWork:
         return UnitOfWork(
             self.factory, Actor(user.id if user else None, self.device_id), self.clock

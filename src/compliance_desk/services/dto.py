@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from compliance_desk.domain.enterprise import EnterpriseDraft, EnterpriseSize
 from compliance_desk.persistence.models import Enterprise
 
@@ -94,7 +96,9 @@ class HistoryEntry:
     summary: str
 
 
-def enterprise_view(e: Enterprise, names: dict[uuid.UUID, str]) -> EnterpriseView:
+def enterprise_view(e: Enterprise | Row[Any], names: dict[uuid.UUID, str]) -> EnterpriseView:
+    """From an entity or a plain row of the enterprise table (same attribute names)."""
+
     def name_of(key: uuid.UUID | None) -> str:
         return names.get(key, "") if key else ""
 

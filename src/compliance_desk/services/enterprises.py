@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,6 +55,9 @@ class Filter:
     deleted_only: bool = False  # the tombstones, for an administrator to restore
 
 
+# What a credit-code prefix looks like: the registration office digit first, no I O Z S V.
+_USCC_PREFIX = re.compile(r"[0-9][0-9A-HJ-NP-RTUWXY]{1,17}")
+
 SEARCH_CAP = 1000  # search results listed in the table; the count says when there are more
 
 
@@ -62,6 +67,16 @@ def reference_names(session: Session) -> dict[uuid.UUID, str]:
         for key, name in session.execute(select(model.id, model.name)):
             names[key] = name
     return names
+
+
+NAMES_TTL = 5.0
+
+# The columns a row of the register shows: fewer UUIDs to parse than the whole table.
+_VIEW_COLUMNS = [
+    c
+    for c in Enterprise.__table__.c
+    if c.name not in {"created_by", "updated_by", "device_id", "deleted_by"}
+]
 
 
 def apply_draft(e: Enterprise, d: EnterpriseDraft) -> None:
@@ -139,58 +154,77 @@ class EnterpriseService:
     def search(self, user: CurrentUser, text: str, limit: int = 50) -> list[EnterpriseView]:
         """Search as the desk types: name part, pinyin, initials, USCC prefix, phone."""
         user.require(Permission.ENTERPRISE_VIEW)
-        ids = self.ids(user, Filter(text=text), limit=limit)
-        return self.rows(user, ids)
+        with self.ctx.uow(user) as uow:
+            ids = self._ids(uow.session, Filter(text=text), limit)
+            return self._rows(uow.session, ids)
 
     def ids(self, user: CurrentUser, flt: Filter, limit: int | None = None) -> list[uuid.UUID]:
         """Ordered ids for the paged table: searching, filtering and sorting all in SQL."""
         user.require(Permission.ENTERPRISE_VIEW)
-        query = normalise_query(flt.text)
         if flt.deleted_only:
             user.require(Permission.ENTERPRISE_DELETE)
         with self.ctx.uow(user) as uow:
-            live = Enterprise.deleted_at.is_(None)
-            stmt = select(Enterprise.id).where(~live if flt.deleted_only else live)
-            if flt.centre_id:
-                stmt = stmt.where(Enterprise.centre_id == flt.centre_id)
-            if flt.industry_id:
-                stmt = stmt.where(Enterprise.industry_id == flt.industry_id)
-            if flt.compliant_only:
-                stmt = stmt.where(Enterprise.on_compliant_list.is_(True))
-            if not query:
-                stmt = stmt.order_by(Enterprise.name_pinyin, Enterprise.id)
-                if limit:
-                    stmt = stmt.limit(limit)
-                return list(uow.session.scalars(stmt))
-            return self._search_ids(
-                uow.session, stmt, query, limit or SEARCH_CAP, use_index=not flt.deleted_only
-            )
+            return self._ids(uow.session, flt, limit)
+
+    def _ids(self, session: Session, flt: Filter, limit: int | None) -> list[uuid.UUID]:
+        query = normalise_query(flt.text)
+        live = Enterprise.deleted_at.is_(None)
+        stmt = select(Enterprise.id).where(~live if flt.deleted_only else live)
+        if flt.centre_id:
+            stmt = stmt.where(Enterprise.centre_id == flt.centre_id)
+        if flt.industry_id:
+            stmt = stmt.where(Enterprise.industry_id == flt.industry_id)
+        if flt.compliant_only:
+            stmt = stmt.where(Enterprise.on_compliant_list.is_(True))
+        if not query:
+            stmt = stmt.order_by(Enterprise.name_pinyin, Enterprise.id)
+            return list(session.scalars(stmt.limit(limit) if limit else stmt))
+        use_index = self.ctx.is_sqlite and not flt.deleted_only
+        return self._search_ids(session, stmt, query, limit or SEARCH_CAP, use_index)
 
     def _search_ids(
         self, session: Session, base: Select[Any], query: str, limit: int, use_index: bool
     ) -> list[uuid.UUID]:
+        """Candidates from the indexes, filtered by ``base``, ranked in Python."""
+        code = query.upper()
+        looks_like_code = _USCC_PREFIX.fullmatch(code) is not None
+        candidates: list[uuid.UUID] = []
+        if looks_like_code:
+            # A credit-code prefix: a range on the code's B-tree index, whatever the database.
+            candidates += session.scalars(
+                select(Enterprise.id)
+                .where(
+                    Enterprise.deleted_at.is_(None),  # lets the partial unique index serve
+                    Enterprise.uscc >= code,
+                    Enterprise.uscc < code + "~",
+                )
+                .order_by(Enterprise.uscc)
+                .limit(limit * 2)
+            )
+        text_search = not (looks_like_code and len(code) >= 10)
+        if text_search and use_index:
+            candidates += search_index.search_ids(session.connection(), query, limit * 2)
         stmt = base.add_columns(
             Enterprise.name, Enterprise.name_pinyin, Enterprise.name_initials, Enterprise.uscc
         )
-        if self.ctx.is_sqlite and use_index:
-            candidates = search_index.search_ids(session.connection(), query, limit * 4)
-            if not candidates:
-                return []
-            stmt = stmt.where(Enterprise.id.in_(candidates))
-        else:
+        if text_search and not use_index:
             like = f"%{_like_escape(query)}%"
             stmt = stmt.where(
                 or_(
+                    Enterprise.id.in_(candidates),
                     Enterprise.name.ilike(like, escape="\\"),
                     Enterprise.name_pinyin.like(like, escape="\\"),
                     Enterprise.name_initials.like(like, escape="\\"),
-                    Enterprise.uscc.like(f"%{_like_escape(query.upper())}%", escape="\\"),
                     and_(
                         Enterprise.contact_phone_digits != "",
                         Enterprise.contact_phone_digits.like(like, escape="\\"),
                     ),
                 )
             ).limit(limit * 4)
+        elif candidates:
+            stmt = stmt.where(Enterprise.id.in_(candidates))
+        else:
+            return []
         rows = [tuple(r) for r in session.execute(stmt)]
         rows.sort(key=lambda r: search_rank(query, r[1], r[2], r[3], r[4]))
         return [r[0] for r in rows[:limit]]
@@ -201,12 +235,24 @@ class EnterpriseService:
         if not ids:
             return []
         with self.ctx.uow(user) as uow:
-            found = {
-                e.id: e
-                for e in uow.session.scalars(select(Enterprise).where(Enterprise.id.in_(list(ids))))
-            }
-            names = reference_names(uow.session)
-            return [enterprise_view(found[i], names) for i in ids if i in found]
+            return self._rows(uow.session, ids)
+
+    def _rows(self, session: Session, ids: Sequence[uuid.UUID]) -> list[EnterpriseView]:
+        if not ids:
+            return []
+        # Plain rows, not ORM entities: a page of the table needs no identity map.
+        stmt = select(*_VIEW_COLUMNS).where(Enterprise.id.in_(list(ids)))
+        found = {r.id: r for r in session.execute(stmt)}
+        names = self._cached_names(session)
+        return [enterprise_view(found[i], names) for i in ids if i in found]
+
+    def _cached_names(self, session: Session) -> dict[uuid.UUID, str]:
+        now = time.monotonic()
+        cached = self.ctx.names_cache
+        if cached is None or now - cached[0] > NAMES_TTL:
+            cached = (now, reference_names(session))
+            self.ctx.names_cache = cached
+        return cached[1]
 
     def check_duplicates(
         self, user: CurrentUser, draft: EnterpriseDraft, exclude_id: uuid.UUID | None = None

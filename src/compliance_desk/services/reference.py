@@ -110,6 +110,7 @@ class ReferenceService:
                 raise NotFound("找不到该项目", f"{kind} {item_id} not found")
             setattr(row, "name", name)  # noqa: B010 - every reference table has a name
             uow.commit()
+        self.ctx.invalidate_names()
 
     def add(
         self, user: CurrentUser, kind: str, name: str, parent_id: uuid.UUID | None = None
@@ -135,6 +136,7 @@ class ReferenceService:
                 row = Chamber(name=name, industry_id=parent_id)
             uow.session.add(row)
             uow.commit()
+            self.ctx.invalidate_names()
             return ReferenceItem(row.id, kind, name, _parent(row), row.row_version)
 
     def retire(self, user: CurrentUser, kind: str, item_id: uuid.UUID) -> None:
@@ -146,6 +148,7 @@ class ReferenceService:
             assert isinstance(row, Synced)
             row.deleted_at = self.ctx.clock()
             uow.commit()
+        self.ctx.invalidate_names()
 
     def lookup(self, user: CurrentUser | None, kind: str) -> dict[str, uuid.UUID]:
         """Name -> id, for importers that receive names."""
