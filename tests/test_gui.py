@@ -218,7 +218,7 @@ def test_import_the_real_ledger_through_the_dialog(qtbot, window: MainWindow) ->
 
 def test_login_dialog(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
     load_demo(sqlite_desk.ctx, "small")
-    dialog = LoginDialog(sqlite_desk.auth, "clerk")
+    dialog = LoginDialog(sqlite_desk.auth.login, "clerk")
     qtbot.addWidget(dialog)
     dialog.password.setText("wrong")
     dialog.try_login()
@@ -321,3 +321,59 @@ def test_admin_restores_a_deleted_enterprise_from_the_page(
     page.table.selectRow(0)
     page.restore_selected()
     assert not page.deleted.isChecked() and page.count.text() == "共 200 家企业"
+
+
+def _robot(startup, actions: list[str]):  # type: ignore[no-untyped-def]
+    """Answers the dialogs Startup shows, as a person would, once each is on screen."""
+
+    def act(dialog) -> None:  # type: ignore[no-untyped-def]
+        def go() -> None:
+            actions.append(type(dialog).__name__)
+            if isinstance(dialog, FirstRunDialog):
+                dialog.display_name.setText("王主任")
+                dialog.password.setText("Secret123")
+                dialog.repeat.setText("Secret123")
+                dialog.try_create()
+            else:
+                dialog.username.setText("clerk")
+                dialog.password.setText("Clerk2026")
+                dialog.try_login()
+
+        QTimer.singleShot(0, go)
+
+    startup.dialog_shown.connect(act)
+
+
+def test_startup_logs_in_while_the_database_opens(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.bootstrap import open_desk
+    from compliance_desk.gui.startup import Startup
+    from compliance_desk.settings import Settings
+
+    seeded = open_desk(sqlite_url)
+    load_demo(seeded.ctx, "small")
+    seeded.close()
+    startup = Startup(sqlite_url, Settings())
+    actions: list[str] = []
+    _robot(startup, actions)
+    user = startup.login()
+    assert actions == ["LoginDialog"] and user is not None and user.username == "clerk"
+    window = startup.main_window(user)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.enterprise_page.model.rowCount() == 200, timeout=5000)
+    window.runner.shutdown()
+    startup.desk().close()
+    startup.shutdown()
+
+
+def test_startup_on_a_new_database_asks_for_the_administrator(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.gui.startup import Startup
+    from compliance_desk.settings import Settings
+
+    startup = Startup(sqlite_url, Settings())
+    actions: list[str] = []
+    _robot(startup, actions)
+    user = startup.login()
+    assert actions[-1] == "FirstRunDialog"
+    assert user is not None and user.username == "admin" and user.role.value == "administrator"
+    startup.desk().close()
+    startup.shutdown()

@@ -213,7 +213,13 @@ def upgrade() -> None:
     with op.batch_alter_table("enterprise", schema=None) as batch_op:
         batch_op.create_index("ix_enterprise_centre", ["centre_id"], unique=False)
         batch_op.create_index("ix_enterprise_name_key", ["name_key"], unique=False)
-        batch_op.create_index("ix_enterprise_name_pinyin", ["name_pinyin"], unique=False)
+        batch_op.create_index(
+            "ix_enterprise_live_order",
+            ["name_pinyin", "id"],
+            unique=False,
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.create_index(
             "uq_enterprise_uscc_live",
             ["uscc"],
@@ -239,7 +245,11 @@ def downgrade() -> None:
             sqlite_where=sa.text("deleted_at IS NULL"),
             postgresql_where=sa.text("deleted_at IS NULL"),
         )
-        batch_op.drop_index("ix_enterprise_name_pinyin")
+        batch_op.drop_index(
+            "ix_enterprise_live_order",
+            sqlite_where=sa.text("deleted_at IS NULL"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        )
         batch_op.drop_index("ix_enterprise_name_key")
         batch_op.drop_index("ix_enterprise_centre")
 

@@ -11,14 +11,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from compliance_desk import __version__
 from compliance_desk import settings as settings_store
-from compliance_desk.bootstrap import open_desk
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.gui import i18n
 from compliance_desk.gui.crash import install_excepthook
-from compliance_desk.gui.login import FirstRunDialog, LoginDialog
-from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.single_instance import SingleInstance, server_name
-from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.gui.startup import Startup
 from compliance_desk.paths import log_dir, resolve_database_url
 
 log = logging.getLogger("compliance_desk.gui")
@@ -63,32 +60,21 @@ def run(db: str | None = None) -> int:
     if instance.another_is_running():
         log.info("another instance is running; asked it to come to the front")
         return 0
+    startup = Startup(url, settings)
     try:
-        desk = open_desk(url)
+        user = startup.login()
+        if user is None:
+            return 0
+        settings.last_username = user.username
+        window = startup.main_window(user)
     except DomainError as exc:
         QMessageBox.critical(None, "合规服务台", exc.message_zh)
         return 1
-    except Exception as exc:
-        log.exception("cannot open database %s", url)
-        QMessageBox.critical(None, "合规服务台", f"无法打开数据库：{exc}")
-        return 1
-    if desk.auth.needs_first_run():
-        first = FirstRunDialog(desk.auth)
-        if not first.exec() or first.user is None:
-            return 0
-        user = first.user
-    else:
-        login = LoginDialog(desk.auth, settings.last_username)
-        if not login.exec() or login.user is None:
-            return 0
-        user = login.user
-    settings.last_username = user.username
-    runner = TaskRunner()
-    window = MainWindow(desk, user, runner, settings)
     instance.activated.connect(window.bring_to_front)
     window.show()
     code = app.exec()
     settings_store.save(settings)
-    runner.shutdown()
-    desk.close()
+    window.runner.shutdown()
+    startup.desk().close()
+    startup.shutdown()
     return code

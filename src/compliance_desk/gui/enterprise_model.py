@@ -28,7 +28,7 @@ class EnterpriseTableModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._fetch = fetch
-        self._ids: list[uuid.UUID] = []
+        self._ids: Sequence[uuid.UUID] = []
         self._pages: OrderedDict[int, list[EnterpriseView]] = OrderedDict()
         self._max_pages = max_pages
         self.headers = [
@@ -43,7 +43,7 @@ class EnterpriseTableModel(QAbstractTableModel):
         ]
 
     # --- what the page sets --------------------------------------------------------
-    def set_ids(self, ids: list[uuid.UUID]) -> None:
+    def set_ids(self, ids: Sequence[uuid.UUID]) -> None:
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.domain.errors import DomainError, ValidationError
-from compliance_desk.services.auth import AuthService
-from compliance_desk.services.context import CurrentUser
+
+if TYPE_CHECKING:  # the data layer loads in the background while this dialog shows
+    from compliance_desk.services.auth import AuthService
+    from compliance_desk.services.context import CurrentUser
 
 
 def _line(name: str, text: str = "", secret: bool = False) -> QLineEdit:
@@ -45,12 +48,18 @@ def _ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
 
 
 class LoginDialog(QDialog):
+    """``login`` checks the password (and may first wait for the database to open)."""
+
     def __init__(
-        self, auth: AuthService, username: str = "", parent: QWidget | None = None
+        self,
+        login: Callable[[str, str], CurrentUser],
+        username: str = "",
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.auth = auth
+        self._login = login
         self.user: CurrentUser | None = None
+        self.wants_first_run = False
         self.setWindowTitle(self.tr("Compliance Desk — sign in"))
         self.username = _line("username", username)
         self.password = _line("password", secret=True)
@@ -70,7 +79,7 @@ class LoginDialog(QDialog):
 
     def try_login(self) -> None:
         try:
-            self.user = self.auth.login(self.username.text(), self.password.text())
+            self.user = self._login(self.username.text(), self.password.text())
         except DomainError as exc:
             self.error.setText(exc.message_zh)
             self.password.selectAll()

@@ -173,7 +173,14 @@ class Enterprise(Synced):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
-        Index("ix_enterprise_name_pinyin", "name_pinyin"),
+        # The register's default order, covering the id: listing 100,000 ids reads the index only.
+        Index(
+            "ix_enterprise_live_order",
+            "name_pinyin",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         Index("ix_enterprise_name_key", "name_key"),
         Index("ix_enterprise_centre", "centre_id"),
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain import search_keys
@@ -36,6 +36,7 @@ from compliance_desk.persistence.models import (
 )
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.dto import EnterpriseView, HistoryEntry, enterprise_view
+from compliance_desk.services.id_list import IdList
 
 ACTION_LABELS = {"insert": "新建", "update": "修改", "delete": "删除", "restore": "恢复"}
 
@@ -118,6 +119,21 @@ def search_rank(
     return (score, len(name), pinyin)
 
 
+def _raw_ids(session: Session, stmt: Select[Any]) -> Sequence[uuid.UUID]:
+    """The ids as the driver returns them (hex text on SQLite), parsed only when used.
+
+    The rows are read straight from the DBAPI cursor: for 100,000 ids SQLAlchemy's row
+    objects would double the time of the query itself.
+    """
+    result = session.connection().execute(
+        stmt.with_only_columns(type_coerce(Enterprise.id, String))
+    )
+    try:
+        return IdList([r[0] for r in result.cursor.fetchall()])
+    finally:
+        result.close()
+
+
 def normalise_query(text: str) -> str:
     return to_halfwidth(text).strip().lower()
 
@@ -158,7 +174,7 @@ class EnterpriseService:
             ids = self._ids(uow.session, Filter(text=text), limit)
             return self._rows(uow.session, ids)
 
-    def ids(self, user: CurrentUser, flt: Filter, limit: int | None = None) -> list[uuid.UUID]:
+    def ids(self, user: CurrentUser, flt: Filter, limit: int | None = None) -> Sequence[uuid.UUID]:
         """Ordered ids for the paged table: searching, filtering and sorting all in SQL."""
         user.require(Permission.ENTERPRISE_VIEW)
         if flt.deleted_only:
@@ -166,7 +182,7 @@ class EnterpriseService:
         with self.ctx.uow(user) as uow:
             return self._ids(uow.session, flt, limit)
 
-    def _ids(self, session: Session, flt: Filter, limit: int | None) -> list[uuid.UUID]:
+    def _ids(self, session: Session, flt: Filter, limit: int | None) -> Sequence[uuid.UUID]:
         query = normalise_query(flt.text)
         live = Enterprise.deleted_at.is_(None)
         stmt = select(Enterprise.id).where(~live if flt.deleted_only else live)
@@ -178,7 +194,7 @@ class EnterpriseService:
             stmt = stmt.where(Enterprise.on_compliant_list.is_(True))
         if not query:
             stmt = stmt.order_by(Enterprise.name_pinyin, Enterprise.id)
-            return list(session.scalars(stmt.limit(limit) if limit else stmt))
+            return _raw_ids(session, stmt.limit(limit) if limit else stmt)
         use_index = self.ctx.is_sqlite and not flt.deleted_only
         return self._search_ids(session, stmt, query, limit or SEARCH_CAP, use_index)
 
