@@ -41,8 +41,8 @@ def main() -> int:
         rows0, base = measure(empty)
         rows1, full = measure(large)
     growth_mb = (full - base) / 1024
-    print(f"empty database: {rows0} rows, peak RSS {base / 1024:.1f} MB")
-    print(f"large database: {rows1} rows scrolled top to bottom, peak RSS {full / 1024:.1f} MB")
+    print(f"empty database: {rows0} rows, resident {base / 1024:.1f} MB")
+    print(f"large database: {rows1} rows scrolled top to bottom, resident {full / 1024:.1f} MB")
     print(f"growth: {growth_mb:.1f} MB (target < 30 MB: {'met' if growth_mb < 30 else 'NOT met'})")
     return 0 if growth_mb < 30 else 1
 
