@@ -1,0 +1,169 @@
+"""The official PRC working-day calendar: holidays and make-up working days (调休).
+
+A year's data comes from an administrator's table when there is one (the State Council
+publishes next year's schedule each November, before the libraries know it), otherwise from
+the built-in table (chinesecalendar), otherwise from weekends alone, and then every answer
+about that year is marked *provisional*.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from compliance_desk.domain.errors import DomainError
+
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    day: date
+    workday: bool
+    known: bool  # False: the year has no official data; weekends alone decided
+    note: str  # 春节假期, 调休上班, 周六, ... ("" for an ordinary working day)
+
+    @property
+    def label(self) -> str:
+        text = f"{self.day.isoformat()}（周{WEEKDAYS[self.day.weekday()]}）"
+        return f"{text} {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class YearTable:
+    """One year's official schedule: holidays (with names) and make-up working days."""
+
+    year: int
+    holidays: Mapping[date, str] = field(default_factory=dict)
+    workdays: frozenset[date] = frozenset()
+
+    def day(self, d: date) -> DayInfo:
+        if d in self.holidays:
+            return DayInfo(d, False, True, f"{self.holidays[d] or '法定节假日'}假期")
+        if d in self.workdays:
+            return DayInfo(d, True, True, "调休上班")
+        if d.weekday() >= 5:
+            return DayInfo(d, False, True, f"周{WEEKDAYS[d.weekday()]}休息")
+        return DayInfo(d, True, True, "")
+
+
+BuiltIn = Callable[[int], YearTable | None]
+
+
+class WorkCalendar:
+    """Answers 'is this a working day, and why' from the year tables it is given."""
+
+    def __init__(self, tables: Mapping[int, YearTable], built_in: BuiltIn | None = None) -> None:
+        self._tables = dict(tables)
+        self._built_in = built_in
+        self._cache: dict[int, YearTable | None] = {}
+
+    def table(self, year: int) -> YearTable | None:
+        if year in self._tables:
+            return self._tables[year]
+        if year not in self._cache:
+            self._cache[year] = self._built_in(year) if self._built_in else None
+        return self._cache[year]
+
+    def knows(self, year: int) -> bool:
+        return self.table(year) is not None
+
+    def day(self, d: date) -> DayInfo:
+        table = self.table(d.year)
+        if table is not None:
+            return table.day(d)
+        if d.weekday() >= 5:
+            return DayInfo(d, False, False, f"周{WEEKDAYS[d.weekday()]}休息（{d.year}年暂按周末）")
+        return DayInfo(d, True, False, f"{d.year}年暂定工作日")
+
+    def is_workday(self, d: date) -> bool:
+        return self.day(d).workday
+
+
+# --- the administrator's calendar file --------------------------------------------
+
+
+def parse_year_file(text: str) -> YearTable:
+    """{"year": 2027, "holidays": [...], "workdays": [...]} -> YearTable, or a Chinese reason.
+
+    A holiday is a date string or {"date": ..., "name": ...}.  Refused: a date given twice,
+    a day both holiday and working day, a date outside the year, a make-up working day that is
+    not a weekend day, a holiday that is not a real date.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise DomainError(
+            f"日历文件不是有效的 JSON：{exc}", f"calendar file: bad JSON: {exc}"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("year"), int):
+        raise DomainError('日历文件须包含整数年份 "year"', "calendar file: no integer year")
+    year = data["year"]
+    if not 2000 <= year <= 2100:
+        raise DomainError(f"年份 {year} 不在 2000—2100 之间", f"calendar file: year {year}")
+    holidays: dict[date, str] = {}
+    workdays: set[date] = set()
+    seen: dict[date, str] = {}
+
+    def parse(raw: object, kind: str) -> tuple[date, str]:
+        name = ""
+        if isinstance(raw, dict):
+            name = str(raw.get("name", ""))
+            raw = raw.get("date")
+        if not isinstance(raw, str):
+            raise DomainError(
+                f"{kind}中有无法识别的日期：{raw!r}", f"calendar file: bad {kind} {raw!r}"
+            )
+        try:
+            d = date.fromisoformat(raw)
+        except ValueError:
+            raise DomainError(
+                f"{kind}中有无效日期“{raw}”（应写作 {year}-01-01）", f"bad date {raw}"
+            ) from None
+        if d.year != year:
+            raise DomainError(
+                f"{kind}中的日期 {raw} 不属于 {year} 年", f"date {raw} outside {year}"
+            )
+        if d in seen:
+            both = seen[d] != kind
+            raise DomainError(
+                f"日期 {raw} 同时列为节假日和调休工作日"
+                if both
+                else f"{kind}中日期 {raw} 重复出现",
+                f"date {raw} listed twice",
+            )
+        seen[d] = kind
+        return d, name
+
+    for raw in data.get("holidays", []):
+        d, name = parse(raw, "节假日")
+        holidays[d] = name
+    for raw in data.get("workdays", []):
+        d, _ = parse(raw, "调休工作日")
+        if d.weekday() < 5:
+            raise DomainError(
+                f"调休工作日 {d.isoformat()} 是周{WEEKDAYS[d.weekday()]}，本来就是工作日",
+                f"workday {d} is not a weekend day",
+            )
+        workdays.add(d)
+    if not holidays:
+        raise DomainError(
+            f"{year} 年的日历没有任何节假日，请检查文件", "calendar file: no holidays"
+        )
+    return YearTable(year, holidays, frozenset(workdays))
+
+
+def year_to_json(table: YearTable) -> str:
+    return json.dumps(
+        {
+            "year": table.year,
+            "holidays": [
+                {"date": d.isoformat(), "name": n} for d, n in sorted(table.holidays.items())
+            ],
+            "workdays": [d.isoformat() for d in sorted(table.workdays)],
+        },
+        ensure_ascii=False,
+        indent=1,
+    )
