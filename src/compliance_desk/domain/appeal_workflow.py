@@ -1,0 +1,314 @@
+"""The appeal's workflow: one state machine for the UI, the services and the sync server.
+
+The plan's route: enterprise -> chamber -> compliance centre -> department(s) -> chamber ->
+enterprise.  Simple appeals are answered by the centre's staff; general ones go to the
+departments (each forward with its own clock); major ones to the monthly compliance parlour
+(合规会客厅); especially complex ones to the district leader in charge.  Every step is an
+event in the appeal's timeline; the state and the clocks are derived from those events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from compliance_desk.domain.deadlines import (
+    FORWARD_PERIOD,
+    AppealTier,
+    Deadline,
+    Pause,
+    count_deadline,
+    tier_deadline,
+)
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.roles import Role
+from compliance_desk.domain.work_calendar import WorkCalendar
+
+
+class AppealState(StrEnum):
+    ACCEPTED = "accepted"
+    FORWARDED = "forwarded"
+    IN_PARLOUR = "in_parlour"
+    ESCALATED = "escalated"
+    ANSWERED = "answered"
+    REPLIED = "replied"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    AppealState.ACCEPTED: "已受理",
+    AppealState.FORWARDED: "已转办",
+    AppealState.IN_PARLOUR: "会客厅会商",
+    AppealState.ESCALATED: "已报分管领导",
+    AppealState.ANSWERED: "已答复",
+    AppealState.REPLIED: "已反馈企业",
+    AppealState.CLOSED: "已办结",
+}
+
+
+class Action(StrEnum):
+    ACCEPT = "accept"
+    FORWARD = "forward"
+    DEPARTMENT_ANSWER = "department_answer"
+    RELAY_CHAMBER = "relay_chamber"
+    SCHEDULE_PARLOUR = "schedule_parlour"
+    PARLOUR_OUTCOME = "parlour_outcome"
+    ESCALATE = "escalate"
+    ANSWER = "answer"
+    REPLY = "reply"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    RAISE_TIER = "raise_tier"
+    PAUSE = "pause"
+    RESUME = "resume"
+    NOTE = "note"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    Action.ACCEPT: "受理",
+    Action.FORWARD: "转办部门",
+    Action.DEPARTMENT_ANSWER: "部门答复",
+    Action.RELAY_CHAMBER: "经商会转达",
+    Action.SCHEDULE_PARLOUR: "提交合规会客厅",
+    Action.PARLOUR_OUTCOME: "会客厅会商结果",
+    Action.ESCALATE: "报分管领导",
+    Action.ANSWER: "答复",
+    Action.REPLY: "反馈企业",
+    Action.CLOSE: "办结",
+    Action.REOPEN: "重新打开",
+    Action.RAISE_TIER: "提升等级",
+    Action.PAUSE: "暂停计时",
+    Action.RESUME: "恢复计时",
+    Action.NOTE: "备注",
+}
+
+ACTORS = frozenset({Role.CLERK, Role.LEGAL_ADVISER, Role.ADMINISTRATOR})
+OPEN = frozenset(AppealState) - {AppealState.CLOSED}
+
+
+@dataclass(frozen=True)
+class Forward:
+    id: str  # the id of the forward event
+    department_id: str
+    on: date
+    answered_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AppealStatus:
+    """What the timeline adds up to: the state machine's state."""
+
+    state: AppealState
+    tier: AppealTier
+    clock_start: date  # receipt, or the day of the last tier change or reopening
+    clock_event: str  # 受理 / 升级 / 重新打开
+    paused_since: date | None = None
+    paused_reason: str = ""
+    pauses: tuple[tuple[date, date, str], ...] = ()
+    forwards: tuple[Forward, ...] = ()
+    parlour_date: date | None = None
+
+    @property
+    def open_forwards(self) -> list[Forward]:
+        return [f for f in self.forwards if f.answered_on is None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A command: what the user asks the appeal to do."""
+
+    action: Action
+    on: date
+    text: str = ""
+    department_ids: tuple[str, ...] = ()
+    forward_id: str = ""
+    new_tier: AppealTier | None = None
+    rating: int | None = None
+    meeting_date: date | None = None
+    participants: str = ""
+    event_id: str = ""  # set by the caller: the id under which this step is recorded
+
+
+def refuse(zh: str, en: str) -> DomainError:
+    return DomainError(zh, en)
+
+
+def allowed(status: AppealStatus, role: Role) -> list[Action]:
+    """The actions the UI should enable for this role, in this state."""
+    if role not in ACTORS:
+        return []
+    return [a for a in Action if a is not Action.ACCEPT and _why_not(status, a) is None]
+
+
+def _why_not(s: AppealStatus, action: Action) -> str | None:
+    st, tier = s.state, s.tier
+    if action is Action.REOPEN:
+        return None if st is AppealState.CLOSED else "只有已办结的诉求可以重新打开"
+    if st is AppealState.CLOSED:
+        return "诉求已办结，如需继续处理请先重新打开"
+    if action is Action.NOTE or action is Action.RELAY_CHAMBER:
+        return None
+    if action is Action.PAUSE:
+        return "计时已暂停" if s.paused_since else None
+    if action is Action.RESUME:
+        return None if s.paused_since else "计时未暂停"
+    if action is Action.RAISE_TIER:
+        return "已是最高等级（特别疑难复杂）" if tier is AppealTier.COMPLEX else None
+    if action is Action.FORWARD:
+        if tier is AppealTier.SIMPLE:
+            return "简易诉求由中心工作人员直接答复；如需转办部门，请先提升等级"
+        if st not in (AppealState.ACCEPTED, AppealState.FORWARDED, AppealState.ANSWERED):
+            return f"当前状态（{st.label}）不能转办"
+        return None
+    if action is Action.DEPARTMENT_ANSWER:
+        return None if s.open_forwards else "没有待答复的转办"
+    if action is Action.SCHEDULE_PARLOUR:
+        if tier is not AppealTier.MAJOR:
+            return "只有重大涉法问题提交合规会客厅会商"
+        if st not in (AppealState.ACCEPTED, AppealState.FORWARDED, AppealState.ANSWERED):
+            return f"当前状态（{st.label}）不能提交会客厅"
+        return None
+    if action is Action.PARLOUR_OUTCOME:
+        return None if st is AppealState.IN_PARLOUR else "诉求未提交合规会客厅"
+    if action is Action.ESCALATE:
+        if tier is not AppealTier.COMPLEX:
+            return "只有特别疑难复杂问题报分管领导"
+        if st in (AppealState.ESCALATED, AppealState.REPLIED):
+            return f"当前状态（{st.label}）不能报分管领导"
+        return None
+    if action is Action.ANSWER:
+        if st in (AppealState.ACCEPTED, AppealState.ESCALATED):
+            return None
+        if st is AppealState.FORWARDED and not s.open_forwards:
+            return None
+        return f"当前状态（{st.label}）不能登记答复"
+    if action is Action.REPLY:
+        return None if st is AppealState.ANSWERED else "尚未答复，不能反馈企业"
+    if action is Action.CLOSE:
+        return None if st is AppealState.REPLIED else "尚未反馈企业，不能办结"
+    return None
+
+
+def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
+    """The status after ``step``, or DomainError with the reason in Chinese."""
+    if role not in ACTORS:
+        raise refuse("当前角色无权处理诉求", f"role {role} may not act on appeals")
+    if step.action is Action.ACCEPT:
+        if status is not None:
+            raise refuse("诉求已受理", "appeal already accepted")
+        if step.new_tier is None:
+            raise refuse("受理时须选择诉求等级", "accept without tier")
+        return AppealStatus(AppealState.ACCEPTED, step.new_tier, step.on, "受理")
+    if status is None:
+        raise refuse("诉求尚未受理", "appeal not accepted")
+    reason = _why_not(status, step.action)
+    if reason is not None:
+        raise refuse(reason, f"{step.action} refused in state {status.state}")
+    if step.on < status.clock_start and step.action is not Action.NOTE:
+        raise refuse("操作日期早于诉求的受理日期", f"{step.action} dated before the clock start")
+    a = step.action
+    if a is Action.FORWARD:
+        if not step.department_ids:
+            raise refuse("请选择至少一个转办部门", "forward without departments")
+        new = tuple(
+            Forward(f"{step.event_id}:{i}", dept, step.on)
+            for i, dept in enumerate(step.department_ids)
+        )
+        return replace(status, state=AppealState.FORWARDED, forwards=status.forwards + new)
+    if a is Action.DEPARTMENT_ANSWER:
+        target = next((f for f in status.open_forwards if f.id == step.forward_id), None)
+        if target is None:
+            raise refuse("找不到该转办或已答复", f"forward {step.forward_id} not open")
+        if not step.text.strip():
+            raise refuse("请填写部门答复内容", "department answer without text")
+        forwards = tuple(
+            replace(f, answered_on=step.on) if f.id == target.id else f for f in status.forwards
+        )
+        still_open = any(f.answered_on is None for f in forwards)
+        return replace(
+            status,
+            forwards=forwards,
+            state=AppealState.FORWARDED if still_open else AppealState.ANSWERED,
+        )
+    if a is Action.SCHEDULE_PARLOUR:
+        if step.meeting_date is None:
+            raise refuse("请填写会客厅会商日期", "parlour without meeting date")
+        return replace(status, state=AppealState.IN_PARLOUR, parlour_date=step.meeting_date)
+    if a is Action.PARLOUR_OUTCOME:
+        if not step.text.strip():
+            raise refuse("请填写会商结果", "parlour outcome without text")
+        return replace(status, state=AppealState.ANSWERED)
+    if a is Action.ESCALATE:
+        return replace(status, state=AppealState.ESCALATED)
+    if a is Action.ANSWER:
+        if not step.text.strip():
+            raise refuse("请填写答复内容", "answer without text")
+        return replace(status, state=AppealState.ANSWERED)
+    if a is Action.REPLY:
+        if not step.text.strip():
+            raise refuse("请填写反馈企业的内容", "reply without text")
+        return replace(status, state=AppealState.REPLIED)
+    if a is Action.CLOSE:
+        if step.rating is None or not 1 <= step.rating <= 5:
+            raise refuse("办结时须记录企业满意度（1—5分）", "close without rating 1..5")
+        return replace(status, state=AppealState.CLOSED)
+    if a is Action.REOPEN:
+        if not step.text.strip():
+            raise refuse("重新打开须说明原因", "reopen without reason")
+        return replace(
+            status,
+            state=AppealState.ACCEPTED,
+            clock_start=step.on,
+            clock_event="重新打开",
+            forwards=(),
+        )
+    if a is Action.RAISE_TIER:
+        if step.new_tier is None or step.new_tier.rank <= status.tier.rank:
+            raise refuse("诉求等级只能提升，不能降低", "tier may only be raised")
+        if not step.text.strip():
+            raise refuse("提升等级须说明原因", "raise tier without reason")
+        return replace(
+            status, tier=step.new_tier, clock_start=step.on, clock_event="升级", pauses=()
+        )
+    if a is Action.PAUSE:
+        if not step.text.strip():
+            raise refuse("暂停计时须说明原因", "pause without reason")
+        return replace(status, paused_since=step.on, paused_reason=step.text.strip())
+    if a is Action.RESUME:
+        assert status.paused_since is not None
+        pause = (status.paused_since, step.on, status.paused_reason)
+        return replace(status, paused_since=None, paused_reason="", pauses=status.pauses + (pause,))
+    return status  # NOTE, RELAY_CHAMBER: recorded in the timeline, no change of state
+
+
+def appeal_deadline(calendar: WorkCalendar, status: AppealStatus) -> Deadline:
+    """The appeal's overall clock: its tier's period from the clock start, less pauses."""
+    pauses = [Pause(a, b, why) for a, b, why in status.pauses]
+    if status.paused_since is not None:
+        pauses.append(Pause(status.paused_since, None, status.paused_reason))
+    return tier_deadline(calendar, status.tier, status.clock_start, pauses, status.clock_event)
+
+
+def forward_deadline(calendar: WorkCalendar, forward: Forward) -> Deadline:
+    """Each department's own clock: 10 working days from the day of the forward."""
+    count, unit = FORWARD_PERIOD
+    return count_deadline(calendar, forward.on, count, unit, event="转办")
+
+
+def replay(steps: list[tuple[Step, Role]]) -> AppealStatus:
+    """The status a timeline adds up to (the server re-checks synced timelines this way)."""
+    status: AppealStatus | None = None
+    for step, role in steps:
+        status = apply(status, step, role)
+    if status is None:
+        raise refuse("诉求没有受理记录", "empty timeline")
+    return status

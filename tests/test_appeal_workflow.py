@@ -1,0 +1,183 @@
+"""The appeal state machine: legal paths, refused steps with Chinese reasons, derived clocks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compliance_desk.domain.appeal_workflow import (
+    Action,
+    AppealState,
+    Step,
+    allowed,
+    appeal_deadline,
+    apply,
+    forward_deadline,
+    replay,
+)
+from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.roles import Role
+from compliance_desk.domain.work_calendar import WorkCalendar
+from compliance_desk.services.calendar_source import built_in_year
+
+CAL = WorkCalendar({}, built_in_year)
+
+
+@contextmanager
+def refused(words: str) -> Iterator[None]:
+    """The step is refused, and the Chinese reason says ``words``."""
+    with pytest.raises(DomainError) as info:
+        yield
+    assert words in info.value.message_zh, info.value.message_zh
+
+
+D = date.fromisoformat
+CLERK = Role.CLERK
+
+
+def accepted(tier: AppealTier = AppealTier.GENERAL, on: str = "2026-03-02"):  # type: ignore[no-untyped-def]
+    return apply(None, Step(Action.ACCEPT, D(on), new_tier=tier), CLERK)
+
+
+def test_general_appeal_forwarded_to_two_departments_then_replied_and_closed() -> None:
+    s = accepted()
+    s = apply(
+        s,
+        Step(Action.FORWARD, D("2026-03-03"), department_ids=("tax", "market"), event_id="e1"),
+        CLERK,
+    )
+    assert s.state is AppealState.FORWARDED and len(s.open_forwards) == 2
+    assert forward_deadline(CAL, s.forwards[0]).due == D("2026-03-17")
+    s = apply(
+        s, Step(Action.DEPARTMENT_ANSWER, D("2026-03-05"), "已答复", forward_id="e1:0"), CLERK
+    )
+    assert s.state is AppealState.FORWARDED  # one department still owes its answer
+    assert Action.REPLY not in allowed(s, CLERK)
+    s = apply(
+        s, Step(Action.DEPARTMENT_ANSWER, D("2026-03-06"), "已答复", forward_id="e1:1"), CLERK
+    )
+    assert s.state is AppealState.ANSWERED
+    s = apply(s, Step(Action.REPLY, D("2026-03-09"), "经商会反馈企业"), CLERK)
+    s = apply(s, Step(Action.CLOSE, D("2026-03-09"), rating=5), CLERK)
+    assert s.state is AppealState.CLOSED
+    assert allowed(s, CLERK) == [Action.REOPEN]
+
+
+def test_closing_without_a_reply_is_refused() -> None:
+    s = apply(accepted(AppealTier.SIMPLE), Step(Action.ANSWER, D("2026-03-02"), "当场解答"), CLERK)
+    with refused("尚未反馈企业，不能办结"):
+        apply(s, Step(Action.CLOSE, D("2026-03-02"), rating=4), CLERK)
+
+
+def test_a_tier_can_be_raised_not_lowered_and_the_clock_restarts() -> None:
+    s = accepted(AppealTier.GENERAL, "2026-03-02")
+    assert appeal_deadline(CAL, s).due == D("2026-03-16")
+    with refused("只能提升"):
+        apply(s, Step(Action.RAISE_TIER, D("2026-03-03"), "x", new_tier=AppealTier.SIMPLE), CLERK)
+    s = apply(
+        s,
+        Step(Action.RAISE_TIER, D("2026-03-04"), "涉及多个部门", new_tier=AppealTier.MAJOR),
+        CLERK,
+    )
+    deadline = appeal_deadline(CAL, s)
+    assert deadline.due == D("2026-03-24") and "升级日 2026-03-04 不计入" in deadline.explanation
+
+
+def test_major_appeals_go_to_the_parlour_complex_ones_to_the_leader() -> None:
+    major = accepted(AppealTier.MAJOR)
+    assert Action.ESCALATE not in allowed(major, CLERK)
+    with refused("会商日期"):
+        apply(major, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03")), CLERK)
+    s = apply(
+        major, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03"), meeting_date=D("2026-03-20")), CLERK
+    )
+    assert s.state is AppealState.IN_PARLOUR and s.parlour_date == D("2026-03-20")
+    s = apply(s, Step(Action.PARLOUR_OUTCOME, D("2026-03-20"), "会商一致意见"), CLERK)
+    assert s.state is AppealState.ANSWERED
+    complex_ = accepted(AppealTier.COMPLEX)
+    assert Action.SCHEDULE_PARLOUR not in allowed(complex_, CLERK)
+    s = apply(complex_, Step(Action.ESCALATE, D("2026-03-03")), CLERK)
+    assert s.state is AppealState.ESCALATED and Action.ANSWER in allowed(s, CLERK)
+
+
+def test_pause_and_resume_move_the_deadline() -> None:
+    s = accepted(AppealTier.GENERAL, "2026-03-02")
+    s = apply(s, Step(Action.PAUSE, D("2026-03-04"), "等待企业补充材料"), CLERK)
+    assert appeal_deadline(CAL, s).due is None
+    s = apply(s, Step(Action.RESUME, D("2026-03-09")), CLERK)
+    deadline = appeal_deadline(CAL, s)
+    assert deadline.due == D("2026-03-19") and "等待企业补充材料" in deadline.explanation
+
+
+def test_reopen_restarts_the_clock_and_needs_a_reason() -> None:
+    s = apply(accepted(AppealTier.SIMPLE), Step(Action.ANSWER, D("2026-03-02"), "答复"), CLERK)
+    s = apply(s, Step(Action.REPLY, D("2026-03-02"), "已告知"), CLERK)
+    s = apply(s, Step(Action.CLOSE, D("2026-03-02"), rating=2), CLERK)
+    with refused("原因"):
+        apply(s, Step(Action.REOPEN, D("2026-03-05")), CLERK)
+    s = apply(s, Step(Action.REOPEN, D("2026-03-05"), "企业不满意"), CLERK)
+    assert s.state is AppealState.ACCEPTED and appeal_deadline(CAL, s).due == D("2026-03-06")
+
+
+def test_inspectors_cannot_act_on_appeals() -> None:
+    assert allowed(accepted(), Role.INSPECTOR) == []
+    with refused("无权"):
+        apply(accepted(), Step(Action.NOTE, D("2026-03-03"), "x"), Role.INSPECTOR)
+
+
+def test_simple_appeals_are_not_forwarded() -> None:
+    with refused("提升等级"):
+        apply(
+            accepted(AppealTier.SIMPLE),
+            Step(Action.FORWARD, D("2026-03-03"), department_ids=("tax",)),
+            CLERK,
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([a for a in Action if a is not Action.ACCEPT]), max_size=25),
+    st.sampled_from(list(AppealTier)),
+)
+def test_any_sequence_of_steps_only_makes_legal_transitions(
+    actions: list[Action], tier: AppealTier
+) -> None:
+    """Whatever the user clicks: a step is either applied or refused; allowed() never lies."""
+    s = accepted(tier)
+    day = D("2026-03-02")
+    for n, action in enumerate(actions):
+        step = Step(
+            action,
+            day,
+            "内容",
+            department_ids=("tax",),
+            forward_id=s.open_forwards[0].id if s.open_forwards else "",
+            new_tier=AppealTier.COMPLEX,
+            rating=3,
+            meeting_date=day,
+            event_id=f"e{n}",
+        )
+        may = action in allowed(s, CLERK)
+        try:
+            s = apply(s, step, CLERK)
+        except DomainError:
+            assert not may
+        else:
+            assert may
+        if s.state is AppealState.CLOSED:
+            assert Action.CLOSE not in allowed(s, CLERK)
+
+
+def test_replay_rebuilds_the_status_from_the_timeline() -> None:
+    steps = [
+        (Step(Action.ACCEPT, D("2026-03-02"), new_tier=AppealTier.GENERAL), CLERK),
+        (Step(Action.FORWARD, D("2026-03-03"), department_ids=("tax",), event_id="f"), CLERK),
+        (Step(Action.DEPARTMENT_ANSWER, D("2026-03-05"), "好", forward_id="f:0"), CLERK),
+    ]
+    assert replay(steps).state is AppealState.ANSWERED
