@@ -108,3 +108,48 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = cli("init", db="postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode != 0
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_appeals_due_json_across_the_spring_festival(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'due.sqlite3'}"
+    result = cli(
+        "appeals", "due", "--tier", "general", "--received", "2026-02-13T09:30", "--json", db=db
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["due"] == "2026-03-05" and out["provisional"] is False
+    assert "春节假期" in out["explanation"]
+
+
+def test_appeals_due_is_provisional_in_a_year_without_data(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'due.sqlite3'}"
+    result = cli("appeals", "due", "--tier", "general", "--received", "2026-12-24", db=db)
+    assert result.returncode == 0 and "（暂定）" in result.stdout
+    bad = cli("appeals", "due", "--tier", "general", "--received", "yesterday", db=db)
+    assert bad.returncode != 0 and "无法识别的受理时间" in bad.stderr
+
+
+def test_calendar_import_and_show(demo_db: str, tmp_path: Path) -> None:
+    good = tmp_path / "2027.json"
+    good.write_text(
+        json.dumps({"year": 2027, "holidays": ["2027-01-01", {"date": "2027-02-06", "name": "春节"}],
+                    "workdays": ["2027-01-09"]}),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert cli("calendar", "import", str(good), db=demo_db).returncode == 0
+    shown = cli("calendar", "show", "2027", db=demo_db)
+    assert "管理员导入" in shown.stdout and "2027-02-06 周六  春节" in shown.stdout
+    assert "2027-01-09 周六  调休上班" in shown.stdout
+    due = cli(
+        "appeals", "due", "--tier", "simple", "--received", "2026-12-31", "--json", db=demo_db
+    )
+    assert json.loads(due.stdout) == {
+        **json.loads(due.stdout),
+        "due": "2027-01-04",
+        "provisional": False,
+    }
+    twice = tmp_path / "bad.json"
+    twice.write_text('{"year": 2027, "holidays": ["2027-01-01", "2027-01-01"]}', encoding="utf-8")
+    result = cli("calendar", "import", str(twice), db=demo_db)
+    assert result.returncode != 0 and "重复出现" in result.stderr
+    assert "2027-02-06" in cli("calendar", "show", "2027", db=demo_db).stdout  # nothing replaced

@@ -15,7 +15,9 @@ from compliance_desk.persistence import migrate
 from compliance_desk.persistence.db import describe, make_engine
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.uow import Clock, session_factory, utc_now
+from compliance_desk.services.appeals import AppealService
 from compliance_desk.services.auth import AuthService
+from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import ServiceContext
 from compliance_desk.services.enterprise_import import EnterpriseImporter
 from compliance_desk.services.enterprises import EnterpriseService
@@ -31,6 +33,8 @@ class Desk:
     enterprises: EnterpriseService
     reference: ReferenceService
     importer: EnterpriseImporter
+    calendars: CalendarService
+    appeals: AppealService
 
     def close(self) -> None:
         self.ctx.engine.dispose()
@@ -72,12 +76,15 @@ def open_desk(
         if seed(uow.session):
             log.info("seeded reference data into %s", ctx.database_label)
         uow.commit()
+    calendars = CalendarService(ctx)
     return Desk(
         ctx,
         AuthService(ctx),
         EnterpriseService(ctx),
         ReferenceService(ctx),
         EnterpriseImporter(ctx),
+        calendars,
+        AppealService(ctx, calendars),
     )
 
 

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from compliance_desk import __version__
+from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.errors import DomainError
 
 log = logging.getLogger("compliance_desk.cli")
@@ -50,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=50)
+    appeals = sub.add_parser("appeals", help="the appeal log")
+    appeals_sub = appeals.add_subparsers(dest="action", required=True)
+    due = appeals_sub.add_parser("due", help="the deadline of an appeal received at a time")
+    due.add_argument("--tier", required=True, choices=[t.value for t in AppealTier])
+    due.add_argument("--received", required=True, metavar="YYYY-MM-DD[THH:MM]")
+    due.add_argument("--json", action="store_true")
+    cal = sub.add_parser("calendar", help="the working-day calendar")
+    cal_sub = cal.add_subparsers(dest="action", required=True)
+    cal_import = cal_sub.add_parser("import", help="import a year's official schedule (JSON)")
+    cal_import.add_argument("file", type=Path)
+    cal_show = cal_sub.add_parser("show", help="show a year's holidays and make-up working days")
+    cal_show.add_argument("year", type=int)
     return parser
 
 
@@ -103,6 +116,10 @@ def _run(args: argparse.Namespace) -> int:
             summary = load_demo(desk.ctx, args.scale, args.seed)
             print(f"演示数据已载入：新增企业 {summary.enterprises} 家，演示用户 {summary.users} 个")
             return 0
+        if args.command == "appeals" and args.action == "due":
+            return _due(desk, args)
+        if args.command == "calendar" and args.action == "show":
+            return _show_year(desk, args.year)
         password = args.password or os.environ.get("COMPLIANCE_DESK_PASSWORD")
         if password is None and desk.auth.needs_first_run():
             raise DomainError("数据库中还没有用户：请先打开程序设置管理员，或运行 demo", "no users")
@@ -111,6 +128,20 @@ def _run(args: argparse.Namespace) -> int:
                 "请用 --password 或环境变量 COMPLIANCE_DESK_PASSWORD 提供密码", "no password given"
             )
         user = desk.auth.login(args.user, password)
+        if args.command == "calendar":
+            try:
+                text = args.file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise DomainError(
+                    f"无法读取日历文件：{exc}", f"cannot read {args.file}: {exc}"
+                ) from exc
+            view = desk.calendars.import_year(user, text)
+            assert view.table is not None
+            print(
+                f"已导入 {view.year} 年日历：节假日 {len(view.table.holidays)} 天，"
+                f"调休工作日 {len(view.table.workdays)} 天"
+            )
+            return 0
         if args.action == "search":
             results = desk.enterprises.search(user, args.text, limit=args.limit)
             if args.json:
@@ -126,6 +157,59 @@ def _run(args: argparse.Namespace) -> int:
         return _import(desk, user, args)
     finally:
         desk.close()
+
+
+def _due(desk: object, args: argparse.Namespace) -> int:
+    from datetime import date, datetime
+
+    from compliance_desk.bootstrap import Desk
+
+    assert isinstance(desk, Desk)
+    try:
+        received = (
+            datetime.fromisoformat(args.received).date()
+            if "T" in args.received or " " in args.received
+            else date.fromisoformat(args.received)
+        )
+    except ValueError:
+        raise DomainError(
+            f"无法识别的受理时间“{args.received}”（应写作 2026-02-13 或 2026-02-13T09:30）",
+            f"bad --received {args.received!r}",
+        ) from None
+    deadline = desk.calendars.due(AppealTier(args.tier), received)
+    assert deadline.due is not None
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "due": deadline.due.isoformat(),
+                    "provisional": deadline.provisional,
+                    "explanation": deadline.explanation,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        mark = "（暂定）" if deadline.provisional else ""
+        print(f"期限：{deadline.due.isoformat()} 24:00{mark}")
+        print(deadline.explanation)
+    return 0
+
+
+def _show_year(desk: object, year: int) -> int:
+    from compliance_desk.bootstrap import Desk
+    from compliance_desk.domain.work_calendar import WEEKDAYS
+
+    assert isinstance(desk, Desk)
+    view = desk.calendars.year(year)
+    print(f"{year} 年工作日日历：{view.source}")
+    if view.table is None:
+        return 0
+    for day, name in sorted(view.table.holidays.items()):
+        print(f"  {day.isoformat()} 周{WEEKDAYS[day.weekday()]}  {name or '节假日'}")
+    for day in sorted(view.table.workdays):
+        print(f"  {day.isoformat()} 周{WEEKDAYS[day.weekday()]}  调休上班")
+    return 0
 
 
 def _import(desk: object, user: object, args: argparse.Namespace) -> int:

@@ -35,6 +35,9 @@ class Permission(StrEnum):
     REFERENCE_EDIT = "reference.edit"
     USER_ADMIN = "user.admin"
     AUDIT_VIEW = "audit.view"
+    APPEAL_VIEW = "appeal.view"
+    APPEAL_EDIT = "appeal.edit"
+    CALENDAR_EDIT = "calendar.edit"
 
 
 PERMISSION_LABELS = {
@@ -46,6 +49,9 @@ PERMISSION_LABELS = {
     Permission.REFERENCE_EDIT: "维护中心、部门、商会等基础数据",
     Permission.USER_ADMIN: "管理用户",
     Permission.AUDIT_VIEW: "查看操作日志",
+    Permission.APPEAL_VIEW: "查看诉求台账",
+    Permission.APPEAL_EDIT: "登记和处理诉求",
+    Permission.CALENDAR_EDIT: "维护工作日日历",
 }
 
 _ALL = frozenset(Permission)
@@ -55,13 +61,17 @@ _DESK = frozenset(
         Permission.ENTERPRISE_EDIT,
         Permission.ENTERPRISE_IMPORT,
         Permission.ENTERPRISE_EXPORT,
+        Permission.APPEAL_VIEW,
+        Permission.APPEAL_EDIT,
     }
 )
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: _DESK,
     Role.LEGAL_ADVISER: _DESK | {Permission.ENTERPRISE_DELETE, Permission.AUDIT_VIEW},
-    Role.INSPECTOR: frozenset({Permission.ENTERPRISE_VIEW, Permission.ENTERPRISE_EXPORT}),
+    Role.INSPECTOR: frozenset(
+        {Permission.ENTERPRISE_VIEW, Permission.ENTERPRISE_EXPORT, Permission.APPEAL_VIEW}
+    ),
     Role.ADMINISTRATOR: _ALL,
 }
 

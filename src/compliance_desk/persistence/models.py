@@ -208,3 +208,93 @@ class LocalSetting(Base):
     __tablename__ = "local_setting"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class CalendarYear(Synced):
+    """An administrator's official schedule for one year; replaces the built-in one."""
+
+    __tablename__ = "calendar_year"
+    year: Mapped[int] = mapped_column(nullable=False)
+    holidays: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict)
+    workdays: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+
+    __table_args__ = (
+        Index(
+            "uq_calendar_year_live",
+            "year",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+
+class Visit(Synced):
+    """A walk-in (or phone, chamber, online) registration at the desk: append-only."""
+
+    __tablename__ = "visit"
+    enterprise_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enterprise.id"), nullable=False)
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("centre.id"))
+    visited_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    visitor_name: Mapped[str] = mapped_column(String(60), nullable=False)
+    visitor_phone: Mapped[str] = mapped_column(String(60), default="")
+    channel: Mapped[str] = mapped_column(String(30), nullable=False)
+    subject_area: Mapped[str] = mapped_column(String(30), nullable=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_visit_enterprise", "enterprise_id", "visited_at"),)
+
+
+class Appeal(Synced):
+    """诉求. ``tier`` and ``state`` are projections of the timeline, kept for indexed filters;
+    deadlines are never stored: they are derived from the timeline and the calendar."""
+
+    __tablename__ = "appeal"
+    number: Mapped[str] = mapped_column(String(30), nullable=False)
+    enterprise_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enterprise.id"), nullable=False)
+    visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("visit.id"))
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("centre.id"))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(30), nullable=False)
+    subject_area: Mapped[str] = mapped_column(String(30), nullable=False)
+    tier: Mapped[str] = mapped_column(String(20), nullable=False)
+    state: Mapped[str] = mapped_column(String(20), nullable=False)
+
+    __table_args__ = (
+        Index(
+            "uq_appeal_number_live",
+            "number",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_appeal_received", "received_at"),
+        Index("ix_appeal_state", "state", "received_at"),
+        Index("ix_appeal_enterprise", "enterprise_id", "received_at"),
+        Index("ix_appeal_centre", "centre_id", "received_at"),
+    )
+
+
+class AppealEvent(Base):
+    """One step of an appeal's timeline: who did what, when, and what was said (append-only)."""
+
+    __tablename__ = "appeal_event"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    appeal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("appeal.id"), nullable=False)
+    action: Mapped[str] = mapped_column(String(30), nullable=False)
+    on: Mapped[date] = mapped_column(Date, nullable=False)  # the day the step counts from
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)  # when it was recorded
+    user_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    role: Mapped[str] = mapped_column(String(30), nullable=False)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    text: Mapped[str] = mapped_column(Text, default="")
+    department_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    forward_id: Mapped[str] = mapped_column(String(80), default="")
+    new_tier: Mapped[str | None] = mapped_column(String(20))
+    rating: Mapped[int | None] = mapped_column()
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    participants: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_appeal_event_appeal", "appeal_id", "at"),)

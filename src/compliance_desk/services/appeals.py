@@ -1,0 +1,318 @@
+"""The front desk's use cases: register a visit, open an appeal, move it along its workflow."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from compliance_desk.domain.appeal_workflow import (
+    Action,
+    AppealState,
+    AppealStatus,
+    Step,
+    allowed,
+    appeal_deadline,
+    apply,
+    forward_deadline,
+)
+from compliance_desk.domain.deadlines import AppealTier, Deadline
+from compliance_desk.domain.errors import DomainError, NotFound
+from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementArea, VisitDraft
+from compliance_desk.domain.ids import new_id
+from compliance_desk.domain.local_time import local_date
+from compliance_desk.domain.roles import Permission, Role
+from compliance_desk.persistence.models import Appeal as AppealRow
+from compliance_desk.persistence.models import (
+    AppealEvent,
+    AppUser,
+    Department,
+    Enterprise,
+    Visit,
+)
+from compliance_desk.services.calendars import CalendarService
+from compliance_desk.services.context import CurrentUser, ServiceContext
+
+_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class VisitView:
+    id: uuid.UUID
+    enterprise_id: uuid.UUID
+    visitor_name: str
+    visited_at: datetime
+
+
+@dataclass(frozen=True)
+class ForwardView:
+    id: str
+    department: str
+    on: date
+    answered_on: date | None
+    deadline: Deadline
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    at: datetime
+    action: Action
+    user_name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AppealDetail:
+    id: uuid.UUID
+    number: str
+    enterprise_id: uuid.UUID
+    enterprise_name: str
+    title: str
+    description: str
+    channel: Channel
+    subject_area: ManagementArea
+    received_at: datetime
+    status: AppealStatus
+    deadline: Deadline
+    forwards: list[ForwardView]
+    timeline: list[TimelineEntry]
+    actions: list[Action]  # what the asking user may do now
+
+
+def _step(e: AppealEvent) -> Step:
+    return Step(
+        Action(e.action),
+        e.on,
+        e.text,
+        department_ids=tuple(e.department_ids),
+        forward_id=e.forward_id,
+        new_tier=AppealTier(e.new_tier) if e.new_tier else None,
+        rating=e.rating,
+        meeting_date=e.meeting_date,
+        participants=e.participants,
+        event_id=str(e.id),
+    )
+
+
+class AppealService:
+    def __init__(self, ctx: ServiceContext, calendars: CalendarService) -> None:
+        self.ctx = ctx
+        self.calendars = calendars
+
+    # --- registering ---------------------------------------------------------------
+    def register_visit(self, user: CurrentUser, draft: VisitDraft) -> VisitView:
+        user.require(Permission.APPEAL_EDIT)
+        clean = draft.validated(self.ctx.clock())
+        with self.ctx.uow(user) as uow:
+            self._enterprise(uow.session, clean.enterprise_id)
+            visit = Visit(
+                enterprise_id=clean.enterprise_id,
+                centre_id=user.centre_id,
+                visited_at=clean.visited_at,
+                visitor_name=clean.visitor_name,
+                visitor_phone=clean.visitor_phone,
+                channel=clean.channel.value,
+                subject_area=clean.subject_area.value,
+                description=clean.description,
+            )
+            uow.session.add(visit)
+            uow.commit()
+            return VisitView(visit.id, visit.enterprise_id, visit.visitor_name, visit.visited_at)
+
+    def open_appeal(self, user: CurrentUser, draft: AppealDraft) -> AppealDetail:
+        user.require(Permission.APPEAL_EDIT)
+        clean = draft.validated(self.ctx.clock())
+        received = local_date(clean.received_at)
+        accept = Step(Action.ACCEPT, received, clean.title, new_tier=clean.tier)
+        status = apply(None, accept, user.role)
+        with self.ctx.uow(user) as uow:
+            self._enterprise(uow.session, clean.enterprise_id)
+            appeal = AppealRow(
+                number=self._new_number(uow.session, received),
+                enterprise_id=clean.enterprise_id,
+                visit_id=clean.visit_id,
+                centre_id=clean.centre_id or user.centre_id,
+                received_at=clean.received_at,
+                title=clean.title,
+                description=clean.description,
+                channel=clean.channel.value,
+                subject_area=clean.subject_area.value,
+                tier=status.tier.value,
+                state=status.state.value,
+            )
+            uow.session.add(appeal)
+            uow.session.flush()
+            uow.session.add(self._event(appeal.id, accept, user))
+            uow.commit()
+            appeal_id = appeal.id
+        return self.detail(user, appeal_id)
+
+    def _new_number(self, session: Session, received: date) -> str:
+        """受理编号: the day and five random characters; readable, and no counter to sync."""
+        while True:
+            number = received.strftime("%Y%m%d-") + "".join(
+                secrets.choice(_NUMBER_ALPHABET) for _ in range(5)
+            )
+            if session.scalar(select(AppealRow.id).where(AppealRow.number == number)) is None:
+                return number
+
+    def _enterprise(self, session: Session, enterprise_id: uuid.UUID) -> Enterprise:
+        e = session.get(Enterprise, enterprise_id)
+        if e is None or e.deleted_at is not None:
+            raise NotFound(
+                "找不到该企业档案（可能已被删除）", f"enterprise {enterprise_id} not live"
+            )
+        return e
+
+    def _event(self, appeal_id: uuid.UUID, step: Step, user: CurrentUser) -> AppealEvent:
+        return AppealEvent(
+            id=uuid.UUID(step.event_id) if step.event_id else None,
+            appeal_id=appeal_id,
+            action=step.action.value,
+            on=step.on,
+            at=self.ctx.clock(),
+            user_id=user.id,
+            role=user.role.value,
+            device_id=self.ctx.device_id,
+            text=step.text.strip(),
+            department_ids=list(step.department_ids),
+            forward_id=step.forward_id,
+            new_tier=step.new_tier.value if step.new_tier else None,
+            rating=step.rating,
+            meeting_date=step.meeting_date,
+            participants=step.participants,
+        )
+
+    # --- the workflow ------------------------------------------------------------------
+    def act(self, user: CurrentUser, appeal_id: uuid.UUID, step: Step) -> AppealDetail:
+        """Apply one workflow step, after the state machine and the reference data agree."""
+        user.require(Permission.APPEAL_EDIT)
+        today = local_date(self.ctx.clock())
+        if step.on > today:
+            raise DomainError("操作日期不能晚于今天", f"step dated {step.on} after today {today}")
+        with self.ctx.uow(user) as uow:
+            appeal = self._appeal(uow.session, appeal_id)
+            status = self._status(uow.session, appeal.id)
+            if step.action is Action.FORWARD:
+                self._check_departments(uow.session, step.department_ids)
+            recorded = dataclasses.replace(step, event_id=str(new_id()))
+            new_status = apply(status, recorded, user.role)
+            uow.session.add(self._event(appeal.id, recorded, user))
+            appeal.state = new_status.state.value
+            appeal.tier = new_status.tier.value
+            uow.commit()
+        return self.detail(user, appeal_id)
+
+    def _check_departments(self, session: Session, ids: tuple[str, ...]) -> None:
+        for raw in ids:
+            dept = session.get(Department, uuid.UUID(raw))
+            if dept is None:
+                raise NotFound("找不到所选部门", f"department {raw} not found")
+            if dept.deleted_at is not None:
+                raise DomainError(f"部门“{dept.name}”已停用，不能转办", f"department {raw} retired")
+
+    def _appeal(self, session: Session, appeal_id: uuid.UUID) -> AppealRow:
+        appeal = session.get(AppealRow, appeal_id)
+        if appeal is None or appeal.deleted_at is not None:
+            raise NotFound("找不到该诉求", f"appeal {appeal_id} not found")
+        return appeal
+
+    def _events(self, session: Session, appeal_id: uuid.UUID) -> list[AppealEvent]:
+        return list(
+            session.scalars(
+                select(AppealEvent)
+                .where(AppealEvent.appeal_id == appeal_id)
+                .order_by(AppealEvent.at, AppealEvent.id)
+            )
+        )
+
+    def _status(self, session: Session, appeal_id: uuid.UUID) -> AppealStatus:
+        status: AppealStatus | None = None
+        for event in self._events(session, appeal_id):
+            status = apply(status, _step(event), Role(event.role))
+        if status is None:
+            raise DomainError("诉求没有受理记录", f"appeal {appeal_id} has no events")
+        return status
+
+    # --- reading -------------------------------------------------------------------
+    def detail(self, user: CurrentUser, appeal_id: uuid.UUID) -> AppealDetail:
+        user.require(Permission.APPEAL_VIEW)
+        calendar = self.calendars.calendar()
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            appeal = self._appeal(s, appeal_id)
+            events = self._events(s, appeal_id)
+            status = self._status(s, appeal_id)
+            enterprise = s.get(Enterprise, appeal.enterprise_id)
+            departments = {str(d.id): d.name for d in s.scalars(select(Department))}
+            users = {u.id: u.display_name for u in s.scalars(select(AppUser))}
+            forwards = [
+                ForwardView(
+                    f.id,
+                    departments.get(f.department_id, "?"),
+                    f.on,
+                    f.answered_on,
+                    forward_deadline(calendar, f),
+                )
+                for f in status.forwards
+            ]
+            timeline = [
+                TimelineEntry(
+                    e.on,
+                    e.at,
+                    Action(e.action),
+                    users.get(e.user_id, "系统") if e.user_id else "系统",
+                    _describe(e, departments),
+                )
+                for e in events
+            ]
+            return AppealDetail(
+                id=appeal.id,
+                number=appeal.number,
+                enterprise_id=appeal.enterprise_id,
+                enterprise_name=enterprise.name if enterprise else "",
+                title=appeal.title,
+                description=appeal.description,
+                channel=Channel(appeal.channel),
+                subject_area=ManagementArea(appeal.subject_area),
+                received_at=appeal.received_at,
+                status=status,
+                deadline=appeal_deadline(calendar, status),
+                forwards=forwards,
+                timeline=timeline,
+                actions=allowed(status, user.role),
+            )
+
+    def for_enterprise(
+        self, user: CurrentUser, enterprise_id: uuid.UUID
+    ) -> list[tuple[str, str, str]]:
+        """(number, title, state label) of an enterprise's appeals, newest first."""
+        user.require(Permission.APPEAL_VIEW)
+        with self.ctx.uow(user) as uow:
+            rows = uow.session.execute(
+                select(AppealRow.number, AppealRow.title, AppealRow.state)
+                .where(AppealRow.enterprise_id == enterprise_id, AppealRow.deleted_at.is_(None))
+                .order_by(AppealRow.received_at.desc())
+            )
+            return [(n, t, AppealState(st).label) for n, t, st in rows]
+
+
+def _describe(e: AppealEvent, departments: dict[str, str]) -> str:
+    parts = [e.text] if e.text else []
+    if e.department_ids:
+        parts.append("转办：" + "、".join(departments.get(d, "?") for d in e.department_ids))
+    if e.new_tier:
+        parts.append("等级：" + AppealTier(e.new_tier).label)
+    if e.meeting_date:
+        parts.append(f"会商日期：{e.meeting_date.isoformat()}")
+    if e.participants:
+        parts.append(f"参会：{e.participants}")
+    if e.rating is not None:
+        parts.append(f"满意度：{e.rating}分")
+    return "；".join(parts)

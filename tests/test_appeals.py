@@ -1,0 +1,169 @@
+"""The front desk's path through the services, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.appeal_workflow import Action, AppealState, Step
+from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.enterprise import EnterpriseDraft
+from compliance_desk.domain.errors import DomainError, PermissionDenied, ValidationError
+from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementArea, VisitDraft
+from compliance_desk.persistence.models import AppealEvent
+from compliance_desk.services.context import CurrentUser
+
+D = date.fromisoformat
+CN = timezone(timedelta(hours=8))
+
+
+@pytest.fixture
+def enterprise(desk: Desk, clerk: CurrentUser):  # type: ignore[no-untyped-def]
+    return desk.enterprises.create(
+        clerk, EnterpriseDraft(name="崧厦蓝天伞业有限公司", uscc="91330604QU4AX6JM2M")
+    )
+
+
+def _at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=CN)
+
+
+def test_a_clerks_whole_path(desk: Desk, clerk: CurrentUser, enterprise, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.now = _at("2026-02-13", 9)
+    visit = desk.appeals.register_visit(
+        clerk,
+        VisitDraft(enterprise.id, "郑敏", _at("2026-02-13", 9) - timedelta(minutes=5), Channel.WALK_IN,
+                   ManagementArea.LABOUR, "13957667049", "咨询劳动合同"),
+    )  # fmt: skip
+    appeal = desk.appeals.open_appeal(
+        clerk,
+        AppealDraft(enterprise.id, "劳动合同续签问题", AppealTier.GENERAL, _at("2026-02-13", 9),
+                    Channel.WALK_IN, ManagementArea.LABOUR, "详情", visit.id),
+    )  # fmt: skip
+    assert appeal.number.startswith("20260213-")
+    assert appeal.status.state is AppealState.ACCEPTED
+    assert appeal.deadline.due == D("2026-03-05")  # across the Spring Festival
+    assert Action.FORWARD in appeal.actions and Action.CLOSE not in appeal.actions
+    tax = desk.reference.lookup(clerk, "department")["人力社保局"]
+    clock.now = _at("2026-02-24")
+    forwarded = desk.appeals.act(
+        clerk,
+        appeal.id,
+        Step(Action.FORWARD, D("2026-02-24"), "请人社局答复", department_ids=(str(tax),)),
+    )
+    [fwd] = forwarded.forwards
+    # 02-25..02-27, the make-up Saturday 02-28, 03-02..03-06, 03-09: ten working days
+    assert fwd.department == "人力社保局" and fwd.deadline.due == D("2026-03-09")
+    clock.now = _at("2026-03-02")
+    answered = desk.appeals.act(
+        clerk,
+        appeal.id,
+        Step(Action.DEPARTMENT_ANSWER, D("2026-03-02"), "可续签", forward_id=fwd.id),
+    )
+    assert answered.status.state is AppealState.ANSWERED
+    desk.appeals.act(clerk, appeal.id, Step(Action.REPLY, D("2026-03-02"), "已经商会反馈企业"))
+    closed = desk.appeals.act(clerk, appeal.id, Step(Action.CLOSE, D("2026-03-02"), rating=5))
+    assert closed.status.state is AppealState.CLOSED
+    assert [t.action for t in closed.timeline] == [
+        Action.ACCEPT, Action.FORWARD, Action.DEPARTMENT_ANSWER, Action.REPLY, Action.CLOSE
+    ]  # fmt: skip
+    assert closed.timeline[1].user_name == "陈晓燕" and "人力社保局" in closed.timeline[1].text
+    assert "满意度：5分" in closed.timeline[-1].text
+    assert desk.appeals.for_enterprise(clerk, enterprise.id) == [
+        (appeal.number, "劳动合同续签问题", "已办结")
+    ]
+
+
+def test_future_receipt_is_refused_and_nothing_written(
+    desk: Desk, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as info:
+        desk.appeals.open_appeal(
+            clerk, AppealDraft(enterprise.id, "x", AppealTier.SIMPLE, clock.now + timedelta(days=1))
+        )
+    assert "受理时间不能晚于现在" in info.value.message_zh
+    with desk.ctx.uow(clerk) as uow:
+        assert uow.session.scalars(select(AppealEvent)).first() is None
+
+
+def test_lowering_a_tier_and_closing_without_reply_are_refused(
+    desk: Desk, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "问题", AppealTier.GENERAL, clock.now)
+    )
+    today = clock.now.astimezone(CN).date()
+    with pytest.raises(DomainError) as info:
+        desk.appeals.act(
+            clerk, appeal.id, Step(Action.RAISE_TIER, today, "x", new_tier=AppealTier.SIMPLE)
+        )
+    assert "只能提升" in info.value.message_zh
+    with pytest.raises(DomainError) as info:
+        desk.appeals.act(clerk, appeal.id, Step(Action.CLOSE, today, rating=3))
+    assert "不能办结" in info.value.message_zh
+    assert len(desk.appeals.detail(clerk, appeal.id).timeline) == 1
+
+
+def test_forwarding_to_a_retired_department_is_refused(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    fire = desk.reference.lookup(admin, "department")["消防大队"]
+    desk.reference.retire(admin, "department", fire)
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "消防", AppealTier.GENERAL, clock.now)
+    )
+    with pytest.raises(DomainError) as info:
+        desk.appeals.act(
+            clerk, appeal.id,
+            Step(Action.FORWARD, clock.now.astimezone(CN).date(), department_ids=(str(fire),)),
+        )  # fmt: skip
+    assert "已停用" in info.value.message_zh
+
+
+def test_inspectors_see_but_do_not_act(
+    desk: Desk, clerk: CurrentUser, inspector: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "问题", AppealTier.SIMPLE, clock.now)
+    )
+    assert desk.appeals.detail(inspector, appeal.id).actions == []
+    with pytest.raises(PermissionDenied):
+        desk.appeals.act(inspector, appeal.id, Step(Action.NOTE, clock.now.date(), "x"))
+
+
+def test_raising_the_tier_restarts_the_clock(
+    desk: Desk, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = _at("2026-03-02")
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "问题", AppealTier.GENERAL, clock.now)
+    )
+    clock.now = _at("2026-03-04")
+    raised = desk.appeals.act(
+        clerk,
+        appeal.id,
+        Step(Action.RAISE_TIER, D("2026-03-04"), "涉及多部门", new_tier=AppealTier.MAJOR),
+    )
+    assert raised.status.tier is AppealTier.MAJOR and raised.deadline.due == D("2026-03-24")
+
+
+def test_importing_next_years_calendar_firms_provisional_deadlines(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser
+) -> None:
+    before = desk.calendars.due(AppealTier.GENERAL, D("2026-12-24"))
+    assert before.provisional and before.due == D("2027-01-07")
+    with pytest.raises(PermissionDenied):
+        desk.calendars.import_year(clerk, '{"year": 2027, "holidays": ["2027-01-01"]}')
+    desk.calendars.import_year(
+        admin, '{"year": 2027, "holidays": ["2027-01-01", "2027-01-04"], "workdays": []}'
+    )
+    after = desk.calendars.due(AppealTier.GENERAL, D("2026-12-24"))
+    # two holidays (01-01, 01-04) instead of none: the tenth working day moves to 01-11
+    assert not after.provisional and after.due == D("2027-01-11")
+    view = desk.calendars.year(2027)
+    assert view.source == "管理员导入" and view.table is not None and len(view.table.holidays) == 2
+    assert desk.calendars.year(2026).source.startswith("内置")
+    assert desk.calendars.year(2030).table is None
