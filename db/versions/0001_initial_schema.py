@@ -16,10 +16,9 @@ from alembic import op
 
 SQLITE_SEARCH_DDL = [
     "CREATE VIRTUAL TABLE enterprise_fts USING fts5("
-    "eid UNINDEXED, name, pinyin, initials, uscc, phone, tokenize='trigram')",
+    "eid UNINDEXED, name, pinyin, initials, phone, tokenize='trigram')",
     "CREATE TABLE enterprise_gram (gram TEXT NOT NULL, docid INTEGER NOT NULL, "
     "PRIMARY KEY (gram, docid)) WITHOUT ROWID",
-    "CREATE INDEX ix_enterprise_gram_docid ON enterprise_gram (docid)",
 ]
 
 revision = "0001"

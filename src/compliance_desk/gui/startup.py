@@ -78,7 +78,9 @@ class Startup(QObject):
                 dialog.reject()
 
         self._opened.connect(opened)
-        QTimer.singleShot(0, self.start_opening)  # runs once the dialog's event loop turns
+        # Start once the dialog has painted and settled: the worker's imports would otherwise
+        # compete with drawing it (a person takes seconds to type; 100 ms costs nothing).
+        QTimer.singleShot(100, self.start_opening)
         self.dialog_shown.emit(dialog)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None:
             return dialog.user

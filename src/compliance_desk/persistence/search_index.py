@@ -2,7 +2,8 @@
 
 On SQLite (every desk and laptop) two derived, local tables serve it:
 - ``enterprise_fts``: FTS5 with the trigram tokenizer, for queries of 3+ characters
-  (any substring of the name, its pinyin or initials, the USCC, the phone digits);
+  (any substring of the name, its pinyin or initials, the phone digits; credit-code
+  prefixes use the enterprise table's own B-tree index);
 - ``enterprise_gram``: the 1- and 2-character grams of the name and the initials, for the
   first keystrokes (崧, 崧厦, sx), which trigrams cannot serve.
 Both are keyed by ``docid``, a 63-bit number derived from the enterprise's UUID, and are
@@ -28,7 +29,6 @@ class IndexDoc:
     name: str
     pinyin: str
     initials: str
-    uscc: str
     phone: str
     live: bool
 
@@ -54,16 +54,14 @@ def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False
     if not docs:
         return
     if not fresh:
-        ids = [{"d": docid(d.id)} for d in docs]
-        connection.execute(text("DELETE FROM enterprise_fts WHERE rowid = :d"), ids)
-        connection.execute(text("DELETE FROM enterprise_gram WHERE docid = :d"), ids)
+        _remove(connection, [docid(d.id) for d in docs])
     live = [d for d in docs if d.live]
     if not live:
         return
     connection.execute(
         text(
-            "INSERT INTO enterprise_fts (rowid, eid, name, pinyin, initials, uscc, phone) "
-            "VALUES (:d, :eid, :name, :pinyin, :initials, :uscc, :phone)"
+            "INSERT INTO enterprise_fts (rowid, eid, name, pinyin, initials, phone) "
+            "VALUES (:d, :eid, :name, :pinyin, :initials, :phone)"
         ),
         [
             {
@@ -72,7 +70,6 @@ def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False
                 "name": d.name,
                 "pinyin": d.pinyin,
                 "initials": d.initials,
-                "uscc": d.uscc,
                 "phone": digits_only(d.phone),
             }
             for d in live
@@ -82,6 +79,21 @@ def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False
         text("INSERT OR IGNORE INTO enterprise_gram (gram, docid) VALUES (:g, :d)"),
         [{"g": gram, "d": docid(d.id)} for d in live for gram in short_grams(d.name, d.initials)],
     )
+
+
+def _remove(connection: Connection, docids: list[int]) -> None:
+    """Drop documents; their grams are recomputed from the indexed text (no docid index)."""
+    for d in docids:
+        old = connection.execute(
+            text("SELECT name, initials FROM enterprise_fts WHERE rowid = :d"), {"d": d}
+        ).first()
+        if old is None:
+            continue
+        connection.execute(
+            text("DELETE FROM enterprise_gram WHERE gram = :g AND docid = :d"),
+            [{"g": g, "d": d} for g in short_grams(old[0], old[1])],
+        )
+        connection.execute(text("DELETE FROM enterprise_fts WHERE rowid = :d"), {"d": d})
 
 
 def _fts_phrase(query: str) -> str:

@@ -173,7 +173,6 @@ def index_doc(e: Enterprise) -> search_index.IndexDoc:
         name=e.name,
         pinyin=e.name_pinyin,
         initials=e.name_initials,
-        uscc=e.uscc,
         phone=e.contact_phone,
         live=e.deleted_at is None,
     )
