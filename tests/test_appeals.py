@@ -167,3 +167,43 @@ def test_importing_next_years_calendar_firms_provisional_deadlines(
     assert view.source == "管理员导入" and view.table is not None and len(view.table.holidays) == 2
     assert desk.calendars.year(2026).source.startswith("内置")
     assert desk.calendars.year(2030).table is None
+
+
+def test_the_log_filters_and_flags_overdue(
+    desk: Desk, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.services.appeals import LogFilter
+
+    clock.now = _at("2026-03-02")
+    old = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "旧的简易诉求", AppealTier.SIMPLE, clock.now)
+    )
+    clock.now = _at("2026-03-09")
+    new = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "新的一般问题", AppealTier.GENERAL, clock.now)
+    )
+    clock.now += timedelta(minutes=10)
+    done = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "当场答复", AppealTier.SIMPLE, clock.now)
+    )
+    for step in (Step(Action.ANSWER, D("2026-03-09"), "答"), Step(Action.REPLY, D("2026-03-09"), "复"),
+                 Step(Action.CLOSE, D("2026-03-09"), rating=4)):  # fmt: skip
+        desk.appeals.act(clerk, done.id, step)
+    log = desk.appeal_log
+    assert log.ids(clerk, LogFilter()) == [done.id, new.id, old.id]  # newest first
+    assert log.ids(clerk, LogFilter(overdue_only=True)) == [old.id]  # due 03-03, today is 03-09
+    assert set(log.ids(clerk, LogFilter(open_only=True))) == {old.id, new.id}
+    assert log.ids(clerk, LogFilter(text="一般")) == [new.id]
+    assert log.ids(
+        clerk, LogFilter(text="崧厦蓝天", tier=AppealTier.SIMPLE, state=AppealState.CLOSED)
+    ) == [done.id]
+    assert log.ids(clerk, LogFilter(received_to=D("2026-03-05"))) == [old.id]
+    assert log.ids(clerk, LogFilter(text="%")) == []
+    rows = {r.id: r for r in log.rows(clerk, [old.id, new.id, done.id])}
+    assert rows[old.id].overdue and rows[old.id].due == D("2026-03-03")
+    assert rows[new.id].due == D("2026-03-23") and rows[new.id].working_days_left == 10
+    assert not rows[done.id].overdue and rows[done.id].working_days_left is None
+    clock.now = _at("2026-03-20")
+    assert log.ids(clerk, LogFilter(due_within=1)) == [new.id, old.id]
+    overdue, soon = log.reminders(clerk)
+    assert [r.id for r in overdue] == [old.id] and [r.id for r in soon] == [new.id]

@@ -15,7 +15,7 @@ from compliance_desk.persistence import migrate
 from compliance_desk.persistence.db import describe, make_engine
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.uow import Clock, session_factory, utc_now
-from compliance_desk.services.appeals import AppealService
+from compliance_desk.services.appeals import AppealLog, AppealService
 from compliance_desk.services.auth import AuthService
 from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import ServiceContext
@@ -35,6 +35,7 @@ class Desk:
     importer: EnterpriseImporter
     calendars: CalendarService
     appeals: AppealService
+    appeal_log: AppealLog
 
     def close(self) -> None:
         self.ctx.engine.dispose()
@@ -77,6 +78,7 @@ def open_desk(
             log.info("seeded reference data into %s", ctx.database_label)
         uow.commit()
     calendars = CalendarService(ctx)
+    appeals = AppealService(ctx, calendars)
     return Desk(
         ctx,
         AuthService(ctx),
@@ -84,7 +86,8 @@ def open_desk(
         ReferenceService(ctx),
         EnterpriseImporter(ctx),
         calendars,
-        AppealService(ctx, calendars),
+        appeals,
+        AppealLog(ctx, appeals),
     )
 
 

@@ -6,9 +6,10 @@ import dataclasses
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain.appeal_workflow import (
@@ -21,11 +22,11 @@ from compliance_desk.domain.appeal_workflow import (
     apply,
     forward_deadline,
 )
-from compliance_desk.domain.deadlines import AppealTier, Deadline
+from compliance_desk.domain.deadlines import AppealTier, Deadline, working_days_between
 from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementArea, VisitDraft
 from compliance_desk.domain.ids import new_id
-from compliance_desk.domain.local_time import local_date
+from compliance_desk.domain.local_time import CHINA, local_date
 from compliance_desk.domain.roles import Permission, Role
 from compliance_desk.persistence.models import Appeal as AppealRow
 from compliance_desk.persistence.models import (
@@ -316,3 +317,153 @@ def _describe(e: AppealEvent, departments: dict[str, str]) -> str:
     if e.rating is not None:
         parts.append(f"满意度：{e.rating}分")
     return "；".join(parts)
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    text: str = ""
+    state: AppealState | None = None
+    open_only: bool = False
+    tier: AppealTier | None = None
+    centre_id: uuid.UUID | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue_only: bool = False
+    due_within: int | None = None  # working days from today
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: uuid.UUID
+    number: str
+    enterprise_name: str
+    title: str
+    tier: AppealTier
+    state: AppealState
+    received_at: datetime
+    due: date | None
+    provisional: bool
+    overdue: bool
+    working_days_left: int | None  # None when paused or closed
+
+
+class AppealLog:
+    """The appeal log (诉求台账): filtering in SQL, clocks derived per row from the timeline."""
+
+    def __init__(self, ctx: ServiceContext, appeals: AppealService) -> None:
+        self.ctx = ctx
+        self.appeals = appeals
+
+    def ids(self, user: CurrentUser, flt: LogFilter) -> list[uuid.UUID]:
+        user.require(Permission.APPEAL_VIEW)
+        stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
+        if flt.state is not None:
+            stmt = stmt.where(AppealRow.state == flt.state.value)
+        elif flt.open_only or flt.overdue_only or flt.due_within is not None:
+            stmt = stmt.where(AppealRow.state != AppealState.CLOSED.value)
+        if flt.tier is not None:
+            stmt = stmt.where(AppealRow.tier == flt.tier.value)
+        if flt.centre_id is not None:
+            stmt = stmt.where(AppealRow.centre_id == flt.centre_id)
+        if flt.received_from is not None:
+            stmt = stmt.where(AppealRow.received_at >= _day_start(flt.received_from))
+        if flt.received_to is not None:
+            stmt = stmt.where(
+                AppealRow.received_at < _day_start(flt.received_to + timedelta(days=1))
+            )
+        query = flt.text.strip()
+        if query:
+            like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id).where(
+                or_(
+                    AppealRow.number.like(like, escape="\\"),
+                    AppealRow.title.like(like, escape="\\"),
+                    Enterprise.name.like(like, escape="\\"),
+                )
+            )
+        stmt = stmt.order_by(AppealRow.received_at.desc(), AppealRow.id)
+        with self.ctx.uow(user) as uow:
+            ids = list(uow.session.scalars(stmt))
+        if flt.overdue_only or flt.due_within is not None:
+            rows = {r.id: r for r in self.rows(user, ids)}
+            ids = [i for i in ids if _keep(rows[i], flt)]
+        return ids
+
+    def rows(self, user: CurrentUser, ids: list[uuid.UUID]) -> list[LogRow]:
+        user.require(Permission.APPEAL_VIEW)
+        if not ids:
+            return []
+        calendar = self.appeals.calendars.calendar()
+        today = local_date(self.ctx.clock())
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            found = {
+                a.id: (a, name)
+                for a, name in s.execute(
+                    select(AppealRow, Enterprise.name)
+                    .join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
+                    .where(AppealRow.id.in_(ids))
+                )
+            }
+            events: dict[uuid.UUID, list[AppealEvent]] = {i: [] for i in ids}
+            for e in s.scalars(
+                select(AppealEvent)
+                .where(AppealEvent.appeal_id.in_(ids))
+                .order_by(AppealEvent.at, AppealEvent.id)
+            ):
+                events[e.appeal_id].append(e)
+        out = []
+        for i in ids:
+            if i not in found:
+                continue
+            appeal, name = found[i]
+            status: AppealStatus | None = None
+            for e in events[i]:
+                status = apply(status, _step(e), Role(e.role))
+            assert status is not None
+            deadline = appeal_deadline(calendar, status)
+            closed = status.state is AppealState.CLOSED
+            left = None
+            if deadline.due is not None and not closed:
+                left = working_days_between(calendar, today, deadline.due)
+            out.append(
+                LogRow(
+                    appeal.id,
+                    appeal.number,
+                    name,
+                    appeal.title,
+                    status.tier,
+                    status.state,
+                    appeal.received_at,
+                    deadline.due,
+                    deadline.provisional,
+                    not closed and deadline.overdue_on(today),
+                    left,
+                )
+            )
+        return out
+
+    def reminders(self, user: CurrentUser) -> tuple[list[LogRow], list[LogRow]]:
+        """(overdue, due today or the next working day) among the open appeals."""
+        rows = self.rows(user, self.ids(user, LogFilter(open_only=True)))
+        overdue = [r for r in rows if r.overdue]
+        soon = [
+            r
+            for r in rows
+            if not r.overdue and r.working_days_left is not None and r.working_days_left <= 1
+        ]
+        return overdue, soon
+
+
+def _keep(row: LogRow, flt: LogFilter) -> bool:
+    if flt.overdue_only and not row.overdue:
+        return False
+    if flt.due_within is not None:
+        return row.overdue or (
+            row.working_days_left is not None and row.working_days_left <= flt.due_within
+        )
+    return True
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time_of_day.min, tzinfo=CHINA)
