@@ -58,8 +58,11 @@ def test_standard_buttons_read_chinese(qtbot) -> None:  # type: ignore[no-untype
 
 
 def test_main_window_in_chinese_with_status_bar(window: MainWindow) -> None:
-    assert window.nav.item(0).text() == "企业档案"
-    assert window.nav.count() == 1  # a clerk sees no admin pages
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "来访登记",
+        "诉求台账",
+        "企业档案",
+    ]  # a clerk sees no admin pages
     assert window.user_label.text() == "陈晓燕（前台工作人员）"
     assert window.db_label.text().startswith("数据库：sqlite:///")
     assert window.sync_label.text().startswith("同步：")
@@ -75,6 +78,8 @@ def test_admin_sees_admin_pages(qtbot, sqlite_desk: Desk, runner: TaskRunner) ->
     w = MainWindow(sqlite_desk, admin, runner)
     qtbot.addWidget(w)
     assert [w.nav.item(i).text() for i in range(w.nav.count())] == [
+        "来访登记",
+        "诉求台账",
         "企业档案",
         "基础数据",
         "用户管理",
@@ -143,8 +148,10 @@ def test_new_enterprise_form_checks_as_you_type_and_saves(qtbot, window: MainWin
     qtbot.keyClicks(ui.phoneEdit, "0575 8211 0174")
     assert ui.phoneHint.text() == ""
     assert ui.centreCombo.currentText() == "伞业合规中心"  # the clerk's own centre by default
+    ui.sizeCombo.setCurrentIndex(ui.sizeCombo.findText("小型"))
     dialog.save()
     assert dialog.saved is not None and dialog.saved.contact_phone == "0575-82110174"
+    assert dialog.saved.size is not None and dialog.saved.size.label == "小型"
     assert page.desk.enterprises.search(page.user, "崧厦测试")[0].id == dialog.saved.id
 
 

@@ -1,6 +1,137 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AppealLogModel</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="83" />
+        <source>Number</source>
+        <translation>受理编号</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="84" />
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
+        <source>Appeal</source>
+        <translation>诉求事项</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <source>Received</source>
+        <translation>受理时间</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <source>Working days left</source>
+        <translation>剩余工作日</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="139" />
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="142" />
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+</context>
+<context>
+    <name>AppealLogPage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175" />
+        <source>Search: number, appeal or enterprise</source>
+        <translation>搜索：受理编号、诉求事项或企业名称</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="179" />
+        <source>Open appeals</source>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="180" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185" />
+        <source>All tiers</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188" />
+        <source>Overdue only</source>
+        <translation>只看超期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190" />
+        <source>Due within 3 working days</source>
+        <translation>3个工作日内到期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="270" />
+        <source>%1 appeals</source>
+        <translation>共 %1 件</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="294" />
+        <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
+        <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="318" />
+        <source>Select an appeal to see its clock, its route and its timeline.</source>
+        <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="322" />
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="323" />
+        <source> (provisional)</source>
+        <translation>（暂定）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="324" />
+        <source>Deadline</source>
+        <translation>办理期限</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="325" />
+        <source>Forwards</source>
+        <translation>转办情况</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="326" />
+        <source>Timeline</source>
+        <translation>办理记录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337" />
+        <source>waiting</source>
+        <translation>待答复</translation>
+    </message>
+</context>
+<context>
     <name>EnterpriseDialog</name>
     <message>
         <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="63" />
@@ -349,52 +480,52 @@
 <context>
     <name>EnterpriseTableModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="35" />
         <source>Name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="38" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="39" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="38" />
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="40" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="39" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="41" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="40" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="42" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="41" />
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="43" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="42" />
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="125" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="126" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="129" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="130" />
         <source>Model compliant enterprise</source>
         <translation>合规示范企业</translation>
     </message>
@@ -425,37 +556,37 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="72" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="98" />
         <source>First start: set up the administrator</source>
         <translation>首次使用：设置管理员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="75" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="101" />
         <source>This database has no users yet. Choose the administrator's user name and password; the administrator then adds the clerks, legal advisers and inspectors.</source>
         <translation>数据库中还没有用户。请设置管理员的用户名和密码；之后由管理员添加前台工作人员、法律顾问和执法人员。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="95" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="112" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="96" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="113" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="97" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="114" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="98" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="115" />
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="112" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="125" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -532,22 +663,22 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="27" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="63" />
         <source>Compliance Desk — sign in</source>
         <translation>合规服务台 — 登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="38" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="68" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="39" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="69" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="46" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="72" />
         <source>Shangyu District compliance desk</source>
         <translation>上虞区重点产业合规服务台</translation>
     </message>
@@ -555,32 +686,42 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="39" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="41" />
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="48" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="54" />
+        <source>Walk-in registration</source>
+        <translation>来访登记</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="57" />
+        <source>Appeal log</source>
+        <translation>诉求台账</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="58" />
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="50" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="60" />
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="52" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="62" />
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="74" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="66" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="76" />
         <source>Sync: not set up (this computer only)</source>
         <translation>同步：未配置（仅本机）</translation>
     </message>
@@ -659,6 +800,104 @@
     </message>
 </context>
 <context>
+    <name>StepDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="57" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="83" />
+        <source>Departments</source>
+        <translation>转办部门</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="88" />
+        <source>Forward</source>
+        <translation>转办</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="93" />
+        <source>New tier</source>
+        <translation>新的等级</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="98" />
+        <source>Satisfaction (1–5)</source>
+        <translation>企业满意度（1—5分）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="100" />
+        <source>Meeting date</source>
+        <translation>会商日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="101" />
+        <source>Participants</source>
+        <translation>参会人员</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="113" />
+        <source>Instructions to the departments</source>
+        <translation>转办说明</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="114" />
+        <source>The department's answer</source>
+        <translation>部门答复内容</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="115" />
+        <source>Outcome of the meeting</source>
+        <translation>会商结果</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="116" />
+        <source>What is sent to the leader</source>
+        <translation>报送说明</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="117" />
+        <source>Answer</source>
+        <translation>答复内容</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="118" />
+        <source>What the enterprise was told</source>
+        <translation>反馈企业的内容</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="119" />
+        <source>Why it is reopened</source>
+        <translation>重新打开的原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="120" />
+        <source>Why the tier is raised</source>
+        <translation>提升等级的原因</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121" />
+        <source>Why the clock stops (e.g. waiting for documents)</source>
+        <translation>暂停原因（如等待企业补充材料）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122" />
+        <source>What the chamber relayed</source>
+        <translation>经商会转达的内容</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123" />
+        <source>Closing remarks</source>
+        <translation>办结说明</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="125" />
+        <source>Remarks</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
     <name>UsersPage</name>
     <message>
         <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
@@ -699,6 +938,99 @@
         <location filename="../../src/compliance_desk/gui/admin_pages.py" line="182" />
         <source>No</source>
         <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>VisitPage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="47" />
+        <source>Type the name, pinyin initials or credit code</source>
+        <translation>输入企业名称、拼音首字母或信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="56" />
+        <source>New enterprise…</source>
+        <translation>新建企业…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="77" />
+        <source>Register an appeal as well</source>
+        <translation>同时登记为诉求</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="89" />
+        <source>Save (Enter)</source>
+        <translation>保存（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="93" />
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="105" />
+        <source>Enterprise *</source>
+        <translation>企业 *</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="107" />
+        <source>Visitor *</source>
+        <translation>来访人 *</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="108" />
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="109" />
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="110" />
+        <source>Area</source>
+        <translation>涉及领域</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="111" />
+        <source>Description</source>
+        <translation>情况说明</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="113" />
+        <source>Appeal *</source>
+        <translation>诉求事项 *</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="114" />
+        <source>Tier</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="125" />
+        <source>Registered in this session</source>
+        <translation>本次登记记录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="165" />
+        <source>Selected: %1 (%2)</source>
+        <translation>已选：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="182" />
+        <source>Choose the enterprise first (type to search, or create it).</source>
+        <translation>请先选择企业（输入以搜索，或新建企业）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="213" />
+        <source>Registered. Appeal %1, due %2.</source>
+        <translation>已登记。受理编号 %1，期限 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="220" />
+        <source>Visit registered.</source>
+        <translation>来访已登记。</translation>
     </message>
 </context>
 </TS>

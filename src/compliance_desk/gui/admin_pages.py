@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.roles import Role
+from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.reference import KIND_LABELS
@@ -195,7 +196,7 @@ class UsersPage(QWidget):
                 self.user,
                 dialog.username.text(),
                 dialog.display_name.text(),
-                dialog.role.currentData(),
+                enum_of(dialog.role, Role) or Role.CLERK,
                 dialog.password.text(),
                 dialog.centre.currentData(),
             )

@@ -20,6 +20,7 @@ from compliance_desk.domain.duplicates import DuplicateEnterprise, SimilarNames
 from compliance_desk.domain.enterprise import EnterpriseDraft, EnterpriseSize
 from compliance_desk.domain.errors import DomainError, ValidationError
 from compliance_desk.domain.ledger import parse_date
+from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.forms.ui_enterprise_form import Ui_EnterpriseForm
 from compliance_desk.services.context import CurrentUser
@@ -178,7 +179,7 @@ class EnterpriseDialog(QDialog):
             legal_representative=ui.legalRepresentativeEdit.text(),
             contact_person=ui.contactPersonEdit.text(),
             contact_phone=ui.phoneEdit.text(),
-            size=ui.sizeCombo.currentData(),
+            size=enum_of(ui.sizeCombo, EnterpriseSize),
             settled_on=settled_on,
             on_compliant_list=ui.compliantCheck.isChecked(),
             is_model=ui.modelCheck.isChecked(),

@@ -18,8 +18,10 @@ from compliance_desk import __version__
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.admin_pages import ReferencePage, UsersPage
+from compliance_desk.gui.appeal_log_page import AppealLogPage
 from compliance_desk.gui.enterprise_page import EnterprisePage
 from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.gui.visit_page import VisitPage
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.settings import Settings
 
@@ -45,6 +47,14 @@ class MainWindow(QMainWindow):
         )
         self.pages = QStackedWidget()
         self.enterprise_page = EnterprisePage(desk, user, runner)
+        self.visit_page: VisitPage | None = None
+        self.log_page: AppealLogPage | None = None
+        if allows(user.role, Permission.APPEAL_EDIT):
+            self.visit_page = VisitPage(desk, user)
+            self._add_page(self.tr("Walk-in registration"), self.visit_page)
+        if allows(user.role, Permission.APPEAL_VIEW):
+            self.log_page = AppealLogPage(desk, user, runner)
+            self._add_page(self.tr("Appeal log"), self.log_page)
         self._add_page(self.tr("Enterprises"), self.enterprise_page)
         if allows(user.role, Permission.REFERENCE_EDIT):
             self._add_page(self.tr("Reference data"), ReferencePage(desk, user))
@@ -74,7 +84,21 @@ class MainWindow(QMainWindow):
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         self.enterprise_page.refresh()
-        self.enterprise_page.search.setFocus()
+        if self.log_page is not None:
+            log_page = self.log_page
+            log_page.refresh()
+            log_page.remind()
+            if self.visit_page is not None:
+                self.visit_page.appeal_opened.connect(
+                    lambda appeal_id: log_page.refresh(select=appeal_id)
+                )
+        if self.visit_page is not None:
+            self.visit_page.enterprise_edit.setFocus()
+        else:
+            self.enterprise_page.search.setFocus()
+
+    def show_page(self, page: QWidget) -> None:
+        self.nav.setCurrentRow(self.pages.indexOf(page))
 
     def _add_page(self, title: str, page: QWidget) -> None:
         self.pages.addWidget(page)

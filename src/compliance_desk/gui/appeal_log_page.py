@@ -1,0 +1,371 @@
+"""诉求台账: every appeal, filtered in SQL, its clock shown and explained, its steps one click away."""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.appeal_workflow import Action, AppealState
+from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.local_time import CHINA, local_date, local_text
+from compliance_desk.gui.combo import enum_of
+from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.step_dialog import StepDialog
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.appeals import AppealDetail, LogFilter, LogRow
+from compliance_desk.services.context import CurrentUser
+
+Index = QModelIndex | QPersistentModelIndex
+OVERDUE = QColor("#fde2e1")
+DUE_SOON = QColor("#fff4d6")
+
+# The buttons under the record, in the order of the plan's route.
+BUTTONS = [
+    Action.FORWARD,
+    Action.DEPARTMENT_ANSWER,
+    Action.SCHEDULE_PARLOUR,
+    Action.PARLOUR_OUTCOME,
+    Action.ESCALATE,
+    Action.ANSWER,
+    Action.RELAY_CHAMBER,
+    Action.REPLY,
+    Action.CLOSE,
+    Action.RAISE_TIER,
+    Action.PAUSE,
+    Action.RESUME,
+    Action.REOPEN,
+    Action.NOTE,
+]
+
+
+def _esc(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    )
+
+
+class AppealLogModel(QAbstractTableModel):
+    PAGE = 100
+
+    def __init__(self, desk: Desk, user: CurrentUser, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.user = desk, user
+        self._ids: Sequence[uuid.UUID] = []
+        self._pages: OrderedDict[int, list[LogRow]] = OrderedDict()
+        self.headers = [
+            self.tr("Number"),
+            self.tr("Enterprise"),
+            self.tr("Appeal"),
+            self.tr("Tier"),
+            self.tr("State"),
+            self.tr("Received"),
+            self.tr("Due"),
+            self.tr("Working days left"),
+        ]
+
+    def set_ids(self, ids: Sequence[uuid.UUID]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._pages.clear()
+        self.endResetModel()
+
+    def row_of(self, appeal_id: uuid.UUID) -> int:
+        return list(self._ids).index(appeal_id) if appeal_id in self._ids else -1
+
+    def record(self, row: int) -> LogRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        page_no = row // self.PAGE
+        if page_no not in self._pages:
+            ids = list(self._ids[page_no * self.PAGE : (page_no + 1) * self.PAGE])
+            self._pages[page_no] = self.desk.appeal_log.rows(self.user, ids)
+            while len(self._pages) > 20:
+                self._pages.popitem(last=False)
+        page = self._pages[page_no]
+        offset = row - page_no * self.PAGE
+        return page[offset] if offset < len(page) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.record(index.row())
+        if r is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            due = ""
+            if r.due is not None:
+                due = r.due.isoformat() + ("（暂定）" if r.provisional else "")
+            elif r.state is not AppealState.CLOSED:
+                due = self.tr("paused")
+            left = ""
+            if r.overdue:
+                left = self.tr("overdue")
+            elif r.working_days_left is not None:
+                left = str(r.working_days_left)
+            values = (r.number, r.enterprise_name, r.title, r.tier.label, r.state.label,
+                      local_text(r.received_at), due, left)  # fmt: skip
+            return values[index.column()] if 0 <= index.column() < len(values) else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if r.overdue:
+                return OVERDUE
+            if r.working_days_left is not None and r.working_days_left <= 1:
+                return DUE_SOON
+        if role == Qt.ItemDataRole.UserRole:
+            return r.id
+        return None
+
+
+class AppealLogPage(QWidget):
+    def __init__(
+        self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.desk, self.user, self.runner = desk, user, runner
+        self.current: AppealDetail | None = None
+        self._generation = 0
+        self.model = AppealLogModel(desk, user, self)
+        self.reminder = QLabel()
+        self.reminder.setObjectName("reminder")
+        self.reminder.setStyleSheet(
+            "QLabel { background: #fff4d6; padding: 6px; border-radius: 3px; }"
+        )
+        self.reminder.setVisible(False)
+        self.search = QLineEdit()
+        self.search.setObjectName("logSearch")
+        self.search.setPlaceholderText(self.tr("Search: number, appeal or enterprise"))
+        self.search.setClearButtonEnabled(True)
+        self.state = QComboBox()
+        self.state.setObjectName("stateFilter")
+        self.state.addItem(self.tr("Open appeals"), "open")
+        self.state.addItem(self.tr("All states"), None)
+        for s in AppealState:
+            self.state.addItem(s.label, s)
+        self.tier = QComboBox()
+        self.tier.setObjectName("tierFilter")
+        self.tier.addItem(self.tr("All tiers"), None)
+        for t in AppealTier:
+            self.tier.addItem(t.label, t)
+        self.overdue = QCheckBox(self.tr("Overdue only"))
+        self.overdue.setObjectName("overdueFilter")
+        self.due_soon = QCheckBox(self.tr("Due within 3 working days"))
+        self.count = QLabel()
+        self.count.setObjectName("logCount")
+        self.table = QTableView()
+        self.table.setObjectName("appeals")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        for column, width in enumerate((130, 170, 190, 90, 80, 120, 110, 70)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("appealDetail")
+        self.buttons: dict[Action, QPushButton] = {}
+        grid = QGridLayout()
+        for n, action in enumerate(BUTTONS):
+            button = QPushButton(action.label)
+            button.setObjectName(f"action_{action.value}")
+            button.clicked.connect(lambda _c=False, a=action: self.run_step(a))
+            self.buttons[action] = button
+            grid.addWidget(button, n // 5, n % 5)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addLayout(grid)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setSizes([760, 420])
+        top = QHBoxLayout()
+        top.addWidget(self.search, 2)
+        top.addWidget(self.state)
+        top.addWidget(self.tier)
+        top.addWidget(self.overdue)
+        top.addWidget(self.due_soon)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.reminder)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (self.state, self.tier):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        for box in (self.overdue, self.due_soon):
+            box.toggled.connect(lambda _b: self.refresh())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_selected())
+        self._remind_timer = QTimer(self)
+        self._remind_timer.setInterval(5 * 60 * 1000)
+        self._remind_timer.timeout.connect(self.remind)
+        self._remind_timer.start()
+        self._show(None)
+
+    # --- listing -------------------------------------------------------------------
+    def current_filter(self) -> LogFilter:
+        state = enum_of(self.state, AppealState)
+        return LogFilter(
+            text=self.search.text(),
+            state=state,
+            open_only=self.state.currentData() == "open",
+            tier=enum_of(self.tier, AppealTier),
+            overdue_only=self.overdue.isChecked(),
+            due_within=3 if self.due_soon.isChecked() else None,
+        )
+
+    def refresh(self, select: uuid.UUID | None = None) -> None:
+        self._generation += 1
+        generation = self._generation
+        flt = self.current_filter()
+
+        def done(ids: Any) -> None:
+            if generation != self._generation:
+                return
+            self.model.set_ids(ids)
+            self.count.setText(self.tr("%1 appeals").replace("%1", str(len(ids))))
+            row = self.model.row_of(select) if select is not None else -1
+            if row >= 0:
+                self.table.selectRow(row)
+            else:
+                self._show(None)
+
+        self.runner.run(
+            lambda: self.desk.appeal_log.ids(self.user, flt), done, lambda e: show_error(self, e)
+        )
+
+    def remind(self) -> None:
+        """At start and every few minutes: overdue and due-soon appeals, in working hours only."""
+        now = self.desk.ctx.clock()
+        calendar = self.desk.calendars.calendar()
+        hour = now.astimezone(CHINA).hour
+        if not calendar.is_workday(local_date(now)) or not 8 <= hour < 18:
+            self.reminder.setVisible(False)
+            return
+        overdue, soon = self.desk.appeal_log.reminders(self.user)
+        if not overdue and not soon:
+            self.reminder.setVisible(False)
+            return
+        self.reminder.setText(
+            self.tr("%1 appeals are overdue; %2 are due today or on the next working day.")
+            .replace("%1", str(len(overdue)))
+            .replace("%2", str(len(soon)))
+        )
+        self.reminder.setVisible(True)
+
+    # --- the record ----------------------------------------------------------------
+    def _load_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        record = self.model.record(rows[0].row()) if rows else None
+        if record is None:
+            self._show(None)
+            return
+        try:
+            self._show(self.desk.appeals.detail(self.user, record.id))
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            show_error(self, exc)
+
+    def _show(self, d: AppealDetail | None) -> None:
+        self.current = d
+        for action, button in self.buttons.items():
+            button.setEnabled(d is not None and action in d.actions)
+            button.setVisible(d is None or action in d.actions or action in (Action.NOTE,))
+        if d is None:
+            hint = self.tr("Select an appeal to see its clock, its route and its timeline.")
+            self.detail.setHtml(f"<p style='color:#666'>{_esc(hint)}</p>")
+            return
+        s = d.status
+        due = d.deadline.due.isoformat() + " 24:00" if d.deadline.due else self.tr("paused")
+        provisional = self.tr(" (provisional)") if d.deadline.provisional else ""
+        deadline_title = self.tr("Deadline")
+        forwards_title = self.tr("Forwards")
+        timeline_title = self.tr("Timeline")
+        html = [
+            f"<h3>{_esc(d.number)}　{_esc(d.title)}</h3>",
+            f"<p>{_esc(d.enterprise_name)}<br/>{_esc(s.tier.label)} · {_esc(s.state.label)} · "
+            f"{_esc(d.channel.label)} · {_esc(d.subject_area.label)}</p>",
+            f"<p><b>{_esc(deadline_title)}：{_esc(due)}{_esc(provisional)}</b></p>",
+            f"<pre style='font-family: sans-serif; color:#444'>{_esc(d.deadline.explanation)}</pre>",
+        ]
+        if d.forwards:
+            html.append(f"<h4>{_esc(forwards_title)}</h4><ul>")
+            for f in d.forwards:
+                answered = f.answered_on.isoformat() if f.answered_on else self.tr("waiting")
+                fdue = f.deadline.due.isoformat() if f.deadline.due else ""
+                html.append(
+                    f"<li>{_esc(f.department)}：{f.on.isoformat()} → {fdue}（{_esc(answered)}）</li>"
+                )
+            html.append("</ul>")
+        html.append(f"<h4>{_esc(timeline_title)}</h4><ul>")
+        for t in d.timeline:
+            html.append(
+                f"<li>{t.on.isoformat()} {_esc(t.action.label)}（{_esc(t.user_name)}）"
+                f"<br/><small>{_esc(t.text)}</small></li>"
+            )
+        html.append("</ul>")
+        self.detail.setHtml("".join(html))
+
+    def run_step(self, action: Action) -> None:
+        d = self.current
+        if d is None:
+            return
+        departments = self.desk.reference.items(self.user, "department")
+        dialog = StepDialog(action, d, departments, local_date(self.desk.ctx.clock()), self)
+        if not self.exec_step_dialog(dialog):
+            return
+        try:
+            updated = self.desk.appeals.act(self.user, d.id, dialog.step())
+        except Exception as exc:  # noqa: BLE001 - DomainError in Chinese, or the crash dialog
+            show_error(self, exc)
+            return
+        self.refresh(select=updated.id)
+        self._show(updated)
+
+    def exec_step_dialog(self, dialog: StepDialog) -> bool:
+        """Separate so a test can fill the dialog instead of a person."""
+        return bool(dialog.exec())

@@ -1,0 +1,168 @@
+"""A clerk's whole path through the real window: register a walk-in, open an appeal,
+forward it, record the department's answer, reply to the enterprise, close it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.appeal_workflow import Action, AppealState
+from compliance_desk.gui import i18n
+from compliance_desk.gui.main_window import MainWindow
+from compliance_desk.gui.step_dialog import StepDialog
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.demo_data import load_demo
+
+pytestmark = pytest.mark.gui
+CN = timezone(timedelta(hours=8))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chinese(qapp: QApplication):  # type: ignore[no-untyped-def]
+    keep = i18n.install(qapp)
+    yield
+    del keep
+
+
+@pytest.fixture
+def window(qtbot, sqlite_desk: Desk, clock) -> MainWindow:  # type: ignore[no-untyped-def]
+    clock.now = datetime(2026, 2, 13, 9, 30, tzinfo=CN)  # the Friday before the Spring Festival
+    load_demo(sqlite_desk.ctx, "small")
+    user = sqlite_desk.auth.login("clerk", "Clerk2026")
+    w = MainWindow(sqlite_desk, user, TaskRunner(synchronous=True))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _fill_and_accept(page, fill):  # type: ignore[no-untyped-def]
+    """Stand in for the person at the step dialog: fill it, then press OK."""
+
+    def run(dialog: StepDialog) -> bool:
+        fill(dialog)
+        return True
+
+    page.exec_step_dialog = run
+
+
+def test_the_clerks_whole_path(qtbot, window: MainWindow, sqlite_desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+    visit = window.visit_page
+    log = window.log_page
+    assert visit is not None and log is not None
+    assert window.pages.currentWidget() is visit and visit.enterprise_edit.hasFocus()
+
+    # 1. Register the walk-in: find the enterprise by pinyin initials, type the rest.
+    qtbot.keyClicks(visit.enterprise_edit, "sxrz")
+    if visit.enterprise is None:  # several matches: choose the first suggestion
+        first = visit._completion.stringList()[0]
+        visit._chosen(first)
+    assert visit.enterprise is not None and "崧厦润泽" in visit.enterprise.name
+    enterprise_name = visit.enterprise.name
+    visit.visitor.setText("郑敏")
+    qtbot.keyClicks(visit.phone, "13957667049")
+    visit.area.setCurrentIndex(visit.area.findText("劳动用工管理"))
+    visit.description.setPlainText("咨询劳动合同续签")
+    visit.title.setText("劳动合同续签问题")
+    assert visit.tier.currentText().startswith("一般性问题")
+    qtbot.keyClick(visit.title, Qt.Key.Key_Return)  # Enter saves
+    assert (
+        "已登记。受理编号 20260213-" in visit.message.text()
+        and "期限 2026-03-05" in visit.message.text()
+    )
+    assert visit.enterprise_edit.text() == "" and visit.recent.count() == 1
+
+    # 2. The appeal is in the log, selected, with its clock explained.
+    window.show_page(log)
+    assert log.model.rowCount() == 1
+    log.table.selectRow(0)
+    assert log.current is not None and log.current.status.state is AppealState.ACCEPTED
+    text = log.detail.toPlainText()
+    assert "2026-03-05 24:00" in text and "春节假期" in text and enterprise_name in text
+    assert log.buttons[Action.FORWARD].isEnabled() and not log.buttons[Action.CLOSE].isEnabled()
+
+    # 3. Forward to the HR and social security bureau after the holiday.
+    clock.now = datetime(2026, 2, 24, 10, 0, tzinfo=CN)
+
+    def forward(dialog: StepDialog) -> None:
+        items = dialog.departments.findItems("人力社保局", Qt.MatchFlag.MatchExactly)
+        items[0].setCheckState(Qt.CheckState.Checked)
+        dialog.text.setPlainText("请答复劳动合同续签问题")
+
+    _fill_and_accept(log, forward)
+    qtbot.mouseClick(log.buttons[Action.FORWARD], Qt.MouseButton.LeftButton)
+    assert log.current is not None and log.current.status.state is AppealState.FORWARDED
+    assert "人力社保局：2026-02-24 → 2026-03-09" in log.detail.toPlainText()
+
+    # 4. The department answers.
+    clock.now = datetime(2026, 3, 2, 15, 0, tzinfo=CN)
+    _fill_and_accept(log, lambda d: d.text.setPlainText("可依法续签"))
+    qtbot.mouseClick(log.buttons[Action.DEPARTMENT_ANSWER], Qt.MouseButton.LeftButton)
+    assert log.current is not None and log.current.status.state is AppealState.ANSWERED
+
+    # 5. Reply to the enterprise through the chamber, then close with its rating.
+    _fill_and_accept(log, lambda d: d.text.setPlainText("已经商会反馈企业"))
+    qtbot.mouseClick(log.buttons[Action.REPLY], Qt.MouseButton.LeftButton)
+
+    def close(dialog: StepDialog) -> None:
+        dialog.rating.setValue(5)
+
+    _fill_and_accept(log, close)
+    qtbot.mouseClick(log.buttons[Action.CLOSE], Qt.MouseButton.LeftButton)
+    assert log.current is not None and log.current.status.state is AppealState.CLOSED
+    assert log.buttons[Action.REOPEN].isEnabled() and not log.buttons[Action.FORWARD].isVisibleTo(
+        log
+    )
+    detail = log.detail.toPlainText()
+    for words in ("受理", "转办部门", "部门答复", "反馈企业", "办结", "满意度：5分", "陈晓燕"):
+        assert words in detail
+
+    # 6. The log's filters: closed appeals leave the default (open) view.
+    log.state.setCurrentIndex(0)
+    log.refresh()
+    assert log.model.rowCount() == 0
+
+
+def test_the_registration_form_refuses_without_enterprise_or_visitor(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    visit = window.visit_page
+    assert visit is not None
+    visit.save()
+    assert "请先选择企业" in visit.message.text()
+    qtbot.keyClicks(visit.enterprise_edit, "91330604")
+    if visit.enterprise is None:
+        visit._chosen(visit._completion.stringList()[0])
+    visit.title.setText("事项")
+    visit.save()
+    assert "来访人姓名不能为空" in visit.message.text()
+    assert window.log_page is not None and window.log_page.model.rowCount() == 0
+
+
+def test_overdue_appeals_are_red_and_reminded(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+    from compliance_desk.gui.appeal_log_page import OVERDUE
+
+    user = window.log_page.user  # type: ignore[union-attr]
+    enterprise = sqlite_desk.enterprises.search(user, "sx")[0]
+    sqlite_desk.appeals.open_appeal(
+        user, AppealDraft(enterprise.id, "简易咨询", AppealTier.SIMPLE, clock.now)
+    )
+    clock.now = datetime(2026, 2, 25, 10, 0, tzinfo=CN)  # due 02-14 (make-up Saturday): overdue
+    log = window.log_page
+    assert log is not None
+    log.refresh()
+    log.remind()
+    assert log.reminder.isVisibleTo(log) and "1 件诉求已超期" in log.reminder.text()
+    index = log.model.index(0, 7)
+    assert log.model.data(index) == "已超期"
+    assert log.model.data(index, Qt.ItemDataRole.BackgroundRole) == OVERDUE
+    clock.now = datetime(2026, 2, 28, 20, 0, tzinfo=CN)  # after working hours: no nagging
+    log.remind()
+    assert not log.reminder.isVisibleTo(log)
