@@ -21,6 +21,7 @@ from compliance_desk.services.demo_data import load_demo
 def main() -> int:
     out = sys.argv[1]
     query = sys.argv[2] if len(sys.argv) > 2 else ""
+    which = sys.argv[3] if len(sys.argv) > 3 else "enterprises"
     app = QApplication(sys.argv)
     keep = i18n.install(app)  # noqa: F841
     with tempfile.TemporaryDirectory() as tmp:
@@ -30,12 +31,42 @@ def main() -> int:
         window = MainWindow(desk, user, TaskRunner(synchronous=True))
         window.resize(1280, 760)
         window.show()
-        page = window.enterprise_page
-        if query:
-            page.search.setText(query)
-        page.refresh()
-        if page.model.rowCount():
-            page.table.selectRow(0)
+        if which == "log" and window.log_page is not None:
+            log = window.log_page
+            window.show_page(log)
+            log.refresh()
+            log.remind()
+            overdue = next(
+                (
+                    r
+                    for r in range(log.model.rowCount())
+                    if (rec := log.model.record(r)) and rec.overdue
+                ),
+                0,
+            )
+            log.table.selectRow(overdue)
+        elif which == "visit" and window.visit_page is not None:
+            visit = window.visit_page
+            window.show_page(visit)
+            visit.enterprise_edit.setText(query or "sxrz")
+            visit._suggest(visit.enterprise_edit.text())
+            if visit.enterprise is None and visit._completion.stringList():
+                visit._chosen(visit._completion.stringList()[0])
+            visit.visitor.setText("郑敏")
+            visit.phone.setText("13957667049")
+            visit.area.setCurrentIndex(visit.area.findText("劳动用工管理"))
+            visit.description.setPlainText(
+                "企业来访咨询：部分员工劳动合同到期，续签时能否调整岗位和工资。"
+            )
+            visit.title.setText("劳动合同续签问题")
+        else:
+            page = window.enterprise_page
+            window.show_page(page)
+            if query:
+                page.search.setText(query)
+            page.refresh()
+            if page.model.rowCount():
+                page.table.selectRow(0)
 
         def shoot() -> None:
             screen = window.screen()

@@ -3,52 +3,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="83" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="84" />
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="84" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="139" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="140" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="142" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="143" />
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -56,77 +56,82 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178" />
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="179" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="182" />
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="180" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="183" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188" />
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191" />
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193" />
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="270" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="274" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="294" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="298" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="318" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="326" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="322" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="330" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="323" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="333" />
+        <source>(overdue)</source>
+        <translation>（已超期）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="334" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="324" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="335" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="325" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="336" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="326" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="348" />
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
@@ -134,47 +139,47 @@
 <context>
     <name>EnterpriseDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="63" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="64" />
         <source>New enterprise</source>
         <translation>新建企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="63" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="64" />
         <source>Edit enterprise</source>
         <translation>编辑企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="141" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="142" />
         <source>Already registered as “%1”. &lt;a href="%2"&gt;Open that record&lt;/a&gt;</source>
         <translation>已登记为“%1”。&lt;a href="%2"&gt;打开该档案&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="148" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="149" />
         <source>Similar names already registered: %1</source>
         <translation>已有名称相近的企业：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="202" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="203" />
         <source>Please correct</source>
         <translation>请更正</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="207" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="208" />
         <source>Similar name</source>
         <translation>名称相近</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="208" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="209" />
         <source>Save it as a different enterprise anyway?</source>
         <translation>仍然作为另一家企业保存吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="215" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="216" />
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="218" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="219" />
         <source>Open the existing record</source>
         <translation>打开已有档案</translation>
     </message>
@@ -729,32 +734,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="125" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="126" />
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="138" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="139" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="139" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="140" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="140" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="141" />
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="141" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="142" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="142" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="143" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -762,39 +767,39 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="42" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="43" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="43" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="44" />
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="44" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="107" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="45" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="108" />
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="69" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="70" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="77" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="77" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="92" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="93" />
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="107" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="108" />
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -802,97 +807,97 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="57" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="58" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="83" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="84" />
         <source>Departments</source>
         <translation>转办部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="89" />
         <source>Forward</source>
         <translation>转办</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="93" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="94" />
         <source>New tier</source>
         <translation>新的等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="98" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="99" />
         <source>Satisfaction (1–5)</source>
         <translation>企业满意度（1—5分）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="100" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="101" />
         <source>Meeting date</source>
         <translation>会商日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="101" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="102" />
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="113" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="114" />
         <source>Instructions to the departments</source>
         <translation>转办说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="114" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="115" />
         <source>The department's answer</source>
         <translation>部门答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="115" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="116" />
         <source>Outcome of the meeting</source>
         <translation>会商结果</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="116" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="117" />
         <source>What is sent to the leader</source>
         <translation>报送说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="117" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="118" />
         <source>Answer</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="118" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="119" />
         <source>What the enterprise was told</source>
         <translation>反馈企业的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="119" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="120" />
         <source>Why it is reopened</source>
         <translation>重新打开的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="120" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121" />
         <source>Why the tier is raised</source>
         <translation>提升等级的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122" />
         <source>Why the clock stops (e.g. waiting for documents)</source>
         <translation>暂停原因（如等待企业补充材料）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123" />
         <source>What the chamber relayed</source>
         <translation>经商会转达的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="124" />
         <source>Closing remarks</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="125" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="126" />
         <source>Remarks</source>
         <translation>备注</translation>
     </message>
@@ -900,42 +905,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="157" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="160" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="161" />
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="161" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="162" />
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="182" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="183" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="182" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="183" />
         <source>No</source>
         <translation>否</translation>
     </message>
@@ -943,92 +948,102 @@
 <context>
     <name>VisitPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="47" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="48" />
         <source>Type the name, pinyin initials or credit code</source>
         <translation>输入企业名称、拼音首字母或信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="56" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="57" />
         <source>New enterprise…</source>
         <translation>新建企业…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="77" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="82" />
         <source>Register an appeal as well</source>
         <translation>同时登记为诉求</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="94" />
         <source>Save (Enter)</source>
         <translation>保存（回车）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="93" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="98" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="105" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="110" />
         <source>Enterprise *</source>
         <translation>企业 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="107" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="112" />
         <source>Visitor *</source>
         <translation>来访人 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="108" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="113" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="109" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="114" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="110" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="115" />
         <source>Area</source>
         <translation>涉及领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="111" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="116" />
         <source>Description</source>
         <translation>情况说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="113" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="118" />
         <source>Appeal *</source>
         <translation>诉求事项 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="114" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="119" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="125" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="131" />
         <source>Registered in this session</source>
         <translation>本次登记记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="165" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="172" />
         <source>Selected: %1 (%2)</source>
         <translation>已选：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="182" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="181" />
+        <source>Earlier appeals of this enterprise: %1</source>
+        <translation>该企业既往诉求 %1 件：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="186" />
+        <source>No earlier appeals from this enterprise.</source>
+        <translation>该企业此前没有诉求记录。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="199" />
         <source>Choose the enterprise first (type to search, or create it).</source>
         <translation>请先选择企业（输入以搜索，或新建企业）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="213" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="231" />
         <source>Registered. Appeal %1, due %2.</source>
         <translation>已登记。受理编号 %1，期限 %2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="220" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="238" />
         <source>Visit registered.</source>
         <translation>来访已登记。</translation>
     </message>

@@ -114,7 +114,10 @@ def _run(args: argparse.Namespace) -> int:
             from compliance_desk.services.demo_data import load_demo
 
             summary = load_demo(desk.ctx, args.scale, args.seed)
-            print(f"演示数据已载入：新增企业 {summary.enterprises} 家，演示用户 {summary.users} 个")
+            print(
+                f"演示数据已载入：新增企业 {summary.enterprises} 家，演示用户 {summary.users} 个，"
+                f"新增诉求 {summary.appeals} 件"
+            )
             return 0
         if args.command == "appeals" and args.action == "due":
             return _due(desk, args)

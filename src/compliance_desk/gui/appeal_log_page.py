@@ -144,8 +144,10 @@ class AppealLogModel(QAbstractTableModel):
             elif r.working_days_left is not None:
                 left = str(r.working_days_left)
             values = (r.number, r.enterprise_name, r.title, r.tier.label, r.state.label,
-                      local_text(r.received_at), due, left)  # fmt: skip
+                      local_text(r.received_at)[:10], due, left)  # fmt: skip
             return values[index.column()] if 0 <= index.column() < len(values) else None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return local_text(r.received_at)
         if role == Qt.ItemDataRole.BackgroundRole:
             if r.overdue:
                 return OVERDUE
@@ -197,28 +199,29 @@ class AppealLogPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        for column, width in enumerate((130, 170, 190, 90, 80, 120, 110, 70)):
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        for column, width in enumerate((122, 150, 140, 80, 72, 82, 96, 56)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.detail = QTextBrowser()
         self.detail.setObjectName("appealDetail")
         self.buttons: dict[Action, QPushButton] = {}
-        grid = QGridLayout()
-        for n, action in enumerate(BUTTONS):
+        self.grid = QGridLayout()
+        for action in BUTTONS:
             button = QPushButton(action.label)
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _c=False, a=action: self.run_step(a))
             self.buttons[action] = button
-            grid.addWidget(button, n // 5, n % 5)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
-        right_layout.addLayout(grid)
+        right_layout.addLayout(self.grid)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(right)
-        splitter.setSizes([760, 420])
+        splitter.setSizes([800, 320])
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
         top.addWidget(self.state)
@@ -312,15 +315,22 @@ class AppealLogPage(QWidget):
 
     def _show(self, d: AppealDetail | None) -> None:
         self.current = d
+        shown = [a for a in BUTTONS if d is not None and a in d.actions]
         for action, button in self.buttons.items():
-            button.setEnabled(d is not None and action in d.actions)
-            button.setVisible(d is None or action in d.actions or action in (Action.NOTE,))
+            self.grid.removeWidget(button)
+            button.setVisible(action in shown)
+            button.setEnabled(action in shown)
+        for n, action in enumerate(shown):  # only what can be done now, packed in rows of four
+            self.grid.addWidget(self.buttons[action], n // 4, n % 4)
         if d is None:
             hint = self.tr("Select an appeal to see its clock, its route and its timeline.")
             self.detail.setHtml(f"<p style='color:#666'>{_esc(hint)}</p>")
             return
         s = d.status
         due = d.deadline.due.isoformat() + " 24:00" if d.deadline.due else self.tr("paused")
+        today = local_date(self.desk.ctx.clock())
+        if s.state is not AppealState.CLOSED and d.deadline.overdue_on(today):
+            due += "  " + self.tr("(overdue)")
         provisional = self.tr(" (provisional)") if d.deadline.provisional else ""
         deadline_title = self.tr("Deadline")
         forwards_title = self.tr("Forwards")
@@ -330,7 +340,7 @@ class AppealLogPage(QWidget):
             f"<p>{_esc(d.enterprise_name)}<br/>{_esc(s.tier.label)} · {_esc(s.state.label)} · "
             f"{_esc(d.channel.label)} · {_esc(d.subject_area.label)}</p>",
             f"<p><b>{_esc(deadline_title)}：{_esc(due)}{_esc(provisional)}</b></p>",
-            f"<pre style='font-family: sans-serif; color:#444'>{_esc(d.deadline.explanation)}</pre>",
+            f"<p style='color:#444; white-space: pre-wrap'>{_esc(d.deadline.explanation)}</p>",
         ]
         if d.forwards:
             html.append(f"<h4>{_esc(forwards_title)}</h4><ul>")

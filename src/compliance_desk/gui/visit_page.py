@@ -59,6 +59,10 @@ class VisitPage(QWidget):
         self.new_enterprise.clicked.connect(self._create_enterprise)
         self.chosen = QLabel()
         self.chosen.setObjectName("chosen")
+        self.history = QLabel()
+        self.history.setObjectName("history")
+        self.history.setWordWrap(True)
+        self.history.setStyleSheet("color: #555")
         self.visitor = QLineEdit()
         self.visitor.setObjectName("visitor")
         self.phone = QLineEdit()
@@ -123,6 +127,7 @@ class VisitPage(QWidget):
         left.addWidget(self.message)
         left.addStretch(1)
         right = QVBoxLayout()
+        right.addWidget(self.history)
         right.addWidget(QLabel(self.tr("Registered in this session")))
         right.addWidget(self.recent)
         layout = QHBoxLayout(self)
@@ -147,6 +152,7 @@ class VisitPage(QWidget):
     def _suggest(self, text: str) -> None:
         self.enterprise = None
         self.chosen.setText("")
+        self.history.setText("")
         if not text.strip():
             self._completion.setStringList([])
             return
@@ -168,6 +174,16 @@ class VisitPage(QWidget):
             .replace("%2", enterprise.uscc)
         )
         self.chosen.setStyleSheet("color: #1b7f3b")
+        earlier = self.desk.appeals.for_enterprise(self.user, enterprise.id)
+        if earlier:
+            lines = [f"{number}  {title}（{state}）" for number, title, state in earlier[:5]]
+            self.history.setText(
+                self.tr("Earlier appeals of this enterprise: %1").replace("%1", str(len(earlier)))
+                + "\n"
+                + "\n".join(lines)
+            )
+        else:
+            self.history.setText(self.tr("No earlier appeals from this enterprise."))
 
     def _create_enterprise(self) -> None:
         dialog = EnterpriseDialog(self.desk, self.user, None, self)
@@ -231,6 +247,7 @@ class VisitPage(QWidget):
             edit.clear()
         self.description.clear()
         self.chosen.setText("")
+        self.history.setText("")
         self.channel.setCurrentIndex(0)
         self.area.setCurrentIndex(0)
         self.tier.setCurrentIndex(1)

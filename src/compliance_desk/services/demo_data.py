@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -142,6 +143,7 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 class DemoSummary:
     enterprises: int
     users: int
+    appeals: int = 0
 
 
 def _person(rng: random.Random) -> str:
@@ -254,6 +256,7 @@ def load_demo(
     scale: str = "small",
     seed: int = 20241,
     progress: Callable[[int, int], None] | None = None,
+    appeals: int | None = None,
 ) -> DemoSummary:
     """Idempotent: enterprises already present (same USCC) are not added again."""
     admin = ensure_demo_users(ctx)
@@ -271,4 +274,156 @@ def load_demo(
             uow.commit()
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
-    return DemoSummary(enterprises=len(todo), users=len(DEMO_USERS))
+    made = load_demo_appeals(ctx, APPEAL_SCALES[scale] if appeals is None else appeals)
+    return DemoSummary(enterprises=len(todo), users=len(DEMO_USERS), appeals=made)
+
+
+# --- appeals ---------------------------------------------------------------------------
+
+APPEAL_SCALES = {"small": 300, "large": 1_000_000}
+APPEAL_TITLES = {
+    "labour": ["劳动合同续签问题", "员工社保缴纳基数咨询", "加班工资计算争议", "灵活用工合规咨询"],
+    "tax": ["增值税发票开具问题", "研发费用加计扣除咨询", "出口退税办理进度"],
+    "ip": ["伞面图案被仿冒", "商标注册被驳回", "游戏美术素材版权纠纷"],
+    "work_safety": ["车间消防验收咨询", "安全生产许可证续期", "仓库电气线路整改"],
+    "contract_review": ["外贸合同条款审查", "供应商违约处理", "代理协议争议"],
+    "trade_secrets": ["离职员工带走客户资料", "保密协议条款咨询"],
+    "live_stream": ["直播带货宣传用语合规", "主播合作协议审查"],
+    "other": ["厂房租赁纠纷", "政策兑现进度咨询"],
+}
+
+
+def _demo_steps(tier: str, received: date, rng: random.Random, departments: list[str]) -> list[Any]:
+    from compliance_desk.domain.appeal_workflow import Action, Step
+
+    def later(d: date, lo: int, hi: int) -> date:
+        return d + timedelta(days=rng.randint(lo, hi))
+
+    steps: list[Step] = []
+    d = received
+    if tier == "simple":
+        d = later(d, 0, 2)
+        steps.append(Step(Action.ANSWER, d, "中心工作人员当场解答并提供政策依据"))
+    elif tier == "general":
+        d = later(d, 0, 1)
+        chosen = tuple(rng.sample(departments, k=rng.choice([1, 1, 2])))
+        steps.append(Step(Action.FORWARD, d, "请按职责答复", department_ids=chosen, event_id="f"))
+        for n, _dept in enumerate(chosen):
+            steps.append(
+                Step(Action.DEPARTMENT_ANSWER, later(d, 3, 16), "已研究答复", forward_id=f"f:{n}")
+            )
+        d = max(s.on for s in steps)
+    elif tier == "major":
+        meeting = later(d, 5, 24)
+        steps.append(
+            Step(
+                Action.SCHEDULE_PARLOUR,
+                later(d, 1, 4),
+                meeting_date=meeting,
+                participants="依法治区办、相关部门、律师",
+            )
+        )
+        d = meeting
+        steps.append(Step(Action.PARLOUR_OUTCOME, d, "会商形成一致处理意见"))
+    else:
+        d = later(d, 1, 3)
+        steps.append(Step(Action.ESCALATE, d, "报区分管领导协调"))
+        d = later(d, 10, 34)
+        steps.append(Step(Action.ANSWER, d, "分管领导协调后形成处理结果"))
+    d = later(d, 0, 2)
+    steps.append(Step(Action.REPLY, d, "经商会反馈企业"))
+    steps.append(Step(Action.CLOSE, later(d, 0, 1), rating=rng.choice([5, 5, 4, 4, 3, 2])))
+    return steps
+
+
+def load_demo_appeals(ctx: ServiceContext, count: int, seed: int = 7) -> int:
+    """Appeals over the last two years: mostly closed on time, some late, some still open."""
+    from compliance_desk.domain.appeal_workflow import Action, Step, apply
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import Channel, ManagementArea
+    from compliance_desk.domain.ids import new_id
+    from compliance_desk.domain.local_time import CHINA, local_date
+    from compliance_desk.domain.roles import Role
+    from compliance_desk.persistence.models import Appeal, AppealEvent, Department
+
+    rng = random.Random(seed)
+    now = ctx.clock()
+    today = local_date(now)
+    with ctx.uow(None) as uow:
+        if uow.session.scalar(select(Appeal.id).limit(1)) is not None:
+            return 0
+        enterprises = [
+            (r[0], r[1]) for r in uow.session.execute(select(Enterprise.id, Enterprise.centre_id))
+        ]
+        departments = [str(d) for d in uow.session.scalars(select(Department.id))]
+        clerk = uow.session.scalars(select(AppUser).where(AppUser.username == "clerk")).first()
+    if not enterprises or clerk is None:
+        return 0
+    tiers = (
+        [AppealTier.SIMPLE] * 8
+        + [AppealTier.GENERAL] * 8
+        + [AppealTier.MAJOR] * 3
+        + [AppealTier.COMPLEX]
+    )
+    areas = list(ManagementArea)
+    made = 0
+    batch: list[object] = []
+    for n in range(count):
+        enterprise_id, centre_id = rng.choice(enterprises)
+        received = today - timedelta(days=int(rng.triangular(0, 730, 0)))
+        tier = rng.choice(tiers)
+        area = rng.choice(areas)
+        steps = [Step(Action.ACCEPT, received, "", new_tier=tier)]
+        steps += _demo_steps(tier.value, received, rng, departments)
+        recent = received > today - timedelta(days=25)
+        if (recent and rng.random() < 0.7) or rng.random() < 0.03:
+            steps = steps[: rng.randint(1, len(steps) - 1)]  # still open: in progress, or late
+        steps = [s for s in steps if s.on <= today]
+        appeal_id = new_id()
+        status = None
+        events = []
+        event_ids: dict[str, str] = {}
+        for k, step in enumerate(steps):
+            eid = new_id()
+            if step.event_id == "f":
+                event_ids["f"] = str(eid)
+            fid = (
+                step.forward_id.replace("f:", event_ids.get("f", "f") + ":")
+                if step.forward_id
+                else ""
+            )
+            recorded = Step(**{**step.__dict__, "event_id": str(eid), "forward_id": fid})
+            status = apply(status, recorded, Role.CLERK)
+            at = datetime.combine(step.on, datetime.min.time(), tzinfo=CHINA) + timedelta(
+                hours=9, minutes=k
+            )
+            events.append(
+                AppealEvent(
+                    id=eid, appeal_id=appeal_id, action=step.action.value, on=step.on, at=at,
+                    user_id=clerk.id, role=Role.CLERK.value, device_id=ctx.device_id, text=step.text,
+                    department_ids=list(step.department_ids), forward_id=fid,
+                    new_tier=step.new_tier.value if step.new_tier else None, rating=step.rating,
+                    meeting_date=step.meeting_date, participants=step.participants,
+                )
+            )  # fmt: skip
+        assert status is not None
+        received_at = datetime.combine(received, datetime.min.time(), tzinfo=CHINA) + timedelta(
+            hours=rng.randint(8, 16), minutes=rng.randint(0, 59)
+        )
+        title = rng.choice(APPEAL_TITLES.get(area.value, APPEAL_TITLES["other"]))
+        batch.append(
+            Appeal(
+                id=appeal_id, number=f"{received:%Y%m%d}-{n:05d}", enterprise_id=enterprise_id,
+                centre_id=centre_id, received_at=received_at, title=title, description="",
+                channel=rng.choice(list(Channel)).value, subject_area=area.value,
+                tier=status.tier.value, state=status.state.value,
+            )
+        )  # fmt: skip
+        batch.extend(events)
+        made += 1
+        if len(batch) >= 5000 or n == count - 1:
+            with ctx.uow(None) as uow:
+                uow.session.add_all(batch)
+                uow.commit()
+            batch = []
+    return made
