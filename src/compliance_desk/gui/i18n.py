@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +22,8 @@ def ts_files() -> list[Path]:
 
 
 def _lrelease() -> str:
+    import shutil
+
     candidate = Path(sys.executable).with_name("pyside6-lrelease")
     return (
         str(candidate)
@@ -45,6 +45,8 @@ def ensure_compiled() -> list[Path]:
         digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:12]
         qm = compiled_dir() / f"{ts.stem}-{digest}.qm"
         if not qm.exists():
+            import subprocess  # only when a translation changed since the last start
+
             tmp = qm.with_suffix(".part")
             subprocess.run([_lrelease(), "-silent", str(ts), "-qm", str(tmp)], check=True)
             tmp.replace(qm)

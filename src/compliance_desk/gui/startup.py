@@ -12,7 +12,7 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
 from compliance_desk.gui.login import FirstRunDialog, LoginDialog
@@ -59,6 +59,10 @@ class Startup(QObject):
         """The opened desk; waits (with a busy cursor) if the worker is still at it."""
         future = self._opening()
         if not future.done():
+            # Imported here: touching the Qt namespace builds ~100 enum classes (60 ms),
+            # which the first window does not need.
+            from PySide6.QtCore import Qt
+
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 return future.result()
