@@ -207,3 +207,36 @@ def test_the_log_filters_and_flags_overdue(
     assert log.ids(clerk, LogFilter(due_within=1)) == [new.id, old.id]
     overdue, soon = log.reminders(clerk)
     assert [r.id for r in overdue] == [old.id] and [r.id for r in soon] == [new.id]
+
+
+def test_export_in_the_ledger_layout(
+    desk: Desk, clerk: CurrentUser, enterprise, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from compliance_desk.services.appeals import LEDGER_HEADERS, LogFilter
+
+    clock.now = _at("2026-02-13")
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "劳动合同", AppealTier.GENERAL, clock.now)
+    )
+    market = desk.reference.lookup(clerk, "department")["市场监管局"]
+    clock.now = _at("2026-03-10")
+    desk.appeals.act(
+        clerk, appeal.id, Step(Action.FORWARD, D("2026-02-24"), department_ids=(str(market),))
+    )
+    forward_id = desk.appeals.detail(clerk, appeal.id).forwards[0].id
+    for step in (Step(Action.DEPARTMENT_ANSWER, D("2026-03-06"), "答复", forward_id=forward_id),
+                 Step(Action.REPLY, D("2026-03-09"), "已反馈"), Step(Action.CLOSE, D("2026-03-09"), rating=4)):  # fmt: skip
+        desk.appeals.act(clerk, appeal.id, step)
+    out = tmp_path / "台账.xlsx"
+    assert desk.appeal_log.export(clerk, out, LogFilter()) == 1
+    sheet = load_workbook(out)["诉求台账"]
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert list(header) == LEDGER_HEADERS
+    record = dict(zip(header, row, strict=True))
+    assert record["受理编号"] == appeal.number and record["企业名称"] == "崧厦蓝天伞业有限公司"
+    assert record["转办部门"] == "市场监管局" and record["部门答复日期"] == "2026-03-06"
+    assert record["办理期限"] == "2026-03-05" and record["是否超期"] == "超期办结"  # closed 03-09
+    assert record["已用工作日"] == 12 and record["满意度"] == 4
+    assert desk.appeal_log.export(clerk, tmp_path / "none.csv", LogFilter(overdue_only=True)) == 0

@@ -153,3 +153,13 @@ def test_calendar_import_and_show(demo_db: str, tmp_path: Path) -> None:
     result = cli("calendar", "import", str(twice), db=demo_db)
     assert result.returncode != 0 and "重复出现" in result.stderr
     assert "2027-02-06" in cli("calendar", "show", "2027", db=demo_db).stdout  # nothing replaced
+
+
+def test_appeals_export(demo_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "log.csv"
+    result = cli("appeals", "export", str(out), "--from", "2025-01-01", db=demo_db)
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("受理编号,受理日期,企业名称") and len(lines) > 50
+    bad = cli("appeals", "export", str(out), "--to", "March", db=demo_db)
+    assert bad.returncode != 0 and "--to 日期" in bad.stderr

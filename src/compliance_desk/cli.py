@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--tier", required=True, choices=[t.value for t in AppealTier])
     due.add_argument("--received", required=True, metavar="YYYY-MM-DD[THH:MM]")
     due.add_argument("--json", action="store_true")
+    export = appeals_sub.add_parser("export", help="export the log in the ledger layout")
+    export.add_argument("file", type=Path)
+    export.add_argument(
+        "--overdue", action="store_true", help="only open appeals past their deadline"
+    )
+    export.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     cal = sub.add_parser("calendar", help="the working-day calendar")
     cal_sub = cal.add_subparsers(dest="action", required=True)
     cal_import = cal_sub.add_parser("import", help="import a year's official schedule (JSON)")
@@ -145,6 +152,8 @@ def _run(args: argparse.Namespace) -> int:
                 f"调休工作日 {len(view.table.workdays)} 天"
             )
             return 0
+        if args.command == "appeals":
+            return _export_appeals(desk, user, args)
         if args.action == "search":
             results = desk.enterprises.search(user, args.text, limit=args.limit)
             if args.json:
@@ -196,6 +205,35 @@ def _due(desk: object, args: argparse.Namespace) -> int:
         mark = "（暂定）" if deadline.provisional else ""
         print(f"期限：{deadline.due.isoformat()} 24:00{mark}")
         print(deadline.explanation)
+    return 0
+
+
+def _export_appeals(desk: object, user: object, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from compliance_desk.bootstrap import Desk
+    from compliance_desk.services.appeals import LogFilter
+    from compliance_desk.services.context import CurrentUser
+
+    assert isinstance(desk, Desk) and isinstance(user, CurrentUser)
+
+    def day(text: str | None, option: str) -> date | None:
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise DomainError(
+                f"{option} 日期应写作 2026-03-01，实为“{text}”", f"bad {option}"
+            ) from None
+
+    flt = LogFilter(
+        overdue_only=args.overdue,
+        received_from=day(args.date_from, "--from"),
+        received_to=day(args.date_to, "--to"),
+    )
+    count = desk.appeal_log.export(user, args.file, flt)
+    print(f"已导出 {count} 件诉求到 {args.file}")
     return 0
 
 

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
+from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -38,6 +39,7 @@ from compliance_desk.persistence.models import (
 )
 from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import CurrentUser, ServiceContext
+from compliance_desk.services.ledger_files import write_rows
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -347,6 +349,22 @@ class LogRow:
     working_days_left: int | None  # None when paused or closed
 
 
+LEDGER_HEADERS = [
+    "受理编号", "受理日期", "企业名称", "统一社会信用代码", "诉求事项", "渠道", "涉及领域", "等级",
+    "状态", "转办部门", "转办日期", "部门答复日期", "办理期限", "期限暂定", "已用工作日", "是否超期",
+    "办结日期", "满意度",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    appeal: AppealRow
+    enterprise_name: str
+    uscc: str
+    events: list[AppealEvent]
+    status: AppealStatus
+
+
 class AppealLog:
     """The appeal log (诉求台账): filtering in SQL, clocks derived per row from the timeline."""
 
@@ -389,18 +407,14 @@ class AppealLog:
             ids = [i for i in ids if _keep(rows[i], flt)]
         return ids
 
-    def rows(self, user: CurrentUser, ids: list[uuid.UUID]) -> list[LogRow]:
-        user.require(Permission.APPEAL_VIEW)
-        if not ids:
-            return []
-        calendar = self.appeals.calendars.calendar()
-        today = local_date(self.ctx.clock())
+    def _load(self, user: CurrentUser, ids: list[uuid.UUID]) -> list[_Loaded]:
+        """Appeals with their enterprise and replayed timeline, in the order of ``ids``."""
         with self.ctx.uow(user) as uow:
             s = uow.session
             found = {
-                a.id: (a, name)
-                for a, name in s.execute(
-                    select(AppealRow, Enterprise.name)
+                a.id: (a, name, code)
+                for a, name, code in s.execute(
+                    select(AppealRow, Enterprise.name, Enterprise.uscc)
                     .join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
                     .where(AppealRow.id.in_(ids))
                 )
@@ -416,11 +430,23 @@ class AppealLog:
         for i in ids:
             if i not in found:
                 continue
-            appeal, name = found[i]
+            appeal, name, code = found[i]
             status: AppealStatus | None = None
             for e in events[i]:
                 status = apply(status, _step(e), Role(e.role))
             assert status is not None
+            out.append(_Loaded(appeal, name, code, events[i], status))
+        return out
+
+    def rows(self, user: CurrentUser, ids: list[uuid.UUID]) -> list[LogRow]:
+        user.require(Permission.APPEAL_VIEW)
+        if not ids:
+            return []
+        calendar = self.appeals.calendars.calendar()
+        today = local_date(self.ctx.clock())
+        out = []
+        for item in self._load(user, ids):
+            status = item.status
             deadline = appeal_deadline(calendar, status)
             closed = status.state is AppealState.CLOSED
             left = None
@@ -428,13 +454,13 @@ class AppealLog:
                 left = working_days_between(calendar, today, deadline.due)
             out.append(
                 LogRow(
-                    appeal.id,
-                    appeal.number,
-                    name,
-                    appeal.title,
+                    item.appeal.id,
+                    item.appeal.number,
+                    item.enterprise_name,
+                    item.appeal.title,
                     status.tier,
                     status.state,
-                    appeal.received_at,
+                    item.appeal.received_at,
                     deadline.due,
                     deadline.provisional,
                     not closed and deadline.overdue_on(today),
@@ -442,6 +468,54 @@ class AppealLog:
                 )
             )
         return out
+
+    def export(self, user: CurrentUser, path: Path, flt: LogFilter) -> int:
+        """The log (or the current filter) in the ledger layout clerks use: one row per appeal."""
+        user.require(Permission.APPEAL_VIEW)
+        ids = self.ids(user, flt)
+        calendar = self.appeals.calendars.calendar()
+        today = local_date(self.ctx.clock())
+        with self.ctx.uow(user) as uow:
+            departments = {str(d.id): d.name for d in uow.session.scalars(select(Department))}
+        rows: list[list[object]] = []
+        for start in range(0, len(ids), 500):
+            for item in self._load(user, ids[start : start + 500]):
+                a, status = item.appeal, item.status
+                deadline = appeal_deadline(calendar, status)
+                closed_on = next(
+                    (e.on for e in reversed(item.events) if e.action == Action.CLOSE.value), None
+                )
+                end = closed_on or today
+                late = deadline.due is not None and end > deadline.due
+                rating = next(
+                    (e.rating for e in reversed(item.events) if e.rating is not None), None
+                )
+                rows.append(
+                    [
+                        a.number,
+                        local_date(a.received_at).isoformat(),
+                        item.enterprise_name,
+                        item.uscc,
+                        a.title,
+                        Channel(a.channel).label,
+                        ManagementArea(a.subject_area).label,
+                        status.tier.label,
+                        status.state.label,
+                        "、".join(departments.get(f.department_id, "?") for f in status.forwards),
+                        "、".join(sorted({f.on.isoformat() for f in status.forwards})),
+                        "、".join(
+                            f.answered_on.isoformat() for f in status.forwards if f.answered_on
+                        ),
+                        deadline.due.isoformat() if deadline.due else "暂停计时",
+                        "是" if deadline.provisional else "否",
+                        working_days_between(calendar, status.clock_start, end),
+                        ("超期办结" if closed_on else "已超期") if late else "否",
+                        closed_on.isoformat() if closed_on else "",
+                        rating if rating is not None else "",
+                    ]
+                )
+        write_rows(path, LEDGER_HEADERS, rows, title="诉求台账")
+        return len(rows)
 
     def reminders(self, user: CurrentUser) -> tuple[list[LogRow], list[LogRow]]:
         """(overdue, due today or the next working day) among the open appeals."""

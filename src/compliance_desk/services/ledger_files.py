@@ -96,7 +96,9 @@ def _read_csv(data: bytes) -> list[SheetRow]:
     return [SheetRow(n, row) for n, row in enumerate(reader, start=1)]
 
 
-def write_rows(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def write_rows(
+    path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], title: str = "企业名录"
+) -> None:
     """Write to a temporary file first, then move it into place: no half-written exports."""
     suffix = path.suffix.lower()
     tmp = path.with_name(path.name + ".part")
@@ -104,7 +106,7 @@ def write_rows(path: Path, header: Sequence[str], rows: Sequence[Sequence[object
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("企业名录")
+        sheet = workbook.create_sheet(title)
         sheet.append(list(header))
         for row in rows:
             sheet.append(list(row))
