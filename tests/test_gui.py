@@ -384,3 +384,31 @@ def test_startup_on_a_new_database_asks_for_the_administrator(qtbot, sqlite_url:
     assert user is not None and user.username == "admin" and user.role.value == "administrator"
     startup.desk().close()
     startup.shutdown()
+
+
+def test_admin_imports_next_years_calendar(
+    qtbot, sqlite_desk: Desk, runner: TaskRunner, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.gui.admin_pages import ReferencePage
+
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    page = ReferencePage(sqlite_desk, admin)
+    qtbot.addWidget(page)
+    tab = page.calendar_tab
+    tab.year.setValue(2027)
+    assert tab.source.text().startswith("无官方数据") and tab.days.count() == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"year": 2027, "holidays": ["2027-01-01"], "workdays": ["2027-01-01"]}', encoding="utf-8"
+    )
+    texts: list[str] = []
+    _close_next_box(texts)
+    tab.import_file(str(bad))
+    assert "同时列为节假日和调休工作日" in texts[0] and tab.days.count() == 0
+    good = tmp_path / "2027.json"
+    good.write_text(
+        '{"year": 2027, "holidays": [{"date": "2027-02-06", "name": "春节"}]}', encoding="utf-8"
+    )
+    tab.import_file(str(good))
+    assert tab.source.text() == "管理员导入" and tab.days.item(0).text() == "2027-02-06 周六  春节"

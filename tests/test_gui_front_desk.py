@@ -166,3 +166,25 @@ def test_overdue_appeals_are_red_and_reminded(
     clock.now = datetime(2026, 2, 28, 20, 0, tzinfo=CN)  # after working hours: no nagging
     log.remind()
     assert not log.reminder.isVisibleTo(log)
+
+
+def test_the_log_exports_its_current_filter(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+
+    log = window.log_page
+    assert log is not None
+    for title in ("甲事项", "乙事项"):
+        enterprise = sqlite_desk.enterprises.search(log.user, "sx")[0]
+        sqlite_desk.appeals.open_appeal(
+            log.user, AppealDraft(enterprise.id, title, AppealTier.SIMPLE, clock.now)
+        )
+    log.search.setText("乙")
+    log.refresh()
+    out = tmp_path / "log.csv"
+    log.export(str(out))
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2 and "乙事项" in lines[1]
+    assert log.count.text() == "已导出 1 件"

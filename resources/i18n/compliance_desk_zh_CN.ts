@@ -3,52 +3,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="84" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="93" />
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="140" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="142" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="143" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="145" />
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -56,84 +56,117 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="180" />
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="182" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="184" />
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="183" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190" />
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193" />
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="195" />
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="274" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="280" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="296" />
+        <source>Export the appeal log</source>
+        <translation>导出诉求台账</translation>
+    </message>
+    <message>
         <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="298" />
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="305" />
+        <source>Exported %1 appeals</source>
+        <translation>已导出 %1 件</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="326" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="326" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="354" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="330" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="358" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="333" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="361" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="334" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="362" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="335" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="363" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="336" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="364" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="365" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="348" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376" />
         <source>waiting</source>
         <translation>待答复</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarTab</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="135" />
+        <source>Import a year (JSON)…</source>
+        <translation>导入年度日历（JSON）…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="161" />
+        <source>Import a year's calendar</source>
+        <translation>导入年度日历</translation>
     </message>
 </context>
 <context>
@@ -734,32 +767,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="126" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="190" />
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="139" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="203" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="140" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="204" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="141" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205" />
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="142" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="206" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="143" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="207" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -767,41 +800,49 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="43" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="48" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="44" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="49" />
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="45" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="108" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="50" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="113" />
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="70" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="77" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="75" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="82" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="77" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="82" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="93" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="98" />
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="108" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="113" />
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
+    </message>
+</context>
+<context>
+    <name>ReferencePage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="184" />
+        <source>Working-day calendar</source>
+        <translation>工作日日历</translation>
     </message>
 </context>
 <context>
@@ -905,42 +946,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="158" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="161" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="225" />
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="162" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226" />
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="183" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="247" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="183" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="247" />
         <source>No</source>
         <translation>否</translation>
     </message>

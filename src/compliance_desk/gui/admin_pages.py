@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -26,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Role
+from compliance_desk.domain.work_calendar import WEEKDAYS
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
 from compliance_desk.services.context import CurrentUser
@@ -113,11 +119,70 @@ class ReferenceList(QWidget):
             self.reload()
 
 
+class CalendarTab(QWidget):
+    """The working-day calendar: see any year, import next year's official schedule."""
+
+    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.user = desk, user
+        self.year = QSpinBox()
+        self.year.setObjectName("year")
+        self.year.setRange(2004, 2100)
+        self.year.setValue(local_date(desk.ctx.clock()).year + 1)
+        self.source = QLabel()
+        self.source.setObjectName("calendarSource")
+        self.days = QListWidget()
+        self.days.setObjectName("calendarDays")
+        import_button = QPushButton(self.tr("Import a year (JSON)…"))
+        import_button.clicked.connect(lambda: self.import_file())
+        top = QHBoxLayout()
+        top.addWidget(self.year)
+        top.addWidget(self.source, 1)
+        top.addWidget(import_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.days)
+        self.year.valueChanged.connect(lambda _v: self.show_year())
+        self.show_year()
+
+    def show_year(self) -> None:
+        view = self.desk.calendars.year(self.year.value())
+        self.source.setText(view.source)
+        self.days.clear()
+        if view.table is None:
+            return
+        for day, name in sorted(view.table.holidays.items()):
+            self.days.addItem(f"{day.isoformat()} 周{WEEKDAYS[day.weekday()]}  {name or '节假日'}")
+        for day in sorted(view.table.workdays):
+            self.days.addItem(f"{day.isoformat()} 周{WEEKDAYS[day.weekday()]}  调休上班")
+
+    def import_file(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import a year's calendar"), str(Path.home()), "JSON (*.json)"
+            )
+        if not path:
+            return
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            view = self.desk.calendars.import_year(self.user, text)
+        except (OSError, UnicodeDecodeError) as exc:
+            show_error(self, DomainError(f"无法读取日历文件：{exc}", f"cannot read {path}: {exc}"))
+            return
+        except DomainError as exc:
+            show_error(self, exc)
+            return
+        self.year.setValue(view.year)
+        self.show_year()
+
+
 class ReferencePage(QTabWidget):
     def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         for kind, label in KIND_LABELS.items():
             self.addTab(ReferenceList(desk, user, kind), label)
+        self.calendar_tab = CalendarTab(desk, user)
+        self.addTab(self.calendar_tab, self.tr("Working-day calendar"))
 
 
 class NewUserDialog(QDialog):

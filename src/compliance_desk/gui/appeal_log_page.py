@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -193,6 +195,9 @@ class AppealLogPage(QWidget):
         self.due_soon = QCheckBox(self.tr("Due within 3 working days"))
         self.count = QLabel()
         self.count.setObjectName("logCount")
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setObjectName("exportLog")
+        self.export_button.clicked.connect(lambda: self.export())
         self.table = QTableView()
         self.table.setObjectName("appeals")
         self.table.setModel(self.model)
@@ -229,6 +234,7 @@ class AppealLogPage(QWidget):
         top.addWidget(self.overdue)
         top.addWidget(self.due_soon)
         top.addWidget(self.count)
+        top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.reminder)
         layout.addLayout(top)
@@ -280,6 +286,28 @@ class AppealLogPage(QWidget):
 
         self.runner.run(
             lambda: self.desk.appeal_log.ids(self.user, flt), done, lambda e: show_error(self, e)
+        )
+
+    def export(self, path: str | None = None) -> None:
+        """The current filter, in the ledger layout, to Excel or CSV."""
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export the appeal log"),
+                str(Path.home() / "诉求台账.xlsx"),
+                self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"),
+            )
+        if not path:
+            return
+        target, flt = Path(path), self.current_filter()
+
+        def done(count: Any) -> None:
+            self.count.setText(self.tr("Exported %1 appeals").replace("%1", str(count)))
+
+        self.runner.run(
+            lambda: self.desk.appeal_log.export(self.user, target, flt),
+            done,
+            lambda e: show_error(self, e),
         )
 
     def remind(self) -> None:
