@@ -159,12 +159,12 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="135" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="136" />
         <source>Import a year (JSON)…</source>
         <translation>导入年度日历（JSON）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="161" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="162" />
         <source>Import a year's calendar</source>
         <translation>导入年度日历</translation>
     </message>
@@ -461,56 +461,61 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250" />
-        <source>Appeals, inspections and letters will appear here as those modules arrive.</source>
-        <translation>诉求、检查和文书模块上线后，相关记录将显示在这里。</translation>
+        <source>Appeals</source>
+        <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="278" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255" />
+        <source>Inspections and letters will appear here as those modules arrive.</source>
+        <translation>检查和文书模块上线后，相关记录将显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="282" />
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="295" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="299" />
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="297" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="301" />
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="307" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="311" />
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="319" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="323" />
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="327" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="331" />
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="329" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="333" />
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="342" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="346" />
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="344" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="348" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="352" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="356" />
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -767,32 +772,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="190" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="191" />
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="203" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="204" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="204" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="206" />
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="206" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="207" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="207" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="208" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -800,39 +805,39 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="48" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="49" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="49" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="50" />
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="50" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="113" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="51" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114" />
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="75" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="82" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="82" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83" />
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="98" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="99" />
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="113" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114" />
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -840,7 +845,7 @@
 <context>
     <name>ReferencePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="184" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="185" />
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
     </message>
@@ -946,42 +951,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="222" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="225" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226" />
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="227" />
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="247" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="247" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248" />
         <source>No</source>
         <translation>否</translation>
     </message>

@@ -120,7 +120,11 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "demo":
             from compliance_desk.services.demo_data import load_demo
 
-            summary = load_demo(desk.ctx, args.scale, args.seed)
+            def progress(done: int, total: int) -> None:
+                if total >= 10_000:  # the large scale takes a while: say how far it is
+                    print(f"  {done}/{total}", file=sys.stderr, flush=True)
+
+            summary = load_demo(desk.ctx, args.scale, args.seed, progress=progress)
             print(
                 f"演示数据已载入：新增企业 {summary.enterprises} 家，演示用户 {summary.users} 个，"
                 f"新增诉求 {summary.appeals} 件"

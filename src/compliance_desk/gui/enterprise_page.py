@@ -246,9 +246,13 @@ class EnterprisePage(QWidget):
                 f"<li>{local} {_esc(h.user_name)} {_esc(h.action)}<br/><small>{_esc(h.summary)}</small></li>"
             )
         html.append("</ul>")
-        later = self.tr(
-            "Appeals, inspections and letters will appear here as those modules arrive."
-        )
+        if allows(self.user.role, Permission.APPEAL_VIEW):
+            appeals_title = self.tr("Appeals")
+            html.append(f"<h4>{_esc(appeals_title)}</h4><ul>")
+            for number, title, state in self.desk.appeals.for_enterprise(self.user, v.id):
+                html.append(f"<li>{_esc(number)} {_esc(title)}（{_esc(state)}）</li>")
+            html.append("</ul>")
+        later = self.tr("Inspections and letters will appear here as those modules arrive.")
         html.append(f"<p style='color:#888'><small>{_esc(later)}</small></p>")
         self.detail.setHtml("".join(html))
 

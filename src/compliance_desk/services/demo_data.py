@@ -274,7 +274,9 @@ def load_demo(
             uow.commit()
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
-    made = load_demo_appeals(ctx, APPEAL_SCALES[scale] if appeals is None else appeals)
+    made = load_demo_appeals(
+        ctx, APPEAL_SCALES[scale] if appeals is None else appeals, progress=progress
+    )
     return DemoSummary(enterprises=len(todo), users=len(DEMO_USERS), appeals=made)
 
 
@@ -336,7 +338,12 @@ def _demo_steps(tier: str, received: date, rng: random.Random, departments: list
     return steps
 
 
-def load_demo_appeals(ctx: ServiceContext, count: int, seed: int = 7) -> int:
+def load_demo_appeals(
+    ctx: ServiceContext,
+    count: int,
+    seed: int = 7,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Appeals over the last two years: mostly closed on time, some late, some still open."""
     from compliance_desk.domain.appeal_workflow import Action, Step, apply
     from compliance_desk.domain.deadlines import AppealTier
@@ -426,4 +433,6 @@ def load_demo_appeals(ctx: ServiceContext, count: int, seed: int = 7) -> int:
                 uow.session.add_all(batch)
                 uow.commit()
             batch = []
+            if progress is not None:
+                progress(made, count)
     return made
