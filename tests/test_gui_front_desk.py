@@ -188,3 +188,29 @@ def test_the_log_exports_its_current_filter(
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 2 and "乙事项" in lines[1]
     assert log.count.text() == "已导出 1 件"
+
+
+def test_the_receipt_is_saved_from_the_log(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+
+    log = window.log_page
+    assert log is not None
+    enterprise = sqlite_desk.enterprises.search(log.user, "sx")[0]
+    appeal = sqlite_desk.appeals.open_appeal(
+        log.user, AppealDraft(enterprise.id, "回执测试", AppealTier.MAJOR, clock.now)
+    )
+    log.refresh(select=appeal.id)
+    assert log.receipt_button.isEnabled()
+    out = tmp_path / "r.pdf"
+    log.save_receipt(str(out), open_it=False)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True
+    ).stdout
+    flat = "".join(text.split())
+    assert appeal.number in flat and enterprise.name in flat and "重大涉法问题" in flat
+    assert "2026年3月5日24时" in flat  # 20 days from 02-13

@@ -3,52 +3,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="93" />
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="93" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="94" />
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="142" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="143" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="145" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="146" />
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -56,102 +56,112 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="180" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="181" />
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="184" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185" />
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="186" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191" />
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="194" />
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="195" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196" />
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="199" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="280" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="202" />
+        <source>Receipt (PDF)…</source>
+        <translation>打印受理回执（PDF）…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="285" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="296" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="301" />
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="298" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="303" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="305" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="310" />
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="326" />
+        <source>Save the receipt</source>
+        <translation>保存受理回执</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="354" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="354" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="383" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="358" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="387" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="361" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="390" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="362" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="391" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="363" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="392" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="364" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="393" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="365" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="394" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="405" />
         <source>waiting</source>
         <translation>待答复</translation>
     </message>

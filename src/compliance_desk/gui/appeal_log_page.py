@@ -15,8 +15,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    QUrl,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -198,6 +199,9 @@ class AppealLogPage(QWidget):
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setObjectName("exportLog")
         self.export_button.clicked.connect(lambda: self.export())
+        self.receipt_button = QPushButton(self.tr("Receipt (PDF)…"))
+        self.receipt_button.setObjectName("receipt")
+        self.receipt_button.clicked.connect(lambda: self.save_receipt())
         self.table = QTableView()
         self.table.setObjectName("appeals")
         self.table.setModel(self.model)
@@ -222,6 +226,7 @@ class AppealLogPage(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.receipt_button)
         right_layout.addLayout(self.grid)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -310,6 +315,29 @@ class AppealLogPage(QWidget):
             lambda e: show_error(self, e),
         )
 
+    def save_receipt(self, path: str | None = None, open_it: bool = True) -> None:
+        """受理回执 for the selected appeal: written as PDF, opened in the system's viewer to print."""
+        d = self.current
+        if d is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Save the receipt"),
+                str(Path.home() / f"受理回执-{d.number}.pdf"),
+                "PDF (*.pdf)",
+            )
+        if not path:
+            return
+        try:
+            pdf = self.desk.appeals.receipt(self.user, d.id)
+            Path(path).write_bytes(pdf)
+        except Exception as exc:  # noqa: BLE001 - a missing font is a DomainError in Chinese
+            show_error(self, exc)
+            return
+        if open_it:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
     def remind(self) -> None:
         """At start and every few minutes: overdue and due-soon appeals, in working hours only."""
         now = self.desk.ctx.clock()
@@ -348,6 +376,7 @@ class AppealLogPage(QWidget):
             self.grid.removeWidget(button)
             button.setVisible(action in shown)
             button.setEnabled(action in shown)
+        self.receipt_button.setEnabled(d is not None)
         for n, action in enumerate(shown):  # only what can be done now, packed in rows of four
             self.grid.addWidget(self.buttons[action], n // 4, n % 4)
         if d is None:

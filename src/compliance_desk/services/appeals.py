@@ -292,6 +292,35 @@ class AppealService:
                 actions=allowed(status, user.role),
             )
 
+    def receipt(self, user: CurrentUser, appeal_id: uuid.UUID, desk_phone: str = "") -> bytes:
+        """受理回执 as PDF bytes (rendered by documents.receipt, a pure function)."""
+        from compliance_desk.documents.receipt import ReceiptData, chinese_date, render_receipt
+        from compliance_desk.persistence.models import Centre
+
+        d = self.detail(user, appeal_id)
+        with self.ctx.uow(user) as uow:
+            enterprise = uow.session.get(Enterprise, d.enterprise_id)
+            appeal = self._appeal(uow.session, appeal_id)
+            centre = uow.session.get(Centre, appeal.centre_id) if appeal.centre_id else None
+            uscc = enterprise.uscc if enterprise else ""
+            centre_name = centre.name if centre else "合规服务台"
+        received = d.received_at.astimezone(CHINA)
+        data = ReceiptData(
+            number=d.number,
+            enterprise_name=d.enterprise_name,
+            uscc=uscc,
+            title=d.title,
+            tier_label=d.status.tier.label,
+            received=f"{chinese_date(received.date())} {received:%H:%M}",
+            deadline=d.deadline.due,
+            provisional=d.deadline.provisional,
+            centre_name=centre_name,
+            desk_phone=desk_phone,
+            explanation=d.deadline.explanation,
+            reference=f"CD-APPEAL|{d.number}|{uscc}|{received.date().isoformat()}",
+        )
+        return render_receipt(data)
+
     def for_enterprise(
         self, user: CurrentUser, enterprise_id: uuid.UUID
     ) -> list[tuple[str, str, str]]:

@@ -1,0 +1,1 @@
+"""Printed documents: data in, PDF bytes out (reportlab, qrcode). No Qt, no database."""

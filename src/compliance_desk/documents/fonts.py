@@ -1,0 +1,133 @@
+"""Chinese fonts for printing: resolved, embedded, and checked character by character.
+
+reportlab embeds TrueType outlines only (TTF, or one face of a TTC).  A character missing from
+a font would silently vanish from a letter, so every run of text is split by which font has
+each character, falling back along the family's chain, and printing is refused when no font
+has a character.  Resolution order: the configured path, then the system's fonts by family.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from compliance_desk.domain.errors import DomainError
+
+log = logging.getLogger("compliance_desk.documents.fonts")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    path: str
+    index: int = 0  # the face inside a .ttc
+
+
+# Faces known to embed, by role; the first one present wins, the rest are per-character fallbacks.
+SYSTEM_FONTS: dict[str, list[FontFile]] = {
+    "song": [
+        FontFile("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # AR PL UMing CN
+        FontFile("C:/Windows/Fonts/simsun.ttc", 0),
+        FontFile("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ],
+    "fangsong": [
+        FontFile("C:/Windows/Fonts/simfang.ttf", 0),
+        FontFile("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+        FontFile("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ],
+    "hei": [
+        FontFile("C:/Windows/Fonts/simhei.ttf", 0),
+        FontFile("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+        FontFile("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    ],
+}
+
+
+class MissingCharacter(DomainError):
+    def __init__(self, char: str, text: str) -> None:
+        super().__init__(
+            f"无法打印：字符“{char}”（U+{ord(char):04X}）在所有可用字体中都没有，"
+            "请管理员在设置中指定包含该字的字体，以免文书缺字",
+            f"no font covers U+{ord(char):04X} in {text[:40]!r}",
+        )
+        self.char = char
+
+
+@dataclass(frozen=True)
+class Font:
+    name: str  # as registered with reportlab
+    covers: frozenset[int]
+
+
+@cache
+def _load(path: str, index: int) -> Font | None:
+    if not Path(path).exists():
+        return None
+    name = f"{Path(path).stem}-{index}"
+    try:
+        font = TTFont(name, path, subfontIndex=index)
+    except (TTFError, OSError) as exc:
+        log.warning("font %s#%d cannot be embedded: %s", path, index, exc)
+        return None
+    pdfmetrics.registerFont(font)
+    return Font(name, frozenset(font.face.charToGlyph))
+
+
+class FontChain:
+    """The fonts of one role (song, fangsong, hei), in fallback order."""
+
+    def __init__(self, fonts: list[Font]) -> None:
+        if not fonts:
+            raise DomainError(
+                "找不到可嵌入的中文字体：请安装 fonts-arphic-uming 或 fonts-wqy-microhei，"
+                "或在设置中指定字体文件",
+                "no embeddable CJK font",
+            )
+        self.fonts = fonts
+
+    @property
+    def primary(self) -> str:
+        return self.fonts[0].name
+
+    def font_for(self, char: str, text: str) -> str:
+        code = ord(char)
+        if char in "\n\r\t " or code < 0x20:
+            return self.primary
+        for font in self.fonts:
+            if code in font.covers:
+                return font.name
+        raise MissingCharacter(char, text)
+
+    def runs(self, text: str) -> Iterator[tuple[str, str]]:
+        """(font name, text) pieces, each printable in its font; MissingCharacter otherwise."""
+        current, start = "", 0
+        for i, char in enumerate(text):
+            name = self.font_for(char, text)
+            if name != current:
+                if i > start:
+                    yield current, text[start:i]
+                current, start = name, i
+        if start < len(text):
+            yield current, text[start:]
+
+    def width(self, text: str, size: float) -> float:
+        return float(
+            sum(pdfmetrics.stringWidth(piece, name, size) for name, piece in self.runs(text))
+        )
+
+
+def chain(role: str, configured: Mapping[str, str] | None = None) -> FontChain:
+    """The font chain for ``role``; a configured "path" or "path#index" comes first."""
+    files = list(SYSTEM_FONTS[role])
+    if configured and configured.get(role):
+        raw = configured[role]
+        path, _, index = raw.partition("#")
+        files.insert(0, FontFile(path, int(index or 0)))
+    fonts = [f for f in (_load(ff.path, ff.index) for ff in files) if f is not None]
+    unique = list({f.name: f for f in fonts}.values())
+    return FontChain(unique)
