@@ -3,52 +3,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="84" />
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="93" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="94" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="143" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="146" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103" />
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -56,112 +56,112 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="181" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="143" />
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="147" />
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="186" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="148" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="153" />
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="194" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="156" />
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158" />
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="199" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="202" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164" />
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="285" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="247" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="301" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="263" />
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="303" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="265" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="310" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="272" />
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="326" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="288" />
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="354" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="316" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="383" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="345" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="387" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="349" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="390" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="352" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="391" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="353" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="392" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="354" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="393" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="355" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="394" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="356" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="405" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="367" />
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
@@ -533,52 +533,52 @@
 <context>
     <name>EnterpriseTableModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="35" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="30" />
         <source>Name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="31" />
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="32" />
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="38" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="33" />
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="39" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="34" />
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="40" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="35" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="41" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="42" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="126" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="50" />
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="130" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="54" />
         <source>Model compliant enterprise</source>
         <translation>合规示范企业</translation>
     </message>

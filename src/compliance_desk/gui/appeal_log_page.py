@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -41,6 +38,7 @@ from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.local_time import CHINA, local_date, local_text
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.paged_model import PagedIdModel
 from compliance_desk.gui.step_dialog import StepDialog
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.appeals import AppealDetail, LogFilter, LogRow
@@ -75,14 +73,13 @@ def _esc(text: str) -> str:
     )
 
 
-class AppealLogModel(QAbstractTableModel):
+class AppealLogModel(PagedIdModel[LogRow]):
     PAGE = 100
 
     def __init__(self, desk: Desk, user: CurrentUser, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.desk, self.user = desk, user
-        self._ids: Sequence[uuid.UUID] = []
-        self._pages: OrderedDict[int, list[LogRow]] = OrderedDict()
+        super().__init__(
+            lambda ids: desk.appeal_log.rows(user, list(ids)), _missing_row, [], 20, parent
+        )
         self.headers = [
             self.tr("Number"),
             self.tr("Enterprise"),
@@ -94,47 +91,7 @@ class AppealLogModel(QAbstractTableModel):
             self.tr("Working days left"),
         ]
 
-    def set_ids(self, ids: Sequence[uuid.UUID]) -> None:
-        self.beginResetModel()
-        self._ids = ids
-        self._pages.clear()
-        self.endResetModel()
-
-    def row_of(self, appeal_id: uuid.UUID) -> int:
-        return list(self._ids).index(appeal_id) if appeal_id in self._ids else -1
-
-    def record(self, row: int) -> LogRow | None:
-        if not 0 <= row < len(self._ids):
-            return None
-        page_no = row // self.PAGE
-        if page_no not in self._pages:
-            ids = list(self._ids[page_no * self.PAGE : (page_no + 1) * self.PAGE])
-            self._pages[page_no] = self.desk.appeal_log.rows(self.user, ids)
-            while len(self._pages) > 20:
-                self._pages.popitem(last=False)
-        page = self._pages[page_no]
-        offset = row - page_no * self.PAGE
-        return page[offset] if offset < len(page) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self.record(index.row())
-        if r is None:
-            return None
+    def cell(self, r: LogRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             due = ""
             if r.due is not None:
@@ -148,17 +105,22 @@ class AppealLogModel(QAbstractTableModel):
                 left = str(r.working_days_left)
             values = (r.number, r.enterprise_name, r.title, r.tier.label, r.state.label,
                       local_text(r.received_at)[:10], due, left)  # fmt: skip
-            return values[index.column()] if 0 <= index.column() < len(values) else None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 5:
+            return values[column] if 0 <= column < len(values) else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
             return local_text(r.received_at)
         if role == Qt.ItemDataRole.BackgroundRole:
             if r.overdue:
                 return OVERDUE
             if r.working_days_left is not None and r.working_days_left <= 1:
                 return DUE_SOON
-        if role == Qt.ItemDataRole.UserRole:
-            return r.id
         return None
+
+
+def _missing_row(appeal_id: uuid.UUID) -> LogRow:
+    from datetime import UTC, datetime
+
+    return LogRow(appeal_id, "", "（已删除）", "", AppealTier.SIMPLE, AppealState.CLOSED,
+                  datetime.now(UTC), None, False, False, None)  # fmt: skip
 
 
 class AppealLogPage(QWidget):
