@@ -240,3 +240,44 @@ def test_export_in_the_ledger_layout(
     assert record["办理期限"] == "2026-03-05" and record["是否超期"] == "超期办结"  # closed 03-09
     assert record["已用工作日"] == 12 and record["满意度"] == 4
     assert desk.appeal_log.export(clerk, tmp_path / "none.csv", LogFilter(overdue_only=True)) == 0
+
+
+def test_the_log_sorts_and_filters_by_department_and_industry(
+    desk: Desk, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.services.appeals import LogFilter
+
+    clock.now = _at("2026-03-02")
+    simple = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "乙", AppealTier.SIMPLE, clock.now)
+    )
+    clock.now = _at("2026-03-03")
+    major = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "甲", AppealTier.MAJOR, clock.now)
+    )
+    general = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "丙", AppealTier.GENERAL, clock.now)
+    )
+    tax = desk.reference.lookup(clerk, "department")["税务局"]
+    desk.appeals.act(
+        clerk, general.id, Step(Action.FORWARD, D("2026-03-03"), department_ids=(str(tax),))
+    )
+    log = desk.appeal_log
+    assert log.ids(clerk, LogFilter(sort="tier", descending=False)) == [
+        simple.id,
+        general.id,
+        major.id,
+    ]
+    # due: simple 03-03, general 03-17, major 03-23
+    assert log.ids(clerk, LogFilter(sort="due", descending=False)) == [
+        simple.id,
+        general.id,
+        major.id,
+    ]
+    assert log.ids(clerk, LogFilter(sort="due")) == [major.id, general.id, simple.id]
+    assert log.ids(clerk, LogFilter(sort="state", descending=False))[-1] == general.id  # forwarded
+    assert log.ids(clerk, LogFilter(department_id=tax)) == [general.id]
+    umbrella = desk.reference.lookup(clerk, "industry")["伞业"]
+    assert (
+        log.ids(clerk, LogFilter(industry_id=umbrella)) == []
+    )  # the fixture's enterprise has none

@@ -214,3 +214,28 @@ def test_the_receipt_is_saved_from_the_log(
     flat = "".join(text.split())
     assert appeal.number in flat and enterprise.name in flat and "重大涉法问题" in flat
     assert "2026年3月5日24时" in flat  # 20 days from 02-13
+
+
+def test_clicking_a_header_sorts_the_log(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+
+    log = window.log_page
+    assert log is not None
+    enterprise = sqlite_desk.enterprises.search(log.user, "sx")[0]
+    for title, tier in (
+        ("简易的", AppealTier.SIMPLE),
+        ("复杂的", AppealTier.COMPLEX),
+        ("一般的", AppealTier.GENERAL),
+    ):
+        sqlite_desk.appeals.open_appeal(
+            log.user, AppealDraft(enterprise.id, title, tier, clock.now)
+        )
+    log.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)  # tier
+    titles = [log.model.data(log.model.index(r, 2)) for r in range(log.model.rowCount())]
+    assert titles == ["简易的", "一般的", "复杂的"]
+    log.table.horizontalHeader().setSortIndicator(6, Qt.SortOrder.DescendingOrder)  # due, derived
+    titles = [log.model.data(log.model.index(r, 2)) for r in range(log.model.rowCount())]
+    assert titles == ["复杂的", "一般的", "简易的"]

@@ -76,92 +76,97 @@
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="156" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158" />
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161" />
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="163" />
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="166" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169" />
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="247" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="263" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="263" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="279" />
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="265" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="281" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="272" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="288" />
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="288" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="304" />
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="316" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="332" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="345" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="361" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="349" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="365" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="352" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="368" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="353" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="369" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="354" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="370" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="355" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="371" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="356" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="372" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="367" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="383" />
         <source>waiting</source>
         <translation>待答复</translation>
     </message>

@@ -41,7 +41,7 @@ from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.paged_model import PagedIdModel
 from compliance_desk.gui.step_dialog import StepDialog
 from compliance_desk.gui.tasks import TaskRunner
-from compliance_desk.services.appeals import AppealDetail, LogFilter, LogRow
+from compliance_desk.services.appeals import SORT_KEYS, AppealDetail, LogFilter, LogRow
 from compliance_desk.services.context import CurrentUser
 
 Index = QModelIndex | QPersistentModelIndex
@@ -153,6 +153,11 @@ class AppealLogPage(QWidget):
         self.tier.addItem(self.tr("All tiers"), None)
         for t in AppealTier:
             self.tier.addItem(t.label, t)
+        self.department = QComboBox()
+        self.department.setObjectName("departmentFilter")
+        self.department.addItem(self.tr("All departments"), None)
+        for dept in desk.reference.items(user, "department"):
+            self.department.addItem(dept.name, dept.id)
         self.overdue = QCheckBox(self.tr("Overdue only"))
         self.overdue.setObjectName("overdueFilter")
         self.due_soon = QCheckBox(self.tr("Due within 3 working days"))
@@ -175,6 +180,11 @@ class AppealLogPage(QWidget):
         for column, width in enumerate((122, 150, 140, 80, 72, 82, 96, 56)):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(5, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(lambda _c, _o: self.refresh())
         self.detail = QTextBrowser()
         self.detail.setObjectName("appealDetail")
         self.buttons: dict[Action, QPushButton] = {}
@@ -198,6 +208,7 @@ class AppealLogPage(QWidget):
         top.addWidget(self.search, 2)
         top.addWidget(self.state)
         top.addWidget(self.tier)
+        top.addWidget(self.department)
         top.addWidget(self.overdue)
         top.addWidget(self.due_soon)
         top.addWidget(self.count)
@@ -212,7 +223,7 @@ class AppealLogPage(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in (self.state, self.tier):
+        for combo in (self.state, self.tier, self.department):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for box in (self.overdue, self.due_soon):
             box.toggled.connect(lambda _b: self.refresh())
@@ -226,6 +237,8 @@ class AppealLogPage(QWidget):
     # --- listing -------------------------------------------------------------------
     def current_filter(self) -> LogFilter:
         state = enum_of(self.state, AppealState)
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
         return LogFilter(
             text=self.search.text(),
             state=state,
@@ -233,6 +246,9 @@ class AppealLogPage(QWidget):
             tier=enum_of(self.tier, AppealTier),
             overdue_only=self.overdue.isChecked(),
             due_within=3 if self.due_soon.isChecked() else None,
+            department_id=self.department.currentData(),
+            sort=SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else "received",
+            descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
         )
 
     def refresh(self, select: uuid.UUID | None = None) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, case, cast, or_, select
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain.appeal_workflow import (
@@ -361,6 +361,13 @@ class LogFilter:
     received_to: date | None = None
     overdue_only: bool = False
     due_within: int | None = None  # working days from today
+    department_id: uuid.UUID | None = None  # forwarded to this department
+    industry_id: uuid.UUID | None = None  # the enterprise's industry
+    sort: str = "received"  # one of SORT_KEYS
+    descending: bool = True
+
+
+SORT_KEYS = ("number", "enterprise", "title", "tier", "state", "received", "due", "left")
 
 
 @dataclass(frozen=True)
@@ -418,22 +425,46 @@ class AppealLog:
             stmt = stmt.where(
                 AppealRow.received_at < _day_start(flt.received_to + timedelta(days=1))
             )
+        stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
+        if flt.industry_id is not None:
+            stmt = stmt.where(Enterprise.industry_id == flt.industry_id)
+        if flt.department_id is not None:
+            forwarded = (
+                select(AppealEvent.appeal_id)
+                .where(
+                    AppealEvent.action == Action.FORWARD.value,
+                    # the ids are stored as a JSON list of strings: match the text, on both databases
+                    cast(AppealEvent.department_ids, String).contains(str(flt.department_id)),
+                )
+                .scalar_subquery()
+            )
+            stmt = stmt.where(AppealRow.id.in_(forwarded))
         query = flt.text.strip()
         if query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id).where(
+            stmt = stmt.where(
                 or_(
                     AppealRow.number.like(like, escape="\\"),
                     AppealRow.title.like(like, escape="\\"),
                     Enterprise.name.like(like, escape="\\"),
                 )
             )
-        stmt = stmt.order_by(AppealRow.received_at.desc(), AppealRow.id)
+        column = {
+            "number": AppealRow.number,
+            "enterprise": Enterprise.name,
+            "title": AppealRow.title,
+            "tier": case({t.value: t.rank for t in AppealTier}, value=AppealRow.tier),
+            "state": case({st.value: n for n, st in enumerate(AppealState)}, value=AppealRow.state),
+        }.get(flt.sort, AppealRow.received_at)
+        stmt = stmt.order_by(column.desc() if flt.descending else column.asc(), AppealRow.id)
         with self.ctx.uow(user) as uow:
             ids = list(uow.session.scalars(stmt))
-        if flt.overdue_only or flt.due_within is not None:
+        if flt.overdue_only or flt.due_within is not None or flt.sort in ("due", "left"):
             rows = {r.id: r for r in self.rows(user, ids)}
             ids = [i for i in ids if _keep(rows[i], flt)]
+            if flt.sort in ("due", "left"):  # derived from the calendar: sorted here, not in SQL
+                far = date.max
+                ids.sort(key=lambda i: rows[i].due or far, reverse=flt.descending)
         return ids
 
     def _load(self, user: CurrentUser, ids: list[uuid.UUID]) -> list[_Loaded]:
