@@ -158,8 +158,10 @@ def test_overdue_appeals_are_red_and_reminded(
     log = window.log_page
     assert log is not None
     log.refresh()
-    log.remind()
+    with qtbot.waitSignal(log.reminded, timeout=1000) as notice:  # what the tray would show
+        log.remind()
     assert log.reminder.isVisibleTo(log) and "1 件诉求已超期" in log.reminder.text()
+    assert notice.args == [log.reminder.text()]
     index = log.model.index(0, 7)
     assert log.model.data(index) == "已超期"
     assert log.model.data(index, Qt.ItemDataRole.BackgroundRole) == OVERDUE

@@ -3,52 +3,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="84" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104" />
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -56,117 +56,117 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="143" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="146" />
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="147" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="150" />
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="148" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="151" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="153" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="156" />
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164" />
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="163" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="166" />
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="166" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="172" />
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="263" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="266" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="279" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="282" />
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="281" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="284" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="288" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="291" />
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="304" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="307" />
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="332" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="335" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="361" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="365" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="365" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="369" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="368" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="372" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="369" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="373" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="370" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="374" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="371" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="375" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="372" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="383" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="387" />
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
@@ -744,44 +744,49 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="41" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="42" />
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="54" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="56" />
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="57" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="59" />
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="58" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="60" />
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="60" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="62" />
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="62" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="64" />
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="74" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="76" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="76" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="78" />
         <source>Sync: not set up (this computer only)</source>
         <translation>同步：未配置（仅本机）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="111" />
+        <source>Compliance Desk</source>
+        <translation>合规服务台</translation>
     </message>
 </context>
 <context>

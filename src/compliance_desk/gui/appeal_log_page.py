@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     QUrl,
+    Signal,
 )
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
@@ -124,6 +125,8 @@ def _missing_row(appeal_id: uuid.UUID) -> LogRow:
 
 
 class AppealLogPage(QWidget):
+    reminded = Signal(str)  # the reminder text, for a tray notice when the window is minimised
+
     def __init__(
         self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None
     ) -> None:
@@ -334,6 +337,7 @@ class AppealLogPage(QWidget):
             .replace("%2", str(len(soon)))
         )
         self.reminder.setVisible(True)
+        self.reminded.emit(self.reminder.text())
 
     # --- the record ----------------------------------------------------------------
     def _load_selected(self) -> None:

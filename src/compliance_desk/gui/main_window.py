@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QSystemTrayIcon,
     QWidget,
 )
 
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         )
         self.pages = QStackedWidget()
         self.enterprise_page = EnterprisePage(desk, user, runner)
+        self.tray: QSystemTrayIcon | None = None
         self.visit_page: VisitPage | None = None
         self.log_page: AppealLogPage | None = None
         if allows(user.role, Permission.APPEAL_EDIT):
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self.enterprise_page.refresh()
         if self.log_page is not None:
             log_page = self.log_page
+            log_page.reminded.connect(self._notify)
             log_page.refresh()
             log_page.remind()
             if self.visit_page is not None:
@@ -96,6 +99,16 @@ class MainWindow(QMainWindow):
             self.visit_page.enterprise_edit.setFocus()
         else:
             self.enterprise_page.search.setFocus()
+
+    def _notify(self, text: str) -> None:
+        """Reminders reach a minimised desk through the system tray."""
+        if not self.isMinimized() or not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        if self.tray is None:
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.activated.connect(lambda _reason: self.bring_to_front())
+            self.tray.show()
+        self.tray.showMessage(self.tr("Compliance Desk"), text)
 
     def show_page(self, page: QWidget) -> None:
         self.nav.setCurrentRow(self.pages.indexOf(page))
