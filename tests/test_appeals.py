@@ -281,3 +281,42 @@ def test_the_log_sorts_and_filters_by_department_and_industry(
     assert (
         log.ids(clerk, LogFilter(industry_id=umbrella)) == []
     )  # the fixture's enterprise has none
+
+
+def test_attachments_are_stored_once_by_content_hash(
+    desk: Desk, clerk: CurrentUser, enterprise, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    import compliance_desk.persistence.blob_store as blob_store
+
+    desk.ctx.blob_root = tmp_path / "blobs"
+    visit = desk.appeals.register_visit(clerk, VisitDraft(enterprise.id, "郑敏", clock.now))
+    scan = tmp_path / "营业执照.jpg"
+    scan.write_bytes(b"\xff\xd8scan" * 1000)
+    copy = tmp_path / "同一张.jpg"
+    copy.write_bytes(scan.read_bytes())
+    first = desk.appeals.attach(clerk, "visit", visit.id, scan)
+    second = desk.appeals.attach(clerk, "visit", visit.id, copy)
+    digest = hashlib.sha256(scan.read_bytes()).hexdigest()
+    assert first.sha256 == second.sha256 == digest
+    assert first.path.read_bytes() == scan.read_bytes()
+    assert len(list((tmp_path / "blobs").rglob(digest))) == 1  # one blob, two records
+    assert [a.filename for a in desk.appeals.attachments(clerk, [visit.id])] == [
+        "营业执照.jpg",
+        "同一张.jpg",
+    ]
+    with pytest.raises(DomainError) as info:
+        desk.appeals.attach(clerk, "visit", visit.id, tmp_path / "missing.png")
+    assert "无法读取附件" in info.value.message_zh
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"0" * 2048)
+    limit = blob_store.MAX_BYTES
+    blob_store.MAX_BYTES = 1024
+    try:
+        with pytest.raises(DomainError) as info:
+            desk.appeals.attach(clerk, "visit", visit.id, big)
+    finally:
+        blob_store.MAX_BYTES = limit
+    assert "过大" in info.value.message_zh
+    assert len(desk.appeals.attachments(clerk, [visit.id])) == 2  # nothing half-written

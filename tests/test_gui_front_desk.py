@@ -241,3 +241,24 @@ def test_clicking_a_header_sorts_the_log(
     log.table.horizontalHeader().setSortIndicator(6, Qt.SortOrder.DescendingOrder)  # due, derived
     titles = [log.model.data(log.model.index(r, 2)) for r in range(log.model.rowCount())]
     assert titles == ["复杂的", "一般的", "简易的"]
+
+
+def test_a_walk_in_with_a_scan_shows_it_on_the_appeal(
+    qtbot, window: MainWindow, sqlite_desk: Desk, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    visit, log = window.visit_page, window.log_page
+    assert visit is not None and log is not None
+    scan = tmp_path / "材料.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    qtbot.keyClicks(visit.enterprise_edit, "sxrz")
+    if visit.enterprise is None:
+        visit._chosen(visit._completion.stringList()[0])
+    visit.visitor.setText("郑敏")
+    visit.title.setText("带材料的诉求")
+    visit.add_attachments([str(scan)])
+    assert visit.attached.text() == "材料.pdf"
+    visit.save()
+    assert visit.attached.text() == "" and "已登记" in visit.message.text()
+    log.refresh()
+    log.table.selectRow(0)
+    assert "材料.pdf" in log.detail.toPlainText() and "附件" in log.detail.toPlainText()

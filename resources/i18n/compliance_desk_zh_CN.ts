@@ -101,74 +101,79 @@
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="266" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="268" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="282" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="284" />
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="284" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="286" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="291" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="293" />
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="307" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="309" />
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="335" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="365" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="367" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="369" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="371" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="372" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="374" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="373" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="375" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="374" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="375" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="377" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="378" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="387" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="389" />
         <source>waiting</source>
         <translation>待答复</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="398" />
+        <source>Attachments</source>
+        <translation>附件</translation>
     </message>
 </context>
 <context>
@@ -1014,102 +1019,122 @@
 <context>
     <name>VisitPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="48" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="50" />
         <source>Type the name, pinyin initials or credit code</source>
         <translation>输入企业名称、拼音首字母或信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="57" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="59" />
         <source>New enterprise…</source>
         <translation>新建企业…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="82" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="85" />
+        <source>Attach scans or photos…</source>
+        <translation>添加扫描件或照片…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="91" />
         <source>Register an appeal as well</source>
         <translation>同时登记为诉求</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="94" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="103" />
         <source>Save (Enter)</source>
         <translation>保存（回车）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="98" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="107" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="110" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="119" />
         <source>Enterprise *</source>
         <translation>企业 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="112" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="121" />
         <source>Visitor *</source>
         <translation>来访人 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="113" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="122" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="114" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="123" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="115" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="124" />
         <source>Area</source>
         <translation>涉及领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="116" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="125" />
         <source>Description</source>
         <translation>情况说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="118" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="129" />
+        <source>Attachments</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="131" />
         <source>Appeal *</source>
         <translation>诉求事项 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="119" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="132" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="131" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="144" />
         <source>Registered in this session</source>
         <translation>本次登记记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="172" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="185" />
         <source>Selected: %1 (%2)</source>
         <translation>已选：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="181" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="194" />
         <source>Earlier appeals of this enterprise: %1</source>
         <translation>该企业既往诉求 %1 件：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="186" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="199" />
         <source>No earlier appeals from this enterprise.</source>
         <translation>该企业此前没有诉求记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="199" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="211" />
+        <source>Attach scans or photos</source>
+        <translation>添加扫描件或照片</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="213" />
+        <source>Scans and photos (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)</source>
+        <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="223" />
         <source>Choose the enterprise first (type to search, or create it).</source>
         <translation>请先选择企业（输入以搜索，或新建企业）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="231" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="257" />
         <source>Registered. Appeal %1, due %2.</source>
         <translation>已登记。受理编号 %1，期限 %2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="238" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="264" />
         <source>Visit registered.</source>
         <translation>来访已登记。</translation>
     </message>

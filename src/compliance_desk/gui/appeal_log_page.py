@@ -190,6 +190,8 @@ class AppealLogPage(QWidget):
         header.sortIndicatorChanged.connect(lambda _c, _o: self.refresh())
         self.detail = QTextBrowser()
         self.detail.setObjectName("appealDetail")
+        self.detail.setOpenLinks(False)  # attachment links open in the system's viewer
+        self.detail.anchorClicked.connect(QDesktopServices.openUrl)
         self.buttons: dict[Action, QPushButton] = {}
         self.grid = QGridLayout()
         for action in BUTTONS:
@@ -388,6 +390,17 @@ class AppealLogPage(QWidget):
                 fdue = f.deadline.due.isoformat() if f.deadline.due else ""
                 html.append(
                     f"<li>{_esc(f.department)}：{f.on.isoformat()} → {fdue}（{_esc(answered)}）</li>"
+                )
+            html.append("</ul>")
+        owners = [d.id] + ([d.visit_id] if d.visit_id else [])
+        files = self.desk.appeals.attachments(self.user, owners)
+        if files:
+            attachments_title = self.tr("Attachments")
+            html.append(f"<h4>{_esc(attachments_title)}</h4><ul>")
+            for f in files:
+                url = QUrl.fromLocalFile(str(f.path)).toString()
+                html.append(
+                    f"<li><a href='{url}'>{_esc(f.filename)}</a>（{f.size // 1024 + 1} KB）</li>"
                 )
             html.append("</ul>")
         html.append(f"<h4>{_esc(timeline_title)}</h4><ul>")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -79,6 +81,13 @@ class VisitPage(QWidget):
         self.description.setObjectName("description")
         self.description.setTabChangesFocus(True)
         self.description.setMaximumHeight(120)
+        self.pending: list[Path] = []
+        self.attach_button = QPushButton(self.tr("Attach scans or photos…"))
+        self.attach_button.setObjectName("attach")
+        self.attach_button.clicked.connect(lambda: self.add_attachments())
+        self.attached = QLabel()
+        self.attached.setObjectName("attached")
+        self.attached.setWordWrap(True)
         self.as_appeal = QCheckBox(self.tr("Register an appeal as well"))
         self.as_appeal.setObjectName("asAppeal")
         self.as_appeal.setChecked(True)
@@ -114,6 +123,10 @@ class VisitPage(QWidget):
         form.addRow(self.tr("Channel"), self.channel)
         form.addRow(self.tr("Area"), self.area)
         form.addRow(self.tr("Description"), self.description)
+        attach_row = QHBoxLayout()
+        attach_row.addWidget(self.attach_button)
+        attach_row.addWidget(self.attached, 1)
+        form.addRow(self.tr("Attachments"), attach_row)
         form.addRow("", self.as_appeal)
         form.addRow(self.tr("Appeal *"), self.title)
         form.addRow(self.tr("Tier"), self.tier)
@@ -191,6 +204,17 @@ class VisitPage(QWidget):
             self.enterprise_edit.setText(dialog.saved.name)
             self.pick(dialog.saved)
 
+    def add_attachments(self, paths: list[str] | None = None) -> None:
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self,
+                self.tr("Attach scans or photos"),
+                str(Path.home()),
+                self.tr("Scans and photos (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)"),
+            )
+        self.pending += [Path(p) for p in paths]
+        self.attached.setText("、".join(p.name for p in self.pending))
+
     # --- saving --------------------------------------------------------------------
     def save(self) -> None:
         if self.enterprise is None:
@@ -217,6 +241,8 @@ class VisitPage(QWidget):
                     AppealDraft(self.enterprise.id, self.title.text(), tier, now,
                                 channel, area, self.description.toPlainText(), visit.id),
                 )  # fmt: skip
+            for path in self.pending:  # stored by content hash, linked to the visit
+                self.desk.appeals.attach(self.user, "visit", visit.id, path)
         except ValidationError as exc:
             self.message.setStyleSheet("color: #b00020")
             self.message.setText("；".join(exc.problems.values()))
@@ -246,6 +272,8 @@ class VisitPage(QWidget):
         for edit in (self.enterprise_edit, self.visitor, self.phone, self.title):
             edit.clear()
         self.description.clear()
+        self.pending = []
+        self.attached.setText("")
         self.chosen.setText("")
         self.history.setText("")
         self.channel.setCurrentIndex(0)

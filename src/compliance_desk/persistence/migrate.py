@@ -16,7 +16,7 @@ from compliance_desk.paths import migrations_dir
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 # The local search index (SQLite only) is derived data that the migrations create by hand.
 DERIVED_TABLES = ("enterprise_fts", "enterprise_gram")

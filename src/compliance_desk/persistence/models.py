@@ -298,3 +298,17 @@ class AppealEvent(Base):
     participants: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_appeal_event_appeal", "appeal_id", "at"),)
+
+
+class Attachment(Synced):
+    """A scan or photo attached to a visit or an appeal, stored once by its SHA-256 (append-only)."""
+
+    __tablename__ = "attachment"
+    owner_table: Mapped[str] = mapped_column(String(40), nullable=False)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    size: Mapped[int] = mapped_column(nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+
+    __table_args__ = (Index("ix_attachment_owner", "owner_table", "owner_id"),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import mimetypes
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from compliance_desk.persistence.models import Appeal as AppealRow
 from compliance_desk.persistence.models import (
     AppealEvent,
     AppUser,
+    Attachment,
     Department,
     Enterprise,
     Visit,
@@ -50,6 +52,15 @@ class VisitView:
     enterprise_id: uuid.UUID
     visitor_name: str
     visited_at: datetime
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: uuid.UUID
+    filename: str
+    size: int
+    sha256: str
+    path: Path  # where the content is on this machine
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,7 @@ class AppealDetail:
     channel: Channel
     subject_area: ManagementArea
     received_at: datetime
+    visit_id: uuid.UUID | None
     status: AppealStatus
     deadline: Deadline
     forwards: list[ForwardView]
@@ -285,6 +297,7 @@ class AppealService:
                 channel=Channel(appeal.channel),
                 subject_area=ManagementArea(appeal.subject_area),
                 received_at=appeal.received_at,
+                visit_id=appeal.visit_id,
                 status=status,
                 deadline=appeal_deadline(calendar, status),
                 forwards=forwards,
@@ -320,6 +333,47 @@ class AppealService:
             reference=f"CD-APPEAL|{d.number}|{uscc}|{received.date().isoformat()}",
         )
         return render_receipt(data)
+
+    def attach(
+        self, user: CurrentUser, owner_table: str, owner_id: uuid.UUID, source: Path
+    ) -> AttachmentView:
+        """Attach a scan or photo to a visit or an appeal; the file is stored by its hash."""
+        user.require(Permission.APPEAL_EDIT)
+        owners = {"visit": Visit, "appeal": AppealRow}
+        if owner_table not in owners:
+            raise ValueError(f"attachments belong to {sorted(owners)}, not {owner_table!r}")
+        sha, size = self.ctx.blobs().put(source)
+        media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        with self.ctx.uow(user) as uow:
+            if uow.session.get(owners[owner_table], owner_id) is None:
+                raise NotFound("找不到附件所属的记录", f"{owner_table} {owner_id} not found")
+            row = Attachment(
+                owner_table=owner_table,
+                owner_id=owner_id,
+                sha256=sha,
+                filename=source.name[:255],
+                size=size,
+                media_type=media_type,
+            )
+            uow.session.add(row)
+            uow.commit()
+            return AttachmentView(
+                row.id, row.filename, row.size, row.sha256, self.ctx.blobs().path(sha)
+            )
+
+    def attachments(self, user: CurrentUser, owner_ids: list[uuid.UUID]) -> list[AttachmentView]:
+        user.require(Permission.APPEAL_VIEW)
+        with self.ctx.uow(user) as uow:
+            rows = uow.session.scalars(
+                select(Attachment)
+                .where(Attachment.owner_id.in_(owner_ids), Attachment.deleted_at.is_(None))
+                .order_by(Attachment.created_at)
+            )
+            store = self.ctx.blobs()
+            return [
+                AttachmentView(a.id, a.filename, a.size, a.sha256, store.path(a.sha256))
+                for a in rows
+            ]
 
     def for_enterprise(
         self, user: CurrentUser, enterprise_id: uuid.UUID

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.roles import Permission, Role, require
+from compliance_desk.persistence.blob_store import BlobStore
 from compliance_desk.persistence.uow import Actor, Clock, UnitOfWork
 
 
@@ -38,6 +40,19 @@ class ServiceContext:
     # Names of industries, centres and chambers, shown on every table row; reference data
     # changes rarely, so the table reads them at most every few seconds (writes invalidate).
     names_cache: tuple[float, dict[uuid.UUID, str]] | None = None
+    # Where attachments are stored (content-addressed); None: beside the database file.
+    blob_root: Path | None = None
+
+    def blobs(self) -> BlobStore:
+        if self.blob_root is None:
+            database = self.engine.url.database
+            if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+                self.blob_root = Path(database).parent / "attachments"
+            else:
+                from compliance_desk.paths import data_dir
+
+                self.blob_root = data_dir() / "attachments"
+        return BlobStore(self.blob_root)
 
     def invalidate_names(self) -> None:
         self.names_cache = None
