@@ -222,3 +222,29 @@ def test_a_pause_never_shortens_a_deadline(start: date, begin: int, length: int)
     pause = Pause(start + timedelta(days=begin), start + timedelta(days=begin + length), "x")
     paused = tier_deadline(CAL, AppealTier.GENERAL, start, [pause]).due
     assert base is not None and paused is not None and paused >= base
+
+
+pauses = st.lists(
+    st.tuples(st.integers(0, 60), st.one_of(st.none(), st.integers(0, 15))), max_size=3
+).map(
+    lambda items: [
+        Pause(D("2026-01-01") + timedelta(days=a), None if n is None else D("2026-01-01") + timedelta(days=a + n), "x")
+        for a, n in items
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.dates(min_value=D("2025-06-01"), max_value=D("2027-06-30")),
+    counts,
+    st.sampled_from(list(Unit)),
+    pauses,
+)
+def test_the_fast_count_agrees_with_the_explained_one(
+    start: date, count: int, unit: Unit, ps: list[Pause]
+) -> None:
+    """The log counts without explanations; it must land on exactly the same day."""
+    slow = count_deadline(CAL, start, count, unit, ps)
+    fast = count_deadline(CAL, start, count, unit, ps, explain=False)
+    assert (fast.due, fast.provisional) == (slow.due, slow.provisional)

@@ -290,12 +290,14 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
     return status  # NOTE, RELAY_CHAMBER: recorded in the timeline, no change of state
 
 
-def appeal_deadline(calendar: WorkCalendar, status: AppealStatus) -> Deadline:
+def appeal_deadline(calendar: WorkCalendar, status: AppealStatus, explain: bool = True) -> Deadline:
     """The appeal's overall clock: its tier's period from the clock start, less pauses."""
     pauses = [Pause(a, b, why) for a, b, why in status.pauses]
     if status.paused_since is not None:
         pauses.append(Pause(status.paused_since, None, status.paused_reason))
-    return tier_deadline(calendar, status.tier, status.clock_start, pauses, status.clock_event)
+    return tier_deadline(
+        calendar, status.tier, status.clock_start, pauses, status.clock_event, explain
+    )
 
 
 def forward_deadline(calendar: WorkCalendar, forward: Forward) -> Deadline:

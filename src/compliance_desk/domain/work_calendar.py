@@ -9,6 +9,7 @@ about that year is marked *provisional*.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,8 @@ class WorkCalendar:
         self._tables = dict(tables)
         self._built_in = built_in
         self._cache: dict[int, YearTable | None] = {}
+        self._workday_cache: dict[int, list[int]] = {}
+        self._workday_sets: dict[int, set[int]] = {}
 
     def table(self, year: int) -> YearTable | None:
         if year in self._tables:
@@ -80,6 +83,46 @@ class WorkCalendar:
 
     def is_workday(self, d: date) -> bool:
         return self.day(d).workday
+
+    # --- fast counting (no explanation): the appeal log computes thousands of these ---------
+    def _workdays(self, year: int) -> list[int]:
+        """Ordinals of the year's working days, sorted; computed once per year."""
+        cached = self._workday_cache.get(year)
+        if cached is None:
+            first = date(year, 1, 1).toordinal()
+            last = date(year, 12, 31).toordinal()
+            cached = [o for o in range(first, last + 1) if self.day(date.fromordinal(o)).workday]
+            self._workday_cache[year] = cached
+        return cached
+
+    def fast_is_workday(self, d: date) -> bool:
+        """is_workday without building a DayInfo: a set look-up in the year's cached table."""
+        year = d.year
+        found = self._workday_sets.get(year)
+        if found is None:
+            found = self._workday_sets[year] = set(self._workdays(year))
+        return d.toordinal() in found
+
+    def nth_workday_after(self, d: date, n: int) -> date:
+        """The n-th working day after ``d`` (n >= 1), by bisecting the years' working days."""
+        year, remaining = d.year, n
+        days = self._workdays(year)
+        pos = bisect_right(days, d.toordinal())
+        while remaining > len(days) - pos:
+            remaining -= len(days) - pos
+            year += 1
+            days, pos = self._workdays(year), 0
+        return date.fromordinal(days[pos + remaining - 1])
+
+    def workdays_in(self, first: date, last: date) -> int:
+        """Working days from ``first`` to ``last``, both included (0 when last < first)."""
+        total = 0
+        for year in range(first.year, last.year + 1):
+            days = self._workdays(year)
+            lo = bisect_left(days, max(first, date(year, 1, 1)).toordinal())
+            hi = bisect_right(days, min(last, date(year, 12, 31)).toordinal())
+            total += max(0, hi - lo)
+        return total
 
 
 # --- the administrator's calendar file --------------------------------------------

@@ -561,7 +561,7 @@ class AppealLog:
         out = []
         for item in self._load(user, ids):
             status = item.status
-            deadline = appeal_deadline(calendar, status)
+            deadline = appeal_deadline(calendar, status, explain=False)
             closed = status.state is AppealState.CLOSED
             left = None
             if deadline.due is not None and not closed:
@@ -595,7 +595,7 @@ class AppealLog:
         for start in range(0, len(ids), 500):
             for item in self._load(user, ids[start : start + 500]):
                 a, status = item.appeal, item.status
-                deadline = appeal_deadline(calendar, status)
+                deadline = appeal_deadline(calendar, status, explain=False)
                 closed_on = next(
                     (e.on for e in reversed(item.events) if e.action == Action.CLOSE.value), None
                 )
