@@ -181,3 +181,82 @@ def test_replay_rebuilds_the_status_from_the_timeline() -> None:
         (Step(Action.DEPARTMENT_ANSWER, D("2026-03-05"), "好", forward_id="f:0"), CLERK),
     ]
     assert replay(steps).state is AppealState.ANSWERED
+
+
+def test_a_late_department_answer_never_moves_the_appeal_back() -> None:
+    s = accepted(AppealTier.COMPLEX)
+    s = apply(s, Step(Action.FORWARD, D("2026-03-03"), department_ids=("d1",), event_id="f"), CLERK)
+    s = apply(s, Step(Action.ESCALATE, D("2026-03-04")), CLERK)
+    s = apply(s, Step(Action.ANSWER, D("2026-03-10"), "领导协调结果"), CLERK)
+    s = apply(s, Step(Action.REPLY, D("2026-03-11"), "已反馈"), CLERK)
+    s = apply(
+        s, Step(Action.DEPARTMENT_ANSWER, D("2026-03-12"), "迟到的答复", forward_id="f:0"), CLERK
+    )
+    assert s.state is AppealState.REPLIED and Action.CLOSE in allowed(s, CLERK)
+    assert s.forwards[0].answered_on == D("2026-03-12")
+
+
+def test_reopening_starts_a_clean_clock() -> None:
+    s = accepted(AppealTier.GENERAL, "2026-03-02")
+    s = apply(s, Step(Action.PAUSE, D("2026-03-04"), "补材料"), CLERK)
+    s = apply(s, Step(Action.ANSWER, D("2026-03-05"), "答复"), CLERK)
+    s = apply(s, Step(Action.REPLY, D("2026-03-05"), "反馈"), CLERK)
+    s = apply(s, Step(Action.CLOSE, D("2026-03-05"), rating=3), CLERK)  # closed while paused
+    s = apply(s, Step(Action.REOPEN, D("2026-04-01"), "企业再次反映"), CLERK)
+    assert s.paused_since is None and s.pauses == ()
+    assert appeal_deadline(CAL, s).due == D("2026-04-16")  # ten working days from 04-01, no pause
+
+
+def test_step_dates_must_follow_the_steps_they_depend_on() -> None:
+    s = accepted(AppealTier.GENERAL, "2026-03-02")
+    s = apply(s, Step(Action.FORWARD, D("2026-03-05"), department_ids=("d1",), event_id="f"), CLERK)
+    with refused("不能早于转办日期"):
+        apply(s, Step(Action.DEPARTMENT_ANSWER, D("2026-03-04"), "答复", forward_id="f:0"), CLERK)
+    p = apply(s, Step(Action.PAUSE, D("2026-03-06"), "补材料"), CLERK)
+    with refused("不能早于暂停日期"):
+        apply(p, Step(Action.RESUME, D("2026-03-05")), CLERK)
+    p = apply(p, Step(Action.RESUME, D("2026-03-10")), CLERK)
+    with refused("不能早于上次恢复计时"):
+        apply(p, Step(Action.PAUSE, D("2026-03-09"), "又补材料"), CLERK)
+
+
+# The legal moves, written out independently of the state machine's own code.
+EXPECTED = {
+    (AppealState.ACCEPTED, Action.ANSWER): AppealState.ANSWERED,
+    (AppealState.ANSWERED, Action.REPLY): AppealState.REPLIED,
+    (AppealState.REPLIED, Action.CLOSE): AppealState.CLOSED,
+    (AppealState.CLOSED, Action.REOPEN): AppealState.ACCEPTED,
+    (AppealState.ACCEPTED, Action.FORWARD): AppealState.FORWARDED,
+    (AppealState.ACCEPTED, Action.ESCALATE): AppealState.ESCALATED,
+    (AppealState.ESCALATED, Action.ANSWER): AppealState.ANSWERED,
+    (AppealState.ACCEPTED, Action.SCHEDULE_PARLOUR): AppealState.IN_PARLOUR,
+    (AppealState.IN_PARLOUR, Action.PARLOUR_OUTCOME): AppealState.ANSWERED,
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([a for a in Action if a is not Action.ACCEPT]), max_size=25),
+    st.sampled_from(list(AppealTier)),
+)
+def test_every_state_change_is_one_the_plan_allows(actions: list[Action], tier: AppealTier) -> None:
+    s = accepted(tier)
+    day = D("2026-03-02")
+    for n, action in enumerate(actions):
+        step = Step(action, day, "内容", department_ids=("tax",),
+                    forward_id=s.open_forwards[0].id if s.open_forwards else "",
+                    new_tier=AppealTier.COMPLEX, rating=3, meeting_date=day, event_id=f"e{n}")  # fmt: skip
+        try:
+            after = apply(s, step, CLERK)
+        except DomainError:
+            continue
+        if after.state is not s.state:
+            legal = EXPECTED.get((s.state, action))
+            if action is Action.FORWARD:
+                legal = AppealState.FORWARDED
+            if action is Action.DEPARTMENT_ANSWER:
+                legal = AppealState.ANSWERED if s.state is AppealState.FORWARDED else None
+            if action in (Action.SCHEDULE_PARLOUR, Action.ESCALATE, Action.ANSWER):
+                legal = EXPECTED.get((AppealState.ACCEPTED if s.state in (AppealState.FORWARDED, AppealState.ANSWERED, AppealState.IN_PARLOUR) else s.state, action), legal)  # fmt: skip
+            assert after.state is legal, (s.state, action, after.state)
+        s = after

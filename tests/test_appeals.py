@@ -320,3 +320,28 @@ def test_attachments_are_stored_once_by_content_hash(
         blob_store.MAX_BYTES = limit
     assert "过大" in info.value.message_zh
     assert len(desk.appeals.attachments(clerk, [visit.id])) == 2  # nothing half-written
+
+
+def test_two_desks_acting_at_once_cannot_both_win(
+    desk: Desk, clerk: CurrentUser, enterprise, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.errors import ConcurrentEdit
+    from compliance_desk.services.appeals import AppealService
+
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "并发", AppealTier.GENERAL, clock.now)
+    )
+    today = clock.now.astimezone(CN).date()
+    real_events = AppealService._events
+    with desk.ctx.uow(clerk) as uow:
+        seen_before = real_events(desk.appeals, uow.session, appeal.id)  # what desk B read
+    desk.appeals.act(clerk, appeal.id, Step(Action.NOTE, today, "甲工作台先写入"))  # desk A wins
+    monkeypatch.setattr(
+        AppealService, "_events", lambda self, session, appeal_id: list(seen_before)
+    )
+    with pytest.raises(ConcurrentEdit) as info:  # desk B, acting on what it read before
+        desk.appeals.act(clerk, appeal.id, Step(Action.NOTE, today, "乙工作台后写入"))
+    assert "请刷新后再操作" in info.value.message_zh
+    monkeypatch.undo()
+    timeline = desk.appeals.detail(clerk, appeal.id).timeline
+    assert [t.text for t in timeline][1:] == ["甲工作台先写入"]  # only the winner is recorded

@@ -215,6 +215,11 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
         raise refuse(reason, f"{step.action} refused in state {status.state}")
     if step.on < status.clock_start and step.action is not Action.NOTE:
         raise refuse("操作日期早于诉求的受理日期", f"{step.action} dated before the clock start")
+    if step.action is Action.RESUME and status.paused_since and step.on < status.paused_since:
+        raise refuse("恢复计时的日期不能早于暂停日期", "resume dated before its pause")
+    last_resume = status.pauses[-1][1] if status.pauses else None
+    if step.action is Action.PAUSE and last_resume is not None and step.on < last_resume:
+        raise refuse("暂停日期不能早于上次恢复计时的日期", "pause overlapping an earlier pause")
     a = step.action
     if a is Action.FORWARD:
         if not step.department_ids:
@@ -230,9 +235,17 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
             raise refuse("找不到该转办或已答复", f"forward {step.forward_id} not open")
         if not step.text.strip():
             raise refuse("请填写部门答复内容", "department answer without text")
+        if step.on < target.on:
+            raise refuse(
+                "部门答复日期不能早于转办日期", "department answer dated before its forward"
+            )
         forwards = tuple(
             replace(f, answered_on=step.on) if f.id == target.id else f for f in status.forwards
         )
+        if status.state is not AppealState.FORWARDED:
+            # A late answer after the appeal moved on (parlour, escalation, reply) is recorded;
+            # it never moves the appeal back.
+            return replace(status, forwards=forwards)
         still_open = any(f.answered_on is None for f in forwards)
         return replace(
             status,
@@ -270,6 +283,9 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
             clock_start=step.on,
             clock_event="重新打开",
             forwards=(),
+            pauses=(),  # the new clock starts clean, like a tier raise
+            paused_since=None,
+            paused_reason="",
         )
     if a is Action.RAISE_TIER:
         if step.new_tier is None or step.new_tier.rank <= status.tier.rank:

@@ -296,8 +296,11 @@ class AppealEvent(Base):
     rating: Mapped[int | None] = mapped_column()
     meeting_date: Mapped[date | None] = mapped_column(Date)
     participants: Mapped[str] = mapped_column(Text, default="")
+    # The timeline's order: 1, 2, 3 ... per appeal.  Never a device's clock (SYNC.md rule 5);
+    # two desks appending the same step at once collide here instead of both committing.
+    seq: Mapped[int] = mapped_column(nullable=False)
 
-    __table_args__ = (Index("ix_appeal_event_appeal", "appeal_id", "at"),)
+    __table_args__ = (Index("uq_appeal_event_seq", "appeal_id", "seq", unique=True),)
 
 
 class Attachment(Synced):

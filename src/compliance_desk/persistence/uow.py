@@ -16,8 +16,11 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, event, inspect
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from compliance_desk.domain.errors import ConcurrentEdit, DomainError
 from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence import search_index
 from compliance_desk.persistence.models import AuditEntry, Enterprise, Synced
@@ -66,7 +69,31 @@ class UnitOfWork:
             self.session.close()
 
     def commit(self) -> None:
-        self.session.commit()
+        """Commit; a lost race becomes a message the user can act on, not a crash."""
+        try:
+            self.session.commit()
+        except StaleDataError as exc:
+            self.session.rollback()
+            raise ConcurrentEdit(
+                "该记录刚被他人修改，请刷新后再操作", f"stale row version: {exc}"
+            ) from exc
+        except IntegrityError as exc:
+            self.session.rollback()
+            if "uq_appeal_event_seq" in str(
+                exc.orig
+            ) or "appeal_event.appeal_id, appeal_event.seq" in str(exc.orig):
+                raise ConcurrentEdit(
+                    "该诉求刚被其他工作台处理，请刷新后再操作", f"concurrent appeal step: {exc}"
+                ) from exc
+            raise
+        except OperationalError as exc:
+            self.session.rollback()
+            if "database is locked" in str(exc.orig):
+                raise DomainError(
+                    "数据库正忙（另一项操作正在写入），请稍候再试，刚才的内容未保存",
+                    f"database locked: {exc}",
+                ) from exc
+            raise
 
     def rollback(self) -> None:
         self.session.rollback()

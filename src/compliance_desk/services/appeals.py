@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import mimetypes
 import secrets
 import uuid
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import String, case, cast, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from compliance_desk.domain.appeal_workflow import (
     Action,
@@ -43,6 +45,7 @@ from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.ledger_files import write_rows
 
+log = logging.getLogger("compliance_desk.appeals")
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -98,6 +101,28 @@ class AppealDetail:
     forwards: list[ForwardView]
     timeline: list[TimelineEntry]
     actions: list[Action]  # what the asking user may do now
+
+
+def _replay(events: list[AppealEvent], strict: bool) -> AppealStatus:
+    """The status a timeline adds up to.  Reading (strict=False) shows what replays and logs
+    the rest, so one bad timeline never makes the log unreadable; acting refuses instead."""
+    status: AppealStatus | None = None
+    for event in events:
+        try:
+            status = apply(status, _step(event), Role(event.role))
+        except DomainError as exc:
+            if strict:
+                raise DomainError(
+                    "该诉求的办理记录无法核对，请联系管理员处理后再继续",
+                    f"appeal {event.appeal_id} timeline fails at seq {event.seq}: {exc.message_en}",
+                ) from exc
+            log.warning(
+                "appeal %s timeline fails at seq %s: %s", event.appeal_id, event.seq, exc.message_en
+            )
+            break
+    if status is None:
+        raise DomainError("诉求没有受理记录", "appeal has no accept event")
+    return status
 
 
 def _step(e: AppealEvent) -> Step:
@@ -163,7 +188,7 @@ class AppealService:
             )
             uow.session.add(appeal)
             uow.session.flush()
-            uow.session.add(self._event(appeal.id, accept, user))
+            uow.session.add(self._event(appeal.id, 1, accept, user))
             uow.commit()
             appeal_id = appeal.id
         return self.detail(user, appeal_id)
@@ -185,10 +210,11 @@ class AppealService:
             )
         return e
 
-    def _event(self, appeal_id: uuid.UUID, step: Step, user: CurrentUser) -> AppealEvent:
+    def _event(self, appeal_id: uuid.UUID, seq: int, step: Step, user: CurrentUser) -> AppealEvent:
         return AppealEvent(
             id=uuid.UUID(step.event_id) if step.event_id else None,
             appeal_id=appeal_id,
+            seq=seq,
             action=step.action.value,
             on=step.on,
             at=self.ctx.clock(),
@@ -213,14 +239,17 @@ class AppealService:
             raise DomainError("操作日期不能晚于今天", f"step dated {step.on} after today {today}")
         with self.ctx.uow(user) as uow:
             appeal = self._appeal(uow.session, appeal_id)
-            status = self._status(uow.session, appeal.id)
+            events = self._events(uow.session, appeal.id)
+            status = _replay(events, strict=True)
             if step.action is Action.FORWARD:
                 self._check_departments(uow.session, step.department_ids)
             recorded = dataclasses.replace(step, event_id=str(new_id()))
             new_status = apply(status, recorded, user.role)
-            uow.session.add(self._event(appeal.id, recorded, user))
+            uow.session.add(self._event(appeal.id, events[-1].seq + 1, recorded, user))
             appeal.state = new_status.state.value
             appeal.tier = new_status.tier.value
+            # Always bump the appeal's row version: two desks acting at once cannot both win.
+            flag_modified(appeal, "state")
             uow.commit()
         return self.detail(user, appeal_id)
 
@@ -243,17 +272,12 @@ class AppealService:
             session.scalars(
                 select(AppealEvent)
                 .where(AppealEvent.appeal_id == appeal_id)
-                .order_by(AppealEvent.at, AppealEvent.id)
+                .order_by(AppealEvent.seq)
             )
         )
 
     def _status(self, session: Session, appeal_id: uuid.UUID) -> AppealStatus:
-        status: AppealStatus | None = None
-        for event in self._events(session, appeal_id):
-            status = apply(status, _step(event), Role(event.role))
-        if status is None:
-            raise DomainError("诉求没有受理记录", f"appeal {appeal_id} has no events")
-        return status
+        return _replay(self._events(session, appeal_id), strict=False)
 
     # --- reading -------------------------------------------------------------------
     def detail(self, user: CurrentUser, appeal_id: uuid.UUID) -> AppealDetail:
@@ -537,7 +561,7 @@ class AppealLog:
             for e in s.scalars(
                 select(AppealEvent)
                 .where(AppealEvent.appeal_id.in_(ids))
-                .order_by(AppealEvent.at, AppealEvent.id)
+                .order_by(AppealEvent.appeal_id, AppealEvent.seq)
             ):
                 events[e.appeal_id].append(e)
         out = []
@@ -545,10 +569,11 @@ class AppealLog:
             if i not in found:
                 continue
             appeal, name, code = found[i]
-            status: AppealStatus | None = None
-            for e in events[i]:
-                status = apply(status, _step(e), Role(e.role))
-            assert status is not None
+            try:
+                status = _replay(events[i], strict=False)
+            except DomainError:
+                log.warning("appeal %s has no timeline; left out of the log", appeal.id)
+                continue
             out.append(_Loaded(appeal, name, code, events[i], status))
         return out
 

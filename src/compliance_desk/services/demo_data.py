@@ -406,7 +406,7 @@ def load_demo_appeals(
             )
             events.append(
                 AppealEvent(
-                    id=eid, appeal_id=appeal_id, action=step.action.value, on=step.on, at=at,
+                    id=eid, appeal_id=appeal_id, seq=k + 1, action=step.action.value, on=step.on, at=at,
                     user_id=clerk.id, role=Role.CLERK.value, device_id=ctx.device_id, text=step.text,
                     department_ids=list(step.department_ids), forward_id=fid,
                     new_tier=step.new_tier.value if step.new_tier else None, rating=step.rating,
