@@ -345,3 +345,28 @@ def test_two_desks_acting_at_once_cannot_both_win(
     monkeypatch.undo()
     timeline = desk.appeals.detail(clerk, appeal.id).timeline
     assert [t.text for t in timeline][1:] == ["甲工作台先写入"]  # only the winner is recorded
+
+
+def test_a_walk_in_is_saved_whole_or_not_at_all(
+    desk: Desk, clerk: CurrentUser, enterprise, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.persistence.models import Visit
+
+    desk.ctx.blob_root = tmp_path / "blobs"
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(b"png")
+    visit = VisitDraft(enterprise.id, "郑敏", clock.now)
+    with pytest.raises(ValidationError) as info:  # the appeal has no title: nothing is written
+        desk.appeals.register_walk_in(
+            clerk, visit, AppealDraft(enterprise.id, "", AppealTier.SIMPLE, clock.now), [scan]
+        )
+    assert "诉求事项不能为空" in info.value.message_zh
+    with pytest.raises(DomainError):  # an unreadable file: nothing is written either
+        desk.appeals.register_walk_in(clerk, visit, None, [tmp_path / "gone.png"])
+    with desk.ctx.uow(clerk) as uow:
+        assert uow.session.scalars(select(Visit)).first() is None
+    saved, appeal = desk.appeals.register_walk_in(
+        clerk, visit, AppealDraft(enterprise.id, "有标题", AppealTier.SIMPLE, clock.now), [scan]
+    )
+    assert appeal is not None and appeal.visit_id == saved.id
+    assert [a.filename for a in desk.appeals.attachments(clerk, [saved.id])] == ["scan.png"]

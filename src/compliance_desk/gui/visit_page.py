@@ -30,7 +30,6 @@ from compliance_desk.domain.local_time import local_text
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
-from compliance_desk.services.appeals import AppealDetail
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.dto import EnterpriseView
 
@@ -228,21 +227,16 @@ class VisitPage(QWidget):
         channel = enum_of(self.channel, Channel) or Channel.OTHER
         area = enum_of(self.area, ManagementArea) or ManagementArea.OTHER
         tier = enum_of(self.tier, AppealTier) or AppealTier.GENERAL
-        try:
-            visit = self.desk.appeals.register_visit(
-                self.user,
-                VisitDraft(self.enterprise.id, self.visitor.text(), now, channel, area,
-                           self.phone.text(), self.description.toPlainText()),
-            )  # fmt: skip
-            appeal: AppealDetail | None = None
-            if self.as_appeal.isChecked():
-                appeal = self.desk.appeals.open_appeal(
-                    self.user,
-                    AppealDraft(self.enterprise.id, self.title.text(), tier, now,
-                                channel, area, self.description.toPlainText(), visit.id),
-                )  # fmt: skip
-            for path in self.pending:  # stored by content hash, linked to the visit
-                self.desk.appeals.attach(self.user, "visit", visit.id, path)
+        visit_draft = VisitDraft(self.enterprise.id, self.visitor.text(), now, channel, area,
+                                 self.phone.text(), self.description.toPlainText())  # fmt: skip
+        appeal_draft = None
+        if self.as_appeal.isChecked():
+            appeal_draft = AppealDraft(self.enterprise.id, self.title.text(), tier, now,
+                                       channel, area, self.description.toPlainText())  # fmt: skip
+        try:  # one use case: the visit, the appeal and the scans are saved together or not at all
+            visit, appeal = self.desk.appeals.register_walk_in(
+                self.user, visit_draft, appeal_draft, list(self.pending)
+            )
         except ValidationError as exc:
             self.message.setStyleSheet("color: #b00020")
             self.message.setText("；".join(exc.problems.values()))

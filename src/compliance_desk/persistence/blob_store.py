@@ -49,16 +49,22 @@ class BlobStore:
                 f"附件“{source.name}”过大（{size // (1024 * 1024)} MB，最大 {MAX_BYTES // (1024 * 1024)} MB）",
                 f"attachment {source} too large: {size}",
             )
-        sha = sha256_of(source)
-        target = self.path(sha)
-        if target.exists():
-            return sha, size
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        with source.open("rb") as src, tmp.open("wb") as dst:
-            shutil.copyfileobj(src, dst, _CHUNK)
-            dst.flush()
-            os.fsync(dst.fileno())
+        try:
+            sha = sha256_of(source)
+            target = self.path(sha)
+            if target.exists():
+                return sha, size
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            with source.open("rb") as src, tmp.open("wb") as dst:
+                shutil.copyfileobj(src, dst, _CHUNK)
+                dst.flush()
+                os.fsync(dst.fileno())
+        except OSError as exc:
+            raise DomainError(
+                f"无法读取或保存附件“{source.name}”：{exc.strerror or exc}",
+                f"storing {source}: {exc}",
+            ) from exc
         if sha256_of(tmp) != sha:
             tmp.unlink(missing_ok=True)
             raise DomainError(

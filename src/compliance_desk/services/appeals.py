@@ -103,6 +103,19 @@ class AppealDetail:
     actions: list[Action]  # what the asking user may do now
 
 
+def _attachment(
+    owner_table: str, owner_id: uuid.UUID, source: Path, sha: str, size: int
+) -> Attachment:
+    return Attachment(
+        owner_table=owner_table,
+        owner_id=owner_id,
+        sha256=sha,
+        filename=source.name[:255],
+        size=size,
+        media_type=mimetypes.guess_type(source.name)[0] or "application/octet-stream",
+    )
+
+
 def _replay(events: list[AppealEvent], strict: bool) -> AppealStatus:
     """The status a timeline adds up to.  Reading (strict=False) shows what replays and logs
     the rest, so one bad timeline never makes the log unreadable; acting refuses instead."""
@@ -147,51 +160,84 @@ class AppealService:
 
     # --- registering ---------------------------------------------------------------
     def register_visit(self, user: CurrentUser, draft: VisitDraft) -> VisitView:
-        user.require(Permission.APPEAL_EDIT)
-        clean = draft.validated(self.ctx.clock())
-        with self.ctx.uow(user) as uow:
-            self._enterprise(uow.session, clean.enterprise_id)
-            visit = Visit(
-                enterprise_id=clean.enterprise_id,
-                centre_id=user.centre_id,
-                visited_at=clean.visited_at,
-                visitor_name=clean.visitor_name,
-                visitor_phone=clean.visitor_phone,
-                channel=clean.channel.value,
-                subject_area=clean.subject_area.value,
-                description=clean.description,
-            )
-            uow.session.add(visit)
-            uow.commit()
-            return VisitView(visit.id, visit.enterprise_id, visit.visitor_name, visit.visited_at)
+        visit, _ = self.register_walk_in(user, draft, None, [])
+        return visit
 
     def open_appeal(self, user: CurrentUser, draft: AppealDraft) -> AppealDetail:
         user.require(Permission.APPEAL_EDIT)
         clean = draft.validated(self.ctx.clock())
-        received = local_date(clean.received_at)
-        accept = Step(Action.ACCEPT, received, clean.title, new_tier=clean.tier)
-        status = apply(None, accept, user.role)
         with self.ctx.uow(user) as uow:
             self._enterprise(uow.session, clean.enterprise_id)
-            appeal = AppealRow(
-                number=self._new_number(uow.session, received),
-                enterprise_id=clean.enterprise_id,
-                visit_id=clean.visit_id,
-                centre_id=clean.centre_id or user.centre_id,
-                received_at=clean.received_at,
-                title=clean.title,
-                description=clean.description,
-                channel=clean.channel.value,
-                subject_area=clean.subject_area.value,
-                tier=status.tier.value,
-                state=status.state.value,
-            )
-            uow.session.add(appeal)
-            uow.session.flush()
-            uow.session.add(self._event(appeal.id, 1, accept, user))
+            appeal = self._add_appeal(uow.session, clean, user)
             uow.commit()
             appeal_id = appeal.id
         return self.detail(user, appeal_id)
+
+    def register_walk_in(
+        self,
+        user: CurrentUser,
+        visit_draft: VisitDraft,
+        appeal_draft: AppealDraft | None,
+        files: list[Path],
+    ) -> tuple[VisitView, AppealDetail | None]:
+        """The desk's one-minute path: visit, appeal and scans saved together or not at all.
+
+        Everything is checked before anything is written; the files go into the content-
+        addressed store first (storing the same content again is harmless), then one
+        transaction records the visit, the appeal and the attachment rows.
+        """
+        user.require(Permission.APPEAL_EDIT)
+        now = self.ctx.clock()
+        visit_clean = visit_draft.validated(now)
+        appeal_clean = appeal_draft.validated(now) if appeal_draft is not None else None
+        store = self.ctx.blobs()
+        stored = [(path, *store.put(path)) for path in files]
+        with self.ctx.uow(user) as uow:
+            session = uow.session
+            self._enterprise(session, visit_clean.enterprise_id)
+            visit = Visit(
+                enterprise_id=visit_clean.enterprise_id,
+                centre_id=user.centre_id,
+                visited_at=visit_clean.visited_at,
+                visitor_name=visit_clean.visitor_name,
+                visitor_phone=visit_clean.visitor_phone,
+                channel=visit_clean.channel.value,
+                subject_area=visit_clean.subject_area.value,
+                description=visit_clean.description,
+            )
+            session.add(visit)
+            session.flush()
+            for path, sha, size in stored:
+                session.add(_attachment("visit", visit.id, path, sha, size))
+            appeal_id = None
+            if appeal_clean is not None:
+                appeal_clean = dataclasses.replace(appeal_clean, visit_id=visit.id)
+                appeal_id = self._add_appeal(session, appeal_clean, user).id
+            uow.commit()
+            view = VisitView(visit.id, visit.enterprise_id, visit.visitor_name, visit.visited_at)
+        return view, (self.detail(user, appeal_id) if appeal_id else None)
+
+    def _add_appeal(self, session: Session, clean: AppealDraft, user: CurrentUser) -> AppealRow:
+        received = local_date(clean.received_at)
+        accept = Step(Action.ACCEPT, received, clean.title, new_tier=clean.tier)
+        status = apply(None, accept, user.role)
+        appeal = AppealRow(
+            number=self._new_number(session, received),
+            enterprise_id=clean.enterprise_id,
+            visit_id=clean.visit_id,
+            centre_id=clean.centre_id or user.centre_id,
+            received_at=clean.received_at,
+            title=clean.title,
+            description=clean.description,
+            channel=clean.channel.value,
+            subject_area=clean.subject_area.value,
+            tier=status.tier.value,
+            state=status.state.value,
+        )
+        session.add(appeal)
+        session.flush()
+        session.add(self._event(appeal.id, 1, accept, user))
+        return appeal
 
     def _new_number(self, session: Session, received: date) -> str:
         """受理编号: the day and five random characters; readable, and no counter to sync."""
@@ -367,18 +413,10 @@ class AppealService:
         if owner_table not in owners:
             raise ValueError(f"attachments belong to {sorted(owners)}, not {owner_table!r}")
         sha, size = self.ctx.blobs().put(source)
-        media_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
         with self.ctx.uow(user) as uow:
             if uow.session.get(owners[owner_table], owner_id) is None:
                 raise NotFound("找不到附件所属的记录", f"{owner_table} {owner_id} not found")
-            row = Attachment(
-                owner_table=owner_table,
-                owner_id=owner_id,
-                sha256=sha,
-                filename=source.name[:255],
-                size=size,
-                media_type=media_type,
-            )
+            row = _attachment(owner_table, owner_id, source, sha, size)
             uow.session.add(row)
             uow.commit()
             return AttachmentView(
@@ -391,7 +429,7 @@ class AppealService:
             rows = uow.session.scalars(
                 select(Attachment)
                 .where(Attachment.owner_id.in_(owner_ids), Attachment.deleted_at.is_(None))
-                .order_by(Attachment.created_at)
+                .order_by(Attachment.created_at, Attachment.id)
             )
             store = self.ctx.blobs()
             return [
