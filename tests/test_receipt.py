@@ -93,3 +93,22 @@ def test_no_line_starts_with_closing_punctuation() -> None:
 
 def test_dates_are_written_without_padding() -> None:
     assert chinese_date(date(2026, 3, 9)) == "2026年3月9日"
+
+
+def test_long_fields_flow_onto_a_second_page_not_off_the_first(tmp_path: Path) -> None:
+    long = DATA.__class__(
+        **{
+            **DATA.__dict__,
+            "title": "劳动合同" * 50,  # the 200-character maximum
+            "explanation": "\n".join(
+                f"  跳过第{n}段：春节假期、周六休息、周日休息" for n in range(60)
+            ),
+        }
+    )
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(render_receipt(long))
+    pages = subprocess.run([_tool("pdfinfo"), str(pdf)], capture_output=True, text=True).stdout
+    count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
+    assert count >= 2
+    text = _text(pdf)
+    assert "跳过第59段" in text and "民法典" in text and ("劳动合同" * 50) in text

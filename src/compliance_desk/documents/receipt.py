@@ -85,6 +85,21 @@ def _qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
                 c.rect(x + col * cell, y + size - (row + 1) * cell, cell, cell, stroke=0, fill=1)
 
 
+class _Page:
+    """The cursor down the page; a new page starts when a line would fall below the margin."""
+
+    BOTTOM = 30 * mm
+
+    def __init__(self, canvas: Canvas, top: float) -> None:
+        self.canvas, self.top, self.y = canvas, top, top
+
+    def need(self, height: float) -> float:
+        if self.y - height < self.BOTTOM:
+            self.canvas.showPage()
+            self.y = self.top
+        return self.y
+
+
 def render_receipt(data: ReceiptData, configured_fonts: dict[str, str] | None = None) -> bytes:
     song = chain("song", configured_fonts)
     hei = chain("hei", configured_fonts)
@@ -113,28 +128,31 @@ def render_receipt(data: ReceiptData, configured_fonts: dict[str, str] | None = 
         ("咨询电话", data.desk_phone),
     ]
     label_width = 40 * mm
-    for label, value in rows:
-        _draw(c, hei, left, y, label, 12)
-        lines = _wrap(song, value, 14, right - left - label_width - 40 * mm)
-        for n, line in enumerate(lines):
-            _draw(c, song, left + label_width, y - n * 7 * mm, line, 14)
-        y -= max(1, len(lines)) * 7 * mm + 3 * mm
     _qr(c, data.reference, right - 32 * mm, height - 90 * mm, 32 * mm)
     _draw(c, song, right - 36 * mm, height - 96 * mm, "扫码查询办理进度", 9)
-    y -= 4 * mm
-    _draw(c, hei, left, y, "期限计算说明", 12)
-    y -= 7 * mm
-    for line in _wrap(song, data.explanation, 10.5, right - left):
-        _draw(c, song, left, y, line, 10.5)
-        y -= 5.5 * mm
-    y -= 6 * mm
+    page = _Page(c, height - 37 * mm)
+    page.y = y
+    for label, value in rows:
+        lines = _wrap(song, value, 14, right - left - label_width - 40 * mm)
+        y = page.need(7 * mm)
+        _draw(c, hei, left, y, label, 12)
+        for line in lines:
+            y = page.need(7 * mm)
+            _draw(c, song, left + label_width, y, line, 14)
+            page.y -= 7 * mm
+        page.y -= 3 * mm
+    page.y -= 4 * mm
+    _draw(c, hei, left, page.need(7 * mm), "期限计算说明", 12)
+    page.y -= 7 * mm
     note = (
         "本回执由合规服务台出具。期限依《中华人民共和国民法典》第二百零一条、第二百零三条计算："
         "受理当日不计入，期间最后一日为法定休假日的，以休假日结束的次日为期间的最后一日。"
     )
-    for line in _wrap(song, note, 10.5, right - left):
-        _draw(c, song, left, y, line, 10.5)
-        y -= 5.5 * mm
+    for text, gap in ((data.explanation, 6 * mm), (note, 0.0)):
+        for line in _wrap(song, text, 10.5, right - left):
+            _draw(c, song, left, page.need(5.5 * mm), line, 10.5)
+            page.y -= 5.5 * mm
+        page.y -= gap
     c.showPage()
     c.save()
     return buffer.getvalue()

@@ -560,9 +560,9 @@ class AppealLog:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
                 or_(
-                    AppealRow.number.like(like, escape="\\"),
-                    AppealRow.title.like(like, escape="\\"),
-                    Enterprise.name.like(like, escape="\\"),
+                    AppealRow.number.ilike(like, escape="\\"),
+                    AppealRow.title.ilike(like, escape="\\"),
+                    Enterprise.name.ilike(like, escape="\\"),
                 )
             )
         column = {
@@ -585,6 +585,8 @@ class AppealLog:
 
     def _load(self, user: CurrentUser, ids: list[uuid.UUID]) -> list[_Loaded]:
         """Appeals with their enterprise and replayed timeline, in the order of ``ids``."""
+        if len(ids) > 500:  # PostgreSQL takes at most 65,535 parameters in one statement
+            return [x for n in range(0, len(ids), 500) for x in self._load(user, ids[n : n + 500])]
         with self.ctx.uow(user) as uow:
             s = uow.session
             found = {
@@ -659,14 +661,19 @@ class AppealLog:
             for item in self._load(user, ids[start : start + 500]):
                 a, status = item.appeal, item.status
                 deadline = appeal_deadline(calendar, status, explain=False)
-                closed_on = next(
-                    (e.on for e in reversed(item.events) if e.action == Action.CLOSE.value), None
-                )
+                closed_on = None
+                if status.state is AppealState.CLOSED:  # a reopened appeal is open again
+                    closed_on = next(
+                        (e.on for e in reversed(item.events) if e.action == Action.CLOSE.value),
+                        None,
+                    )
                 end = closed_on or today
                 late = deadline.due is not None and end > deadline.due
-                rating = next(
-                    (e.rating for e in reversed(item.events) if e.rating is not None), None
-                )
+                rating = None
+                if closed_on is not None:
+                    rating = next(
+                        (e.rating for e in reversed(item.events) if e.rating is not None), None
+                    )
                 rows.append(
                     [
                         a.number,
