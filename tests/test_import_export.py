@@ -183,3 +183,20 @@ def test_inspectors_cannot_import(desk: Desk, inspector: CurrentUser) -> None:
 
     with pytest.raises(PermissionDenied):
         desk.importer.plan(inspector, UMBRELLA)
+
+
+def test_a_correction_file_never_moves_an_enterprise_to_another_centre(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
+    centres = desk.reference.lookup(clerk, "centre")
+    _import(desk, clerk, GAME, centre=centres["游戏产业合规中心"])
+    fix = tmp_path / "fix.csv"
+    fix.write_text(
+        "单位名称,信用代码,地址\n绍兴上虞星游数字科技有限公司,91330604Q64CMN2579,e游小镇1幢101室\n",
+        encoding="utf-8",
+    )
+    _, result = _import(desk, clerk, fix, centre=centres["伞业合规中心"])  # the dialog's default
+    assert result.updated == 1
+    [row] = desk.enterprises.search(clerk, "91330604Q64CMN2579")
+    assert row.address == "e游小镇1幢101室"
+    assert row.centre_name == "游戏产业合规中心" and row.industry_name == "游戏产业"

@@ -71,6 +71,7 @@ class ImportPlan:
     drafts: list[tuple[int, EnterpriseDraft]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    derived: dict[int, dict[str, uuid.UUID]] = field(default_factory=dict)
     raw: dict[int, list[str]] = field(default_factory=dict)
 
     @property
@@ -140,9 +141,18 @@ class EnterpriseImporter:
             if name and col not in columns and name.lower() not in IGNORED_COLUMNS:
                 plan.notices.append(f"列“{name}”无法识别，已忽略（可用 --map 指定）")
         with self.ctx.uow(user) as uow:
-            industries = {i.name: i for i in uow.session.scalars(select(Industry))}
-            centres = {c.name: c for c in uow.session.scalars(select(Centre))}
-            chambers = {c.name: c for c in uow.session.scalars(select(Chamber))}
+            industries = {
+                i.name: i
+                for i in uow.session.scalars(select(Industry).where(Industry.deleted_at.is_(None)))
+            }
+            centres = {
+                c.name: c
+                for c in uow.session.scalars(select(Centre).where(Centre.deleted_at.is_(None)))
+            }
+            chambers = {
+                c.name: c
+                for c in uow.session.scalars(select(Chamber).where(Chamber.deleted_at.is_(None)))
+            }
         default_centre = next((c for c in centres.values() if c.id == centre_id), None)
         seen: dict[str, tuple[int, tuple[str, ...]]] = {}
         names_seen: dict[str, int] = {}
@@ -171,12 +181,9 @@ class EnterpriseImporter:
             draft, problems = self._draft(row.number, values, industries, centres, chambers)
             plan.problems.extend(problems)
             if draft is not None and not problems:
-                if default_centre is not None and draft.centre_id is None:
-                    draft = dataclasses.replace(
-                        draft,
-                        centre_id=default_centre.id,
-                        industry_id=draft.industry_id or default_centre.industry_id,
-                    )
+                derived = self._derived(draft, centres, chambers, default_centre)
+                if derived:
+                    plan.derived[row.number] = derived
                 plan.drafts.append((row.number, draft))
                 key = name_key(draft.name)
                 if key in names_seen:
@@ -187,6 +194,33 @@ class EnterpriseImporter:
                 else:
                     names_seen[key] = row.number
         return plan
+
+    def _derived(
+        self,
+        draft: EnterpriseDraft,
+        centres: dict[str, Centre],
+        chambers: dict[str, Chamber],
+        default_centre: Centre | None,
+    ) -> dict[str, uuid.UUID]:
+        """What a row did not say but a new enterprise should get: the chamber's industry,
+        that industry's centre, or the centre chosen for the import.  Never applied to an
+        enterprise the desk already has (an empty cell never overwrites what it knows)."""
+        derived: dict[str, uuid.UUID] = {}
+        industry_id = draft.industry_id
+        if industry_id is None and draft.chamber_id is not None:
+            chamber = next(c for c in chambers.values() if c.id == draft.chamber_id)
+            if chamber.industry_id is not None:
+                industry_id = derived["industry_id"] = chamber.industry_id
+        if draft.centre_id is None:
+            if default_centre is not None:
+                derived["centre_id"] = default_centre.id
+                if industry_id is None and default_centre.industry_id is not None:
+                    derived["industry_id"] = default_centre.industry_id
+            elif industry_id is not None:
+                centre = next((c for c in centres.values() if c.industry_id == industry_id), None)
+                if centre is not None:
+                    derived["centre_id"] = centre.id
+        return derived
 
     def _draft(
         self,
@@ -215,11 +249,6 @@ class EnterpriseImporter:
         industry_id = ref("industry", industries)
         centre_id = ref("centre", centres)
         chamber_id = ref("chamber", chambers)
-        if chamber_id and industry_id is None:
-            chamber = next(c for c in chambers.values() if c.id == chamber_id)
-            industry_id = chamber.industry_id
-        if centre_id is None and industry_id is not None:
-            centre_id = next((c.id for c in centres.values() if c.industry_id == industry_id), None)
         for key, parser in (("size", parse_size), ("settled_on", parse_date)):
             if values.get(key):
                 try:
@@ -280,11 +309,19 @@ class EnterpriseImporter:
                 ):
                     existing[e.uscc] = e
             names = reference_names(uow.session)
-            for done, (_row, draft) in enumerate(plan.drafts, start=1):
+            for done, (row, draft) in enumerate(plan.drafts, start=1):
                 current = existing.get(draft.uscc)
                 if current is None:
                     e = Enterprise()
-                    apply_draft(e, draft)
+                    derived = plan.derived.get(row, {})
+                    apply_draft(
+                        e,
+                        dataclasses.replace(
+                            draft,
+                            centre_id=derived.get("centre_id", draft.centre_id),
+                            industry_id=derived.get("industry_id", draft.industry_id),
+                        ),
+                    )
                     uow.session.add(e)
                     created += 1
                 else:
