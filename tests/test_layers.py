@@ -39,6 +39,12 @@ def test_domain_imports_nothing_of_the_project_but_itself() -> None:
     for path in (PACKAGE / "domain").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            names = []
             if isinstance(node, ast.ImportFrom) and node.module:
-                if node.module.startswith("compliance_desk"):
-                    assert node.module.startswith("compliance_desk.domain"), (path, node.module)
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                if name.startswith("compliance_desk"):
+                    assert name.startswith("compliance_desk.domain"), (path, name)
+                assert not name.startswith(("PySide6", "sqlalchemy")), (path, name)

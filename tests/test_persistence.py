@@ -9,6 +9,7 @@ from sqlalchemy import inspect, select, text
 
 from compliance_desk.bootstrap import Desk, open_desk
 from compliance_desk.persistence import migrate
+from compliance_desk.persistence.db import make_engine as create_engine_for
 from compliance_desk.persistence.migrate import include_name
 from compliance_desk.persistence.models import (
     Base,
@@ -43,7 +44,26 @@ def test_migrations_build_exactly_the_models(desk: Desk) -> None:
 
 
 def test_schema_head_constant_is_the_newest_migration() -> None:
-    assert migrate.SCHEMA_HEAD == migrate.head_revision()
+    assert migrate.SCHEMA_HEAD == migrate.head_revision() == migrate.KNOWN_REVISIONS[-1]
+    from alembic.script import ScriptDirectory
+
+    walked = [
+        r.revision for r in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()
+    ]
+    assert tuple(reversed(walked)) == migrate.KNOWN_REVISIONS
+
+
+def test_a_database_newer_than_the_program_is_refused_plainly(sqlite_url: str) -> None:
+    from compliance_desk.domain.errors import DomainError
+
+    open_desk(sqlite_url).close()
+    engine = create_engine_for(sqlite_url)
+    with engine.begin() as c:
+        c.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(DomainError) as info:
+        open_desk(sqlite_url)
+    assert "比本程序新" in info.value.message_zh and "数据未作任何改动" in info.value.message_zh
 
 
 def test_an_up_to_date_database_opens_without_importing_alembic(sqlite_url: str) -> None:

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from compliance_desk.domain.errors import DomainError
 from compliance_desk.paths import migrations_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 SCHEMA_HEAD = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")  # in order; a test keeps it equal to db/versions
 
 # The local search index (SQLite only) is derived data that the migrations create by hand.
 DERIVED_TABLES = ("enterprise_fts", "enterprise_gram")
@@ -62,5 +64,12 @@ def needs_upgrade(engine: Engine) -> bool:
 
 
 def ensure_current(engine: Engine) -> None:
-    if needs_upgrade(engine):
+    current = current_revision(engine)
+    if current is not None and current not in KNOWN_REVISIONS:
+        # Another desk runs a newer release: refuse plainly rather than touch its schema.
+        raise DomainError(
+            f"数据库版本（{current}）比本程序新，请先把合规服务台升级到最新版本；数据未作任何改动",
+            f"database at unknown revision {current}; this build knows up to {SCHEMA_HEAD}",
+        )
+    if current != SCHEMA_HEAD:
         upgrade(engine)
