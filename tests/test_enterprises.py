@@ -191,3 +191,29 @@ def test_ids_are_ordered_by_pinyin_and_filtered_in_sql(desk: Desk, clerk: Curren
     assert desk.enterprises.ids(clerk, Filter()) == [b.id, a.id]  # shangyu < songxia
     assert desk.enterprises.ids(clerk, Filter(compliant_only=True)) == []
     assert [r.id for r in desk.enterprises.rows(clerk, [a.id, b.id])] == [a.id, b.id]
+
+
+def test_a_filtered_search_finds_every_match_of_the_filter(sqlite_desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.services.demo_data import ensure_demo_users
+    from compliance_desk.services.enterprises import apply_draft
+
+    admin = ensure_demo_users(sqlite_desk.ctx)
+    centres = sqlite_desk.reference.lookup(admin, "centre")
+    umbrella, game = centres["伞业合规中心"], centres["游戏产业合规中心"]
+    from compliance_desk.domain.uscc import with_check_character
+
+    with sqlite_desk.ctx.uow(admin) as uow:  # many matches in one centre, five in the other
+        for n in range(3000):
+            e = Enterprise()
+            apply_draft(e, EnterpriseDraft(name=f"甲{n}伞业有限公司", uscc=with_check_character(f"913306040{n:08d}"),
+                                           centre_id=umbrella).validated())  # fmt: skip
+            uow.session.add(e)
+        for n in range(5):
+            e = Enterprise()
+            apply_draft(e, EnterpriseDraft(name=f"乙{n}伞业有限公司", uscc=with_check_character(f"913306041{n:08d}"),
+                                           centre_id=game).validated())  # fmt: skip
+            uow.session.add(e)
+        uow.commit()
+    for query in ("伞业", "伞", "伞业有"):
+        found = sqlite_desk.enterprises.ids(admin, Filter(text=query, centre_id=game))
+        assert len(found) == 5, query

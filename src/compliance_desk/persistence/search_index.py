@@ -100,27 +100,59 @@ def _fts_phrase(query: str) -> str:
     return '"' + query.replace('"', '""') + '"'
 
 
-def search_ids(connection: Connection, query: str, limit: int) -> list[uuid.UUID]:
+@dataclass(frozen=True)
+class Scope:
+    """Filters applied inside the index query, so the cut to ``limit`` comes after them."""
+
+    centre_id: uuid.UUID | None = None
+    industry_id: uuid.UUID | None = None
+    compliant_only: bool = False
+
+    def sql(self) -> tuple[str, dict[str, object]]:
+        clauses: list[str] = []
+        params: dict[str, object] = {}
+        if self.centre_id is not None:
+            clauses.append("e.centre_id = :centre")
+            params["centre"] = self.centre_id.hex
+        if self.industry_id is not None:
+            clauses.append("e.industry_id = :industry")
+            params["industry"] = self.industry_id.hex
+        if self.compliant_only:
+            clauses.append("e.on_compliant_list = 1")
+        if not clauses:
+            return "", params
+        # enterprise.id is the UUID's 32 hex digits on SQLite, as the index's eid is
+        return " JOIN enterprise e ON e.id = enterprise_fts.eid WHERE " + " AND ".join(
+            clauses
+        ), params
+
+
+def search_ids(
+    connection: Connection, query: str, limit: int, scope: Scope | None = None
+) -> list[uuid.UUID]:
     """Ids of live enterprises whose name, pinyin, initials or phone contain ``query``.
 
     ``query`` is already lower-cased and trimmed.  Digits search the phone only (a name
     rarely holds digits, and every code shares its first trigrams, which would make the
     trigram index walk every row); credit-code prefixes are the service's B-tree lookup.
     """
+    join, params = (scope or Scope()).sql()
     if len(query) >= 3:
         columns = "phone" if query.isdigit() else "{name pinyin initials}"
+        # FTS5 takes MATCH on its own table name, not an alias
+        sql = "SELECT enterprise_fts.eid FROM enterprise_fts" + join
+        sql += (" AND " if join else " WHERE ") + "enterprise_fts MATCH :q LIMIT :n"
         rows: Sequence[tuple[str]] = connection.execute(
-            text("SELECT eid FROM enterprise_fts WHERE enterprise_fts MATCH :q LIMIT :n"),
-            {"q": f"{columns} : {_fts_phrase(query)}", "n": limit},
+            text(sql), {**params, "q": f"{columns} : {_fts_phrase(query)}", "n": limit}
         ).all()
     else:
-        rows = connection.execute(
-            text(
-                "SELECT f.eid FROM enterprise_gram g JOIN enterprise_fts f ON f.rowid = g.docid "
-                "WHERE g.gram = :q LIMIT :n"
-            ),
-            {"q": query, "n": limit},
-        ).all()
+        sql = (
+            "SELECT enterprise_fts.eid FROM enterprise_gram g "
+            "JOIN enterprise_fts ON enterprise_fts.rowid = g.docid"
+        )
+        sql += join.replace(" WHERE ", " AND ", 1) if join else ""
+        sql += " WHERE g.gram = :q LIMIT :n"
+        rows = connection.execute(text(sql), {**params, "q": query, "n": limit}).all()
     return [uuid.UUID(hex=r[0]) for r in rows]
 
 

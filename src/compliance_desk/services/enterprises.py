@@ -196,10 +196,17 @@ class EnterpriseService:
             stmt = stmt.order_by(Enterprise.name_pinyin, Enterprise.id)
             return _raw_ids(session, stmt.limit(limit) if limit else stmt)
         use_index = self.ctx.is_sqlite and not flt.deleted_only
-        return self._search_ids(session, stmt, query, limit or SEARCH_CAP, use_index)
+        scope = search_index.Scope(flt.centre_id, flt.industry_id, flt.compliant_only)
+        return self._search_ids(session, stmt, query, limit or SEARCH_CAP, use_index, scope)
 
     def _search_ids(
-        self, session: Session, base: Select[Any], query: str, limit: int, use_index: bool
+        self,
+        session: Session,
+        base: Select[Any],
+        query: str,
+        limit: int,
+        use_index: bool,
+        scope: search_index.Scope,
     ) -> list[uuid.UUID]:
         """Candidates from the indexes, filtered by ``base``, ranked in Python."""
         code = query.upper()
@@ -219,7 +226,9 @@ class EnterpriseService:
             )
         text_search = not (looks_like_code and len(code) >= 10)
         if text_search and use_index:
-            candidates += search_index.search_ids(session.connection(), query, limit * 2)
+            # Enough candidates to rank well; the filters apply inside the index query.
+            found = search_index.search_ids(session.connection(), query, max(limit * 4, 100), scope)
+            candidates += found
         stmt = base.add_columns(
             Enterprise.name, Enterprise.name_pinyin, Enterprise.name_initials, Enterprise.uscc
         )
