@@ -127,9 +127,21 @@ class Scope:
         ), params
 
 
+@dataclass(frozen=True)
+class Hit:
+    id: uuid.UUID
+    name: str
+    pinyin: str
+    initials: str
+
+
 def search_ids(
     connection: Connection, query: str, limit: int, scope: Scope | None = None
 ) -> list[uuid.UUID]:
+    return [hit.id for hit in search(connection, query, limit, scope)]
+
+
+def search(connection: Connection, query: str, limit: int, scope: Scope | None = None) -> list[Hit]:
     """Ids of live enterprises whose name, pinyin, initials or phone contain ``query``.
 
     ``query`` is already lower-cased and trimmed.  Digits search the phone only (a name
@@ -140,20 +152,24 @@ def search_ids(
     if len(query) >= 3:
         columns = "phone" if query.isdigit() else "{name pinyin initials}"
         # FTS5 takes MATCH on its own table name, not an alias
-        sql = "SELECT enterprise_fts.eid FROM enterprise_fts" + join
+        sql = (
+            "SELECT enterprise_fts.eid, enterprise_fts.name, enterprise_fts.pinyin, "
+            "enterprise_fts.initials FROM enterprise_fts" + join
+        )
         sql += (" AND " if join else " WHERE ") + "enterprise_fts MATCH :q LIMIT :n"
-        rows: Sequence[tuple[str]] = connection.execute(
+        rows: Sequence[tuple[str, str, str, str]] = connection.execute(
             text(sql), {**params, "q": f"{columns} : {_fts_phrase(query)}", "n": limit}
         ).all()
     else:
         sql = (
-            "SELECT enterprise_fts.eid FROM enterprise_gram g "
+            "SELECT enterprise_fts.eid, enterprise_fts.name, enterprise_fts.pinyin, "
+            "enterprise_fts.initials FROM enterprise_gram g "
             "JOIN enterprise_fts ON enterprise_fts.rowid = g.docid"
         )
         sql += join.replace(" WHERE ", " AND ", 1) if join else ""
         sql += " WHERE g.gram = :q LIMIT :n"
         rows = connection.execute(text(sql), {**params, "q": query, "n": limit}).all()
-    return [uuid.UUID(hex=r[0]) for r in rows]
+    return [Hit(uuid.UUID(hex=r[0]), r[1], r[2], r[3]) for r in rows]
 
 
 def rebuild(connection: Connection, docs: Iterable[IndexDoc]) -> None:

@@ -227,8 +227,11 @@ class EnterpriseService:
         text_search = not (looks_like_code and len(code) >= 10)
         if text_search and use_index:
             # Enough candidates to rank well; the filters apply inside the index query.
-            found = search_index.search_ids(session.connection(), query, max(limit * 4, 100), scope)
-            candidates += found
+            hits = search_index.search(session.connection(), query, max(limit * 2, 50), scope)
+            if not looks_like_code:  # the index holds what ranking needs: no second query
+                hits.sort(key=lambda h: search_rank(query, h.name, h.pinyin, h.initials, ""))
+                return [h.id for h in hits[:limit]]
+            candidates += [h.id for h in hits]
         stmt = base.add_columns(
             Enterprise.name, Enterprise.name_pinyin, Enterprise.name_initials, Enterprise.uscc
         )
