@@ -126,52 +126,52 @@
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="343" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="367" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="375" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="371" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="379" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="374" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="382" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="375" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="383" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="384" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="377" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="385" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="378" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="386" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="389" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="397" />
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="398" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="406" />
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -1019,122 +1019,122 @@
 <context>
     <name>VisitPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="50" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="55" />
         <source>Type the name, pinyin initials or credit code</source>
         <translation>输入企业名称、拼音首字母或信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="59" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="64" />
         <source>New enterprise…</source>
         <translation>新建企业…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="85" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="90" />
         <source>Attach scans or photos…</source>
         <translation>添加扫描件或照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="91" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="96" />
         <source>Register an appeal as well</source>
         <translation>同时登记为诉求</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="103" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="108" />
         <source>Save (Enter)</source>
         <translation>保存（回车）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="107" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="112" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="119" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="124" />
         <source>Enterprise *</source>
         <translation>企业 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="121" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="126" />
         <source>Visitor *</source>
         <translation>来访人 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="122" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="127" />
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="123" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="128" />
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="124" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="129" />
         <source>Area</source>
         <translation>涉及领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="125" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="130" />
         <source>Description</source>
         <translation>情况说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="129" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="134" />
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="131" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="136" />
         <source>Appeal *</source>
         <translation>诉求事项 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="132" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="137" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="144" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="149" />
         <source>Registered in this session</source>
         <translation>本次登记记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="185" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="201" />
         <source>Selected: %1 (%2)</source>
         <translation>已选：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="194" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="210" />
         <source>Earlier appeals of this enterprise: %1</source>
         <translation>该企业既往诉求 %1 件：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="199" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="215" />
         <source>No earlier appeals from this enterprise.</source>
         <translation>该企业此前没有诉求记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="211" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="227" />
         <source>Attach scans or photos</source>
         <translation>添加扫描件或照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="213" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="229" />
         <source>Scans and photos (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)</source>
         <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="223" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="239" />
         <source>Choose the enterprise first (type to search, or create it).</source>
         <translation>请先选择企业（输入以搜索，或新建企业）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="257" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="278" />
         <source>Registered. Appeal %1, due %2.</source>
         <translation>已登记。受理编号 %1，期限 %2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="264" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="285" />
         <source>Visit registered.</source>
         <translation>来访已登记。</translation>
     </message>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.appeals import SORT_KEYS, AppealDetail, LogFilter, LogRow
 from compliance_desk.services.context import CurrentUser
 
+log = logging.getLogger("compliance_desk.gui.appeal_log")
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE = QColor("#fde2e1")
 DUE_SOON = QColor("#fff4d6")
@@ -322,24 +324,33 @@ class AppealLogPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
     def remind(self) -> None:
-        """At start and every few minutes: overdue and due-soon appeals, in working hours only."""
-        now = self.desk.ctx.clock()
-        calendar = self.desk.calendars.calendar()
-        hour = now.astimezone(CHINA).hour
-        if not calendar.is_workday(local_date(now)) or not 8 <= hour < 18:
-            self.reminder.setVisible(False)
-            return
-        overdue, soon = self.desk.appeal_log.reminders(self.user)
-        if not overdue and not soon:
-            self.reminder.setVisible(False)
-            return
-        self.reminder.setText(
-            self.tr("%1 appeals are overdue; %2 are due today or on the next working day.")
-            .replace("%1", str(len(overdue)))
-            .replace("%2", str(len(soon)))
-        )
-        self.reminder.setVisible(True)
-        self.reminded.emit(self.reminder.text())
+        """At start and every few minutes: overdue and due-soon appeals, in working hours only.
+        Counted in the background; the banner updates when the counts arrive."""
+        desk, user = self.desk, self.user
+
+        def count() -> tuple[int, int] | None:
+            now = desk.ctx.clock()
+            if not desk.calendars.calendar().is_workday(local_date(now)):
+                return None
+            if not 8 <= now.astimezone(CHINA).hour < 18:
+                return None
+            overdue, soon = desk.appeal_log.reminders(user)
+            return len(overdue), len(soon)
+
+        def show(counts: Any) -> None:
+            if not counts or counts == (0, 0):
+                self.reminder.setVisible(False)
+                return
+            self.reminder.setText(
+                self.tr("%1 appeals are overdue; %2 are due today or on the next working day.")
+                .replace("%1", str(counts[0]))
+                .replace("%2", str(counts[1]))
+            )
+            self.reminder.setVisible(True)
+            self.reminded.emit(self.reminder.text())
+
+        # A periodic job: a failure is logged, not a dialog every five minutes.
+        self.runner.run(count, show, lambda e: log.warning("reminder check failed: %r", e))
 
     # --- the record ----------------------------------------------------------------
     def _load_selected(self) -> None:

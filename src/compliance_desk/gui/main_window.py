@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self.visit_page: VisitPage | None = None
         self.log_page: AppealLogPage | None = None
         if allows(user.role, Permission.APPEAL_EDIT):
-            self.visit_page = VisitPage(desk, user)
+            self.visit_page = VisitPage(desk, user, runner)
             self._add_page(self.tr("Walk-in registration"), self.visit_page)
         if allows(user.role, Permission.APPEAL_VIEW):
             self.log_page = AppealLogPage(desk, user, runner)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import (
@@ -24,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.deadlines import AppealTier
-from compliance_desk.domain.errors import DomainError, ValidationError
+from compliance_desk.domain.errors import ValidationError
 from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementArea, VisitDraft
 from compliance_desk.domain.local_time import local_text
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
+from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.dto import EnterpriseView
 
@@ -37,9 +40,12 @@ from compliance_desk.services.dto import EnterpriseView
 class VisitPage(QWidget):
     appeal_opened = Signal(object)  # the new appeal's id, for the log to show it
 
-    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.desk, self.user = desk, user
+        self.desk, self.user, self.runner = desk, user, runner
+        self._generation = 0
         self.enterprise: EnterpriseView | None = None
         self._choices: dict[str, EnterpriseView] = {}
 
@@ -168,11 +174,22 @@ class VisitPage(QWidget):
         if not text.strip():
             self._completion.setStringList([])
             return
-        results = self.desk.enterprises.search(self.user, text, limit=12)
-        self._choices = {f"{r.name}  {r.uscc}": r for r in results}
-        self._completion.setStringList(list(self._choices))
-        if len(results) == 1:
-            self.pick(results[0])
+        self._generation += 1
+        generation = self._generation
+
+        def done(results: Any) -> None:
+            if generation != self._generation:
+                return  # the clerk typed on meanwhile
+            self._choices = {f"{r.name}  {r.uscc}": r for r in results}
+            self._completion.setStringList(list(self._choices))
+            if len(results) == 1:
+                self.pick(results[0])
+
+        self.runner.run(
+            lambda: self.desk.enterprises.search(self.user, text, limit=12),
+            done,
+            lambda e: show_error(self, e),
+        )
 
     def _chosen(self, text: str) -> None:
         if text in self._choices:
@@ -233,17 +250,27 @@ class VisitPage(QWidget):
         if self.as_appeal.isChecked():
             appeal_draft = AppealDraft(self.enterprise.id, self.title.text(), tier, now,
                                        channel, area, self.description.toPlainText())  # fmt: skip
-        try:  # one use case: the visit, the appeal and the scans are saved together or not at all
-            visit, appeal = self.desk.appeals.register_walk_in(
-                self.user, visit_draft, appeal_draft, list(self.pending)
-            )
-        except ValidationError as exc:
-            self.message.setStyleSheet("color: #b00020")
-            self.message.setText("；".join(exc.problems.values()))
-            return
-        except DomainError as exc:
-            show_error(self, exc)
-            return
+        enterprise_name, files = self.enterprise.name, list(self.pending)
+        self.save_button.setEnabled(False)  # one save at a time; the worker writes the files
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            if isinstance(exc, ValidationError):
+                self.message.setStyleSheet("color: #b00020")
+                self.message.setText("；".join(exc.problems.values()))
+            else:
+                show_error(self, exc)
+
+        # One use case: the visit, the appeal and the scans are saved together or not at all.
+        self.runner.run(
+            lambda: self.desk.appeals.register_walk_in(self.user, visit_draft, appeal_draft, files),
+            lambda result: self._saved(result, enterprise_name, now),
+            failed,
+        )
+
+    def _saved(self, result: Any, enterprise_name: str, now: datetime) -> None:
+        visit, appeal = result
+        self.save_button.setEnabled(True)
         self.message.setStyleSheet("color: #1b7f3b")
         if appeal is not None:
             due = appeal.deadline.due.isoformat() if appeal.deadline.due else ""
@@ -252,13 +279,11 @@ class VisitPage(QWidget):
                 .replace("%1", appeal.number)
                 .replace("%2", due)
             )
-            self.recent.insertItem(0, f"{local_text(now)}  {self.enterprise.name}  {appeal.number}")
+            self.recent.insertItem(0, f"{local_text(now)}  {enterprise_name}  {appeal.number}")
             self.appeal_opened.emit(appeal.id)
         else:
             self.message.setText(self.tr("Visit registered."))
-            self.recent.insertItem(
-                0, f"{local_text(now)}  {self.enterprise.name}  {visit.visitor_name}"
-            )
+            self.recent.insertItem(0, f"{local_text(now)}  {enterprise_name}  {visit.visitor_name}")
         self.clear(keep_message=True)
 
     def clear(self, keep_message: bool = False) -> None:
