@@ -262,3 +262,25 @@ def test_a_walk_in_with_a_scan_shows_it_on_the_appeal(
     log.refresh()
     log.table.selectRow(0)
     assert "材料.pdf" in log.detail.toPlainText() and "附件" in log.detail.toPlainText()
+
+
+def test_the_log_filters_by_receipt_period(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+
+    log = window.log_page
+    assert log is not None
+    enterprise = sqlite_desk.enterprises.search(log.user, "sx")[0]
+    old_time = clock.now - timedelta(days=20)
+    sqlite_desk.appeals.open_appeal(
+        log.user, AppealDraft(enterprise.id, "二十天前", AppealTier.SIMPLE, old_time)
+    )
+    sqlite_desk.appeals.open_appeal(
+        log.user, AppealDraft(enterprise.id, "今天", AppealTier.SIMPLE, clock.now)
+    )
+    log.period.setCurrentIndex(log.period.findText("近7天受理"))
+    assert [log.model.data(log.model.index(r, 2)) for r in range(log.model.rowCount())] == ["今天"]
+    log.period.setCurrentIndex(log.period.findText("近30天受理"))
+    assert log.model.rowCount() == 2

@@ -3,52 +3,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="85" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="86" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="87" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="93" />
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="94" />
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="95" />
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="107" />
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -56,122 +56,142 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="146" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="149" />
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="150" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="153" />
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="151" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="154" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="156" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159" />
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164" />
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169" />
+        <source>Any date</source>
+        <translation>全部日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="170" />
+        <source>Last 7 days</source>
+        <translation>近7天受理</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="171" />
+        <source>Last 30 days</source>
+        <translation>近30天受理</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="172" />
+        <source>This year</source>
+        <translation>今年受理</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="173" />
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="166" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175" />
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="172" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="181" />
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="268" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="289" />
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="284" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="305" />
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="286" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="307" />
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="293" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="314" />
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="309" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="330" />
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="343" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="364" />
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="375" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="397" />
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="379" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="401" />
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="382" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="404" />
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="383" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="405" />
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="384" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="406" />
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="385" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="407" />
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="386" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="408" />
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="397" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="419" />
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="406" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="428" />
         <source>Attachments</source>
         <translation>附件</translation>
     </message>

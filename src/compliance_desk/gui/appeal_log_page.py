@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,12 @@ class AppealLogPage(QWidget):
         self.department.addItem(self.tr("All departments"), None)
         for dept in desk.reference.items(user, "department"):
             self.department.addItem(dept.name, dept.id)
+        self.period = QComboBox()
+        self.period.setObjectName("periodFilter")
+        self.period.addItem(self.tr("Any date"), None)
+        self.period.addItem(self.tr("Last 7 days"), 7)
+        self.period.addItem(self.tr("Last 30 days"), 30)
+        self.period.addItem(self.tr("This year"), "year")
         self.overdue = QCheckBox(self.tr("Overdue only"))
         self.overdue.setObjectName("overdueFilter")
         self.due_soon = QCheckBox(self.tr("Due within 3 working days"))
@@ -216,6 +223,7 @@ class AppealLogPage(QWidget):
         top.addWidget(self.state)
         top.addWidget(self.tier)
         top.addWidget(self.department)
+        top.addWidget(self.period)
         top.addWidget(self.overdue)
         top.addWidget(self.due_soon)
         top.addWidget(self.count)
@@ -230,7 +238,7 @@ class AppealLogPage(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in (self.state, self.tier, self.department):
+        for combo in (self.state, self.tier, self.department, self.period):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         for box in (self.overdue, self.due_soon):
             box.toggled.connect(lambda _b: self.refresh())
@@ -254,9 +262,20 @@ class AppealLogPage(QWidget):
             overdue_only=self.overdue.isChecked(),
             due_within=3 if self.due_soon.isChecked() else None,
             department_id=self.department.currentData(),
+            received_from=self._period_start(),
             sort=SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else "received",
             descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
         )
+
+    def _period_start(self) -> date | None:
+        """The first day of the chosen receipt period, in China's calendar."""
+        choice = self.period.currentData()
+        today = local_date(self.desk.ctx.clock())
+        if choice == "year":
+            return today.replace(month=1, day=1)
+        if isinstance(choice, int):
+            return today - timedelta(days=choice - 1)
+        return None
 
     def refresh(self, select: uuid.UUID | None = None) -> None:
         self._generation += 1
