@@ -44,7 +44,13 @@ from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.paged_model import PagedIdModel
 from compliance_desk.gui.step_dialog import StepDialog
 from compliance_desk.gui.tasks import TaskRunner
-from compliance_desk.services.appeals import SORT_KEYS, AppealDetail, LogFilter, LogRow
+from compliance_desk.services.appeals import (
+    SORT_KEYS,
+    AppealDetail,
+    AttachmentView,
+    LogFilter,
+    LogRow,
+)
 from compliance_desk.services.context import CurrentUser
 
 log = logging.getLogger("compliance_desk.gui.appeal_log")
@@ -136,6 +142,7 @@ class AppealLogPage(QWidget):
         super().__init__(parent)
         self.desk, self.user, self.runner = desk, user, runner
         self.current: AppealDetail | None = None
+        self._wanted: uuid.UUID | None = None
         self._generation = 0
         self.model = AppealLogModel(desk, user, self)
         self.reminder = QLabel()
@@ -378,12 +385,22 @@ class AppealLogPage(QWidget):
         if record is None:
             self._show(None)
             return
-        try:
-            self._show(self.desk.appeals.detail(self.user, record.id))
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            show_error(self, exc)
+        appeal_id = record.id
+        self._wanted = appeal_id
 
-    def _show(self, d: AppealDetail | None) -> None:
+        def shown(result: Any) -> None:
+            if self._wanted == appeal_id:  # the clerk may have moved on meanwhile
+                self._show(*result)
+
+        self.runner.run(lambda: self._fetch(appeal_id), shown, lambda e: show_error(self, e))
+
+    def _fetch(self, appeal_id: uuid.UUID) -> tuple[AppealDetail, list[AttachmentView]]:
+        """In the worker: the appeal and the files attached to it or to its visit."""
+        d = self.desk.appeals.detail(self.user, appeal_id)
+        owners = [d.id] + ([d.visit_id] if d.visit_id else [])
+        return d, self.desk.appeals.attachments(self.user, owners)
+
+    def _show(self, d: AppealDetail | None, files: list[AttachmentView] | None = None) -> None:
         self.current = d
         shown = [a for a in BUTTONS if d is not None and a in d.actions]
         for action, button in self.buttons.items():
@@ -422,8 +439,6 @@ class AppealLogPage(QWidget):
                     f"<li>{_esc(f.department)}：{f.on.isoformat()} → {fdue}（{_esc(answered)}）</li>"
                 )
             html.append("</ul>")
-        owners = [d.id] + ([d.visit_id] if d.visit_id else [])
-        files = self.desk.appeals.attachments(self.user, owners)
         if files:
             attachments_title = self.tr("Attachments")
             html.append(f"<h4>{_esc(attachments_title)}</h4><ul>")
@@ -450,13 +465,19 @@ class AppealLogPage(QWidget):
         dialog = StepDialog(action, d, departments, local_date(self.desk.ctx.clock()), self)
         if not self.exec_step_dialog(dialog):
             return
-        try:
-            updated = self.desk.appeals.act(self.user, d.id, dialog.step())
-        except Exception as exc:  # noqa: BLE001 - DomainError in Chinese, or the crash dialog
-            show_error(self, exc)
-            return
-        self.refresh(select=updated.id)
-        self._show(updated)
+        step, appeal_id = dialog.step(), d.id
+
+        def act() -> tuple[AppealDetail, list[AttachmentView]]:
+            self.desk.appeals.act(self.user, appeal_id, step)
+            return self._fetch(appeal_id)
+
+        def done(result: Any) -> None:
+            self.refresh(select=appeal_id)
+            self._wanted = appeal_id
+            self._show(*result)
+
+        # A DomainError (in Chinese) or the crash dialog if the step fails.
+        self.runner.run(act, done, lambda e: show_error(self, e))
 
     def exec_step_dialog(self, dialog: StepDialog) -> bool:
         """Separate so a test can fill the dialog instead of a person."""
