@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Sets up Compliance Desk on Debian 12 / Ubuntu 22.04+ and then either opens the app or runs
 # the tests.  Usage:
-#   bash installer/setup.sh run    # install, load demo data into the SQLite database, open the window
-#   bash installer/setup.sh test   # install (PostgreSQL, Xvfb, poppler too), run the whole test suite
+#   ./installer/setup.sh run    # install, load demo data into the SQLite database, open the window
+#   ./installer/setup.sh test   # install (PostgreSQL, Xvfb, poppler too), run the whole test suite
 # System packages are installed when run as root; otherwise the exact apt command is printed.
 set -euo pipefail
 
 mode="${1:-}"
 case "$mode" in
   run|test) ;;
-  *) echo "usage: bash installer/setup.sh run|test" >&2; exit 2 ;;
+  *) echo "usage: ./installer/setup.sh run|test" >&2; exit 2 ;;
 esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

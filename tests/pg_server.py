@@ -24,7 +24,7 @@ def _bin(name: str) -> str:
     if found:
         return found
     raise RuntimeError(
-        f"PostgreSQL server binary {name!r} not found: run `bash installer/setup.sh test`"
+        f"PostgreSQL server binary {name!r} not found: run `./installer/setup.sh test`"
         " (or apt-get install -y postgresql)"
     )
 

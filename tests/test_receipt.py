@@ -32,7 +32,7 @@ DATA = ReceiptData(
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is missing: run `bash installer/setup.sh test`")
+        pytest.fail(f"{name} is missing: run `./installer/setup.sh test`")
     return path
 
 
