@@ -19,7 +19,7 @@ cd "$here"
 app_packages=(python3 python3-venv python3-pip libegl1 libgl1 libglib2.0-0 libxkbcommon0
   libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1
-  fonts-wqy-microhei fonts-arphic-uming)
+  fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai)
 test_packages=(postgresql xvfb xauth poppler-utils zbar-tools)
 
 packages=("${app_packages[@]}")

@@ -28,24 +28,32 @@ class FontFile:
     index: int = 0  # the face inside a .ttc
 
 
-# Faces known to embed, by role; the first one present wins, the rest are per-character fallbacks.
+UMING = FontFile("/usr/share/fonts/truetype/arphic/uming.ttc", 0)  # AR PL UMing CN
+UKAI = FontFile("/usr/share/fonts/truetype/arphic/ukai.ttc", 0)  # AR PL UKai CN
+WQY = FontFile("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0)
+
+# Faces known to embed, by role; the first one present wins, the rest are per-character
+# fallbacks.  Every chain ends with the bundled font (resources/fonts, Apache-2.0).
 SYSTEM_FONTS: dict[str, list[FontFile]] = {
-    "song": [
-        FontFile("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # AR PL UMing CN
-        FontFile("C:/Windows/Fonts/simsun.ttc", 0),
-        FontFile("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ],
-    "fangsong": [
-        FontFile("C:/Windows/Fonts/simfang.ttf", 0),
-        FontFile("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-        FontFile("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-    ],
-    "hei": [
+    "song": [UMING, FontFile("C:/Windows/Fonts/simsun.ttc", 0), WQY],
+    "fangsong": [FontFile("C:/Windows/Fonts/simfang.ttf", 0), UMING, WQY],
+    "hei": [FontFile("C:/Windows/Fonts/simhei.ttf", 0), WQY, UMING],
+    "kai": [FontFile("C:/Windows/Fonts/simkai.ttf", 0), UKAI, UMING, WQY],
+    # 小标宋 for titles: FZ XiaoBiaoSong where installed, else a heavy face.
+    "title": [
+        FontFile("C:/Windows/Fonts/FZXBSJW.TTF", 0),
         FontFile("C:/Windows/Fonts/simhei.ttf", 0),
-        FontFile("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
-        FontFile("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+        WQY,
+        UMING,
     ],
 }
+ROLES = tuple(SYSTEM_FONTS)
+
+
+def bundled_font() -> FontFile:
+    from compliance_desk.paths import resources_dir
+
+    return FontFile(str(resources_dir() / "fonts" / "DroidSansFallbackFull.ttf"), 0)
 
 
 class MissingCharacter(DomainError):
@@ -89,6 +97,17 @@ class FontChain:
                 "no embeddable CJK font",
             )
         self.fonts = fonts
+        self._glyphs: dict[tuple[str, float], tuple[str, float]] = {}
+
+    def glyph(self, char: str, size: float, text: str = "") -> tuple[str, float]:
+        """(font name, advance width) of one character; MissingCharacter if no font has it."""
+        key = (char, size)
+        found = self._glyphs.get(key)
+        if found is None:
+            name = self.font_for(char, text or char)
+            found = (name, pdfmetrics.stringWidth(char, name, size))
+            self._glyphs[key] = found
+        return found
 
     @property
     def primary(self) -> str:
@@ -121,9 +140,18 @@ class FontChain:
         )
 
 
-def chain(role: str, configured: Mapping[str, str] | None = None) -> FontChain:
+@cache
+def _chain(role: str, configured: str) -> FontChain:
+    return chain(role, {role: configured} if configured else None, cached=False)
+
+
+def chain(
+    role: str, configured: Mapping[str, str] | None = None, *, cached: bool = True
+) -> FontChain:
     """The font chain for ``role``; a configured "path" or "path#index" comes first."""
-    files = list(SYSTEM_FONTS[role])
+    if cached:
+        return _chain(role, (configured or {}).get(role, ""))
+    files = [*SYSTEM_FONTS[role], bundled_font()]
     if configured and configured.get(role):
         raw = configured[role]
         path, _, index = raw.partition("#")

@@ -1,0 +1,63 @@
+"""Legal values that change over time, chosen by a letter's decision date.
+
+Review and litigation time limits, credit publication periods by grade (the national regime
+changed on 2026-04-01), the minimum rectification period: data in resources/legal/values.json,
+each version with the date it takes effect, never literals in code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from compliance_desk.domain.errors import DomainError
+
+
+class LegalValues:
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+
+    def in_force(self, key: str, on: date) -> dict[str, Any]:
+        """The version of ``key`` in force on ``on`` (the latest whose "from" is not after it)."""
+        versions = sorted(self.data.get(key, []), key=lambda v: str(v["from"]))
+        chosen = [v for v in versions if date.fromisoformat(v["from"]) <= on]
+        if not chosen:
+            raise DomainError(
+                f"{on.isoformat()} 没有生效的“{key}”法定数值，请管理员在法定数值中补充",
+                f"no legal value {key!r} in force on {on}",
+            )
+        return dict(chosen[-1])
+
+    def credit_grade(self, grade: str, on: date) -> dict[str, Any]:
+        version = self.in_force("credit_publication", on)
+        grades = version["grades"]
+        if grade not in grades:
+            known = "、".join(g["label"] for g in grades.values())
+            raise DomainError(
+                f"决定日期 {on.isoformat()} 适用的{version['rule']}没有该失信等级（可选：{known}）",
+                f"credit grade {grade!r} not defined by the rule in force on {on}",
+            )
+        return {"rule": version["rule"], "from": version["from"], **grades[grade]}
+
+    def context(self, on: date) -> dict[str, Any]:
+        """What templates may use: ``legal.review.period``, ``legal.litigation.basis`` ..."""
+        return {
+            "review": self.in_force("review", on),
+            "litigation": self.in_force("litigation", on),
+            "rectification_min_months": self.in_force("rectification_min_months", on)["months"],
+        }
+
+
+def default_path() -> Path:
+    from compliance_desk.paths import resources_dir
+
+    return resources_dir() / "legal" / "values.json"
+
+
+@cache
+def load(path: str = "") -> LegalValues:
+    return LegalValues(json.loads(Path(path or default_path()).read_text(encoding="utf-8")))

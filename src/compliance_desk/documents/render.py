@@ -1,0 +1,86 @@
+"""Letters from data: check, lay out, sign, draw.  Data in, PDF bytes out (no Qt, no database).
+
+    render([LetterRequest("penalty_decision", data)], private_key=key)  -> PDF bytes
+
+A draft carries the 草稿 watermark and no number or QR code.  An issued letter needs its number
+(assigned at approval) and a private key: its QR code and verification code are signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from compliance_desk.documents import gbt9704, legal_values, signing
+from compliance_desk.documents.fields import LetterDataError
+from compliance_desk.documents.kinds import build_letter, check_data, kind
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    kind: str
+    data: Mapping[str, Any]
+    template: str | None = None  # None: the bundled default template
+    template_version: int = 0
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    request: LetterRequest
+    data: dict[str, Any]  # cleaned
+    letter: gbt9704.Letter
+    reference: signing.Reference | None
+    qr_text: str | None
+
+
+def prepare(
+    request: LetterRequest,
+    private_key: bytes | None = None,
+    legal: legal_values.LegalValues | None = None,
+) -> Prepared:
+    k = kind(request.kind)
+    legal = legal or legal_values.load()
+    data = check_data(k, request.data, legal)
+    template = request.template if request.template is not None else k.default_template()
+    number = data.get("number") or data.get("appeal_number")
+    qr_text = reference = None
+    if not request.draft and number:
+        if private_key is None:
+            raise LetterDataError(["正式文书需要本机的签名密钥才能生成核验二维码"])
+        digest = signing.content_hash(k.code, data, request.template_version)
+        qr_text = signing.sign(private_key, number, data["party"]["uscc"], data["date"], digest)
+        reference = signing.parse(qr_text)
+    letter = build_letter(
+        k,
+        data,
+        template,
+        template_version=request.template_version,
+        draft=request.draft,
+        qr=qr_text,
+        verify_code=reference.short_code if reference else "",
+        legal=legal,
+    )
+    return Prepared(request, data, letter, reference, qr_text)
+
+
+def render(
+    requests: Sequence[LetterRequest],
+    private_key: bytes | None = None,
+    fonts: Mapping[str, str] | None = None,
+    *,
+    duplex: bool = False,
+    legal: legal_values.LegalValues | None = None,
+) -> bytes:
+    """One PDF with every letter in order; nothing is drawn unless all of them are valid."""
+    prepared = [prepare(r, private_key, legal) for r in requests]
+    return render_prepared(prepared, fonts, duplex=duplex)
+
+
+def render_prepared(
+    prepared: Sequence[Prepared], fonts: Mapping[str, str] | None = None, *, duplex: bool = False
+) -> bytes:
+    letters = [p.letter for p in prepared]
+    author = prepared[0].data["authority"] if prepared else ""
+    return gbt9704.render(letters, fonts, author=author, duplex=duplex)

@@ -1,0 +1,111 @@
+"""Letter wording as data: versioned templates an administrator edits, rendered in a sandbox.
+
+A template is Jinja text (sandboxed: a template cannot reach Python) that produces lines:
+
+    plain text          a body paragraph (一、 headings in 黑体, （一） in 楷体)
+    @to TEXT            a line without indent (the addressee, the party's particulars)
+    @blank              an empty line
+    | LABEL | VALUE     a row of a ruled table (送达回证); "\\n" in a cell starts a new line
+    | LABEL |           a row left empty to be filled in by hand (room to sign)
+    @sign               the authority's signature, the date and room for the seal
+
+Undefined names are errors, never blanks: a template cannot silently print nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from compliance_desk.documents.gbt9704 import Blank, Block, Para, Signature, Span, Table, body_para
+from compliance_desk.domain.errors import DomainError
+
+DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_date(d: date) -> str:
+    """2026年3月9日: Arabic numerals, no padding (GB/T 9704)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 21 -> 二十一 (for （一） headings)."""
+    if n < 10:
+        return DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "十" if tens == 1 else DIGITS[tens] + "十"
+    return head + (DIGITS[ones] if ones else "")
+
+
+class TemplateFault(DomainError):
+    def __init__(self, kind: str, version: int, detail: str) -> None:
+        super().__init__(
+            f"文书模板（{kind} 第 {version} 版）有误，未生成文书：{detail}",
+            f"template {kind} v{version} failed: {detail}",
+        )
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, lstrip_blocks=True)
+    env.filters["cn_date"] = chinese_date
+    env.filters["cn_num"] = chinese_number
+    return env
+
+
+_ENV = _environment()
+
+
+def check(text: str, kind: str = "", version: int = 0) -> None:
+    """Raises TemplateFault when the template does not parse."""
+    try:
+        _ENV.parse(text)
+    except TemplateError as exc:
+        raise TemplateFault(kind, version, str(exc)) from exc
+
+
+def expand(text: str, context: Mapping[str, Any], kind: str = "", version: int = 0) -> list[str]:
+    try:
+        out = _ENV.from_string(text).render(**context)
+    except TemplateError as exc:
+        message = str(exc).replace("is undefined", "未定义")
+        raise TemplateFault(kind, version, message) from exc
+    return out.splitlines()
+
+
+def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
+    out: list[Block] = []
+    table: list[tuple[str, str]] = []
+    hand: set[int] = set()
+
+    def flush() -> None:
+        if table:
+            out.append(Table(tuple(table), tall=frozenset(hand)))
+            table.clear()
+            hand.clear()
+
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|", 1)]
+            label, value = cells[0], (cells[1] if len(cells) > 1 else "")
+            if not value:
+                hand.add(len(table))
+            table.append((label.replace("\\n", "\n"), value.replace("\\n", "\n")))
+            continue
+        flush()
+        if not line:
+            continue
+        if line == "@blank":
+            out.append(Blank())
+        elif line == "@sign":
+            out.append(Signature(authority, date_text))
+        elif line.startswith("@to"):
+            out.append(Para((Span(line[3:].strip()),), indent=0))
+        else:
+            out.append(body_para(line))
+    flush()
+    return out
