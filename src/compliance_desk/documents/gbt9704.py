@@ -15,13 +15,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from compliance_desk.documents.fonts import FontChain, chain
 from compliance_desk.documents.linebreak import Glyph, Line, break_lines
 from compliance_desk.documents.qr import draw_qr
 
+mm = 72 / 25.4  # points per millimetre
 PAGE_W, PAGE_H = float(A4[0]), float(A4[1])
 TOP, LEFT = 37 * mm, 28 * mm
 AREA_W, AREA_H = 156 * mm, 225 * mm
