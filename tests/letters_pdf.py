@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-DATA = Path(__file__).parent / "data" / "letters"
+DATA = Path(__file__).parents[1] / "resources" / "templates" / "samples"
 MM = 72 / 25.4
 
 

@@ -21,7 +21,9 @@ from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import ServiceContext
 from compliance_desk.services.enterprise_import import EnterpriseImporter
 from compliance_desk.services.enterprises import EnterpriseService
+from compliance_desk.services.letters import LetterService
 from compliance_desk.services.reference import ReferenceService, seed
+from compliance_desk.services.signing_keys import KeyStore
 
 log = logging.getLogger("compliance_desk.bootstrap")
 
@@ -36,6 +38,7 @@ class Desk:
     calendars: CalendarService
     appeals: AppealService
     appeal_log: AppealLog
+    letters: LetterService
 
     def close(self) -> None:
         self.ctx.engine.dispose()
@@ -76,6 +79,8 @@ def open_desk(
     with ctx.uow(None) as uow:
         if seed(uow.session):
             log.info("seeded reference data into %s", ctx.database_label)
+        if LetterService.seed_templates(uow.session):
+            log.info("seeded letter templates into %s", ctx.database_label)
         uow.commit()
     calendars = CalendarService(ctx)
     appeals = AppealService(ctx, calendars)
@@ -88,6 +93,7 @@ def open_desk(
         calendars,
         appeals,
         AppealLog(ctx, appeals),
+        LetterService(ctx, KeyStore(ctx.key_folder())),
     )
 
 

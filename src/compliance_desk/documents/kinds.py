@@ -7,6 +7,7 @@ the series its numbers come from, and its default template (resources/templates)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,9 +69,13 @@ class Kind:
         return json_schema(self.fields, f"{self.title}（{self.code}）")
 
     def default_template(self) -> str:
-        from compliance_desk.paths import resources_dir
+        return template_path(self.code).read_text(encoding="utf-8")
 
-        return (resources_dir() / "templates" / f"{self.code}.txt").read_text(encoding="utf-8")
+    def sample(self) -> dict[str, Any]:
+        """Example data (resources/templates/samples): the template preview and the docs use it."""
+        path = template_path(self.code).parent / "samples" / f"{self.code}.json"
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
 
 
 def _add_months(d: date, months: int) -> date:

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     APPEAL_VIEW = "appeal.view"
     APPEAL_EDIT = "appeal.edit"
     CALENDAR_EDIT = "calendar.edit"
+    LETTER_VIEW = "letter.view"
+    LETTER_DRAFT = "letter.draft"
+    LETTER_APPROVE = "letter.approve"
+    TEMPLATE_EDIT = "template.edit"
 
 
 PERMISSION_LABELS = {
@@ -52,6 +56,10 @@ PERMISSION_LABELS = {
     Permission.APPEAL_VIEW: "查看诉求台账",
     Permission.APPEAL_EDIT: "登记和处理诉求",
     Permission.CALENDAR_EDIT: "维护工作日日历",
+    Permission.LETTER_VIEW: "查看和打印文书",
+    Permission.LETTER_DRAFT: "起草文书",
+    Permission.LETTER_APPROVE: "审批文书（编号并签发）",
+    Permission.TEMPLATE_EDIT: "修改文书模板",
 }
 
 _ALL = frozenset(Permission)
@@ -68,11 +76,25 @@ _DESK = frozenset(
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: _DESK,
-    Role.LEGAL_ADVISER: _DESK | {Permission.ENTERPRISE_DELETE, Permission.AUDIT_VIEW},
+    Role.LEGAL_ADVISER: _DESK
+    | {
+        Permission.ENTERPRISE_DELETE,
+        Permission.AUDIT_VIEW,
+        Permission.LETTER_VIEW,
+        Permission.LETTER_DRAFT,
+        Permission.LETTER_APPROVE,
+    },
     Role.INSPECTOR: frozenset(
-        {Permission.ENTERPRISE_VIEW, Permission.ENTERPRISE_EXPORT, Permission.APPEAL_VIEW}
+        {
+            Permission.ENTERPRISE_VIEW,
+            Permission.ENTERPRISE_EXPORT,
+            Permission.APPEAL_VIEW,
+            Permission.LETTER_VIEW,
+            Permission.LETTER_DRAFT,
+        }
     ),
-    Role.ADMINISTRATOR: _ALL,
+    # Only the legal adviser signs letters off; the administrator keeps the templates.
+    Role.ADMINISTRATOR: _ALL - {Permission.LETTER_APPROVE},
 }
 
 

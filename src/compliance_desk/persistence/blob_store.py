@@ -72,3 +72,17 @@ class BlobStore:
             )
         tmp.replace(target)
         return sha, size
+
+    def put_bytes(self, data: bytes) -> tuple[str, int]:
+        """Store generated content (a letter's PDF of record); returns (sha256, size)."""
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            with tmp.open("wb") as dst:
+                dst.write(data)
+                dst.flush()
+                os.fsync(dst.fileno())
+            tmp.replace(target)
+        return sha, len(data)

@@ -315,3 +315,7 @@ class Attachment(Synced):
     media_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
 
     __table_args__ = (Index("ix_attachment_owner", "owner_table", "owner_id"),)
+
+
+# The letters' tables live in their own module; importing it here registers them with Base.
+from compliance_desk.persistence import letter_models as _letter_models  # noqa: E402, F401

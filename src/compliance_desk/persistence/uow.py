@@ -98,6 +98,14 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
 
+    def expect_version(self, row: Synced, version: int) -> None:
+        """The user edited what they saw: refuse if someone changed the row since."""
+        if row.row_version != version:
+            raise ConcurrentEdit(
+                "该记录刚被他人修改，请刷新后再操作",
+                f"{row.__tablename__} {row.id}: version {row.row_version} != {version}",
+            )
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (uuid.UUID, datetime, date)):

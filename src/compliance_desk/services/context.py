@@ -42,6 +42,8 @@ class ServiceContext:
     names_cache: tuple[float, dict[uuid.UUID, str]] | None = None
     # Where attachments are stored (content-addressed); None: beside the database file.
     blob_root: Path | None = None
+    # Where this machine's private signing key lives; None: the user's data folder.
+    key_dir: Path | None = None
 
     def blobs(self) -> BlobStore:
         if self.blob_root is None:
@@ -53,6 +55,13 @@ class ServiceContext:
 
                 self.blob_root = data_dir() / "attachments"
         return BlobStore(self.blob_root)
+
+    def key_folder(self) -> Path:
+        if self.key_dir is None:
+            from compliance_desk.paths import data_dir
+
+            self.key_dir = data_dir() / "keys"
+        return self.key_dir
 
     def invalidate_names(self) -> None:
         self.names_cache = None

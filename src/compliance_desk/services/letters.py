@@ -1,0 +1,501 @@
+"""Letters at the desk: draft, preview, approve (number + signature + frozen PDF), correct, void,
+verify, and print the 三书同达 bundle.  Rendering itself is documents.render (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from compliance_desk.documents import signing
+from compliance_desk.documents.kinds import KINDS, check_data, kind, kinds_in_bundle
+from compliance_desk.documents.render import LetterRequest, prepare, render_prepared
+from compliance_desk.documents.templates import check
+from compliance_desk.domain.errors import DomainError, NotFound
+from compliance_desk.domain.letters import LetterStatus
+from compliance_desk.domain.roles import Permission
+from compliance_desk.persistence.letter_models import DocumentNumber, LetterTemplate
+from compliance_desk.persistence.letter_models import Letter as LetterRow
+from compliance_desk.persistence.models import AppUser, Department, Enterprise
+from compliance_desk.services import numbering, signing_keys
+from compliance_desk.services.context import CurrentUser, ServiceContext
+
+log = logging.getLogger("compliance_desk.letters")
+
+
+@dataclass(frozen=True)
+class LetterView:
+    id: uuid.UUID
+    kind: str
+    kind_title: str
+    status: LetterStatus
+    number: str | None
+    enterprise_name: str
+    case_id: uuid.UUID | None
+    data: dict[str, Any]
+    template_version: int
+    created_at: datetime
+    approved_at: datetime | None
+    approved_by: str
+    corrects_id: uuid.UUID | None
+    void_reason: str
+    row_version: int
+
+
+@dataclass(frozen=True)
+class NumberView:
+    number: str
+    kind_title: str
+    status: str  # 已签发 / 已作废
+    void_reason: str
+    enterprise_name: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class TemplateView:
+    kind: str
+    version: int
+    body: str
+    note: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Verification:
+    genuine: bool
+    message: str  # what to tell the person holding the paper, in Chinese
+    letter: LetterView | None = None
+
+
+def _jsonable(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_jsonable(v) for v in data]
+    if isinstance(data, date):
+        return data.isoformat()
+    return data
+
+
+class LetterService:
+    def __init__(self, ctx: ServiceContext, keys: signing_keys.KeyStore) -> None:
+        self.ctx = ctx
+        self.keys = keys
+        self._key_published = False
+
+    # -- templates ------------------------------------------------------------------------
+
+    @staticmethod
+    def seed_templates(session: Session) -> bool:
+        """Version 1 of every kind's wording, from resources/templates, on a new database."""
+        have = set(session.scalars(select(LetterTemplate.kind).distinct()))
+        for code, k in KINDS.items():
+            if code not in have:
+                session.add(LetterTemplate(kind=code, version=1, body=k.default_template(),
+                                           note="随系统安装的初始版本"))  # fmt: skip
+        return len(have) < len(KINDS)
+
+    def _template(self, session: Session, code: str, version: int | None = None) -> LetterTemplate:
+        query = select(LetterTemplate).where(
+            LetterTemplate.kind == code, LetterTemplate.deleted_at.is_(None)
+        )
+        if version is not None:
+            query = query.where(LetterTemplate.version == version)
+        row = session.scalars(query.order_by(LetterTemplate.version.desc()).limit(1)).first()
+        if row is None:
+            raise NotFound(f"找不到{kind(code).title}的模板", f"no template {code} v{version}")
+        return row
+
+    def templates(self, user: CurrentUser, code: str) -> list[TemplateView]:
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            rows = uow.session.scalars(
+                select(LetterTemplate)
+                .where(LetterTemplate.kind == code)
+                .order_by(LetterTemplate.version.desc())
+            )
+            return [TemplateView(r.kind, r.version, r.body, r.note, r.created_at) for r in rows]
+
+    def preview_template(self, code: str, body: str) -> bytes:
+        """The kind's sample letter in ``body``'s wording, as a draft: the editor's preview."""
+        k = kind(code)
+        check(body, code, 0)
+        prepared = prepare(LetterRequest(code, k.sample(), body, 0, draft=True))
+        return render_prepared([prepared], self._fonts())
+
+    def save_template(self, user: CurrentUser, code: str, body: str, note: str) -> TemplateView:
+        """A new version; letters already printed keep the version that produced them."""
+        user.require(Permission.TEMPLATE_EDIT)
+        self.preview_template(code, body)  # refuses wording that does not render
+        with self.ctx.uow(user) as uow:
+            current = self._template(uow.session, code)
+            if current.body == body:
+                raise DomainError("模板内容没有变化", f"template {code} unchanged")
+            row = LetterTemplate(kind=code, version=current.version + 1, body=body, note=note)
+            uow.session.add(row)
+            uow.commit()
+            log.info("template %s v%d saved by %s", code, row.version, user.username)
+            return TemplateView(row.kind, row.version, row.body, row.note, row.created_at)
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def draft(
+        self,
+        user: CurrentUser,
+        code: str,
+        data: dict[str, Any],
+        *,
+        enterprise_id: uuid.UUID | None = None,
+        department_id: uuid.UUID | None = None,
+        case_id: uuid.UUID | None = None,
+        corrects_id: uuid.UUID | None = None,
+    ) -> LetterView:
+        """Save a draft.  Incomplete data is allowed (it is checked at preview and approval)."""
+        user.require(Permission.LETTER_DRAFT)
+        kind(code)
+        with self.ctx.uow(user) as uow:
+            template = self._template(uow.session, code)
+            row = LetterRow(
+                kind=code,
+                status=LetterStatus.DRAFT.value,
+                enterprise_id=enterprise_id,
+                department_id=department_id,
+                case_id=case_id,
+                data=_jsonable(data),
+                template_version=template.version,
+                corrects_id=corrects_id,
+                void_reason="",
+            )
+            uow.session.add(row)
+            uow.commit()
+            return self._view(uow.session, row)
+
+    def update_draft(
+        self, user: CurrentUser, letter_id: uuid.UUID, data: dict[str, Any], row_version: int
+    ) -> LetterView:
+        user.require(Permission.LETTER_DRAFT)
+        with self.ctx.uow(user) as uow:
+            row = self._row(uow.session, letter_id)
+            self._must_be_draft(row)
+            uow.expect_version(row, row_version)
+            row.data = _jsonable(data)
+            row.template_version = self._template(uow.session, row.kind).version
+            uow.commit()
+            return self._view(uow.session, row)
+
+    def letter(self, user: CurrentUser, letter_id: uuid.UUID) -> LetterView:
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            return self._view(uow.session, self._row(uow.session, letter_id))
+
+    def letters(
+        self, user: CurrentUser, case_id: uuid.UUID | None = None, limit: int = 500
+    ) -> list[LetterView]:
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            query = select(LetterRow).where(LetterRow.deleted_at.is_(None))
+            if case_id is not None:
+                query = query.where(LetterRow.case_id == case_id)
+            rows = uow.session.scalars(query.order_by(LetterRow.created_at.desc()).limit(limit))
+            return [self._view(uow.session, r) for r in rows]
+
+    def pdf(self, user: CurrentUser, letter_id: uuid.UUID) -> bytes:
+        """A draft rendered now (watermarked); an issued letter exactly as it was issued."""
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            row = self._row(uow.session, letter_id)
+            if row.status == LetterStatus.DRAFT:
+                template = self._template(uow.session, row.kind, row.template_version)
+                request = LetterRequest(row.kind, row.data, template.body, template.version, True)
+                return render_prepared([prepare(request)], self._fonts())
+            return self._stored_pdf(row)
+
+    # -- approval -------------------------------------------------------------------------
+
+    def approve(self, user: CurrentUser, letter_id: uuid.UUID, row_version: int) -> LetterView:
+        """Number, sign and freeze the letter; its PDF of record is stored with its hash."""
+        user.require(Permission.LETTER_APPROVE)
+        private = self.keys.private_key()
+        self._publish_key(user)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = self._row(s, letter_id)
+            self._must_be_draft(row)
+            uow.expect_version(row, row_version)
+            k = kind(row.kind)
+            template = self._template(s, row.kind, row.template_version)
+            check_data(k, row.data)  # complete before a number is spent
+            data = dict(row.data)
+            if k.series is not None:
+                prefix = self._prefix(s, row) + k.series
+                year = date.fromisoformat(data["date"]).year
+                number = numbering.allocate(s, prefix, year, row.kind, row.id)
+                data["number"] = number.text
+                row.number = number.text
+            if row.corrects_id is not None:
+                old = self._row(s, row.corrects_id)
+                data["corrects"] = old.number or ""
+                old.status = LetterStatus.SUPERSEDED.value
+            request = LetterRequest(row.kind, data, template.body, template.version)
+            prepared = prepare(request, private)
+            pdf = render_prepared([prepared], self._fonts())
+            sha, _size = self.ctx.blobs().put_bytes(pdf)
+            row.data = _jsonable(prepared.data)
+            row.status = LetterStatus.ISSUED.value
+            row.approved_by, row.approved_at = user.id, self.ctx.clock()
+            row.content_hash = prepared.reference.content_hash if prepared.reference else None
+            row.qr_text = prepared.qr_text
+            row.pdf_sha256 = sha
+            uow.commit()
+            log.info("letter %s issued as %s by %s", row.id, row.number, user.username)
+            return self._view(s, row)
+
+    def correct(self, user: CurrentUser, letter_id: uuid.UUID) -> LetterView:
+        """A new draft with the same data that, once approved, replaces the issued letter."""
+        with self.ctx.uow(user) as uow:
+            old = self._row(uow.session, letter_id)
+            if old.status != LetterStatus.ISSUED:
+                raise DomainError("只有已签发的文书可以更正", "only issued letters are corrected")
+            data = {k: v for k, v in old.data.items() if k not in ("number", "corrects")}
+            case_id, enterprise_id, department_id = (
+                old.case_id,
+                old.enterprise_id,
+                old.department_id,
+            )
+        return self.draft(user, old.kind, data, enterprise_id=enterprise_id,
+                          department_id=department_id, case_id=case_id, corrects_id=old.id)  # fmt: skip
+
+    def void(self, user: CurrentUser, letter_id: uuid.UUID, reason: str) -> LetterView:
+        """Withdraw an issued letter; its number stays in the register as voided, never reused."""
+        user.require(Permission.LETTER_APPROVE)
+        if not reason.strip():
+            raise DomainError("作废文书必须写明理由", "void without a reason")
+        with self.ctx.uow(user) as uow:
+            row = self._row(uow.session, letter_id)
+            if row.status == LetterStatus.DRAFT:
+                row.deleted_at = self.ctx.clock()
+            else:
+                row.status = LetterStatus.VOIDED.value
+                row.void_reason = reason.strip()
+                for number in uow.session.scalars(
+                    select(DocumentNumber).where(DocumentNumber.letter_id == row.id)
+                ):
+                    number.status, number.void_reason = "voided", reason.strip()
+            uow.commit()
+            return self._view(uow.session, row)
+
+    def numbers(self, user: CurrentUser, year: int | None = None) -> list[NumberView]:
+        """The register of numbers, newest first, voided ones with their reason."""
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            query = (
+                select(DocumentNumber, LetterRow.data)
+                .outerjoin(LetterRow, LetterRow.id == DocumentNumber.letter_id)
+                .order_by(DocumentNumber.prefix, DocumentNumber.year.desc(),
+                          DocumentNumber.seq.desc())
+            )  # fmt: skip
+            if year is not None:
+                query = query.where(DocumentNumber.year == year)
+            out = []
+            for number, data in uow.session.execute(query):
+                party = (data or {}).get("party") or {}
+                out.append(NumberView(number.text, kind(number.kind).title,
+                                      "已作废" if number.status == "voided" else "已签发",
+                                      number.void_reason, party.get("name", ""),
+                                      number.created_at))  # fmt: skip
+            return out
+
+    # -- verification ---------------------------------------------------------------------
+
+    def verify(self, code: str) -> Verification:
+        """A scanned QR text: genuine (and the letter on record), or plainly not."""
+        with self.ctx.uow(None) as uow:
+            s = uow.session
+            keys = signing_keys.public_keys(s)
+            keys.setdefault(self.keys.key_id(), self.keys.public_key())
+            try:
+                ref = signing.verify(code, keys)
+            except signing.Forged as exc:
+                return Verification(False, exc.message_zh)
+            row = s.scalars(select(LetterRow).where(LetterRow.number == ref.number)).first()
+            if row is None:
+                return Verification(True, f"签名有效：{ref.number}。本机尚未同步到这份文书的存档，"
+                                          "请联网同步后再核对内容")  # fmt: skip
+            return self._compare(s, row, ref)
+
+    def verify_typed(self, number: str, code: str) -> Verification:
+        """The number and the 16-character code printed beside the QR, typed in by hand."""
+        wanted = code.strip().upper().replace(" ", "").replace("-", "")
+        with self.ctx.uow(None) as uow:
+            s = uow.session
+            row = s.scalars(select(LetterRow).where(LetterRow.number == number.strip())).first()
+            if row is None or not row.qr_text:
+                return Verification(False, f"本系统没有签发过文号为“{number.strip()}”的文书，"
+                                           "该文书可能是伪造的")  # fmt: skip
+            ref = signing.parse(row.qr_text)
+            if ref.short_code.replace("-", "") != wanted:
+                return Verification(False, "核验码与该文号的存档不符：文书可能被伪造或篡改")
+            return self._compare(s, row, ref)
+
+    def _compare(self, s: Session, row: LetterRow, ref: signing.Reference) -> Verification:
+        view = self._view(s, row)
+        if row.content_hash != ref.content_hash or row.qr_text is None:
+            return Verification(False, "签名有效但与存档内容不符：请以存档文书为准并核查", view)
+        if row.status == LetterStatus.VOIDED:
+            return Verification(False, f"该文书已作废（{row.void_reason}）", view)
+        if row.status == LetterStatus.SUPERSEDED:
+            return Verification(False, "该文书已被更正，请以更正后的文书为准", view)
+        party = row.data.get("party", {}).get("name", "")
+        return Verification(True, f"真实有效：{view.kind_title} {row.number}，{party}", view)
+
+    # -- bundles --------------------------------------------------------------------------
+
+    def bundle(self, user: CurrentUser, case_id: uuid.UUID) -> bytes:
+        """三书同达: the penalty decision, the advice letter and the credit repair notice as
+        issued, then a service receipt listing them, as one PDF for one print job."""
+        user.require(Permission.LETTER_VIEW)
+        from pypdf import PdfReader, PdfWriter  # imported when printing, not at start-up
+
+        with self.ctx.uow(user) as uow:
+            rows = {
+                r.kind: r
+                for r in uow.session.scalars(
+                    select(LetterRow).where(
+                        LetterRow.case_id == case_id,
+                        LetterRow.status == LetterStatus.ISSUED.value,
+                    )
+                )
+            }
+        missing = [KINDS[k].title for k in kinds_in_bundle() if k not in rows]
+        if missing:
+            raise DomainError(f"三书同达还缺已签发的：{'、'.join(missing)}",
+                              f"bundle {case_id} incomplete: {missing}")  # fmt: skip
+        issued = [rows[k] for k in kinds_in_bundle()]
+        first = issued[0].data
+        receipt = {
+            "authority": first["authority"],
+            "date": first["date"],
+            "party": first["party"],
+            "documents": [{"title": KINDS[r.kind].title, "number": r.number} for r in issued],
+            "place": first["party"].get("address", ""),
+            "method": "直接送达",
+            "servers": user.display_name,
+        }
+        receipt_pdf = render_prepared(
+            [prepare(LetterRequest("service_receipt", receipt))], self._fonts()
+        )
+        writer = PdfWriter()
+        for part in [*(self._stored_pdf(r) for r in issued), receipt_pdf]:
+            writer.append(PdfReader(io.BytesIO(part)))
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    def bundles(
+        self,
+        user: CurrentUser,
+        case_ids: Sequence[uuid.UUID],
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> tuple[bytes, list[str]]:
+        """Many bundles in one PDF; ``progress(done, total)`` returning False cancels.
+        Returns the PDF and the problems of the cases left out (not silently dropped)."""
+        from pypdf import PdfReader, PdfWriter
+
+        writer, problems = PdfWriter(), []
+        for done, case_id in enumerate(case_ids):
+            if progress is not None and not progress(done, len(case_ids)):
+                raise DomainError("已取消批量打印", "batch printing cancelled")
+            try:
+                writer.append(PdfReader(io.BytesIO(self.bundle(user, case_id))))
+            except DomainError as exc:
+                problems.append(exc.message_zh)
+        if progress is not None:
+            progress(len(case_ids), len(case_ids))
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue(), problems
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _publish_key(self, user: CurrentUser) -> None:
+        """Put this machine's public key in the database (once), so every desk can verify."""
+        if self._key_published:
+            return
+        with self.ctx.uow(user) as uow:
+            signing_keys.register(uow.session, self.keys, user.display_name)
+            try:
+                uow.commit()
+            except IntegrityError:  # another window of this machine published it just now
+                pass
+        self._key_published = True
+
+    def _fonts(self) -> dict[str, str] | None:
+        return None  # per-role font paths from the settings (none configured yet)
+
+    def _stored_pdf(self, row: LetterRow) -> bytes:
+        if not row.pdf_sha256:
+            raise DomainError("该文书没有存档 PDF", f"letter {row.id} has no stored PDF")
+        path = self.ctx.blobs().path(row.pdf_sha256)
+        if not path.exists():
+            raise DomainError("本机尚未同步到该文书的存档 PDF", f"blob {row.pdf_sha256} missing")
+        pdf = path.read_bytes()
+        if hashlib.sha256(pdf).hexdigest() != row.pdf_sha256:
+            raise DomainError("存档 PDF 已损坏（哈希不符），请从服务器重新同步",
+                              f"blob {row.pdf_sha256} corrupt")  # fmt: skip
+        return pdf
+
+    def _prefix(self, s: Session, row: LetterRow) -> str:
+        department = s.get(Department, row.department_id) if row.department_id else None
+        if department is None or not department.number_prefix:
+            raise DomainError("请先为文书选择发文部门（并在基础数据中设置该部门的文号代字）",
+                              f"letter {row.id} has no numbering department")  # fmt: skip
+        return department.number_prefix
+
+    @staticmethod
+    def _must_be_draft(row: LetterRow) -> None:
+        if row.status != LetterStatus.DRAFT:
+            raise DomainError("已签发的文书不能修改；如有错误请更正（生成新文书）",
+                              f"letter {row.id} is {row.status}")  # fmt: skip
+
+    def _row(self, s: Session, letter_id: uuid.UUID) -> LetterRow:
+        row = s.get(LetterRow, letter_id)
+        if row is None or row.deleted_at is not None:
+            raise NotFound("找不到该文书", f"letter {letter_id} not found")
+        return row
+
+    def _view(self, s: Session, row: LetterRow) -> LetterView:
+        name = row.data.get("party", {}).get("name", "") if isinstance(row.data, dict) else ""
+        if row.enterprise_id is not None:
+            name = s.scalar(select(Enterprise.name).where(Enterprise.id == row.enterprise_id)) or (
+                name
+            )
+        approver: str | None = None
+        if row.approved_by is not None:
+            approver = s.scalar(select(AppUser.display_name).where(AppUser.id == row.approved_by))
+        return LetterView(
+            id=row.id,
+            kind=row.kind,
+            kind_title=kind(row.kind).title,
+            status=LetterStatus(row.status),
+            number=row.number,
+            enterprise_name=name,
+            case_id=row.case_id,
+            data=dict(row.data),
+            template_version=row.template_version,
+            created_at=row.created_at,
+            approved_at=row.approved_at,
+            approved_by=approver or "",
+            corrects_id=row.corrects_id,
+            void_reason=row.void_reason,
+            row_version=row.row_version,
+        )

@@ -1,0 +1,274 @@
+"""Letters at the desk: drafts, approval with numbers, corrections, voiding, verification, bundles."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from compliance_desk.bootstrap import Desk, open_desk
+from compliance_desk.documents.kinds import KINDS
+from compliance_desk.domain.errors import DomainError, PermissionDenied
+from compliance_desk.domain.letters import LetterStatus
+from compliance_desk.persistence.models import Department
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.signing_keys import KeyStore
+from tests.conftest import FAST_HASHER, FixedClock
+from tests.letters_pdf import body_text, pdf_text, qr_codes, sample
+
+
+@pytest.fixture
+def adviser(desk: Desk, admin: CurrentUser) -> CurrentUser:
+    return desk.auth.login("adviser", "Adviser2026")
+
+
+def market(desk: Desk) -> uuid.UUID:
+    with desk.ctx.factory() as s:
+        return s.scalars(select(Department.id).where(Department.number_prefix == "虞市监")).one()
+
+
+def draft(desk: Desk, user: CurrentUser, kind: str, case_id: uuid.UUID | None = None,
+          **changes: Any) -> Any:  # fmt: skip
+    return desk.letters.draft(
+        user, kind, sample(kind, **changes), department_id=market(desk), case_id=case_id
+    )
+
+
+def issue(desk: Desk, user: CurrentUser, kind: str, **kw: Any) -> Any:
+    letter = draft(desk, user, kind, **kw)
+    return desk.letters.approve(user, letter.id, letter.row_version)
+
+
+def test_approval_numbers_signs_and_freezes_the_letter(
+    desk: Desk, adviser: CurrentUser, tmp_path: Path
+) -> None:
+    letter = draft(desk, adviser, "penalty_decision")
+    assert letter.status == LetterStatus.DRAFT and letter.number is None
+    preview = tmp_path / "draft.pdf"
+    preview.write_bytes(desk.letters.pdf(adviser, letter.id))
+    assert "草稿" in pdf_text(preview) and "〔2026〕" not in pdf_text(preview)
+
+    issued = desk.letters.approve(adviser, letter.id, letter.row_version)
+    assert issued.status == LetterStatus.ISSUED
+    assert issued.number == "虞市监处罚〔2026〕1号"
+    assert issued.approved_by == adviser.display_name == "李律师"
+    pdf = tmp_path / "issued.pdf"
+    pdf.write_bytes(desk.letters.pdf(adviser, letter.id))
+    assert "虞市监处罚〔2026〕1号" in pdf_text(pdf)
+    (code,) = qr_codes(pdf, tmp_path)
+    result = desk.letters.verify(code)
+    assert result.genuine and result.letter is not None and result.letter.id == letter.id
+    assert "真实有效" in result.message
+
+    with pytest.raises(DomainError) as err:
+        desk.letters.update_draft(adviser, letter.id, sample("penalty_decision"), 99)
+    assert "不能修改" in err.value.message_zh
+    with pytest.raises(DomainError):
+        desk.letters.approve(adviser, letter.id, issued.row_version)
+
+
+def test_numbers_run_per_series_and_year_without_padding(desk: Desk, adviser: CurrentUser) -> None:
+    numbers = [issue(desk, adviser, "penalty_decision").number for _ in range(3)]
+    numbers.append(issue(desk, adviser, "advice_letter").number)
+    numbers.append(issue(desk, adviser, "penalty_decision", date="2027-01-04").number)
+    assert numbers == [
+        "虞市监处罚〔2026〕1号",
+        "虞市监处罚〔2026〕2号",
+        "虞市监处罚〔2026〕3号",
+        "虞市监合建〔2026〕1号",
+        "虞市监处罚〔2027〕1号",
+    ]
+
+
+def test_only_the_legal_adviser_approves(
+    desk: Desk, adviser: CurrentUser, clerk: CurrentUser, admin: CurrentUser,
+    inspector: CurrentUser,
+) -> None:  # fmt: skip
+    letter = draft(desk, inspector, "advice_letter")  # inspectors draft advice after inspections
+    for user in (clerk, admin, inspector):
+        with pytest.raises(PermissionDenied):
+            desk.letters.approve(user, letter.id, letter.row_version)
+    with pytest.raises(PermissionDenied):
+        desk.letters.draft(clerk, "penalty_decision", {})
+    assert desk.letters.approve(adviser, letter.id, letter.row_version).number
+
+
+def test_incomplete_data_spends_no_number(desk: Desk, adviser: CurrentUser) -> None:
+    letter = draft(desk, adviser, "penalty_decision", facts="")
+    with pytest.raises(DomainError) as err:
+        desk.letters.approve(adviser, letter.id, letter.row_version)
+    assert "缺少“违法事实”" in err.value.message_zh
+    assert desk.letters.letter(adviser, letter.id).status == LetterStatus.DRAFT
+    fixed = desk.letters.update_draft(
+        adviser, letter.id, sample("penalty_decision"), letter.row_version
+    )
+    assert desk.letters.approve(adviser, fixed.id, fixed.row_version).number == (
+        "虞市监处罚〔2026〕1号"
+    )
+
+
+def test_a_correction_is_a_new_letter_that_names_the_old(
+    desk: Desk, adviser: CurrentUser, tmp_path: Path
+) -> None:
+    old = issue(desk, adviser, "penalty_decision")
+    fix = desk.letters.correct(adviser, old.id)
+    assert fix.status == LetterStatus.DRAFT and fix.corrects_id == old.id
+    new = desk.letters.approve(adviser, fix.id, fix.row_version)
+    assert new.number == "虞市监处罚〔2026〕2号"
+    pdf = tmp_path / "new.pdf"
+    pdf.write_bytes(desk.letters.pdf(adviser, new.id))
+    assert "本决定书系对虞市监处罚〔2026〕1号的更正,原决定书同时作废" in body_text(pdf)
+    assert desk.letters.letter(adviser, old.id).status == LetterStatus.SUPERSEDED
+    old_pdf = tmp_path / "old.pdf"
+    old_pdf.write_bytes(desk.letters.pdf(adviser, old.id))
+    (code,) = qr_codes(old_pdf, tmp_path)
+    result = desk.letters.verify(code)
+    assert not result.genuine and "已被更正" in result.message
+
+
+def test_a_voided_number_stays_in_the_register_with_its_reason(
+    desk: Desk, adviser: CurrentUser
+) -> None:
+    first = issue(desk, adviser, "penalty_decision")
+    with pytest.raises(DomainError):
+        desk.letters.void(adviser, first.id, "  ")
+    desk.letters.void(adviser, first.id, "送达前发现当事人名称有误")
+    second = issue(desk, adviser, "penalty_decision")
+    assert second.number == "虞市监处罚〔2026〕2号"  # never reused
+    register = {n.number: n for n in desk.letters.numbers(adviser, 2026)}
+    assert register["虞市监处罚〔2026〕1号"].status == "已作废"
+    assert register["虞市监处罚〔2026〕1号"].void_reason == "送达前发现当事人名称有误"
+    assert register["虞市监处罚〔2026〕2号"].status == "已签发"
+    typed = desk.letters.verify_typed("虞市监处罚〔2026〕1号", "AAAA-BBBB-CCCC-DDDD")
+    assert not typed.genuine
+
+
+def test_typed_verification_code(desk: Desk, adviser: CurrentUser, tmp_path: Path) -> None:
+    letter = issue(desk, adviser, "advice_letter")
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(desk.letters.pdf(adviser, letter.id))
+    text = pdf_text(pdf)
+    code = text.split("核验码")[1][:19]
+    assert desk.letters.verify_typed(letter.number, code.lower()).genuine
+    wrong = ("B" if code[0] != "B" else "C") + code[1:]
+    assert not desk.letters.verify_typed(letter.number, wrong).genuine
+    forged = desk.letters.verify_typed("虞市监合建〔2026〕999号", code)
+    assert not forged.genuine and "伪造" in forged.message
+
+
+def test_a_forged_code_is_called_forged(desk: Desk, adviser: CurrentUser) -> None:
+    result = desk.letters.verify("CDV1|虞市监处罚〔2026〕1号|91330604QU4AX6JM2M|20260309|x|y|z")
+    assert not result.genuine and result.letter is None
+
+
+def test_templates_are_versioned_and_letters_keep_theirs(
+    desk: Desk, adviser: CurrentUser, admin: CurrentUser, tmp_path: Path
+) -> None:
+    before = draft(desk, adviser, "advice_letter")
+    body = desk.letters.templates(admin, "advice_letter")[0].body
+    with pytest.raises(PermissionDenied):
+        desk.letters.save_template(adviser, "advice_letter", body + "附：合规指引\n", "x")
+    with pytest.raises(DomainError) as err:
+        desk.letters.save_template(admin, "advice_letter", body + "{{ nonsense }}", "bad")
+    assert "模板" in err.value.message_zh
+    v2 = desk.letters.save_template(
+        admin, "advice_letter", body.replace("@sign", "特此建议。\n@sign"), "加结束语"
+    )
+    assert v2.version == 2
+    assert [t.version for t in desk.letters.templates(admin, "advice_letter")] == [2, 1]
+    after = draft(desk, adviser, "advice_letter")
+    old_pdf, new_pdf = tmp_path / "old.pdf", tmp_path / "new.pdf"
+    old = desk.letters.approve(adviser, before.id, before.row_version)
+    new = desk.letters.approve(adviser, after.id, after.row_version)
+    assert (old.template_version, new.template_version) == (1, 2)
+    old_pdf.write_bytes(desk.letters.pdf(adviser, old.id))
+    new_pdf.write_bytes(desk.letters.pdf(adviser, new.id))
+    assert "特此建议" not in pdf_text(old_pdf) and "特此建议" in pdf_text(new_pdf)
+
+
+def test_the_bundle_prints_three_letters_and_the_service_receipt_in_order(
+    desk: Desk, adviser: CurrentUser, tmp_path: Path
+) -> None:
+    case = uuid.uuid4()
+    with pytest.raises(DomainError) as err:
+        desk.letters.bundle(adviser, case)
+    assert "三书同达还缺" in err.value.message_zh
+    numbers = [issue(desk, adviser, kind, case_id=case).number for kind in
+               ("credit_repair_notice", "advice_letter", "penalty_decision")]  # fmt: skip
+    pdf = tmp_path / "bundle.pdf"
+    pdf.write_bytes(desk.letters.bundle(adviser, case))
+    text = body_text(pdf)
+    order = [text.index(KINDS[k].title) for k in
+             ("penalty_decision", "advice_letter", "credit_repair_notice", "service_receipt")]  # fmt: skip
+    assert order == sorted(order)
+    receipt = text[order[3] :]
+    for number in numbers:
+        assert number in receipt
+    done: list[tuple[int, int]] = []
+    merged, problems = desk.letters.bundles(
+        adviser, [case, uuid.uuid4()], lambda d, t: done.append((d, t)) or True
+    )
+    assert merged.startswith(b"%PDF") and len(problems) == 1 and "三书同达还缺" in problems[0]
+    assert done[-1] == (2, 2)
+    with pytest.raises(DomainError) as err:
+        desk.letters.bundles(adviser, [case, case], lambda d, t: d < 1)
+    assert "取消" in err.value.message_zh
+
+
+@pytest.mark.postgres
+def test_two_desks_issuing_at_once_never_share_a_number(
+    pg_url: str, clock: FixedClock, tmp_path: Path
+) -> None:
+    desks = [open_desk(pg_url, clock=clock, hasher=FAST_HASHER) for _ in range(6)]
+    for i, d in enumerate(desks):  # six machines, each with its own key
+        d.letters.keys = KeyStore(tmp_path / f"machine{i}")
+    try:
+        from compliance_desk.services.demo_data import ensure_demo_users
+
+        ensure_demo_users(desks[0].ctx)
+        users = [d.auth.login("adviser", "Adviser2026") for d in desks]
+        drafts = [
+            [draft(d, u, "penalty_decision") for _ in range(5)]
+            for d, u in zip(desks, users, strict=True)
+        ]
+        barrier = threading.Barrier(len(desks))
+        issued: list[str] = []
+        errors: list[BaseException] = []
+
+        def work(i: int) -> None:
+            barrier.wait()
+            for letter in drafts[i]:
+                try:
+                    view = desks[i].letters.approve(users[i], letter.id, letter.row_version)
+                    issued.append(view.number or "")
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    errors.append(exc)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(desks))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert sorted(issued) == sorted(f"虞市监处罚〔2026〕{n}号" for n in range(1, 31))
+        # Every machine's key is published: a letter from any of them verifies at desk 0.
+        for d, u in zip(desks, users, strict=True):
+            letter = d.letters.letters(u)[0]
+            result = desks[0].letters.verify(_qr_of(d, letter.id))
+            assert result.genuine, result.message
+    finally:
+        for d in desks:
+            d.close()
+
+
+def _qr_of(desk: Desk, letter_id: uuid.UUID) -> str:
+    from compliance_desk.persistence.letter_models import Letter
+
+    with desk.ctx.factory() as s:
+        row = s.get(Letter, letter_id)
+        assert row is not None and row.qr_text
+        return row.qr_text
