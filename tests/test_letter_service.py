@@ -272,3 +272,28 @@ def _qr_of(desk: Desk, letter_id: uuid.UUID) -> str:
         row = s.get(Letter, letter_id)
         assert row is not None and row.qr_text
         return row.qr_text
+
+
+def test_a_bundle_refuses_letters_whose_data_changed_after_signing(
+    desk: Desk, adviser: CurrentUser, tmp_path: Path
+) -> None:
+    from compliance_desk.persistence.letter_models import Letter
+    from tests.letters_pdf import fonts
+
+    case = uuid.uuid4()
+    for kind in ("penalty_decision", "advice_letter", "credit_repair_notice"):
+        issue(desk, adviser, kind, case_id=case)
+    pdf = tmp_path / "bundle.pdf"
+    pdf.write_bytes(desk.letters.bundle(adviser, case))
+    assert all(emb == "yes" for _, _, emb in fonts(pdf))
+    codes = qr_codes(pdf, tmp_path, page=1)
+    assert codes and desk.letters.verify(codes[0]).genuine
+    with desk.ctx.factory() as s:  # someone edits the stored record behind the desk's back
+        row = s.scalars(select(Letter).where(Letter.kind == "penalty_decision")).one()
+        row.data = row.data | {"penalty": "罚款人民币1元"}
+        s.commit()
+    with pytest.raises(DomainError) as err:
+        desk.letters.bundle(adviser, case)
+    assert "签名不符" in err.value.message_zh
+    result = desk.letters.verify(codes[0])
+    assert not result.genuine and "内容不符" in result.message

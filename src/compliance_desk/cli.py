@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     cal_import.add_argument("file", type=Path)
     cal_show = cal_sub.add_parser("show", help="show a year's holidays and make-up working days")
     cal_show.add_argument("year", type=int)
+    from compliance_desk import cli_documents
+
+    cli_documents.add_parser(sub)
     return parser
 
 
@@ -107,6 +110,10 @@ def _run(args: argparse.Namespace) -> int:
     import os
 
     _log_to_file()
+    if args.command == "documents":
+        from compliance_desk import cli_documents
+
+        return cli_documents.run(args)
 
     from compliance_desk.bootstrap import open_desk
     from compliance_desk.paths import resolve_database_url

@@ -15,6 +15,7 @@ from typing import Any
 from compliance_desk.documents import gbt9704, legal_values, signing
 from compliance_desk.documents.fields import LetterDataError
 from compliance_desk.documents.kinds import build_letter, check_data, kind
+from compliance_desk.domain.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class LetterRequest:
     template: str | None = None  # None: the bundled default template
     template_version: int = 0
     draft: bool = False
+    # The QR text given when the letter was issued: reprints carry it unchanged, after checking
+    # that the data still hashes to what was signed.
+    signed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,16 @@ def prepare(
     template = request.template if request.template is not None else k.default_template()
     number = data.get("number") or data.get("appeal_number")
     qr_text = reference = None
-    if not request.draft and number:
+    if request.signed is not None:
+        reference = signing.parse(request.signed)
+        digest = signing.content_hash(k.code, data, request.template_version)
+        if digest != reference.content_hash or reference.number != number:
+            raise DomainError(
+                f"存档文书 {number} 的内容与签发时的签名不符，已停止打印：请核查数据是否被改动",
+                f"letter {number}: stored data does not match its signature",
+            )
+        qr_text = request.signed
+    elif not request.draft and number:
         if private_key is None:
             raise LetterDataError(["正式文书需要本机的签名密钥才能生成核验二维码"])
         digest = signing.content_hash(k.code, data, request.template_version)

@@ -349,8 +349,15 @@ class LetterService:
 
     def _compare(self, s: Session, row: LetterRow, ref: signing.Reference) -> Verification:
         view = self._view(s, row)
-        if row.content_hash != ref.content_hash or row.qr_text is None:
-            return Verification(False, "签名有效但与存档内容不符：请以存档文书为准并核查", view)
+        try:
+            stored = signing.content_hash(row.kind, check_data(kind(row.kind), row.data),
+                                          row.template_version)  # fmt: skip
+        except DomainError:
+            stored = ""
+        if stored != ref.content_hash or row.content_hash != ref.content_hash:
+            return Verification(
+                False, "签名有效，但与本机存档的内容不符：存档或纸质文书可能被改动，请核查", view
+            )
         if row.status == LetterStatus.VOIDED:
             return Verification(False, f"该文书已作废（{row.void_reason}）", view)
         if row.status == LetterStatus.SUPERSEDED:
@@ -362,25 +369,37 @@ class LetterService:
 
     def bundle(self, user: CurrentUser, case_id: uuid.UUID) -> bytes:
         """三书同达: the penalty decision, the advice letter and the credit repair notice as
-        issued, then a service receipt listing them, as one PDF for one print job."""
-        user.require(Permission.LETTER_VIEW)
-        from pypdf import PdfReader, PdfWriter  # imported when printing, not at start-up
+        issued, then a service receipt listing them, as one PDF for one print job.
 
+        The letters are set again from their frozen data, template version and the QR text
+        given at issue (checked against the data), so the fonts are embedded once per bundle."""
+        user.require(Permission.LETTER_VIEW)
         with self.ctx.uow(user) as uow:
+            s = uow.session
             rows = {
                 r.kind: r
-                for r in uow.session.scalars(
+                for r in s.scalars(
                     select(LetterRow).where(
                         LetterRow.case_id == case_id,
                         LetterRow.status == LetterStatus.ISSUED.value,
                     )
                 )
             }
-        missing = [KINDS[k].title for k in kinds_in_bundle() if k not in rows]
-        if missing:
-            raise DomainError(f"三书同达还缺已签发的：{'、'.join(missing)}",
-                              f"bundle {case_id} incomplete: {missing}")  # fmt: skip
-        issued = [rows[k] for k in kinds_in_bundle()]
+            missing = [KINDS[k].title for k in kinds_in_bundle() if k not in rows]
+            if missing:
+                raise DomainError(f"三书同达还缺已签发的：{'、'.join(missing)}",
+                                  f"bundle {case_id} incomplete: {missing}")  # fmt: skip
+            issued = [rows[k] for k in kinds_in_bundle()]
+            requests = [
+                LetterRequest(
+                    r.kind,
+                    r.data,
+                    self._template(s, r.kind, r.template_version).body,
+                    r.template_version,
+                    signed=r.qr_text,
+                )  # fmt: skip
+                for r in issued
+            ]
         first = issued[0].data
         receipt = {
             "authority": first["authority"],
@@ -391,15 +410,8 @@ class LetterService:
             "method": "直接送达",
             "servers": user.display_name,
         }
-        receipt_pdf = render_prepared(
-            [prepare(LetterRequest("service_receipt", receipt))], self._fonts()
-        )
-        writer = PdfWriter()
-        for part in [*(self._stored_pdf(r) for r in issued), receipt_pdf]:
-            writer.append(PdfReader(io.BytesIO(part)))
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
+        requests.append(LetterRequest("service_receipt", receipt, draft=False))
+        return render_prepared([prepare(r) for r in requests], self._fonts())
 
     def bundles(
         self,
