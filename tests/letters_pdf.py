@@ -115,3 +115,12 @@ def qr_codes(pdf: Path, tmp: Path, page: int = 1) -> list[str]:
         raise AssertionError(out.stderr.decode())
     text = out.stdout.decode("utf-8")
     return [t for t in text.split("\n") if t]
+
+
+def with_number(code: str, number: str) -> str:
+    """The QR text with its number field replaced (a forger's edit)."""
+    import base64
+
+    parts = code.split("|")
+    parts[1] = base64.urlsafe_b64encode(number.encode()).rstrip(b"=").decode()
+    return "|".join(parts)

@@ -15,7 +15,7 @@ from compliance_desk.bootstrap import open_desk
 from compliance_desk.gui import i18n
 from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.tasks import TaskRunner
-from compliance_desk.services.demo_data import load_demo
+from compliance_desk.services.demo_data import load_demo, load_demo_letters
 
 
 def main() -> int:
@@ -27,7 +27,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         desk = open_desk(f"sqlite:///{tmp}/demo.sqlite3")
         load_demo(desk.ctx, "small")
-        user = desk.auth.login("clerk", "Clerk2026")
+        load_demo_letters(desk.ctx, desk.letters)
+        login = ("adviser", "Adviser2026") if which == "letters" else ("clerk", "Clerk2026")
+        user = desk.auth.login(*login)
         window = MainWindow(desk, user, TaskRunner(synchronous=True))
         window.resize(1280, 760)
         window.show()
@@ -45,6 +47,11 @@ def main() -> int:
                 0,
             )
             log.table.selectRow(overdue)
+        elif which == "letters" and window.letters_page is not None:
+            letters = window.letters_page
+            window.show_page(letters)
+            letters.refresh()
+            letters.table.selectRow(0)
         elif which == "visit" and window.visit_page is not None:
             visit = window.visit_page
             window.show_page(visit)

@@ -80,7 +80,9 @@ def test_admin_sees_admin_pages(qtbot, sqlite_desk: Desk, runner: TaskRunner) ->
     assert [w.nav.item(i).text() for i in range(w.nav.count())] == [
         "来访登记",
         "诉求台账",
+        "文书",
         "企业档案",
+        "文书模板",
         "基础数据",
         "用户管理",
     ]

@@ -1,54 +1,55 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="88" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="94"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="95"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="96"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="91" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="97"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="92" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="98"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="93" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="99"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="94" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="95" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="110"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="107" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="113"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -56,142 +57,142 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="149" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="156"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="153" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="160"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="154" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="166"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="171"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="176"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="170" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="177"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="171" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="172" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="179"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="173" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="180"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="182"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="181" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="289" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="296"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="305" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="312"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="307" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="314"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="314" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="321"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="330" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="364" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="371"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="397" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="414"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="401" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="404" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="421"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="405" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="422"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="406" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="423"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="407" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="424"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="408" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="425"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="419" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="436"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="428" />
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="443"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -199,60 +200,60 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="136" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="136"/>
         <source>Import a year (JSON)…</source>
         <translation>导入年度日历（JSON）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="162" />
-        <source>Import a year's calendar</source>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="162"/>
+        <source>Import a year&apos;s calendar</source>
         <translation>导入年度日历</translation>
     </message>
 </context>
 <context>
     <name>EnterpriseDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="64"/>
         <source>New enterprise</source>
         <translation>新建企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="64"/>
         <source>Edit enterprise</source>
         <translation>编辑企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="142" />
-        <source>Already registered as “%1”. &lt;a href="%2"&gt;Open that record&lt;/a&gt;</source>
-        <translation>已登记为“%1”。&lt;a href="%2"&gt;打开该档案&lt;/a&gt;</translation>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="142"/>
+        <source>Already registered as “%1”. &lt;a href=&quot;%2&quot;&gt;Open that record&lt;/a&gt;</source>
+        <translation>已登记为“%1”。&lt;a href=&quot;%2&quot;&gt;打开该档案&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="149" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="149"/>
         <source>Similar names already registered: %1</source>
         <translation>已有名称相近的企业：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="203" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="203"/>
         <source>Please correct</source>
         <translation>请更正</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="208" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="208"/>
         <source>Similar name</source>
         <translation>名称相近</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="209" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="209"/>
         <source>Save it as a different enterprise anyway?</source>
         <translation>仍然作为另一家企业保存吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="216" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="216"/>
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="219" />
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="219"/>
         <source>Open the existing record</source>
         <translation>打开已有档案</translation>
     </message>
@@ -260,92 +261,92 @@
 <context>
     <name>EnterpriseForm</name>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="6" />
+        <location filename="../../ui/enterprise_form.ui" line="6"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="11" />
+        <location filename="../../ui/enterprise_form.ui" line="11"/>
         <source>Name *</source>
         <translation>企业名称 *</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="29" />
+        <location filename="../../ui/enterprise_form.ui" line="29"/>
         <source>Unified social credit code *</source>
         <translation>统一社会信用代码 *</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="35" />
+        <location filename="../../ui/enterprise_form.ui" line="35"/>
         <source>18 characters, e.g. 91330604MA2BXXXXXX</source>
         <translation>18位，例如 91330604MA2BXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="48" />
+        <location filename="../../ui/enterprise_form.ui" line="48"/>
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="58" />
+        <location filename="../../ui/enterprise_form.ui" line="58"/>
         <source>Compliance centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="68" />
+        <location filename="../../ui/enterprise_form.ui" line="68"/>
         <source>Chamber / association</source>
         <translation>所属商会 / 协会</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="78" />
+        <location filename="../../ui/enterprise_form.ui" line="78"/>
         <source>Address</source>
         <translation>企业地址</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="88" />
+        <location filename="../../ui/enterprise_form.ui" line="88"/>
         <source>Legal representative</source>
         <translation>法定代表人</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="98" />
+        <location filename="../../ui/enterprise_form.ui" line="98"/>
         <source>Contact person</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="108" />
+        <location filename="../../ui/enterprise_form.ui" line="108"/>
         <source>Contact phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="114" />
+        <location filename="../../ui/enterprise_form.ui" line="114"/>
         <source>Mobile, or landline with area code; extension as 转8001</source>
         <translation>手机号，或带区号的固定电话；分机写作“转8001”</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="127" />
+        <location filename="../../ui/enterprise_form.ui" line="127"/>
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="137" />
+        <location filename="../../ui/enterprise_form.ui" line="137"/>
         <source>Settled on</source>
         <translation>入驻时间</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="143" />
+        <location filename="../../ui/enterprise_form.ui" line="143"/>
         <source>e.g. 2024-03-05</source>
         <translation>例如 2024-03-05</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="148" />
+        <location filename="../../ui/enterprise_form.ui" line="148"/>
         <source>On the district compliant-enterprise list</source>
         <translation>列入区级合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="153" />
+        <location filename="../../ui/enterprise_form.ui" line="153"/>
         <source>Model compliant enterprise</source>
         <translation>合规示范企业</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="158" />
+        <location filename="../../ui/enterprise_form.ui" line="158"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -353,209 +354,209 @@
 <context>
     <name>EnterprisePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="61" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="61"/>
         <source>Search: part of the name, pinyin or initials (sx), credit code, phone</source>
         <translation>搜索：名称任意部分、拼音或首字母（如 sx）、信用代码、电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="66" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="66"/>
         <source>All centres</source>
         <translation>全部合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="69" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="69"/>
         <source>Compliant list only</source>
         <translation>只看合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="70" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="70"/>
         <source>Deleted records</source>
         <translation>已删除的档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="75" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="75"/>
         <source>New enterprise</source>
         <translation>新建企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="77" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="77"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="79" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="79"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="81" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="81"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="83" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="83"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="85" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="85"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="175" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="175"/>
         <source>first %1 shown; type more to narrow</source>
         <translation>仅显示前 %1 家，请继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="177" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="177"/>
         <source>%1 found</source>
         <translation>找到 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="179" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="179"/>
         <source>%1 enterprises</source>
         <translation>共 %1 家企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="220" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="220"/>
         <source>Select an enterprise to see its record and history.</source>
         <translation>选择一家企业，查看档案和历史记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="224" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="224"/>
         <source>Credit code</source>
         <translation>信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="225" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="225"/>
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="226" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="226"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="227" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="227"/>
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="228" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="228"/>
         <source>Address</source>
         <translation>企业地址</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="229" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="229"/>
         <source>Legal representative</source>
         <translation>法定代表人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="230" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="230"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="231" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="231"/>
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="232" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="232"/>
         <source>Settled on</source>
         <translation>入驻时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233" />
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233" />
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
         <source>Model enterprise</source>
         <translation>示范企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="235" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="235"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="241" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="241"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
         <source>Appeals</source>
         <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
         <source>Inspections and letters will appear here as those modules arrive.</source>
         <translation>检查和文书模块上线后，相关记录将显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="282" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="282"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="299" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="299"/>
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="301" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="301"/>
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="311" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="311"/>
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="323" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="323"/>
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="331" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="331"/>
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="333" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="333"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="346" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="346"/>
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="348" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="348"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="356" />
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="356"/>
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -563,52 +564,52 @@
 <context>
     <name>EnterpriseTableModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="30" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="30"/>
         <source>Name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="31" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="31"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="32" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="32"/>
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="33" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="33"/>
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="34" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="34"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="35" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="35"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="36"/>
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="37"/>
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="50" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="50"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="54" />
+        <location filename="../../src/compliance_desk/gui/enterprise_model.py" line="54"/>
         <source>Model compliant enterprise</source>
         <translation>合规示范企业</translation>
     </message>
@@ -616,22 +617,22 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="28" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="28"/>
         <source>Cannot do that</source>
         <translation>无法完成操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="46" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="46"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="48" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="48"/>
         <source>The program hit an unexpected error. Everything saved before it is safe; the change in progress may need to be entered again.</source>
         <translation>程序遇到意外错误。此前已保存的数据都是安全的；正在进行的修改可能需要重新录入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="55" />
+        <location filename="../../src/compliance_desk/gui/crash.py" line="55"/>
         <source>Details were written to the log in %1</source>
         <translation>详细信息已写入日志目录 %1</translation>
     </message>
@@ -639,37 +640,37 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="98" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="98"/>
         <source>First start: set up the administrator</source>
         <translation>首次使用：设置管理员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="101" />
-        <source>This database has no users yet. Choose the administrator's user name and password; the administrator then adds the clerks, legal advisers and inspectors.</source>
+        <location filename="../../src/compliance_desk/gui/login.py" line="101"/>
+        <source>This database has no users yet. Choose the administrator&apos;s user name and password; the administrator then adds the clerks, legal advisers and inspectors.</source>
         <translation>数据库中还没有用户。请设置管理员的用户名和密码；之后由管理员添加前台工作人员、法律顾问和执法人员。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="112" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="112"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="113" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="113"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="114" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="114"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="115" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="115"/>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="125" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="125"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -677,91 +678,296 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="50" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="50"/>
         <source>Import enterprise list — %1</source>
         <translation>导入企业名录 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52"/>
         <source>Checking every row…</source>
         <translation>正在逐行检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="62" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="62"/>
         <source>Import the good rows and leave out the rows with problems</source>
         <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="68" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="68"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="71" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="71"/>
         <source>Save problem report…</source>
         <translation>保存问题报告…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="97" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="97"/>
         <source>%1 rows ready to import (header found on row %2).</source>
         <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104"/>
         <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
         <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="146" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="146"/>
         <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
         <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="152" />
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="158" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="152"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="158"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="172" />
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="172"/>
         <source>Save problem report</source>
         <translation>保存问题报告</translation>
     </message>
 </context>
 <context>
+    <name>LetterDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="52"/>
+        <source>Edit draft: %1</source>
+        <translation>修改草稿：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="52"/>
+        <source>New draft: %1</source>
+        <translation>起草：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="64"/>
+        <source>Name, pinyin initials or code; Enter</source>
+        <translation>企业名称、拼音首字母或信用代码，按回车</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="67"/>
+        <source>Issuing department</source>
+        <translation>发文部门</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="68"/>
+        <source>Fill in the party from the register</source>
+        <translation>从企业档案带入当事人</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="69"/>
+        <source>The number is given when the legal adviser approves the letter.</source>
+        <translation>文号在法律顾问批准签发时自动编号。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="76"/>
+        <source>Save and preview</source>
+        <translation>保存并预览</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="101"/>
+        <source>No enterprise found.</source>
+        <translation>没有找到该企业。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="106"/>
+        <source>Choose the enterprise</source>
+        <translation>选择企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="107"/>
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+</context>
+<context>
+    <name>LetterForm</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_form.py" line="104"/>
+        <source> (optional)</source>
+        <translation>（选填）</translation>
+    </message>
+</context>
+<context>
+    <name>LettersPage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <source>Letter</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <source>Number</source>
+        <translation>文号</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
+        <source>Dated</source>
+        <translation>成文日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
+        <source>Approved by</source>
+        <translation>签发</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="73"/>
+        <source>New letter</source>
+        <translation>新建文书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="76"/>
+        <source>New in the same case</source>
+        <translation>同案新建</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="78"/>
+        <source>Edit draft…</source>
+        <translation>修改草稿…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="79"/>
+        <source>Preview / print…</source>
+        <translation>预览 / 打印…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="250"/>
+        <source>Approve and issue</source>
+        <translation>批准签发</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="81"/>
+        <source>Correct…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="82"/>
+        <source>Void…</source>
+        <translation>作废…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="83"/>
+        <source>Print 三书同达…</source>
+        <translation>打印三书同达…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="85"/>
+        <source>Batch print bundles…</source>
+        <translation>批量打印三书同达…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="87"/>
+        <source>Verify a letter…</source>
+        <translation>核验文书…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="88"/>
+        <source>Register of numbers…</source>
+        <translation>文号登记簿…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="145"/>
+        <source>(none yet)</source>
+        <translation>（未编号）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="162"/>
+        <source>%1 letter(s), %2 draft(s) awaiting approval</source>
+        <translation>共 %1 份文书，%2 份草稿待批准</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="251"/>
+        <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
+        <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="264"/>
+        <source>Issued as %1</source>
+        <translation>已签发：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="285"/>
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="285"/>
+        <source>Why is %1 voided? (kept in the register)</source>
+        <translation>%1 的作废理由（记入文号登记簿）：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="304"/>
+        <source>三书同达</source>
+        <translation>三书同达</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="312"/>
+        <source>Preparing bundles…</source>
+        <translation>正在生成三书同达…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="312"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="324"/>
+        <source>Some cases were left out</source>
+        <translation>部分案件未能打印</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="325"/>
+        <source>三书同达（批量）</source>
+        <translation>三书同达（批量）</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="63" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="63"/>
         <source>Compliance Desk — sign in</source>
         <translation>合规服务台 — 登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="68" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="68"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="69" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="69"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="72" />
+        <location filename="../../src/compliance_desk/gui/login.py" line="72"/>
         <source>Shangyu District compliance desk</source>
         <translation>上虞区重点产业合规服务台</translation>
     </message>
@@ -769,47 +975,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="42" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="43"/>
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="56" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="58"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="59" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="61"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="60" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="64"/>
+        <source>Letters</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="65"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="62" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="69"/>
+        <source>Letter templates</source>
+        <translation>文书模板</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="71"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="73"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="76" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="85"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="78" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="87"/>
         <source>Sync: not set up (this computer only)</source>
         <translation>同步：未配置（仅本机）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="111" />
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="122"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -817,72 +1033,143 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="191" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="191"/>
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="204" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="204"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="206" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="206"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="207" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="207"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="208" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="208"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
 </context>
 <context>
+    <name>NumbersDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="101"/>
+        <source>Register of numbers</source>
+        <translation>文号登记簿</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <source>Number</source>
+        <translation>文号</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <source>Letter</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="107"/>
+        <source>Reason voided</source>
+        <translation>作废理由</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="107"/>
+        <source>Issued</source>
+        <translation>签发时间</translation>
+    </message>
+</context>
+<context>
+    <name>PdfPreviewDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="77"/>
+        <source>Print preview — %1</source>
+        <translation>打印预览 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="84"/>
+        <source>%1 page(s)</source>
+        <translation>共 %1 页</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="85"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="88"/>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="91"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="112"/>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+</context>
+<context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="49" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="49"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="50" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="50"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="51" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="51"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76" />
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="99" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="99"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114"/>
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -890,7 +1177,7 @@
 <context>
     <name>ReferencePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="185" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="185"/>
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
     </message>
@@ -898,265 +1185,372 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="58" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="58"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="84" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="84"/>
         <source>Departments</source>
         <translation>转办部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="89" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="89"/>
         <source>Forward</source>
         <translation>转办</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="94" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="94"/>
         <source>New tier</source>
         <translation>新的等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="99" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="99"/>
         <source>Satisfaction (1–5)</source>
         <translation>企业满意度（1—5分）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="101" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="101"/>
         <source>Meeting date</source>
         <translation>会商日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="102" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="102"/>
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="114" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="114"/>
         <source>Instructions to the departments</source>
         <translation>转办说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="115" />
-        <source>The department's answer</source>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="115"/>
+        <source>The department&apos;s answer</source>
         <translation>部门答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="116" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="116"/>
         <source>Outcome of the meeting</source>
         <translation>会商结果</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="117" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="117"/>
         <source>What is sent to the leader</source>
         <translation>报送说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="118" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="118"/>
         <source>Answer</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="119" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="119"/>
         <source>What the enterprise was told</source>
         <translation>反馈企业的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="120" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="120"/>
         <source>Why it is reopened</source>
         <translation>重新打开的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121"/>
         <source>Why the tier is raised</source>
         <translation>提升等级的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122"/>
         <source>Why the clock stops (e.g. waiting for documents)</source>
         <translation>暂停原因（如等待企业补充材料）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123"/>
         <source>What the chamber relayed</source>
         <translation>经商会转达的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="124" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="124"/>
         <source>Closing remarks</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="126" />
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="126"/>
         <source>Remarks</source>
         <translation>备注</translation>
     </message>
 </context>
 <context>
+    <name>TemplatePage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="57"/>
+        <source>What changed, and on whose instruction</source>
+        <translation>修改内容及依据（谁要求修改）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="58"/>
+        <source>Preview with sample data</source>
+        <translation>用示例数据预览</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="61"/>
+        <source>Save as new version</source>
+        <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="68"/>
+        <source>Letter</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="102"/>
+        <source>Version %1 — %2</source>
+        <translation>版本 %1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="125"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="125"/>
+        <source>Please say what changed.</source>
+        <translation>请填写修改说明。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="138"/>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="139"/>
+        <source>Version %1 saved. Letters already drafted keep their version until edited.</source>
+        <translation>已保存为版本 %1。已起草的文书在再次修改前仍使用原版本。</translation>
+    </message>
+</context>
+<context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226"/>
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="227" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="227"/>
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248" />
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248"/>
         <source>No</source>
         <translation>否</translation>
     </message>
 </context>
 <context>
+    <name>VerifyDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="34"/>
+        <source>Verify a letter</source>
+        <translation>核验文书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="37"/>
+        <source>Scan the QR code here (or paste its text)</source>
+        <translation>在此扫描二维码（或粘贴其内容）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="46"/>
+        <source>Check number and code</source>
+        <translation>核对文号和核验码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="49"/>
+        <source>QR code</source>
+        <translation>二维码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="50"/>
+        <source>Or the number</source>
+        <translation>或输入文号</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="51"/>
+        <source>and the verification code</source>
+        <translation>及核验码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="56"/>
+        <source>Show the letter on record</source>
+        <translation>查看存档文书</translation>
+    </message>
+</context>
+<context>
     <name>VisitPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="55" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="55"/>
         <source>Type the name, pinyin initials or credit code</source>
         <translation>输入企业名称、拼音首字母或信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="64" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="64"/>
         <source>New enterprise…</source>
         <translation>新建企业…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="90" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="90"/>
         <source>Attach scans or photos…</source>
         <translation>添加扫描件或照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="96" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="96"/>
         <source>Register an appeal as well</source>
         <translation>同时登记为诉求</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="108" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="108"/>
         <source>Save (Enter)</source>
         <translation>保存（回车）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="112" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="112"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="124" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="124"/>
         <source>Enterprise *</source>
         <translation>企业 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="126" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="126"/>
         <source>Visitor *</source>
         <translation>来访人 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="127" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="127"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="128" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="128"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="129" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="129"/>
         <source>Area</source>
         <translation>涉及领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="130" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="130"/>
         <source>Description</source>
         <translation>情况说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="134" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="134"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="136" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="136"/>
         <source>Appeal *</source>
         <translation>诉求事项 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="137" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="137"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="149" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="149"/>
         <source>Registered in this session</source>
         <translation>本次登记记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="201" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="201"/>
         <source>Selected: %1 (%2)</source>
         <translation>已选：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="210" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="210"/>
         <source>Earlier appeals of this enterprise: %1</source>
         <translation>该企业既往诉求 %1 件：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="215" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="215"/>
         <source>No earlier appeals from this enterprise.</source>
         <translation>该企业此前没有诉求记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="227" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="227"/>
         <source>Attach scans or photos</source>
         <translation>添加扫描件或照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="229" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="229"/>
         <source>Scans and photos (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)</source>
         <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="239" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="239"/>
         <source>Choose the enterprise first (type to search, or create it).</source>
         <translation>请先选择企业（输入以搜索，或新建企业）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="278" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="278"/>
         <source>Registered. Appeal %1, due %2.</source>
         <translation>已登记。受理编号 %1，期限 %2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="285" />
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="285"/>
         <source>Visit registered.</source>
         <translation>来访已登记。</translation>
+    </message>
+</context>
+<context>
+    <name>_ListTable</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_form.py" line="46"/>
+        <source>Add row</source>
+        <translation>添加一行</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_form.py" line="48"/>
+        <source>Remove row</source>
+        <translation>删除所选行</translation>
+    </message>
+</context>
+<context>
+    <name>_OptionalDate</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_form.py" line="185"/>
+        <source>Fill in</source>
+        <translation>填写</translation>
     </message>
 </context>
 </TS>

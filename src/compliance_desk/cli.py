@@ -125,16 +125,17 @@ def _run(args: argparse.Namespace) -> int:
             print(f"数据库已就绪：{desk.ctx.database_label}")
             return 0
         if args.command == "demo":
-            from compliance_desk.services.demo_data import load_demo
+            from compliance_desk.services.demo_data import load_demo, load_demo_letters
 
             def progress(done: int, total: int) -> None:
                 if total >= 10_000:  # the large scale takes a while: say how far it is
                     print(f"  {done}/{total}", file=sys.stderr, flush=True)
 
             summary = load_demo(desk.ctx, args.scale, args.seed, progress=progress)
+            letters = load_demo_letters(desk.ctx, desk.letters)
             print(
                 f"演示数据已载入：新增企业 {summary.enterprises} 家，演示用户 {summary.users} 个，"
-                f"新增诉求 {summary.appeals} 件"
+                f"新增诉求 {summary.appeals} 件，新增文书 {letters} 份"
             )
             return 0
         if args.command == "appeals" and args.action == "due":

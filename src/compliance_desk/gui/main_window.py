@@ -21,6 +21,7 @@ from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.admin_pages import ReferencePage, UsersPage
 from compliance_desk.gui.appeal_log_page import AppealLogPage
 from compliance_desk.gui.enterprise_page import EnterprisePage
+from compliance_desk.gui.letters_page import LettersPage
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.gui.visit_page import VisitPage
 from compliance_desk.services.context import CurrentUser
@@ -51,13 +52,21 @@ class MainWindow(QMainWindow):
         self.tray: QSystemTrayIcon | None = None
         self.visit_page: VisitPage | None = None
         self.log_page: AppealLogPage | None = None
+        self.letters_page: LettersPage | None = None
         if allows(user.role, Permission.APPEAL_EDIT):
             self.visit_page = VisitPage(desk, user, runner)
             self._add_page(self.tr("Walk-in registration"), self.visit_page)
         if allows(user.role, Permission.APPEAL_VIEW):
             self.log_page = AppealLogPage(desk, user, runner)
             self._add_page(self.tr("Appeal log"), self.log_page)
+        if allows(user.role, Permission.LETTER_VIEW):
+            self.letters_page = LettersPage(desk, user, runner)
+            self._add_page(self.tr("Letters"), self.letters_page)
         self._add_page(self.tr("Enterprises"), self.enterprise_page)
+        if allows(user.role, Permission.TEMPLATE_EDIT):
+            from compliance_desk.gui.template_page import TemplatePage
+
+            self._add_page(self.tr("Letter templates"), TemplatePage(desk, user))
         if allows(user.role, Permission.REFERENCE_EDIT):
             self._add_page(self.tr("Reference data"), ReferencePage(desk, user))
         if allows(user.role, Permission.USER_ADMIN):
@@ -86,6 +95,8 @@ class MainWindow(QMainWindow):
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         self.enterprise_page.refresh()
+        if self.letters_page is not None:
+            self.letters_page.refresh()
         if self.log_page is not None:
             log_page = self.log_page
             log_page.reminded.connect(self._notify)

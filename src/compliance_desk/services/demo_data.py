@@ -10,7 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -21,6 +21,9 @@ from compliance_desk.persistence.models import AppUser, Centre, Chamber, Enterpr
 from compliance_desk.services.auth import AuthService
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.enterprises import apply_draft
+
+if TYPE_CHECKING:
+    from compliance_desk.services.letters import LetterService
 
 SCALES = {"small": 200, "large": 100_000}
 
@@ -278,6 +281,45 @@ def load_demo(
         ctx, APPEAL_SCALES[scale] if appeals is None else appeals, progress=progress
     )
     return DemoSummary(enterprises=len(todo), users=len(DEMO_USERS), appeals=made)
+
+
+def load_demo_letters(ctx: ServiceContext, letters: LetterService, cases: int = 3) -> int:
+    """A few 三书同达 cases issued by the demo legal adviser, and two drafts awaiting approval."""
+    from compliance_desk.documents.kinds import KINDS, kinds_in_bundle
+    from compliance_desk.domain.ids import new_id
+    from compliance_desk.persistence.letter_models import Letter
+
+    with ctx.uow(None) as uow:
+        s = uow.session
+        if s.scalar(select(Letter.id).limit(1)) is not None:
+            return 0
+        adviser_id = s.scalars(select(AppUser.id).where(AppUser.username == "adviser")).one()
+        chosen = s.scalars(select(Enterprise.id).order_by(Enterprise.name_pinyin).limit(cases + 2))
+        enterprise_ids = list(chosen)
+    adviser = _as_user(ctx, adviser_id)
+    market = next(i for i, _n, p in letters.issuing_departments(adviser) if p == "虞市监")
+    made = 0
+    for n, enterprise_id in enumerate(enterprise_ids):
+        case = new_id()
+        party = letters.prefill(adviser, enterprise_id, market)["party"]
+        kinds = list(kinds_in_bundle()) if n < cases else ["advice_letter"]
+        for kind in kinds:
+            data = KINDS[kind].sample() | {"party": party}
+            if kind == "credit_repair_notice":
+                data["penalty_number"] = f"虞市监处罚〔2026〕{n + 1}号"
+            draft = letters.draft(adviser, kind, data, enterprise_id=enterprise_id,
+                                  department_id=market, case_id=case)  # fmt: skip
+            if n < cases:
+                letters.approve(adviser, draft.id, draft.row_version)
+            made += 1
+    return made
+
+
+def _as_user(ctx: ServiceContext, user_id: Any) -> CurrentUser:
+    with ctx.uow(None) as uow:
+        row = uow.session.get(AppUser, user_id)
+        assert row is not None
+        return CurrentUser(row.id, row.username, row.display_name, Role(row.role), row.centre_id)
 
 
 # --- appeals ---------------------------------------------------------------------------

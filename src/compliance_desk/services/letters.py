@@ -39,6 +39,7 @@ class LetterView:
     kind_title: str
     status: LetterStatus
     number: str | None
+    enterprise_id: uuid.UUID | None
     enterprise_name: str
     case_id: uuid.UUID | None
     data: dict[str, Any]
@@ -148,6 +149,43 @@ class LetterService:
             return TemplateView(row.kind, row.version, row.body, row.note, row.created_at)
 
     # -- drafts ---------------------------------------------------------------------------
+
+    def issuing_departments(self, user: CurrentUser) -> list[tuple[uuid.UUID, str, str]]:
+        """(id, name, number prefix) of the departments that issue numbered letters."""
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            rows = uow.session.execute(
+                select(Department.id, Department.name, Department.number_prefix)
+                .where(Department.deleted_at.is_(None), Department.number_prefix != "")
+                .order_by(Department.created_at)
+            )
+            return [(i, n, p) for i, n, p in rows]
+
+    def prefill(
+        self, user: CurrentUser, enterprise_id: uuid.UUID | None, department_id: uuid.UUID | None
+    ) -> dict[str, Any]:
+        """A new letter's data as far as the desk knows it: the party from the register, the
+        authority and telephone as the department's last letter had them."""
+        user.require(Permission.LETTER_VIEW)
+        data: dict[str, Any] = {"date": self.ctx.clock().date().isoformat()}
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            if enterprise_id is not None:
+                e = s.get(Enterprise, enterprise_id)
+                if e is not None:
+                    data["party"] = {"name": e.name, "uscc": e.uscc, "address": e.address,
+                                     "legal_representative": e.legal_representative}  # fmt: skip
+            if department_id is not None:
+                last = s.scalars(
+                    select(LetterRow.data)
+                    .where(LetterRow.department_id == department_id)
+                    .order_by(LetterRow.created_at.desc())
+                    .limit(1)
+                ).first()
+                for key in ("authority", "contact_phone", "review_authority", "court"):
+                    if last and last.get(key):
+                        data[key] = last[key]
+        return data
 
     def draft(
         self,
@@ -500,6 +538,7 @@ class LetterService:
             kind_title=kind(row.kind).title,
             status=LetterStatus(row.status),
             number=row.number,
+            enterprise_id=row.enterprise_id,
             enterprise_name=name,
             case_id=row.case_id,
             data=dict(row.data),

@@ -1,0 +1,141 @@
+"""文书模板: the administrator edits a kind's wording, previews it on sample data, saves a version."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.documents.kinds import KINDS
+from compliance_desk.domain.local_time import local_text
+from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.pdf_preview import PdfPreviewDialog
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.letters import TemplateView
+
+HELP = (
+    "每行一段；“一、”开头为黑体标题，“（一）”开头为楷体标题。@to 行不缩进（主送、当事人信息），"
+    "@blank 空一行，| 标签 | 内容 为表格行，@sign 为发文机关署名、日期和用印位置。"
+    "{{ 字段 }} 取文书数据，如 {{ party.name }}；{{ legal.review.period }} 等法定数值按决定日期取用。"
+)
+
+
+class TemplatePage(QWidget):
+    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.user = desk, user
+        self.versions: list[TemplateView] = []
+        self.kind = QComboBox()
+        self.kind.setObjectName("templateKind")
+        for code, k in KINDS.items():
+            self.kind.addItem(k.title, code)
+        self.kind.currentIndexChanged.connect(lambda _i: self.load())
+        self.version_list = QListWidget()
+        self.version_list.setObjectName("templateVersions")
+        self.version_list.setMaximumWidth(260)
+        self.version_list.currentRowChanged.connect(self._show_version)
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("templateBody")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.TypeWriter)
+        self.editor.setFont(mono)
+        self.note = QLineEdit()
+        self.note.setObjectName("templateNote")
+        self.note.setPlaceholderText(self.tr("What changed, and on whose instruction"))
+        preview = QPushButton(self.tr("Preview with sample data"))
+        preview.setObjectName("templatePreview")
+        preview.clicked.connect(lambda: self.preview())
+        save = QPushButton(self.tr("Save as new version"))
+        save.setObjectName("templateSave")
+        save.clicked.connect(lambda: self.save())
+        help_label = QLabel(HELP)
+        help_label.setWordWrap(True)
+        help_label.setStyleSheet("color: #555;")
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Letter")))
+        top.addWidget(self.kind)
+        top.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.editor, 1)
+        right_layout.addWidget(help_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(preview)
+        buttons.addWidget(save)
+        right_layout.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(self.version_list)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self.load()
+
+    def code(self) -> str:
+        return str(self.kind.currentData())
+
+    def load(self) -> None:
+        try:
+            self.versions = self.desk.letters.templates(self.user, self.code())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.version_list.clear()
+        for v in self.versions:
+            item = QListWidgetItem(
+                self.tr("Version %1 — %2").replace("%1", str(v.version))
+                .replace("%2", local_text(v.created_at))
+            )  # fmt: skip
+            item.setToolTip(v.note)
+            self.version_list.addItem(item)
+        self.version_list.setCurrentRow(0)
+
+    def _show_version(self, row: int) -> None:
+        if 0 <= row < len(self.versions):
+            self.editor.setPlainText(self.versions[row].body)
+
+    def preview(self) -> bytes | None:
+        try:
+            pdf = self.desk.letters.preview_template(self.code(), self.editor.toPlainText())
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return None
+        PdfPreviewDialog(pdf, self.kind.currentText(), self).exec()
+        return pdf
+
+    def save(self) -> None:
+        note = self.note.text().strip()
+        if not note:
+            QMessageBox.warning(self, self.tr("Save"), self.tr("Please say what changed."))
+            return
+        try:
+            saved = self.desk.letters.save_template(
+                self.user, self.code(), self.editor.toPlainText(), note
+            )
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.note.clear()
+        self.load()
+        QMessageBox.information(
+            self,
+            self.tr("Saved"),
+            self.tr("Version %1 saved. Letters already drafted keep their version until edited.")
+            .replace("%1", str(saved.version)),
+        )  # fmt: skip

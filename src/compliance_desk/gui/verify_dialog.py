@@ -1,0 +1,119 @@
+"""Is this paper letter genuine?  Scan its QR code (a scanner types it, then Enter) or type the
+number and the code printed beside it.  And the register of numbers, voided ones included."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.local_time import local_text
+from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.pdf_preview import PdfPreviewDialog
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.letters import Verification
+
+
+class VerifyDialog(QDialog):
+    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.user = desk, user
+        self.result: Verification | None = None
+        self.setWindowTitle(self.tr("Verify a letter"))
+        self.code = QLineEdit()
+        self.code.setObjectName("scannedCode")
+        self.code.setPlaceholderText(self.tr("Scan the QR code here (or paste its text)"))
+        self.code.returnPressed.connect(self.check_scanned)
+        self.number = QLineEdit()
+        self.number.setObjectName("typedNumber")
+        self.number.setPlaceholderText("虞市监合建〔2026〕12号")
+        self.short = QLineEdit()
+        self.short.setObjectName("typedCode")
+        self.short.setPlaceholderText("XXXX-XXXX-XXXX-XXXX")
+        self.short.returnPressed.connect(self.check_typed)
+        typed = QPushButton(self.tr("Check number and code"))
+        typed.clicked.connect(self.check_typed)
+        form = QFormLayout()
+        form.addRow(self.tr("QR code"), self.code)
+        form.addRow(self.tr("Or the number"), self.number)
+        form.addRow(self.tr("and the verification code"), self.short)
+        self.answer = QLabel()
+        self.answer.setObjectName("verdict")
+        self.answer.setWordWrap(True)
+        self.answer.setMinimumHeight(60)
+        self.show_letter = QPushButton(self.tr("Show the letter on record"))
+        self.show_letter.setObjectName("showRecord")
+        self.show_letter.setEnabled(False)
+        self.show_letter.clicked.connect(self.open_record)
+        buttons = QHBoxLayout()
+        buttons.addWidget(typed)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_letter)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.answer)
+        self.resize(620, 280)
+
+    def check_scanned(self) -> None:
+        if self.code.text().strip():
+            self._show(self.desk.letters.verify(self.code.text()))
+
+    def check_typed(self) -> None:
+        if self.number.text().strip():
+            self._show(self.desk.letters.verify_typed(self.number.text(), self.short.text()))
+
+    def _show(self, result: Verification) -> None:
+        self.result = result
+        colour = "#1b7f3a" if result.genuine else "#b3261e"
+        mark = "✔" if result.genuine else "✘"
+        self.answer.setStyleSheet(f"color: {colour}; font-size: 13pt;")
+        self.answer.setText(f"{mark} {result.message}")
+        self.show_letter.setEnabled(result.letter is not None)
+
+    def open_record(self) -> None:
+        if self.result is None or self.result.letter is None:
+            return
+        letter = self.result.letter
+        try:
+            pdf = self.desk.letters.pdf(self.user, letter.id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        PdfPreviewDialog(pdf, letter.number or letter.kind_title, self).exec()
+
+
+class NumbersDialog(QDialog):
+    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Register of numbers"))
+        numbers = desk.letters.numbers(user)
+        table = QTableWidget(len(numbers), 6)
+        table.setObjectName("numbers")
+        table.setHorizontalHeaderLabels(
+            [self.tr("Number"), self.tr("Letter"), self.tr("Enterprise"), self.tr("Status"),
+             self.tr("Reason voided"), self.tr("Issued")]
+        )  # fmt: skip
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for row, n in enumerate(numbers):
+            cells = [n.number, n.kind_title, n.enterprise_name, n.status, n.void_reason,
+                     local_text(n.issued_at)]  # fmt: skip
+            for col, text in enumerate(cells):
+                table.setItem(row, col, QTableWidgetItem(text))
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        self.table = table
+        self.resize(900, 500)
