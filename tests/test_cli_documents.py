@@ -64,3 +64,23 @@ def test_a_draft_from_the_command_line(tmp_path: Path) -> None:
                  "--draft", db=db)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "草稿" in pdf_text(out) and qr_codes(out, tmp_path) == []
+
+
+def test_a_configured_font_is_used_first(tmp_path: Path) -> None:
+    from tests.letters_pdf import fonts
+
+    db = f"sqlite:///{tmp_path / 'd.sqlite3'}"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+    droid = Path(__file__).parents[1] / "resources" / "fonts" / "DroidSansFallbackFull.ttf"
+    bad = cli("documents", "fonts", "--set", "fangsong=/no/such.ttf", db=db, env=env)
+    assert bad.returncode == 1 and "无法使用字体文件" in bad.stderr
+    ok = cli("documents", "fonts", "--set", f"fangsong={droid}", db=db, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines()[1].startswith("fangsong\tDroidSansFallbackFull-0")
+    data = tmp_path / "data.json"
+    data.write_text(json.dumps(sample("advice_letter"), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = cli("documents", "render", "advice_letter", "--data", str(data), "-o", str(out),
+                 "--draft", db=db, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert any("DroidSansFallback" in name for name, _, _ in fonts(out))

@@ -33,6 +33,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     render.add_argument("--template", type=Path, help="wording to use instead of the default")
     verify = docs_sub.add_parser("verify", help="check a letter's QR text (exit 0 if genuine)")
     verify.add_argument("code")
+    fonts = docs_sub.add_parser("fonts", help="which font file each role prints with")
+    fonts.add_argument("--set", action="append", default=[], metavar="ROLE=PATH[#INDEX]",
+                       help="use this TrueType file first for ROLE (fangsong, song, hei, kai, title)")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +50,34 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.action == "render":
         return _render(args)
+    if args.action == "fonts":
+        return _fonts(args)
     return _verify(args)
+
+
+def _fonts(args: argparse.Namespace) -> int:
+    from compliance_desk import settings
+    from compliance_desk.documents.fonts import ROLES, chain
+
+    current = settings.load()
+    for item in args.set:
+        role, _, path = item.partition("=")
+        if role not in ROLES or not path:
+            raise DomainError(f"字体设置格式应为 角色=路径，角色可选：{'、'.join(ROLES)}",
+                              f"bad --set {item!r}")  # fmt: skip
+        chosen = chain(role, {role: path}, cached=False)
+        file_name = path.partition("#")[0]
+        if not any(f.name.startswith(Path(file_name).stem) for f in chosen.fonts):
+            raise DomainError(f"无法使用字体文件 {path}：文件不存在或不是可嵌入的 TrueType 字体",
+                              f"font {path} cannot be embedded")  # fmt: skip
+        current.pdf_fonts[role] = path
+    if args.set:
+        settings.save(current)
+    for role in ROLES:
+        fonts = chain(role, current.pdf_fonts, cached=False).fonts
+        names = "，".join(f.name for f in fonts)
+        print(f"{role}\t{names}")
+    return 0
 
 
 def _read(path: Path, what: str) -> str:
@@ -58,6 +88,7 @@ def _read(path: Path, what: str) -> str:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from compliance_desk import settings
     from compliance_desk.documents.render import LetterRequest, render
     from compliance_desk.paths import data_dir
     from compliance_desk.services.signing_keys import KeyStore
@@ -71,7 +102,8 @@ def _render(args: argparse.Namespace) -> int:
         ) from exc
     template = _read(args.template, "模板文件") if args.template else None
     key = None if args.draft else KeyStore(data_dir() / "keys").private_key()
-    pdf = render([LetterRequest(args.kind, data, template, 0, args.draft)], key)
+    fonts = settings.load().pdf_fonts or None
+    pdf = render([LetterRequest(args.kind, data, template, 0, args.draft)], key, fonts)
     tmp = args.output.with_name(args.output.name + ".part")
     try:
         tmp.write_bytes(pdf)

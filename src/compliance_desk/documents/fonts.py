@@ -82,6 +82,9 @@ def _load(path: str, index: int) -> Font | None:
     except (TTFError, OSError) as exc:
         log.warning("font %s#%d cannot be embedded: %s", path, index, exc)
         return None
+    # Subsetting copies whole tables (a CJK font's glyf is 10-20 MB) for every subset of every
+    # document; the tables never change, so each is copied once per process.
+    font.face.get_table = cache(font.face.get_table)
     pdfmetrics.registerFont(font)
     return Font(name, frozenset(font.face.charToGlyph))
 

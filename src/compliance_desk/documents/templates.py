@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from compliance_desk.documents.gbt9704 import Blank, Block, Para, Signature, Span, Table, body_para
@@ -67,9 +68,14 @@ def check(text: str, kind: str = "", version: int = 0) -> None:
         raise TemplateFault(kind, version, str(exc)) from exc
 
 
+@lru_cache(maxsize=64)
+def _compiled(text: str) -> Template:
+    return _ENV.from_string(text)
+
+
 def expand(text: str, context: Mapping[str, Any], kind: str = "", version: int = 0) -> list[str]:
     try:
-        out = _ENV.from_string(text).render(**context)
+        out = _compiled(text).render(**context)
     except TemplateError as exc:
         message = str(exc).replace("is undefined", "未定义")
         raise TemplateFault(kind, version, message) from exc

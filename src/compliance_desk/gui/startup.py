@@ -105,7 +105,9 @@ class Startup(QObject):
         from compliance_desk.gui.main_window import MainWindow
         from compliance_desk.gui.tasks import TaskRunner
 
-        return MainWindow(self.desk(), user, TaskRunner(), self.settings)
+        desk = self.desk()
+        desk.letters.fonts = dict(self.settings.pdf_fonts)
+        return MainWindow(desk, user, TaskRunner(), self.settings)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True)

@@ -93,6 +93,9 @@ class LetterService:
         self.ctx = ctx
         self.keys = keys
         self._key_published = False
+        # Per-role font files from this machine's settings ("fangsong": "C:/…/simfang.ttf"),
+        # tried before the system's fonts; set by the app and the CLI at start.
+        self.fonts: dict[str, str] = {}
 
     # -- templates ------------------------------------------------------------------------
 
@@ -490,7 +493,7 @@ class LetterService:
         self._key_published = True
 
     def _fonts(self) -> dict[str, str] | None:
-        return None  # per-role font paths from the settings (none configured yet)
+        return self.fonts or None
 
     def _stored_pdf(self, row: LetterRow) -> bytes:
         if not row.pdf_sha256:
