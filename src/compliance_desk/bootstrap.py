@@ -83,7 +83,8 @@ def open_desk(
             log.info("seeded letter templates into %s", ctx.database_label)
         uow.commit()
     calendars = CalendarService(ctx)
-    appeals = AppealService(ctx, calendars)
+    keys = KeyStore(ctx.key_folder())
+    appeals = AppealService(ctx, calendars, keys)
     return Desk(
         ctx,
         AuthService(ctx),
@@ -93,7 +94,7 @@ def open_desk(
         calendars,
         appeals,
         AppealLog(ctx, appeals),
-        LetterService(ctx, KeyStore(ctx.key_folder())),
+        LetterService(ctx, keys),
     )
 
 

@@ -32,6 +32,18 @@ PARTY = Field(
         Field("legal_representative", "法定代表人（负责人）", required=False),
     ),
 )
+# A receipt names the enterprise; its address is not needed (the register may lack it).
+PARTY_BRIEF = Field(
+    "party",
+    "企业",
+    "object",
+    fields=(
+        Field("name", "名称", max_length=200),
+        Field("uscc", "统一社会信用代码", max_length=18),
+        Field("address", "住所（经营场所）", required=False),
+        Field("legal_representative", "法定代表人（负责人）", required=False),
+    ),
+)
 COMMON = (
     Field("authority", "发文机关", description="如：绍兴市上虞区市场监督管理局"),
     Field("date", "成文日期", "date", description="决定或签发的日期"),
@@ -216,8 +228,9 @@ KINDS: dict[str, Kind] = {
         Kind(
             "appeal_receipt",
             "诉求受理回执",
-            COMMON
+            COMMON[:-1]
             + (
+                PARTY_BRIEF,
                 Field("appeal_number", "受理编号"),
                 Field("title", "诉求事项", "text"),
                 Field("tier", "诉求等级"),

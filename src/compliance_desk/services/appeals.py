@@ -44,6 +44,7 @@ from compliance_desk.persistence.models import (
 from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.ledger_files import write_rows
+from compliance_desk.services.signing_keys import KeyStore
 
 log = logging.getLogger("compliance_desk.appeals")
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -154,9 +155,12 @@ def _step(e: AppealEvent) -> Step:
 
 
 class AppealService:
-    def __init__(self, ctx: ServiceContext, calendars: CalendarService) -> None:
+    def __init__(
+        self, ctx: ServiceContext, calendars: CalendarService, keys: KeyStore | None = None
+    ) -> None:
         self.ctx = ctx
         self.calendars = calendars
+        self.keys = keys  # signs the receipts' QR codes
 
     # --- registering ---------------------------------------------------------------
     def register_visit(self, user: CurrentUser, draft: VisitDraft) -> VisitView:
@@ -376,33 +380,58 @@ class AppealService:
             )
 
     def receipt(self, user: CurrentUser, appeal_id: uuid.UUID, desk_phone: str = "") -> bytes:
-        """受理回执 as PDF bytes (rendered by documents.receipt, a pure function)."""
-        from compliance_desk.documents.receipt import ReceiptData, chinese_date, render_receipt
+        """受理回执 as PDF bytes: the appeal_receipt letter (GB/T 9704 layout, the wording from
+        its current template), with a signed QR code the enterprise can follow it by."""
+        from compliance_desk.documents.render import LetterRequest, render
+        from compliance_desk.documents.templates import chinese_date
+        from compliance_desk.persistence.letter_models import LetterTemplate
         from compliance_desk.persistence.models import Centre
 
         d = self.detail(user, appeal_id)
         with self.ctx.uow(user) as uow:
-            enterprise = uow.session.get(Enterprise, d.enterprise_id)
-            appeal = self._appeal(uow.session, appeal_id)
-            centre = uow.session.get(Centre, appeal.centre_id) if appeal.centre_id else None
-            uscc = enterprise.uscc if enterprise else ""
-            centre_name = centre.name if centre else "合规服务台"
+            s = uow.session
+            enterprise = s.get(Enterprise, d.enterprise_id)
+            appeal = self._appeal(s, appeal_id)
+            centre = s.get(Centre, appeal.centre_id) if appeal.centre_id else None
+            template = s.scalars(
+                select(LetterTemplate)
+                .where(LetterTemplate.kind == "appeal_receipt", LetterTemplate.deleted_at.is_(None))
+                .order_by(LetterTemplate.version.desc())
+                .limit(1)
+            ).first()
         received = d.received_at.astimezone(CHINA)
-        data = ReceiptData(
-            number=d.number,
-            enterprise_name=d.enterprise_name,
-            uscc=uscc,
-            title=d.title,
-            tier_label=d.status.tier.label,
-            received=f"{chinese_date(received.date())} {received:%H:%M}",
-            deadline=d.deadline.due,
-            provisional=d.deadline.provisional,
-            centre_name=centre_name,
-            desk_phone=desk_phone,
-            explanation=d.deadline.explanation,
-            reference=f"CD-APPEAL|{d.number}|{uscc}|{received.date().isoformat()}",
+        if d.deadline.due is None:
+            due = "计时暂停，恢复后另行告知"
+        else:
+            due = chinese_date(d.deadline.due) + " 24时"
+            if d.deadline.provisional:
+                due += "（暂定：该年度官方日历发布后可能调整）"
+        data = {
+            "authority": centre.name if centre else "合规服务台",
+            "date": received.date().isoformat(),
+            "party": {
+                "name": d.enterprise_name,
+                "uscc": enterprise.uscc if enterprise else "",
+                "address": enterprise.address if enterprise else "",
+            },
+            "appeal_number": d.number,
+            "title": d.title,
+            "tier": d.status.tier.label,
+            "received": f"{chinese_date(received.date())} {received:%H:%M}",
+            "deadline": due,
+            "explanation": "；".join(
+                part.strip() for part in d.deadline.explanation.splitlines() if part.strip()
+            ),
+            "contact_phone": desk_phone or "—",
+        }
+        request = LetterRequest(
+            "appeal_receipt",
+            data,
+            template.body if template else None,
+            template.version if template else 0,
         )
-        return render_receipt(data)
+        key = self.keys.private_key() if self.keys is not None else None
+        return render([request], key)
 
     def attach(
         self, user: CurrentUser, owner_table: str, owner_id: uuid.UUID, source: Path

@@ -20,12 +20,13 @@ from compliance_desk.documents import signing
 from compliance_desk.documents.kinds import KINDS, check_data, kind, kinds_in_bundle
 from compliance_desk.documents.render import LetterRequest, prepare, render_prepared
 from compliance_desk.documents.templates import check
+from compliance_desk.domain.appeal_workflow import AppealState
 from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.letters import LetterStatus
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.letter_models import DocumentNumber, LetterTemplate
 from compliance_desk.persistence.letter_models import Letter as LetterRow
-from compliance_desk.persistence.models import AppUser, Department, Enterprise
+from compliance_desk.persistence.models import Appeal, AppUser, Department, Enterprise
 from compliance_desk.services import numbering, signing_keys
 from compliance_desk.services.context import CurrentUser, ServiceContext
 
@@ -369,10 +370,21 @@ class LetterService:
             except signing.Forged as exc:
                 return Verification(False, exc.message_zh)
             row = s.scalars(select(LetterRow).where(LetterRow.number == ref.number)).first()
-            if row is None:
-                return Verification(True, f"签名有效：{ref.number}。本机尚未同步到这份文书的存档，"
-                                          "请联网同步后再核对内容")  # fmt: skip
-            return self._compare(s, row, ref)
+            if row is not None:
+                return self._compare(s, row, ref)
+            appeal = s.execute(
+                select(Appeal.number, Appeal.state, Enterprise.name, Enterprise.uscc)
+                .join(Enterprise, Enterprise.id == Appeal.enterprise_id)
+                .where(Appeal.number == ref.number)
+            ).first()
+            if appeal is not None:
+                if appeal.uscc != ref.enterprise:
+                    return Verification(False, "受理回执上的企业与存档不符：回执可能被篡改")
+                state = AppealState(appeal.state).label
+                return Verification(True, f"真实有效：诉求受理回执 {appeal.number}，{appeal.name}；"
+                                          f"当前办理状态：{state}")  # fmt: skip
+            return Verification(True, f"签名有效：{ref.number}。本机尚未同步到这份文书的存档，"
+                                      "请联网同步后再核对内容")  # fmt: skip
 
     def verify_typed(self, number: str, code: str) -> Verification:
         """The number and the 16-character code printed beside the QR, typed in by hand."""
