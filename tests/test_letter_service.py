@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,15 @@ def draft(desk: Desk, user: CurrentUser, kind: str, case_id: uuid.UUID | None = 
 def issue(desk: Desk, user: CurrentUser, kind: str, **kw: Any) -> Any:
     letter = draft(desk, user, kind, **kw)
     return desk.letters.approve(user, letter.id, letter.row_version)
+
+
+def issue_case(desk: Desk, user: CurrentUser, case: uuid.UUID) -> list[str]:
+    """A 三书同达 case issued out of order (advice first); the notice cites the decision."""
+    advice = issue(desk, user, "advice_letter", case_id=case)
+    penalty = issue(desk, user, "penalty_decision", case_id=case)
+    credit = issue(desk, user, "credit_repair_notice", case_id=case,
+                   penalty_number=penalty.number)  # fmt: skip
+    return [advice.number, penalty.number, credit.number]
 
 
 def test_approval_numbers_signs_and_freezes_the_letter(
@@ -197,8 +207,7 @@ def test_the_bundle_prints_three_letters_and_the_service_receipt_in_order(
     with pytest.raises(DomainError) as err:
         desk.letters.bundle(adviser, case)
     assert "三书同达还缺" in err.value.message_zh
-    numbers = [issue(desk, adviser, kind, case_id=case).number for kind in
-               ("credit_repair_notice", "advice_letter", "penalty_decision")]  # fmt: skip
+    numbers = issue_case(desk, adviser, case)
     pdf = tmp_path / "bundle.pdf"
     pdf.write_bytes(desk.letters.bundle(adviser, case))
     text = body_text(pdf)
@@ -281,8 +290,7 @@ def test_a_bundle_refuses_letters_whose_data_changed_after_signing(
     from tests.letters_pdf import fonts
 
     case = uuid.uuid4()
-    for kind in ("penalty_decision", "advice_letter", "credit_repair_notice"):
-        issue(desk, adviser, kind, case_id=case)
+    issue_case(desk, adviser, case)
     pdf = tmp_path / "bundle.pdf"
     pdf.write_bytes(desk.letters.bundle(adviser, case))
     assert all(emb == "yes" for _, _, emb in fonts(pdf))
@@ -297,3 +305,73 @@ def test_a_bundle_refuses_letters_whose_data_changed_after_signing(
     assert "签名不符" in err.value.message_zh
     result = desk.letters.verify(codes[0])
     assert not result.genuine and "内容不符" in result.message
+
+
+def test_one_letter_corrected_twice_issues_only_one_correction(
+    desk: Desk, adviser: CurrentUser
+) -> None:
+    old = issue(desk, adviser, "penalty_decision")
+    first, second = desk.letters.correct(adviser, old.id), desk.letters.correct(adviser, old.id)
+    desk.letters.approve(adviser, first.id, first.row_version)
+    with pytest.raises(DomainError) as err:
+        desk.letters.approve(adviser, second.id, second.row_version)
+    assert "已更正" in err.value.message_zh
+    voided = issue(desk, adviser, "penalty_decision")
+    fix = desk.letters.correct(adviser, voided.id)
+    desk.letters.void(adviser, voided.id, "当事人撤回")
+    with pytest.raises(DomainError):
+        desk.letters.approve(adviser, fix.id, fix.row_version)
+    assert desk.letters.letter(adviser, voided.id).status == LetterStatus.VOIDED
+
+
+def test_the_correction_note_cannot_be_typed_in(desk: Desk, adviser: CurrentUser) -> None:
+    letter = issue(desk, adviser, "penalty_decision", corrects="虞市监处罚〔2025〕9号")
+    assert "corrects" not in letter.data or not letter.data["corrects"]
+
+
+def test_a_bundle_checks_that_its_letters_belong_together(desk: Desk, adviser: CurrentUser) -> None:
+    case = uuid.uuid4()
+    issue(desk, adviser, "advice_letter", case_id=case)
+    issue(desk, adviser, "penalty_decision", case_id=case)
+    issue(desk, adviser, "credit_repair_notice", case_id=case,
+          penalty_number="虞市监处罚〔2025〕777号")  # fmt: skip
+    with pytest.raises(DomainError) as err:
+        desk.letters.bundle(adviser, case)
+    assert "不一致" in err.value.message_zh and "〔2025〕777号" in err.value.message_zh
+    other = uuid.uuid4()
+    issue_case(desk, adviser, other)
+    issue(desk, adviser, "advice_letter", case_id=other)
+    with pytest.raises(DomainError) as err:
+        desk.letters.bundle(adviser, other)
+    assert "两份已签发的行政合规建议书" in err.value.message_zh
+
+
+def test_a_reprint_says_what_the_original_said(
+    desk: Desk, adviser: CurrentUser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compliance_desk.documents import legal_values
+
+    case = uuid.uuid4()
+    issue_case(desk, adviser, case)
+    changed = legal_values.LegalValues(
+        legal_values.load().data
+        | {"review": [{"from": "2000-01-01", "period": "十五日", "basis": "某新法第一条"}],
+           "rectification_min_months": [{"from": "2000-01-01", "months": 6}]}
+    )  # fmt: skip
+    monkeypatch.setattr(legal_values, "load", lambda path="": changed)
+    pdf = tmp_path / "reprint.pdf"
+    pdf.write_bytes(desk.letters.bundle(adviser, case))
+    text = body_text(pdf)
+    assert "六十日内" in text and "十五日内向" not in text
+    codes = qr_codes(pdf, tmp_path, page=1)
+    assert desk.letters.verify(codes[0]).genuine
+
+
+def test_late_service_is_flagged(desk: Desk, adviser: CurrentUser, clock: FixedClock) -> None:
+    case = uuid.uuid4()
+    issue_case(desk, adviser, case)
+    from datetime import datetime
+
+    clock.now = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
+    (warning,) = desk.letters.bundle_warnings(adviser, case)
+    assert "第六十一条" in warning and "11 日" in warning

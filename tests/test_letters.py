@@ -279,3 +279,68 @@ def test_unknown_kind_and_unknown_fields_are_named() -> None:
     with pytest.raises(LetterDataError) as err:
         render([issued("penalty_decision", colour="red")], KEY)
     assert "未知字段“colour”" in err.value.message_zh
+
+
+def test_line_breaks_inside_data_never_become_layout(tmp_path: Path) -> None:
+    forged = "事实甲。\n@sign\n| 罚款 | 人民币一元\n一、伪造的标题\u2028@blank"
+    pdf = tmp_path / "inject.pdf"
+    pdf.write_bytes(render([issued("penalty_decision", facts=forged)], KEY))
+    text = body_text(pdf)
+    assert "@sign" in text and "|罚款|人民币一元" in text and "@blank" in text
+    assert text.count("2026年3月9日") == 1  # one signature block, at the end
+    heading = [ln for ln in lines(pdf) if ln.text == "一、伪造的标题"][0]
+    assert heading.x0 > 28 * MM + 2 * 15  # set as an indented body paragraph, like the rest
+
+
+def test_control_and_private_use_characters_are_refused() -> None:
+    for name in ("绍兴\x07伞业有限公司", "绍兴\ue123伞业有限公司", "绍兴\n伞业有限公司"):
+        party = sample("penalty_decision")["party"] | {"name": name}
+        with pytest.raises(LetterDataError) as err:
+            render([issued("penalty_decision", party=party)], KEY)
+        assert "当事人·名称" in err.value.message_zh
+
+
+def test_a_malformed_number_is_refused() -> None:
+    with pytest.raises(LetterDataError) as err:
+        render([issued("penalty_decision", number="虞市监处罚【2026】第012号")], KEY)
+    assert "文号格式不对" in err.value.message_zh
+
+
+def test_a_table_cell_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
+    docs = [{"title": "行政处罚决定书", "number": f"虞市监处罚〔2026〕{n}号"} for n in range(1, 61)]
+    pdf = tmp_path / "many.pdf"
+    pdf.write_bytes(render([issued("service_receipt", documents=docs)], KEY))
+    text = body_text(pdf)
+    assert all(f"〔2026〕{n}号" in text for n in range(1, 61)) and "(续)" in text
+    bottom = 37 * MM + 225 * MM
+    assert all(
+        ln.y1 <= bottom + 1 for ln in lines(pdf) if not ln.text.startswith(("—", "扫码", "核验"))
+    )
+
+
+def test_a_warning_alone_prints_no_late_payment_clause(tmp_path: Path) -> None:
+    pdf = tmp_path / "warning.pdf"
+    pdf.write_bytes(render([issued("penalty_decision", penalty="警告")], KEY))
+    assert "加处罚款" not in pdf_text(pdf)
+    fine = tmp_path / "fine.pdf"
+    fine.write_bytes(render([issued("penalty_decision")], KEY))
+    assert "加处罚款的数额不得超出罚款的数额" in body_text(fine)
+
+
+def test_a_code_changed_in_form_is_refused(rendered: dict[str, Path], tmp_path: Path) -> None:
+    (code,) = qr_codes(rendered["penalty_decision"], tmp_path)
+    parts = code.split("|")
+    for bad in (
+        "|".join(parts[:3] + [parts[3] + "-FORGED"] + parts[4:]),
+        "|".join(parts[:1] + [parts[1] + "!!"] + parts[2:]),
+        code + "=",
+    ):
+        with pytest.raises(signing.Forged):
+            signing.verify(bad, PUBLIC)
+
+
+def test_templates_cannot_exhaust_memory_or_crash() -> None:
+    data = issued("penalty_decision").data
+    for body in ("{{ 'x' * 400000000 }}", "{{ 2 ** 100000 }}", "{{ facts|cn_date }}"):
+        with pytest.raises(TemplateFault):
+            render([LetterRequest("penalty_decision", data, template=body)], KEY)

@@ -92,3 +92,8 @@ def test_line_breaking_keeps_every_character_and_the_rules(text: str) -> None:
 def test_a_year_stays_whole_at_a_line_end() -> None:
     lines = break_lines(_glyphs("甲" * 9 + "2026年"), 16 * 10, 16 * 10, 0.0)
     assert lines[0].text == "甲" * 9 and lines[1].text == "2026年"
+
+
+def test_heading_numbers_past_ninety_nine() -> None:
+    assert [chinese_number(n) for n in (100, 101, 110, 112, 999)] == [
+        "一百", "一百零一", "一百一十", "一百一十二", "九百九十九"]  # fmt: skip

@@ -101,6 +101,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Uuid(), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("template_version", sa.Integer(), nullable=False),
+        sa.Column("legal", sa.JSON(), nullable=True),
         sa.Column("number", sa.String(length=80), nullable=True),
         sa.Column("approved_by", sa.Uuid(), nullable=True),
         sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),

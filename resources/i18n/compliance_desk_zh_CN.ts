@@ -859,7 +859,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/letters_page.py" line="80"/>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="253"/>
         <source>Approve and issue</source>
         <translation>批准签发</translation>
     </message>
@@ -899,52 +899,62 @@
         <translation>（未编号）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="162"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="165"/>
         <source>%1 letter(s), %2 draft(s) awaiting approval</source>
         <translation>共 %1 份文书，%2 份草稿待批准</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="251"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="254"/>
         <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
         <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="264"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="267"/>
         <source>Issued as %1</source>
         <translation>已签发：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="285"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="288"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="285"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="288"/>
         <source>Why is %1 voided? (kept in the register)</source>
         <translation>%1 的作废理由（记入文号登记簿）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="304"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="314"/>
+        <source>Before serving</source>
+        <translation>送达前请注意</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="315"/>
+        <source>Print the bundle anyway?</source>
+        <translation>仍要打印三书同达吗？</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="323"/>
         <source>三书同达</source>
         <translation>三书同达</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="312"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="331"/>
         <source>Preparing bundles…</source>
         <translation>正在生成三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="312"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="331"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="324"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="343"/>
         <source>Some cases were left out</source>
         <translation>部分案件未能打印</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="325"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="344"/>
         <source>三书同达（批量）</source>
         <translation>三书同达（批量）</translation>
     </message>

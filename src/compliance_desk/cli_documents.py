@@ -15,8 +15,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compliance_desk.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from compliance_desk.services.signing_keys import KeyStore
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -87,11 +91,18 @@ def _read(path: Path, what: str) -> str:
         raise DomainError(f"无法读取{what} {path}：{exc}", f"cannot read {path}: {exc}") from exc
 
 
+def cli_keys() -> KeyStore:
+    """The command line signs with a key of its own, never the desk's approval key, so a
+    letter made by a script verifies as such ("命令行生成"), not as one the desk approved."""
+    from compliance_desk.paths import data_dir
+    from compliance_desk.services.signing_keys import KeyStore
+
+    return KeyStore(data_dir() / "keys" / "command-line")
+
+
 def _render(args: argparse.Namespace) -> int:
     from compliance_desk import settings
     from compliance_desk.documents.render import LetterRequest, render
-    from compliance_desk.paths import data_dir
-    from compliance_desk.services.signing_keys import KeyStore
 
     try:
         data = json.loads(_read(args.data, "数据文件"))
@@ -101,7 +112,7 @@ def _render(args: argparse.Namespace) -> int:
             f"bad JSON in {args.data}: {exc}",
         ) from exc
     template = _read(args.template, "模板文件") if args.template else None
-    key = None if args.draft else KeyStore(data_dir() / "keys").private_key()
+    key = None if args.draft else cli_keys().private_key()
     fonts = settings.load().pdf_fonts or None
     pdf = render([LetterRequest(args.kind, data, template, 0, args.draft)], key, fonts)
     tmp = args.output.with_name(args.output.name + ".part")
@@ -121,6 +132,9 @@ def _verify(args: argparse.Namespace) -> int:
 
     desk = open_desk(resolve_database_url(args.db))
     try:
+        keys = cli_keys()
+        if keys.path.exists():
+            desk.letters.extra_keys[keys.key_id()] = (keys.public_key(), "本机命令行")
         result = desk.letters.verify(args.code)
     finally:
         desk.close()

@@ -6,6 +6,7 @@ parsed, text stripped) or raises LetterDataError listing every problem in Chines
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +38,24 @@ class Field:
     description: str = ""
 
 
+def _bad_character(text: str, multiline: bool) -> str:
+    """Why ``text`` cannot be printed as typed, or ""."""
+    for char in text:
+        if char == "\n":
+            if not multiline:
+                return "不能换行（请写在一行内）"
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf") and char not in "\u200d":
+            return f"含有不可见的控制字符（U+{ord(char):04X}），请删除后重新输入"
+        if category == "Co":
+            return (f"含有私用区字符（U+{ord(char):04X}，多为生僻字的非标准编码），"
+                    "请改用标准汉字")  # fmt: skip
+        if category in ("Cs", "Cn"):
+            return f"含有无效字符（U+{ord(char):04X}）"
+    return ""
+
+
 def _clean(field: Field, value: Any, path: str, problems: list[str]) -> Any:
     label = path or field.label
     if value is None or value == "" or value == []:
@@ -47,7 +66,11 @@ def _clean(field: Field, value: Any, path: str, problems: list[str]) -> Any:
         if not isinstance(value, str | int | float):
             problems.append(f"“{label}”应为文字")
             return None
-        text = str(value).strip()
+        text = str(value).replace("\r\n", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+        text = text.replace("\t", " ").strip()
+        bad = _bad_character(text, multiline=field.type == "text")
+        if bad:
+            problems.append(f"“{label}”{bad}")
         limit = MAX_TEXT if field.type == "text" else field.max_length
         if len(text) > limit:
             problems.append(f"“{label}”过长（{len(text)} 字，最多 {limit} 字）")

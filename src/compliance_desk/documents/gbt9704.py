@@ -185,9 +185,18 @@ def _set_table(t: Table, fonts: _Fonts) -> list[_Row]:
             g = fonts.glyphs([Span(part)], BODY)
             value_lines += break_lines(g, value_w - pad, value_w - pad, cs, False)
         least = 2 if index in t.tall else t.min_lines
-        slots = max(len(label_lines), len(value_lines), least)
-        rows.append(_Row(slots, cells=(label_lines, value_lines, label_w)))
+        # A cell taller than a page continues in a row of its own on the next page.
+        chunk = LINES - 4
+        for start in range(0, max(len(value_lines), 1), chunk):
+            values = value_lines[start : start + chunk]
+            labels = label_lines if start == 0 else _continued(fonts, label_w - 2 * pad, cs)
+            slots = max(len(labels), len(values), least)
+            rows.append(_Row(slots, cells=(labels, values, label_w)))
     return rows
+
+
+def _continued(fonts: _Fonts, width: float, cs: float) -> list[Line]:
+    return break_lines(fonts.glyphs([Span("（续）", "hei")], BODY), width, width, cs, False)
 
 
 def _rows(blocks: Sequence[Block], fonts: _Fonts) -> list[_Row]:

@@ -20,6 +20,7 @@ from compliance_desk.documents.gbt9704 import TITLE, Blank, Block, Letter, para
 from compliance_desk.documents.templates import blocks, chinese_date, expand
 from compliance_desk.domain import uscc
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.letters import parse_number
 
 PARTY = Field(
     "party",
@@ -256,18 +257,39 @@ def kind(code: str) -> Kind:
 
 
 def check_data(
-    k: Kind, data: Mapping[str, Any], legal: legal_values.LegalValues | None = None
+    k: Kind,
+    data: Mapping[str, Any],
+    legal: legal_values.LegalValues | None = None,
+    *,
+    rules: bool = True,
 ) -> dict[str, Any]:
-    """The cleaned data, or LetterDataError listing every problem."""
+    """The cleaned data, or LetterDataError listing every problem.  ``rules=False`` checks the
+    shape only: an issued letter is reprinted as issued even if a legal value changed since."""
     cleaned = validate(k.fields, data)
     party = cleaned["party"]
     party["uscc"] = uscc.normalise(party["uscc"])
     wrong = uscc.problem(party["uscc"])
     problems = [f"当事人统一社会信用代码有误：{wrong}"] if wrong else []
-    problems += k.checks(cleaned, legal or legal_values.load())
+    for key in ("number", "corrects", "penalty_number"):
+        if cleaned.get(key):
+            try:
+                parse_number(cleaned[key])
+            except DomainError as exc:
+                problems.append(exc.message_zh)
+    if rules:
+        problems += k.checks(cleaned, legal or legal_values.load())
     if problems:
         raise LetterDataError(problems)
     return cleaned
+
+
+def legal_context_for(
+    k: Kind, data: Mapping[str, Any], legal: legal_values.LegalValues | None = None
+) -> dict[str, Any]:
+    """The legal values the letter prints (time limits, credit periods), as in force on its
+    date.  Frozen with the letter at issue: a reprint says what the original said."""
+    legal = legal or legal_values.load()
+    return {"legal": legal.context(data["date"])} | k.extra(dict(data), legal)
 
 
 def header(k: Kind, authority: str, number: str | None) -> list[Block]:
@@ -291,19 +313,15 @@ def build_letter(
     draft: bool = False,
     qr: str | None = None,
     verify_code: str = "",
-    legal: legal_values.LegalValues | None = None,
+    legal_context: Mapping[str, Any] | None = None,
 ) -> Letter:
-    """One letter, laid out but not yet drawn.  ``data`` must have passed ``check_data``."""
-    legal = legal or legal_values.load()
+    """One letter, laid out but not yet drawn.  ``data`` must have passed ``check_data``;
+    ``legal_context`` is what ``legal_context`` gave when the letter was first set."""
     number = None if draft else data.get("number")
     if k.series is not None and not draft and not number:
         raise LetterDataError(["正式文书需要文号（草稿可以没有文号）"])
-    context = dict(data) | {
-        "legal": legal.context(data["date"]),
-        "number": number,
-        "title_of_kind": k.title,
-    }
-    context |= k.extra(dict(data), legal)
+    frozen = legal_context if legal_context is not None else legal_context_for(k, data)
+    context = dict(data) | dict(frozen) | {"number": number, "title_of_kind": k.title}
     lines = expand(template, context, k.code, template_version)
     body = blocks(lines, data["authority"], chinese_date(data["date"]))
     return Letter(

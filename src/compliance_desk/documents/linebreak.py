@@ -41,22 +41,26 @@ def _wordish(char: str) -> bool:
 
 
 def _break_at(glyphs: Sequence[Glyph], start: int, overflow: int) -> int:
-    """Where the line that starts at ``start`` ends, given that glyph ``overflow`` did not fit."""
-    b = overflow
+    """Where the line that starts at ``start`` ends, given that glyph ``overflow`` did not fit.
+
+    The rules are applied until none moves the break (each moves it back only, so this ends):
+    避头 (the next line may not start with closing punctuation), 避尾 (this line may not end
+    with an opening bracket), and a run of Latin letters or digits stays whole."""
     chars = [g.char for g in glyphs]
-    # 避头: the next line may not start with closing punctuation; pull characters down.
-    while b > start + 1 and chars[b] in NO_START:
-        b -= 1
-    # 避尾: the line may not end with an opening bracket; move it down with what follows.
-    while b > start + 1 and chars[b - 1] in NO_END:
-        b -= 1
-    # Keep 2026 or GB/T whole when the word is shorter than the line.
-    if b < len(chars) and _wordish(chars[b]) and _wordish(chars[b - 1]):
-        w = b
-        while w > start and _wordish(chars[w - 1]):
-            w -= 1
-        if w > start:
-            b = w
+    b = overflow
+    moved = True
+    while moved:
+        moved = False
+        while b > start + 1 and chars[b] in NO_START:
+            b, moved = b - 1, True
+        while b > start + 1 and chars[b - 1] in NO_END:
+            b, moved = b - 1, True
+        if b < len(chars) and _wordish(chars[b]) and _wordish(chars[b - 1]):
+            w = b
+            while w > start and _wordish(chars[w - 1]):
+                w -= 1
+            if start < w < b:
+                b, moved = w, True
     return b
 
 
@@ -102,4 +106,6 @@ def break_lines(
         end = _break_at(glyphs, start, i)
         lines.append(_line(glyphs[start:end], char_space, limit, justify))
         start = end
+        while start < n - 1 and glyphs[start].char == " ":  # no line starts with a space
+            start += 1
     return lines

@@ -14,7 +14,7 @@ from typing import Any
 
 from compliance_desk.documents import gbt9704, legal_values, signing
 from compliance_desk.documents.fields import LetterDataError
-from compliance_desk.documents.kinds import build_letter, check_data, kind
+from compliance_desk.documents.kinds import build_letter, check_data, kind, legal_context_for
 from compliance_desk.domain.errors import DomainError
 
 
@@ -25,9 +25,10 @@ class LetterRequest:
     template: str | None = None  # None: the bundled default template
     template_version: int = 0
     draft: bool = False
-    # The QR text given when the letter was issued: reprints carry it unchanged, after checking
-    # that the data still hashes to what was signed.
+    # An issued letter reprinted: the QR text given at issue (carried unchanged, after checking
+    # that the data still hashes to what was signed) and the legal values it printed then.
     signed: str | None = None
+    legal_context: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Prepared:
     letter: gbt9704.Letter
     reference: signing.Reference | None
     qr_text: str | None
+    legal_context: dict[str, Any]
 
 
 def prepare(
@@ -46,13 +48,15 @@ def prepare(
 ) -> Prepared:
     k = kind(request.kind)
     legal = legal or legal_values.load()
-    data = check_data(k, request.data, legal)
+    reprint = request.signed is not None
+    data = check_data(k, request.data, legal, rules=not reprint)
     template = request.template if request.template is not None else k.default_template()
     number = data.get("number") or data.get("appeal_number")
+    frozen = dict(request.legal_context or legal_context_for(k, data, legal))
+    digest = signing.content_hash(k.code, data, request.template_version, frozen)
     qr_text = reference = None
     if request.signed is not None:
         reference = signing.parse(request.signed)
-        digest = signing.content_hash(k.code, data, request.template_version)
         if digest != reference.content_hash or reference.number != number:
             raise DomainError(
                 f"存档文书 {number} 的内容与签发时的签名不符，已停止打印：请核查数据是否被改动",
@@ -62,7 +66,6 @@ def prepare(
     elif not request.draft and number:
         if private_key is None:
             raise LetterDataError(["正式文书需要本机的签名密钥才能生成核验二维码"])
-        digest = signing.content_hash(k.code, data, request.template_version)
         qr_text = signing.sign(private_key, number, data["party"]["uscc"], data["date"], digest)
         reference = signing.parse(qr_text)
     letter = build_letter(
@@ -73,9 +76,9 @@ def prepare(
         draft=request.draft,
         qr=qr_text,
         verify_code=reference.short_code if reference else "",
-        legal=legal,
+        legal_context=frozen,
     )
-    return Prepared(request, data, letter, reference, qr_text)
+    return Prepared(request, data, letter, reference, qr_text, frozen)
 
 
 def render(

@@ -45,10 +45,16 @@ class Reference:
         return short_code(self.signature)
 
 
-def content_hash(kind: str, data: Mapping[str, Any], template_version: int) -> str:
-    """SHA-256 (first 128 bits, base64url) of what the letter says, canonically encoded."""
+def content_hash(
+    kind: str,
+    data: Mapping[str, Any],
+    template_version: int,
+    legal: Mapping[str, Any] | None = None,
+) -> str:
+    """SHA-256 (first 128 bits, base64url) of what the letter says, canonically encoded: its
+    data, the template version that words it and the legal values it prints."""
     canonical = json.dumps(
-        {"kind": kind, "data": data, "template": template_version},
+        {"kind": kind, "data": data, "template": template_version, "legal": legal or {}},
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -122,6 +128,12 @@ def parse(code: str) -> Reference:
             "核验码格式有误（日期或签名不完整），该文书不能被认定为真实",
             f"malformed verification code: {exc}",
         ) from exc
+    canonical = _message(number, enterprise, on, digest, kid) + "|" + _b64(_unb64(signature))
+    if canonical != code.strip():
+        raise Forged(
+            "核验码的文字被改动过（与签发时的格式不符），该文书不能被认定为真实",
+            "verification code is not in canonical form",
+        )
     return Reference(number, enterprise, on, digest, kid, signature)
 
 

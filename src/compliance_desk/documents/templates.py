@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from compliance_desk.documents.gbt9704 import Blank, Block, Para, Signature, Span, Table, body_para
@@ -34,12 +35,22 @@ def chinese_date(d: date) -> str:
 
 
 def chinese_number(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 21 -> 二十一 (for （一） headings)."""
+    """1 -> 一, 12 -> 十二, 21 -> 二十一, 105 -> 一百零五 (for （一） headings)."""
+    if n < 0 or n > 999:
+        return str(n)
     if n < 10:
         return DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "十" if tens == 1 else DIGITS[tens] + "十"
-    return head + (DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        head = "十" if tens == 1 else DIGITS[tens] + "十"
+        return head + (DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    if rest == 0:
+        return DIGITS[hundreds] + "百"
+    tail = chinese_number(rest) if rest >= 10 else "零" + DIGITS[rest]
+    if 10 <= rest < 20:
+        tail = "一" + tail  # 一百一十二
+    return DIGITS[hundreds] + "百" + tail
 
 
 class TemplateFault(DomainError):
@@ -50,8 +61,50 @@ class TemplateFault(DomainError):
         )
 
 
+# Data never becomes layout: a value's own line breaks, or a value that looks like a directive
+# or a heading, is marked so ``blocks`` reads it as plain text.
+DATA_LINE = "\ue000"
+LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n",
+                             "\u2028": "\n", "\u2029": "\n"})  # fmt: skip
+MAX_OUTPUT = 400_000  # characters a template may produce
+MAX_REPEAT = 10_000  # the longest string or list a template may make with * or **
+
+
+def _looks_like_layout(text: str) -> bool:
+    head = text.lstrip()[:5]
+    return head.startswith(("@", "|")) or (
+        len(head) > 1 and head[0] in "一二三四五六七八九十（" and ("、" in head or "）" in head)
+    )
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, str | int | float) or value is None:
+        text = str(value).replace("\r\n", "\n").translate(LINE_BREAKS)
+        text = text.replace("\n", "\n" + DATA_LINE)
+        return DATA_LINE + text if _looks_like_layout(text) else text
+    return value
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with ``'x' * 10**9`` refused instead of filling the memory."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(count, int):
+                    if len(seq) * count > MAX_REPEAT:
+                        raise SecurityError("repetition too large")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, lstrip_blocks=True)
+    env = _Sandbox(
+        undefined=StrictUndefined, autoescape=False, lstrip_blocks=True, finalize=_finalize
+    )
     env.filters["cn_date"] = chinese_date
     env.filters["cn_num"] = chinese_number
     return env
@@ -79,7 +132,12 @@ def expand(text: str, context: Mapping[str, Any], kind: str = "", version: int =
     except TemplateError as exc:
         message = str(exc).replace("is undefined", "未定义")
         raise TemplateFault(kind, version, message) from exc
-    return out.splitlines()
+    except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        # A filter given the wrong kind of value (a text where a date belongs, say).
+        raise TemplateFault(kind, version, f"{type(exc).__name__}: {exc}") from exc
+    if len(out) > MAX_OUTPUT:
+        raise TemplateFault(kind, version, f"生成的文字过长（{len(out)} 字）")
+    return out.split("\n")
 
 
 def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
@@ -95,6 +153,19 @@ def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
 
     for raw in lines:
         line = raw.strip()
+        if line.startswith(DATA_LINE):
+            text = line.replace(DATA_LINE, "").strip()
+            if table and not text:
+                continue
+            if table:  # a value's own line break inside a table cell
+                label, value = table[-1]
+                table[-1] = (label, value + "\n" + text)
+                hand.discard(len(table) - 1)
+                continue
+            if text:
+                out.append(Para((Span(text),)))
+            continue
+        line = line.replace(DATA_LINE, "")
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip("|").split("|", 1)]
             label, value = cells[0], (cells[1] if len(cells) > 1 else "")

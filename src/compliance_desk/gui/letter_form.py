@@ -98,8 +98,8 @@ class LetterForm(QWidget):
 
     def _build(self, fields: tuple[Field, ...], layout: QFormLayout, prefix: str) -> None:
         for f in fields:
-            if f.name == "number":
-                continue  # assigned at approval
+            if f.name in ("number", "corrects"):
+                continue  # given by approval and by "Correct…", never typed in
             key = prefix + f.name
             label = f.label + ("" if f.required else self.tr(" (optional)"))
             if f.type == "object":

@@ -302,6 +302,22 @@ class LettersPage(QWidget):
         if letter is None or letter.case_id is None:
             return
         case = letter.case_id
+        try:
+            warnings = self.desk.letters.bundle_warnings(self.user, case)
+        except Exception as exc:  # noqa: BLE001 - e.g. the case is not complete yet
+            show_error(self, exc)
+            return
+        if (
+            warnings
+            and QMessageBox.warning(
+                self,
+                self.tr("Before serving"),
+                "\n".join(warnings) + "\n\n" + self.tr("Print the bundle anyway?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
+            return
         self.runner.run(
             lambda: self.desk.letters.bundle(self.user, case),
             lambda pdf: PdfPreviewDialog(pdf, self.tr("三书同达"), self).exec(),

@@ -79,6 +79,9 @@ class Letter(Synced):
     case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # groups a 三书同达 bundle
     data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     template_version: Mapped[int] = mapped_column(nullable=False)
+    # The legal values printed (time limits, credit periods) as in force on the letter's date,
+    # frozen at issue so a reprint says what the original said.
+    legal: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     number: Mapped[str | None] = mapped_column(String(80))
     approved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -303,14 +303,17 @@ def load_demo_letters(ctx: ServiceContext, letters: LetterService, cases: int = 
         case = new_id()
         party = letters.prefill(adviser, enterprise_id, market)["party"]
         kinds = list(kinds_in_bundle()) if n < cases else ["advice_letter"]
+        penalty_number = ""
         for kind in kinds:
             data = KINDS[kind].sample() | {"party": party}
             if kind == "credit_repair_notice":
-                data["penalty_number"] = f"虞市监处罚〔2026〕{n + 1}号"
+                data["penalty_number"] = penalty_number
             draft = letters.draft(adviser, kind, data, enterprise_id=enterprise_id,
                                   department_id=market, case_id=case)  # fmt: skip
             if n < cases:
-                letters.approve(adviser, draft.id, draft.row_version)
+                issued = letters.approve(adviser, draft.id, draft.row_version)
+                if kind == "penalty_decision":
+                    penalty_number = issued.number or ""
             made += 1
     return made
 

@@ -21,7 +21,7 @@ from compliance_desk.documents.kinds import KINDS, check_data, kind, kinds_in_bu
 from compliance_desk.documents.render import LetterRequest, prepare, render_prepared
 from compliance_desk.documents.templates import check
 from compliance_desk.domain.appeal_workflow import AppealState
-from compliance_desk.domain.errors import DomainError, NotFound
+from compliance_desk.domain.errors import ConcurrentEdit, DomainError, NotFound
 from compliance_desk.domain.letters import LetterStatus
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.letter_models import DocumentNumber, LetterTemplate
@@ -79,6 +79,13 @@ class Verification:
     letter: LetterView | None = None
 
 
+SERVICE_FIELDS = ("number", "corrects")  # given by approval, never typed in
+
+
+def _user_data(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in SERVICE_FIELDS}
+
+
 def _jsonable(data: Any) -> Any:
     if isinstance(data, dict):
         return {k: _jsonable(v) for k, v in data.items()}
@@ -97,6 +104,9 @@ class LetterService:
         # Per-role font files from this machine's settings ("fangsong": "C:/…/simfang.ttf"),
         # tried before the system's fonts; set by the app and the CLI at start.
         self.fonts: dict[str, str] = {}
+        # Keys trusted here besides the published ones, with who holds them (the command
+        # line's own key on this machine): key id -> (public key, holder).
+        self.extra_keys: dict[str, tuple[bytes, str]] = {}
 
     # -- templates ------------------------------------------------------------------------
 
@@ -148,7 +158,13 @@ class LetterService:
                 raise DomainError("模板内容没有变化", f"template {code} unchanged")
             row = LetterTemplate(kind=code, version=current.version + 1, body=body, note=note)
             uow.session.add(row)
-            uow.commit()
+            try:
+                uow.commit()
+            except IntegrityError as exc:
+                raise ConcurrentEdit(
+                    "另一位管理员刚保存了该模板的新版本，请刷新后在新版本上修改",
+                    f"template {code} v{row.version} saved concurrently",
+                ) from exc
             log.info("template %s v%d saved by %s", code, row.version, user.username)
             return TemplateView(row.kind, row.version, row.body, row.note, row.created_at)
 
@@ -213,7 +229,7 @@ class LetterService:
                 enterprise_id=enterprise_id,
                 department_id=department_id,
                 case_id=case_id,
-                data=_jsonable(data),
+                data=_jsonable(_user_data(data)),
                 template_version=template.version,
                 corrects_id=corrects_id,
                 void_reason="",
@@ -230,7 +246,7 @@ class LetterService:
             row = self._row(uow.session, letter_id)
             self._must_be_draft(row)
             uow.expect_version(row, row_version)
-            row.data = _jsonable(data)
+            row.data = _jsonable(_user_data(data))
             row.template_version = self._template(uow.session, row.kind).version
             uow.commit()
             return self._view(uow.session, row)
@@ -286,6 +302,11 @@ class LetterService:
                 row.number = number.text
             if row.corrects_id is not None:
                 old = self._row(s, row.corrects_id)
+                if old.status != LetterStatus.ISSUED:
+                    raise DomainError(
+                        f"原文书 {old.number} 已{LetterStatus(old.status).label}，不能再以此更正",
+                        f"correction of {old.id} which is {old.status}",
+                    )
                 data["corrects"] = old.number or ""
                 old.status = LetterStatus.SUPERSEDED.value
             request = LetterRequest(row.kind, data, template.body, template.version)
@@ -293,6 +314,7 @@ class LetterService:
             pdf = render_prepared([prepared], self._fonts())
             sha, _size = self.ctx.blobs().put_bytes(pdf)
             row.data = _jsonable(prepared.data)
+            row.legal = _jsonable(prepared.legal_context)
             row.status = LetterStatus.ISSUED.value
             row.approved_by, row.approved_at = user.id, self.ctx.clock()
             row.content_hash = prepared.reference.content_hash if prepared.reference else None
@@ -363,8 +385,7 @@ class LetterService:
         """A scanned QR text: genuine (and the letter on record), or plainly not."""
         with self.ctx.uow(None) as uow:
             s = uow.session
-            keys = signing_keys.public_keys(s)
-            keys.setdefault(self.keys.key_id(), self.keys.public_key())
+            keys = self._trusted_keys(s)
             try:
                 ref = signing.verify(code, keys)
             except signing.Forged as exc:
@@ -383,8 +404,18 @@ class LetterService:
                 state = AppealState(appeal.state).label
                 return Verification(True, f"真实有效：诉求受理回执 {appeal.number}，{appeal.name}；"
                                           f"当前办理状态：{state}")  # fmt: skip
-            return Verification(True, f"签名有效：{ref.number}。本机尚未同步到这份文书的存档，"
-                                      "请联网同步后再核对内容")  # fmt: skip
+            if ref.key_id in self.extra_keys:
+                holder = self.extra_keys[ref.key_id][1]
+                return Verification(
+                    True,
+                    f"签名有效：{ref.number}（{ref.on.isoformat()}），由{holder}生成，"
+                    "未经本系统审批登记",
+                )
+            return Verification(
+                True,
+                f"签名有效：{ref.number}（{ref.on.isoformat()}）。但本机没有这份文书的签发记录"
+                "（可能尚未同步）；请联网同步后再核对内容",
+            )
 
     def verify_typed(self, number: str, code: str) -> Verification:
         """The number and the 16-character code printed beside the QR, typed in by hand."""
@@ -403,8 +434,12 @@ class LetterService:
     def _compare(self, s: Session, row: LetterRow, ref: signing.Reference) -> Verification:
         view = self._view(s, row)
         try:
-            stored = signing.content_hash(row.kind, check_data(kind(row.kind), row.data),
-                                          row.template_version)  # fmt: skip
+            stored = signing.content_hash(
+                row.kind,
+                check_data(kind(row.kind), row.data, rules=False),
+                row.template_version,
+                row.legal,
+            )
         except DomainError:
             stored = ""
         if stored != ref.content_hash or row.content_hash != ref.content_hash:
@@ -420,29 +455,73 @@ class LetterService:
 
     # -- bundles --------------------------------------------------------------------------
 
-    def bundle(self, user: CurrentUser, case_id: uuid.UUID) -> bytes:
+    def _case_letters(self, s: Session, case_id: uuid.UUID) -> list[LetterRow]:
+        """The case's three issued letters in bundle order, checked to belong together."""
+        issued: dict[str, list[LetterRow]] = {}
+        for r in s.scalars(
+            select(LetterRow).where(
+                LetterRow.case_id == case_id,
+                LetterRow.status == LetterStatus.ISSUED.value,
+                LetterRow.deleted_at.is_(None),
+            )
+        ):
+            issued.setdefault(r.kind, []).append(r)
+        missing = [KINDS[k].title for k in kinds_in_bundle() if k not in issued]
+        if missing:
+            raise DomainError(f"三书同达还缺已签发的：{'、'.join(missing)}",
+                              f"bundle {case_id} incomplete: {missing}")  # fmt: skip
+        doubled = [KINDS[k].title for k in kinds_in_bundle() if len(issued[k]) > 1]
+        if doubled:
+            raise DomainError(f"同一案件中有两份已签发的{'、'.join(doubled)}，请先作废多余的一份",
+                              f"bundle {case_id} has duplicates: {doubled}")  # fmt: skip
+        rows = [issued[k][0] for k in kinds_in_bundle()]
+        penalty, _advice, credit = rows
+        problems = []
+        if len({r.data["party"]["uscc"] for r in rows}) != 1:
+            problems.append("三份文书的当事人（统一社会信用代码）不一致")
+        if credit.data.get("penalty_number") != penalty.number:
+            problems.append(f"信用修复告知书引用的处罚决定书文号（{credit.data.get('penalty_number')}）"
+                            f"与本案处罚决定书（{penalty.number}）不一致")  # fmt: skip
+        if credit.data.get("penalty_date") != penalty.data.get("date"):
+            problems.append("信用修复告知书中的处罚决定日期与本案处罚决定书不一致")
+        if problems:
+            raise DomainError(
+                "三书不能同达：" + "；".join(problems), f"bundle {case_id}: {problems}"
+            )
+        keys = self._trusted_keys(s)
+        for r in rows:
+            try:
+                signing.verify(r.qr_text or "", keys)
+            except signing.Forged as exc:
+                raise DomainError(f"{r.number} 的签名核验失败，已停止打印：{exc.message_zh}",
+                                  f"bundle {case_id}: {r.number} signature") from exc  # fmt: skip
+        return rows
+
+    def bundle_warnings(self, user: CurrentUser, case_id: uuid.UUID) -> list[str]:
+        """What the legal adviser should know before serving the bundle (in Chinese)."""
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            penalty = self._case_letters(uow.session, case_id)[0]
+        decided = date.fromisoformat(penalty.data["date"])
+        late = (self.ctx.clock().date() - decided).days
+        if late > 7:
+            return [f"处罚决定书作出已 {late} 日：《中华人民共和国行政处罚法》第六十一条要求"
+                    "当场交付或在七日内送达，请在送达回证备注中说明"]  # fmt: skip
+        return []
+
+    def bundle(
+        self, user: CurrentUser, case_id: uuid.UUID, method: str = "直接送达", place: str = ""
+    ) -> bytes:
         """三书同达: the penalty decision, the advice letter and the credit repair notice as
         issued, then a service receipt listing them, as one PDF for one print job.
 
-        The letters are set again from their frozen data, template version and the QR text
-        given at issue (checked against the data), so the fonts are embedded once per bundle."""
+        The letters are set again from their frozen data, template version, legal values and
+        the QR text given at issue (its signature checked, and the data against its hash), so
+        the fonts are embedded once per bundle."""
         user.require(Permission.LETTER_VIEW)
         with self.ctx.uow(user) as uow:
             s = uow.session
-            rows = {
-                r.kind: r
-                for r in s.scalars(
-                    select(LetterRow).where(
-                        LetterRow.case_id == case_id,
-                        LetterRow.status == LetterStatus.ISSUED.value,
-                    )
-                )
-            }
-            missing = [KINDS[k].title for k in kinds_in_bundle() if k not in rows]
-            if missing:
-                raise DomainError(f"三书同达还缺已签发的：{'、'.join(missing)}",
-                                  f"bundle {case_id} incomplete: {missing}")  # fmt: skip
-            issued = [rows[k] for k in kinds_in_bundle()]
+            rows = self._case_letters(s, case_id)
             requests = [
                 LetterRequest(
                     r.kind,
@@ -450,20 +529,21 @@ class LetterService:
                     self._template(s, r.kind, r.template_version).body,
                     r.template_version,
                     signed=r.qr_text,
+                    legal_context=r.legal,
                 )  # fmt: skip
-                for r in issued
+                for r in rows
             ]
-        first = issued[0].data
+        first = rows[0].data
         receipt = {
             "authority": first["authority"],
-            "date": first["date"],
+            "date": self.ctx.clock().date().isoformat(),
             "party": first["party"],
-            "documents": [{"title": KINDS[r.kind].title, "number": r.number} for r in issued],
-            "place": first["party"].get("address", ""),
-            "method": "直接送达",
+            "documents": [{"title": KINDS[r.kind].title, "number": r.number} for r in rows],
+            "place": place or first["party"].get("address", ""),
+            "method": method,
             "servers": user.display_name,
         }
-        requests.append(LetterRequest("service_receipt", receipt, draft=False))
+        requests.append(LetterRequest("service_receipt", receipt))
         return render_prepared([prepare(r) for r in requests], self._fonts())
 
     def bundles(
@@ -491,6 +571,17 @@ class LetterService:
         return out.getvalue(), problems
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _trusted_keys(self, s: Session) -> dict[str, bytes]:
+        """The desks' published keys, and this machine's own until it is published (a revoked
+        key is trusted by no one, this machine included)."""
+        keys = signing_keys.public_keys(s)
+        own = self.keys.key_id()
+        if own not in keys and not signing_keys.is_known(s, own):
+            keys[own] = self.keys.public_key()
+        for kid, (public, _holder) in self.extra_keys.items():
+            keys.setdefault(kid, public)
+        return keys
 
     def _publish_key(self, user: CurrentUser) -> None:
         """Put this machine's public key in the database (once), so every desk can verify."""

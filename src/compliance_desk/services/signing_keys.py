@@ -58,3 +58,8 @@ def public_keys(session: Session) -> dict[str, bytes]:
         )
     )
     return {kid: base64.b64decode(public) for kid, public in rows}
+
+
+def is_known(session: Session, kid: str) -> bool:
+    """Whether ``kid`` was ever published (revoked or not)."""
+    return session.scalar(select(SigningKey.id).where(SigningKey.key_id == kid)) is not None
