@@ -18,9 +18,11 @@ from compliance_desk.persistence.uow import Clock, session_factory, utc_now
 from compliance_desk.services.appeals import AppealLog, AppealService
 from compliance_desk.services.auth import AuthService
 from compliance_desk.services.calendars import CalendarService
+from compliance_desk.services.compliant_list import CompliantListService
 from compliance_desk.services.context import ServiceContext
 from compliance_desk.services.enterprise_import import EnterpriseImporter
 from compliance_desk.services.enterprises import EnterpriseService
+from compliance_desk.services.inspections import InspectionService
 from compliance_desk.services.letters import LetterService
 from compliance_desk.services.reference import ReferenceService, seed
 from compliance_desk.services.signing_keys import KeyStore
@@ -39,6 +41,8 @@ class Desk:
     appeals: AppealService
     appeal_log: AppealLog
     letters: LetterService
+    inspections: InspectionService
+    compliant_list: CompliantListService
 
     def close(self) -> None:
         self.ctx.engine.dispose()
@@ -81,10 +85,13 @@ def open_desk(
             log.info("seeded reference data into %s", ctx.database_label)
         if LetterService.seed_templates(uow.session):
             log.info("seeded letter templates into %s", ctx.database_label)
+        if InspectionService.seed_checklists(uow.session):
+            log.info("seeded inspection checklists into %s", ctx.database_label)
         uow.commit()
     calendars = CalendarService(ctx)
     keys = KeyStore(ctx.key_folder())
     appeals = AppealService(ctx, calendars, keys)
+    letters = LetterService(ctx, keys)
     return Desk(
         ctx,
         AuthService(ctx),
@@ -94,7 +101,9 @@ def open_desk(
         calendars,
         appeals,
         AppealLog(ctx, appeals),
-        LetterService(ctx, keys),
+        letters,
+        InspectionService(ctx, letters),
+        CompliantListService(ctx),
     )
 
 

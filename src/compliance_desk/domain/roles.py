@@ -42,6 +42,9 @@ class Permission(StrEnum):
     LETTER_DRAFT = "letter.draft"
     LETTER_APPROVE = "letter.approve"
     TEMPLATE_EDIT = "template.edit"
+    INSPECTION_VIEW = "inspection.view"
+    INSPECTION_EDIT = "inspection.edit"
+    INSPECTION_ADMIN = "inspection.admin"
 
 
 PERMISSION_LABELS = {
@@ -60,6 +63,9 @@ PERMISSION_LABELS = {
     Permission.LETTER_DRAFT: "起草文书",
     Permission.LETTER_APPROVE: "审批文书（编号并签发）",
     Permission.TEMPLATE_EDIT: "修改文书模板",
+    Permission.INSPECTION_VIEW: "查看检查、整改和合规企业名单",
+    Permission.INSPECTION_EDIT: "安排和记录现场检查、整改验收",
+    Permission.INSPECTION_ADMIN: "维护检查清单、抽查比例、不予处罚清单，破例安排检查",
 }
 
 _ALL = frozenset(Permission)
@@ -83,6 +89,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         Permission.LETTER_VIEW,
         Permission.LETTER_DRAFT,
         Permission.LETTER_APPROVE,
+        Permission.INSPECTION_VIEW,
     },
     Role.INSPECTOR: frozenset(
         {
@@ -91,6 +98,8 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.APPEAL_VIEW,
             Permission.LETTER_VIEW,
             Permission.LETTER_DRAFT,
+            Permission.INSPECTION_VIEW,
+            Permission.INSPECTION_EDIT,
         }
     ),
     # Only the legal adviser signs letters off; the administrator keeps the templates.

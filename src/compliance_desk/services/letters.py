@@ -320,6 +320,8 @@ class LetterService:
             row.content_hash = prepared.reference.content_hash if prepared.reference else None
             row.qr_text = prepared.qr_text
             row.pdf_sha256 = sha
+            if row.kind == "penalty_decision":
+                self._penalty_recorded(s, row, prepared.data)
             uow.commit()
             log.info("letter %s issued as %s by %s", row.id, row.number, user.username)
             return self._view(s, row)
@@ -571,6 +573,18 @@ class LetterService:
         return out.getvalue(), problems
 
     # -- helpers --------------------------------------------------------------------------
+
+    def _penalty_recorded(self, s: Session, row: LetterRow, data: dict[str, Any]) -> None:
+        """A penalty takes the enterprise off the compliant list or flags it (a setting)."""
+        from compliance_desk.services import compliant_list
+
+        enterprise_id = row.enterprise_id or s.scalar(
+            select(Enterprise.id).where(
+                Enterprise.uscc == data["party"]["uscc"], Enterprise.deleted_at.is_(None)
+            )  # fmt: skip
+        )
+        if enterprise_id is not None:
+            compliant_list.on_penalty(s, enterprise_id, data["date"], row.number or "")
 
     def _trusted_keys(self, s: Session) -> dict[str, bytes]:
         """The desks' published keys, and this machine's own until it is published (a revoked

@@ -1,0 +1,209 @@
+"""综合查一次: the rules of joint inspections, free of Qt and of the database.
+
+- the random draw (双随机): enterprises drawn with probability proportional to their sampling
+  ratio (lower for the compliant list), inspectors at random, reproducible from the seed;
+- the once-a-year guard for enterprises on the compliant list, and its written override;
+- walking the checklist and signing off (every item answered; findings graded and explained);
+- the rectification deadline: at least three months, a default per risk level.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from compliance_desk.domain.errors import DomainError
+
+
+class RiskLevel(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return {"high": "高", "medium": "中", "low": "低"}[self.value]
+
+
+class ItemResult(StrEnum):
+    PASSED = "passed"
+    FINDING = "finding"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return {"passed": "符合", "finding": "发现问题", "not_applicable": "不适用"}[self.value]
+
+
+class InspectionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    SIGNED = "signed"  # locked: a correction is a new, linked inspection
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return {"planned": "已计划", "in_progress": "检查中", "signed": "已签字确认",
+                "superseded": "已更正"}[self.value]  # fmt: skip
+
+
+# -- the draw --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str  # the enterprise id as text (sorted, so the draw does not depend on query order)
+    compliant: bool
+
+
+@dataclass(frozen=True)
+class Draw:
+    seed: int
+    enterprises: tuple[str, ...]
+    inspectors: tuple[str, ...]
+    fingerprint: str  # of the candidates and ratios: an audit can tell it drew from the same pool
+
+
+def draw(
+    candidates: Sequence[Candidate],
+    inspectors: Sequence[str],
+    count: int,
+    seed: int,
+    ratio: float,
+    compliant_ratio: float,
+    inspectors_per_team: int = 2,
+) -> Draw:
+    """``count`` enterprises, each drawn with weight = its sampling ratio (weighted sampling
+    without replacement, Efraimidis-Spirakis), and a team of inspectors, all from ``seed``."""
+    if count < 1:
+        raise DomainError("抽取数量至少为 1", "draw count < 1")
+    if not 0 < compliant_ratio <= ratio <= 1:
+        raise DomainError(
+            "抽查比例应在 0 到 1 之间，且合规名单企业的比例不高于其他企业",
+            f"bad ratios {ratio} / {compliant_ratio}",
+        )
+    pool = sorted(candidates, key=lambda c: c.id)
+    if len(pool) < count:
+        raise DomainError(
+            f"可抽取的企业只有 {len(pool)} 家，少于要抽取的 {count} 家",
+            f"draw of {count} from {len(pool)}",
+        )
+    if len(inspectors) < inspectors_per_team:
+        raise DomainError(
+            f"执法人员不足：至少需要 {inspectors_per_team} 人", "not enough inspectors"
+        )
+    rng = random.Random(seed)
+    keyed = []
+    for c in pool:
+        weight = compliant_ratio if c.compliant else ratio
+        keyed.append((rng.random() ** (1.0 / weight), c.id))
+    keyed.sort(reverse=True)
+    chosen = tuple(cid for _key, cid in keyed[:count])
+    team = tuple(rng.sample(sorted(inspectors), inspectors_per_team))
+    blob = "|".join(f"{c.id}:{int(c.compliant)}" for c in pool) + f"|{ratio}|{compliant_ratio}"
+    fingerprint = hashlib.sha256(blob.encode()).hexdigest()[:16]
+    return Draw(seed, chosen, team, fingerprint)
+
+
+# -- the once-a-year guard -------------------------------------------------------------------
+
+
+def yearly_guard(
+    on_list: bool, last_inspected: date | None, planned: date, override_reason: str = ""
+) -> str:
+    """ "" when the inspection may go ahead; the override reason when one was needed.
+
+    Enterprises on the compliant list get at most one comprehensive enforcement inspection a
+    year; a second within a year is refused unless an administrator writes why."""
+    if not on_list or last_inspected is None:
+        return ""
+    next_allowed = _one_year_after(last_inspected)
+    if planned >= next_allowed:
+        return ""
+    if override_reason.strip():
+        return override_reason.strip()
+    raise DomainError(
+        f"该企业在区级合规企业名单内，每年综合执法检查不得多于 1 次：上次检查为"
+        f"{last_inspected.year}年{last_inspected.month}月{last_inspected.day}日，"
+        f"{next_allowed.year}年{next_allowed.month}月{next_allowed.day}日前不得再次检查"
+        "（管理员可填写理由后破例安排）",
+        f"yearly guard: last {last_inspected}, planned {planned}",
+    )
+
+
+def _one_year_after(d: date) -> date:
+    try:
+        return d.replace(year=d.year + 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + 1, day=28)
+
+
+# -- walking the checklist -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    item_code: str
+    text: str
+    result: ItemResult | None
+    risk: RiskLevel | None = None
+    description: str = ""
+    legal_basis: str = ""
+
+
+def sign_off_problems(items: Sequence[ItemRecord], representative: str) -> list[str]:
+    """Why the inspection cannot be signed yet (in Chinese); empty when it can."""
+    problems = []
+    unanswered = [i for i in items if i.result is None]
+    if unanswered:
+        first = "、".join(i.item_code for i in unanswered[:5])
+        more = "等" if len(unanswered) > 5 else ""
+        problems.append(f"还有 {len(unanswered)} 项未作答（{first}{more}）")
+    for i in items:
+        if i.result == ItemResult.FINDING:
+            if i.risk is None:
+                problems.append(f"第 {i.item_code} 项发现问题，但未评定风险等级")
+            if not i.description.strip():
+                problems.append(f"第 {i.item_code} 项发现问题，但未描述问题")
+            if not i.legal_basis.strip():
+                problems.append(f"第 {i.item_code} 项发现问题，但未写明法律依据")
+    if not representative.strip():
+        problems.append("请填写企业到场代表")
+    return problems
+
+
+# -- rectification ---------------------------------------------------------------------------
+
+
+def add_months(d: date, months: int) -> date:
+    month = d.month - 1 + months
+    year, month = d.year + month // 12, month % 12 + 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def default_deadline(
+    issued: date, risks: Sequence[RiskLevel], months_by_risk: Mapping[str, int], minimum: int
+) -> date:
+    """The rectification deadline: the longest default of the findings' risk levels (a setting),
+    never under the legal minimum of ``minimum`` months."""
+    months = max([months_by_risk.get(r.value, minimum) for r in risks] or [minimum])
+    return add_months(issued, max(months, minimum))
+
+
+def check_deadline(issued: date, deadline: date, minimum: int) -> None:
+    earliest = add_months(issued, minimum)
+    if deadline < earliest:
+        raise DomainError(
+            f"整改期限不得少于{minimum}个月：最早为{earliest.year}年{earliest.month}月"
+            f"{earliest.day}日",
+            f"rectification deadline {deadline} before {earliest}",
+        )

@@ -1,0 +1,558 @@
+"""综合查一次 at the desk and on site: checklists, the random draw, planning with the once-a-year
+guard, walking the checklist offline, sign-off, corrections, and the advice letter."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from compliance_desk.domain import inspections as rules
+from compliance_desk.domain.errors import DomainError, NotFound
+from compliance_desk.domain.front_desk import ManagementArea
+from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
+from compliance_desk.domain.roles import Permission, Role, allows
+from compliance_desk.persistence.inspection_models import (
+    Checklist,
+    ChecklistItem,
+    Inspection,
+    InspectionDraw,
+    InspectionItem,
+    Rectification,
+)
+from compliance_desk.persistence.models import AppUser, Attachment, Enterprise, Industry
+from compliance_desk.services import compliant_list
+from compliance_desk.services.context import CurrentUser, ServiceContext
+
+log = logging.getLogger("compliance_desk.inspections")
+
+
+@dataclass(frozen=True)
+class ChecklistView:
+    id: uuid.UUID
+    industry_id: uuid.UUID | None
+    version: int
+    title: str
+    items: list[tuple[uuid.UUID, str, str, str, str]]  # id, code, area label, text, basis
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: uuid.UUID  # the inspection item
+    code: str
+    area: str
+    text: str
+    result: ItemResult | None
+    risk: RiskLevel | None
+    description: str
+    legal_basis: str
+    photos: int
+    row_version: int
+
+
+@dataclass(frozen=True)
+class InspectionView:
+    id: uuid.UUID
+    enterprise_id: uuid.UUID
+    enterprise_name: str
+    planned_on: date
+    status: InspectionStatus
+    checklist_version: int
+    representative: str
+    override_reason: str
+    items: list[ItemView]
+    corrects_id: uuid.UUID | None
+    row_version: int
+
+    @property
+    def findings(self) -> list[ItemView]:
+        return [i for i in self.items if i.result == ItemResult.FINDING]
+
+
+@dataclass(frozen=True)
+class DrawView:
+    id: uuid.UUID
+    seed: int
+    enterprises: list[tuple[uuid.UUID, str, bool]]  # id, name, on the compliant list
+    inspectors: list[tuple[uuid.UUID, str]]
+    fingerprint: str
+
+
+class InspectionService:
+    def __init__(self, ctx: ServiceContext, letters: Any) -> None:
+        self.ctx = ctx
+        self.letters = letters  # LetterService: drafts the advice letter
+
+    def today(self) -> date:
+        from compliance_desk.domain.local_time import local_date
+
+        return local_date(self.ctx.clock())
+
+    # -- checklists -----------------------------------------------------------------------
+
+    @staticmethod
+    def seed_checklists(session: Session) -> bool:
+        """Version 1 of each industry's checklist, from resources/checklists."""
+        from compliance_desk.paths import resources_dir
+
+        added = False
+        for path in sorted((resources_dir() / "checklists").glob("*.json")):
+            spec = json.loads(path.read_text(encoding="utf-8"))
+            industry = session.scalars(
+                select(Industry).where(Industry.code == spec["industry"])
+            ).first()
+            if industry is None:
+                continue
+            exists = session.scalar(
+                select(Checklist.id).where(Checklist.industry_id == industry.id)
+            )
+            if exists is not None:
+                continue
+            checklist = Checklist(industry_id=industry.id, version=1, title=spec["title"],
+                                  note="随系统安装的初始版本")  # fmt: skip
+            session.add(checklist)
+            session.flush()
+            _add_items(session, checklist.id, spec["items"])
+            added = True
+        return added
+
+    def checklist(self, user: CurrentUser, industry_id: uuid.UUID | None) -> ChecklistView:
+        user.require(Permission.INSPECTION_VIEW)
+        with self.ctx.uow(user) as uow:
+            return _checklist_view(uow.session, self._latest(uow.session, industry_id))
+
+    def save_checklist(
+        self, user: CurrentUser, industry_id: uuid.UUID | None, items: list[dict[str, str]],
+        note: str,
+    ) -> ChecklistView:  # fmt: skip
+        """A new version; inspections keep the version they were planned with."""
+        user.require(Permission.INSPECTION_ADMIN)
+        problems = []
+        for n, item in enumerate(items, start=1):
+            if item.get("area") not in {a.value for a in ManagementArea}:
+                problems.append(f"第 {n} 项的管理领域不对")
+            if not str(item.get("text", "")).strip():
+                problems.append(f"第 {n} 项没有检查内容")
+            if not str(item.get("legal_basis", "")).strip():
+                problems.append(f"第 {n} 项没有法律依据")
+        if not items:
+            problems.append("检查清单至少要有一项")
+        if not note.strip():
+            problems.append("请写明修改说明")
+        if problems:
+            raise DomainError("检查清单未保存：" + "；".join(problems), f"checklist: {problems}")
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            current = self._latest(s, industry_id)
+            new = Checklist(industry_id=industry_id, version=current.version + 1,
+                            title=current.title, note=note.strip())  # fmt: skip
+            s.add(new)
+            s.flush()
+            _add_items(s, new.id, items)
+            uow.commit()
+            return _checklist_view(s, new)
+
+    def _latest(self, s: Session, industry_id: uuid.UUID | None) -> Checklist:
+        query = select(Checklist).where(Checklist.deleted_at.is_(None))
+        if industry_id is not None:
+            query = query.where(Checklist.industry_id == industry_id)
+        row = s.scalars(query.order_by(Checklist.version.desc()).limit(1)).first()
+        if row is None:
+            raise NotFound("该产业还没有检查清单", f"no checklist for industry {industry_id}")
+        return row
+
+    # -- the draw -------------------------------------------------------------------------
+
+    def draw(
+        self, user: CurrentUser, centre_id: uuid.UUID, count: int, seed: int | None = None
+    ) -> DrawView:
+        """双随机: ``count`` enterprises of the centre (the compliant list at a lower ratio) and
+        two inspectors, recorded with the seed so anyone can redo it."""
+        user.require(Permission.INSPECTION_EDIT)
+        seed = secrets.randbelow(2**31) if seed is None else seed
+        today = self.today()
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            enterprises = s.execute(
+                select(Enterprise.id, Enterprise.name).where(
+                    Enterprise.centre_id == centre_id, Enterprise.deleted_at.is_(None)
+                )
+            ).all()
+            listed = {
+                e for e, _ in enterprises
+                if compliant_list.status_on(s, e, today) in ("joined", "flagged")
+            }  # fmt: skip
+            inspectors = s.execute(
+                select(AppUser.id, AppUser.display_name).where(
+                    AppUser.role == Role.INSPECTOR.value,
+                    AppUser.active.is_(True),
+                    AppUser.deleted_at.is_(None),
+                )  # fmt: skip
+            ).all()
+            ratio = float(compliant_list.policy_value(s, "draw.ratio"))
+            compliant_ratio = float(compliant_list.policy_value(s, "draw.compliant_ratio"))
+            result = rules.draw(
+                [rules.Candidate(str(e), e in listed) for e, _ in enterprises],
+                [str(i) for i, _ in inspectors],
+                count, seed, ratio, compliant_ratio,
+                inspectors_per_team=min(2, max(len(inspectors), 1)),
+            )  # fmt: skip
+            row = InspectionDraw(centre_id=centre_id, seed=seed, count=count, ratio=ratio,
+                                 compliant_ratio=compliant_ratio, fingerprint=result.fingerprint,
+                                 enterprise_ids=list(result.enterprises),
+                                 inspector_ids=list(result.inspectors))  # fmt: skip
+            s.add(row)
+            uow.commit()
+            names = dict(enterprises)
+            people = dict(inspectors)
+            log.info("draw %s: seed %d, %d of %d", row.id, seed, count, len(enterprises))
+            return DrawView(
+                row.id, seed,
+                [(uuid.UUID(e), names[uuid.UUID(e)], uuid.UUID(e) in listed)
+                 for e in result.enterprises],
+                [(uuid.UUID(i), people[uuid.UUID(i)]) for i in result.inspectors],
+                result.fingerprint,
+            )  # fmt: skip
+
+    # -- planning -------------------------------------------------------------------------
+
+    def plan(
+        self,
+        user: CurrentUser,
+        enterprise_id: uuid.UUID,
+        planned_on: date,
+        department_ids: list[uuid.UUID],
+        inspector_ids: list[uuid.UUID],
+        *,
+        draw_id: uuid.UUID | None = None,
+        override_reason: str = "",
+    ) -> InspectionView:
+        user.require(Permission.INSPECTION_EDIT)
+        if override_reason.strip() and not allows(user.role, Permission.INSPECTION_ADMIN):
+            raise DomainError("只有管理员可以破例安排一年内的第二次检查",
+                              "override needs the administrator")  # fmt: skip
+        if not department_ids:
+            raise DomainError("请选择参加联合检查的部门", "no departments")
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            enterprise = s.get(Enterprise, enterprise_id)
+            if enterprise is None or enterprise.deleted_at is not None:
+                raise NotFound("找不到该企业", f"enterprise {enterprise_id}")
+            on_list = compliant_list.status_on(s, enterprise_id, planned_on) in ("joined",
+                                                                                 "flagged")  # fmt: skip
+            reason = rules.yearly_guard(on_list, self._last_inspected(s, enterprise_id, planned_on),
+                                        planned_on, override_reason)  # fmt: skip
+            checklist = self._latest(s, enterprise.industry_id)
+            row = Inspection(
+                enterprise_id=enterprise_id, draw_id=draw_id, checklist_id=checklist.id,
+                planned_on=planned_on, status=InspectionStatus.PLANNED.value,
+                department_ids=[str(d) for d in department_ids],
+                inspector_ids=[str(i) for i in inspector_ids], override_reason=reason,
+            )  # fmt: skip
+            s.add(row)
+            s.flush()
+            for item_id in s.scalars(
+                select(ChecklistItem.id).where(ChecklistItem.checklist_id == checklist.id)
+                .order_by(ChecklistItem.created_at)
+            ):  # fmt: skip
+                s.add(InspectionItem(inspection_id=row.id, item_id=item_id))
+            uow.commit()
+            if reason:
+                log.warning("yearly guard overridden for %s by %s: %s", enterprise_id,
+                            user.username, reason)  # fmt: skip
+            return self._view(s, row)
+
+    def _last_inspected(self, s: Session, enterprise_id: uuid.UUID, before: date) -> date | None:
+        """The latest other comprehensive inspection within a year before or after ``before``."""
+        rows = s.scalars(
+            select(Inspection.planned_on).where(
+                Inspection.enterprise_id == enterprise_id,
+                Inspection.deleted_at.is_(None),
+                Inspection.status != InspectionStatus.SUPERSEDED.value,
+                Inspection.corrects_id.is_(None),
+            )
+        ).all()
+        near = [d for d in rows if abs((before - d).days) < 366]
+        return max(near) if near else None
+
+    # -- on site --------------------------------------------------------------------------
+
+    def inspection(self, user: CurrentUser, inspection_id: uuid.UUID) -> InspectionView:
+        user.require(Permission.INSPECTION_VIEW)
+        with self.ctx.uow(user) as uow:
+            return self._view(uow.session, self._row(uow.session, inspection_id))
+
+    def for_enterprise(self, user: CurrentUser, enterprise_id: uuid.UUID) -> list[InspectionView]:
+        user.require(Permission.INSPECTION_VIEW)
+        with self.ctx.uow(user) as uow:
+            rows = uow.session.scalars(
+                select(Inspection).where(Inspection.enterprise_id == enterprise_id,
+                                         Inspection.deleted_at.is_(None))
+                .order_by(Inspection.planned_on.desc())
+            )  # fmt: skip
+            return [self._view(uow.session, r) for r in rows]
+
+    def record(
+        self,
+        user: CurrentUser,
+        item_id: uuid.UUID,
+        result: ItemResult,
+        *,
+        risk: RiskLevel | None = None,
+        description: str = "",
+        legal_basis: str | None = None,
+        exemption_id: uuid.UUID | None = None,
+    ) -> ItemView:
+        """Answer one checklist item (passed, finding, not applicable), offline."""
+        user.require(Permission.INSPECTION_EDIT)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            item = s.get(InspectionItem, item_id)
+            if item is None:
+                raise NotFound("找不到该检查项", f"inspection item {item_id}")
+            inspection = self._row(s, item.inspection_id)
+            self._must_be_open(inspection)
+            spec = s.get(ChecklistItem, item.item_id)
+            item.result = result.value
+            if result == ItemResult.FINDING:
+                item.risk = risk.value if risk else None
+                item.description = description.strip()
+                item.legal_basis = (legal_basis if legal_basis is not None else
+                                    (spec.legal_basis if spec else "")).strip()  # fmt: skip
+                item.exemption_id = exemption_id
+            else:
+                item.risk, item.description, item.exemption_id = None, description.strip(), None
+            if inspection.status == InspectionStatus.PLANNED:
+                inspection.status = InspectionStatus.IN_PROGRESS.value
+            uow.commit()
+            return self._item_view(s, item)
+
+    def attach_photo(self, user: CurrentUser, item_id: uuid.UUID, source: Path) -> uuid.UUID:
+        """An evidence photo, stored by its content hash; not an image: refused, nothing kept."""
+        user.require(Permission.INSPECTION_EDIT)
+        from compliance_desk.services.photos import check_image
+
+        media_type = check_image(source)
+        sha, size = self.ctx.blobs().put(source)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            item = s.get(InspectionItem, item_id)
+            if item is None:
+                raise NotFound("找不到该检查项", f"inspection item {item_id}")
+            self._must_be_open(self._row(s, item.inspection_id))
+            row = Attachment(owner_table="inspection_item", owner_id=item_id, sha256=sha,
+                             filename=source.name, size=size, media_type=media_type)  # fmt: skip
+            s.add(row)
+            uow.commit()
+            return row.id
+
+    def photos(self, user: CurrentUser, item_id: uuid.UUID) -> list[Path]:
+        user.require(Permission.INSPECTION_VIEW)
+        with self.ctx.uow(user) as uow:
+            shas = uow.session.scalars(
+                select(Attachment.sha256).where(Attachment.owner_table == "inspection_item",
+                                                Attachment.owner_id == item_id,
+                                                Attachment.deleted_at.is_(None))
+                .order_by(Attachment.created_at)
+            )  # fmt: skip
+            return [self.ctx.blobs().path(sha) for sha in shas]
+
+    def sign(
+        self, user: CurrentUser, inspection_id: uuid.UUID, representative: str
+    ) -> InspectionView:
+        """Sign off: every item answered, findings graded and explained; then locked.  With no
+        findings the enterprise joins the compliant list."""
+        user.require(Permission.INSPECTION_EDIT)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = self._row(s, inspection_id)
+            self._must_be_open(row)
+            view = self._view(s, row)
+            records = [rules.ItemRecord(i.code, i.text, i.result, i.risk, i.description,
+                                        i.legal_basis) for i in view.items]  # fmt: skip
+            problems = rules.sign_off_problems(records, representative)
+            if problems:
+                raise DomainError("还不能签字确认：" + "；".join(problems),
+                                  f"sign-off refused: {len(problems)} problem(s)")  # fmt: skip
+            row.representative = representative.strip()
+            row.status = InspectionStatus.SIGNED.value
+            row.signed_at, row.signed_by = self.ctx.clock(), user.id
+            if row.corrects_id is not None:
+                old = self._row(s, row.corrects_id)
+                old.status = InspectionStatus.SUPERSEDED.value
+            if not view.findings:
+                compliant_list.record_event(
+                    s, row.enterprise_id, row.planned_on, "joined",
+                    f"合规体检合格（{row.planned_on.isoformat()} 综合检查无问题）", row.id,
+                )  # fmt: skip
+            uow.commit()
+            return self._view(s, row)
+
+    def correct(self, user: CurrentUser, inspection_id: uuid.UUID) -> InspectionView:
+        """A signed inspection is locked; a correction is a new inspection linked to it, with
+        the answers copied, that replaces it once signed."""
+        user.require(Permission.INSPECTION_EDIT)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            old = self._row(s, inspection_id)
+            if old.status != InspectionStatus.SIGNED:
+                raise DomainError("只有已签字确认的检查可以更正", "only signed inspections")
+            new = Inspection(
+                enterprise_id=old.enterprise_id, draw_id=old.draw_id,
+                checklist_id=old.checklist_id, planned_on=old.planned_on,
+                status=InspectionStatus.IN_PROGRESS.value, department_ids=old.department_ids,
+                inspector_ids=old.inspector_ids, representative=old.representative,
+                override_reason=old.override_reason, corrects_id=old.id,
+            )  # fmt: skip
+            s.add(new)
+            s.flush()
+            for item in s.scalars(select(InspectionItem).where(
+                    InspectionItem.inspection_id == old.id)):  # fmt: skip
+                s.add(InspectionItem(inspection_id=new.id, item_id=item.item_id,
+                                     result=item.result, risk=item.risk,
+                                     description=item.description,
+                                     legal_basis=item.legal_basis,
+                                     exemption_id=item.exemption_id))  # fmt: skip
+            uow.commit()
+            return self._view(s, new)
+
+    # -- the advice letter and rectification ----------------------------------------------
+
+    def advice_data(self, user: CurrentUser, inspection_id: uuid.UUID) -> dict[str, Any]:
+        """The advice letter's data from the signed inspection's findings, the deadline the
+        longest default of their risk levels (a setting), never under three months."""
+        user.require(Permission.INSPECTION_VIEW)
+        from compliance_desk.documents import legal_values
+
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = self._row(s, inspection_id)
+            view = self._view(s, row)
+            if row.status != InspectionStatus.SIGNED:
+                raise DomainError("检查签字确认后才能出具合规建议书", "inspection not signed")
+            if not view.findings:
+                raise DomainError("本次检查没有发现问题，无需出具合规建议书", "no findings")
+            enterprise = s.get(Enterprise, row.enterprise_id)
+            assert enterprise is not None
+            months = compliant_list.policy_value(s, "rectification.months")
+        issued = self.today()
+        minimum = legal_values.load().context(issued)["rectification_min_months"]
+        deadline = rules.default_deadline(
+            issued, [f.risk for f in view.findings if f.risk], months, minimum
+        )
+        return {
+            "date": issued.isoformat(),
+            "party": {"name": enterprise.name, "uscc": enterprise.uscc,
+                      "address": enterprise.address or "（未登记）",
+                      "legal_representative": enterprise.legal_representative},
+            "inspection_date": row.planned_on.isoformat(),
+            "findings": [
+                {"issue": f.description or f.text, "risk_level": f.risk.label if f.risk else "中",
+                 "legal_basis": f.legal_basis, "advice": f"对照“{f.text}”的要求整改到位。"}
+                for f in view.findings
+            ],
+            "rectification_deadline": deadline.isoformat(),
+        }  # fmt: skip
+
+    def start_rectification(
+        self, user: CurrentUser, inspection_id: uuid.UUID, deadline: date,
+        letter_id: uuid.UUID | None = None,
+    ) -> uuid.UUID:  # fmt: skip
+        """Open the rectification the advice letter gives (at least three months)."""
+        user.require(Permission.INSPECTION_EDIT)
+        from compliance_desk.documents import legal_values
+
+        issued = self.today()
+        rules.check_deadline(issued, deadline,
+                             legal_values.load().context(issued)["rectification_min_months"])  # fmt: skip
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = self._row(s, inspection_id)
+            if row.status != InspectionStatus.SIGNED:
+                raise DomainError("检查签字确认后才能安排整改", "inspection not signed")
+            rect = Rectification(inspection_id=row.id, enterprise_id=row.enterprise_id,
+                                 letter_id=letter_id, deadline=deadline, status="open")  # fmt: skip
+            s.add(rect)
+            uow.commit()
+            return rect.id
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _row(self, s: Session, inspection_id: uuid.UUID) -> Inspection:
+        row = s.get(Inspection, inspection_id)
+        if row is None or row.deleted_at is not None:
+            raise NotFound("找不到该检查", f"inspection {inspection_id}")
+        return row
+
+    @staticmethod
+    def _must_be_open(row: Inspection) -> None:
+        if row.status in (InspectionStatus.SIGNED, InspectionStatus.SUPERSEDED):
+            raise DomainError("该检查已签字确认，不能再修改；如有错误请更正（生成新的检查记录）",
+                              f"inspection {row.id} is {row.status}")  # fmt: skip
+
+    def _item_view(self, s: Session, item: InspectionItem) -> ItemView:
+        spec = s.get(ChecklistItem, item.item_id)
+        assert spec is not None
+        photos = len(s.scalars(select(Attachment.id).where(
+            Attachment.owner_table == "inspection_item", Attachment.owner_id == item.id)).all())  # fmt: skip
+        return ItemView(item.id, spec.code, ManagementArea(spec.area).label, spec.text,
+                        ItemResult(item.result) if item.result else None,
+                        RiskLevel(item.risk) if item.risk else None, item.description,
+                        item.legal_basis, photos, item.row_version)  # fmt: skip
+
+    def _view(self, s: Session, row: Inspection) -> InspectionView:
+        enterprise = s.get(Enterprise, row.enterprise_id)
+        checklist = s.get(Checklist, row.checklist_id)
+        specs = {c.id: c for c in s.scalars(select(ChecklistItem).where(
+            ChecklistItem.checklist_id == row.checklist_id))}  # fmt: skip
+        photo_counts: dict[uuid.UUID, int] = {}
+        items = s.scalars(select(InspectionItem).where(InspectionItem.inspection_id == row.id))
+        rows = sorted(items, key=lambda i: _code_key(specs[i.item_id].code))
+        for owner in s.scalars(select(Attachment.owner_id).where(
+                Attachment.owner_table == "inspection_item",
+                Attachment.owner_id.in_([i.id for i in rows] or [uuid.uuid4()]))):  # fmt: skip
+            photo_counts[owner] = photo_counts.get(owner, 0) + 1
+        views = []
+        for item in rows:
+            spec = specs[item.item_id]
+            views.append(ItemView(item.id, spec.code, ManagementArea(spec.area).label, spec.text,
+                                  ItemResult(item.result) if item.result else None,
+                                  RiskLevel(item.risk) if item.risk else None, item.description,
+                                  item.legal_basis, photo_counts.get(item.id, 0),
+                                  item.row_version))  # fmt: skip
+        return InspectionView(row.id, row.enterprise_id, enterprise.name if enterprise else "",
+                              row.planned_on, InspectionStatus(row.status),
+                              checklist.version if checklist else 0, row.representative,
+                              row.override_reason, views, row.corrects_id,
+                              row.row_version)  # fmt: skip
+
+
+def _code_key(code: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in code.split(".") if p.isdigit())
+
+
+def _add_items(s: Session, checklist_id: uuid.UUID, items: list[dict[str, str]]) -> None:
+    numbers: dict[str, int] = {}
+    areas = [a.value for a in ManagementArea]
+    for item in items:
+        area = item["area"]
+        numbers[area] = numbers.get(area, 0) + 1
+        code = f"{areas.index(area) + 1}.{numbers[area]}"
+        s.add(ChecklistItem(checklist_id=checklist_id, code=code, area=area,
+                            text=item["text"].strip(), legal_basis=item["legal_basis"].strip()))  # fmt: skip
+
+
+def _checklist_view(s: Session, c: Checklist) -> ChecklistView:
+    items = sorted(s.scalars(select(ChecklistItem).where(ChecklistItem.checklist_id == c.id)),
+                   key=lambda i: _code_key(i.code))  # fmt: skip
+    return ChecklistView(c.id, c.industry_id, c.version, c.title,
+                         [(i.id, i.code, ManagementArea(i.area).label, i.text, i.legal_basis)
+                          for i in items])  # fmt: skip

@@ -1,0 +1,285 @@
+"""综合查一次: the draw, the once-a-year guard, walking and signing, corrections, the advice letter,
+rectification and the compliant-enterprise list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain import inspections as rules
+from compliance_desk.domain.errors import DomainError, PermissionDenied
+from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
+from compliance_desk.persistence.models import Centre, Department
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.demo_data import load_demo
+from tests.letters_pdf import body_text
+
+
+@pytest.fixture
+def world(desk: Desk, admin: CurrentUser) -> Desk:
+    load_demo(desk.ctx, "small", appeals=0)
+    return desk
+
+
+@pytest.fixture
+def inspector(world: Desk) -> CurrentUser:
+    return world.auth.login("inspector", "Inspector2026")
+
+
+def _ids(desk: Desk) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    with desk.ctx.factory() as s:
+        centre = s.scalars(select(Centre.id).where(Centre.code == "umbrella")).one()
+        departments = list(s.scalars(select(Department.id).limit(3)))
+    return centre, departments
+
+
+def _enterprise(desk: Desk, user: CurrentUser, n: int = 0) -> uuid.UUID:
+    return desk.enterprises.search(user, "sx", limit=20)[n].id
+
+
+def _walk(desk: Desk, user: CurrentUser, inspection_id: uuid.UUID, findings: int = 0) -> None:
+    view = desk.inspections.inspection(user, inspection_id)
+    for n, item in enumerate(view.items):
+        if n < findings:
+            desk.inspections.record(user, item.id, ItemResult.FINDING, risk=RiskLevel.MEDIUM,
+                                    description=f"问题{n}：制度未建立")  # fmt: skip
+        else:
+            desk.inspections.record(user, item.id, ItemResult.PASSED)
+
+
+# -- the draw ----------------------------------------------------------------------------------
+
+
+def test_a_draw_is_reproducible_from_its_seed() -> None:
+    pool = [rules.Candidate(f"e{n:03}", n % 4 == 0) for n in range(200)]
+    people = [f"p{n}" for n in range(6)]
+    first = rules.draw(pool, people, 10, seed=42, ratio=0.2, compliant_ratio=0.05)
+    again = rules.draw(list(reversed(pool)), people, 10, seed=42, ratio=0.2, compliant_ratio=0.05)
+    assert first == again  # the order the database returned them in does not matter
+    assert rules.draw(pool, people, 10, seed=43, ratio=0.2, compliant_ratio=0.05) != first
+
+
+def test_compliant_enterprises_are_drawn_at_the_lower_ratio() -> None:
+    pool = [rules.Candidate(f"e{n:03}", n < 100) for n in range(400)]  # a quarter listed
+    hits = {"listed": 0, "other": 0}
+    rounds = 1500
+    for seed in range(rounds):
+        for cid in rules.draw(pool, ["a", "b"], 8, seed, 0.2, 0.05).enterprises:
+            hits["listed" if int(cid[1:]) < 100 else "other"] += 1
+    listed_rate = hits["listed"] / (100 * rounds)
+    other_rate = hits["other"] / (300 * rounds)
+    # Drawn with weight proportional to the ratio: a listed enterprise 1/4 as often.
+    assert listed_rate / other_rate == pytest.approx(0.25, rel=0.1)
+
+
+def test_the_draw_is_recorded_and_redone_from_the_record(
+    world: Desk, inspector: CurrentUser
+) -> None:
+    centre, _ = _ids(world)
+    first = world.inspections.draw(inspector, centre, 5, seed=2026)
+    again = world.inspections.draw(inspector, centre, 5, seed=2026)
+    assert [e for e, _n, _c in first.enterprises] == [e for e, _n, _c in again.enterprises]
+    assert first.fingerprint == again.fingerprint and len(first.inspectors) == 1
+    with pytest.raises(DomainError) as err:
+        world.inspections.draw(inspector, centre, 100_000)
+    assert "少于要抽取" in err.value.message_zh
+
+
+# -- planning and the once-a-year guard --------------------------------------------------------
+
+
+def test_the_once_a_year_guard_and_its_override(
+    world: Desk, inspector: CurrentUser, admin: CurrentUser
+) -> None:
+    _, departments = _ids(world)
+    enterprise = _enterprise(world, inspector)
+    first = world.inspections.plan(inspector, enterprise, date(2026, 3, 2), departments, [])
+    _walk(world, inspector, first.id)
+    signed = world.inspections.sign(inspector, first.id, "企业法务 王玥")
+    assert signed.status == InspectionStatus.SIGNED
+    assert world.compliant_list.as_of(inspector, date(2026, 3, 2))[0].enterprise_id == enterprise
+    with pytest.raises(DomainError) as err:
+        world.inspections.plan(inspector, enterprise, date(2026, 9, 1), departments, [])
+    assert "每年综合执法检查不得多于 1 次" in err.value.message_zh
+    assert "2027年3月2日前不得再次检查" in err.value.message_zh
+    with pytest.raises(DomainError):  # an inspector may not override
+        world.inspections.plan(inspector, enterprise, date(2026, 9, 1), departments, [],
+                               override_reason="群众举报")  # fmt: skip
+    second = world.inspections.plan(admin, enterprise, date(2026, 9, 1), departments, [],
+                                    override_reason="群众举报存在重大安全隐患")  # fmt: skip
+    assert second.override_reason == "群众举报存在重大安全隐患"
+    assert world.inspections.plan(inspector, enterprise, date(2027, 9, 1), departments, [])
+
+
+# -- on site ------------------------------------------------------------------------------------
+
+
+def test_sign_off_needs_every_item_and_then_locks(world: Desk, inspector: CurrentUser) -> None:
+    _, departments = _ids(world)
+    planned = world.inspections.plan(inspector, _enterprise(world, inspector, 1),
+                                     date(2026, 3, 2), departments, [])  # fmt: skip
+    assert planned.checklist_version == 1 and len(planned.items) == 24
+    world.inspections.record(inspector, planned.items[0].id, ItemResult.FINDING)
+    with pytest.raises(DomainError) as err:
+        world.inspections.sign(inspector, planned.id, "")
+    text = err.value.message_zh
+    assert "还有 23 项未作答" in text and "未评定风险等级" in text and "企业到场代表" in text
+    _walk(world, inspector, planned.id, findings=2)
+    signed = world.inspections.sign(inspector, planned.id, "王玥")
+    assert len(signed.findings) == 2 and signed.findings[0].legal_basis  # basis from the list
+    with pytest.raises(DomainError) as err:
+        world.inspections.record(inspector, signed.items[5].id, ItemResult.FINDING)
+    assert "不能再修改" in err.value.message_zh
+    fix = world.inspections.correct(inspector, signed.id)
+    assert fix.corrects_id == signed.id and len(fix.findings) == 2
+    world.inspections.record(inspector, fix.findings[1].id, ItemResult.PASSED)
+    world.inspections.sign(inspector, fix.id, "王玥")
+    assert world.inspections.inspection(inspector, signed.id).status == InspectionStatus.SUPERSEDED
+
+
+def test_photos_are_checked_and_kept_by_hash(
+    world: Desk, inspector: CurrentUser, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from compliance_desk.services.photos import thumbnail
+
+    _, departments = _ids(world)
+    planned = world.inspections.plan(inspector, _enterprise(world, inspector, 2),
+                                     date(2026, 3, 2), departments, [])  # fmt: skip
+    item = planned.items[0]
+    not_a_photo = tmp_path / "notes.jpg"
+    not_a_photo.write_text("这不是照片")
+    with pytest.raises(DomainError) as err:
+        world.inspections.attach_photo(inspector, item.id, not_a_photo)
+    assert "不是可以识别的照片" in err.value.message_zh
+    big = tmp_path / "big.jpg"
+    Image.new("RGB", (7744, 5184), (200, 30, 30)).save(big, quality=70)  # 40 megapixels
+    world.inspections.attach_photo(inspector, item.id, big)
+    (stored,) = world.inspections.photos(inspector, item.id)
+    assert stored.read_bytes() == big.read_bytes()  # the original is kept
+    with Image.open(thumbnail(stored)) as thumb:
+        assert max(thumb.size) == 320
+    assert world.inspections.inspection(inspector, planned.id).items[0].photos == 1
+
+
+# -- the advice letter, rectification and the list ------------------------------------------
+
+
+def test_findings_become_an_advice_letter_and_acceptance_lists_the_enterprise(
+    world: Desk, inspector: CurrentUser, tmp_path: Path
+) -> None:
+    adviser = world.auth.login("adviser", "Adviser2026")
+    _, departments = _ids(world)
+    enterprise = _enterprise(world, inspector, 3)
+    planned = world.inspections.plan(inspector, enterprise, date(2026, 3, 2), departments, [])
+    view = world.inspections.inspection(inspector, planned.id)
+    world.inspections.record(inspector, view.items[0].id, ItemResult.FINDING, risk=RiskLevel.LOW,
+                             description="未审查合作方资质")  # fmt: skip
+    world.inspections.record(inspector, view.items[1].id, ItemResult.FINDING,
+                             risk=RiskLevel.HIGH, description="外贸合同无验收条款")  # fmt: skip
+    for item in view.items[2:]:
+        world.inspections.record(inspector, item.id, ItemResult.NOT_APPLICABLE)
+    world.inspections.sign(inspector, planned.id, "王玥")
+    assert world.compliant_list.as_of(inspector, date(2026, 3, 2)) == []  # findings: not yet
+
+    data = world.inspections.advice_data(adviser, planned.id)
+    assert data["rectification_deadline"] == "2026-09-02"  # low risk: 6 months (the setting)
+    assert [f["risk_level"] for f in data["findings"]] == ["低", "高"]
+    market = next(d for d, _n, p in world.letters.issuing_departments(adviser) if p == "虞市监")
+    draft = world.letters.draft(adviser, "advice_letter", data | {
+        "authority": "绍兴市上虞区市场监督管理局", "contact_phone": "0575-82112345",
+        "acceptance": "整改完成后请到崧厦伞业合规服务中心窗口申请整改验收。"},
+        enterprise_id=enterprise, department_id=market)  # fmt: skip
+    letter = world.letters.approve(adviser, draft.id, draft.row_version)
+    pdf = tmp_path / "advice.pdf"
+    pdf.write_bytes(world.letters.pdf(adviser, letter.id))
+    assert "外贸合同无验收条款" in body_text(pdf) and "风险等级:高风险" in body_text(pdf)
+
+    with pytest.raises(DomainError) as err:
+        world.inspections.start_rectification(inspector, planned.id, date(2026, 5, 1))
+    assert "不得少于3个月" in err.value.message_zh
+    rect = world.inspections.start_rectification(inspector, planned.id, date(2026, 9, 2),
+                                                 letter.id)  # fmt: skip
+    world.compliant_list.submit_evidence(inspector, rect, "提交整改报告及新合同范本")
+    done = world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 8, 20))
+    assert done.status == "accepted"
+    listed = world.compliant_list.as_of(inspector, date(2026, 8, 20))
+    assert [e.enterprise_id for e in listed] == [enterprise]
+    assert world.compliant_list.as_of(inspector, date(2026, 8, 19)) == []  # as of any date
+
+
+def test_a_penalty_flags_or_removes_a_listed_enterprise(
+    world: Desk, inspector: CurrentUser, admin: CurrentUser, tmp_path: Path
+) -> None:
+    from tests.letters_pdf import sample
+
+    adviser = world.auth.login("adviser", "Adviser2026")
+    _, departments = _ids(world)
+    listed = [_enterprise(world, inspector, n) for n in (4, 5)]
+    for enterprise in listed:
+        planned = world.inspections.plan(inspector, enterprise, date(2026, 3, 2), departments, [])
+        _walk(world, inspector, planned.id)
+        world.inspections.sign(inspector, planned.id, "代表")
+    market = next(d for d, _n, p in world.letters.issuing_departments(adviser) if p == "虞市监")
+
+    def penalise(enterprise: uuid.UUID) -> None:
+        e = world.enterprises.get(adviser, enterprise)
+        party = {"name": e.name, "uscc": e.uscc, "address": "上虞区崧厦街道"}
+        draft = world.letters.draft(adviser, "penalty_decision",
+                                    sample("penalty_decision", party=party, date="2026-06-01"),
+                                    department_id=market)  # fmt: skip
+        world.letters.approve(adviser, draft.id, draft.row_version)
+
+    penalise(listed[0])  # the default: flagged for review, still listed
+    entries = {e.enterprise_id: e for e in world.compliant_list.as_of(admin, date(2026, 6, 1))}
+    assert entries[listed[0]].status == "flagged" and "受到行政处罚" in entries[listed[0]].reason
+    world.compliant_list.set_policy(admin, "compliant_list.on_penalty", "remove")
+    penalise(listed[1])
+    entries = {e.enterprise_id: e for e in world.compliant_list.as_of(admin, date(2026, 6, 1))}
+    assert listed[1] not in entries
+    history = world.compliant_list.history(admin, listed[1])
+    assert [h[1] for h in history] == ["列入", "移出"]
+    out = tmp_path / "list.xlsx"
+    assert world.compliant_list.export(admin, out, date(2026, 6, 1)) == 1
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][1] == "企业名称" and rows[1][4] == "待复核"
+
+
+def test_only_administrators_edit_checklists_and_exemptions(
+    world: Desk, inspector: CurrentUser, admin: CurrentUser
+) -> None:
+    current = world.inspections.checklist(admin, None)
+    items = [{"area": "labour", "text": "订立书面劳动合同", "legal_basis": "《劳动合同法》第十条"}]
+    with pytest.raises(PermissionDenied):
+        world.inspections.save_checklist(inspector, current.industry_id, items, "精简")
+    with pytest.raises(DomainError) as err:
+        world.inspections.save_checklist(admin, current.industry_id,
+                                         [{"area": "labour", "text": "", "legal_basis": ""}], "x")  # fmt: skip
+    assert "没有检查内容" in err.value.message_zh
+    new = world.inspections.save_checklist(admin, current.industry_id, items, "精简为一项")
+    assert new.version == current.version + 1 and len(new.items) == 1
+    with pytest.raises(PermissionDenied):
+        world.compliant_list.add_exemption(inspector, "a", "b", "c")
+    world.compliant_list.add_exemption(
+        admin, "未按规定公示营业执照", "《中华人民共和国行政处罚法》第三十三条第一款",
+        "初次违法、危害后果轻微并及时改正",
+    )  # fmt: skip
+    assert world.compliant_list.exemptions(inspector)[0][1] == "未按规定公示营业执照"
+
+
+def test_the_default_deadline_follows_the_riskiest_setting() -> None:
+    months = {"high": 3, "medium": 4, "low": 6}
+    assert rules.default_deadline(date(2026, 11, 30), [RiskLevel.HIGH], months, 3) == date(
+        2027, 2, 28
+    )
+    assert rules.default_deadline(date(2026, 1, 31), [RiskLevel.HIGH, RiskLevel.LOW], months, 3) == (
+        date(2026, 7, 31))  # fmt: skip
+    assert rules.default_deadline(date(2026, 1, 1), [], {"high": 1}, 3) == date(2026, 4, 1)
