@@ -15,7 +15,11 @@ from compliance_desk.bootstrap import open_desk
 from compliance_desk.gui import i18n
 from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.tasks import TaskRunner
-from compliance_desk.services.demo_data import load_demo, load_demo_letters
+from compliance_desk.services.demo_data import (
+    load_demo,
+    load_demo_inspections,
+    load_demo_letters,
+)
 
 
 def main() -> int:
@@ -28,7 +32,11 @@ def main() -> int:
         desk = open_desk(f"sqlite:///{tmp}/demo.sqlite3")
         load_demo(desk.ctx, "small")
         load_demo_letters(desk.ctx, desk.letters)
-        login = ("adviser", "Adviser2026") if which == "letters" else ("clerk", "Clerk2026")
+        load_demo_inspections(desk.ctx, desk.inspections)
+        login = {
+            "letters": ("adviser", "Adviser2026"),
+            "inspections": ("inspector", "Inspector2026"),
+        }.get(which, ("clerk", "Clerk2026"))
         user = desk.auth.login(*login)
         window = MainWindow(desk, user, TaskRunner(synchronous=True))
         window.resize(1280, 760)
@@ -52,6 +60,22 @@ def main() -> int:
             window.show_page(letters)
             letters.refresh()
             letters.table.selectRow(0)
+        elif which == "inspections" and window.inspections_page is not None:
+            page = window.inspections_page
+            enterprise = desk.enterprises.search(user, "崧厦", limit=1)[0].id
+            departments = [d.id for d in desk.reference.items(user, "department")[:3]]
+            desk.inspections.plan(user, enterprise, desk.inspections.today(), departments, [])
+            page.refresh()
+            page.table.selectRow(0)
+            walk = page.walk
+            from compliance_desk.domain.inspections import ItemResult, RiskLevel
+
+            for row in range(6):
+                result = ItemResult.FINDING if row == 4 else ItemResult.PASSED
+                walk.combo(row, 3).setCurrentIndex(walk.combo(row, 3).findData(result))
+            walk.combo(4, 4).setCurrentIndex(walk.combo(4, 4).findData(RiskLevel.MEDIUM))
+            walk.table.item(4, 5).setText("仓库内伞骨与布料混放，未见隐患排查记录")
+            walk.table.selectRow(4)
         elif which == "visit" and window.visit_page is not None:
             visit = window.visit_page
             window.show_page(visit)

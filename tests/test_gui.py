@@ -81,6 +81,7 @@ def test_admin_sees_admin_pages(qtbot, sqlite_desk: Desk, runner: TaskRunner) ->
         "来访登记",
         "诉求台账",
         "文书",
+        "检查",
         "企业档案",
         "文书模板",
         "基础数据",

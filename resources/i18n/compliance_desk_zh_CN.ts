@@ -745,6 +745,304 @@
     </message>
 </context>
 <context>
+    <name>InspectionWalk</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <source>Area</source>
+        <translation>领域</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <source>Item</source>
+        <translation>检查内容</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <source>Risk</source>
+        <translation>风险</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <source>What was found</source>
+        <translation>发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="69"/>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="72"/>
+        <source>Sign off…</source>
+        <translation>签字确认…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="111"/>
+        <source>checklist version %1</source>
+        <translation>检查清单第 %1 版</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="113"/>
+        <source>&#x3000;Exception: %1</source>
+        <translation>&#x3000;破例理由：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="125"/>
+        <source>(not answered)</source>
+        <translation>（未作答）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="155"/>
+        <source>%1 of %2 answered, %3 finding(s)</source>
+        <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="215"/>
+        <source>Evidence photos</source>
+        <translation>取证照片</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="216"/>
+        <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="227"/>
+        <source>Some photos were not added</source>
+        <translation>部分照片未添加</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="263"/>
+        <source>Sign off</source>
+        <translation>签字确认</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="264"/>
+        <source>Who represented the enterprise? After signing the record is locked.</source>
+        <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
+    </message>
+</context>
+<context>
+    <name>InspectionsPage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="149"/>
+        <source>Inspections</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="150"/>
+        <source>Rectification</source>
+        <translation>整改</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="151"/>
+        <source>Compliant-enterprise list</source>
+        <translation>合规企业名单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="172"/>
+        <source>Random draw…</source>
+        <translation>双随机抽查…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="175"/>
+        <source>Plan…</source>
+        <translation>安排检查…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
+        <source>Correct…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="181"/>
+        <source>Start rectification…</source>
+        <translation>安排整改…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="210"/>
+        <source>%1/%2 answered, %3 finding(s)</source>
+        <translation>已答 %1/%2，问题 %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="246"/>
+        <source>Random draw</source>
+        <translation>双随机抽查</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="240"/>
+        <source>Centre</source>
+        <translation>合规中心</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="247"/>
+        <source>How many enterprises?</source>
+        <translation>抽取多少家企业？</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="286"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="295"/>
+        <source>Start rectification</source>
+        <translation>安排整改</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="287"/>
+        <source>Rectification deadline (at least three months):</source>
+        <translation>整改期限（不少于三个月）：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="296"/>
+        <source>Write the date as 2026-03-01.</source>
+        <translation>日期请写作 2026-03-01。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
+        <source>Deadline</source>
+        <translation>整改期限</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
+        <source>Evidence</source>
+        <translation>整改材料</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="312"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="384"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <source>Acceptance</source>
+        <translation>验收</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="320"/>
+        <source>Evidence received…</source>
+        <translation>收到整改材料…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="322"/>
+        <source>Acceptance…</source>
+        <translation>整改验收…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <source>Open</source>
+        <translation>整改中</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <source>Accepted</source>
+        <translation>验收通过</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="346"/>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="355"/>
+        <source>%1 rectification(s), %2 overdue</source>
+        <translation>共 %1 项整改，%2 项逾期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="368"/>
+        <source>Evidence received</source>
+        <translation>收到整改材料</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="369"/>
+        <source>What did the enterprise submit?</source>
+        <translation>企业提交了哪些材料？</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="384"/>
+        <source>Did the rectification pass acceptance?</source>
+        <translation>整改是否验收通过？</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <source>Opinion:</source>
+        <translation>验收意见：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="412"/>
+        <source>Export to Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
+        <source>Credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
+        <source>Listed since</source>
+        <translation>列入日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="419"/>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="427"/>
+        <source>As of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="444"/>
+        <source>Flagged for review: </source>
+        <translation>待复核：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="450"/>
+        <source>%1 enterprise(s)</source>
+        <translation>共 %1 家</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="456"/>
+        <source>Export the list</source>
+        <translation>导出名单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="467"/>
+        <source>Exported %1</source>
+        <translation>已导出 %1 家</translation>
+    </message>
+</context>
+<context>
     <name>LetterDialog</name>
     <message>
         <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="52"/>
@@ -1005,37 +1303,42 @@
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="70"/>
+        <source>Inspections</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="71"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="69"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="75"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="77"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="73"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="79"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="91"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="87"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="93"/>
         <source>Sync: not set up (this computer only)</source>
         <translation>同步：未配置（仅本机）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="122"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="132"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1142,6 +1445,49 @@
         <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="112"/>
         <source>Save as PDF</source>
         <translation>另存为 PDF</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="63"/>
+        <source>Plan a joint inspection</source>
+        <translation>安排联合检查</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="71"/>
+        <source>Add an enterprise: name or pinyin initials, Enter</source>
+        <translation>添加企业：输入名称或拼音首字母，按回车</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="86"/>
+        <source>Only to inspect a listed enterprise twice a year</source>
+        <translation>仅在一年内再次检查名单内企业时填写</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="90"/>
+        <source>Enterprises</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="92"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="93"/>
+        <source>Departments</source>
+        <translation>参加部门</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="94"/>
+        <source>Reason for an exception</source>
+        <translation>破例理由</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="136"/>
+        <source>Not planned</source>
+        <translation>未能安排</translation>
     </message>
 </context>
 <context>

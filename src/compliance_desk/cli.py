@@ -70,9 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     cal_import.add_argument("file", type=Path)
     cal_show = cal_sub.add_parser("show", help="show a year's holidays and make-up working days")
     cal_show.add_argument("year", type=int)
-    from compliance_desk import cli_documents
+    from compliance_desk import cli_documents, cli_inspections
 
     cli_documents.add_parser(sub)
+    cli_inspections.add_parsers(sub)
     return parser
 
 
@@ -125,7 +126,11 @@ def _run(args: argparse.Namespace) -> int:
             print(f"数据库已就绪：{desk.ctx.database_label}")
             return 0
         if args.command == "demo":
-            from compliance_desk.services.demo_data import load_demo, load_demo_letters
+            from compliance_desk.services.demo_data import (
+                load_demo,
+                load_demo_inspections,
+                load_demo_letters,
+            )
 
             def progress(done: int, total: int) -> None:
                 if total >= 10_000:  # the large scale takes a while: say how far it is
@@ -133,9 +138,10 @@ def _run(args: argparse.Namespace) -> int:
 
             summary = load_demo(desk.ctx, args.scale, args.seed, progress=progress)
             letters = load_demo_letters(desk.ctx, desk.letters)
+            inspected = load_demo_inspections(desk.ctx, desk.inspections)
             print(
                 f"演示数据已载入：新增企业 {summary.enterprises} 家，演示用户 {summary.users} 个，"
-                f"新增诉求 {summary.appeals} 件，新增文书 {letters} 份"
+                f"新增诉求 {summary.appeals} 件，新增文书 {letters} 份，新增检查 {inspected} 次"
             )
             return 0
         if args.command == "appeals" and args.action == "due":
@@ -166,6 +172,10 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         if args.command == "appeals":
             return _export_appeals(desk, user, args)
+        if args.command in ("inspections", "compliant-list"):
+            from compliance_desk import cli_inspections
+
+            return cli_inspections.run(desk, user, args)
         if args.action == "search":
             results = desk.enterprises.search(user, args.text, limit=args.limit)
             if args.json:

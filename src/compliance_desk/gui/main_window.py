@@ -62,6 +62,12 @@ class MainWindow(QMainWindow):
         if allows(user.role, Permission.LETTER_VIEW):
             self.letters_page = LettersPage(desk, user, runner)
             self._add_page(self.tr("Letters"), self.letters_page)
+        self.inspections_page = None
+        if allows(user.role, Permission.INSPECTION_VIEW):
+            from compliance_desk.gui.inspections_page import InspectionsPage
+
+            self.inspections_page = InspectionsPage(desk, user, runner)
+            self._add_page(self.tr("Inspections"), self.inspections_page)
         self._add_page(self.tr("Enterprises"), self.enterprise_page)
         if allows(user.role, Permission.TEMPLATE_EDIT):
             from compliance_desk.gui.template_page import TemplatePage
@@ -97,6 +103,8 @@ class MainWindow(QMainWindow):
         self.enterprise_page.refresh()
         if self.letters_page is not None:
             self.letters_page.refresh()
+        if self.inspections_page is not None:
+            self.inspections_page.refresh()
         if self.log_page is not None:
             log_page = self.log_page
             log_page.reminded.connect(self._notify)
@@ -106,6 +114,8 @@ class MainWindow(QMainWindow):
                 self.visit_page.appeal_opened.connect(
                     lambda appeal_id: log_page.refresh(select=appeal_id)
                 )
+        if self.visit_page is None and self.inspections_page is not None:
+            self.show_page(self.inspections_page)  # the inspector's day starts here
         if self.visit_page is not None:
             self.visit_page.enterprise_edit.setFocus()
         else:

@@ -481,3 +481,47 @@ def load_demo_appeals(
             if progress is not None:
                 progress(made, count)
     return made
+
+
+def load_demo_inspections(ctx: ServiceContext, inspections: Any, cases: int = 12) -> int:
+    """Joint inspections from this spring: most passed (their enterprises joined the compliant
+    list), some with findings and a rectification under way, one of them overdue."""
+    from compliance_desk.domain.inspections import ItemResult, RiskLevel
+    from compliance_desk.persistence.inspection_models import Inspection
+    from compliance_desk.persistence.models import Department
+
+    with ctx.uow(None) as uow:
+        s = uow.session
+        if s.scalar(select(Inspection.id).limit(1)) is not None:
+            return 0
+        inspector_id = s.scalars(select(AppUser.id).where(AppUser.username == "inspector")).one()
+        departments = list(s.scalars(select(Department.id).where(
+            Department.number_prefix.in_(("虞市监", "虞人社", "虞应急")))))  # fmt: skip
+        umbrella = s.scalars(select(Centre.id).where(Centre.code == "umbrella")).one()
+        enterprises = list(s.scalars(select(Enterprise.id).where(Enterprise.centre_id == umbrella)
+                                     .order_by(Enterprise.uscc).limit(cases)))  # fmt: skip
+    inspector = _as_user(ctx, inspector_id)
+    today = ctx.clock().date()
+    made = 0
+    for n, enterprise_id in enumerate(enterprises):
+        planned_on = today - timedelta(days=200 - n * 7)
+        view = inspections.plan(inspector, enterprise_id, planned_on, departments, [inspector.id])
+        findings = 2 if n % 4 == 3 else 0
+        for k, item in enumerate(view.items):
+            if k < findings:
+                inspections.record(inspector, item.id, ItemResult.FINDING,
+                                   risk=RiskLevel.MEDIUM if k else RiskLevel.HIGH,
+                                   description=f"{item.text}：现场未见相关制度和记录")  # fmt: skip
+            else:
+                inspections.record(inspector, item.id, ItemResult.PASSED)
+        inspections.sign(inspector, view.id, "企业负责人")
+        if findings:
+            deadline = today - timedelta(days=5) if n == 3 else today + timedelta(days=40)
+            with ctx.uow(inspector) as uow:  # a rectification from the spring, as recorded then
+                from compliance_desk.persistence.inspection_models import Rectification
+
+                uow.session.add(Rectification(inspection_id=view.id, enterprise_id=enterprise_id,
+                                              deadline=deadline, status="open"))  # fmt: skip
+                uow.commit()
+        made += 1
+    return made

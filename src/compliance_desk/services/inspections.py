@@ -78,6 +78,17 @@ class InspectionView:
 
 
 @dataclass(frozen=True)
+class InspectionRow:
+    id: uuid.UUID
+    planned_on: date
+    enterprise_name: str
+    status: InspectionStatus
+    answered: int
+    items: int
+    findings: int
+
+
+@dataclass(frozen=True)
 class DrawView:
     id: uuid.UUID
     seed: int
@@ -289,6 +300,38 @@ class InspectionService:
         user.require(Permission.INSPECTION_VIEW)
         with self.ctx.uow(user) as uow:
             return self._view(uow.session, self._row(uow.session, inspection_id))
+
+    def recent(self, user: CurrentUser, limit: int = 500) -> list[InspectionRow]:
+        """Inspections, the planned and open first, then the latest."""
+        user.require(Permission.INSPECTION_VIEW)
+        from sqlalchemy import case, func
+
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            counts = (
+                select(
+                    InspectionItem.inspection_id,
+                    func.count().label("n_items"),
+                    func.count(InspectionItem.result).label("n_answered"),
+                    func.sum(case((InspectionItem.result == ItemResult.FINDING.value, 1),
+                                  else_=0)).label("n_findings"),
+                )
+                .group_by(InspectionItem.inspection_id)
+                .subquery()
+            )  # fmt: skip
+            open_first = case((Inspection.status.in_(("planned", "in_progress")), 0), else_=1)
+            rows = s.execute(
+                select(Inspection, Enterprise.name, counts.c.n_items, counts.c.n_answered,
+                       counts.c.n_findings)
+                .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+                .outerjoin(counts, counts.c.inspection_id == Inspection.id)
+                .where(Inspection.deleted_at.is_(None))
+                .order_by(open_first, Inspection.planned_on.desc())
+                .limit(limit)
+            )  # fmt: skip
+            return [InspectionRow(r.id, r.planned_on, name, InspectionStatus(r.status),
+                                  answered or 0, items or 0, int(findings or 0))
+                    for r, name, items, answered, findings in rows]  # fmt: skip
 
     def for_enterprise(self, user: CurrentUser, enterprise_id: uuid.UUID) -> list[InspectionView]:
         user.require(Permission.INSPECTION_VIEW)

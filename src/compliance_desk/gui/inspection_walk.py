@@ -1,0 +1,285 @@
+"""On site: walking one inspection's checklist, item by item, with findings and photos.
+
+Every answer is saved as it is given (the laptop may be closed at any moment); photos are kept
+by hash and their thumbnails are made on the task runner, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
+from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.inspections import InspectionView, ItemView
+
+COLUMNS = 6  # code, area, item, result, risk, what was found
+
+
+class InspectionWalk(QWidget):
+    changed = Signal()  # an answer was saved, or the inspection was signed
+
+    def __init__(
+        self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.desk, self.user, self.runner = desk, user, runner
+        self.view: InspectionView | None = None
+        self._loading = False
+        self.header = QLabel()
+        self.header.setObjectName("inspectionHeader")
+        self.header.setWordWrap(True)
+        self.table = QTableWidget(0, COLUMNS)
+        self.table.setObjectName("checklist")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("No."), self.tr("Area"), self.tr("Item"), self.tr("Result"),
+             self.tr("Risk"), self.tr("What was found")]
+        )  # fmt: skip
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        self.table.itemChanged.connect(self._text_changed)
+        self.table.itemSelectionChanged.connect(self._load_photos)
+        self.photo_button = QPushButton(self.tr("Add photos…"))
+        self.photo_button.setObjectName("addPhotos")
+        self.photo_button.clicked.connect(lambda: self.add_photos())
+        self.sign_button = QPushButton(self.tr("Sign off…"))
+        self.sign_button.setObjectName("signOff")
+        self.sign_button.clicked.connect(lambda: self.sign())
+        self.progress = QLabel()
+        self.progress.setObjectName("walkProgress")
+        self.photos = QListWidget()
+        self.photos.setObjectName("photos")
+        self.photos.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photos.setIconSize(QSize(120, 120))
+        self.photos.setFixedHeight(150)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.photo_button)
+        buttons.addWidget(self.sign_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.photos)
+        layout.addLayout(buttons)
+
+    # -- showing --------------------------------------------------------------------------
+
+    def open(self, inspection_id: uuid.UUID) -> None:
+        try:
+            self.view = self.desk.inspections.inspection(self.user, inspection_id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self._fill()
+
+    def _fill(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        self._loading = True
+        locked = view.status in (InspectionStatus.SIGNED, InspectionStatus.SUPERSEDED)
+        self._header()
+        self.table.setRowCount(len(view.items))
+        for row, item in enumerate(view.items):
+            for col, text in enumerate((item.code, item.area, item.text)):
+                cell = QTableWidgetItem(text)
+                cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if col == 2:
+                    cell.setToolTip(item.legal_basis or text)
+                self.table.setItem(row, col, cell)
+            result = QComboBox()
+            result.addItem(self.tr("(not answered)"), None)
+            for r in ItemResult:
+                result.addItem(r.label, r)
+            result.setCurrentIndex(max(result.findData(item.result), 0))
+            result.setEnabled(not locked)
+            result.currentIndexChanged.connect(lambda _i, r=row: self._answer(r))
+            self.table.setCellWidget(row, 3, result)
+            risk = QComboBox()
+            risk.addItem("", None)
+            for level in RiskLevel:
+                risk.addItem(level.label, level)
+            risk.setCurrentIndex(max(risk.findData(item.risk), 0))
+            risk.setEnabled(not locked and item.result == ItemResult.FINDING)
+            risk.currentIndexChanged.connect(lambda _i, r=row: self._answer(r))
+            self.table.setCellWidget(row, 4, risk)
+            found = QTableWidgetItem(item.description)
+            if locked:
+                found.setFlags(found.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 5, found)
+        self.photo_button.setEnabled(not locked)
+        self.sign_button.setEnabled(not locked)
+        self._loading = False
+        self._show_progress()
+
+    def _header(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        self.header.setText(
+            f"<b>{view.enterprise_name}</b>　{view.planned_on.isoformat()}　"
+            f"{view.status.label}　" + self.tr("checklist version %1").replace(
+                "%1", str(view.checklist_version))
+            + (self.tr("　Exception: %1").replace("%1", view.override_reason)
+               if view.override_reason else "")
+        )  # fmt: skip
+
+    def _show_progress(self) -> None:
+        if self.view is None:
+            return
+        answered = sum(1 for i in self.view.items if i.result is not None)
+        findings = len(self.view.findings)
+        self.progress.setText(
+            self.tr("%1 of %2 answered, %3 finding(s)").replace("%1", str(answered))
+            .replace("%2", str(len(self.view.items))).replace("%3", str(findings))
+        )  # fmt: skip
+
+    # -- answering ------------------------------------------------------------------------
+
+    def combo(self, row: int, column: int) -> QComboBox:
+        widget = self.table.cellWidget(row, column)
+        assert isinstance(widget, QComboBox)
+        return widget
+
+    def _answer(self, row: int) -> None:
+        if self._loading or self.view is None:
+            return
+        item = self.view.items[row]
+        data = self.combo(row, 3).currentData()
+        if data is None:
+            return
+        result = ItemResult(data)  # Qt hands the enum back as its text
+        risk_data = self.combo(row, 4).currentData()
+        risk = RiskLevel(risk_data) if risk_data else None
+        cell = self.table.item(row, 5)
+        description = cell.text() if cell else ""
+        try:
+            saved = self.desk.inspections.record(self.user, item.id, result, risk=risk,
+                                                 description=description)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self._replace(row, saved)
+        self.combo(row, 4).setEnabled(saved.result == ItemResult.FINDING)
+        self.changed.emit()
+
+    def _text_changed(self, cell: QTableWidgetItem) -> None:
+        if self._loading or cell.column() != 5 or self.view is None:
+            return
+        if self.view.items[cell.row()].result is not None:
+            self._answer(cell.row())
+
+    def _replace(self, row: int, item: ItemView) -> None:
+        assert self.view is not None
+        items = list(self.view.items)
+        items[row] = item
+        status = self.view.status
+        if status == InspectionStatus.PLANNED:
+            status = InspectionStatus.IN_PROGRESS  # as the service records it
+        self.view = InspectionView(**{**self.view.__dict__, "items": items, "status": status})
+        self._header()
+        self._show_progress()
+
+    # -- photos ---------------------------------------------------------------------------
+
+    def current_item(self) -> ItemView | None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        if self.view is None or not rows:
+            return None
+        return self.view.items[rows[0]]
+
+    def add_photos(self, paths: list[str] | None = None) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        if paths is None:
+            paths, _ = QFileDialog.getOpenFileNames(
+                self, self.tr("Evidence photos"), str(Path.home()),
+                self.tr("Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)"),
+            )  # fmt: skip
+        refused = []
+        for path in paths:
+            try:
+                self.desk.inspections.attach_photo(self.user, item.id, Path(path))
+            except Exception as exc:  # noqa: BLE001 - each photo on its own; none half-kept
+                refused.append(getattr(exc, "message_zh", str(exc)))
+        if refused:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(self, self.tr("Some photos were not added"), "\n".join(refused))
+        assert self.view is not None
+        row = self.view.items.index(item)
+        self.open(self.view.id)
+        self.table.selectRow(row)
+        self._load_photos()
+        self.changed.emit()
+
+    def _load_photos(self) -> None:
+        self.photos.clear()
+        item = self.current_item()
+        if item is None or item.photos == 0:
+            return
+        wanted = item.id
+
+        def work() -> list[str]:
+            from compliance_desk.services.photos import thumbnail
+
+            return [str(thumbnail(p)) for p in self.desk.inspections.photos(self.user, wanted)]
+
+        def done(paths: list[str]) -> None:
+            current = self.current_item()
+            if current is None or current.id != wanted:
+                return
+            for path in paths:
+                self.photos.addItem(QListWidgetItem(QIcon(QPixmap(path)), ""))
+
+        self.runner.run(work, done, lambda e: show_error(self, e))
+
+    # -- signing --------------------------------------------------------------------------
+
+    def sign(self, representative: str | None = None) -> bool:
+        if self.view is None:
+            return False
+        if representative is None:
+            representative, ok = QInputDialog.getText(
+                self, self.tr("Sign off"),
+                self.tr("Who represented the enterprise? After signing the record is locked."),
+            )  # fmt: skip
+            if not ok:
+                return False
+        try:
+            self.view = self.desk.inspections.sign(self.user, self.view.id, representative)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return False
+        self._fill()
+        self.changed.emit()
+        return True

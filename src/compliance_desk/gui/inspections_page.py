@@ -1,0 +1,469 @@
+"""检查: the day's inspections and walking them, the draw, rectifications, the compliant list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.inspections import InspectionStatus
+from compliance_desk.domain.roles import Permission, allows
+from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.inspection_walk import InspectionWalk
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.services.inspections import InspectionRow
+
+OPEN = QColor("#fff4d6")
+OVERDUE = QColor("#fde2e1")
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class PlanDialog(QDialog):
+    """Plan a joint inspection: the enterprise(s), the day, the departments."""
+
+    def __init__(self, desk: Desk, user: CurrentUser, enterprises: list[tuple[uuid.UUID, str]],
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.desk, self.user = desk, user
+        self.setWindowTitle(self.tr("Plan a joint inspection"))
+        self.enterprises = QListWidget()
+        self.enterprises.setObjectName("planEnterprises")
+        for eid, name in enterprises:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, eid)
+            self.enterprises.addItem(item)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Add an enterprise: name or pinyin initials, Enter"))
+        self.search.returnPressed.connect(self._add)
+        self.day = QDateEdit(_qdate(desk.inspections.today() + timedelta(days=1)))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.departments = QListWidget()
+        self.departments.setObjectName("planDepartments")
+        for dept in desk.reference.items(user, "department"):
+            item = QListWidgetItem(dept.name)
+            item.setData(Qt.ItemDataRole.UserRole, dept.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.departments.addItem(item)
+        self.override = QLineEdit()
+        self.override.setPlaceholderText(
+            self.tr("Only to inspect a listed enterprise twice a year")
+        )
+        self.override.setEnabled(allows(user.role, Permission.INSPECTION_ADMIN))
+        form = QFormLayout()
+        form.addRow(self.tr("Enterprises"), self.enterprises)
+        form.addRow("", self.search)
+        form.addRow(self.tr("Date"), self.day)
+        form.addRow(self.tr("Departments"), self.departments)
+        form.addRow(self.tr("Reason for an exception"), self.override)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.plan)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.planned: list[uuid.UUID] = []
+
+    def _add(self) -> None:
+        found = self.desk.enterprises.search(self.user, self.search.text().strip(), limit=1)
+        if found:
+            item = QListWidgetItem(found[0].name)
+            item.setData(Qt.ItemDataRole.UserRole, found[0].id)
+            self.enterprises.addItem(item)
+            self.search.clear()
+
+    def checked_departments(self) -> list[uuid.UUID]:
+        out = []
+        for n in range(self.departments.count()):
+            item = self.departments.item(n)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(item.data(Qt.ItemDataRole.UserRole))
+        return out
+
+    def plan(self) -> None:
+        """Plan each enterprise; the ones refused are named, the others kept."""
+        refused = []
+        for n in range(self.enterprises.count()):
+            item = self.enterprises.item(n)
+            try:
+                view = self.desk.inspections.plan(
+                    self.user, item.data(Qt.ItemDataRole.UserRole), _pydate(self.day.date()),
+                    self.checked_departments(), [self.user.id],
+                    override_reason=self.override.text(),
+                )  # fmt: skip
+                self.planned.append(view.id)
+            except Exception as exc:  # noqa: BLE001
+                refused.append(f"{item.text()}：{getattr(exc, 'message_zh', exc)}")
+        if refused:
+            QMessageBox.warning(self, self.tr("Not planned"), "\n".join(refused))
+        if self.planned or not refused:
+            self.accept()
+
+
+class InspectionsPage(QWidget):
+    def __init__(
+        self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.desk, self.user, self.runner = desk, user, runner
+        self.rows: list[InspectionRow] = []
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._inspections_tab(), self.tr("Inspections"))
+        self.tabs.addTab(self._rectifications_tab(), self.tr("Rectification"))
+        self.tabs.addTab(self._list_tab(), self.tr("Compliant-enterprise list"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+    # -- inspections ----------------------------------------------------------------------
+
+    def _inspections_tab(self) -> QWidget:
+        tab = QWidget()
+        can_edit = allows(self.user.role, Permission.INSPECTION_EDIT)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("inspections")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Date"), self.tr("Enterprise"), self.tr("Status"), self.tr("Progress")]
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.itemSelectionChanged.connect(self._open_selected)
+        self.walk = InspectionWalk(self.desk, self.user, self.runner)
+        self.walk.changed.connect(self.refresh)
+        draw = QPushButton(self.tr("Random draw…"))
+        draw.setObjectName("draw")
+        draw.clicked.connect(lambda: self.draw())
+        plan = QPushButton(self.tr("Plan…"))
+        plan.setObjectName("plan")
+        plan.clicked.connect(lambda: self.plan([]))
+        correct = QPushButton(self.tr("Correct…"))
+        correct.setObjectName("correctInspection")
+        correct.clicked.connect(lambda: self.correct())
+        self.rectify_button = QPushButton(self.tr("Start rectification…"))
+        self.rectify_button.setObjectName("startRectification")
+        self.rectify_button.clicked.connect(lambda: self.start_rectification())
+        for b in (draw, plan, correct, self.rectify_button):
+            b.setVisible(can_edit)
+        buttons = QHBoxLayout()
+        for b in (draw, plan, correct, self.rectify_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.table)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(left)
+        split.addWidget(self.walk)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(split)
+        return tab
+
+    def refresh(self) -> None:
+        def done(rows: list[InspectionRow]) -> None:
+            selected = self.current()
+            self.rows = rows
+            self.table.blockSignals(True)
+            self.table.setRowCount(len(rows))
+            for n, r in enumerate(rows):
+                progress = self.tr("%1/%2 answered, %3 finding(s)").replace("%1", str(r.answered))
+                progress = progress.replace("%2", str(r.items)).replace("%3", str(r.findings))
+                for col, text in enumerate((r.planned_on.isoformat(), r.enterprise_name,
+                                            r.status.label, progress)):  # fmt: skip
+                    cell = QTableWidgetItem(text)
+                    if r.status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS):
+                        cell.setBackground(OPEN)
+                    self.table.setItem(n, col, cell)
+                if selected is not None and r.id == selected.id:
+                    self.table.selectRow(n)
+            self.table.blockSignals(False)
+
+        self.runner.run(lambda: self.desk.inspections.recent(self.user), done,
+                        lambda e: show_error(self, e))  # fmt: skip
+        self.refresh_rectifications()
+        self.refresh_list()
+
+    def current(self) -> InspectionRow | None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return self.rows[rows[0]] if rows and rows[0] < len(self.rows) else None
+
+    def _open_selected(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.walk.open(row.id)
+
+    def draw(self, centre_index: int | None = None, count: int | None = None) -> None:
+        centres = self.desk.reference.items(self.user, "centre")
+        if centre_index is None:
+            names = [c.name for c in centres]
+            name, ok = QInputDialog.getItem(self, self.tr("Random draw"), self.tr("Centre"),
+                                            names, 0, False)  # fmt: skip
+            if not ok:
+                return
+            centre_index = names.index(name)
+        if count is None:
+            count, ok = QInputDialog.getInt(self, self.tr("Random draw"),
+                                            self.tr("How many enterprises?"), 5, 1, 500)  # fmt: skip
+            if not ok:
+                return
+        try:
+            result = self.desk.inspections.draw(self.user, centres[centre_index].id, count)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.last_draw = result
+        self.plan([(e, n) for e, n, _listed in result.enterprises], ask=True)
+
+    def plan(self, enterprises: list[tuple[uuid.UUID, str]], ask: bool = True) -> PlanDialog:
+        dialog = PlanDialog(self.desk, self.user, enterprises, self)
+        if ask:
+            dialog.exec()
+        self.refresh()
+        return dialog
+
+    def correct(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            fix = self.desk.inspections.correct(self.user, row.id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.refresh()
+        self.walk.open(fix.id)
+
+    def start_rectification(self, deadline: date | None = None) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            data = self.desk.inspections.advice_data(self.user, row.id)
+            default = date.fromisoformat(data["rectification_deadline"])
+            if deadline is None:
+                text, ok = QInputDialog.getText(
+                    self, self.tr("Start rectification"),
+                    self.tr("Rectification deadline (at least three months):"),
+                    text=default.isoformat(),
+                )  # fmt: skip
+                if not ok:
+                    return
+                deadline = date.fromisoformat(text.strip())
+            self.desk.inspections.start_rectification(self.user, row.id, deadline)
+        except ValueError:
+            QMessageBox.warning(self, self.tr("Start rectification"),
+                                self.tr("Write the date as 2026-03-01."))  # fmt: skip
+            return
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.refresh_rectifications()
+        self.tabs.setCurrentIndex(1)
+
+    # -- rectification --------------------------------------------------------------------
+
+    def _rectifications_tab(self) -> QWidget:
+        tab = QWidget()
+        self.rect_table = QTableWidget(0, 5)
+        self.rect_table.setObjectName("rectifications")
+        self.rect_table.setHorizontalHeaderLabels(
+            [self.tr("Enterprise"), self.tr("Deadline"), self.tr("Status"), self.tr("Evidence"),
+             self.tr("Acceptance")]
+        )  # fmt: skip
+        self.rect_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.rect_table.verticalHeader().setVisible(False)
+        self.rect_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rect_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rect_summary = QLabel()
+        self.rect_summary.setObjectName("rectSummary")
+        evidence = QPushButton(self.tr("Evidence received…"))
+        evidence.clicked.connect(lambda: self.evidence())
+        accept = QPushButton(self.tr("Acceptance…"))
+        accept.setObjectName("acceptance")
+        accept.clicked.connect(lambda: self.acceptance())
+        for b in (evidence, accept):
+            b.setVisible(allows(self.user.role, Permission.INSPECTION_EDIT))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.rect_summary, 1)
+        buttons.addWidget(evidence)
+        buttons.addWidget(accept)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.rect_table)
+        layout.addLayout(buttons)
+        self.rects: list = []
+        return tab
+
+    def refresh_rectifications(self) -> None:
+        try:
+            self.rects = self.desk.compliant_list.rectifications(self.user)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        labels = {"open": self.tr("Open"), "accepted": self.tr("Accepted")}
+        self.rect_table.setRowCount(len(self.rects))
+        for n, r in enumerate(self.rects):
+            status = self.tr("Overdue") if r.overdue else labels.get(r.status, r.status)
+            cells = (r.enterprise_name, r.deadline.isoformat(), status, r.evidence_note,
+                     r.result_note)  # fmt: skip
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if r.overdue:
+                    cell.setBackground(OVERDUE)
+                self.rect_table.setItem(n, col, cell)
+        overdue = sum(1 for r in self.rects if r.overdue)
+        self.rect_summary.setText(self.tr("%1 rectification(s), %2 overdue")
+                                  .replace("%1", str(len(self.rects)))
+                                  .replace("%2", str(overdue)))  # fmt: skip
+
+    def _current_rect(self):  # type: ignore[no-untyped-def]
+        rows = sorted({i.row() for i in self.rect_table.selectedIndexes()})
+        return self.rects[rows[0]] if rows else None
+
+    def evidence(self, note: str | None = None) -> None:
+        rect = self._current_rect()
+        if rect is None:
+            return
+        if note is None:
+            note, ok = QInputDialog.getText(self, self.tr("Evidence received"),
+                                            self.tr("What did the enterprise submit?"))  # fmt: skip
+            if not ok:
+                return
+        try:
+            self.desk.compliant_list.submit_evidence(self.user, rect.id, note)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+        self.refresh_rectifications()
+
+    def acceptance(self, passed: bool | None = None, note: str | None = None) -> None:
+        rect = self._current_rect()
+        if rect is None:
+            return
+        if passed is None:
+            answer = QMessageBox.question(
+                self, self.tr("Acceptance"), self.tr("Did the rectification pass acceptance?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+            )  # fmt: skip
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            passed = answer == QMessageBox.StandardButton.Yes
+        if note is None:
+            note, ok = QInputDialog.getText(self, self.tr("Acceptance"), self.tr("Opinion:"))
+            if not ok:
+                return
+        try:
+            self.desk.compliant_list.accept(self.user, rect.id, passed, note)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.refresh_rectifications()
+        self.refresh_list()
+
+    # -- the compliant list ---------------------------------------------------------------
+
+    def _list_tab(self) -> QWidget:
+        tab = QWidget()
+        self.as_of = QDateEdit(_qdate(self.desk.compliant_list.today()))
+        self.as_of.setObjectName("asOf")
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.dateChanged.connect(lambda _d: self.refresh_list())
+        export = QPushButton(self.tr("Export to Excel…"))
+        export.setObjectName("exportList")
+        export.clicked.connect(lambda: self.export_list())
+        self.list_table = QTableWidget(0, 4)
+        self.list_table.setObjectName("compliantList")
+        self.list_table.setHorizontalHeaderLabels(
+            [self.tr("Enterprise"), self.tr("Credit code"), self.tr("Listed since"),
+             self.tr("Note")]
+        )  # fmt: skip
+        self.list_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.list_table.verticalHeader().setVisible(False)
+        self.list_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_count = QLabel()
+        self.list_count.setObjectName("listCount")
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("As of")))
+        top.addWidget(self.as_of)
+        top.addWidget(self.list_count, 1)
+        top.addWidget(export)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(top)
+        layout.addWidget(self.list_table)
+        return tab
+
+    def refresh_list(self) -> None:
+        try:
+            entries = self.desk.compliant_list.as_of(self.user, _pydate(self.as_of.date()))
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.list_table.setRowCount(len(entries))
+        for n, e in enumerate(entries):
+            note = (self.tr("Flagged for review: ") if e.status == "flagged" else "") + e.reason
+            for col, text in enumerate((e.name, e.uscc, e.since.isoformat(), note)):
+                cell = QTableWidgetItem(text)
+                if e.status == "flagged":
+                    cell.setBackground(OVERDUE)
+                self.list_table.setItem(n, col, cell)
+        self.list_count.setText(self.tr("%1 enterprise(s)").replace("%1", str(len(entries))))
+
+    def export_list(self, path: str | None = None) -> None:
+        day = _pydate(self.as_of.date())
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export the list"),
+                str(Path.home() / f"区级合规企业名单-{day.isoformat()}.xlsx"),
+                "Excel (*.xlsx);;CSV (*.csv)",
+            )  # fmt: skip
+            if not path:
+                return
+        try:
+            count = self.desk.compliant_list.export(self.user, Path(path), day)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.list_count.setText(self.tr("Exported %1").replace("%1", str(count)))

@@ -1,0 +1,33 @@
+"""``inspections draw`` and ``compliant-list export`` from a script."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_cli import cli, demo_db  # noqa: F401 - the fixture
+
+
+def test_a_draw_from_the_command_line_is_reproducible(demo_db: str) -> None:  # noqa: F811
+    first = cli("inspections", "draw", "--centre", "伞业合规中心", "--count", "6", "--seed", "11",
+                "--json", db=demo_db)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    again = cli("inspections", "draw", "--centre", "伞业合规中心", "--count", "6", "--seed", "11",
+                "--json", db=demo_db)  # fmt: skip
+    a, b = json.loads(first.stdout), json.loads(again.stdout)
+    assert a["seed"] == 11 and len(a["enterprises"]) == 6
+    assert [e["id"] for e in a["enterprises"]] == [e["id"] for e in b["enterprises"]]
+    assert a["fingerprint"] == b["fingerprint"] and a["draw_id"] != b["draw_id"]  # both recorded
+    text = cli("inspections", "draw", "--centre", "伞业合规中心", "--count", "3", db=demo_db)
+    assert "抽取种子" in text.stdout and "执法人员" in text.stdout
+    bad = cli("inspections", "draw", "--centre", "火星中心", "--count", "3", db=demo_db)
+    assert bad.returncode == 1 and "没有这个合规中心" in bad.stderr
+
+
+def test_the_compliant_list_exports_as_of_a_date(demo_db: str, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "list.xlsx"
+    result = cli("compliant-list", "export", str(out), "--as-of", "2026-06-30", db=demo_db)
+    assert result.returncode == 0, result.stderr
+    assert "截至 2026-06-30" in result.stdout and out.exists()
+    bad = cli("compliant-list", "export", str(out), "--as-of", "30/06/2026", db=demo_db)
+    assert bad.returncode == 1 and "--as-of" in bad.stderr

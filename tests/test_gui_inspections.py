@@ -1,0 +1,99 @@
+"""An inspector's path through the real window, offline: open the day's inspection, walk the
+checklist, record a finding with a photo, sign off; then rectification and the list."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from PySide6.QtWidgets import QApplication
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
+from compliance_desk.gui import i18n
+from compliance_desk.gui.main_window import MainWindow
+from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.services.demo_data import load_demo
+
+pytestmark = pytest.mark.gui
+CN = timezone(timedelta(hours=8))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chinese(qapp: QApplication):  # type: ignore[no-untyped-def]
+    keep = i18n.install(qapp)
+    yield
+    del keep
+
+
+@pytest.fixture
+def window(qtbot: Any, sqlite_desk: Desk, clock: Any) -> MainWindow:
+    clock.now = datetime(2026, 3, 2, 8, 30, tzinfo=CN)
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    departments = [d.id for d in sqlite_desk.reference.items(admin, "department")[:3]]
+    for n in range(2):
+        enterprise = sqlite_desk.enterprises.search(admin, "sx", limit=5)[n].id
+        sqlite_desk.inspections.plan(admin, enterprise, date(2026, 3, 2), departments, [])
+    user = sqlite_desk.auth.login("inspector", "Inspector2026")
+    w = MainWindow(sqlite_desk, user, TaskRunner(synchronous=True))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_the_inspectors_day(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk, tmp_path: Path, monkeypatch: Any
+) -> None:
+    page = window.inspections_page
+    assert page is not None and window.pages.currentWidget() is page  # where the day starts
+    assert page.table.rowCount() == 2 and page.table.item(0, 2).text() == "已计划"
+    page.table.selectRow(0)
+    walk = page.walk
+    assert walk.view is not None and walk.table.rowCount() == 24
+    assert "0/24" not in walk.progress.text() and "共" not in walk.progress.text()
+
+    # A finding on the first item, with its risk and what was seen; the rest passed.
+    walk.combo(0, 3).setCurrentIndex(walk.combo(0, 3).findData(ItemResult.FINDING))
+    walk.combo(0, 4).setCurrentIndex(walk.combo(0, 4).findData(RiskLevel.HIGH))
+    walk.table.item(0, 5).setText("外贸合同未约定验收标准")
+    for row in range(1, walk.table.rowCount()):
+        walk.combo(row, 3).setCurrentIndex(walk.combo(row, 3).findData(ItemResult.PASSED))
+    photo = tmp_path / "scene.jpg"
+    Image.new("RGB", (1600, 1200), (30, 90, 160)).save(photo)
+    junk = tmp_path / "notes.png"
+    junk.write_text("not a photo")
+    warned: list[str] = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", lambda *a: warned.append(a[2]))
+    walk.table.selectRow(0)
+    walk.add_photos([str(photo), str(junk)])
+    assert warned and "不是可以识别的照片" in warned[0]
+    walk.table.selectRow(0)
+    assert walk.photos.count() == 1  # the thumbnail, made on the task runner
+
+    saved = sqlite_desk.inspections.inspection(window.user, walk.view.id)
+    assert saved.items[0].result == ItemResult.FINDING and saved.items[0].risk == RiskLevel.HIGH
+    assert saved.items[0].description == "外贸合同未约定验收标准" and saved.items[0].photos == 1
+    assert all(i.result == ItemResult.PASSED for i in saved.items[1:])
+
+    assert walk.sign("企业法务 王玥")
+    assert walk.view.status == InspectionStatus.SIGNED and not walk.sign_button.isEnabled()
+    assert not walk.combo(1, 3).isEnabled()  # locked
+
+    # Rectification from the finding, then acceptance puts the enterprise on the list.
+    page.table.selectRow(next(r for r in range(page.table.rowCount())
+                              if page.table.item(r, 2).text() == "已签字确认"))  # fmt: skip
+    page.start_rectification(date(2026, 6, 2))
+    assert page.rect_table.rowCount() == 1 and page.rect_table.item(0, 1).text() == "2026-06-02"
+    page.rect_table.selectRow(0)
+    page.evidence("提交了新合同范本")
+    page.rect_table.selectRow(0)
+    page.acceptance(True, "整改到位")
+    page.as_of.setDate(page.as_of.date().addDays(1))
+    assert page.list_table.rowCount() == 1
+    out = tmp_path / "list.xlsx"
+    page.export_list(str(out))
+    assert out.exists() and "1" in page.list_count.text()
