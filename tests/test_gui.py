@@ -369,7 +369,7 @@ def test_startup_logs_in_while_the_database_opens(qtbot, sqlite_url: str) -> Non
     assert actions == ["LoginDialog"] and user is not None and user.username == "clerk"
     window = startup.main_window(user)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.enterprise_page.model.rowCount() == 200, timeout=5000)
+    qtbot.waitUntil(lambda: window.enterprise_page.model.rowCount() == 200, timeout=15000)
     window.runner.shutdown()
     startup.desk().close()
     startup.shutdown()
