@@ -86,6 +86,12 @@ def test_the_inspectors_day(
     # Rectification from the finding, then acceptance puts the enterprise on the list.
     page.table.selectRow(next(r for r in range(page.table.rowCount())
                               if page.table.item(r, 2).text() == "已签字确认"))  # fmt: skip
+    dialog = page.draft_advice(show=False)
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    drafted = dialog.form.data()
+    assert drafted["findings"][0]["issue"] == "外贸合同未约定验收标准"
+    assert drafted["findings"][0]["risk_level"] == "高" and drafted["rectification_deadline"]
     page.start_rectification(date(2026, 6, 2))
     assert page.rect_table.rowCount() == 1 and page.rect_table.item(0, 1).text() == "2026-06-02"
     page.rect_table.selectRow(0)
@@ -97,3 +103,58 @@ def test_the_inspectors_day(
     out = tmp_path / "list.xlsx"
     page.export_list(str(out))
     assert out.exists() and "1" in page.list_count.text()
+
+
+def test_the_enterprise_record_shows_its_inspections_and_list_history(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk
+) -> None:
+    enterprise = sqlite_desk.enterprises.search(window.user, "sx", limit=5)[0]
+    inspection = sqlite_desk.inspections.for_enterprise(window.user, enterprise.id)[0]
+    for item in inspection.items:
+        sqlite_desk.inspections.record(window.user, item.id, ItemResult.PASSED)
+    sqlite_desk.inspections.sign(window.user, inspection.id, "代表")
+    page = window.enterprise_page
+    page._show_detail(sqlite_desk.enterprises.get(window.user, enterprise.id))
+    text = page.detail.toPlainText()
+    assert "检查" in text and "已签字确认" in text
+    assert "合规名单记录" in text and "列入：合规体检合格" in text
+
+
+def test_the_administrator_keeps_the_settings_checklists_and_exemptions(
+    qtbot: Any, sqlite_desk: Desk, monkeypatch: Any
+) -> None:
+    from compliance_desk.gui.inspection_admin import InspectionAdmin
+
+    refused: list[str] = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", lambda *a: refused.append(a[2]))
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    page = InspectionAdmin(sqlite_desk, admin)
+    qtbot.addWidget(page)
+    assert page.ratio.value() == 20 and page.months["low"][1].value() == 6
+    page.ratio.setValue(30)
+    page.compliant_ratio.setValue(10)
+    page.months["high"][1].setValue(4)
+    page.on_penalty.setCurrentIndex(page.on_penalty.findData("remove"))
+    assert page.save_policy()
+    policy = sqlite_desk.compliant_list.policy(admin)
+    assert policy["draw.ratio"] == 0.3 and policy["draw.compliant_ratio"] == 0.1
+    assert policy["rectification.months"]["high"] == 4
+    assert policy["compliant_list.on_penalty"] == "remove"
+
+    rows = page.items.rowCount()
+    page.items.item(0, 1).setText("订立合同前审查对方主体资格（修订）")
+    assert not page.save_checklist()  # no note: refused, nothing saved
+    assert "修改说明" in refused[-1]
+    page.note.setText("依法治区办 2026 年修订")
+    assert page.save_checklist()
+    latest = sqlite_desk.inspections.checklist(admin, page.industry.currentData())
+    assert latest.version == 2 and len(latest.items) == rows
+    assert latest.items[0][3] == "订立合同前审查对方主体资格（修订）"
+
+    page.ex_title.setText("未按规定公示营业执照")
+    assert not page.add_exemption()  # basis and conditions missing
+    assert "法律依据" in refused[-1]
+    page.ex_basis.setText("《中华人民共和国行政处罚法》第三十三条第一款")
+    page.ex_conditions.setText("初次违法、危害后果轻微并及时改正")
+    assert page.add_exemption() and page.exemptions.rowCount() == 1

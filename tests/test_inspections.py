@@ -283,3 +283,60 @@ def test_the_default_deadline_follows_the_riskiest_setting() -> None:
     assert rules.default_deadline(date(2026, 1, 31), [RiskLevel.HIGH, RiskLevel.LOW], months, 3) == (
         date(2026, 7, 31))  # fmt: skip
     assert rules.default_deadline(date(2026, 1, 1), [], {"high": 1}, 3) == date(2026, 4, 1)
+
+
+def test_an_exempt_finding_becomes_a_no_penalty_decision_with_education(
+    world: Desk, inspector: CurrentUser, admin: CurrentUser, tmp_path: Path
+) -> None:
+    adviser = world.auth.login("adviser", "Adviser2026")
+    exemption = world.compliant_list.add_exemption(
+        admin, "未按规定公示营业执照", "《中华人民共和国行政处罚法》第三十三条第一款",
+        "初次违法、危害后果轻微并及时改正",
+    )  # fmt: skip
+    _, departments = _ids(world)
+    planned = world.inspections.plan(inspector, _enterprise(world, inspector, 6),
+                                     date(2026, 3, 2), departments, [])  # fmt: skip
+    first = planned.items[0]
+    world.inspections.record(inspector, first.id, ItemResult.FINDING, risk=RiskLevel.LOW,
+                             description="营业执照未悬挂于醒目位置", exemption_id=exemption)  # fmt: skip
+    for item in planned.items[1:]:
+        world.inspections.record(inspector, item.id, ItemResult.PASSED)
+    world.inspections.sign(inspector, planned.id, "店长")
+    with pytest.raises(DomainError) as err:
+        world.inspections.no_penalty_data(adviser, first.id, "  ")
+    assert "教育" in err.value.message_zh
+    with pytest.raises(DomainError):
+        world.inspections.no_penalty_data(adviser, planned.items[1].id, "已教育")
+    data = world.inspections.no_penalty_data(
+        adviser, first.id, "当场讲解营业执照公示规定，当事人已改正"
+    )
+    market = next(d for d, _n, p in world.letters.issuing_departments(adviser) if p == "虞市监")
+    draft = world.letters.draft(adviser, "no_penalty_decision", data | {
+        "authority": "绍兴市上虞区市场监督管理局", "review_authority": "绍兴市上虞区人民政府",
+        "court": "绍兴市上虞区人民法院"}, department_id=market)  # fmt: skip
+    letter = world.letters.approve(adviser, draft.id, draft.row_version)
+    pdf = tmp_path / "no_penalty.pdf"
+    pdf.write_bytes(world.letters.pdf(adviser, letter.id))
+    text = body_text(pdf)
+    for expected in ("不予行政处罚决定书", "营业执照未悬挂于醒目位置", "未按规定公示营业执照",
+                     "当场讲解营业执照公示规定", "第三十三条第一款"):  # fmt: skip
+        assert expected in text, expected
+
+
+def test_rectifications_remind_before_and_flag_after_the_deadline(
+    world: Desk, inspector: CurrentUser, clock: object
+) -> None:
+    from datetime import UTC, datetime
+
+    _, departments = _ids(world)
+    planned = world.inspections.plan(inspector, _enterprise(world, inspector, 7),
+                                     date(2026, 3, 2), departments, [])  # fmt: skip
+    _walk(world, inspector, planned.id, findings=1)
+    world.inspections.sign(inspector, planned.id, "代表")
+    rect = world.inspections.start_rectification(inspector, planned.id, date(2026, 6, 2))
+    clock.now = datetime(2026, 5, 25, 2, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    (r,) = world.compliant_list.rectifications(inspector)
+    assert r.due_soon and not r.overdue
+    clock.now = datetime(2026, 6, 3, 2, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    (r,) = world.compliant_list.rectifications(inspector, overdue_only=True)
+    assert r.id == rect and r.overdue and not r.due_soon

@@ -506,57 +506,72 @@
         <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
-        <source>Inspections and letters will appear here as those modules arrive.</source>
-        <translation>检查和文书模块上线后，相关记录将显示在这里。</translation>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="262"/>
+        <source>Inspections</source>
+        <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="282"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="263"/>
+        <source>Rectification</source>
+        <translation>整改</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="264"/>
+        <source>Compliant-list history</source>
+        <translation>合规名单记录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="276"/>
+        <source>overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="309"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="299"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="326"/>
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="301"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="328"/>
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="311"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="338"/>
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="323"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="350"/>
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="331"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="358"/>
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="333"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="360"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="346"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="373"/>
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="348"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="375"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="356"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="383"/>
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -745,6 +760,133 @@
     </message>
 </context>
 <context>
+    <name>InspectionAdmin</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="42"/>
+        <source>Sampling and rectification</source>
+        <translation>抽查与整改</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="54"/>
+        <source> months</source>
+        <translation> 个月</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="59"/>
+        <source>Flag for review</source>
+        <translation>标记待复核</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="60"/>
+        <source>Remove from the list</source>
+        <translation>移出名单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="61"/>
+        <source>Save settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="65"/>
+        <source>Sampling ratio, other enterprises</source>
+        <translation>抽查比例（其他企业）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="66"/>
+        <source>Sampling ratio, compliant list</source>
+        <translation>抽查比例（合规名单企业）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="68"/>
+        <source>Default rectification period, risk %1</source>
+        <translation>默认整改期限（%1风险）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="69"/>
+        <source>When a listed enterprise is penalised</source>
+        <translation>名单内企业受到行政处罚时</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="90"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="91"/>
+        <source>The compliant list&apos;s ratio may not exceed the others&apos;.</source>
+        <translation>合规名单企业的抽查比例不能高于其他企业。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="110"/>
+        <source>Checklist</source>
+        <translation>检查清单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="118"/>
+        <source>Area</source>
+        <translation>领域</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="204"/>
+        <source>Item</source>
+        <translation>检查内容</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="205"/>
+        <source>Legal basis</source>
+        <translation>法律依据</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="122"/>
+        <source>Add item</source>
+        <translation>添加检查项</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="124"/>
+        <source>Remove item</source>
+        <translation>删除所选项</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="128"/>
+        <source>What changed, and on whose instruction</source>
+        <translation>修改内容及依据（谁要求修改）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="129"/>
+        <source>Save as new version</source>
+        <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="189"/>
+        <source>Saved as version %1</source>
+        <translation>已保存为第 %1 版</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="196"/>
+        <source>Minor-violation exemption list (轻微违法不予处罚清单)</source>
+        <translation>轻微违法不予处罚清单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="200"/>
+        <source>Conditions</source>
+        <translation>适用条件</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="206"/>
+        <source>Conditions (first violation, minor harm, corrected promptly)</source>
+        <translation>适用条件（初次违法、危害后果轻微并及时改正）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_admin.py" line="208"/>
+        <source>Add to the list</source>
+        <translation>加入清单</translation>
+    </message>
+</context>
+<context>
     <name>InspectionWalk</name>
     <message>
         <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
@@ -787,47 +929,47 @@
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="111"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="149"/>
         <source>checklist version %1</source>
         <translation>检查清单第 %1 版</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="151"/>
         <source>&#x3000;Exception: %1</source>
         <translation>&#x3000;破例理由：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="125"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="119"/>
         <source>(not answered)</source>
         <translation>（未作答）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="155"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="161"/>
         <source>%1 of %2 answered, %3 finding(s)</source>
         <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="225"/>
         <source>Evidence photos</source>
         <translation>取证照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="226"/>
         <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="237"/>
         <source>Some photos were not added</source>
         <translation>部分照片未添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="263"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="273"/>
         <source>Sign off</source>
         <translation>签字确认</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="264"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="274"/>
         <source>Who represented the enterprise? After signing the record is locked.</source>
         <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
     </message>
@@ -850,194 +992,209 @@
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="157"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="163"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="180"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="183"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="186"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="181"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="189"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="194"/>
+        <source>Draft the advice letter…</source>
+        <translation>起草合规建议书…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="222"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="240"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="246"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="258"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="252"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="247"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="259"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="286"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="295"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="318"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="327"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="287"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="319"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="296"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="328"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="311"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="312"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="384"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="344"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="421"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="429"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="320"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="352"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="322"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="354"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="375"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="375"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="346"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="378"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="355"/>
-        <source>%1 rectification(s), %2 overdue</source>
-        <translation>共 %1 项整改，%2 项逾期</translation>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="380"/>
+        <source>Due within two weeks</source>
+        <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="368"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
+        <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="405"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="369"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="406"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="384"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="421"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="429"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="412"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="419"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="456"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="427"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="464"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="444"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="481"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="450"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="487"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="456"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="493"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="467"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="504"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>

@@ -252,9 +252,36 @@ class EnterprisePage(QWidget):
             for number, title, state in self.desk.appeals.for_enterprise(self.user, v.id):
                 html.append(f"<li>{_esc(number)} {_esc(title)}（{_esc(state)}）</li>")
             html.append("</ul>")
-        later = self.tr("Inspections and letters will appear here as those modules arrive.")
-        html.append(f"<p style='color:#888'><small>{_esc(later)}</small></p>")
+        if allows(self.user.role, Permission.INSPECTION_VIEW):
+            html += self._inspection_html(v.id)
         self.detail.setHtml("".join(html))
+
+    def _inspection_html(self, enterprise_id: uuid.UUID) -> list[str]:
+        """Inspections with their findings, rectifications, and the compliant-list history."""
+        titles = (
+            self.tr("Inspections"),
+            self.tr("Rectification"),
+            self.tr("Compliant-list history"),
+        )
+        html = [f"<h4>{_esc(titles[0])}</h4><ul>"]
+        for ins in self.desk.inspections.for_enterprise(self.user, enterprise_id):
+            html.append(f"<li>{ins.planned_on.isoformat()} {_esc(ins.status.label)}")
+            for f in ins.findings:
+                risk = f.risk.label if f.risk else ""
+                html.append(f"<br/><small>{_esc(f.code)} [{_esc(risk)}] "
+                            f"{_esc(f.description or f.text)}</small>")  # fmt: skip
+            html.append("</li>")
+        html.append(f"</ul><h4>{_esc(titles[1])}</h4><ul>")
+        for r in self.desk.compliant_list.rectifications(self.user, enterprise_id=enterprise_id):
+            state = self.tr("overdue") if r.overdue else r.status
+            colour = " style='color:#b3261e'" if r.overdue else ""
+            html.append(f"<li{colour}>{r.deadline.isoformat()} {_esc(state)} "
+                        f"{_esc(r.result_note)}</li>")  # fmt: skip
+        html.append(f"</ul><h4>{_esc(titles[2])}</h4><ul>")
+        for day, event, reason in self.desk.compliant_list.history(self.user, enterprise_id):
+            html.append(f"<li>{day.isoformat()} {_esc(event)}：{_esc(reason)}</li>")
+        html.append("</ul>")
+        return html
 
     # --- actions -------------------------------------------------------------------
     def create(self) -> None:

@@ -149,6 +149,12 @@ class InspectionsPage(QWidget):
         self.tabs.addTab(self._inspections_tab(), self.tr("Inspections"))
         self.tabs.addTab(self._rectifications_tab(), self.tr("Rectification"))
         self.tabs.addTab(self._list_tab(), self.tr("Compliant-enterprise list"))
+        self.admin = None
+        if allows(user.role, Permission.INSPECTION_ADMIN):
+            from compliance_desk.gui.inspection_admin import InspectionAdmin
+
+            self.admin = InspectionAdmin(desk, user)
+            self.tabs.addTab(self.admin, self.tr("Settings"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
 
@@ -185,8 +191,12 @@ class InspectionsPage(QWidget):
         self.rectify_button.clicked.connect(lambda: self.start_rectification())
         for b in (draw, plan, correct, self.rectify_button):
             b.setVisible(can_edit)
+        self.advice_button = QPushButton(self.tr("Draft the advice letter…"))
+        self.advice_button.setObjectName("draftAdvice")
+        self.advice_button.clicked.connect(lambda: self.draft_advice())
+        self.advice_button.setVisible(allows(self.user.role, Permission.LETTER_DRAFT))
         buttons = QHBoxLayout()
-        for b in (draw, plan, correct, self.rectify_button):
+        for b in (draw, plan, correct, self.rectify_button, self.advice_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         left = QWidget()
@@ -276,6 +286,26 @@ class InspectionsPage(QWidget):
         self.refresh()
         self.walk.open(fix.id)
 
+    def draft_advice(self, show: bool = True) -> object | None:
+        """行政合规建议书 drafted from the signed inspection's findings, in the letter form."""
+        from compliance_desk.gui.letter_dialog import LetterDialog
+
+        row = self.current()
+        if row is None:
+            return None
+        try:
+            data = self.desk.inspections.advice_data(self.user, row.id)
+            enterprise = self.desk.inspections.inspection(self.user, row.id).enterprise_id
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return None
+        dialog = LetterDialog(self.desk, self.user, "advice_letter", enterprise_id=enterprise,
+                              case_id=uuid.uuid4(), parent=self)  # fmt: skip
+        dialog.form.set_data(dialog.form.data() | data)
+        if show:
+            dialog.exec()
+        return dialog
+
     def start_rectification(self, deadline: date | None = None) -> None:
         row = self.current()
         if row is None:
@@ -346,17 +376,22 @@ class InspectionsPage(QWidget):
         self.rect_table.setRowCount(len(self.rects))
         for n, r in enumerate(self.rects):
             status = self.tr("Overdue") if r.overdue else labels.get(r.status, r.status)
+            if r.due_soon:
+                status = self.tr("Due within two weeks")
             cells = (r.enterprise_name, r.deadline.isoformat(), status, r.evidence_note,
                      r.result_note)  # fmt: skip
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if r.overdue:
                     cell.setBackground(OVERDUE)
+                elif r.due_soon:
+                    cell.setBackground(OPEN)
                 self.rect_table.setItem(n, col, cell)
         overdue = sum(1 for r in self.rects if r.overdue)
-        self.rect_summary.setText(self.tr("%1 rectification(s), %2 overdue")
+        soon = sum(1 for r in self.rects if r.due_soon)
+        self.rect_summary.setText(self.tr("%1 rectification(s), %2 overdue, %3 due within two weeks")
                                   .replace("%1", str(len(self.rects)))
-                                  .replace("%2", str(overdue)))  # fmt: skip
+                                  .replace("%2", str(overdue)).replace("%3", str(soon)))  # fmt: skip
 
     def _current_rect(self):  # type: ignore[no-untyped-def]
         rows = sorted({i.row() for i in self.rect_table.selectedIndexes()})

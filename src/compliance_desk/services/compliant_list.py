@@ -57,6 +57,7 @@ class RectificationView:
     accepted_on: date | None
     result_note: str
     overdue: bool
+    due_soon: bool  # open, deadline within the next 14 days: remind the enterprise
 
 
 def policy_value(session: Session, key: str) -> Any:
@@ -204,7 +205,10 @@ class CompliantListService:
     # -- rectification --------------------------------------------------------------------
 
     def rectifications(
-        self, user: CurrentUser, overdue_only: bool = False
+        self,
+        user: CurrentUser,
+        overdue_only: bool = False,
+        enterprise_id: uuid.UUID | None = None,
     ) -> list[RectificationView]:
         user.require(Permission.INSPECTION_VIEW)
         today = self.today()
@@ -218,6 +222,8 @@ class CompliantListService:
             if overdue_only:
                 query = query.where(Rectification.status == "open",
                                     Rectification.deadline < today)  # fmt: skip
+            if enterprise_id is not None:
+                query = query.where(Rectification.enterprise_id == enterprise_id)
             return [_rect_view(r, name, today) for r, name in uow.session.execute(query)]
 
     def submit_evidence(
@@ -292,7 +298,12 @@ class CompliantListService:
             return row.id
 
 
+REMIND_DAYS = 14
+
+
 def _rect_view(r: Rectification, name: str, today: date) -> RectificationView:
+    still_open = r.status == "open"
+    days_left = (r.deadline - today).days
     return RectificationView(r.id, r.enterprise_id, name, r.deadline, r.status, r.evidence_note,
-                             r.accepted_on, r.result_note,
-                             r.status == "open" and r.deadline < today)  # fmt: skip
+                             r.accepted_on, r.result_note, still_open and days_left < 0,
+                             still_open and 0 <= days_left <= REMIND_DAYS)  # fmt: skip

@@ -505,6 +505,49 @@ class InspectionService:
             "rectification_deadline": deadline.isoformat(),
         }  # fmt: skip
 
+    def no_penalty_data(
+        self, user: CurrentUser, item_id: uuid.UUID, education: str
+    ) -> dict[str, Any]:
+        """A finding matched to the minor-violation exemption list becomes the data of a
+        不予行政处罚决定书, with the education given (art. 33 requires it, so it is required)."""
+        user.require(Permission.INSPECTION_VIEW)
+        from compliance_desk.persistence.inspection_models import ExemptionItem
+
+        if not education.strip():
+            raise DomainError("不予处罚必须对当事人进行教育：请写明教育的内容和方式",
+                              "no education recorded")  # fmt: skip
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            item = s.get(InspectionItem, item_id)
+            if item is None or item.result != ItemResult.FINDING.value:
+                raise DomainError("只有“发现问题”的检查项才能适用不予处罚清单", "not a finding")
+            exemption = s.get(ExemptionItem, item.exemption_id) if item.exemption_id else None
+            if exemption is None:
+                raise DomainError("该问题没有对应不予处罚清单中的事项", "no exemption matched")
+            row = self._row(s, item.inspection_id)
+            if row.status != InspectionStatus.SIGNED:
+                raise DomainError("检查签字确认后才能作出不予处罚决定", "inspection not signed")
+            enterprise = s.get(Enterprise, row.enterprise_id)
+            spec = s.get(ChecklistItem, item.item_id)
+            assert enterprise is not None and spec is not None
+            photos = len(s.scalars(select(Attachment.id).where(
+                Attachment.owner_table == "inspection_item", Attachment.owner_id == item.id)).all())  # fmt: skip
+            return {
+                "date": self.today().isoformat(),
+                "party": {"name": enterprise.name, "uscc": enterprise.uscc,
+                          "address": enterprise.address or "（未登记）",
+                          "legal_representative": enterprise.legal_representative},
+                "facts": f"{row.planned_on.year}年{row.planned_on.month}月{row.planned_on.day}日"
+                         f"综合检查发现：{item.description or spec.text}",
+                "evidence": ["现场检查记录（经企业代表签字确认）"]
+                            + ([f"现场照片 {photos} 张"] if photos else []),
+                "violated": item.legal_basis or spec.legal_basis,
+                "ground": f"当事人的行为属于轻微违法行为不予处罚清单所列“{exemption.title}”，"
+                          f"符合{exemption.conditions}的情形。",
+                "ground_basis": exemption.legal_basis,
+                "education": education.strip(),
+            }  # fmt: skip
+
     def start_rectification(
         self, user: CurrentUser, inspection_id: uuid.UUID, deadline: date,
         letter_id: uuid.UUID | None = None,
