@@ -48,3 +48,25 @@ def test_domain_imports_nothing_of_the_project_but_itself() -> None:
                 if name.startswith("compliance_desk"):
                     assert name.startswith("compliance_desk.domain"), (path, name)
                 assert not name.startswith(("PySide6", "sqlalchemy")), (path, name)
+
+
+def test_opening_a_desk_does_not_load_the_letters_machinery(tmp_path: Path) -> None:
+    """reportlab, Jinja and cryptography load when a letter is made, not when the window opens."""
+    code = (
+        "import sys\n"
+        "from compliance_desk.bootstrap import open_desk\n"
+        f"open_desk('sqlite:///{tmp_path / 'd.sqlite3'}').close()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules\n"
+        "       if m.startswith(('reportlab', 'jinja2', 'cryptography', 'qrcode', 'PIL'))}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_kind_of_letter_has_its_template_and_sample() -> None:
+    from compliance_desk.documents.kinds import KINDS
+    from compliance_desk.paths import resources_dir
+
+    templates = {p.stem for p in (resources_dir() / "templates").glob("*.txt")}
+    samples = {p.stem for p in (resources_dir() / "templates" / "samples").glob("*.json")}
+    assert templates == samples == set(KINDS)

@@ -21,7 +21,6 @@ from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.admin_pages import ReferencePage, UsersPage
 from compliance_desk.gui.appeal_log_page import AppealLogPage
 from compliance_desk.gui.enterprise_page import EnterprisePage
-from compliance_desk.gui.letters_page import LettersPage
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.gui.visit_page import VisitPage
 from compliance_desk.services.context import CurrentUser
@@ -52,7 +51,7 @@ class MainWindow(QMainWindow):
         self.tray: QSystemTrayIcon | None = None
         self.visit_page: VisitPage | None = None
         self.log_page: AppealLogPage | None = None
-        self.letters_page: LettersPage | None = None
+        self.letters_page: QWidget | None = None
         if allows(user.role, Permission.APPEAL_EDIT):
             self.visit_page = VisitPage(desk, user, runner)
             self._add_page(self.tr("Walk-in registration"), self.visit_page)
@@ -60,6 +59,9 @@ class MainWindow(QMainWindow):
             self.log_page = AppealLogPage(desk, user, runner)
             self._add_page(self.tr("Appeal log"), self.log_page)
         if allows(user.role, Permission.LETTER_VIEW):
+            # Imported here: letters bring reportlab, Jinja and QtPdf, which a clerk never needs.
+            from compliance_desk.gui.letters_page import LettersPage
+
             self.letters_page = LettersPage(desk, user, runner)
             self._add_page(self.tr("Letters"), self.letters_page)
         self.inspections_page = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import String, case, cast, or_, select
 from sqlalchemy.orm import Session
@@ -44,7 +45,9 @@ from compliance_desk.persistence.models import (
 from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.ledger_files import write_rows
-from compliance_desk.services.signing_keys import KeyStore
+
+if TYPE_CHECKING:
+    from compliance_desk.services.signing_keys import KeyStore
 
 log = logging.getLogger("compliance_desk.appeals")
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -10,25 +10,30 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from compliance_desk.documents import signing
-from compliance_desk.documents.kinds import KINDS, check_data, kind, kinds_in_bundle
-from compliance_desk.documents.render import LetterRequest, prepare, render_prepared
-from compliance_desk.documents.templates import check
 from compliance_desk.domain.appeal_workflow import AppealState
 from compliance_desk.domain.errors import ConcurrentEdit, DomainError, NotFound
 from compliance_desk.domain.letters import LetterStatus
 from compliance_desk.domain.roles import Permission
+from compliance_desk.lazy import lazy
 from compliance_desk.persistence.letter_models import DocumentNumber, LetterTemplate
 from compliance_desk.persistence.letter_models import Letter as LetterRow
 from compliance_desk.persistence.models import Appeal, AppUser, Department, Enterprise
 from compliance_desk.services import numbering, signing_keys
 from compliance_desk.services.context import CurrentUser, ServiceContext
+
+# The letters' machinery (reportlab, Jinja, cryptography) loads when a letter is first made.
+signing = lazy("compliance_desk.documents.signing")
+_kinds = lazy("compliance_desk.documents.kinds")
+_render = lazy("compliance_desk.documents.render")
+_templates = lazy("compliance_desk.documents.templates")
+if TYPE_CHECKING:
+    from compliance_desk.documents.signing import Reference
 
 log = logging.getLogger("compliance_desk.letters")
 
@@ -113,12 +118,17 @@ class LetterService:
     @staticmethod
     def seed_templates(session: Session) -> bool:
         """Version 1 of every kind's wording, from resources/templates, on a new database."""
+        from compliance_desk.paths import resources_dir
+
         have = set(session.scalars(select(LetterTemplate.kind).distinct()))
-        for code, k in KINDS.items():
-            if code not in have:
-                session.add(LetterTemplate(kind=code, version=1, body=k.default_template(),
-                                           note="随系统安装的初始版本"))  # fmt: skip
-        return len(have) < len(KINDS)
+        # One file per kind (resources/templates/KIND.txt): read without loading the renderer.
+        missing = [p for p in sorted((resources_dir() / "templates").glob("*.txt"))
+                   if p.stem not in have]  # fmt: skip
+        for path in missing:
+            session.add(LetterTemplate(kind=path.stem, version=1,
+                                       body=path.read_text(encoding="utf-8"),
+                                       note="随系统安装的初始版本"))  # fmt: skip
+        return bool(missing)
 
     def _template(self, session: Session, code: str, version: int | None = None) -> LetterTemplate:
         query = select(LetterTemplate).where(
@@ -128,7 +138,9 @@ class LetterService:
             query = query.where(LetterTemplate.version == version)
         row = session.scalars(query.order_by(LetterTemplate.version.desc()).limit(1)).first()
         if row is None:
-            raise NotFound(f"找不到{kind(code).title}的模板", f"no template {code} v{version}")
+            raise NotFound(
+                f"找不到{_kinds.kind(code).title}的模板", f"no template {code} v{version}"
+            )
         return row
 
     def templates(self, user: CurrentUser, code: str) -> list[TemplateView]:
@@ -143,10 +155,11 @@ class LetterService:
 
     def preview_template(self, code: str, body: str) -> bytes:
         """The kind's sample letter in ``body``'s wording, as a draft: the editor's preview."""
-        k = kind(code)
-        check(body, code, 0)
-        prepared = prepare(LetterRequest(code, k.sample(), body, 0, draft=True))
-        return render_prepared([prepared], self._fonts())
+        k = _kinds.kind(code)
+        _templates.check(body, code, 0)
+        prepared = _render.prepare(_render.LetterRequest(code, k.sample(), body, 0, draft=True))
+        pdf: bytes = _render.render_prepared([prepared], self._fonts())
+        return pdf
 
     def save_template(self, user: CurrentUser, code: str, body: str, note: str) -> TemplateView:
         """A new version; letters already printed keep the version that produced them."""
@@ -220,7 +233,7 @@ class LetterService:
     ) -> LetterView:
         """Save a draft.  Incomplete data is allowed (it is checked at preview and approval)."""
         user.require(Permission.LETTER_DRAFT)
-        kind(code)
+        _kinds.kind(code)
         with self.ctx.uow(user) as uow:
             template = self._template(uow.session, code)
             row = LetterRow(
@@ -274,8 +287,11 @@ class LetterService:
             row = self._row(uow.session, letter_id)
             if row.status == LetterStatus.DRAFT:
                 template = self._template(uow.session, row.kind, row.template_version)
-                request = LetterRequest(row.kind, row.data, template.body, template.version, True)
-                return render_prepared([prepare(request)], self._fonts())
+                request = _render.LetterRequest(
+                    row.kind, row.data, template.body, template.version, True
+                )
+                pdf: bytes = _render.render_prepared([_render.prepare(request)], self._fonts())
+                return pdf
             return self._stored_pdf(row)
 
     # -- approval -------------------------------------------------------------------------
@@ -290,9 +306,9 @@ class LetterService:
             row = self._row(s, letter_id)
             self._must_be_draft(row)
             uow.expect_version(row, row_version)
-            k = kind(row.kind)
+            k = _kinds.kind(row.kind)
             template = self._template(s, row.kind, row.template_version)
-            check_data(k, row.data)  # complete before a number is spent
+            _kinds.check_data(k, row.data)  # complete before a number is spent
             data = dict(row.data)
             if k.series is not None:
                 prefix = self._prefix(s, row) + k.series
@@ -309,9 +325,9 @@ class LetterService:
                     )
                 data["corrects"] = old.number or ""
                 old.status = LetterStatus.SUPERSEDED.value
-            request = LetterRequest(row.kind, data, template.body, template.version)
-            prepared = prepare(request, private)
-            pdf = render_prepared([prepared], self._fonts())
+            request = _render.LetterRequest(row.kind, data, template.body, template.version)
+            prepared = _render.prepare(request, private)
+            pdf = _render.render_prepared([prepared], self._fonts())
             sha, _size = self.ctx.blobs().put_bytes(pdf)
             row.data = _jsonable(prepared.data)
             row.legal = _jsonable(prepared.legal_context)
@@ -375,7 +391,7 @@ class LetterService:
             out = []
             for number, data in uow.session.execute(query):
                 party = (data or {}).get("party") or {}
-                out.append(NumberView(number.text, kind(number.kind).title,
+                out.append(NumberView(number.text, _kinds.kind(number.kind).title,
                                       "已作废" if number.status == "voided" else "已签发",
                                       number.void_reason, party.get("name", ""),
                                       number.created_at))  # fmt: skip
@@ -433,12 +449,12 @@ class LetterService:
                 return Verification(False, "核验码与该文号的存档不符：文书可能被伪造或篡改")
             return self._compare(s, row, ref)
 
-    def _compare(self, s: Session, row: LetterRow, ref: signing.Reference) -> Verification:
+    def _compare(self, s: Session, row: LetterRow, ref: Reference) -> Verification:
         view = self._view(s, row)
         try:
             stored = signing.content_hash(
                 row.kind,
-                check_data(kind(row.kind), row.data, rules=False),
+                _kinds.check_data(_kinds.kind(row.kind), row.data, rules=False),
                 row.template_version,
                 row.legal,
             )
@@ -468,15 +484,15 @@ class LetterService:
             )
         ):
             issued.setdefault(r.kind, []).append(r)
-        missing = [KINDS[k].title for k in kinds_in_bundle() if k not in issued]
+        missing = [_kinds.KINDS[k].title for k in _kinds.kinds_in_bundle() if k not in issued]
         if missing:
             raise DomainError(f"三书同达还缺已签发的：{'、'.join(missing)}",
                               f"bundle {case_id} incomplete: {missing}")  # fmt: skip
-        doubled = [KINDS[k].title for k in kinds_in_bundle() if len(issued[k]) > 1]
+        doubled = [_kinds.KINDS[k].title for k in _kinds.kinds_in_bundle() if len(issued[k]) > 1]
         if doubled:
             raise DomainError(f"同一案件中有两份已签发的{'、'.join(doubled)}，请先作废多余的一份",
                               f"bundle {case_id} has duplicates: {doubled}")  # fmt: skip
-        rows = [issued[k][0] for k in kinds_in_bundle()]
+        rows = [issued[k][0] for k in _kinds.kinds_in_bundle()]
         penalty, _advice, credit = rows
         problems = []
         if len({r.data["party"]["uscc"] for r in rows}) != 1:
@@ -525,7 +541,7 @@ class LetterService:
             s = uow.session
             rows = self._case_letters(s, case_id)
             requests = [
-                LetterRequest(
+                _render.LetterRequest(
                     r.kind,
                     r.data,
                     self._template(s, r.kind, r.template_version).body,
@@ -540,13 +556,16 @@ class LetterService:
             "authority": first["authority"],
             "date": self.ctx.clock().date().isoformat(),
             "party": first["party"],
-            "documents": [{"title": KINDS[r.kind].title, "number": r.number} for r in rows],
+            "documents": [{"title": _kinds.KINDS[r.kind].title, "number": r.number} for r in rows],
             "place": place or first["party"].get("address", ""),
             "method": method,
             "servers": user.display_name,
         }
-        requests.append(LetterRequest("service_receipt", receipt))
-        return render_prepared([prepare(r) for r in requests], self._fonts())
+        requests.append(_render.LetterRequest("service_receipt", receipt))
+        bundle: bytes = _render.render_prepared(
+            [_render.prepare(r) for r in requests], self._fonts()
+        )
+        return bundle
 
     def bundles(
         self,
@@ -655,7 +674,7 @@ class LetterService:
         return LetterView(
             id=row.id,
             kind=row.kind,
-            kind_title=kind(row.kind).title,
+            kind_title=_kinds.kind(row.kind).title,
             status=LetterStatus(row.status),
             number=row.number,
             enterprise_id=row.enterprise_id,

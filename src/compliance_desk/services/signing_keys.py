@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from compliance_desk.documents import signing
 from compliance_desk.persistence.letter_models import SigningKey
 
 KEY_FILE = "signing-key.ed25519"
@@ -26,6 +25,8 @@ class KeyStore:
 
     def private_key(self) -> bytes:
         """The machine's key, made on first use (mode 0600: never readable by other users)."""
+        from compliance_desk.documents import signing  # cryptography: loaded when first signing
+
         if self.path.exists():
             return base64.b64decode(self.path.read_text().strip())
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -36,9 +37,13 @@ class KeyStore:
         return key
 
     def public_key(self) -> bytes:
+        from compliance_desk.documents import signing
+
         return signing.public_key_of(self.private_key())
 
     def key_id(self) -> str:
+        from compliance_desk.documents import signing
+
         return signing.key_id(self.public_key())
 
 
