@@ -75,6 +75,13 @@ def test_compliant_enterprises_are_drawn_at_the_lower_ratio() -> None:
     other_rate = hits["other"] / (300 * rounds)
     # Drawn with weight proportional to the ratio: a listed enterprise 1/4 as often.
     assert listed_rate / other_rate == pytest.approx(0.25, rel=0.1)
+    # ... also when the draw takes half the pool (weighted sampling drifts there; strata do not).
+    half = [rules.Candidate(f"e{n:03}", n < 50) for n in range(100)]
+    picked = {"listed": 0, "other": 0}
+    for seed in range(600):
+        for cid in rules.draw(half, ["a", "b"], 50, seed, 0.2, 0.05).enterprises:
+            picked["listed" if int(cid[1:]) < 50 else "other"] += 1
+    assert picked["listed"] / picked["other"] == pytest.approx(0.25, rel=0.1)
 
 
 def test_the_draw_is_recorded_and_redone_from_the_record(
@@ -340,3 +347,71 @@ def test_rectifications_remind_before_and_flag_after_the_deadline(
     clock.now = datetime(2026, 6, 3, 2, 0, tzinfo=UTC)  # type: ignore[attr-defined]
     (r,) = world.compliant_list.rectifications(inspector, overdue_only=True)
     assert r.id == rect and r.overdue and not r.due_soon
+
+
+def test_corrections_keep_the_guard_the_photos_and_the_list_right(
+    world: Desk, inspector: CurrentUser, tmp_path: Path, clock: object
+) -> None:
+    from datetime import UTC, datetime
+
+    from PIL import Image
+
+    _, departments = _ids(world)
+    enterprise = _enterprise(world, inspector, 8)
+    planned = world.inspections.plan(inspector, enterprise, date(2026, 3, 2), departments, [])
+    photo = tmp_path / "p.jpg"
+    Image.new("RGB", (64, 48), (1, 2, 3)).save(photo)
+    world.inspections.attach_photo(inspector, planned.items[0].id, photo)
+    _walk(world, inspector, planned.id)
+    world.inspections.sign(inspector, planned.id, "代表")
+    assert [e.enterprise_id for e in world.compliant_list.as_of(inspector, date(2026, 3, 2))] == [
+        enterprise
+    ]
+    blobs = sorted(p for p in world.ctx.blobs().root.rglob("*") if p.is_file())
+    with pytest.raises(DomainError):  # locked: refused before anything is stored
+        world.inspections.attach_photo(inspector, planned.items[1].id, _other_photo(tmp_path))
+    assert sorted(p for p in world.ctx.blobs().root.rglob("*") if p.is_file()) == blobs
+
+    clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    fix = world.inspections.correct(inspector, planned.id)
+    assert fix.items[0].photos == 1  # the evidence goes along
+    with pytest.raises(DomainError) as err:
+        world.inspections.correct(inspector, planned.id)
+    assert "未签字的更正" in err.value.message_zh
+    world.inspections.record(inspector, fix.items[2].id, ItemResult.FINDING, risk=RiskLevel.HIGH,
+                             description="更正：实际存在问题")  # fmt: skip
+    world.inspections.sign(inspector, fix.id, "代表")
+    assert world.compliant_list.as_of(inspector, date(2026, 3, 10)) == []  # withdrawn that day
+    assert [e.enterprise_id for e in world.compliant_list.as_of(inspector, date(2026, 3, 9))] == [
+        enterprise
+    ]  # the list as it stood before is not rewritten
+    # The corrected inspection still counts for the once-a-year guard (listed again later).
+    rect = world.inspections.start_rectification(inspector, fix.id, date(2026, 6, 10))
+    world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 10))
+    with pytest.raises(DomainError) as err:
+        world.inspections.plan(inspector, enterprise, date(2026, 9, 1), departments, [])
+    assert "不得多于 1 次" in err.value.message_zh
+
+
+def _other_photo(tmp_path: Path) -> Path:
+    from PIL import Image
+
+    path = tmp_path / "other.jpg"
+    Image.new("RGB", (32, 32), (9, 9, 9)).save(path)
+    return path
+
+
+def test_a_failed_acceptance_keeps_the_rectification_open(
+    world: Desk, inspector: CurrentUser
+) -> None:
+    _, departments = _ids(world)
+    planned = world.inspections.plan(inspector, _enterprise(world, inspector, 9),
+                                     date(2026, 3, 2), departments, [])  # fmt: skip
+    _walk(world, inspector, planned.id, findings=1)
+    world.inspections.sign(inspector, planned.id, "代表")
+    rect = world.inspections.start_rectification(inspector, planned.id, date(2026, 6, 2))
+    failed = world.compliant_list.accept(inspector, rect, False, "仍未建立制度", date(2026, 6, 1))
+    assert failed.status == "open" and failed.accepted_on is None
+    assert "2026-06-01 验收未通过：仍未建立制度" in failed.result_note
+    passed = world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 20))
+    assert passed.status == "accepted" and "验收未通过" not in passed.result_note

@@ -77,8 +77,12 @@ def draw(
     compliant_ratio: float,
     inspectors_per_team: int = 2,
 ) -> Draw:
-    """``count`` enterprises, each drawn with weight = its sampling ratio (weighted sampling
-    without replacement, Efraimidis-Spirakis), and a team of inspectors, all from ``seed``."""
+    """``count`` enterprises and a team of inspectors, all from ``seed``.
+
+    The sampling ratios set how likely each enterprise is to be drawn relative to the others:
+    the draw is stratified, ``count`` split between the compliant list and the rest in
+    proportion to (size x ratio) of each, then each part drawn uniformly.  So a listed
+    enterprise is drawn compliant_ratio / ratio times as often as another, whatever ``count``."""
     if count < 1:
         raise DomainError("抽取数量至少为 1", "draw count < 1")
     if not 0 < compliant_ratio <= ratio <= 1:
@@ -96,17 +100,26 @@ def draw(
         raise DomainError(
             f"执法人员不足：至少需要 {inspectors_per_team} 人", "not enough inspectors"
         )
+    listed = [c.id for c in pool if c.compliant]
+    others = [c.id for c in pool if not c.compliant]
     rng = random.Random(seed)
-    keyed = []
-    for c in pool:
-        weight = compliant_ratio if c.compliant else ratio
-        keyed.append((rng.random() ** (1.0 / weight), c.id))
-    keyed.sort(reverse=True)
-    chosen = tuple(cid for _key, cid in keyed[:count])
+    from_listed = _allocate(count, len(listed), len(others), compliant_ratio, ratio, rng)
+    chosen = tuple(rng.sample(listed, from_listed) + rng.sample(others, count - from_listed))
     team = tuple(rng.sample(sorted(inspectors), inspectors_per_team))
     blob = "|".join(f"{c.id}:{int(c.compliant)}" for c in pool) + f"|{ratio}|{compliant_ratio}"
     fingerprint = hashlib.sha256(blob.encode()).hexdigest()[:16]
     return Draw(seed, chosen, team, fingerprint)
+
+
+def _allocate(
+    count: int, n_listed: int, n_other: int, w_listed: float, w_other: float, rng: random.Random
+) -> int:
+    """How many of ``count`` come from the listed stratum: the expected share, with the
+    fraction settled by the seeded generator (so the expectation is exact), within bounds."""
+    expected = count * n_listed * w_listed / (n_listed * w_listed + n_other * w_other)
+    whole = int(expected)
+    take = whole + (1 if rng.random() < expected - whole else 0)
+    return max(count - n_other, min(take, n_listed, count))
 
 
 # -- the once-a-year guard -------------------------------------------------------------------

@@ -175,6 +175,10 @@ class InspectionWalk(QWidget):
         item = self.view.items[row]
         data = self.combo(row, 3).currentData()
         if data is None:
+            if item.result is not None:  # an answer is not taken back, only changed
+                self._loading = True
+                self.combo(row, 3).setCurrentIndex(self.combo(row, 3).findData(item.result))
+                self._loading = False
             return
         result = ItemResult(data)  # Qt hands the enum back as its text
         risk_data = self.combo(row, 4).currentData()
@@ -186,6 +190,7 @@ class InspectionWalk(QWidget):
                                                  description=description)  # fmt: skip
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
+            self.open(self.view.id)  # show what is really saved, not the refused choice
             return
         self._replace(row, saved)
         self.combo(row, 4).setEnabled(saved.result == ItemResult.FINDING)

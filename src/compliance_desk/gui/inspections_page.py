@@ -57,9 +57,13 @@ class PlanDialog(QDialog):
     """Plan a joint inspection: the enterprise(s), the day, the departments."""
 
     def __init__(self, desk: Desk, user: CurrentUser, enterprises: list[tuple[uuid.UUID, str]],
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, inspector_ids: list[uuid.UUID] | None = None,
+                 draw_id: uuid.UUID | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.desk, self.user = desk, user
+        # From a draw: its team and its id go on every inspection, so each traces to the draw.
+        self.inspector_ids = inspector_ids or [user.id]
+        self.draw_id = draw_id
         self.setWindowTitle(self.tr("Plan a joint inspection"))
         self.enterprises = QListWidget()
         self.enterprises.setObjectName("planEnterprises")
@@ -126,7 +130,7 @@ class PlanDialog(QDialog):
             try:
                 view = self.desk.inspections.plan(
                     self.user, item.data(Qt.ItemDataRole.UserRole), _pydate(self.day.date()),
-                    self.checked_departments(), [self.user.id],
+                    self.checked_departments(), self.inspector_ids, draw_id=self.draw_id,
                     override_reason=self.override.text(),
                 )  # fmt: skip
                 self.planned.append(view.id)
@@ -265,10 +269,15 @@ class InspectionsPage(QWidget):
             show_error(self, exc)
             return
         self.last_draw = result
-        self.plan([(e, n) for e, n, _listed in result.enterprises], ask=True)
+        self.plan([(e, n) for e, n, _listed in result.enterprises], ask=True,
+                  inspector_ids=[i for i, _n in result.inspectors], draw_id=result.id)  # fmt: skip
 
-    def plan(self, enterprises: list[tuple[uuid.UUID, str]], ask: bool = True) -> PlanDialog:
-        dialog = PlanDialog(self.desk, self.user, enterprises, self)
+    def plan(
+        self, enterprises: list[tuple[uuid.UUID, str]], ask: bool = True, *,
+        inspector_ids: list[uuid.UUID] | None = None, draw_id: uuid.UUID | None = None,
+    ) -> PlanDialog:  # fmt: skip
+        dialog = PlanDialog(self.desk, self.user, enterprises, self,
+                            inspector_ids=inspector_ids, draw_id=draw_id)  # fmt: skip
         if ask:
             dialog.exec()
         self.refresh()

@@ -80,6 +80,18 @@ def record_event(
         enterprise.on_compliant_list = event in ("joined", "flagged")
 
 
+def joined_by(session: Session, source_id: uuid.UUID) -> bool:
+    """Whether the inspection or rectification ``source_id`` put its enterprise on the list."""
+    return (
+        session.scalar(
+            select(CompliantListEvent.id).where(
+                CompliantListEvent.source_id == source_id, CompliantListEvent.event == "joined"
+            )
+        )
+        is not None
+    )
+
+
 def status_on(session: Session, enterprise_id: uuid.UUID, day: date) -> str | None:
     """joined / flagged / left on ``day``, or None if never listed."""
     row = session.scalars(
@@ -253,11 +265,14 @@ class CompliantListService:
                 raise DomainError(
                     "该整改已验收，不能重复验收", f"rectification {r.id} is {r.status}"
                 )
-            r.result_note, r.accepted_on = note.strip(), on
             if passed:
+                r.result_note, r.accepted_on = note.strip(), on
                 r.status = "accepted"
                 record_event(s, r.enterprise_id, on, "joined", f"整改验收通过（{note.strip()}）",
                              r.id)  # fmt: skip
+            else:  # not passed: the rectification goes on; the opinion is kept with the date
+                failed = f"{on.isoformat()} 验收未通过：{note.strip()}"
+                r.result_note = (r.result_note + "\n" if r.result_note else "") + failed
             uow.commit()
             return self._view(s, r)
 

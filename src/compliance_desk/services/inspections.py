@@ -252,6 +252,7 @@ class InspectionService:
                               "override needs the administrator")  # fmt: skip
         if not department_ids:
             raise DomainError("请选择参加联合检查的部门", "no departments")
+        inspector_ids = inspector_ids or [user.id]  # at least the person planning it
         with self.ctx.uow(user) as uow:
             s = uow.session
             enterprise = s.get(Enterprise, enterprise_id)
@@ -287,8 +288,8 @@ class InspectionService:
             select(Inspection.planned_on).where(
                 Inspection.enterprise_id == enterprise_id,
                 Inspection.deleted_at.is_(None),
+                # a signed correction counts; the inspection it replaced does not
                 Inspection.status != InspectionStatus.SUPERSEDED.value,
-                Inspection.corrects_id.is_(None),
             )
         ).all()
         near = [d for d in rows if abs((before - d).days) < 366]
@@ -384,6 +385,11 @@ class InspectionService:
         from compliance_desk.services.photos import check_image
 
         media_type = check_image(source)
+        with self.ctx.uow(user) as uow:  # refuse before anything is stored
+            item = uow.session.get(InspectionItem, item_id)
+            if item is None:
+                raise NotFound("找不到该检查项", f"inspection item {item_id}")
+            self._must_be_open(self._row(uow.session, item.inspection_id))
         sha, size = self.ctx.blobs().put(source)
         with self.ctx.uow(user) as uow:
             s = uow.session
@@ -428,12 +434,21 @@ class InspectionService:
             row.representative = representative.strip()
             row.status = InspectionStatus.SIGNED.value
             row.signed_at, row.signed_by = self.ctx.clock(), user.id
+            today = self.today()  # the list changes the day the inspection is signed
             if row.corrects_id is not None:
                 old = self._row(s, row.corrects_id)
                 old.status = InspectionStatus.SUPERSEDED.value
-            if not view.findings:
+                joined_by_old = compliant_list.joined_by(s, old.id)
+                if joined_by_old and view.findings:
+                    compliant_list.record_event(
+                        s, row.enterprise_id, today, "left",
+                        f"检查更正后发现问题（{row.planned_on.isoformat()} 综合检查）", row.id,
+                    )  # fmt: skip
+            if not view.findings and not (
+                row.corrects_id is not None and compliant_list.joined_by(s, row.corrects_id)
+            ):
                 compliant_list.record_event(
-                    s, row.enterprise_id, row.planned_on, "joined",
+                    s, row.enterprise_id, today, "joined",
                     f"合规体检合格（{row.planned_on.isoformat()} 综合检查无问题）", row.id,
                 )  # fmt: skip
             uow.commit()
@@ -448,6 +463,12 @@ class InspectionService:
             old = self._row(s, inspection_id)
             if old.status != InspectionStatus.SIGNED:
                 raise DomainError("只有已签字确认的检查可以更正", "only signed inspections")
+            pending = s.scalar(select(Inspection.id).where(
+                Inspection.corrects_id == old.id, Inspection.deleted_at.is_(None),
+                Inspection.status != InspectionStatus.SIGNED.value))  # fmt: skip
+            if pending is not None:
+                raise DomainError("该检查已有一份未签字的更正，请在那份更正上继续",
+                                  f"inspection {old.id} already has an open correction")  # fmt: skip
             new = Inspection(
                 enterprise_id=old.enterprise_id, draw_id=old.draw_id,
                 checklist_id=old.checklist_id, planned_on=old.planned_on,
@@ -459,11 +480,19 @@ class InspectionService:
             s.flush()
             for item in s.scalars(select(InspectionItem).where(
                     InspectionItem.inspection_id == old.id)):  # fmt: skip
-                s.add(InspectionItem(inspection_id=new.id, item_id=item.item_id,
-                                     result=item.result, risk=item.risk,
-                                     description=item.description,
-                                     legal_basis=item.legal_basis,
-                                     exemption_id=item.exemption_id))  # fmt: skip
+                copy = InspectionItem(inspection_id=new.id, item_id=item.item_id,
+                                      result=item.result, risk=item.risk,
+                                      description=item.description,
+                                      legal_basis=item.legal_basis,
+                                      exemption_id=item.exemption_id)  # fmt: skip
+                s.add(copy)
+                s.flush()
+                for photo in s.scalars(select(Attachment).where(  # the evidence goes along
+                        Attachment.owner_table == "inspection_item",
+                        Attachment.owner_id == item.id, Attachment.deleted_at.is_(None))):  # fmt: skip
+                    s.add(Attachment(owner_table="inspection_item", owner_id=copy.id,
+                                     sha256=photo.sha256, filename=photo.filename,
+                                     size=photo.size, media_type=photo.media_type))  # fmt: skip
             uow.commit()
             return self._view(s, new)
 

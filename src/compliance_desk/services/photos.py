@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from compliance_desk.domain.errors import DomainError
 
@@ -44,7 +44,7 @@ def thumbnail(original: Path) -> Path:
         return target
     with Image.open(original) as image:
         image.draft("RGB", (THUMBNAIL * 2, THUMBNAIL * 2))  # JPEG: decode at a reduced size
-        small = image.convert("RGB")
+        small = (ImageOps.exif_transpose(image) or image).convert("RGB")  # phones' rotation
         small.thumbnail((THUMBNAIL, THUMBNAIL))
         buffer = io.BytesIO()
         small.save(buffer, "JPEG", quality=82)
