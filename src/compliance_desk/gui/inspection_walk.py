@@ -263,6 +263,7 @@ class InspectionWalk(QWidget):
             current = self.current_item()
             if current is None or current.id != wanted:
                 return
+            self.photos.clear()  # a later task for the same item replaces, never adds twice
             for path in paths:
                 self.photos.addItem(QListWidgetItem(QIcon(QPixmap(path)), ""))
 
