@@ -80,14 +80,28 @@ class TaskRunner(QObject):
     @Slot(object, object, object)
     def _deliver(self, callbacks: Any, result: Any, error: Any) -> None:
         on_done, on_error = callbacks
-        if error is not None:
-            on_error(error)
-        else:
-            on_done(result)
+        try:
+            if error is not None:
+                on_error(error)
+            else:
+                on_done(result)
+        except RuntimeError as exc:
+            if not _widget_gone(exc):
+                raise
+            log.debug("a task finished after its page was closed: %s", exc)
 
     @Slot(object, int, int)
     def _deliver_progress(self, callback: Any, done: int, total: int) -> None:
-        callback(done, total)
+        try:
+            callback(done, total)
+        except RuntimeError as exc:
+            if not _widget_gone(exc):
+                raise
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _widget_gone(exc: RuntimeError) -> bool:
+    """The result arrived for a widget Qt has already deleted (its window was closed)."""
+    return "already deleted" in str(exc)
