@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from compliance_desk.documents.gbt9704 import TITLE, Blank, Block, Letter, para
 from compliance_desk.documents.templates import blocks, chinese_date, expand
 from compliance_desk.domain import uscc
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.inspections import add_months
 from compliance_desk.domain.letters import parse_number
 
 PARTY = Field(
@@ -91,20 +91,9 @@ class Kind:
         return data
 
 
-def _add_months(d: date, months: int) -> date:
-    month = d.month - 1 + months
-    year, month = d.year + month // 12, month % 12 + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _advice_checks(data: dict[str, Any], legal: legal_values.LegalValues) -> list[str]:
     months = legal.context(data["date"])["rectification_min_months"]
-    earliest = _add_months(data["date"], months)
+    earliest = add_months(data["date"], months)
     if data["rectification_deadline"] < earliest:
         return [
             f"整改期限应不早于{chinese_date(earliest)}（成文日期起至少{months}个月），"
