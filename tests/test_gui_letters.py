@@ -77,7 +77,7 @@ def test_draft_preview_approve_print_and_verify(
     page.approve(confirm=False)
     assert page.table.item(0, 1).text() == "虞市监处罚〔2026〕1号"
     assert page.table.item(0, 3).text() == "已签发"
-    assert "虞市监处罚〔2026〕1号" in page.status.text() or page.status.text()
+    assert page.status.text().startswith("已签发：虞市监处罚〔2026〕1号")
 
     page.preview()
     preview = shown[-1]

@@ -889,87 +889,87 @@
 <context>
     <name>InspectionWalk</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
         <source>Area</source>
         <translation>领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
         <source>Item</source>
         <translation>检查内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="59"/>
         <source>Risk</source>
         <translation>风险</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="59"/>
         <source>What was found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="69"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="70"/>
         <source>Add photos…</source>
         <translation>添加照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="72"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="73"/>
         <source>Sign off…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="150"/>
         <source>checklist version %1</source>
         <translation>检查清单第 %1 版</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="151"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="152"/>
         <source>&#x3000;Exception: %1</source>
         <translation>&#x3000;破例理由：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="120"/>
         <source>(not answered)</source>
         <translation>（未作答）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="161"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="162"/>
         <source>%1 of %2 answered, %3 finding(s)</source>
         <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="231"/>
         <source>Evidence photos</source>
         <translation>取证照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="232"/>
         <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="237"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="243"/>
         <source>Some photos were not added</source>
         <translation>部分照片未添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="273"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="280"/>
         <source>Sign off</source>
         <translation>签字确认</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="274"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="281"/>
         <source>Who represented the enterprise? After signing the record is locked.</source>
         <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
     </message>
@@ -977,224 +977,224 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="153"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="154"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="151"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="155"/>
         <source>Compliant-enterprise list</source>
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="157"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="161"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="469"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="180"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="186"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="183"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="189"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="186"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="192"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="195"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="194"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="200"/>
         <source>Draft the advice letter…</source>
         <translation>起草合规建议书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="222"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="233"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="252"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="258"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="261"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="267"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="261"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="259"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="268"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="318"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="327"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="332"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="341"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="319"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="333"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="328"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="342"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="344"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="421"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="429"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="358"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="435"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="443"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="352"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="366"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="354"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="368"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="375"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="389"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="375"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="389"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="378"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="380"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="394"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="406"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="405"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="419"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="406"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="420"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="421"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="435"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="429"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="443"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="463"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="469"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="469"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="456"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="470"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="464"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="478"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="481"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="495"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="487"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="501"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="493"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="507"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="504"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="518"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -1314,7 +1314,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/letters_page.py" line="80"/>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="253"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="254"/>
         <source>Approve and issue</source>
         <translation>批准签发</translation>
     </message>
@@ -1359,57 +1359,57 @@
         <translation>共 %1 份文书，%2 份草稿待批准</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="255"/>
         <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
         <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="267"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="268"/>
         <source>Issued as %1</source>
         <translation>已签发：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="288"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="289"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="288"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="289"/>
         <source>Why is %1 voided? (kept in the register)</source>
         <translation>%1 的作废理由（记入文号登记簿）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="314"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="315"/>
         <source>Before serving</source>
         <translation>送达前请注意</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="315"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="316"/>
         <source>Print the bundle anyway?</source>
         <translation>仍要打印三书同达吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="323"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="324"/>
         <source>三书同达</source>
         <translation>三书同达</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="331"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
         <source>Preparing bundles…</source>
         <translation>正在生成三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="331"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="344"/>
         <source>Some cases were left out</source>
         <translation>部分案件未能打印</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="344"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="345"/>
         <source>三书同达（批量）</source>
         <translation>三书同达（批量）</translation>
     </message>
@@ -1440,62 +1440,62 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="43"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="42"/>
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="57"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="61"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="60"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="66"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="70"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="72"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="73"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="75"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="77"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="79"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="79"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="81"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="91"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="93"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="93"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="95"/>
         <source>Sync: not set up (this computer only)</source>
         <translation>同步：未配置（仅本机）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="132"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="134"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1607,42 +1607,42 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="63"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="67"/>
         <source>Plan a joint inspection</source>
         <translation>安排联合检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="75"/>
         <source>Add an enterprise: name or pinyin initials, Enter</source>
         <translation>添加企业：输入名称或拼音首字母，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="86"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="90"/>
         <source>Only to inspect a listed enterprise twice a year</source>
         <translation>仅在一年内再次检查名单内企业时填写</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="90"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="94"/>
         <source>Enterprises</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="92"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="96"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="93"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="97"/>
         <source>Departments</source>
         <translation>参加部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="94"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="98"/>
         <source>Reason for an exception</source>
         <translation>破例理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="136"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="140"/>
         <source>Not planned</source>
         <translation>未能安排</translation>
     </message>

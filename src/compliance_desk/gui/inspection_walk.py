@@ -39,7 +39,8 @@ COLUMNS = 6  # code, area, item, result, risk, what was found
 
 
 class InspectionWalk(QWidget):
-    changed = Signal()  # an answer was saved, or the inspection was signed
+    changed = Signal()  # an answer or a photo was saved
+    signed = Signal()  # signed off: rectifications and the compliant list may have changed
 
     def __init__(
         self, desk: Desk, user: CurrentUser, runner: TaskRunner, parent: QWidget | None = None
@@ -287,5 +288,5 @@ class InspectionWalk(QWidget):
             show_error(self, exc)
             return False
         self._fill()
-        self.changed.emit()
+        self.signed.emit()
         return True

@@ -180,7 +180,9 @@ class InspectionsPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.itemSelectionChanged.connect(self._open_selected)
         self.walk = InspectionWalk(self.desk, self.user, self.runner)
-        self.walk.changed.connect(self.refresh)
+        # An answer changes only this list; rectifications and the list change on sign-off.
+        self.walk.changed.connect(self.refresh_inspections)
+        self.walk.signed.connect(self.refresh)
         draw = QPushButton(self.tr("Random draw…"))
         draw.setObjectName("draw")
         draw.clicked.connect(lambda: self.draw())
@@ -217,6 +219,11 @@ class InspectionsPage(QWidget):
         return tab
 
     def refresh(self) -> None:
+        self.refresh_inspections()
+        self.refresh_rectifications()
+        self.refresh_list()
+
+    def refresh_inspections(self) -> None:
         def done(rows: list[InspectionRow]) -> None:
             selected = self.current()
             self.rows = rows
@@ -237,8 +244,6 @@ class InspectionsPage(QWidget):
 
         self.runner.run(lambda: self.desk.inspections.recent(self.user), done,
                         lambda e: show_error(self, e))  # fmt: skip
-        self.refresh_rectifications()
-        self.refresh_list()
 
     def current(self) -> InspectionRow | None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

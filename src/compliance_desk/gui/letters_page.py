@@ -135,7 +135,7 @@ class LettersPage(QWidget):
 
     # -- state ----------------------------------------------------------------------------
 
-    def refresh(self, select: uuid.UUID | None = None) -> None:
+    def refresh(self, select: uuid.UUID | None = None, message: str = "") -> None:
         def done(letters: list[LetterView]) -> None:
             self.letters = letters
             self.table.setRowCount(len(letters))
@@ -161,11 +161,12 @@ class LettersPage(QWidget):
                 if letter.id == select:
                     self.table.selectRow(row)
             drafts = sum(1 for x in letters if x.status == LetterStatus.DRAFT)
-            self.status.setText(
+            counts = (
                 self.tr("%1 letter(s), %2 draft(s) awaiting approval")
                 .replace("%1", str(len(letters)))
                 .replace("%2", str(drafts))
             )
+            self.status.setText(f"{message}　{counts}" if message else counts)
             self._update_buttons()
 
         self.runner.run(
@@ -264,8 +265,8 @@ class LettersPage(QWidget):
         )
 
     def _issued(self, letter: LetterView) -> None:
-        self.status.setText(self.tr("Issued as %1").replace("%1", letter.number or ""))
-        self.refresh(select=letter.id)
+        self.refresh(select=letter.id, message=self.tr("Issued as %1").replace(
+            "%1", letter.number or ""))  # fmt: skip
 
     def correct(self) -> None:
         letter = self.current()

@@ -522,9 +522,7 @@ class InspectionService:
         )
         return {
             "date": issued.isoformat(),
-            "party": {"name": enterprise.name, "uscc": enterprise.uscc,
-                      "address": enterprise.address or "（未登记）",
-                      "legal_representative": enterprise.legal_representative},
+            "party": _party(enterprise),
             "inspection_date": row.planned_on.isoformat(),
             "findings": [
                 {"issue": f.description or f.text, "risk_level": f.risk.label if f.risk else "中",
@@ -563,9 +561,7 @@ class InspectionService:
                 Attachment.owner_table == "inspection_item", Attachment.owner_id == item.id)).all())  # fmt: skip
             return {
                 "date": self.today().isoformat(),
-                "party": {"name": enterprise.name, "uscc": enterprise.uscc,
-                          "address": enterprise.address or "（未登记）",
-                          "legal_representative": enterprise.legal_representative},
+                "party": _party(enterprise),
                 "facts": f"{row.planned_on.year}年{row.planned_on.month}月{row.planned_on.day}日"
                          f"综合检查发现：{item.description or spec.text}",
                 "evidence": ["现场检查记录（经企业代表签字确认）"]
@@ -648,6 +644,13 @@ class InspectionService:
                               checklist.version if checklist else 0, row.representative,
                               row.override_reason, views, row.corrects_id,
                               row.row_version)  # fmt: skip
+
+
+def _party(enterprise: Enterprise) -> dict[str, str]:
+    """The letter's party from the register (an address the register lacks is said so)."""
+    return {"name": enterprise.name, "uscc": enterprise.uscc,
+            "address": enterprise.address or "（未登记）",
+            "legal_representative": enterprise.legal_representative}  # fmt: skip
 
 
 def _code_key(code: str) -> tuple[int, ...]:
