@@ -15,6 +15,7 @@ from compliance_desk.persistence import migrate
 from compliance_desk.persistence.db import describe, make_engine
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.uow import Clock, session_factory, utc_now
+from compliance_desk.services import appeal_clocks
 from compliance_desk.services.appeals import AppealLog, AppealService
 from compliance_desk.services.auth import AuthService
 from compliance_desk.services.calendars import CalendarService
@@ -76,6 +77,7 @@ def open_desk(
             f"cannot open database {describe(url)}: {reason}",
         ) from exc
     factory = session_factory(engine)
+    appeal_clocks.install(factory)
     ctx = ServiceContext(engine, factory, clock, uuid.UUID(int=0), describe(url))
     if hasher is not None:
         ctx.hasher = hasher

@@ -254,6 +254,7 @@ def _export_appeals(desk: object, user: object, args: argparse.Namespace) -> int
         received_from=day(args.date_from, "--from"),
         received_to=day(args.date_to, "--to"),
     )
+    desk.appeal_log.reconcile()  # clocks written by another program or an older version
     count = desk.appeal_log.export(user, args.file, flt)
     print(f"已导出 {count} 件诉求到 {args.file}")
     return 0

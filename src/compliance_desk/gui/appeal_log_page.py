@@ -41,7 +41,7 @@ from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.local_time import CHINA, local_date, local_text
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
-from compliance_desk.gui.paged_model import PagedIdModel
+from compliance_desk.gui.paged_model import OffsetPagedModel
 from compliance_desk.gui.step_dialog import StepDialog
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.appeals import (
@@ -83,13 +83,11 @@ def _esc(text: str) -> str:
     )
 
 
-class AppealLogModel(PagedIdModel[LogRow]):
-    PAGE = 100
+class AppealLogModel(OffsetPagedModel[LogRow]):
+    """The log's rows: a count and pages by offset (a million appeals are never all loaded)."""
 
-    def __init__(self, desk: Desk, user: CurrentUser, parent: QObject | None = None) -> None:
-        super().__init__(
-            lambda ids: desk.appeal_log.rows(user, list(ids)), _missing_row, [], 20, parent
-        )
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(lambda _offset, _limit: [], [], 20, parent)
         self.headers = [
             self.tr("Number"),
             self.tr("Enterprise"),
@@ -126,13 +124,6 @@ class AppealLogModel(PagedIdModel[LogRow]):
         return None
 
 
-def _missing_row(appeal_id: uuid.UUID) -> LogRow:
-    from datetime import UTC, datetime
-
-    return LogRow(appeal_id, "", "（已删除）", "", AppealTier.SIMPLE, AppealState.CLOSED,
-                  datetime.now(UTC), None, False, False, None)  # fmt: skip
-
-
 class AppealLogPage(QWidget):
     reminded = Signal(str)  # the reminder text, for a tray notice when the window is minimised
 
@@ -144,7 +135,7 @@ class AppealLogPage(QWidget):
         self.current: AppealDetail | None = None
         self._wanted: uuid.UUID | None = None
         self._generation = 0
-        self.model = AppealLogModel(desk, user, self)
+        self.model = AppealLogModel(self)
         self.reminder = QLabel()
         self.reminder.setObjectName("reminder")
         self.reminder.setStyleSheet(
@@ -255,6 +246,13 @@ class AppealLogPage(QWidget):
         self._remind_timer.timeout.connect(self.remind)
         self._remind_timer.start()
         self._show(None)
+        # Clocks written around this desk (an older version, a bulk load, a calendar update)
+        # are counted again in the background; the list refreshes if any changed.
+        self.runner.run(
+            desk.appeal_log.reconcile,
+            lambda n: self.refresh() if n else None,
+            lambda e: log.warning("reconciling the appeal clocks failed: %r", e),
+        )
 
     # --- listing -------------------------------------------------------------------
     def current_filter(self) -> LogFilter:
@@ -289,20 +287,25 @@ class AppealLogPage(QWidget):
         generation = self._generation
         flt = self.current_filter()
 
-        def done(ids: Any) -> None:
+        log_, user = self.desk.appeal_log, self.user
+
+        def first() -> tuple[int, list[LogRow]]:  # in the worker: the count and the first page
+            return log_.count(user, flt), log_.page(user, flt, 0, self.model.PAGE)
+
+        def done(result: Any) -> None:
             if generation != self._generation:
                 return
-            self.model.set_ids(ids)
-            self.count.setText(self.tr("%1 appeals").replace("%1", str(len(ids))))
+            count, rows = result
+            self.model.set_fetch(lambda offset, limit: log_.page(user, flt, offset, limit))
+            self.model.set_result(count, rows)
+            self.count.setText(self.tr("%1 appeals").replace("%1", str(count)))
             row = self.model.row_of(select) if select is not None else -1
             if row >= 0:
                 self.table.selectRow(row)
             else:
                 self._show(None)
 
-        self.runner.run(
-            lambda: self.desk.appeal_log.ids(self.user, flt), done, lambda e: show_error(self, e)
-        )
+        self.runner.run(first, done, lambda e: show_error(self, e))
 
     def export(self, path: str | None = None) -> None:
         """The current filter, in the ledger layout, to Excel or CSV."""
@@ -360,8 +363,7 @@ class AppealLogPage(QWidget):
                 return None
             if not 8 <= now.astimezone(CHINA).hour < 18:
                 return None
-            overdue, soon = desk.appeal_log.reminders(user)
-            return len(overdue), len(soon)
+            return desk.appeal_log.reminder_counts(user)
 
         def show(counts: Any) -> None:
             if not counts or counts == (0, 0):

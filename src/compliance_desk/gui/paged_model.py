@@ -1,8 +1,10 @@
-"""A table model that holds only the ordered ids and fetches row data a page at a time.
+"""Table models that fetch row data a page at a time.
 
-Sorting, filtering and searching happen in SQL (the services return the ordered ids); the
-model keeps at most ``max_pages`` pages of rows, so 100,000 or 1,000,000 rows scroll without
-being loaded, as Anki's browser does.  Subclasses say how to fetch a page and show a cell.
+Sorting, filtering and searching happen in SQL; the models keep at most ``max_pages`` pages
+of rows, so 100,000 or 1,000,000 rows scroll without being loaded, as Anki's browser does.
+``PagedIdModel`` holds the ordered ids (the enterprise register); ``OffsetPagedModel`` holds
+only a count and fetches by offset (the appeal log's million).  Subclasses say how to show a
+cell.
 """
 
 from __future__ import annotations
@@ -25,63 +27,43 @@ class HasId(Protocol):
 R = TypeVar("R", bound=HasId)
 
 
-class PagedIdModel(QAbstractTableModel, Generic[R]):
+class _PagedModel(QAbstractTableModel, Generic[R]):
+    """What both models share: the page cache, the headers, and cells by record."""
+
     PAGE = 200
 
-    def __init__(
-        self,
-        fetch: Callable[[Sequence[uuid.UUID]], list[R]],
-        missing: Callable[[uuid.UUID], R],
-        headers: list[str],
-        max_pages: int = 20,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, headers: list[str], max_pages: int, parent: QObject | None) -> None:
         super().__init__(parent)
-        self._fetch = fetch
-        self._missing = missing
         self.headers = headers
-        self._ids: Sequence[uuid.UUID] = []
         self._pages: OrderedDict[int, list[R]] = OrderedDict()
         self._max_pages = max_pages
 
-    # --- what the page sets --------------------------------------------------------
-    def set_ids(self, ids: Sequence[uuid.UUID]) -> None:
-        self.beginResetModel()
-        self._ids = ids
-        self._pages.clear()
-        self.endResetModel()
+    def _rows(self) -> int:
+        raise NotImplementedError
 
-    def id_at(self, row: int) -> uuid.UUID | None:
-        return self._ids[row] if 0 <= row < len(self._ids) else None
-
-    def row_of(self, record_id: uuid.UUID) -> int:
-        try:
-            return self._ids.index(record_id)
-        except ValueError:
-            return -1
+    def _fetch_page(self, page_no: int) -> list[R]:
+        raise NotImplementedError
 
     def record(self, row: int) -> R | None:
-        if not 0 <= row < len(self._ids):
+        if not 0 <= row < self._rows():
             return None
         page_no = row // self.PAGE
         page = self._pages.get(page_no)
         if page is None:
-            ids = list(self._ids[page_no * self.PAGE : (page_no + 1) * self.PAGE])
-            fetched = {r.id: r for r in self._fetch(ids)}
-            # A row that vanished meanwhile keeps its place, shown as missing.
-            page = [fetched.get(i) or self._missing(i) for i in ids]
+            page = self._fetch_page(page_no)
             self._pages[page_no] = page
             while len(self._pages) > self._max_pages:
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page_no)
-        return page[row - page_no * self.PAGE]
+        offset = row - page_no * self.PAGE
+        return page[offset] if offset < len(page) else None
 
     def invalidate(self) -> None:
-        """Row data changed (an edit): drop cached pages, keep the ids."""
+        """Row data changed (an edit): drop cached pages, keep the rows."""
         self._pages.clear()
-        if self._ids:
-            last = self.index(len(self._ids) - 1, len(self.headers) - 1)
+        if self._rows():
+            last = self.index(self._rows() - 1, len(self.headers) - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
     @property
@@ -90,7 +72,7 @@ class PagedIdModel(QAbstractTableModel, Generic[R]):
 
     # --- QAbstractTableModel -------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._rows()
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
@@ -117,3 +99,93 @@ class PagedIdModel(QAbstractTableModel, Generic[R]):
 
     def cell(self, record: R, column: int, role: int) -> Any:
         raise NotImplementedError
+
+
+class PagedIdModel(_PagedModel[R]):
+    """Holds the ordered ids; fetches the rows of a page of ids."""
+
+    def __init__(
+        self,
+        fetch: Callable[[Sequence[uuid.UUID]], list[R]],
+        missing: Callable[[uuid.UUID], R],
+        headers: list[str],
+        max_pages: int = 20,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(headers, max_pages, parent)
+        self._fetch = fetch
+        self._missing = missing
+        self._ids: Sequence[uuid.UUID] = []
+
+    def set_ids(self, ids: Sequence[uuid.UUID]) -> None:
+        self.beginResetModel()
+        self._ids = ids
+        self._pages.clear()
+        self.endResetModel()
+
+    def _rows(self) -> int:
+        return len(self._ids)
+
+    def _fetch_page(self, page_no: int) -> list[R]:
+        ids = list(self._ids[page_no * self.PAGE : (page_no + 1) * self.PAGE])
+        fetched = {r.id: r for r in self._fetch(ids)}
+        # A row that vanished meanwhile keeps its place, shown as missing.
+        return [fetched.get(i) or self._missing(i) for i in ids]
+
+    def id_at(self, row: int) -> uuid.UUID | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, record_id: uuid.UUID) -> int:
+        try:
+            return self._ids.index(record_id)
+        except ValueError:
+            return -1
+
+
+class OffsetPagedModel(_PagedModel[R]):
+    """Holds the filter's row count only; fetches pages of rows by offset.  The first page
+    arrives with the count, from the worker, so opening or filtering never waits on the GUI
+    thread; later pages are small indexed reads as the user scrolls."""
+
+    PAGE = 100
+
+    def __init__(
+        self,
+        fetch: Callable[[int, int], list[R]],
+        headers: list[str],
+        max_pages: int = 20,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(headers, max_pages, parent)
+        self._fetch = fetch
+        self._count = 0
+
+    def set_result(self, count: int, first_page: list[R]) -> None:
+        """A new filter's count and its first page (fetched off the GUI thread)."""
+        self.beginResetModel()
+        self._count = count
+        self._pages.clear()
+        if count:
+            self._pages[0] = first_page
+        self.endResetModel()
+
+    def set_fetch(self, fetch: Callable[[int, int], list[R]]) -> None:
+        self._fetch = fetch
+
+    def _rows(self) -> int:
+        return self._count
+
+    def _fetch_page(self, page_no: int) -> list[R]:
+        return self._fetch(page_no * self.PAGE, self.PAGE)  # rows gone since the count: short
+
+    def id_at(self, row: int) -> uuid.UUID | None:
+        record = self.record(row)
+        return record.id if record is not None else None
+
+    def row_of(self, record_id: uuid.UUID) -> int:
+        """The row of a record among the pages held (-1 when not among them)."""
+        for page_no, page in self._pages.items():
+            for n, r in enumerate(page):
+                if r.id == record_id:
+                    return page_no * self.PAGE + n
+        return -1

@@ -303,6 +303,39 @@ class AppealEvent(Base):
     __table_args__ = (Index("uq_appeal_event_seq", "appeal_id", "seq", unique=True),)
 
 
+class LocalAppealClock(Base):
+    """Derived and local: an appeal's overall deadline as its timeline and the calendar give it,
+    so the log can filter and sort by it in SQL over a million appeals.
+
+    A cache, never a typed date: it is rewritten in the transaction of every timeline step,
+    for the affected appeals whenever the calendar changes, and checked against the timeline
+    (``seq``) at start; what the user reads is always recomputed from the timeline.
+    """
+
+    __tablename__ = "local_appeal_clock"
+    appeal_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    is_open: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    due: Mapped[date | None] = mapped_column(Date)  # None while the clock is paused
+    provisional: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    seq: Mapped[int] = mapped_column(nullable=False)  # the last timeline step counted
+
+    __table_args__ = (
+        Index("ix_local_appeal_clock_open_due", "is_open", "due"),
+        Index("ix_local_appeal_clock_due", "due"),
+    )
+
+
+class LocalAppealDepartment(Base):
+    """Derived and local: the departments an appeal was forwarded to, for the log's filter
+    (rewritten with the appeal's clock)."""
+
+    __tablename__ = "local_appeal_department"
+    appeal_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    department_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+
+    __table_args__ = (Index("ix_local_appeal_department_dept", "department_id", "appeal_id"),)
+
+
 class Attachment(Synced):
     """A scan or photo attached to a visit or an appeal, stored once by its SHA-256 (append-only)."""
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, case, cast, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -32,7 +32,8 @@ from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementArea, VisitDraft
 from compliance_desk.domain.ids import new_id
 from compliance_desk.domain.local_time import CHINA, local_date
-from compliance_desk.domain.roles import Permission, Role
+from compliance_desk.domain.roles import Permission
+from compliance_desk.domain.work_calendar import WorkCalendar
 from compliance_desk.persistence.models import Appeal as AppealRow
 from compliance_desk.persistence.models import (
     AppealEvent,
@@ -42,6 +43,9 @@ from compliance_desk.persistence.models import (
     Enterprise,
     Visit,
 )
+from compliance_desk.services import appeal_clocks
+from compliance_desk.services.appeal_clocks import CLOCK, FORWARDED
+from compliance_desk.services.appeal_timeline import replay_events
 from compliance_desk.services.calendars import CalendarService
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.ledger_files import write_rows
@@ -117,43 +121,6 @@ def _attachment(
         filename=source.name[:255],
         size=size,
         media_type=mimetypes.guess_type(source.name)[0] or "application/octet-stream",
-    )
-
-
-def _replay(events: list[AppealEvent], strict: bool) -> AppealStatus:
-    """The status a timeline adds up to.  Reading (strict=False) shows what replays and logs
-    the rest, so one bad timeline never makes the log unreadable; acting refuses instead."""
-    status: AppealStatus | None = None
-    for event in events:
-        try:
-            status = apply(status, _step(event), Role(event.role))
-        except DomainError as exc:
-            if strict:
-                raise DomainError(
-                    "该诉求的办理记录无法核对，请联系管理员处理后再继续",
-                    f"appeal {event.appeal_id} timeline fails at seq {event.seq}: {exc.message_en}",
-                ) from exc
-            log.warning(
-                "appeal %s timeline fails at seq %s: %s", event.appeal_id, event.seq, exc.message_en
-            )
-            break
-    if status is None:
-        raise DomainError("诉求没有受理记录", "appeal has no accept event")
-    return status
-
-
-def _step(e: AppealEvent) -> Step:
-    return Step(
-        Action(e.action),
-        e.on,
-        e.text,
-        department_ids=tuple(e.department_ids),
-        forward_id=e.forward_id,
-        new_tier=AppealTier(e.new_tier) if e.new_tier else None,
-        rating=e.rating,
-        meeting_date=e.meeting_date,
-        participants=e.participants,
-        event_id=str(e.id),
     )
 
 
@@ -293,7 +260,7 @@ class AppealService:
         with self.ctx.uow(user) as uow:
             appeal = self._appeal(uow.session, appeal_id)
             events = self._events(uow.session, appeal.id)
-            status = _replay(events, strict=True)
+            status = replay_events(events, strict=True)
             if step.action is Action.FORWARD:
                 self._check_departments(uow.session, step.department_ids)
             recorded = dataclasses.replace(step, event_id=str(new_id()))
@@ -330,7 +297,7 @@ class AppealService:
         )
 
     def _status(self, session: Session, appeal_id: uuid.UUID) -> AppealStatus:
-        return _replay(self._events(session, appeal_id), strict=False)
+        return replay_events(self._events(session, appeal_id), strict=False)
 
     # --- reading -------------------------------------------------------------------
     def detail(self, user: CurrentUser, appeal_id: uuid.UUID) -> AppealDetail:
@@ -515,6 +482,7 @@ class LogFilter:
     descending: bool = True
 
 
+OPEN_STATES = tuple(s.value for s in AppealState if s is not AppealState.CLOSED)
 SORT_KEYS = ("number", "enterprise", "title", "tier", "state", "received", "due", "left")
 
 
@@ -556,13 +524,20 @@ class AppealLog:
         self.ctx = ctx
         self.appeals = appeals
 
-    def ids(self, user: CurrentUser, flt: LogFilter) -> list[uuid.UUID]:
-        user.require(Permission.APPEAL_VIEW)
+    def reconcile(self) -> int:
+        """Count again the derived clocks that are missing, behind their timeline, or counted
+        with a calendar that has changed since (run at start, in the background)."""
+        return appeal_clocks.reconcile(self.ctx.factory, local_date(self.ctx.clock()))
+
+    # --- the filter, in SQL -----------------------------------------------------------
+    def _select(self, flt: LogFilter, calendar: WorkCalendar, today: date) -> Select[Any]:
+        """The ids the filter keeps, in its order.  Deadline filters and sorts read the derived
+        clocks (appeal_clocks); the enterprise is joined only when the filter needs it."""
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
         if flt.state is not None:
             stmt = stmt.where(AppealRow.state == flt.state.value)
         elif flt.open_only or flt.overdue_only or flt.due_within is not None:
-            stmt = stmt.where(AppealRow.state != AppealState.CLOSED.value)
+            stmt = stmt.where(AppealRow.state.in_(OPEN_STATES))
         if flt.tier is not None:
             stmt = stmt.where(AppealRow.tier == flt.tier.value)
         if flt.centre_id is not None:
@@ -573,21 +548,16 @@ class AppealLog:
             stmt = stmt.where(
                 AppealRow.received_at < _day_start(flt.received_to + timedelta(days=1))
             )
-        stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
+        query = flt.text.strip()
+        if query or flt.industry_id is not None or flt.sort == "enterprise":
+            stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
         if flt.industry_id is not None:
             stmt = stmt.where(Enterprise.industry_id == flt.industry_id)
         if flt.department_id is not None:
-            forwarded = (
-                select(AppealEvent.appeal_id)
-                .where(
-                    AppealEvent.action == Action.FORWARD.value,
-                    # the ids are stored as a JSON list of strings: match the text, on both databases
-                    cast(AppealEvent.department_ids, String).contains(str(flt.department_id)),
-                )
-                .scalar_subquery()
+            forwarded = select(FORWARDED.c.appeal_id).where(
+                FORWARDED.c.department_id == flt.department_id
             )
             stmt = stmt.where(AppealRow.id.in_(forwarded))
-        query = flt.text.strip()
         if query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
@@ -597,6 +567,23 @@ class AppealLog:
                     Enterprise.name.ilike(like, escape="\\"),
                 )
             )
+        by_clock = flt.overdue_only or flt.due_within is not None or flt.sort in ("due", "left")
+        if by_clock:
+            stmt = stmt.join(CLOCK, CLOCK.c.appeal_id == AppealRow.id)
+        if flt.overdue_only or flt.due_within is not None:
+            # overdue: due before today; due within N working days: fewer than N+1 working
+            # days from today to the deadline, i.e. due before the (N+1)-th working day.
+            cutoff = today
+            if flt.due_within is not None:
+                cutoff = calendar.nth_workday_after(today, flt.due_within + 1)
+            stmt = stmt.where(CLOCK.c.is_open.is_(True), CLOCK.c.due < cutoff)
+        return stmt
+
+    def _ordered(self, stmt: Select[Any], flt: LogFilter) -> Select[Any]:
+        if flt.sort in ("due", "left"):  # a paused clock (no deadline) counts as the latest
+            due = CLOCK.c.due
+            key = due.desc().nulls_first() if flt.descending else due.asc().nulls_last()
+            return stmt.order_by(key, AppealRow.id.desc() if flt.descending else AppealRow.id)
         column = {
             "number": AppealRow.number,
             "enterprise": Enterprise.name,
@@ -604,16 +591,35 @@ class AppealLog:
             "tier": case({t.value: t.rank for t in AppealTier}, value=AppealRow.tier),
             "state": case({st.value: n for n, st in enumerate(AppealState)}, value=AppealRow.state),
         }.get(flt.sort, AppealRow.received_at)
-        stmt = stmt.order_by(column.desc() if flt.descending else column.asc(), AppealRow.id)
+        if flt.descending:
+            return stmt.order_by(column.desc(), AppealRow.id.desc())
+        return stmt.order_by(column.asc(), AppealRow.id)
+
+    def count(self, user: CurrentUser, flt: LogFilter) -> int:
+        """How many appeals the filter keeps (the figure beside the filter)."""
+        user.require(Permission.APPEAL_VIEW)
+        calendar = self.appeals.calendars.calendar()
+        stmt = self._select(flt, calendar, local_date(self.ctx.clock()))
         with self.ctx.uow(user) as uow:
-            ids = list(uow.session.scalars(stmt))
-        if flt.overdue_only or flt.due_within is not None or flt.sort in ("due", "left"):
-            rows = {r.id: r for r in self.rows(user, ids)}
-            ids = [i for i in ids if _keep(rows[i], flt)]
-            if flt.sort in ("due", "left"):  # derived from the calendar: sorted here, not in SQL
-                far = date.max
-                ids.sort(key=lambda i: rows[i].due or far, reverse=flt.descending)
-        return ids
+            return int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+    def ids(
+        self, user: CurrentUser, flt: LogFilter, offset: int = 0, limit: int | None = None
+    ) -> list[uuid.UUID]:
+        """The filter's ids in its order: all of them, or the window [offset, offset+limit)."""
+        user.require(Permission.APPEAL_VIEW)
+        calendar = self.appeals.calendars.calendar()
+        stmt = self._ordered(self._select(flt, calendar, local_date(self.ctx.clock())), flt)
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.ctx.uow(user) as uow:
+            return list(uow.session.scalars(stmt))
+
+    def page(self, user: CurrentUser, flt: LogFilter, offset: int, limit: int) -> list[LogRow]:
+        """One page of the log: its rows, their clocks recomputed from their timelines."""
+        return self.rows(user, self.ids(user, flt, offset, limit))
 
     def _load(self, user: CurrentUser, ids: list[uuid.UUID]) -> list[_Loaded]:
         """Appeals with their enterprise and replayed timeline, in the order of ``ids``."""
@@ -642,7 +648,7 @@ class AppealLog:
                 continue
             appeal, name, code = found[i]
             try:
-                status = _replay(events[i], strict=False)
+                status = replay_events(events[i], strict=False)
             except DomainError:
                 log.warning("appeal %s has no timeline; left out of the log", appeal.id)
                 continue
@@ -733,26 +739,11 @@ class AppealLog:
         write_rows(path, LEDGER_HEADERS, rows, title="诉求台账")
         return len(rows)
 
-    def reminders(self, user: CurrentUser) -> tuple[list[LogRow], list[LogRow]]:
-        """(overdue, due today or the next working day) among the open appeals."""
-        rows = self.rows(user, self.ids(user, LogFilter(open_only=True)))
-        overdue = [r for r in rows if r.overdue]
-        soon = [
-            r
-            for r in rows
-            if not r.overdue and r.working_days_left is not None and r.working_days_left <= 1
-        ]
-        return overdue, soon
-
-
-def _keep(row: LogRow, flt: LogFilter) -> bool:
-    if flt.overdue_only and not row.overdue:
-        return False
-    if flt.due_within is not None:
-        return row.overdue or (
-            row.working_days_left is not None and row.working_days_left <= flt.due_within
-        )
-    return True
+    def reminder_counts(self, user: CurrentUser) -> tuple[int, int]:
+        """(overdue, due today or on the next working day) among the open appeals, counted
+        in SQL from the derived clocks."""
+        overdue = self.count(user, LogFilter(overdue_only=True))
+        return overdue, self.count(user, LogFilter(due_within=1)) - overdue
 
 
 def _day_start(day: date) -> datetime:

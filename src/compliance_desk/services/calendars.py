@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from compliance_desk.domain.deadlines import AppealTier, Deadline, tier_deadline
 from compliance_desk.domain.errors import DomainError
@@ -31,17 +31,31 @@ def _table(row: CalendarYear) -> YearTable:
     )
 
 
+def calendar_in(connection: Connection) -> WorkCalendar:
+    """The calendar as this connection's transaction sees it (the log's clocks are rewritten
+    inside a flush, on the flushing connection)."""
+    t = CalendarYear.__table__
+    rows = connection.execute(
+        select(t.c.year, t.c.holidays, t.c.workdays).where(t.c.deleted_at.is_(None))
+    )
+    tables = {
+        year: YearTable(
+            year,
+            {date.fromisoformat(d): name for d, name in holidays.items()},
+            frozenset(date.fromisoformat(d) for d in workdays),
+        )
+        for year, holidays, workdays in rows
+    }
+    return WorkCalendar(tables, built_in_year)
+
+
 class CalendarService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
     def calendar(self) -> WorkCalendar:
         with self.ctx.uow(None) as uow:
-            rows = uow.session.scalars(
-                select(CalendarYear).where(CalendarYear.deleted_at.is_(None))
-            )
-            tables = {row.year: _table(row) for row in rows}
-        return WorkCalendar(tables, built_in_year)
+            return calendar_in(uow.session.connection())
 
     def import_year(self, user: CurrentUser, text: str) -> YearView:
         """Replace what the libraries say for that year; the file is checked whole first."""
@@ -60,6 +74,11 @@ class CalendarService:
                 uow.session.add(row)
             row.holidays = holidays
             row.workdays = workdays
+            uow.session.flush()
+            # The log's clocks that this year can move are counted again, in this transaction.
+            from compliance_desk.services.appeal_clocks import calendar_changed
+
+            calendar_changed(uow.session.connection(), table.year)
             uow.commit()
         return YearView(table.year, "管理员导入", table)
 

@@ -269,18 +269,55 @@ def load_demo(
     todo = [d for d in drafts if d.uscc not in present]
     batch = 2000
     for start in range(0, len(todo), batch):
-        with ctx.uow(admin) as uow:
-            for draft in todo[start : start + batch]:
-                e = Enterprise()
-                apply_draft(e, draft)
-                uow.session.add(e)
-            uow.commit()
+        chunk = todo[start : start + batch]
+        if len(todo) > 5000:  # the large scale: bulk INSERTs, no audit entries
+            _bulk_enterprises(ctx, admin, chunk)
+        else:
+            with ctx.uow(admin) as uow:
+                for draft in chunk:
+                    e = Enterprise()
+                    apply_draft(e, draft)
+                    uow.session.add(e)
+                uow.commit()
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
     made = load_demo_appeals(
         ctx, APPEAL_SCALES[scale] if appeals is None else appeals, progress=progress
     )
     return DemoSummary(enterprises=len(todo), users=len(DEMO_USERS), appeals=made)
+
+
+def _bulk_enterprises(
+    ctx: ServiceContext, admin: CurrentUser, drafts: list[EnterpriseDraft]
+) -> None:
+    """Enterprises by bulk INSERT, with their search index rows, in one transaction."""
+    from sqlalchemy import insert
+
+    from compliance_desk.domain.ids import new_id
+    from compliance_desk.persistence import search_index
+    from compliance_desk.persistence.uow import index_doc
+
+    now = ctx.clock()
+    columns = list(Enterprise.__table__.columns)
+    rows, docs = [], []
+    for draft in drafts:
+        e = Enterprise()
+        apply_draft(e, draft)
+        e.id, e.row_version, e.created_at, e.updated_at = new_id(), 1, now, now
+        e.created_by = e.updated_by = admin.id
+        e.device_id = ctx.device_id
+        row = {}
+        for c in columns:
+            value = getattr(e, c.key, None)
+            if value is None and c.default is not None and c.default.is_scalar:
+                value = c.default.arg  # what the ORM would have filled in at flush
+            row[c.key] = value
+        rows.append(row)
+        docs.append(index_doc(e))
+    with ctx.factory() as session, session.begin():
+        session.execute(insert(Enterprise), rows)
+        if ctx.is_sqlite:
+            search_index.update(session.connection(), docs, fresh=True)
 
 
 def load_demo_letters(ctx: ServiceContext, letters: LetterService, cases: int = 3) -> int:
@@ -389,14 +426,28 @@ def load_demo_appeals(
     seed: int = 7,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Appeals over the last two years: mostly closed on time, some late, some still open."""
+    """Appeals over the last two years: mostly closed on time, some late, some still open.
+
+    Written with bulk INSERTs (a million appeals take minutes, not hours): demo rows carry
+    no audit entries, and their clocks are counted here from the replayed status.
+    """
+    from sqlalchemy import insert
+
     from compliance_desk.domain.appeal_workflow import Action, Step, apply
     from compliance_desk.domain.deadlines import AppealTier
     from compliance_desk.domain.front_desk import Channel, ManagementArea
     from compliance_desk.domain.ids import new_id
     from compliance_desk.domain.local_time import CHINA, local_date
     from compliance_desk.domain.roles import Role
-    from compliance_desk.persistence.models import Appeal, AppealEvent, Department
+    from compliance_desk.persistence.models import (
+        Appeal,
+        AppealEvent,
+        Department,
+        LocalAppealClock,
+        LocalAppealDepartment,
+    )
+    from compliance_desk.services import appeal_clocks
+    from compliance_desk.services.calendars import calendar_in
 
     rng = random.Random(seed)
     now = ctx.clock()
@@ -409,6 +460,7 @@ def load_demo_appeals(
         ]
         departments = [str(d) for d in uow.session.scalars(select(Department.id))]
         clerk = uow.session.scalars(select(AppUser).where(AppUser.username == "clerk")).first()
+        calendar = calendar_in(uow.session.connection())
     if not enterprises or clerk is None:
         return 0
     tiers = (
@@ -418,11 +470,17 @@ def load_demo_appeals(
         + [AppealTier.COMPLEX]
     )
     areas = list(ManagementArea)
+    channels = [c.value for c in Channel]
     made = 0
-    batch: list[object] = []
+    appeals: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    clocks: list[dict[str, Any]] = []
+    forwards: list[dict[str, Any]] = []
+    first_received = today
     for n in range(count):
         enterprise_id, centre_id = rng.choice(enterprises)
         received = today - timedelta(days=int(rng.triangular(0, 730, 0)))
+        first_received = min(first_received, received)
         tier = rng.choice(tiers)
         area = rng.choice(areas)
         steps = [Step(Action.ACCEPT, received, "", new_tier=tier)]
@@ -433,8 +491,8 @@ def load_demo_appeals(
         steps = [s for s in steps if s.on <= today]
         appeal_id = new_id()
         status = None
-        events = []
         event_ids: dict[str, str] = {}
+        at = now
         for k, step in enumerate(steps):
             eid = new_id()
             if step.event_id == "f":
@@ -450,10 +508,10 @@ def load_demo_appeals(
                 hours=9, minutes=k
             )
             events.append(
-                AppealEvent(
-                    id=eid, appeal_id=appeal_id, seq=k + 1, action=step.action.value, on=step.on, at=at,
-                    user_id=clerk.id, role=Role.CLERK.value, device_id=ctx.device_id, text=step.text,
-                    department_ids=list(step.department_ids), forward_id=fid,
+                dict(
+                    id=eid, appeal_id=appeal_id, seq=k + 1, action=step.action.value, on=step.on,
+                    at=at, user_id=clerk.id, role=Role.CLERK.value, device_id=ctx.device_id,
+                    text=step.text, department_ids=list(step.department_ids), forward_id=fid,
                     new_tier=step.new_tier.value if step.new_tier else None, rating=step.rating,
                     meeting_date=step.meeting_date, participants=step.participants,
                 )
@@ -463,23 +521,36 @@ def load_demo_appeals(
             hours=rng.randint(8, 16), minutes=rng.randint(0, 59)
         )
         title = rng.choice(APPEAL_TITLES.get(area.value, APPEAL_TITLES["other"]))
-        batch.append(
-            Appeal(
+        appeals.append(
+            dict(
                 id=appeal_id, number=f"{received:%Y%m%d}-{n:05d}", enterprise_id=enterprise_id,
                 centre_id=centre_id, received_at=received_at, title=title, description="",
-                channel=rng.choice(list(Channel)).value, subject_area=area.value,
-                tier=status.tier.value, state=status.state.value,
+                channel=rng.choice(channels), subject_area=area.value,
+                tier=status.tier.value, state=status.state.value, row_version=1,
+                created_at=received_at, created_by=clerk.id, updated_at=at, updated_by=clerk.id,
+                device_id=ctx.device_id, visit_id=None,
             )
         )  # fmt: skip
-        batch.extend(events)
+        clocks.append(appeal_clocks.clock_values(appeal_id, status, calendar, len(steps)))
+        forwards.extend(appeal_clocks.department_values(appeal_id, status))
         made += 1
-        if len(batch) >= 5000 or n == count - 1:
-            with ctx.uow(None) as uow:
-                uow.session.add_all(batch)
-                uow.commit()
-            batch = []
+        if len(appeals) >= 5000 or n == count - 1:
+            with ctx.factory() as session, session.begin():
+                session.execute(insert(Appeal), appeals)
+                session.execute(insert(AppealEvent), events)
+                session.execute(insert(LocalAppealClock), clocks)
+                if forwards:
+                    session.execute(insert(LocalAppealDepartment), forwards)
+            appeals, events, clocks, forwards = [], [], [], []
             if progress is not None:
                 progress(made, count)
+    # The clocks above were counted with this calendar: remember it, so the next start does
+    # not count them all again.
+    with ctx.factory() as session, session.begin():
+        connection = session.connection()
+        appeal_clocks.remember_calendar(
+            connection, calendar, first_received.year - 1, today.year + 1
+        )
     return made
 
 

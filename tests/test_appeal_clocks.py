@@ -1,0 +1,177 @@
+"""The appeal log's derived clocks: rewritten with every step, moved by a calendar import,
+reconciled at start, and the log's SQL filters agreeing with the clocks shown on screen."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.appeal_workflow import Action, Step
+from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.enterprise import EnterpriseDraft
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.front_desk import AppealDraft
+from compliance_desk.domain.ids import new_id
+from compliance_desk.persistence.models import (
+    AppealEvent,
+    LocalAppealClock,
+    LocalAppealDepartment,
+    LocalSetting,
+)
+from compliance_desk.services import appeal_clocks
+from compliance_desk.services.appeals import LogFilter
+from compliance_desk.services.context import CurrentUser
+
+D = date.fromisoformat
+CN = timezone(timedelta(hours=8))
+
+
+def _at(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=CN)
+
+
+def _clock(desk: Desk, appeal_id: uuid.UUID) -> LocalAppealClock | None:
+    with desk.ctx.factory() as s:
+        return s.get(LocalAppealClock, appeal_id)
+
+
+@pytest.fixture
+def enterprise(desk: Desk, clerk: CurrentUser):  # type: ignore[no-untyped-def]
+    return desk.enterprises.create(
+        clerk, EnterpriseDraft(name="崧厦蓝天伞业有限公司", uscc="91330604QU4AX6JM2M")
+    )
+
+
+def test_every_step_rewrites_the_clock_in_its_own_transaction(
+    desk: Desk, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = _at("2026-02-13", 9)
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "劳动合同", AppealTier.GENERAL, clock.now)
+    )
+    c = _clock(desk, appeal.id)
+    assert c is not None and c.is_open and c.due == D("2026-03-05") and c.seq == 1
+    clock.now = _at("2026-02-24")
+    desk.appeals.act(clerk, appeal.id, Step(Action.PAUSE, D("2026-02-24"), "等企业补材料"))
+    c = _clock(desk, appeal.id)
+    assert c is not None and c.due is None and c.seq == 2  # paused: no deadline
+    clock.now = _at("2026-03-02")
+    desk.appeals.act(clerk, appeal.id, Step(Action.RESUME, D("2026-03-02"), "材料已补"))
+    c = _clock(desk, appeal.id)
+    # paused 02-24..02-28 (the make-up Saturday included): five working days added to 03-05
+    assert c is not None and c.due == D("2026-03-12")
+    assert desk.appeals.detail(clerk, appeal.id).deadline.due == c.due
+    with pytest.raises(DomainError):  # closing without a reply: refused, clock untouched
+        desk.appeals.act(clerk, appeal.id, Step(Action.CLOSE, D("2026-03-02"), rating=5))
+    assert (c2 := _clock(desk, appeal.id)) is not None and c2.seq == 3 and c2.is_open
+    for step in (Step(Action.ANSWER, D("2026-03-02"), "答"), Step(Action.REPLY, D("2026-03-02"), "复"),
+                 Step(Action.CLOSE, D("2026-03-02"), rating=5)):  # fmt: skip
+        desk.appeals.act(clerk, appeal.id, step)
+    c = _clock(desk, appeal.id)
+    assert c is not None and not c.is_open and c.seq == 6
+    assert desk.appeal_log.count(clerk, LogFilter(open_only=True)) == 0
+
+
+def test_an_imported_calendar_moves_the_overdue_list(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = _at("2026-12-24")
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "年末的一般问题", AppealTier.GENERAL, clock.now)
+    )
+    c = _clock(desk, appeal.id)
+    # 2027 has no official calendar yet: weekends only, provisional
+    assert c is not None and c.due == D("2027-01-07") and c.provisional
+    clock.now = _at("2027-01-08")
+    overdue = LogFilter(overdue_only=True)
+    assert desk.appeal_log.ids(clerk, overdue) == [appeal.id]
+    desk.calendars.import_year(
+        admin, '{"year": 2027, "holidays": ["2027-01-01", "2027-01-04"], "workdays": []}'
+    )
+    c = _clock(desk, appeal.id)
+    assert c is not None and c.due == D("2027-01-11") and not c.provisional
+    assert desk.appeal_log.ids(clerk, overdue) == []  # two holidays: due on 01-11 now
+    assert desk.appeal_log.ids(clerk, LogFilter(due_within=1)) == [appeal.id]
+    [row] = desk.appeal_log.page(clerk, LogFilter(), 0, 10)
+    assert row.due == D("2027-01-11") and row.working_days_left == 1  # 01-11 only
+
+
+def test_reconcile_counts_what_was_written_around_the_hook(sqlite_desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.services.demo_data import ensure_demo_users
+
+    desk = sqlite_desk
+    admin = ensure_demo_users(desk.ctx)
+    clerk = desk.auth.login("clerk", "Clerk2026")
+    e = desk.enterprises.create(clerk, EnterpriseDraft(name="崧厦伞业", uscc="91330604QU4AX6JM2M"))
+    clock.now = _at("2026-03-02")
+    a = desk.appeals.open_appeal(clerk, AppealDraft(e.id, "甲", AppealTier.SIMPLE, clock.now))
+    b = desk.appeals.open_appeal(clerk, AppealDraft(e.id, "乙", AppealTier.MAJOR, clock.now))
+    today = D("2026-03-02")
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) == 2  # no calendar recorded yet
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) == 0  # nothing to do
+    # A bulk statement (or sync) adds a step and loses a clock: the hook never saw them.
+    with desk.ctx.factory() as s, s.begin():
+        s.execute(delete(LocalAppealClock).where(LocalAppealClock.appeal_id == a.id))
+        s.execute(
+            insert(AppealEvent),
+            [dict(id=new_id(), appeal_id=b.id, seq=2, action="pause", on=today, at=clock.now,
+                  user_id=admin.id, role="clerk", text="等材料", department_ids=[], forward_id="",
+                  participants="")],
+        )  # fmt: skip
+    assert _clock(desk, a.id) is None
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) == 2
+    ca, cb = _clock(desk, a.id), _clock(desk, b.id)
+    assert ca is not None and ca.due == D("2026-03-03")
+    assert cb is not None and cb.due is None and cb.seq == 2
+    # The built-in calendar of 2026 changes (a new chinesecalendar): its clocks are counted again.
+    with desk.ctx.factory() as s, s.begin():
+        s.execute(
+            update(LocalAppealClock)
+            .where(LocalAppealClock.appeal_id == a.id)
+            .values(due=D("2030-01-01"))
+        )
+        raw = s.scalar(
+            select(LocalSetting.value).where(LocalSetting.key == appeal_clocks.FINGERPRINT_KEY)
+        )
+        assert raw is not None and '"2026"' in raw
+        s.execute(
+            update(LocalSetting)
+            .where(LocalSetting.key == appeal_clocks.FINGERPRINT_KEY)
+            .values(value=raw.replace('"2026": "', '"2026": "x'))
+        )
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) >= 1
+    ca = _clock(desk, a.id)
+    assert ca is not None and ca.due == D("2026-03-03")
+
+
+def test_the_logs_sql_filters_agree_with_the_clocks_it_shows(sqlite_desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+    """Over the demo's 300 appeals and several days: what SQL keeps for 'overdue' and 'due
+    within N working days', and its deadline order, equal what the rows derive on screen."""
+    from compliance_desk.services.demo_data import load_demo
+
+    desk = sqlite_desk
+    load_demo(desk.ctx, "small")
+    clerk = desk.auth.login("clerk", "Clerk2026")
+    log = desk.appeal_log
+    for day in ("2026-03-02", "2026-03-06", "2026-04-03"):  # a Friday before a holiday too
+        clock.now = _at(day)
+        rows = log.page(clerk, LogFilter(open_only=True), 0, 1000)
+        assert len(rows) == log.count(clerk, LogFilter(open_only=True)) > 10
+        overdue = {r.id for r in rows if r.overdue}
+        assert overdue and set(log.ids(clerk, LogFilter(overdue_only=True))) == overdue
+        for n in (0, 1, 3, 10):
+            expected = {
+                r.id
+                for r in rows
+                if r.overdue or (r.working_days_left is not None and r.working_days_left <= n)
+            }
+            assert set(log.ids(clerk, LogFilter(due_within=n))) == expected, (day, n)
+        by_due = log.page(clerk, LogFilter(open_only=True, sort="due", descending=False), 0, 1000)
+        dues = [r.due or date.max for r in by_due]
+        assert dues == sorted(dues)
+    with desk.ctx.factory() as s:  # the demo's bulk load wrote each forward's department
+        assert s.scalar(select(LocalAppealDepartment.department_id).limit(1)) is not None
