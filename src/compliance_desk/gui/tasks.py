@@ -1,19 +1,26 @@
-"""Background work off the GUI thread, results delivered back to it by a signal.
+"""Background work off the GUI thread, results delivered back to it on the GUI thread.
 
 One executor for the whole app; each task opens its own unit of work (sessions never cross
 threads).  Long tasks get a ``Progress`` handle they call with (done, total); it returns
 False once the user pressed Cancel.  Tests can make the runner synchronous.
+
+Workers never touch Qt: they put results on a queue that a timer on the GUI thread drains
+while tasks are pending.  Emitting a signal from a Python worker thread corrupts reference
+counts in PySide6 6.12 (each emit drops a reference to True/False or None; after a few
+thousand tasks the process aborts with "deallocating True or False"; see
+tests/test_gui_support.py), so no signal crosses threads here.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger("compliance_desk.gui.tasks")
 
@@ -31,15 +38,17 @@ class CancelToken:
 
 
 class TaskRunner(QObject):
-    _finished = Signal(object, object, object)  # callback, result, error
-    _progressed = Signal(object, int, int)
+    POLL_MS = 2  # how often the GUI thread looks for finished work while any is pending
 
     def __init__(self, synchronous: bool = False, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.synchronous = synchronous
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="desk-task")
-        self._finished.connect(self._deliver)
-        self._progressed.connect(self._deliver_progress)
+        self._results: queue.SimpleQueue[tuple[Callable[[], None], bool]] = queue.SimpleQueue()
+        self._pending = 0  # tasks submitted and not yet delivered (GUI thread only)
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self._drain)
 
     def run(
         self,
@@ -47,7 +56,6 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
     ) -> None:
-        callbacks = (on_done, on_error)
         if self.synchronous:
             try:
                 result = work()
@@ -56,12 +64,22 @@ class TaskRunner(QObject):
                 return
             on_done(result)
             return
-        future: Future[Any] = self._executor.submit(work)
-        future.add_done_callback(
-            lambda f: self._finished.emit(
-                callbacks, None if f.exception() else f.result(), f.exception()
-            )
-        )
+
+        def finished(f: Future[Any]) -> None:  # in the worker: no Qt here
+            if f.cancelled():  # the app is closing
+                self._results.put((lambda: None, True))
+                return
+            error = f.exception()
+            if error is not None:
+                self._results.put((lambda: on_error(error), True))
+            else:
+                value = f.result()
+                self._results.put((lambda: on_done(value), True))
+
+        self._pending += 1
+        if not self._timer.isActive():
+            self._timer.start()
+        self._executor.submit(work).add_done_callback(finished)
 
     def progress_reporter(
         self, token: CancelToken, on_progress: Callable[[int, int], None]
@@ -72,31 +90,28 @@ class TaskRunner(QObject):
             if self.synchronous:
                 on_progress(done, total)
             else:
-                self._progressed.emit(on_progress, done, total)
+                self._results.put((lambda: on_progress(done, total), False))
             return not token.cancelled
 
         return report
 
-    @Slot(object, object, object)
-    def _deliver(self, callbacks: Any, result: Any, error: Any) -> None:
-        on_done, on_error = callbacks
-        try:
-            if error is not None:
-                on_error(error)
-            else:
-                on_done(result)
-        except RuntimeError as exc:
-            if not _widget_gone(exc):
-                raise
-            log.debug("a task finished after its page was closed: %s", exc)
-
-    @Slot(object, int, int)
-    def _deliver_progress(self, callback: Any, done: int, total: int) -> None:
-        try:
-            callback(done, total)
-        except RuntimeError as exc:
-            if not _widget_gone(exc):
-                raise
+    def _drain(self) -> None:
+        """On the GUI thread: deliver what the workers finished, in order."""
+        while True:
+            try:
+                deliver, final = self._results.get_nowait()
+            except queue.Empty:
+                break
+            if final:
+                self._pending -= 1
+            try:
+                deliver()
+            except RuntimeError as exc:
+                if not _widget_gone(exc):
+                    raise
+                log.debug("a task finished after its page was closed: %s", exc)
+        if self._pending <= 0:
+            self._timer.stop()
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
