@@ -135,6 +135,7 @@ class AppealLogPage(QWidget):
         self.current: AppealDetail | None = None
         self._wanted: uuid.UUID | None = None
         self._generation = 0
+        self._shown_generation = 0  # the last refresh whose rows are in the table
         self.model = AppealLogModel(self)
         self.reminder = QLabel()
         self.reminder.setObjectName("reminder")
@@ -298,6 +299,7 @@ class AppealLogPage(QWidget):
             count, rows = result
             self.model.set_fetch(lambda offset, limit: log_.page(user, flt, offset, limit))
             self.model.set_result(count, rows)
+            self._shown_generation = generation
             self.count.setText(self.tr("%1 appeals").replace("%1", str(count)))
             row = self.model.row_of(select) if select is not None else -1
             if row >= 0:

@@ -21,9 +21,9 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, event, func, insert, or_, select
+from sqlalchemy import Connection, and_, delete, event, func, insert, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.appeal_workflow import AppealState, AppealStatus, appeal_deadline
@@ -35,6 +35,7 @@ from compliance_desk.persistence.models import (
     LocalAppealClock,
     LocalAppealDepartment,
     LocalSetting,
+    table_of,
 )
 from compliance_desk.services.appeal_timeline import replay_events
 from compliance_desk.services.calendars import calendar_in
@@ -42,10 +43,10 @@ from compliance_desk.services.calendars import calendar_in
 log = logging.getLogger("compliance_desk.appeal_clocks")
 CHUNK = 500  # ids per statement (PostgreSQL's parameter limit) and per reconcile batch
 FINGERPRINT_KEY = "appeal_clock.calendar"
-CLOCK = cast(Table, LocalAppealClock.__table__)
-FORWARDED = cast(Table, LocalAppealDepartment.__table__)
-EVENTS = cast(Table, AppealEvent.__table__)
-SETTINGS = cast(Table, LocalSetting.__table__)
+CLOCK = table_of(LocalAppealClock)
+FORWARDED = table_of(LocalAppealDepartment)
+EVENTS = table_of(AppealEvent)
+SETTINGS = table_of(LocalSetting)
 
 
 def clock_values(
