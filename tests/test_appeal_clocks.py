@@ -175,3 +175,37 @@ def test_the_logs_sql_filters_agree_with_the_clocks_it_shows(sqlite_desk: Desk, 
         assert dues == sorted(dues)
     with desk.ctx.factory() as s:  # the demo's bulk load wrote each forward's department
         assert s.scalar(select(LocalAppealDepartment.department_id).limit(1)) is not None
+
+
+def test_the_large_demo_copies_timelines_that_still_replay(
+    sqlite_desk: Desk, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Beyond its unique timelines the demo copies them under new ids: every copy replays to
+    the clock it was loaded with, and no id or number repeats."""
+    from sqlalchemy import func
+
+    from compliance_desk.persistence.models import Appeal
+    from compliance_desk.services import demo_data
+
+    desk = sqlite_desk
+    demo_data.load_demo(desk.ctx, "small", appeals=0)
+    monkeypatch.setattr(demo_data, "UNIQUE_TIMELINES", 50)
+    assert demo_data.load_demo_appeals(desk.ctx, 230) == 230  # 4 per timeline, cut at 230
+    with desk.ctx.factory() as s:
+        assert s.scalar(select(func.count(func.distinct(Appeal.number)))) == 230
+        assert s.scalar(select(func.count(func.distinct(AppealEvent.id)))) == s.scalar(
+            select(func.count()).select_from(AppealEvent)
+        )
+        loaded = {
+            c.appeal_id: (c.is_open, c.due, c.seq) for c in s.scalars(select(LocalAppealClock))
+        }
+        forwarded = s.scalar(select(func.count()).select_from(LocalAppealDepartment))
+        ids = list(s.scalars(select(Appeal.id)))
+    with desk.ctx.engine.begin() as connection:
+        assert appeal_clocks.refresh(connection, ids) == 230
+    with desk.ctx.factory() as s:
+        again = {
+            c.appeal_id: (c.is_open, c.due, c.seq) for c in s.scalars(select(LocalAppealClock))
+        }
+        assert s.scalar(select(func.count()).select_from(LocalAppealDepartment)) == forwarded > 0
+    assert again == loaded and len(loaded) == 230

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QDate,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -75,6 +77,10 @@ BUTTONS = [
     Action.REOPEN,
     Action.NOTE,
 ]
+
+
+def _py_date(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
 
 
 def _esc(text: str) -> str:
@@ -169,6 +175,18 @@ class AppealLogPage(QWidget):
         self.period.addItem(self.tr("Last 7 days"), 7)
         self.period.addItem(self.tr("Last 30 days"), 30)
         self.period.addItem(self.tr("This year"), "year")
+        self.period.addItem(self.tr("Date range…"), "range")
+        today = local_date(desk.ctx.clock())
+        self.date_from = QDateEdit(QDate(today.year, today.month, 1))
+        self.date_from.setObjectName("dateFrom")
+        self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date_to.setObjectName("dateTo")
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setVisible(False)
+            edit.dateChanged.connect(lambda _d: self._range_changed())
+        self.date_to.setMinimumDate(self.date_from.date())  # a range can never run backwards
         self.overdue = QCheckBox(self.tr("Overdue only"))
         self.overdue.setObjectName("overdueFilter")
         self.due_soon = QCheckBox(self.tr("Due within 3 working days"))
@@ -223,6 +241,8 @@ class AppealLogPage(QWidget):
         top.addWidget(self.tier)
         top.addWidget(self.department)
         top.addWidget(self.period)
+        top.addWidget(self.date_from)
+        top.addWidget(self.date_to)
         top.addWidget(self.overdue)
         top.addWidget(self.due_soon)
         top.addWidget(self.count)
@@ -237,8 +257,9 @@ class AppealLogPage(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in (self.state, self.tier, self.department, self.period):
+        for combo in (self.state, self.tier, self.department):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.period.currentIndexChanged.connect(lambda _i: self._period_changed())
         for box in (self.overdue, self.due_soon):
             box.toggled.connect(lambda _b: self.refresh())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._load_selected())
@@ -269,13 +290,32 @@ class AppealLogPage(QWidget):
             due_within=3 if self.due_soon.isChecked() else None,
             department_id=self.department.currentData(),
             received_from=self._period_start(),
+            received_to=self._period_end(),
             sort=SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else "received",
             descending=header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
         )
 
+    def _range_changed(self) -> None:
+        self.date_to.setMinimumDate(self.date_from.date())
+        if self.period.currentData() == "range":
+            self.refresh()
+
+    def _period_changed(self) -> None:
+        ranged = self.period.currentData() == "range"
+        self.date_from.setVisible(ranged)
+        self.date_to.setVisible(ranged)
+        self.refresh()
+
+    def _period_end(self) -> date | None:
+        if self.period.currentData() != "range":
+            return None
+        return _py_date(self.date_to.date())
+
     def _period_start(self) -> date | None:
         """The first day of the chosen receipt period, in China's calendar."""
         choice = self.period.currentData()
+        if choice == "range":
+            return _py_date(self.date_from.date())
         today = local_date(self.desk.ctx.clock())
         if choice == "year":
             return today.replace(month=1, day=1)
@@ -345,14 +385,17 @@ class AppealLogPage(QWidget):
             )
         if not path:
             return
-        try:
-            pdf = self.desk.appeals.receipt(self.user, d.id)
-            Path(path).write_bytes(pdf)
-        except Exception as exc:  # noqa: BLE001 - a missing font is a DomainError in Chinese
-            show_error(self, exc)
-            return
-        if open_it:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        target, appeal_id, desk, user = Path(path), d.id, self.desk, self.user
+
+        def write() -> None:  # in the worker: render (fonts, QR, signature) and save
+            target.write_bytes(desk.appeals.receipt(user, appeal_id))
+
+        def done(_result: Any) -> None:
+            if open_it:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+        # A missing font or a full disk is a message in Chinese, not a crash.
+        self.runner.run(write, done, lambda e: show_error(self, e))
 
     def remind(self) -> None:
         """At start and every few minutes: overdue and due-soon appeals, in working hours only.

@@ -478,7 +478,12 @@ def load_demo_appeals(
     clocks: list[dict[str, Any]] = []
     forwards: list[dict[str, Any]] = []
     first_received = today
-    for n in range(count):
+    # Beyond 100,000 each generated timeline is used for several appeals (new ids, numbers
+    # and enterprises): the million-appeal benchmark database builds in minutes, with the
+    # same mix of tiers, states and deadlines.
+    copies = max(1, count // UNIQUE_TIMELINES)
+    n = 0
+    while n < count:
         enterprise_id, centre_id = rng.choice(enterprises)
         received = today - timedelta(days=int(rng.triangular(0, 730, 0)))
         first_received = min(first_received, received)
@@ -533,9 +538,15 @@ def load_demo_appeals(
             )
         )  # fmt: skip
         clocks.append(appeal_clocks.clock_values(appeal_id, status, calendar, len(steps)))
-        forwards.extend(appeal_clocks.department_values(appeal_id, status))
-        made += 1
-        if len(appeals) >= 5000 or n == count - 1:
+        forwarded = appeal_clocks.department_values(appeal_id, status)
+        forwards.extend(forwarded)
+        template = (appeals[-1], events[-len(steps) :], clocks[-1], forwarded)
+        for _copy in range(1, min(copies, count - n)):
+            n += 1
+            _copy_appeal(template, (appeals, events, clocks, forwards), rng.choice(enterprises), n)
+        n += 1
+        made = n
+        if len(appeals) >= 5000 or n == count:
             # Core INSERTs on the tables: one executemany each (the ORM's bulk path splits
             # rows whose None columns differ into separate statements).
             with ctx.engine.begin() as connection:
@@ -555,6 +566,37 @@ def load_demo_appeals(
             connection, calendar, first_received.year - 1, today.year + 1
         )
     return made
+
+
+UNIQUE_TIMELINES = 100_000
+
+
+def _copy_appeal(
+    template: tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]],
+    out: tuple[list[dict[str, Any]], ...],
+    enterprise: tuple[Any, Any],
+    n: int,
+) -> None:
+    """Append to ``out`` (appeals, events, clocks, forwards) a copy of ``template`` (an appeal,
+    its events, its clock, its forwards) under new ids, a new number and another enterprise."""
+    from compliance_desk.domain.ids import new_id
+
+    appeal, events, clock, forwards = template
+    appeals_out, events_out, clocks_out, forwards_out = out
+    appeal_id = new_id()
+    ids = {str(e["id"]): new_id() for e in events}
+    for e in events:
+        fid = e["forward_id"]
+        if fid:
+            head, _, tail = fid.partition(":")
+            fid = f"{ids[head]}:{tail}"
+        events_out.append({**e, "id": ids[str(e["id"])], "appeal_id": appeal_id, "forward_id": fid})
+    appeals_out.append(
+        {**appeal, "id": appeal_id, "number": appeal["number"].split("-")[0] + f"-{n:05d}",
+         "enterprise_id": enterprise[0], "centre_id": enterprise[1]}
+    )  # fmt: skip
+    clocks_out.append({**clock, "appeal_id": appeal_id})
+    forwards_out.extend({**f, "appeal_id": appeal_id} for f in forwards)
 
 
 def load_demo_inspections(ctx: ServiceContext, inspections: Any, cases: int = 12) -> int:
