@@ -4,52 +4,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="94"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="98"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="95"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="99"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="96"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="98"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="102"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="99"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="105"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="110"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="114"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -57,142 +57,147 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="156"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="154"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="160"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="166"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="171"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="176"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="174"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="177"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="176"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="179"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="177"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="180"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
+        <source>Date range…</source>
+        <translation>指定日期范围…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="182"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="195"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="296"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="343"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="312"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="357"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="314"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="359"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="321"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="366"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="337"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="382"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="371"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="414"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="461"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="465"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="421"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="468"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="422"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="469"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="423"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="470"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="424"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="471"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="425"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="472"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="436"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="483"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="443"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="490"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
