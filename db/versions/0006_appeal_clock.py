@@ -16,6 +16,17 @@ branch_labels = None
 depends_on = None
 
 
+LIVE = sa.text("deleted_at IS NULL")
+OLD_INDEXES = ("ix_appeal_received", "ix_appeal_state", "ix_appeal_centre")
+LOG_INDEXES = (
+    ("ix_appeal_received", ["received_at"]),
+    ("ix_appeal_state", ["state", "received_at"]),
+    ("ix_appeal_centre", ["centre_id", "received_at"]),
+    ("ix_appeal_tier", ["tier", "received_at"]),
+    ("ix_appeal_title", ["title"]),
+)
+
+
 def upgrade() -> None:
     op.create_table(
         "local_appeal_clock",
@@ -24,10 +35,14 @@ def upgrade() -> None:
         sa.Column("due", sa.Date(), nullable=True),
         sa.Column("provisional", sa.Boolean(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("tier_rank", sa.Integer(), nullable=False),
+        sa.Column("state_rank", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("appeal_id", name=op.f("pk_local_appeal_clock")),
     )
     op.create_index("ix_local_appeal_clock_open_due", "local_appeal_clock", ["is_open", "due"])
     op.create_index("ix_local_appeal_clock_due", "local_appeal_clock", ["due"])
+    op.create_index("ix_local_appeal_clock_tier", "local_appeal_clock", ["tier_rank"])
+    op.create_index("ix_local_appeal_clock_state", "local_appeal_clock", ["state_rank"])
     op.create_table(
         "local_appeal_department",
         sa.Column("appeal_id", sa.Uuid(), nullable=False),
@@ -42,11 +57,28 @@ def upgrade() -> None:
         ["department_id", "appeal_id"],
     )
     # Existing appeals get their clocks when the app next starts (AppealClocks.reconcile).
+    live = {"sqlite_where": LIVE, "postgresql_where": LIVE}
+    with op.batch_alter_table("appeal") as batch:
+        for name, columns in LOG_INDEXES:
+            if name in OLD_INDEXES:
+                batch.drop_index(name)
+            batch.create_index(name, columns, **live)
+    with op.batch_alter_table("enterprise") as batch:
+        batch.create_index("ix_enterprise_pinyin", ["name_pinyin"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("enterprise") as batch:
+        batch.drop_index("ix_enterprise_pinyin")
+    with op.batch_alter_table("appeal") as batch:
+        for name, columns in LOG_INDEXES:
+            batch.drop_index(name)
+            if name in OLD_INDEXES:
+                batch.create_index(name, columns)
     op.drop_index("ix_local_appeal_department_dept", table_name="local_appeal_department")
     op.drop_table("local_appeal_department")
+    op.drop_index("ix_local_appeal_clock_state", table_name="local_appeal_clock")
+    op.drop_index("ix_local_appeal_clock_tier", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_due", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_open_due", table_name="local_appeal_clock")
     op.drop_table("local_appeal_clock")

@@ -41,6 +41,7 @@ from compliance_desk.services.appeal_timeline import replay_events
 from compliance_desk.services.calendars import calendar_in
 
 log = logging.getLogger("compliance_desk.appeal_clocks")
+STATE_RANK = {state: n for n, state in enumerate(AppealState)}  # the workflow's order
 CHUNK = 500  # ids per statement (PostgreSQL's parameter limit) and per reconcile batch
 FINGERPRINT_KEY = "appeal_clock.calendar"
 CLOCK = table_of(LocalAppealClock)
@@ -59,6 +60,8 @@ def clock_values(
         "due": deadline.due,
         "provisional": deadline.provisional,
         "seq": seq,
+        "tier_rank": status.tier.rank,
+        "state_rank": STATE_RANK[status.state],
     }
 
 

@@ -13,7 +13,7 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -530,7 +530,9 @@ class AppealLog:
         return appeal_clocks.reconcile(self.ctx.factory, local_date(self.ctx.clock()))
 
     # --- the filter, in SQL -----------------------------------------------------------
-    def _select(self, flt: LogFilter, calendar: WorkCalendar, today: date) -> Select[Any]:
+    def _select(
+        self, flt: LogFilter, calendar: WorkCalendar, today: date, counting: bool = False
+    ) -> Select[Any]:
         """The ids the filter keeps, in its order.  Deadline filters and sorts read the derived
         clocks (appeal_clocks); the enterprise is joined only when the filter needs it."""
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
@@ -549,7 +551,8 @@ class AppealLog:
                 AppealRow.received_at < _day_start(flt.received_to + timedelta(days=1))
             )
         query = flt.text.strip()
-        if query or flt.industry_id is not None or flt.sort == "enterprise":
+        sort = "" if counting else flt.sort  # a count needs no join for the order
+        if query or flt.industry_id is not None or sort == "enterprise":
             stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
         if flt.industry_id is not None:
             stmt = stmt.where(Enterprise.industry_id == flt.industry_id)
@@ -567,7 +570,8 @@ class AppealLog:
                     Enterprise.name.ilike(like, escape="\\"),
                 )
             )
-        by_clock = flt.overdue_only or flt.due_within is not None or flt.sort in ("due", "left")
+        by_clock = flt.overdue_only or flt.due_within is not None
+        by_clock = by_clock or sort in ("due", "left", "tier", "state")
         if by_clock:
             stmt = stmt.join(CLOCK, CLOCK.c.appeal_id == AppealRow.id)
         if flt.overdue_only or flt.due_within is not None:
@@ -586,10 +590,10 @@ class AppealLog:
             return stmt.order_by(key, AppealRow.id.desc() if flt.descending else AppealRow.id)
         column = {
             "number": AppealRow.number,
-            "enterprise": Enterprise.name,
+            "enterprise": Enterprise.name_pinyin,  # Chinese names in pinyin order
             "title": AppealRow.title,
-            "tier": case({t.value: t.rank for t in AppealTier}, value=AppealRow.tier),
-            "state": case({st.value: n for n, st in enumerate(AppealState)}, value=AppealRow.state),
+            "tier": CLOCK.c.tier_rank,
+            "state": CLOCK.c.state_rank,
         }.get(flt.sort, AppealRow.received_at)
         if flt.descending:
             return stmt.order_by(column.desc(), AppealRow.id.desc())
@@ -599,7 +603,7 @@ class AppealLog:
         """How many appeals the filter keeps (the figure beside the filter)."""
         user.require(Permission.APPEAL_VIEW)
         calendar = self.appeals.calendars.calendar()
-        stmt = self._select(flt, calendar, local_date(self.ctx.clock()))
+        stmt = self._select(flt, calendar, local_date(self.ctx.clock()), counting=True)
         with self.ctx.uow(user) as uow:
             return int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
