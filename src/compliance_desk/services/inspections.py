@@ -19,18 +19,18 @@ from compliance_desk.domain import inspections as rules
 from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.front_desk import ManagementArea
 from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
-from compliance_desk.domain.roles import Permission, Role, allows
+from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.persistence.inspection_models import (
     Checklist,
     ChecklistItem,
     Inspection,
-    InspectionDraw,
     InspectionItem,
     Rectification,
 )
-from compliance_desk.persistence.models import AppUser, Attachment, Enterprise, Industry
-from compliance_desk.services import compliant_list
+from compliance_desk.persistence.models import Attachment, Enterprise, Industry
+from compliance_desk.services import compliant_list, inspection_draw
 from compliance_desk.services.context import CurrentUser, ServiceContext
+from compliance_desk.services.inspection_draw import DrawAudit, DrawView
 
 log = logging.getLogger("compliance_desk.inspections")
 
@@ -86,15 +86,6 @@ class InspectionRow:
     answered: int
     items: int
     findings: int
-
-
-@dataclass(frozen=True)
-class DrawView:
-    id: uuid.UUID
-    seed: int
-    enterprises: list[tuple[uuid.UUID, str, bool]]  # id, name, on the compliant list
-    inspectors: list[tuple[uuid.UUID, str]]
-    fingerprint: str
 
 
 class InspectionService:
@@ -185,53 +176,17 @@ class InspectionService:
     def draw(
         self, user: CurrentUser, centre_id: uuid.UUID, count: int, seed: int | None = None
     ) -> DrawView:
-        """双随机: ``count`` enterprises of the centre (the compliant list at a lower ratio) and
-        two inspectors, recorded with the seed so anyone can redo it."""
+        """双随机: ``count`` enterprises of the centre (the compliant list at a lower ratio, the
+        ones the once-a-year guard would refuse left out) and two of the centre's inspectors,
+        recorded with the seed and the pool so anyone can redo it."""
         user.require(Permission.INSPECTION_EDIT)
         seed = secrets.randbelow(2**31) if seed is None else seed
-        today = self.today()
-        with self.ctx.uow(user) as uow:
-            s = uow.session
-            enterprises = s.execute(
-                select(Enterprise.id, Enterprise.name).where(
-                    Enterprise.centre_id == centre_id, Enterprise.deleted_at.is_(None)
-                )
-            ).all()
-            listed = {
-                e for e, _ in enterprises
-                if compliant_list.status_on(s, e, today) in ("joined", "flagged")
-            }  # fmt: skip
-            inspectors = s.execute(
-                select(AppUser.id, AppUser.display_name).where(
-                    AppUser.role == Role.INSPECTOR.value,
-                    AppUser.active.is_(True),
-                    AppUser.deleted_at.is_(None),
-                )  # fmt: skip
-            ).all()
-            ratio = float(compliant_list.policy_value(s, "draw.ratio"))
-            compliant_ratio = float(compliant_list.policy_value(s, "draw.compliant_ratio"))
-            result = rules.draw(
-                [rules.Candidate(str(e), e in listed) for e, _ in enterprises],
-                [str(i) for i, _ in inspectors],
-                count, seed, ratio, compliant_ratio,
-                inspectors_per_team=min(2, max(len(inspectors), 1)),
-            )  # fmt: skip
-            row = InspectionDraw(centre_id=centre_id, seed=seed, count=count, ratio=ratio,
-                                 compliant_ratio=compliant_ratio, fingerprint=result.fingerprint,
-                                 enterprise_ids=list(result.enterprises),
-                                 inspector_ids=list(result.inspectors))  # fmt: skip
-            s.add(row)
-            uow.commit()
-            names = dict(enterprises)
-            people = dict(inspectors)
-            log.info("draw %s: seed %d, %d of %d", row.id, seed, count, len(enterprises))
-            return DrawView(
-                row.id, seed,
-                [(uuid.UUID(e), names[uuid.UUID(e)], uuid.UUID(e) in listed)
-                 for e in result.enterprises],
-                [(uuid.UUID(i), people[uuid.UUID(i)]) for i in result.inspectors],
-                result.fingerprint,
-            )  # fmt: skip
+        return inspection_draw.draw(self.ctx, user, centre_id, count, seed, self.today())
+
+    def audit_draw(self, user: CurrentUser, draw_id: uuid.UUID) -> DrawAudit:
+        """Re-run a recorded draw from its record and say whether the result is the same."""
+        user.require(Permission.INSPECTION_VIEW)
+        return inspection_draw.audit(self.ctx, user, draw_id)
 
     # -- planning -------------------------------------------------------------------------
 
