@@ -530,6 +530,8 @@ class InspectionService:
         with self.ctx.uow(user) as uow:
             s = uow.session
             row = self._row(s, inspection_id)
+            if row.status != InspectionStatus.SIGNED:
+                raise DomainError("检查签字确认后才能作出不予处罚决定", "inspection not signed")
             view = self._view(s, row)
             if not view.findings:
                 raise DomainError("本次检查没有发现问题，无需作出不予行政处罚决定", "no findings")
