@@ -71,15 +71,22 @@ def test_a_finding_keeps_its_edited_basis_and_its_exemption(
     again = world.inspections.inspection(inspector, view.id).items[0]
     assert again.legal_basis == edited.legal_basis and again.exemption_id == licence
 
-    with world.ctx.factory() as s:  # an item withdrawn from the list cannot be matched
+    with world.ctx.factory() as s:  # an item withdrawn from the list cannot be matched anew
         s.execute(update(ExemptionItem).where(ExemptionItem.id == licence).values(active=False))
         s.commit()
+    other = view.items[1]
+    world.inspections.record(inspector, other.id, ItemResult.FINDING, risk=RiskLevel.LOW,
+                             description="未公示")  # fmt: skip
     with pytest.raises(DomainError) as err:
-        world.inspections.record(inspector, item.id, ItemResult.FINDING, risk=RiskLevel.LOW,
+        world.inspections.record(inspector, other.id, ItemResult.FINDING, risk=RiskLevel.LOW,
                                  description="x", exemption_id=licence)  # fmt: skip
     assert "不予处罚清单中没有该事项" in err.value.message_zh
-    kept = world.inspections.inspection(inspector, view.id).items[0]
-    assert kept.description == "营业执照未悬挂" and kept.exemption_id == licence  # nothing lost
+    kept = world.inspections.inspection(inspector, view.id).items[1]
+    assert kept.description == "未公示" and kept.exemption_id is None  # nothing half-saved
+    # ... while the finding matched before keeps its match when it is edited.
+    world.inspections.record(inspector, item.id, ItemResult.FINDING, risk=RiskLevel.MEDIUM,
+                             description="营业执照未悬挂", exemption_id=licence)  # fmt: skip
+    assert world.inspections.inspection(inspector, view.id).items[0].exemption_id == licence
 
 
 def test_an_inspection_whose_findings_are_all_exempt_gives_one_no_penalty_decision(

@@ -325,8 +325,8 @@ class InspectionService:
             inspection = self._row(s, item.inspection_id)
             self._must_be_open(inspection)
             spec = s.get(ChecklistItem, item.item_id)
-            if result == ItemResult.FINDING and exemption_id is not None:
-                _check_exemption(s, exemption_id)
+            if result == ItemResult.FINDING and exemption_id not in (None, item.exemption_id):
+                _check_exemption(s, exemption_id)  # a match made earlier stays as it was
             item.result = result.value
             if result == ItemResult.FINDING:
                 item.risk = risk.value if risk else None
