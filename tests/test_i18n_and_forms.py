@@ -48,11 +48,20 @@ def test_no_string_in_the_code_is_missing_from_the_translation(tmp_path: Path) -
     assert len(list(ET.parse(copy).iter("message"))) == len(list(ET.parse(TS).iter("message")))
 
 
+def _body(path: Path) -> list[str]:
+    """The generated code without uic's banner (which names the uic version)."""
+    return [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "User Interface Compiler version" not in line
+    ]
+
+
 def test_compiled_forms_are_up_to_date(tmp_path: Path) -> None:
     for ui in (ROOT / "ui").glob("*.ui"):
         generated = tmp_path / f"ui_{ui.stem}.py"
         subprocess.run([str(BIN / "pyside6-uic"), str(ui), "-o", str(generated)], check=True)
         committed = ROOT / "src" / "compliance_desk" / "gui" / "forms" / f"ui_{ui.stem}.py"
-        assert committed.read_text(encoding="utf-8") == generated.read_text(encoding="utf-8"), (
+        assert _body(committed) == _body(generated), (
             f"{committed.name} is stale: rerun pyside6-uic (see ui/README.md)"
         )

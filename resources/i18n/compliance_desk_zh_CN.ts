@@ -894,87 +894,164 @@
 <context>
     <name>InspectionWalk</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
         <source>Area</source>
         <translation>领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
         <source>Item</source>
         <translation>检查内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="59"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
         <source>Risk</source>
         <translation>风险</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="59"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
         <source>What was found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="70"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="74"/>
         <source>Add photos…</source>
         <translation>添加照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="73"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="77"/>
+        <source>Import camera folder…</source>
+        <translation>从相机文件夹导入…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="80"/>
+        <source>Imports the folder&apos;s photos that are not yet in this inspection</source>
+        <translation>导入文件夹中本次检查尚未收录的照片</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="87"/>
+        <source>The legal basis of the finding</source>
+        <translation>该问题的法律依据</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="93"/>
+        <source>Legal basis</source>
+        <translation>法律依据</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="94"/>
+        <source>Exemption list</source>
+        <translation>不予处罚清单</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="95"/>
         <source>Sign off…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="129"/>
+        <source>(not on the exemption list)</source>
+        <translation>（不适用不予处罚清单）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="185"/>
         <source>checklist version %1</source>
         <translation>检查清单第 %1 版</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="152"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="187"/>
         <source>&#x3000;Exception: %1</source>
         <translation>&#x3000;破例理由：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="154"/>
         <source>(not answered)</source>
         <translation>（未作答）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="162"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="197"/>
         <source>%1 of %2 answered, %3 finding(s)</source>
         <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="231"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="322"/>
         <source>Evidence photos</source>
         <translation>取证照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="323"/>
         <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="334"/>
         <source>Some photos were not added</source>
         <translation>部分照片未添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="280"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="347"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="360"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="404"/>
+        <source>Import camera folder</source>
+        <translation>从相机文件夹导入</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="348"/>
+        <source>Select the checklist item the photos belong to.</source>
+        <translation>请先选中照片所属的检查项。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="352"/>
+        <source>Camera folder</source>
+        <translation>相机文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="358"/>
+        <source>Importing photos…</source>
+        <translation>正在导入照片…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="358"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="389"/>
+        <source>%1 photo(s) imported.</source>
+        <translation>已导入 %1 张照片。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="391"/>
+        <source>%1 already in this inspection, not imported again.</source>
+        <translation>%1 张已在本次检查中，未重复导入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="394"/>
+        <source>%1 file(s) that are not photos (videos and the like) left alone.</source>
+        <translation>%1 个不是照片的文件（视频等）未导入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="397"/>
+        <source>Stopped: the rest of the folder was not imported.</source>
+        <translation>已停止：文件夹中其余照片未导入。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="435"/>
         <source>Sign off</source>
         <translation>签字确认</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="281"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="436"/>
         <source>Who represented the enterprise? After signing the record is locked.</source>
         <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
     </message>
@@ -982,224 +1059,254 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="153"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="158"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="154"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="159"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="155"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="160"/>
         <source>Compliant-enterprise list</source>
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="161"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="166"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="469"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="186"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="191"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="194"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="197"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="200"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="200"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="205"/>
         <source>Draft the advice letter…</source>
         <translation>起草合规建议书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="209"/>
+        <source>Draft the no-penalty decision…</source>
+        <translation>起草不予行政处罚决定书…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="212"/>
+        <source>For a signed inspection whose findings all match the exemption list</source>
+        <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="246"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="261"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="267"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="276"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="282"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="261"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="276"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="268"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="283"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="332"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="341"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="292"/>
+        <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
+        <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="296"/>
+        <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
+        <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="360"/>
+        <source>No-penalty decision</source>
+        <translation>不予行政处罚决定书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="361"/>
+        <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
+        <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="388"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="397"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="333"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="389"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="342"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="398"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="357"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="358"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="435"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="443"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="414"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="491"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="499"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="366"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="422"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="368"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="424"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="389"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="445"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="389"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="445"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="448"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="394"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="450"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="406"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="462"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="419"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="475"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="420"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="476"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="435"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="491"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="443"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="499"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="463"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="519"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="469"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="469"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="470"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="526"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="478"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="534"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="495"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="501"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="557"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="507"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="518"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="574"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -1647,7 +1754,7 @@
         <translation>破例理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="140"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="145"/>
         <source>Not planned</source>
         <translation>未能安排</translation>
     </message>

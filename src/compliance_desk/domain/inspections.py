@@ -106,9 +106,55 @@ def draw(
     from_listed = _allocate(count, len(listed), len(others), compliant_ratio, ratio, rng)
     chosen = tuple(rng.sample(listed, from_listed) + rng.sample(others, count - from_listed))
     team = tuple(rng.sample(sorted(inspectors), inspectors_per_team))
+    return Draw(seed, chosen, team, fingerprint(pool, ratio, compliant_ratio))
+
+
+def fingerprint(candidates: Sequence[Candidate], ratio: float, compliant_ratio: float) -> str:
+    """Of the candidates (with their stratum) and the ratios: the same pool, the same print."""
+    pool = sorted(candidates, key=lambda c: c.id)
     blob = "|".join(f"{c.id}:{int(c.compliant)}" for c in pool) + f"|{ratio}|{compliant_ratio}"
-    fingerprint = hashlib.sha256(blob.encode()).hexdigest()[:16]
-    return Draw(seed, chosen, team, fingerprint)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+LISTED, OTHER = "listed", "other"  # the strata as a draw's record names them
+
+
+@dataclass(frozen=True)
+class DrawRecord:
+    """What a draw recorded: its pool (enterprise ids with their stratum, inspector ids, in
+    the order drawn from), its parameters, and what it drew."""
+
+    seed: int
+    count: int
+    ratio: float
+    compliant_ratio: float
+    team_size: int
+    pool: tuple[tuple[str, str], ...]
+    inspector_pool: tuple[str, ...]
+    enterprises: tuple[str, ...]
+    inspectors: tuple[str, ...]
+    fingerprint: str
+
+
+def audit(record: DrawRecord) -> list[str]:
+    """Re-run the draw from its record; what differs (in Chinese), empty when it all matches."""
+    strata = {s for _id, s in record.pool}
+    if not strata <= {LISTED, OTHER}:
+        return [f"抽取范围中有无法识别的分层：{'、'.join(sorted(strata - {LISTED, OTHER}))}"]
+    candidates = [Candidate(e, s == LISTED) for e, s in record.pool]
+    problems = []
+    if fingerprint(candidates, record.ratio, record.compliant_ratio) != record.fingerprint:
+        problems.append("抽取范围或抽查比例与记录的名单指纹不符（记录可能被改动）")
+    try:
+        redone = draw(candidates, record.inspector_pool, record.count, record.seed,
+                      record.ratio, record.compliant_ratio, record.team_size)  # fmt: skip
+    except DomainError as exc:
+        return [*problems, f"无法按记录重新抽取：{exc.message_zh}"]
+    if redone.enterprises != record.enterprises:
+        problems.append("按记录重新抽取，抽中的企业与记录不同")
+    if redone.inspectors != record.inspectors:
+        problems.append("按记录重新抽取，抽中的执法人员与记录不同")
+    return problems
 
 
 def _allocate(
@@ -132,10 +178,8 @@ def yearly_guard(
 
     Enterprises on the compliant list get at most one comprehensive enforcement inspection a
     year; a second within a year is refused unless an administrator writes why."""
-    if not on_list or last_inspected is None:
-        return ""
-    next_allowed = _one_year_after(last_inspected)
-    if planned >= next_allowed:
+    next_allowed = guard_blocks(on_list, last_inspected, planned)
+    if next_allowed is None or last_inspected is None:
         return ""
     if override_reason.strip():
         return override_reason.strip()
@@ -146,6 +190,15 @@ def yearly_guard(
         "（管理员可填写理由后破例安排）",
         f"yearly guard: last {last_inspected}, planned {planned}",
     )
+
+
+def guard_blocks(on_list: bool, last_inspected: date | None, planned: date) -> date | None:
+    """The day a listed enterprise may next be inspected, when ``planned`` is before it;
+    None when the guard lets the inspection go ahead (the draw leaves the others out)."""
+    if not on_list or last_inspected is None:
+        return None
+    next_allowed = _one_year_after(last_inspected)
+    return next_allowed if planned < next_allowed else None
 
 
 def _one_year_after(d: date) -> date:

@@ -15,12 +15,16 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -31,7 +35,7 @@ from PySide6.QtWidgets import (
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
 from compliance_desk.gui.crash import show_error
-from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.gui.tasks import CancelToken, TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.inspections import InspectionView, ItemView
 
@@ -66,10 +70,28 @@ class InspectionWalk(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
         self.table.itemChanged.connect(self._text_changed)
-        self.table.itemSelectionChanged.connect(self._load_photos)
+        self.table.itemSelectionChanged.connect(self._selected)
         self.photo_button = QPushButton(self.tr("Add photos…"))
         self.photo_button.setObjectName("addPhotos")
         self.photo_button.clicked.connect(lambda: self.add_photos())
+        self.folder_button = QPushButton(self.tr("Import camera folder…"))
+        self.folder_button.setObjectName("importFolder")
+        self.folder_button.setToolTip(
+            self.tr("Imports the folder's photos that are not yet in this inspection")
+        )
+        self.folder_button.clicked.connect(lambda: self.import_folder())
+        # The selected finding: its legal basis (from the checklist, editable) and the item of
+        # the minor-violation exemption list it matches, each saved as it is changed.
+        self.basis = QLineEdit()
+        self.basis.setObjectName("legalBasis")
+        self.basis.setPlaceholderText(self.tr("The legal basis of the finding"))
+        self.basis.editingFinished.connect(self._save_details)
+        self.exemption = QComboBox()
+        self.exemption.setObjectName("exemption")
+        self.exemption.currentIndexChanged.connect(lambda _i: self._save_details())
+        details = QFormLayout()
+        details.addRow(self.tr("Legal basis"), self.basis)
+        details.addRow(self.tr("Exemption list"), self.exemption)
         self.sign_button = QPushButton(self.tr("Sign off…"))
         self.sign_button.setObjectName("signOff")
         self.sign_button.clicked.connect(lambda: self.sign())
@@ -83,11 +105,13 @@ class InspectionWalk(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.photo_button)
+        buttons.addWidget(self.folder_button)
         buttons.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.table, 1)
+        layout.addLayout(details)
         layout.addWidget(self.photos)
         layout.addLayout(buttons)
 
@@ -96,9 +120,18 @@ class InspectionWalk(QWidget):
     def open(self, inspection_id: uuid.UUID) -> None:
         try:
             self.view = self.desk.inspections.inspection(self.user, inspection_id)
+            exemptions = self.desk.compliant_list.exemptions(self.user)
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
+        self._loading = True
+        self.exemption.clear()
+        self.exemption.addItem(self.tr("(not on the exemption list)"), None)
+        for exemption_id, title, basis, conditions in exemptions:
+            self.exemption.addItem(title, str(exemption_id))  # text: Qt compares it by value
+            self.exemption.setItemData(self.exemption.count() - 1,
+                                       f"{basis}\n{conditions}", Qt.ItemDataRole.ToolTipRole)  # fmt: skip
+        self._loading = False
         self._fill()
 
     def _fill(self) -> None:
@@ -137,9 +170,11 @@ class InspectionWalk(QWidget):
                 found.setFlags(found.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(row, 5, found)
         self.photo_button.setEnabled(not locked)
+        self.folder_button.setEnabled(not locked)
         self.sign_button.setEnabled(not locked)
         self._loading = False
         self._show_progress()
+        self._show_details()  # locked after sign-off, or another item's finding
 
     def _header(self) -> None:
         view = self.view
@@ -186,16 +221,73 @@ class InspectionWalk(QWidget):
         risk = RiskLevel(risk_data) if risk_data else None
         cell = self.table.item(row, 5)
         description = cell.text() if cell else ""
+        # A finding keeps the basis and exemption it has; a new one takes the checklist's basis.
+        was_finding = item.result == ItemResult.FINDING
+        self._record(row, result, risk, description,
+                     item.legal_basis if was_finding else None,
+                     item.exemption_id if was_finding else None)  # fmt: skip
+
+    def _record(
+        self, row: int, result: ItemResult, risk: RiskLevel | None, description: str,
+        legal_basis: str | None, exemption_id: uuid.UUID | None,
+    ) -> None:  # fmt: skip
+        assert self.view is not None
+        item = self.view.items[row]
         try:
-            saved = self.desk.inspections.record(self.user, item.id, result, risk=risk,
-                                                 description=description)  # fmt: skip
+            saved = self.desk.inspections.record(
+                self.user, item.id, result, risk=risk, description=description,
+                legal_basis=legal_basis, exemption_id=exemption_id,
+            )  # fmt: skip
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
+            selected = self.current_row()
             self.open(self.view.id)  # show what is really saved, not the refused choice
+            if selected is not None:
+                self.table.selectRow(selected)
             return
         self._replace(row, saved)
         self.combo(row, 4).setEnabled(saved.result == ItemResult.FINDING)
+        if self.current_row() == row:
+            self._show_details()
         self.changed.emit()
+
+    # -- the selected finding: legal basis and exemption ----------------------------------
+
+    def current_row(self) -> int | None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return rows[0] if rows and self.view is not None else None
+
+    def _selected(self) -> None:
+        self._show_details()
+        self._load_photos()
+
+    def _show_details(self) -> None:
+        item = self.current_item()
+        locked = self.view is None or self.view.status in (InspectionStatus.SIGNED,
+                                                           InspectionStatus.SUPERSEDED)  # fmt: skip
+        finding = item is not None and item.result == ItemResult.FINDING
+        self._loading = True
+        self.basis.setText(item.legal_basis if finding and item else "")
+        matched = str(item.exemption_id) if finding and item and item.exemption_id else None
+        index = self.exemption.findData(matched) if matched else -1
+        self.exemption.setCurrentIndex(max(index, 0))
+        self._loading = False
+        for widget in (self.basis, self.exemption):
+            widget.setEnabled(finding and not locked)
+
+    def _save_details(self) -> None:
+        row = self.current_row()
+        if self._loading or row is None or self.view is None:
+            return
+        item = self.view.items[row]
+        if item.result != ItemResult.FINDING:
+            return
+        basis = self.basis.text().strip()
+        data = self.exemption.currentData()
+        exemption = uuid.UUID(data) if isinstance(data, str) else None
+        if basis == item.legal_basis and exemption == item.exemption_id:
+            return  # nothing changed (editingFinished also fires on leaving the field)
+        self._record(row, ItemResult.FINDING, item.risk, item.description, basis, exemption)
 
     def _text_changed(self, cell: QTableWidgetItem) -> None:
         if self._loading or cell.column() != 5 or self.view is None:
@@ -217,10 +309,10 @@ class InspectionWalk(QWidget):
     # -- photos ---------------------------------------------------------------------------
 
     def current_item(self) -> ItemView | None:
-        rows = sorted({i.row() for i in self.table.selectedIndexes()})
-        if self.view is None or not rows:
+        row = self.current_row()
+        if self.view is None or row is None:
             return None
-        return self.view.items[rows[0]]
+        return self.view.items[row]
 
     def add_photos(self, paths: list[str] | None = None) -> None:
         item = self.current_item()
@@ -247,6 +339,71 @@ class InspectionWalk(QWidget):
         self.table.selectRow(row)
         self._load_photos()
         self.changed.emit()
+
+    def import_folder(self, folder: str | None = None) -> None:
+        """The camera folder's photos not yet in this inspection, attached to the selected item
+        on the task runner (hashing and checking a day's photos takes a while)."""
+        item = self.current_item()
+        if item is None or self.view is None:
+            QMessageBox.information(self, self.tr("Import camera folder"),
+                                    self.tr("Select the checklist item the photos belong to."))  # fmt: skip
+            return
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(
+                self, self.tr("Camera folder"), str(Path.home())
+            )
+            if not folder:
+                return
+        row, inspection_id = self.view.items.index(item), self.view.id
+        token = CancelToken()
+        dialog = QProgressDialog(self.tr("Importing photos…"), self.tr("Stop"), 0, 0, self)
+        dialog.setObjectName("folderProgress")
+        dialog.setWindowTitle(self.tr("Import camera folder"))
+        dialog.setMinimumDuration(500)
+        dialog.canceled.connect(token.cancel)
+
+        def show(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        report = self.runner.progress_reporter(token, show)
+        source = Path(folder)
+
+        def work() -> object:
+            return self.desk.inspections.import_camera_folder(self.user, item.id, source, report)
+
+        def done(result: object) -> None:
+            dialog.reset()
+            self._imported(result, inspection_id, row)
+
+        def failed(exc: BaseException) -> None:
+            dialog.reset()
+            show_error(self, exc)
+
+        self.folder_button.setEnabled(False)
+        self.runner.run(work, done, failed)
+
+    def _imported(self, result: object, inspection_id: uuid.UUID, row: int) -> None:
+        from compliance_desk.services.photo_import import FolderImport
+
+        assert isinstance(result, FolderImport)
+        lines = [self.tr("%1 photo(s) imported.").replace("%1", str(len(result.added)))]
+        if result.already:
+            lines.append(self.tr("%1 already in this inspection, not imported again.")
+                         .replace("%1", str(len(result.already))))  # fmt: skip
+        if result.skipped:
+            lines.append(self.tr("%1 file(s) that are not photos (videos and the like) left "
+                                 "alone.").replace("%1", str(result.skipped)))  # fmt: skip
+        if result.cancelled:
+            lines.append(self.tr("Stopped: the rest of the folder was not imported."))
+        lines += result.refused
+        self.last_import = "\n".join(lines)
+        if self.view is not None and self.view.id == inspection_id:
+            self.open(inspection_id)
+            self.table.selectRow(row)
+            self._load_photos()  # the row may have stayed selected: no selection signal
+        self.changed.emit()
+        QMessageBox.information(self, self.tr("Import camera folder"), self.last_import)
 
     def _load_photos(self) -> None:
         self.photos.clear()

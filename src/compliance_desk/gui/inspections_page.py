@@ -58,7 +58,7 @@ class PlanDialog(QDialog):
 
     def __init__(self, desk: Desk, user: CurrentUser, enterprises: list[tuple[uuid.UUID, str]],
                  parent: QWidget | None = None, *, inspector_ids: list[uuid.UUID] | None = None,
-                 draw_id: uuid.UUID | None = None) -> None:  # fmt: skip
+                 draw_id: uuid.UUID | None = None, note: str = "") -> None:  # fmt: skip
         super().__init__(parent)
         self.desk, self.user = desk, user
         # From a draw: its team and its id go on every inspection, so each traces to the draw.
@@ -102,6 +102,11 @@ class PlanDialog(QDialog):
         buttons.accepted.connect(self.plan)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        self.note = QLabel(note)  # from a draw: its seed, pool and who was left out
+        self.note.setObjectName("drawNote")
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(note))
+        layout.addWidget(self.note)
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.planned: list[uuid.UUID] = []
@@ -201,8 +206,16 @@ class InspectionsPage(QWidget):
         self.advice_button.setObjectName("draftAdvice")
         self.advice_button.clicked.connect(lambda: self.draft_advice())
         self.advice_button.setVisible(allows(self.user.role, Permission.LETTER_DRAFT))
+        self.no_penalty_button = QPushButton(self.tr("Draft the no-penalty decision…"))
+        self.no_penalty_button.setObjectName("draftNoPenalty")
+        self.no_penalty_button.setToolTip(
+            self.tr("For a signed inspection whose findings all match the exemption list")
+        )
+        self.no_penalty_button.clicked.connect(lambda: self.draft_no_penalty())
+        self.no_penalty_button.setVisible(allows(self.user.role, Permission.LETTER_DRAFT))
         buttons = QHBoxLayout()
-        for b in (draw, plan, correct, self.rectify_button, self.advice_button):
+        for b in (draw, plan, correct, self.rectify_button, self.advice_button,
+                  self.no_penalty_button):  # fmt: skip
             buttons.addWidget(b)
         buttons.addStretch(1)
         left = QWidget()
@@ -254,7 +267,9 @@ class InspectionsPage(QWidget):
         if row is not None:
             self.walk.open(row.id)
 
-    def draw(self, centre_index: int | None = None, count: int | None = None) -> None:
+    def draw(
+        self, centre_index: int | None = None, count: int | None = None, ask: bool = True
+    ) -> None:
         centres = self.desk.reference.items(self.user, "centre")
         if centre_index is None:
             names = [c.name for c in centres]
@@ -274,15 +289,27 @@ class InspectionsPage(QWidget):
             show_error(self, exc)
             return
         self.last_draw = result
-        self.plan([(e, n) for e, n, _listed in result.enterprises], ask=True,
-                  inspector_ids=[i for i, _n in result.inspectors], draw_id=result.id)  # fmt: skip
+        note = (self.tr("Drawn with seed %1 from %2 enterprise(s); inspectors: %3.")
+                .replace("%1", str(result.seed)).replace("%2", str(result.pool_size))
+                .replace("%3", "、".join(n for _i, n in result.inspectors)))  # fmt: skip
+        if result.left_out:
+            note += self.tr(" Left out: %1 enterprise(s) on the compliant list already inspected "
+                            "within the year (at most once a year): %2.").replace(
+                "%1", str(len(result.left_out))).replace(
+                "%2", "、".join(n for _e, n, _why in result.left_out[:5])
+                + ("…" if len(result.left_out) > 5 else ""))  # fmt: skip
+        self.plan([(e, n) for e, n, _listed in result.enterprises], ask=ask,
+                  inspector_ids=[i for i, _n in result.inspectors], draw_id=result.id,
+                  note=note)  # fmt: skip
 
     def plan(
         self, enterprises: list[tuple[uuid.UUID, str]], ask: bool = True, *,
         inspector_ids: list[uuid.UUID] | None = None, draw_id: uuid.UUID | None = None,
+        note: str = "",
     ) -> PlanDialog:  # fmt: skip
         dialog = PlanDialog(self.desk, self.user, enterprises, self,
-                            inspector_ids=inspector_ids, draw_id=draw_id)  # fmt: skip
+                            inspector_ids=inspector_ids, draw_id=draw_id, note=note)  # fmt: skip
+        self.plan_dialog = dialog
         if ask:
             dialog.exec()
         self.refresh()
@@ -315,6 +342,35 @@ class InspectionsPage(QWidget):
             return None
         dialog = LetterDialog(self.desk, self.user, "advice_letter", enterprise_id=enterprise,
                               case_id=uuid.uuid4(), parent=self)  # fmt: skip
+        dialog.form.set_data(dialog.form.data() | data)
+        if show:
+            dialog.exec()
+        return dialog
+
+    def draft_no_penalty(self, education: str | None = None, show: bool = True) -> object | None:
+        """不予行政处罚决定书 of a signed inspection whose findings all match the exemption
+        list, with the education given to the party (art. 33), in the letter form."""
+        from compliance_desk.gui.letter_dialog import LetterDialog
+
+        row = self.current()
+        if row is None:
+            return None
+        if education is None:
+            education, ok = QInputDialog.getMultiLineText(
+                self, self.tr("No-penalty decision"),
+                self.tr("The education given to the party (required by art. 33 of the "
+                        "Administrative Penalty Law):"),
+            )  # fmt: skip
+            if not ok:
+                return None
+        try:
+            data = self.desk.inspections.no_penalty_decision_data(self.user, row.id, education)
+            enterprise = self.desk.inspections.inspection(self.user, row.id).enterprise_id
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return None
+        dialog = LetterDialog(self.desk, self.user, "no_penalty_decision",
+                              enterprise_id=enterprise, case_id=uuid.uuid4(), parent=self)  # fmt: skip
         dialog.form.set_data(dialog.form.data() | data)
         if show:
             dialog.exec()

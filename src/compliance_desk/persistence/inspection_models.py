@@ -58,6 +58,14 @@ class InspectionDraw(Synced):
     fingerprint: Mapped[str] = mapped_column(String(32), nullable=False)
     enterprise_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
     inspector_ids: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    # The pool it drew from, in the order drawn from (None: recorded before pools were kept):
+    # [[enterprise id, "listed" | "other"], ...] and [inspector id, ...]; the team size; the
+    # day the list and the once-a-year guard were judged on, and who was left out and why.
+    pool_enterprises: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    pool_inspectors: Mapped[list[str] | None] = mapped_column(JSON)
+    team_size: Mapped[int | None] = mapped_column()
+    as_of: Mapped[date | None] = mapped_column(Date)
+    left_out: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class Inspection(Synced):

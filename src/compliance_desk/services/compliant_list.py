@@ -92,6 +92,13 @@ def joined_by(session: Session, source_id: uuid.UUID) -> bool:
     )
 
 
+_LATEST_FIRST = (
+    CompliantListEvent.on.desc(),
+    CompliantListEvent.created_at.desc(),
+    CompliantListEvent.id.desc(),  # time-ordered ids settle events recorded in the same instant
+)
+
+
 def status_on(session: Session, enterprise_id: uuid.UUID, day: date) -> str | None:
     """joined / flagged / left on ``day``, or None if never listed."""
     row = session.scalars(
@@ -101,10 +108,33 @@ def status_on(session: Session, enterprise_id: uuid.UUID, day: date) -> str | No
             CompliantListEvent.on <= day,
             CompliantListEvent.deleted_at.is_(None),
         )  # fmt: skip
-        .order_by(CompliantListEvent.on.desc(), CompliantListEvent.created_at.desc())
+        .order_by(*_LATEST_FIRST)
         .limit(1)
     ).first()
     return row.event if row is not None else None
+
+
+def statuses_on(session: Session, centre_id: uuid.UUID, day: date) -> dict[uuid.UUID, str]:
+    """``status_on`` for every enterprise of the centre ever listed, in one query (the draw
+    asks it for thousands at once)."""
+    ranked = (
+        select(
+            CompliantListEvent.enterprise_id,
+            CompliantListEvent.event,
+            func.row_number()
+            .over(partition_by=CompliantListEvent.enterprise_id, order_by=_LATEST_FIRST)
+            .label("n"),
+        )
+        .join(Enterprise, Enterprise.id == CompliantListEvent.enterprise_id)
+        .where(
+            Enterprise.centre_id == centre_id,
+            CompliantListEvent.on <= day,
+            CompliantListEvent.deleted_at.is_(None),
+        )
+        .subquery()
+    )
+    rows = session.execute(select(ranked.c.enterprise_id, ranked.c.event).where(ranked.c.n == 1))
+    return {enterprise_id: event for enterprise_id, event in rows}
 
 
 def on_penalty(session: Session, enterprise_id: uuid.UUID, on: date, number: str) -> None:

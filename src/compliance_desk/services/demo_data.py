@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -599,43 +600,84 @@ def _copy_appeal(
     forwards_out.extend({**f, "appeal_id": appeal_id} for f in forwards)
 
 
+# Field inspectors beside the demo "inspector" (umbrella centre): (username, name, centre code).
+# Their password is the demo inspector's; the README lists them.
+DEMO_INSPECTORS = [
+    ("qianweidong", "钱卫东", "umbrella"),
+    ("sunlihua", "孙丽华", "umbrella"),
+    ("zhouming", "周明", "game"),
+    ("wuting", "吴婷", "game"),
+    ("zhengkai", "郑凯", "game"),
+]
+
+
+def ensure_demo_inspectors(ctx: ServiceContext) -> dict[str, list[uuid.UUID]]:
+    """The demo inspectors that do not exist yet; returns each centre code's inspector ids."""
+    admin = ensure_demo_users(ctx)
+    auth = AuthService(ctx)
+    with ctx.uow(None) as uow:
+        s = uow.session
+        existing = set(s.scalars(select(AppUser.username)))
+        centres = {c.code: c.id for c in s.scalars(select(Centre))}
+    for username, display, centre in DEMO_INSPECTORS:
+        if username not in existing and centre in centres:
+            auth.create_user(admin, username, display, Role.INSPECTOR, "Inspector2026",
+                             centres[centre])  # fmt: skip
+    by_centre: dict[str, list[uuid.UUID]] = {}
+    with ctx.uow(None) as uow:
+        for user_id, centre_id in uow.session.execute(
+            select(AppUser.id, AppUser.centre_id)
+            .where(AppUser.role == Role.INSPECTOR.value, AppUser.deleted_at.is_(None))
+            .order_by(AppUser.username)
+        ):  # fmt: skip
+            code = next((c for c, i in centres.items() if i == centre_id), "")
+            by_centre.setdefault(code, []).append(user_id)
+    return by_centre
+
+
 def load_demo_inspections(ctx: ServiceContext, inspections: Any, cases: int = 12) -> int:
-    """Joint inspections from this spring: most passed (their enterprises joined the compliant
-    list), some with findings and a rectification under way, one of them overdue."""
+    """Joint inspections from this spring in both centres, each by a team of two of the centre's
+    inspectors: most passed (their enterprises joined the compliant list), some with findings
+    and a rectification under way, one of them overdue."""
     from compliance_desk.domain.inspections import ItemResult, RiskLevel
-    from compliance_desk.persistence.inspection_models import Inspection
+    from compliance_desk.persistence.inspection_models import Inspection, Rectification
     from compliance_desk.persistence.models import Department
 
+    teams = ensure_demo_inspectors(ctx)
     with ctx.uow(None) as uow:
         s = uow.session
         if s.scalar(select(Inspection.id).limit(1)) is not None:
             return 0
-        inspector_id = s.scalars(select(AppUser.id).where(AppUser.username == "inspector")).one()
         departments = list(s.scalars(select(Department.id).where(
             Department.number_prefix.in_(("虞市监", "虞人社", "虞应急")))))  # fmt: skip
-        umbrella = s.scalars(select(Centre.id).where(Centre.code == "umbrella")).one()
-        enterprises = list(s.scalars(select(Enterprise.id).where(Enterprise.centre_id == umbrella)
-                                     .order_by(Enterprise.uscc).limit(cases)))  # fmt: skip
-    inspector = _as_user(ctx, inspector_id)
+        centres = {c.code: c.id for c in s.scalars(select(Centre))}
+        game_cases = cases // 3
+        chosen: list[tuple[uuid.UUID, str]] = []
+        for code, n in (("umbrella", cases - game_cases), ("game", game_cases)):
+            chosen += [(e, code) for e in s.scalars(
+                select(Enterprise.id).where(Enterprise.centre_id == centres.get(code))
+                .order_by(Enterprise.uscc).limit(n))]  # fmt: skip
     today = ctx.clock().date()
     made = 0
-    for n, enterprise_id in enumerate(enterprises):
+    for n, (enterprise_id, code) in enumerate(chosen):
+        people = teams.get(code) or teams[next(iter(teams))]
+        team = [people[n % len(people)], people[(n + 1) % len(people)]]
+        lead = _as_user(ctx, team[0])
         planned_on = today - timedelta(days=200 - n * 7)
-        view = inspections.plan(inspector, enterprise_id, planned_on, departments, [inspector.id])
+        view = inspections.plan(lead, enterprise_id, planned_on, departments,
+                                list(dict.fromkeys(team)))  # fmt: skip
         findings = 2 if n % 4 == 3 else 0
         for k, item in enumerate(view.items):
             if k < findings:
-                inspections.record(inspector, item.id, ItemResult.FINDING,
+                inspections.record(lead, item.id, ItemResult.FINDING,
                                    risk=RiskLevel.MEDIUM if k else RiskLevel.HIGH,
                                    description=f"{item.text}：现场未见相关制度和记录")  # fmt: skip
             else:
-                inspections.record(inspector, item.id, ItemResult.PASSED)
-        inspections.sign(inspector, view.id, "企业负责人")
+                inspections.record(lead, item.id, ItemResult.PASSED)
+        inspections.sign(lead, view.id, "企业负责人")
         if findings:
             deadline = today - timedelta(days=5) if n == 3 else today + timedelta(days=40)
-            with ctx.uow(inspector) as uow:  # a rectification from the spring, as recorded then
-                from compliance_desk.persistence.inspection_models import Rectification
-
+            with ctx.uow(lead) as uow:  # a rectification from the spring, as recorded then
                 uow.session.add(Rectification(inspection_id=view.id, enterprise_id=enterprise_id,
                                               deadline=deadline, status="open"))  # fmt: skip
                 uow.commit()

@@ -7,10 +7,11 @@ import json
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,18 +20,21 @@ from compliance_desk.domain import inspections as rules
 from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.front_desk import ManagementArea
 from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
-from compliance_desk.domain.roles import Permission, Role, allows
+from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.persistence.inspection_models import (
     Checklist,
     ChecklistItem,
     Inspection,
-    InspectionDraw,
     InspectionItem,
     Rectification,
 )
-from compliance_desk.persistence.models import AppUser, Attachment, Enterprise, Industry
-from compliance_desk.services import compliant_list
+from compliance_desk.persistence.models import Attachment, Enterprise, Industry
+from compliance_desk.services import compliant_list, inspection_draw, no_penalty
 from compliance_desk.services.context import CurrentUser, ServiceContext
+from compliance_desk.services.inspection_draw import DrawAudit, DrawView
+
+if TYPE_CHECKING:
+    from compliance_desk.services.photo_import import FolderImport
 
 log = logging.getLogger("compliance_desk.inspections")
 
@@ -56,6 +60,7 @@ class ItemView:
     legal_basis: str
     photos: int
     row_version: int
+    exemption_id: uuid.UUID | None = None  # matched to the minor-violation exemption list
 
 
 @dataclass(frozen=True)
@@ -86,15 +91,6 @@ class InspectionRow:
     answered: int
     items: int
     findings: int
-
-
-@dataclass(frozen=True)
-class DrawView:
-    id: uuid.UUID
-    seed: int
-    enterprises: list[tuple[uuid.UUID, str, bool]]  # id, name, on the compliant list
-    inspectors: list[tuple[uuid.UUID, str]]
-    fingerprint: str
 
 
 class InspectionService:
@@ -185,53 +181,17 @@ class InspectionService:
     def draw(
         self, user: CurrentUser, centre_id: uuid.UUID, count: int, seed: int | None = None
     ) -> DrawView:
-        """双随机: ``count`` enterprises of the centre (the compliant list at a lower ratio) and
-        two inspectors, recorded with the seed so anyone can redo it."""
+        """双随机: ``count`` enterprises of the centre (the compliant list at a lower ratio, the
+        ones the once-a-year guard would refuse left out) and two of the centre's inspectors,
+        recorded with the seed and the pool so anyone can redo it."""
         user.require(Permission.INSPECTION_EDIT)
         seed = secrets.randbelow(2**31) if seed is None else seed
-        today = self.today()
-        with self.ctx.uow(user) as uow:
-            s = uow.session
-            enterprises = s.execute(
-                select(Enterprise.id, Enterprise.name).where(
-                    Enterprise.centre_id == centre_id, Enterprise.deleted_at.is_(None)
-                )
-            ).all()
-            listed = {
-                e for e, _ in enterprises
-                if compliant_list.status_on(s, e, today) in ("joined", "flagged")
-            }  # fmt: skip
-            inspectors = s.execute(
-                select(AppUser.id, AppUser.display_name).where(
-                    AppUser.role == Role.INSPECTOR.value,
-                    AppUser.active.is_(True),
-                    AppUser.deleted_at.is_(None),
-                )  # fmt: skip
-            ).all()
-            ratio = float(compliant_list.policy_value(s, "draw.ratio"))
-            compliant_ratio = float(compliant_list.policy_value(s, "draw.compliant_ratio"))
-            result = rules.draw(
-                [rules.Candidate(str(e), e in listed) for e, _ in enterprises],
-                [str(i) for i, _ in inspectors],
-                count, seed, ratio, compliant_ratio,
-                inspectors_per_team=min(2, max(len(inspectors), 1)),
-            )  # fmt: skip
-            row = InspectionDraw(centre_id=centre_id, seed=seed, count=count, ratio=ratio,
-                                 compliant_ratio=compliant_ratio, fingerprint=result.fingerprint,
-                                 enterprise_ids=list(result.enterprises),
-                                 inspector_ids=list(result.inspectors))  # fmt: skip
-            s.add(row)
-            uow.commit()
-            names = dict(enterprises)
-            people = dict(inspectors)
-            log.info("draw %s: seed %d, %d of %d", row.id, seed, count, len(enterprises))
-            return DrawView(
-                row.id, seed,
-                [(uuid.UUID(e), names[uuid.UUID(e)], uuid.UUID(e) in listed)
-                 for e in result.enterprises],
-                [(uuid.UUID(i), people[uuid.UUID(i)]) for i in result.inspectors],
-                result.fingerprint,
-            )  # fmt: skip
+        return inspection_draw.draw(self.ctx, user, centre_id, count, seed, self.today())
+
+    def audit_draw(self, user: CurrentUser, draw_id: uuid.UUID) -> DrawAudit:
+        """Re-run a recorded draw from its record and say whether the result is the same."""
+        user.require(Permission.INSPECTION_VIEW)
+        return inspection_draw.audit(self.ctx, user, draw_id)
 
     # -- planning -------------------------------------------------------------------------
 
@@ -365,6 +325,8 @@ class InspectionService:
             inspection = self._row(s, item.inspection_id)
             self._must_be_open(inspection)
             spec = s.get(ChecklistItem, item.item_id)
+            if result == ItemResult.FINDING and exemption_id not in (None, item.exemption_id):
+                _check_exemption(s, exemption_id)  # a match made earlier stays as it was
             item.result = result.value
             if result == ItemResult.FINDING:
                 item.risk = risk.value if risk else None
@@ -402,6 +364,15 @@ class InspectionService:
             s.add(row)
             uow.commit()
             return row.id
+
+    def import_camera_folder(
+        self, user: CurrentUser, item_id: uuid.UUID, folder: Path,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> FolderImport:  # fmt: skip
+        """A camera folder's photos not yet attached to the inspection (by content hash)."""
+        from compliance_desk.services import photo_import
+
+        return photo_import.import_folder(self, user, item_id, folder, progress)
 
     def photos(self, user: CurrentUser, item_id: uuid.UUID) -> list[Path]:
         user.require(Permission.INSPECTION_VIEW)
@@ -538,40 +509,64 @@ class InspectionService:
         """A finding matched to the minor-violation exemption list becomes the data of a
         不予行政处罚决定书, with the education given (art. 33 requires it, so it is required)."""
         user.require(Permission.INSPECTION_VIEW)
-        from compliance_desk.persistence.inspection_models import ExemptionItem
-
-        if not education.strip():
-            raise DomainError("不予处罚必须对当事人进行教育：请写明教育的内容和方式",
-                              "no education recorded")  # fmt: skip
+        no_penalty.check_education(education)
         with self.ctx.uow(user) as uow:
             s = uow.session
             item = s.get(InspectionItem, item_id)
             if item is None or item.result != ItemResult.FINDING.value:
                 raise DomainError("只有“发现问题”的检查项才能适用不予处罚清单", "not a finding")
-            exemption = s.get(ExemptionItem, item.exemption_id) if item.exemption_id else None
-            if exemption is None:
+            if item.exemption_id is None:
                 raise DomainError("该问题没有对应不予处罚清单中的事项", "no exemption matched")
-            row = self._row(s, item.inspection_id)
+            return self._no_penalty(s, self._row(s, item.inspection_id), [item], education)
+
+    def no_penalty_decision_data(
+        self, user: CurrentUser, inspection_id: uuid.UUID, education: str
+    ) -> dict[str, Any]:
+        """The 不予行政处罚决定书 of a signed inspection whose findings all match items of the
+        exemption list: one decision naming every finding (a finding that does not match calls
+        for the advice letter instead, so it is refused with the items named)."""
+        user.require(Permission.INSPECTION_VIEW)
+        no_penalty.check_education(education)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = self._row(s, inspection_id)
             if row.status != InspectionStatus.SIGNED:
                 raise DomainError("检查签字确认后才能作出不予处罚决定", "inspection not signed")
-            enterprise = s.get(Enterprise, row.enterprise_id)
+            view = self._view(s, row)
+            if not view.findings:
+                raise DomainError("本次检查没有发现问题，无需作出不予行政处罚决定", "no findings")
+            unmatched = [f.code for f in view.findings if f.exemption_id is None]
+            if unmatched:
+                raise DomainError(
+                    f"第 {'、'.join(unmatched)} 项问题没有对应不予处罚清单中的事项，"
+                    "不能作出不予行政处罚决定（请在检查记录中对应清单事项，或出具合规建议书）",
+                    f"{len(unmatched)} finding(s) without an exemption",
+                )
+            items = [s.get(InspectionItem, f.id) for f in view.findings]
+            return self._no_penalty(s, row, [i for i in items if i is not None], education)
+
+    def _no_penalty(
+        self, s: Session, row: Inspection, items: list[InspectionItem], education: str
+    ) -> dict[str, Any]:
+        from compliance_desk.persistence.inspection_models import ExemptionItem
+
+        if row.status != InspectionStatus.SIGNED:
+            raise DomainError("检查签字确认后才能作出不予处罚决定", "inspection not signed")
+        enterprise = s.get(Enterprise, row.enterprise_id)
+        assert enterprise is not None
+        findings = []
+        for item in items:
             spec = s.get(ChecklistItem, item.item_id)
-            assert enterprise is not None and spec is not None
+            exemption = s.get(ExemptionItem, item.exemption_id)
+            assert spec is not None and exemption is not None
             photos = len(s.scalars(select(Attachment.id).where(
-                Attachment.owner_table == "inspection_item", Attachment.owner_id == item.id)).all())  # fmt: skip
-            return {
-                "date": self.today().isoformat(),
-                "party": _party(enterprise),
-                "facts": f"{row.planned_on.year}年{row.planned_on.month}月{row.planned_on.day}日"
-                         f"综合检查发现：{item.description or spec.text}",
-                "evidence": ["现场检查记录（经企业代表签字确认）"]
-                            + ([f"现场照片 {photos} 张"] if photos else []),
-                "violated": item.legal_basis or spec.legal_basis,
-                "ground": f"当事人的行为属于轻微违法行为不予处罚清单所列“{exemption.title}”，"
-                          f"符合{exemption.conditions}的情形。",
-                "ground_basis": exemption.legal_basis,
-                "education": education.strip(),
-            }  # fmt: skip
+                Attachment.owner_table == "inspection_item", Attachment.owner_id == item.id,
+                Attachment.deleted_at.is_(None))).all())  # fmt: skip
+            findings.append(no_penalty.ExemptFinding(
+                item.description or spec.text, item.legal_basis or spec.legal_basis, photos,
+                exemption.title, exemption.legal_basis, exemption.conditions))  # fmt: skip
+        return no_penalty.decision_data(self.today(), _party(enterprise), row.planned_on,
+                                        findings, education)  # fmt: skip
 
     def start_rectification(
         self, user: CurrentUser, inspection_id: uuid.UUID, deadline: date,
@@ -617,7 +612,7 @@ class InspectionService:
         return ItemView(item.id, spec.code, ManagementArea(spec.area).label, spec.text,
                         ItemResult(item.result) if item.result else None,
                         RiskLevel(item.risk) if item.risk else None, item.description,
-                        item.legal_basis, photos, item.row_version)  # fmt: skip
+                        item.legal_basis, photos, item.row_version, item.exemption_id)  # fmt: skip
 
     def _view(self, s: Session, row: Inspection) -> InspectionView:
         enterprise = s.get(Enterprise, row.enterprise_id)
@@ -638,12 +633,21 @@ class InspectionService:
                                   ItemResult(item.result) if item.result else None,
                                   RiskLevel(item.risk) if item.risk else None, item.description,
                                   item.legal_basis, photo_counts.get(item.id, 0),
-                                  item.row_version))  # fmt: skip
+                                  item.row_version, item.exemption_id))  # fmt: skip
         return InspectionView(row.id, row.enterprise_id, enterprise.name if enterprise else "",
                               row.planned_on, InspectionStatus(row.status),
                               checklist.version if checklist else 0, row.representative,
                               row.override_reason, views, row.corrects_id,
                               row.row_version)  # fmt: skip
+
+
+def _check_exemption(s: Session, exemption_id: uuid.UUID) -> None:
+    from compliance_desk.persistence.inspection_models import ExemptionItem
+
+    exemption = s.get(ExemptionItem, exemption_id)
+    if exemption is None or not exemption.active or exemption.deleted_at is not None:
+        raise DomainError("不予处罚清单中没有该事项（可能已停用），未保存",
+                          f"exemption {exemption_id} not active")  # fmt: skip
 
 
 def _party(enterprise: Enterprise) -> dict[str, str]:
