@@ -17,13 +17,14 @@ from compliance_desk.paths import migrations_dir
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0008"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
     "0003",
     "0004",
     "0005",
+    "0008",
 )  # in order; a test keeps it equal to db/versions
 
 # The local search index (SQLite only) is derived data that the migrations create by hand.
