@@ -43,6 +43,7 @@ def push(
             with factory() as session:
                 session.info[capture.APPLYING] = True
                 results = [_one(session, device_id, op, now) for op in ops]
+                capture.settle(session)  # numbered; the counter is locked until the commit
                 if before_commit is not None:
                     before_commit()
                 session.commit()

@@ -41,6 +41,7 @@ from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.models import AuditEntry, Base, Synced
 from compliance_desk.persistence.sync_models import SyncChange, SyncCounter, SyncOutbox
 from compliance_desk.sync import codec
+from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import TablePolicy, policy
 
 # session.info keys
@@ -183,12 +184,15 @@ def _after_flush(session: Session, _ctx: Any) -> None:
         if not pol.synced:
             continue
         row = {c.name: getattr(obj, c.key) for c in tbl.columns}
+        payload: dict[str, Any] = {"row": codec.encode_row(tbl, row)}
+        if pol.command is not None:
+            payload["context"] = FAMILIES[pol.command].context(session.connection(), row)
         inserts.append(
             Operation(
                 tbl.name,
                 row["id"],
                 "insert",
-                {"row": codec.encode_row(tbl, row)},
+                payload,
                 command=command_name(pol, row),
                 user_id=user_id,
                 device_id=device_id,
@@ -245,8 +249,13 @@ def note_change(
 
 
 def _before_commit(session: Session) -> None:
-    if not is_primary(session):
-        return
+    if is_primary(session):
+        settle(session)
+
+
+def settle(session: Session) -> None:
+    """The primary: number this transaction's changes now (the counter stays locked until it
+    ends).  Commit calls it; a caller may call it earlier to hold the order before commit."""
     session.flush()  # the last changes are captured before the sequence is handed out
     pending: list[tuple[str, uuid.UUID, uuid.UUID | None]] = session.info.pop(_CHANGES, [])
     seen: set[tuple[str, uuid.UUID]] = set()
@@ -391,12 +400,15 @@ def _capture_rows(
     for row_id in ids:
         new = after[row_id]
         if before is None:
+            payload: dict[str, Any] = {"row": codec.encode_row(tbl, new)}
+            if pol.command is not None:
+                payload["context"] = FAMILIES[pol.command].context(connection, new)
             ops.append(
                 Operation(
                     tbl.name,
                     row_id,
                     "insert",
-                    {"row": codec.encode_row(tbl, new)},
+                    payload,
                     command=command_name(pol, new),
                     user_id=user_id,
                     device_id=device_id,

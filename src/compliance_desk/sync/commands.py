@@ -42,7 +42,13 @@ class CommandFamily(Protocol):
     parent_table: str  # the row a timeline belongs to, e.g. appeal
     parent_key: str  # the timeline's column naming it, e.g. appeal_id
 
-    def check(self, connection: Connection, row: dict[str, Any], lock: bool) -> Verdict:
+    def context(self, connection: Connection, row: dict[str, Any]) -> dict[str, Any]:
+        """What the device knew when it made the step (sent with the operation)."""
+        ...
+
+    def check(
+        self, connection: Connection, row: dict[str, Any], context: dict[str, Any], lock: bool
+    ) -> Verdict:
         """The server's judgement of a timeline row it does not hold yet."""
         ...
 
@@ -87,7 +93,25 @@ class AppealCommands:
             status = apply(status, _step(r), Role(r["role"]))
         return status
 
-    def check(self, connection: Connection, row: dict[str, Any], lock: bool) -> Verdict:
+    def context(self, connection: Connection, row: dict[str, Any]) -> dict[str, Any]:
+        """The last step made elsewhere that this device had when it made ``row``: anything
+        the server holds after it, from another device, was not seen (a concurrent step)."""
+        e = self.events
+        last = connection.execute(
+            select(e.c.id)
+            .where(
+                e.c.appeal_id == row["appeal_id"],
+                e.c.id != row["id"],
+                e.c.device_id.is_distinct_from(row.get("device_id")),
+            )  # fmt: skip
+            .order_by(e.c.seq.desc())
+            .limit(1)
+        ).scalar()
+        return {"known_last": None if last is None else str(last)}
+
+    def check(
+        self, connection: Connection, row: dict[str, Any], context: dict[str, Any], lock: bool
+    ) -> Verdict:
         appeal_id = row["appeal_id"]
         query = select(self.appeals.c.id).where(self.appeals.c.id == appeal_id)
         if lock:  # one appeal's steps are judged one at a time
@@ -115,17 +139,19 @@ class AppealCommands:
                 f"appeal.{action.value} refused on the server: {exc.message_en}",
                 parent=("appeal", appeal_id),
             )
-        last = timeline[-1] if timeline else None
-        last_seq = int(last["seq"]) if last else 0
-        if last_seq != int(row["seq"]) - 1 and action not in ANNOTATIONS:
-            assert last is not None
-            done = Action(last["action"]).label
+        known = str(context.get("known_last") or "")
+        ids = [str(r["id"]) for r in timeline]
+        after = ids.index(known) + 1 if known in ids else (0 if not known else len(ids))
+        unseen = [r for r in timeline[after:] if r["device_id"] != row.get("device_id")]
+        if unseen and action not in ANNOTATIONS:
+            done = "、".join(Action(r["action"]).label for r in unseen)
             return Verdict(
                 "conflict",
                 f"该诉求已在其他工作台办理（{done}），本机的“{action.label}”未生效，请核对后重新办理",
-                f"appeal.{action.value} concurrent with {last['action']} (seq {last_seq})",
+                f"appeal.{action.value} concurrent with {[r['action'] for r in unseen]}",
                 parent=("appeal", appeal_id),
             )
+        last_seq = int(timeline[-1]["seq"]) if timeline else 0
         stored = dict(row, seq=last_seq + 1)
         return Verdict(
             "applied",

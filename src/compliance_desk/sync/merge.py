@@ -123,7 +123,10 @@ def _insert(
     projection: dict[str, Any] = {}
     parent: tuple[str, uuid.UUID] | None = None
     if pol.command is not None:
-        verdict = FAMILIES[pol.command].check(connection, row, lock)
+        context = op.payload.get("context")
+        verdict = FAMILIES[pol.command].check(
+            connection, row, context if isinstance(context, dict) else {}, lock
+        )
         if verdict.parent is not None:
             touched.append(verdict.parent)
         if verdict.status != "applied":
