@@ -37,6 +37,7 @@ class Wire(httpx.BaseTransport):
     def __init__(self, app: Starlette) -> None:
         self.inner = httpx.ASGITransport(app=app)
         self.lose_next_answer = False  # the server acts, the answer never arrives
+        self.lose_answer_to: set[str] = set()  # the same, for the next call to these paths
         self.down = False  # nothing gets through
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -52,7 +53,9 @@ class Wire(httpx.BaseTransport):
             return httpx.Response(response.status_code, headers=response.headers, content=body)
 
         response = anyio.run(go)
-        if self.lose_next_answer:
+        lost = request.url.path in self.lose_answer_to
+        self.lose_answer_to.discard(request.url.path)
+        if self.lose_next_answer or lost:
             self.lose_next_answer = False
             raise httpx.ReadError("connection reset after the request was sent", request=request)
         return response
