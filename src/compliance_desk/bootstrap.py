@@ -27,6 +27,7 @@ from compliance_desk.services.inspections import InspectionService
 from compliance_desk.services.letters import LetterService
 from compliance_desk.services.reference import ReferenceService, seed
 from compliance_desk.services.signing_keys import KeyStore
+from compliance_desk.sync import capture
 
 log = logging.getLogger("compliance_desk.bootstrap")
 
@@ -83,6 +84,8 @@ def open_desk(
         ctx.hasher = hasher
     ctx.device_id = _device_id(ctx)
     with ctx.uow(None) as uow:
+        # Seeded rows have the same ids and values everywhere: a laptop has nothing to send.
+        uow.session.info[capture.SEEDING] = True
         if seed(uow.session):
             log.info("seeded reference data into %s", ctx.database_label)
         if LetterService.seed_templates(uow.session):

@@ -70,10 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     cal_import.add_argument("file", type=Path)
     cal_show = cal_sub.add_parser("show", help="show a year's holidays and make-up working days")
     cal_show.add_argument("year", type=int)
-    from compliance_desk import cli_documents, cli_inspections
+    from compliance_desk import cli_documents, cli_inspections, cli_sync
 
     cli_documents.add_parser(sub)
     cli_inspections.add_parsers(sub)
+    cli_sync.add_parsers(sub)
     return parser
 
 
@@ -115,6 +116,10 @@ def _run(args: argparse.Namespace) -> int:
         from compliance_desk import cli_documents
 
         return cli_documents.run(args)
+    if args.command == "server":
+        from compliance_desk import cli_sync
+
+        return cli_sync.run_server(args)
 
     from compliance_desk.bootstrap import open_desk
     from compliance_desk.paths import resolve_database_url
@@ -144,6 +149,10 @@ def _run(args: argparse.Namespace) -> int:
                 f"新增诉求 {summary.appeals} 件，新增文书 {letters} 份，新增检查 {inspected} 次"
             )
             return 0
+        if args.command == "sync":
+            from compliance_desk import cli_sync
+
+            return cli_sync.run_sync(desk, args)
         if args.command == "appeals" and args.action == "due":
             return _due(desk, args)
         if args.command == "calendar" and args.action == "show":

@@ -17,7 +17,7 @@ from compliance_desk.paths import migrations_dir
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -26,6 +26,7 @@ KNOWN_REVISIONS = (
     "0005",
     "0006",
     "0007",
+    "0008",
 )  # in order; a test keeps it equal to db/versions
 
 # The local search index (SQLite only) is derived data that the migrations create by hand.

@@ -3,6 +3,8 @@
 A flush hook fills the sync columns (who, when, which device, tombstones), writes one
 audit entry per changed row in the same transaction, refuses hard deletes of synced rows,
 and keeps the local search index current.  Services never set these columns themselves.
+The sync capture (sync/capture.py) hooks the same factory: outbox or change log, same
+transaction.
 """
 
 from __future__ import annotations
@@ -217,4 +219,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     event.listen(factory, "before_flush", _before_flush)
     event.listen(factory, "after_flush", _after_flush)
+    # After the stamping above: the sync capture records the stamped rows (sync/capture.py).
+    from compliance_desk.sync import capture
+
+    capture.install(factory)
     return factory

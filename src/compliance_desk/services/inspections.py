@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from compliance_desk.domain import inspections as rules
 from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.front_desk import ManagementArea
+from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
 from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.persistence.inspection_models import (
@@ -123,11 +124,12 @@ class InspectionService:
             )
             if exists is not None:
                 continue
-            checklist = Checklist(industry_id=industry.id, version=1, title=spec["title"],
+            checklist = Checklist(id=seed_id("checklist", industry.code, "1"),
+                                  industry_id=industry.id, version=1, title=spec["title"],
                                   note="随系统安装的初始版本")  # fmt: skip
             session.add(checklist)
             session.flush()
-            _add_items(session, checklist.id, spec["items"])
+            _add_items(session, checklist.id, spec["items"], seeded=True)
             added = True
         return added
 
@@ -661,14 +663,17 @@ def _code_key(code: str) -> tuple[int, ...]:
     return tuple(int(p) for p in code.split(".") if p.isdigit())
 
 
-def _add_items(s: Session, checklist_id: uuid.UUID, items: list[dict[str, str]]) -> None:
+def _add_items(
+    s: Session, checklist_id: uuid.UUID, items: list[dict[str, str]], seeded: bool = False
+) -> None:
     numbers: dict[str, int] = {}
     areas = [a.value for a in ManagementArea]
     for item in items:
         area = item["area"]
         numbers[area] = numbers.get(area, 0) + 1
         code = f"{areas.index(area) + 1}.{numbers[area]}"
-        s.add(ChecklistItem(checklist_id=checklist_id, code=code, area=area,
+        item_id = seed_id("checklist_item", str(checklist_id), code) if seeded else None
+        s.add(ChecklistItem(id=item_id, checklist_id=checklist_id, code=code, area=area,
                             text=item["text"].strip(), legal_basis=item["legal_basis"].strip()))  # fmt: skip
 
 

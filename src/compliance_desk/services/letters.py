@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from compliance_desk.domain.appeal_workflow import AppealState
 from compliance_desk.domain.errors import ConcurrentEdit, DomainError, NotFound
+from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.letters import LetterStatus
 from compliance_desk.domain.roles import Permission
 from compliance_desk.lazy import lazy
@@ -125,7 +126,8 @@ class LetterService:
         missing = [p for p in sorted((resources_dir() / "templates").glob("*.txt"))
                    if p.stem not in have]  # fmt: skip
         for path in missing:
-            session.add(LetterTemplate(kind=path.stem, version=1,
+            session.add(LetterTemplate(id=seed_id("letter_template", path.stem, "1"),
+                                       kind=path.stem, version=1,
                                        body=path.read_text(encoding="utf-8"),
                                        note="随系统安装的初始版本"))  # fmt: skip
         return bool(missing)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain.errors import NotFound, ValidationError
+from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.models import (
     Centre,
@@ -64,24 +65,39 @@ def seed(session: Session) -> bool:
     """Insert the plan's reference data into an empty database. Returns True if it did."""
     if session.scalar(select(func.count()).select_from(Industry)):
         return False
-    industries = {code: Industry(code=code, name=name) for code, name in seed_data.INDUSTRIES}
+    # Seeded ids are the same on every installation (domain.ids.seed_id): laptops seeded
+    # offline and the shared database agree on the plan's reference data.
+    industries = {
+        code: Industry(id=seed_id("industry", code), code=code, name=name)
+        for code, name in seed_data.INDUSTRIES
+    }
     session.add_all(industries.values())
     session.flush()
     centres = {
-        code: Centre(code=code, name=name, industry_id=industries[ind].id, address=address)
+        code: Centre(
+            id=seed_id("centre", code),
+            code=code,
+            name=name,
+            industry_id=industries[ind].id,
+            address=address,
+        )
         for code, name, ind, address in seed_data.CENTRES
     }
     session.add_all(centres.values())
     session.flush()
     session.add_all(
-        CompliancePoint(centre_id=centres[c].id, name=n, address="")
+        CompliancePoint(
+            id=seed_id("compliance_point", c, n), centre_id=centres[c].id, name=n, address=""
+        )
         for c, n in seed_data.COMPLIANCE_POINTS
     )
     session.add_all(
-        Department(code=c, name=n, number_prefix=p) for c, n, p in seed_data.DEPARTMENTS
+        Department(id=seed_id("department", c), code=c, name=n, number_prefix=p)
+        for c, n, p in seed_data.DEPARTMENTS
     )
     session.add_all(
-        Chamber(name=n, industry_id=industries[i].id if i else None) for n, i in seed_data.CHAMBERS
+        Chamber(id=seed_id("chamber", n), name=n, industry_id=industries[i].id if i else None)
+        for n, i in seed_data.CHAMBERS
     )
     session.flush()
     return True

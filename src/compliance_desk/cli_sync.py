@@ -1,0 +1,120 @@
+"""The command line of sync: run the server, enrol a device, sync once, list or revoke devices.
+
+compliance-desk server --db URL [--host H] [--port P]      run the sync service
+compliance-desk server devices --db URL                    enrolled devices
+compliance-desk server revoke DEVICE_ID --db URL [--reason TEXT]
+compliance-desk [--db URL] sync enrol --server URL --admin USER [--name NAME]
+compliance-desk [--db URL] sync [--server URL]             push then pull, once
+compliance-desk [--db URL] sync status
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import uuid
+from typing import Any
+
+from compliance_desk.domain.errors import DomainError
+
+
+def add_parsers(sub: Any) -> None:
+    server = sub.add_parser("server", help="run the sync service (or manage its devices)")
+    server.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help="the shared PostgreSQL database")  # fmt: skip
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8765)
+    server_sub = server.add_subparsers(dest="action")
+    listing = server_sub.add_parser("devices", help="list enrolled devices")
+    listing.add_argument("--db", metavar="URL", default=argparse.SUPPRESS)
+    revoke = server_sub.add_parser("revoke", help="revoke a device's token")
+    revoke.add_argument("device_id")
+    revoke.add_argument("--reason", default="")
+    revoke.add_argument("--db", metavar="URL", default=argparse.SUPPRESS)
+
+    sync = sub.add_parser("sync", help="sync this database with the sync service once")
+    sync.add_argument("--server", metavar="URL", default=None)
+    sync_sub = sync.add_subparsers(dest="action")
+    enrol = sync_sub.add_parser("enrol", help="enrol this device (an administrator's password)")
+    enrol.add_argument("--server", metavar="URL", default=argparse.SUPPRESS, required=True)
+    enrol.add_argument("--admin", metavar="USER", required=True)
+    enrol.add_argument("--name", default="", help="a name for this device (e.g. 崧厦前台1)")
+    sync_sub.add_parser("status", help="operations waiting, conflicts, rejected operations")
+
+
+def run_server(args: argparse.Namespace) -> int:
+    from compliance_desk.paths import resolve_database_url
+
+    url = resolve_database_url(getattr(args, "db", None))
+    if args.action in ("devices", "revoke"):
+        return _devices(url, args)
+    import uvicorn
+
+    from compliance_desk.server.app import create_app
+
+    app = create_app(url)
+    print(
+        f"同步服务已启动：http://{args.host}:{args.port}（数据库 {app.state.sync.desk.ctx.database_label}）"
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _devices(url: str, args: argparse.Namespace) -> int:
+    from compliance_desk.bootstrap import open_desk
+    from compliance_desk.server import devices
+
+    desk = open_desk(url)
+    try:
+        with desk.ctx.factory() as session:
+            if args.action == "revoke":
+                try:
+                    device_id = uuid.UUID(args.device_id)
+                except ValueError:
+                    raise DomainError(f"设备编号“{args.device_id}”格式不正确",
+                                      f"bad device id {args.device_id!r}") from None  # fmt: skip
+                try:
+                    devices.revoke(session, device_id, args.reason, desk.ctx.clock())
+                except devices.Refused as exc:
+                    raise DomainError(exc.message_zh, exc.message_en) from exc
+                session.commit()
+                print(f"已停用设备 {device_id} 的同步权限")
+                return 0
+            for d in devices.devices(session):
+                state = f"已停用（{d.revoked_reason}）" if d.revoked_at else "有效"
+                seen = (
+                    d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else "从未同步"
+                )
+                print(f"{d.id}\t{d.name}\t{state}\t最近同步：{seen}")
+            return 0
+    finally:
+        desk.close()
+
+
+def run_sync(desk: Any, args: argparse.Namespace) -> int:
+    from compliance_desk.sync.client import SyncService
+
+    service = SyncService(desk.ctx)
+    if args.action == "enrol":
+        password = args.password or os.environ.get("COMPLIANCE_DESK_PASSWORD")
+        if password is None:
+            password = getpass.getpass(f"管理员 {args.admin} 的密码：")
+        service.enrol(args.server, args.admin, password, args.name)
+        print(f"本设备已登记：{desk.ctx.device_id}，同步服务器 {args.server}")
+        return 0
+    if args.action == "status":
+        s = service.status()
+        print(f"同步服务器：{s.server_url or '未设置'}；{'已登记' if s.enrolled else '未登记'}")
+        print(
+            f"待同步操作 {s.waiting} 个，未解决冲突 {s.conflicts} 个，被拒绝的操作 {s.rejected} 个"
+        )
+        return 0
+    report = service.sync_once(args.server)
+    print(
+        f"同步完成：推送 {report.pushed} 个操作（采用 {report.applied}，冲突 {report.conflicts}，"
+        f"拒绝 {report.rejected}），拉取 {report.pulled} 条记录，仍待同步 {report.waiting} 个"
+    )
+    if abs(report.skew_seconds) > 300:
+        print(f"提示：本机时钟与服务器相差约 {abs(report.skew_seconds) / 60:.0f} 分钟")
+    return 0

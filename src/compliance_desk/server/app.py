@@ -1,0 +1,213 @@
+"""The sync service as an ASGI app (Starlette), run by uvicorn: ``compliance-desk server``.
+
+It opens the shared database the way a desk does (``bootstrap.open_desk``: migrations, the
+seeded reference data), so the same services check an administrator's password at enrolment
+and the same domain code judges every pushed command.  Endpoints are plain functions that
+Starlette runs in its thread pool; each request uses its own session.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from compliance_desk import __version__
+from compliance_desk.bootstrap import Desk, open_desk
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.ids import new_id
+from compliance_desk.domain.roles import Permission
+from compliance_desk.persistence import migrate
+from compliance_desk.persistence.models import LocalSetting
+from compliance_desk.server import devices
+from compliance_desk.server import pull as pulling
+from compliance_desk.server import push as pushing
+from compliance_desk.server.devices import Refused
+from compliance_desk.sync import protocol
+
+log = logging.getLogger("compliance_desk.server")
+
+EPOCH_KEY = "sync.server_epoch"
+
+
+@dataclass
+class ServerState:
+    desk: Desk
+    epoch: str
+    # Test hook: runs inside each push transaction just before its commit.
+    before_commit: pushing.Hook | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.desk.ctx.clock()
+
+
+def server_epoch(desk: Desk) -> str:
+    """This database's identity; a database restored from a backup gets a new one (later work:
+    clients then re-send what it never confirmed)."""
+    with desk.ctx.factory() as session:
+        dialect = postgresql if desk.ctx.engine.dialect.name == "postgresql" else sqlite
+        session.execute(
+            dialect.insert(LocalSetting)
+            .values(key=EPOCH_KEY, value=str(new_id()))
+            .on_conflict_do_nothing(index_elements=[LocalSetting.key])
+        )
+        value = session.scalar(select(LocalSetting.value).where(LocalSetting.key == EPOCH_KEY))
+        session.commit()
+        assert value is not None
+        return value
+
+
+def _error(status: int, code: str, zh: str, en: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message_zh": zh, "message_en": en}, status_code=status)
+
+
+def _refused(exc: Refused) -> JSONResponse:
+    return _error(exc.status, exc.code, exc.message_zh, exc.message_en)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Refused(400, "bad_request", "请求内容不是有效的 JSON", f"bad JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise Refused(400, "bad_request", "请求内容格式不正确", "body is not an object")
+    return data
+
+
+def check_versions(protocol_version: Any, schema: Any) -> None:
+    """Too old or too new is said in plain words; the device keeps its data either way."""
+    if not isinstance(protocol_version, int) or protocol_version < protocol.MIN_PROTOCOL:
+        raise Refused(426, "client_too_old",
+                      "本机的合规服务台版本过旧，无法与服务器同步；请先升级本机程序。本机数据已完整保留",
+                      f"client protocol {protocol_version!r} older than {protocol.MIN_PROTOCOL}")  # fmt: skip
+    if protocol_version > protocol.PROTOCOL_VERSION or schema not in migrate.KNOWN_REVISIONS:
+        raise Refused(426, "client_too_new",
+                      "本机的合规服务台比同步服务器新，暂时无法同步；请联系管理员升级服务器。本机数据已完整保留",
+                      f"client protocol {protocol_version!r} / schema {schema!r} newer than the server")  # fmt: skip
+    known = migrate.KNOWN_REVISIONS
+    if known.index(schema) < known.index(protocol.MIN_CLIENT_SCHEMA):
+        raise Refused(426, "client_too_old",
+                      "本机的合规服务台版本过旧，无法与服务器同步；请先升级本机程序。本机数据已完整保留",
+                      f"client schema {schema} older than {protocol.MIN_CLIENT_SCHEMA}")  # fmt: skip
+
+
+def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
+    if desk is None:
+        assert url is not None
+        desk = open_desk(url)
+    state = ServerState(desk, server_epoch(desk))
+    ctx = desk.ctx
+
+    def device_of(request: Request) -> uuid.UUID:
+        auth = request.headers.get("authorization", "")
+        token = auth[7:] if auth.lower().startswith("bearer ") else None
+        with ctx.factory() as session:
+            device = devices.authenticate(
+                session, token, request.headers.get("x-device-id"), state.now()
+            )
+            session.commit()
+            return device.id
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "app_version": __version__,
+                             "schema_revision": migrate.SCHEMA_HEAD})  # fmt: skip
+
+    def do_enrol(body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            device_id = uuid.UUID(str(body["device_id"]))
+            username, password = str(body["username"]), str(body["password"])
+        except (KeyError, ValueError) as exc:
+            raise Refused(400, "bad_request", "登记请求缺少设备编号、用户名或密码",
+                          f"bad enrol request: {exc}") from exc  # fmt: skip
+        try:
+            admin = desk.auth.login(username, password)
+            admin.require(Permission.USER_ADMIN)
+        except DomainError as exc:
+            raise Refused(403, "not_admin", f"登记设备须由管理员办理：{exc.message_zh}",
+                          f"enrol refused: {exc.message_en}") from exc  # fmt: skip
+        with ctx.factory() as session:
+            token = devices.enrol(session, device_id, str(body.get("device_name") or ""),
+                                  admin.id, state.now())  # fmt: skip
+            session.commit()
+        log.info("device %s enrolled by %s", device_id, admin.username)
+        return {"token": token, "server_epoch": state.epoch}
+
+    def do_handshake(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        check_versions(body.get("protocol"), body.get("schema_revision"))
+        device_of(request)
+        return {
+            "protocol": protocol.PROTOCOL_VERSION,
+            "app_version": __version__,
+            "schema_revision": migrate.SCHEMA_HEAD,
+            "server_epoch": state.epoch,
+            "server_time": state.now().isoformat(),
+        }
+
+    def do_push(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        device_id = device_of(request)
+        ops = body.get("ops")
+        if not isinstance(ops, list) or not all(isinstance(o, dict) for o in ops):
+            raise Refused(400, "bad_request", "推送内容格式不正确", "ops is not a list of objects")
+        if len(ops) > protocol.MAX_BATCH:
+            raise Refused(413, "batch_too_large", "一次推送的操作过多",
+                          f"{len(ops)} ops > {protocol.MAX_BATCH}")  # fmt: skip
+        results = pushing.push(ctx.factory, device_id, ops, state.now(), state.before_commit)
+        return {"results": results, "server_epoch": state.epoch}
+
+    def do_pull(request: Request, _body: dict[str, Any]) -> dict[str, Any]:
+        device_of(request)
+        try:
+            after = int(request.query_params.get("after", "0"))
+            limit = min(int(request.query_params.get("limit", "500")), protocol.MAX_BATCH)
+        except ValueError as exc:
+            raise Refused(400, "bad_request", "拉取参数不正确", str(exc)) from exc
+        if after < 0 or limit < 1:
+            raise Refused(400, "bad_request", "拉取参数不正确", "after < 0 or limit < 1")
+        with ctx.factory() as session:
+            result = pulling.pull(session, after, limit)
+        result["server_epoch"] = state.epoch
+        return result
+
+    async def enrol(request: Request) -> JSONResponse:
+        try:
+            body = await _body(request)
+            return JSONResponse(await run_in_threadpool(do_enrol, body))
+        except Refused as exc:
+            return _refused(exc)
+
+    def endpoint(work: Any, read_body: bool = True) -> Any:
+        """Database work off the event loop; a Refused becomes its JSON error."""
+
+        async def handle(request: Request) -> JSONResponse:
+            try:
+                body = await _body(request) if read_body else {}
+                return JSONResponse(await run_in_threadpool(work, request, body))
+            except Refused as exc:
+                return _refused(exc)
+
+        return handle
+
+    app = Starlette(
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/v1/enrol", enrol, methods=["POST"]),
+            Route("/v1/handshake", endpoint(do_handshake), methods=["POST"]),
+            Route("/v1/push", endpoint(do_push), methods=["POST"]),
+            Route("/v1/pull", endpoint(do_pull, read_body=False), methods=["GET"]),
+        ],
+    )
+    app.state.sync = state
+    return app

@@ -1,0 +1,51 @@
+"""A pull: the changes after a cursor, in server sequence order, with the rows as they are now.
+
+A row changed several times in one batch is sent once, at its first place (a parent created
+before its child stays before it); its content is the latest.  Sending the current row rather
+than the one at that sequence number is safe: any later change has a later number and is sent
+again, so a replica that applies batches in order ends with the server's rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from compliance_desk.persistence.sync_models import SyncChange
+from compliance_desk.sync import codec
+
+
+def pull(session: Session, after: int, limit: int) -> dict[str, Any]:
+    entries = session.execute(
+        select(SyncChange.seq, SyncChange.table_name, SyncChange.row_id)
+        .where(SyncChange.seq > after)
+        .order_by(SyncChange.seq)
+        .limit(limit + 1)
+    ).all()
+    more = len(entries) > limit
+    entries = entries[:limit]
+    first: dict[tuple[str, uuid.UUID], int] = {}
+    for seq, table, row_id in entries:
+        first.setdefault((table, row_id), seq)
+    by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for table, row_id in first:
+        by_table[table].append(row_id)
+    rows: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
+    for table, ids in by_table.items():
+        tbl = codec.table(table)
+        for start in range(0, len(ids), 500):
+            for r in session.execute(
+                select(tbl).where(tbl.c.id.in_(ids[start : start + 500]))
+            ).mappings():
+                rows[(table, r["id"])] = codec.encode_row(tbl, dict(r))
+    changes = [
+        {"seq": seq, "table": table, "id": str(row_id), "row": rows[(table, row_id)]}
+        for (table, row_id), seq in sorted(first.items(), key=lambda kv: kv[1])
+        if (table, row_id) in rows
+    ]
+    last = entries[-1][0] if entries else after
+    return {"changes": changes, "last_seq": int(last), "more": more}

@@ -1,0 +1,117 @@
+"""A push: a batch of operations applied in one PostgreSQL transaction, each on its own.
+
+Each operation first claims its id in ``sync_operation`` (INSERT .. ON CONFLICT DO NOTHING,
+which waits for a concurrent claim of the same id to commit or roll back).  An id already
+claimed is a replay: the stored result comes back unchanged, and a different payload under
+that id is refused (rule 6).  The merge itself runs in a savepoint, so one rejected
+operation leaves no trace and does not stop the others (rule 9).  The changed rows enter the
+change log at commit, numbered under the counter's lock (sync/capture.py, rule 7).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.persistence.sync_models import SyncOperation
+from compliance_desk.sync import capture, merge, protocol
+
+log = logging.getLogger("compliance_desk.server")
+
+Hook = Callable[[], None]
+
+
+def push(
+    factory: sessionmaker[Session],
+    device_id: uuid.UUID,
+    ops: list[dict[str, Any]],
+    now: datetime,
+    before_commit: Hook | None = None,
+) -> list[dict[str, Any]]:
+    for attempt in range(3):
+        try:
+            with factory() as session:
+                session.info[capture.APPLYING] = True
+                results = [_one(session, device_id, op, now) for op in ops]
+                capture.settle(session)  # numbered; the counter is locked until the commit
+                if before_commit is not None:
+                    before_commit()
+                session.commit()
+                return results
+        except OperationalError as exc:  # a deadlock between two pushes: try again
+            if "deadlock" not in str(exc.orig).lower() or attempt == 2:
+                raise
+            log.warning("push from %s deadlocked, retrying", device_id)
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _one(
+    session: Session, device_id: uuid.UUID, raw: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    connection = session.connection()
+    try:
+        op = merge.parse(raw, device_id)
+    except merge.BadOperation as exc:
+        return {"op_id": str(raw.get("id")), "status": "rejected",
+                "reason_zh": "操作格式不正确，服务器未处理", "reason_en": str(exc),
+                "conflict": None}  # fmt: skip
+    digest = protocol.fingerprint(raw)
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    claimed = connection.execute(
+        dialect.insert(SyncOperation)
+        .values(
+            op_id=op.id,
+            device_id=device_id,
+            payload_hash=digest,
+            result={"status": "pending"},
+            received_at=now,
+        )  # fmt: skip
+        .on_conflict_do_nothing(index_elements=[SyncOperation.op_id])
+        .returning(SyncOperation.op_id)
+    ).first()
+    if claimed is None:
+        stored = connection.execute(
+            select(SyncOperation.payload_hash, SyncOperation.result).where(
+                SyncOperation.op_id == op.id
+            )
+        ).one()
+        if stored.payload_hash != digest:
+            log.warning("operation %s replayed with a different payload: refused", op.id)
+            return {"op_id": str(op.id), "status": "refused",
+                    "reason_zh": "同一操作编号的内容与先前不同，服务器拒绝处理",
+                    "reason_en": "same operation id, different payload", "conflict": None}  # fmt: skip
+        return dict(stored.result)
+    try:
+        with session.begin_nested():
+            outcome = merge.apply_op(connection, op, now)
+    except (
+        merge.BadOperation,
+        DomainError,
+        IntegrityError,
+        DBAPIError,
+        ValueError,
+        KeyError,
+    ) as exc:
+        if isinstance(exc, OperationalError) and "deadlock" in str(exc.orig).lower():
+            raise
+        log.info("operation %s rejected: %s", op.id, exc)
+        reason = getattr(exc, "message_zh", None) or "数据与服务器上的记录不相容，服务器未采用"
+        outcome = merge.Outcome("rejected", reason, f"{type(exc).__name__}: {exc}"[:500])
+    for table, row_id in outcome.touched:
+        capture.note_change(session, table, row_id, op.id)
+    result = outcome.as_result(op.id)
+    connection.execute(
+        update(SyncOperation).where(SyncOperation.op_id == op.id).values(result=result)
+    )
+    return result

@@ -1,0 +1,227 @@
+"""The client: enrol this device, then sync (handshake, push, pull) with the sync service.
+
+``SyncService`` is what the command line calls now and what the window will call later from
+its task runner (one call per background run, its own sessions, no Qt).  Errors a user can
+act on are ``DomainError``s with a Chinese message; nothing local is changed by a failed call
+except the outbox's attempt counter: a half-done sync leaves the outbox and the cursor where
+the last committed local transaction put them, and the next sync carries on from there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from compliance_desk import __version__
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.persistence import migrate
+from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
+from compliance_desk.services.context import ServiceContext
+from compliance_desk.sync import capture, protocol, replica
+
+log = logging.getLogger("compliance_desk.sync")
+
+SERVER_URL = "sync.server_url"
+TOKEN = "sync.token"
+EPOCH = "sync.server_epoch"
+SKEW_WARNING = 300.0  # seconds: shown, never fatal (rule 5)
+
+
+class SyncError(DomainError):
+    """The sync could not run; ``code`` is the server's (client_too_old, device_revoked, ...)."""
+
+    def __init__(self, message_zh: str, message_en: str, code: str = "") -> None:
+        super().__init__(message_zh, message_en)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    pushed: int
+    applied: int
+    conflicts: int
+    rejected: int
+    pulled: int
+    waiting: int  # operations still waiting after this sync
+    skew_seconds: float  # this device's clock minus the server's
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    server_url: str | None
+    enrolled: bool
+    waiting: int
+    conflicts: int  # open conflicts and merge tasks
+    rejected: int
+    cursor: int
+
+
+HttpFactory = Callable[[str], httpx.Client]
+
+
+def default_http(base_url: str) -> httpx.Client:
+    return httpx.Client(base_url=base_url, timeout=httpx.Timeout(30.0, connect=5.0))
+
+
+class SyncService:
+    def __init__(self, ctx: ServiceContext, http: HttpFactory = default_http) -> None:
+        self.ctx = ctx
+        self.http = http
+
+    # --- local state ------------------------------------------------------------------
+    def _get(self, key: str) -> str | None:
+        with self.ctx.factory() as session:
+            return replica.get_setting(session, key)
+
+    def _set(self, **values: str) -> None:
+        with self.ctx.factory() as session:
+            for key, value in values.items():
+                replica.set_setting(session, key, value)
+            session.commit()
+
+    def status(self) -> SyncStatus:
+        with self.ctx.factory() as session:
+
+            def count(status: str) -> int:
+                return int(
+                    session.scalar(select(func.count()).where(SyncOutbox.status == status)) or 0
+                )
+
+            conflicts = session.scalar(
+                select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")
+            )
+            return SyncStatus(
+                replica.get_setting(session, SERVER_URL),
+                replica.get_setting(session, TOKEN) is not None,
+                count("pending"),
+                int(conflicts or 0),
+                count("rejected"),
+                int(replica.get_setting(session, replica.CURSOR) or 0),
+            )
+
+    # --- calls ------------------------------------------------------------------------
+    def _call(
+        self, client: httpx.Client, method: str, path: str, token: str | None = None,
+        body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        headers = {"X-Device-Id": str(self.ctx.device_id)}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = client.request(method, path, json=body, params=params, headers=headers)
+        except httpx.HTTPError as exc:
+            raise SyncError(
+                "无法连接同步服务器（可能没有网络），本机数据已保存，稍后会再次同步",
+                f"{method} {path}: {type(exc).__name__}: {exc}",
+                "offline",
+            ) from exc
+        try:
+            data = response.json()
+        except ValueError:
+            data = {}
+        if response.status_code >= 400:
+            raise SyncError(
+                str(
+                    data.get("message_zh")
+                    or f"同步服务器出错（{response.status_code}），本机数据已保存"
+                ),
+                str(data.get("message_en") or f"{method} {path}: HTTP {response.status_code}"),
+                str(data.get("error") or f"http_{response.status_code}"),
+            )
+        if not isinstance(data, dict):
+            raise SyncError("同步服务器的回答无法识别", f"{method} {path}: not an object")
+        return data
+
+    def enrol(self, server_url: str, username: str, password: str, device_name: str = "") -> None:
+        """An administrator enrols this device; the token is kept in this database only."""
+        with self.http(server_url) as client:
+            answer = self._call(client, "POST", "/v1/enrol", body={
+                "username": username, "password": password,
+                "device_id": str(self.ctx.device_id), "device_name": device_name,
+            })  # fmt: skip
+        self._set(**{SERVER_URL: server_url, TOKEN: str(answer["token"]),
+                     EPOCH: str(answer["server_epoch"])})  # fmt: skip
+        log.info("enrolled with %s as device %s", server_url, self.ctx.device_id)
+
+    def sync_once(
+        self, server_url: str | None = None, push: bool = True, pull: bool = True
+    ) -> SyncReport:
+        url = server_url or self._get(SERVER_URL)
+        token = self._get(TOKEN)
+        if not url:
+            raise SyncError("尚未设置同步服务器地址（--server）", "no server URL", "no_server")
+        if token is None:
+            raise SyncError("本设备尚未登记，请管理员先运行 sync enrol 为本机登记",
+                            "device not enrolled", "not_enrolled")  # fmt: skip
+        with self.http(url) as client:
+            skew = self._handshake(client, token)
+            counts = {"applied": 0, "conflict": 0, "rejected": 0}
+            pushed = self._push(client, token, counts) if push else 0
+            pulled = self._pull(client, token) if pull else 0
+        if server_url and server_url != self._get(SERVER_URL):
+            self._set(**{SERVER_URL: server_url})
+        return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
+                          pulled, self.status().waiting, skew)  # fmt: skip
+
+    def _handshake(self, client: httpx.Client, token: str) -> float:
+        now = self.ctx.clock()
+        answer = self._call(client, "POST", "/v1/handshake", token, {
+            "protocol": protocol.PROTOCOL_VERSION, "app_version": __version__,
+            "schema_revision": migrate.SCHEMA_HEAD, "device_id": str(self.ctx.device_id),
+            "device_time": now.isoformat(),
+        })  # fmt: skip
+        skew = (now - datetime.fromisoformat(str(answer["server_time"]))).total_seconds()
+        if abs(skew) > SKEW_WARNING:
+            log.warning("device clock differs from the server's by %.0f s", skew)
+        epoch = str(answer["server_epoch"])
+        known = self._get(EPOCH)
+        if known != epoch:
+            # Later work (SYNC.md rule 10): re-send what the old server never confirmed.
+            log.warning("server epoch changed from %s to %s", known, epoch)
+            self._set(**{EPOCH: epoch})
+        return skew
+
+    def _push(self, client: httpx.Client, token: str, counts: dict[str, int]) -> int:
+        pushed = 0
+        while True:
+            with self.ctx.factory() as session:
+                batch = replica.waiting(session, protocol.MAX_BATCH)
+                payload = [replica.wire(o) for o in batch]
+                for o in batch:
+                    o.attempts += 1
+                session.commit()
+            if not batch:
+                return pushed
+            answer = self._call(client, "POST", "/v1/push", token, {"ops": payload})
+            with self.ctx.factory() as session:
+                session.info[capture.APPLYING] = True
+                ids = [o.id for o in batch]
+                sent = list(session.scalars(select(SyncOutbox).where(SyncOutbox.id.in_(ids))))
+                got = replica.record_results(session, sent, list(answer.get("results", [])))
+                session.commit()
+            for key, value in got.items():
+                counts[key] += value
+            pushed += len(batch)
+            if sum(got.values()) < len(batch):
+                raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
+                                "push answered only part of the batch", "partial")  # fmt: skip
+
+    def _pull(self, client: httpx.Client, token: str) -> int:
+        pulled = 0
+        while True:
+            with self.ctx.factory() as session:
+                cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
+            answer = self._call(client, "GET", "/v1/pull", token,
+                                params={"after": cursor, "limit": protocol.MAX_BATCH})  # fmt: skip
+            with self.ctx.factory() as session:
+                session.info[capture.APPLYING] = True
+                pulled += replica.apply_pulled(session, answer["changes"], int(answer["last_seq"]))
+                session.commit()
+            if not answer.get("more"):
+                return pulled

@@ -1,0 +1,66 @@
+"""Row values to JSON and back, by column type, the same way on every side of the wire.
+
+Values are compared in this encoded form when merging, so a UTC datetime read from SQLite
+and the same one read from PostgreSQL compare equal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Column, Date, DateTime, Table, Uuid
+
+from compliance_desk.persistence.models import Base, UtcDateTime
+
+# Columns every synced row carries that the sync itself sets: who/when of the last write and
+# the version counter.  They are never diffed as fields.
+STAMPS = frozenset(
+    {"row_version", "created_at", "created_by", "updated_at", "updated_by", "device_id"}
+)
+
+
+def table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def _is_datetime(column: Column[Any]) -> bool:
+    return isinstance(column.type, (UtcDateTime, DateTime))
+
+
+def encode(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def decode(column: Column[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column.type, Uuid):
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    if _is_datetime(column):
+        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if isinstance(column.type, Date):
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return value
+
+
+def encode_row(tbl: Table, row: Mapping[str, Any]) -> dict[str, Any]:
+    return {c.name: encode(c, row[c.name]) for c in tbl.columns if c.name in row}
+
+
+def decode_row(tbl: Table, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Known columns only: a column a newer schema added is dropped, not an error."""
+    return {c.name: decode(c, data[c.name]) for c in tbl.columns if c.name in data}

@@ -1,0 +1,242 @@
+"""The replica's side of a sync, in local transactions: what to send, what the server answered,
+and the pulled rows applied with the cursor advanced in the same transaction (rule 7).
+
+Pulled rows are the server's truth.  A row this machine still has operations waiting for is
+rebased: the server's row, then the waiting changes on top, so an edit made offline stays on
+screen until the server has answered for it.  A pulled row whose natural key (credit code) is
+held here by another live row that the server has not confirmed puts the local one aside as a
+tombstone; the server does the same with it when it arrives, and opens the merge task.
+Timeline rows the server refused are taken out of the local timeline (their operations stay
+in the outbox with the reason, for the user); the projection of their parent is recomputed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from compliance_desk.persistence import search_index
+from compliance_desk.persistence.models import LocalSetting
+from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
+from compliance_desk.sync import codec
+from compliance_desk.sync.commands import FAMILIES
+from compliance_desk.sync.policy import policy
+
+CURSOR = "sync.cursor"
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    row = session.get(LocalSetting, key)
+    return None if row is None else row.value
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(LocalSetting, key)
+    if row is None:
+        session.add(LocalSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def wire(o: SyncOutbox) -> dict[str, Any]:
+    return {
+        "id": str(o.id),
+        "table": o.table_name,
+        "row_id": str(o.row_id),
+        "kind": o.kind,
+        "base_version": o.base_version,
+        "command": o.command,
+        "payload": o.payload,
+        "user_id": str(o.user_id) if o.user_id else None,
+        "at": o.at.astimezone(UTC).isoformat(),
+    }
+
+
+def waiting(session: Session, limit: int) -> list[SyncOutbox]:
+    return list(
+        session.scalars(
+            select(SyncOutbox)
+            .where(SyncOutbox.status == "pending")
+            .order_by(SyncOutbox.position)
+            .limit(limit)
+        )
+    )
+
+
+def record_results(
+    session: Session, sent: list[SyncOutbox], results: list[dict[str, Any]]
+) -> dict[str, int]:
+    """The server's answers, in one local transaction; returns how many of each status."""
+    counts = {"applied": 0, "conflict": 0, "rejected": 0}
+    by_id = {str(o.id): o for o in sent}
+    connection = session.connection()
+    parents: set[tuple[str, uuid.UUID]] = set()
+    for result in results:
+        op = by_id.get(str(result.get("op_id")))
+        if op is None:
+            continue
+        status = str(result.get("status"))
+        if status == "applied":
+            session.delete(op)  # done: the server's row comes back by the pull
+            counts["applied"] += 1
+            continue
+        op.status = "conflict" if status == "conflict" else "rejected"
+        op.result = result
+        counts[op.status] += 1
+        conflict = result.get("conflict")
+        if isinstance(conflict, dict):
+            tbl: Table = SyncConflict.__table__  # type: ignore[assignment]
+            values = codec.decode_row(tbl, conflict)
+            if session.get(SyncConflict, values["id"]) is None:
+                connection.execute(insert(tbl).values(values))
+        pol = policy(op.table_name)
+        if op.kind == "insert" and pol.command is not None:
+            # The server's timeline does not hold this step: neither may ours.
+            family = FAMILIES[pol.command]
+            tbl = codec.table(op.table_name)
+            parent_id = uuid.UUID(str(op.payload["row"][family.parent_key]))
+            connection.execute(delete(tbl).where(tbl.c.id == op.row_id))
+            parents.add((pol.command, parent_id))
+    _project(connection, parents)
+    return counts
+
+
+def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: int) -> int:
+    """Apply one pulled batch and move the cursor, atomically; returns the rows applied."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # Parents may arrive after children within one batch: check the keys at commit.
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    now = datetime.now(UTC)
+    parents: set[tuple[str, uuid.UUID]] = set()
+    count = 0
+    changes = [c for c in changes if policy(str(c["table"])).synced]
+    rebased = set(
+        session.scalars(
+            select(SyncOutbox.row_id).where(
+                SyncOutbox.status == "pending", SyncOutbox.kind != "insert"
+            )  # fmt: skip
+        )
+    )
+    present = _present(connection, changes)
+    for change in changes:
+        table = str(change["table"])
+        pol = policy(table)
+        tbl = codec.table(table)
+        row = codec.decode_row(tbl, change["row"])
+        if row["id"] in rebased:
+            _rebase(session, tbl, row)
+        if pol.natural_key and row.get("deleted_at") is None:
+            _set_aside_twins(connection, tbl, pol.natural_key, row, now)
+        if pol.command is not None:
+            family = FAMILIES[pol.command]
+            _make_room(connection, tbl, family.parent_key, row)
+            parents.add((pol.command, row[family.parent_key]))
+        for name, family in FAMILIES.items():
+            if family.parent_table == table:
+                parents.add((name, row["id"]))
+        exists = (table, row["id"]) in present
+        if exists:
+            connection.execute(update(tbl).where(tbl.c.id == row["id"]).values(row))
+        else:
+            connection.execute(insert(tbl).values(row))
+        if table == "enterprise" and connection.dialect.name == "sqlite":
+            search_index.update(connection, [_index_doc(row)], fresh=not exists)
+        count += 1
+    _project(connection, parents)
+    set_setting(session, CURSOR, str(last_seq))
+    return count
+
+
+def _present(connection: Connection, changes: list[dict[str, Any]]) -> set[tuple[str, uuid.UUID]]:
+    """Which of the pulled rows this database has already, one query per table."""
+    wanted: dict[str, list[uuid.UUID]] = {}
+    for change in changes:
+        wanted.setdefault(str(change["table"]), []).append(uuid.UUID(str(change["id"])))
+    found: set[tuple[str, uuid.UUID]] = set()
+    for table, ids in wanted.items():
+        tbl = codec.table(table)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
+                (table, i)
+                for i in connection.execute(select(tbl.c.id).where(tbl.c.id.in_(chunk))).scalars()
+            )
+    return found
+
+
+def _rebase(session: Session, tbl: Table, row: dict[str, Any]) -> None:
+    """Changes still waiting for the server, laid over the server's row."""
+    waiting_ops = session.scalars(
+        select(SyncOutbox)
+        .where(
+            SyncOutbox.row_id == row["id"],
+            SyncOutbox.status == "pending",
+            SyncOutbox.kind != "insert",
+        )  # fmt: skip
+        .order_by(SyncOutbox.position)
+    )
+    for op in waiting_ops:
+        for key, pair in op.payload.get("changes", {}).items():
+            if key in tbl.c:
+                row[key] = codec.decode(tbl.c[key], pair[1])
+
+
+def _set_aside_twins(
+    connection: Connection, tbl: Table, key: tuple[str, ...], row: dict[str, Any], now: datetime
+) -> None:
+    match = [tbl.c[k] == row.get(k) for k in key]
+    connection.execute(
+        update(tbl)
+        .where(*match, tbl.c.deleted_at.is_(None), tbl.c.id != row["id"])
+        .values(deleted_at=now)
+    )
+    if tbl.name == "enterprise" and connection.dialect.name == "sqlite":
+        twins = connection.execute(select(tbl).where(*match, tbl.c.id != row["id"])).mappings()
+        search_index.update(connection, [_index_doc(dict(t)) for t in twins])
+
+
+def _make_room(connection: Connection, tbl: Table, parent_key: str, row: dict[str, Any]) -> None:
+    """A local step waiting at the place the server gave another step moves to the end."""
+    clash = connection.execute(
+        select(tbl.c.id).where(
+            tbl.c[parent_key] == row[parent_key], tbl.c.seq == row["seq"], tbl.c.id != row["id"]
+        )
+    ).first()
+    if clash is None:
+        return
+    top = connection.execute(
+        select(func.max(tbl.c.seq)).where(tbl.c[parent_key] == row[parent_key])
+    ).scalar()
+    connection.execute(update(tbl).where(tbl.c.id == clash[0]).values(seq=int(top or 0) + 1))
+
+
+def _project(connection: Connection, parents: set[tuple[str, uuid.UUID]]) -> None:
+    for name, parent_id in parents:
+        family = FAMILIES[name]
+        values = family.project(connection, parent_id)
+        if values:
+            tbl = codec.table(family.parent_table)
+            connection.execute(update(tbl).where(tbl.c.id == parent_id).values(values))
+    # The appeal log's derived clocks follow the timelines, in this same transaction.
+    appeals = sorted(parent_id for name, parent_id in parents if name == "appeal")
+    if appeals:
+        from compliance_desk.services import appeal_clocks
+
+        appeal_clocks.refresh(connection, appeals)
+
+
+def _index_doc(row: dict[str, Any]) -> search_index.IndexDoc:
+    return search_index.IndexDoc(
+        id=row["id"],
+        name=row["name"],
+        pinyin=row["name_pinyin"],
+        initials=row["name_initials"],
+        phone=row.get("contact_phone") or "",
+        live=row.get("deleted_at") is None,
+    )
