@@ -48,7 +48,8 @@ def main() -> int:
     page = AppealLogPage(desk, user, runner)
     page.resize(1200, 800)
     page.show()
-    settle(page, 1)
+    page.refresh()  # what the main window does when the page is opened
+    settle(page, page._generation)  # noqa: SLF001
     open_ms = (time.perf_counter() - started) * 1000
     rows = page.model.rowCount()
 
