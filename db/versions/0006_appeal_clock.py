@@ -17,13 +17,17 @@ depends_on = None
 
 
 LIVE = sa.text("deleted_at IS NULL")
-OLD_INDEXES = ("ix_appeal_received", "ix_appeal_state", "ix_appeal_centre")
+OLD_INDEXES = {  # as 0001 made them
+    "ix_appeal_received": ["received_at"],
+    "ix_appeal_state": ["state", "received_at"],
+    "ix_appeal_centre": ["centre_id", "received_at"],
+}
 LOG_INDEXES = (
-    ("ix_appeal_received", ["received_at"]),
+    ("ix_appeal_received", ["received_at", "id"]),
     ("ix_appeal_state", ["state", "received_at"]),
     ("ix_appeal_centre", ["centre_id", "received_at"]),
     ("ix_appeal_tier", ["tier", "received_at"]),
-    ("ix_appeal_title", ["title"]),
+    ("ix_appeal_title", ["title", "id"]),
 )
 
 
@@ -32,17 +36,21 @@ def upgrade() -> None:
         "local_appeal_clock",
         sa.Column("appeal_id", sa.Uuid(), nullable=False),
         sa.Column("is_open", sa.Boolean(), nullable=False),
-        sa.Column("due", sa.Date(), nullable=True),
+        sa.Column("due", sa.Date(), nullable=False),
         sa.Column("provisional", sa.Boolean(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("tier_rank", sa.Integer(), nullable=False),
         sa.Column("state_rank", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("appeal_id", name=op.f("pk_local_appeal_clock")),
     )
-    op.create_index("ix_local_appeal_clock_open_due", "local_appeal_clock", ["is_open", "due"])
-    op.create_index("ix_local_appeal_clock_due", "local_appeal_clock", ["due"])
-    op.create_index("ix_local_appeal_clock_tier", "local_appeal_clock", ["tier_rank"])
-    op.create_index("ix_local_appeal_clock_state", "local_appeal_clock", ["state_rank"])
+    op.create_index(
+        "ix_local_appeal_clock_open_due", "local_appeal_clock", ["is_open", "due", "appeal_id"]
+    )
+    op.create_index("ix_local_appeal_clock_due", "local_appeal_clock", ["due", "appeal_id"])
+    op.create_index("ix_local_appeal_clock_tier", "local_appeal_clock", ["tier_rank", "appeal_id"])
+    op.create_index(
+        "ix_local_appeal_clock_state", "local_appeal_clock", ["state_rank", "appeal_id"]
+    )
     op.create_table(
         "local_appeal_department",
         sa.Column("appeal_id", sa.Uuid(), nullable=False),
@@ -71,10 +79,10 @@ def downgrade() -> None:
     with op.batch_alter_table("enterprise") as batch:
         batch.drop_index("ix_enterprise_pinyin")
     with op.batch_alter_table("appeal") as batch:
-        for name, columns in LOG_INDEXES:
+        for name, _columns in LOG_INDEXES:
             batch.drop_index(name)
             if name in OLD_INDEXES:
-                batch.create_index(name, columns)
+                batch.create_index(name, OLD_INDEXES[name])
     op.drop_index("ix_local_appeal_department_dept", table_name="local_appeal_department")
     op.drop_table("local_appeal_department")
     op.drop_index("ix_local_appeal_clock_state", table_name="local_appeal_clock")

@@ -285,12 +285,12 @@ class Appeal(Synced):
             postgresql_where=text("deleted_at IS NULL"),
         ),
         # The log's filters and sorts over live appeals (partial: counts read the index alone)
-        Index("ix_appeal_received", "received_at", **LIVE),
+        Index("ix_appeal_received", "received_at", "id", **LIVE),
         Index("ix_appeal_state", "state", "received_at", **LIVE),
         Index("ix_appeal_enterprise", "enterprise_id", "received_at"),
         Index("ix_appeal_centre", "centre_id", "received_at", **LIVE),
         Index("ix_appeal_tier", "tier", "received_at", **LIVE),
-        Index("ix_appeal_title", "title", **LIVE),
+        Index("ix_appeal_title", "title", "id", **LIVE),
     )
 
 
@@ -332,7 +332,7 @@ class LocalAppealClock(Base):
     __tablename__ = "local_appeal_clock"
     appeal_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     is_open: Mapped[bool] = mapped_column(Boolean, nullable=False)
-    due: Mapped[date | None] = mapped_column(Date)  # None while the clock is paused
+    due: Mapped[date] = mapped_column(Date, nullable=False)  # 9999-12-31 while paused
     provisional: Mapped[bool] = mapped_column(Boolean, nullable=False)
     seq: Mapped[int] = mapped_column(nullable=False)  # the last timeline step counted
     # The log sorts by tier and by state in the workflow's order: ranks, indexed.
@@ -340,10 +340,11 @@ class LocalAppealClock(Base):
     state_rank: Mapped[int] = mapped_column(nullable=False)
 
     __table_args__ = (
-        Index("ix_local_appeal_clock_open_due", "is_open", "due"),
-        Index("ix_local_appeal_clock_due", "due"),
-        Index("ix_local_appeal_clock_tier", "tier_rank"),
-        Index("ix_local_appeal_clock_state", "state_rank"),
+        # each ends in the appeal id: the log's order (key, then id) is an index walk
+        Index("ix_local_appeal_clock_open_due", "is_open", "due", "appeal_id"),
+        Index("ix_local_appeal_clock_due", "due", "appeal_id"),
+        Index("ix_local_appeal_clock_tier", "tier_rank", "appeal_id"),
+        Index("ix_local_appeal_clock_state", "state_rank", "appeal_id"),
     )
 
 

@@ -42,6 +42,7 @@ from compliance_desk.services.calendars import calendar_in
 
 log = logging.getLogger("compliance_desk.appeal_clocks")
 STATE_RANK = {state: n for n, state in enumerate(AppealState)}  # the workflow's order
+PAUSED = date.max  # a paused clock has no deadline: it sorts after every date, is never overdue
 CHUNK = 500  # ids per statement (PostgreSQL's parameter limit) and per reconcile batch
 FINGERPRINT_KEY = "appeal_clock.calendar"
 SIZES = "sizes"  # beside the years in the same setting: see _sizes
@@ -58,7 +59,7 @@ def clock_values(
     return {
         "appeal_id": appeal_id,
         "is_open": status.state is not AppealState.CLOSED,
-        "due": deadline.due,
+        "due": deadline.due or PAUSED,
         "provisional": deadline.provisional,
         "seq": seq,
         "tier_rank": status.tier.rank,
@@ -179,9 +180,7 @@ def moved_by(connection: Connection, year: int) -> list[uuid.UUID]:
     it (a period that ends before 1 January never looked at that year)."""
     return list(
         connection.execute(
-            select(CLOCK.c.appeal_id).where(
-                or_(CLOCK.c.due.is_(None), CLOCK.c.due >= date(year, 1, 1))
-            )
+            select(CLOCK.c.appeal_id).where(CLOCK.c.due >= date(year, 1, 1))  # paused: far future
         ).scalars()
     )
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from compliance_desk.domain.appeal_workflow import (
     Action,
@@ -523,6 +525,7 @@ class AppealLog:
     def __init__(self, ctx: ServiceContext, appeals: AppealService) -> None:
         self.ctx = ctx
         self.appeals = appeals
+        self._sizes: dict[LogFilter, int] = {}  # last counts, to choose how to fetch a page
 
     def reconcile(self) -> int:
         """Count again the derived clocks that are missing, behind their timeline, or counted
@@ -531,36 +534,52 @@ class AppealLog:
 
     # --- the filter, in SQL -----------------------------------------------------------
     def _select(
-        self, flt: LogFilter, calendar: WorkCalendar, today: date, counting: bool = False
+        self,
+        flt: LogFilter,
+        calendar: WorkCalendar,
+        today: date,
+        counting: bool = False,
+        walk: bool = False,
     ) -> Select[Any]:
         """The ids the filter keeps, in its order.  Deadline filters and sorts read the derived
-        clocks (appeal_clocks); the enterprise is joined only when the filter needs it."""
+        clocks (appeal_clocks); the enterprise is joined only when the filter needs it.
+
+        ``walk`` (SQLite, a filter that keeps many rows): the filter's columns are wrapped in
+        SQLite's unary ``+`` so that no index serves them, and the order's index drives the
+        query: a page is then a walk of that index testing each row, stopping at the LIMIT,
+        instead of fetching every matching row to sort them.
+        """
+        h = _unindexed if walk else _as_is
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
+        sort = "" if counting else flt.sort  # a count needs no join for the order
         if flt.state is not None:
-            stmt = stmt.where(AppealRow.state == flt.state.value)
+            stmt = stmt.where(h(AppealRow.state) == flt.state.value)
+        elif (flt.open_only or flt.overdue_only or flt.due_within is not None) and sort == "state":
+            # sorted by state: "open" is a range of the state index, walked in its order
+            stmt = stmt.where(CLOCK.c.state_rank < CLOSED_RANK)
         elif flt.open_only or flt.overdue_only or flt.due_within is not None:
-            stmt = stmt.where(AppealRow.state.in_(OPEN_STATES))
+            stmt = stmt.where(h(AppealRow.state).in_(OPEN_STATES))
         if flt.tier is not None:
-            stmt = stmt.where(AppealRow.tier == flt.tier.value)
+            stmt = stmt.where(h(AppealRow.tier) == flt.tier.value)
         if flt.centre_id is not None:
-            stmt = stmt.where(AppealRow.centre_id == flt.centre_id)
+            stmt = stmt.where(h(AppealRow.centre_id) == flt.centre_id)
         if flt.received_from is not None:
-            stmt = stmt.where(AppealRow.received_at >= _day_start(flt.received_from))
+            stmt = stmt.where(h(AppealRow.received_at) >= _day_start(flt.received_from))
         if flt.received_to is not None:
             stmt = stmt.where(
-                AppealRow.received_at < _day_start(flt.received_to + timedelta(days=1))
+                h(AppealRow.received_at) < _day_start(flt.received_to + timedelta(days=1))
             )
         query = flt.text.strip()
-        sort = "" if counting else flt.sort  # a count needs no join for the order
         if query or flt.industry_id is not None or sort == "enterprise":
             stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
         if flt.industry_id is not None:
-            stmt = stmt.where(Enterprise.industry_id == flt.industry_id)
-        if flt.department_id is not None:
-            forwarded = select(FORWARDED.c.appeal_id).where(
-                FORWARDED.c.department_id == flt.department_id
+            stmt = stmt.where(h(Enterprise.industry_id) == flt.industry_id)
+        if flt.department_id is not None:  # a join: the department's index can drive it
+            stmt = stmt.join(
+                FORWARDED,
+                (FORWARDED.c.appeal_id == AppealRow.id)
+                & (h(FORWARDED.c.department_id) == flt.department_id),
             )
-            stmt = stmt.where(AppealRow.id.in_(forwarded))
         if query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
@@ -573,31 +592,36 @@ class AppealLog:
         by_clock = flt.overdue_only or flt.due_within is not None
         by_clock = by_clock or sort in ("due", "left", "tier", "state")
         if by_clock:
-            stmt = stmt.join(CLOCK, CLOCK.c.appeal_id == AppealRow.id)
+            stmt = stmt.join_from(AppealRow, CLOCK, CLOCK.c.appeal_id == AppealRow.id)
         if flt.overdue_only or flt.due_within is not None:
             # overdue: due before today; due within N working days: fewer than N+1 working
             # days from today to the deadline, i.e. due before the (N+1)-th working day.
+            # (A paused clock's due is the far future: never overdue, never due soon.)
             cutoff = today
             if flt.due_within is not None:
                 cutoff = calendar.nth_workday_after(today, flt.due_within + 1)
-            stmt = stmt.where(CLOCK.c.is_open.is_(True), CLOCK.c.due < cutoff)
+            stmt = stmt.where(h(CLOCK.c.is_open).is_(True), h(CLOCK.c.due) < cutoff)
         return stmt
 
     def _ordered(self, stmt: Select[Any], flt: LogFilter) -> Select[Any]:
-        if flt.sort in ("due", "left"):  # a paused clock (no deadline) counts as the latest
-            due = CLOCK.c.due
-            key = due.desc().nulls_first() if flt.descending else due.asc().nulls_last()
-            return stmt.order_by(key, AppealRow.id.desc() if flt.descending else AppealRow.id)
-        column = {
-            "number": AppealRow.number,
-            "enterprise": Enterprise.name_pinyin,  # Chinese names in pinyin order
-            "title": AppealRow.title,
-            "tier": CLOCK.c.tier_rank,
-            "state": CLOCK.c.state_rank,
-        }.get(flt.sort, AppealRow.received_at)
+        """The filter's order, ended by the id so that pages by offset never overlap; each
+        order is one index (see the models' indexes)."""
+        if flt.sort in ("due", "left", "tier", "state"):
+            column: Any = {
+                "tier": CLOCK.c.tier_rank,
+                "state": CLOCK.c.state_rank,
+            }.get(flt.sort, CLOCK.c.due)  # a paused clock's due is the far future: last
+            last: Any = CLOCK.c.appeal_id
+        else:
+            column = {
+                "number": AppealRow.number,
+                "enterprise": Enterprise.name_pinyin,  # Chinese names in pinyin order
+                "title": AppealRow.title,
+            }.get(flt.sort, AppealRow.received_at)
+            last = AppealRow.id
         if flt.descending:
-            return stmt.order_by(column.desc(), AppealRow.id.desc())
-        return stmt.order_by(column.asc(), AppealRow.id)
+            return stmt.order_by(column.desc(), last.desc())
+        return stmt.order_by(column.asc(), last.asc())
 
     def count(self, user: CurrentUser, flt: LogFilter) -> int:
         """How many appeals the filter keeps (the figure beside the filter)."""
@@ -605,7 +629,16 @@ class AppealLog:
         calendar = self.appeals.calendars.calendar()
         stmt = self._select(flt, calendar, local_date(self.ctx.clock()), counting=True)
         with self.ctx.uow(user) as uow:
-            return int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+            found = int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+        self._sizes[flt] = found
+        while len(self._sizes) > 64:
+            self._sizes.pop(next(iter(self._sizes)))
+        return found
+
+    def _size(self, user: CurrentUser, flt: LogFilter) -> int:
+        """The filter's last count (the page fetch follows its count), or a fresh one."""
+        known = self._sizes.get(flt)
+        return known if known is not None else self.count(user, flt)
 
     def ids(
         self, user: CurrentUser, flt: LogFilter, offset: int = 0, limit: int | None = None
@@ -613,7 +646,9 @@ class AppealLog:
         """The filter's ids in its order: all of them, or the window [offset, offset+limit)."""
         user.require(Permission.APPEAL_VIEW)
         calendar = self.appeals.calendars.calendar()
-        stmt = self._ordered(self._select(flt, calendar, local_date(self.ctx.clock())), flt)
+        walk = self.ctx.is_sqlite and self._size(user, flt) > WALK_AT
+        today = local_date(self.ctx.clock())
+        stmt = self._ordered(self._select(flt, calendar, today, walk=walk), flt)
         if offset:
             stmt = stmt.offset(offset)
         if limit is not None:
@@ -748,6 +783,19 @@ class AppealLog:
         in SQL from the derived clocks."""
         overdue = self.count(user, LogFilter(overdue_only=True))
         return overdue, self.count(user, LogFilter(due_within=1)) - overdue
+
+
+CLOSED_RANK = appeal_clocks.STATE_RANK[AppealState.CLOSED]
+WALK_AT = 5000  # rows a filter keeps beyond which a page walks the order's index (SQLite)
+
+
+def _as_is(column: Any) -> Any:
+    return column
+
+
+def _unindexed(column: Any) -> Any:
+    """SQLite's unary plus: the same value, but no index may serve the term."""
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
 def _day_start(day: date) -> datetime:
