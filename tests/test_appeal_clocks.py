@@ -250,3 +250,22 @@ def test_every_order_pages_through_the_whole_filter_once(
                 if shown is not None:
                     values = [shown(r) for r in seen]
                     assert values == sorted(values, reverse=descending), (key, descending)
+
+
+def test_a_renamed_enterprise_moves_its_appeals_in_the_name_order(
+    desk: Desk, clerk: CurrentUser, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.enterprise import EnterpriseDraft as Draft
+
+    clock.now = _at("2026-03-02")
+    a = desk.enterprises.create(clerk, Draft(name="安吉伞业", uscc="91330604QU4AX6JM2M"))
+    z = desk.enterprises.create(clerk, Draft(name="仲夏游戏", uscc="91330604MA2BCDEF1M"))
+    first = desk.appeals.open_appeal(clerk, AppealDraft(a.id, "甲", AppealTier.SIMPLE, clock.now))
+    second = desk.appeals.open_appeal(clerk, AppealDraft(z.id, "乙", AppealTier.SIMPLE, clock.now))
+    by_name = LogFilter(sort="enterprise", descending=False)
+    assert desk.appeal_log.ids(clerk, by_name) == [first.id, second.id]  # an… before zh…
+    current = desk.enterprises.get(clerk, a.id)
+    desk.enterprises.update(
+        clerk, a.id, Draft(name="祝家伞业", uscc=current.uscc), current.row_version
+    )
+    assert desk.appeal_log.ids(clerk, by_name) == [second.id, first.id]  # zhong… before zhu…

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("tier_rank", sa.Integer(), nullable=False),
         sa.Column("state_rank", sa.Integer(), nullable=False),
+        sa.Column("enterprise_key", sa.String(length=400), nullable=False),
         sa.PrimaryKeyConstraint("appeal_id", name=op.f("pk_local_appeal_clock")),
     )
     op.create_index(
@@ -50,6 +51,9 @@ def upgrade() -> None:
     op.create_index("ix_local_appeal_clock_tier", "local_appeal_clock", ["tier_rank", "appeal_id"])
     op.create_index(
         "ix_local_appeal_clock_state", "local_appeal_clock", ["state_rank", "appeal_id"]
+    )
+    op.create_index(
+        "ix_local_appeal_clock_enterprise", "local_appeal_clock", ["enterprise_key", "appeal_id"]
     )
     op.create_table(
         "local_appeal_department",
@@ -71,13 +75,9 @@ def upgrade() -> None:
             if name in OLD_INDEXES:
                 batch.drop_index(name)
             batch.create_index(name, columns, **live)
-    with op.batch_alter_table("enterprise") as batch:
-        batch.create_index("ix_enterprise_pinyin", ["name_pinyin"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("enterprise") as batch:
-        batch.drop_index("ix_enterprise_pinyin")
     with op.batch_alter_table("appeal") as batch:
         for name, _columns in LOG_INDEXES:
             batch.drop_index(name)
@@ -85,6 +85,7 @@ def downgrade() -> None:
                 batch.create_index(name, OLD_INDEXES[name])
     op.drop_index("ix_local_appeal_department_dept", table_name="local_appeal_department")
     op.drop_table("local_appeal_department")
+    op.drop_index("ix_local_appeal_clock_enterprise", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_state", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_tier", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_due", table_name="local_appeal_clock")

@@ -195,7 +195,6 @@ class Enterprise(Synced):
             postgresql_where=text("deleted_at IS NULL"),
         ),
         Index("ix_enterprise_name_key", "name_key"),
-        Index("ix_enterprise_pinyin", "name_pinyin"),  # the appeal log sorts by it
         Index("ix_enterprise_centre", "centre_id"),
     )
 
@@ -338,6 +337,7 @@ class LocalAppealClock(Base):
     # The log sorts by tier and by state in the workflow's order: ranks, indexed.
     tier_rank: Mapped[int] = mapped_column(nullable=False)
     state_rank: Mapped[int] = mapped_column(nullable=False)
+    enterprise_key: Mapped[str] = mapped_column(String(400), nullable=False)  # name in pinyin
 
     __table_args__ = (
         # each ends in the appeal id: the log's order (key, then id) is an index walk
@@ -345,6 +345,7 @@ class LocalAppealClock(Base):
         Index("ix_local_appeal_clock_due", "due", "appeal_id"),
         Index("ix_local_appeal_clock_tier", "tier_rank", "appeal_id"),
         Index("ix_local_appeal_clock_state", "state_rank", "appeal_id"),
+        Index("ix_local_appeal_clock_enterprise", "enterprise_key", "appeal_id"),
     )
 
 

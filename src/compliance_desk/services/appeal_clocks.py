@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, event, func, insert, or_, select
+from sqlalchemy import Connection, and_, delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.appeal_workflow import AppealState, AppealStatus, appeal_deadline
@@ -32,6 +32,7 @@ from compliance_desk.domain.work_calendar import WorkCalendar
 from compliance_desk.persistence.models import (
     Appeal,
     AppealEvent,
+    Enterprise,
     LocalAppealClock,
     LocalAppealDepartment,
     LocalSetting,
@@ -53,7 +54,11 @@ SETTINGS = table_of(LocalSetting)
 
 
 def clock_values(
-    appeal_id: uuid.UUID, status: AppealStatus, calendar: WorkCalendar, seq: int
+    appeal_id: uuid.UUID,
+    status: AppealStatus,
+    calendar: WorkCalendar,
+    seq: int,
+    enterprise_key: str,
 ) -> dict[str, Any]:
     deadline = appeal_deadline(calendar, status, explain=False)
     return {
@@ -64,6 +69,7 @@ def clock_values(
         "seq": seq,
         "tier_rank": status.tier.rank,
         "state_rank": STATE_RANK[status.state],
+        "enterprise_key": enterprise_key,
     }
 
 
@@ -90,6 +96,14 @@ def refresh(
     calendar = calendar or calendar_in(connection)
     written = 0
     for chunk in _chunks(appeal_ids):
+        keys: dict[uuid.UUID, str] = {
+            appeal_id: key
+            for appeal_id, key in connection.execute(
+                select(Appeal.id, Enterprise.name_pinyin)
+                .join(Enterprise, Enterprise.id == Appeal.enterprise_id)
+                .where(Appeal.id.in_(chunk))
+            )
+        }
         timelines: dict[uuid.UUID, list[Any]] = {i: [] for i in chunk}
         for row in connection.execute(
             select(EVENTS).where(EVENTS.c.appeal_id.in_(chunk)).order_by("appeal_id", "seq")
@@ -104,7 +118,8 @@ def refresh(
             except DomainError:
                 log.warning("appeal %s has no accept event: no clock", appeal_id)
                 continue
-            clocks.append(clock_values(appeal_id, status, calendar, events[-1].seq))
+            key = keys.get(appeal_id, "")
+            clocks.append(clock_values(appeal_id, status, calendar, events[-1].seq, key))
             forwards.extend(department_values(appeal_id, status))
         connection.execute(delete(CLOCK).where(CLOCK.c.appeal_id.in_(chunk)))
         connection.execute(delete(FORWARDED).where(FORWARDED.c.appeal_id.in_(chunk)))
@@ -120,6 +135,15 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     ids = {obj.appeal_id for obj in session.new if isinstance(obj, AppealEvent)}
     if ids:
         refresh(session.connection(), sorted(ids))
+    for obj in session.dirty:
+        if isinstance(obj, Enterprise) and inspect(obj).attrs.name_pinyin.history.has_changes():
+            enterprise_renamed(session.connection(), obj.id, obj.name_pinyin)
+
+
+def enterprise_renamed(connection: Connection, enterprise_id: uuid.UUID, key: str) -> None:
+    """The log sorts by the enterprise's name: its appeals' clocks follow a rename."""
+    mine = select(Appeal.id).where(Appeal.enterprise_id == enterprise_id)
+    connection.execute(update(CLOCK).where(CLOCK.c.appeal_id.in_(mine)).values(enterprise_key=key))
 
 
 def install(factory: sessionmaker[Session]) -> None:

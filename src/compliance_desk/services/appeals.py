@@ -570,7 +570,7 @@ class AppealLog:
                 h(AppealRow.received_at) < _day_start(flt.received_to + timedelta(days=1))
             )
         query = flt.text.strip()
-        if query or flt.industry_id is not None or sort == "enterprise":
+        if query or flt.industry_id is not None:
             stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
         if flt.industry_id is not None:
             stmt = stmt.where(h(Enterprise.industry_id) == flt.industry_id)
@@ -590,7 +590,7 @@ class AppealLog:
                 )
             )
         by_clock = flt.overdue_only or flt.due_within is not None
-        by_clock = by_clock or sort in ("due", "left", "tier", "state")
+        by_clock = by_clock or sort in ("due", "left", "tier", "state", "enterprise")
         if by_clock:
             stmt = stmt.join_from(AppealRow, CLOCK, CLOCK.c.appeal_id == AppealRow.id)
         if flt.overdue_only or flt.due_within is not None:
@@ -606,16 +606,16 @@ class AppealLog:
     def _ordered(self, stmt: Select[Any], flt: LogFilter) -> Select[Any]:
         """The filter's order, ended by the id so that pages by offset never overlap; each
         order is one index (see the models' indexes)."""
-        if flt.sort in ("due", "left", "tier", "state"):
+        if flt.sort in ("due", "left", "tier", "state", "enterprise"):
             column: Any = {
                 "tier": CLOCK.c.tier_rank,
                 "state": CLOCK.c.state_rank,
+                "enterprise": CLOCK.c.enterprise_key,  # Chinese names in pinyin order
             }.get(flt.sort, CLOCK.c.due)  # a paused clock's due is the far future: last
             last: Any = CLOCK.c.appeal_id
         else:
             column = {
                 "number": AppealRow.number,
-                "enterprise": Enterprise.name_pinyin,  # Chinese names in pinyin order
                 "title": AppealRow.title,
             }.get(flt.sort, AppealRow.received_at)
             last = AppealRow.id

@@ -458,7 +458,10 @@ def load_demo_appeals(
         if uow.session.scalar(select(Appeal.id).limit(1)) is not None:
             return 0
         enterprises = [
-            (r[0], r[1]) for r in uow.session.execute(select(Enterprise.id, Enterprise.centre_id))
+            (r[0], r[1], r[2])
+            for r in uow.session.execute(
+                select(Enterprise.id, Enterprise.centre_id, Enterprise.name_pinyin)
+            )
         ]
         departments = [str(d) for d in uow.session.scalars(select(Department.id))]
         clerk = uow.session.scalars(select(AppUser).where(AppUser.username == "clerk")).first()
@@ -485,7 +488,7 @@ def load_demo_appeals(
     copies = max(1, count // UNIQUE_TIMELINES)
     n = 0
     while n < count:
-        enterprise_id, centre_id = rng.choice(enterprises)
+        enterprise_id, centre_id, enterprise_key = rng.choice(enterprises)
         received = today - timedelta(days=int(rng.triangular(0, 730, 0)))
         first_received = min(first_received, received)
         tier = rng.choice(tiers)
@@ -538,7 +541,9 @@ def load_demo_appeals(
                 device_id=ctx.device_id, visit_id=None,
             )
         )  # fmt: skip
-        clocks.append(appeal_clocks.clock_values(appeal_id, status, calendar, len(steps)))
+        clocks.append(
+            appeal_clocks.clock_values(appeal_id, status, calendar, len(steps), enterprise_key)
+        )
         forwarded = appeal_clocks.department_values(appeal_id, status)
         forwards.extend(forwarded)
         template = (appeals[-1], events[-len(steps) :], clocks[-1], forwarded)
@@ -575,7 +580,7 @@ UNIQUE_TIMELINES = 100_000
 def _copy_appeal(
     template: tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]],
     out: tuple[list[dict[str, Any]], ...],
-    enterprise: tuple[Any, Any],
+    enterprise: tuple[Any, Any, str],
     n: int,
 ) -> None:
     """Append to ``out`` (appeals, events, clocks, forwards) a copy of ``template`` (an appeal,
@@ -596,7 +601,7 @@ def _copy_appeal(
         {**appeal, "id": appeal_id, "number": appeal["number"].split("-")[0] + f"-{n:05d}",
          "enterprise_id": enterprise[0], "centre_id": enterprise[1]}
     )  # fmt: skip
-    clocks_out.append({**clock, "appeal_id": appeal_id})
+    clocks_out.append({**clock, "appeal_id": appeal_id, "enterprise_key": enterprise[2]})
     forwards_out.extend({**f, "appeal_id": appeal_id} for f in forwards)
 
 

@@ -147,6 +147,10 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
             connection.execute(insert(tbl).values(row))
         if table == "enterprise" and connection.dialect.name == "sqlite":
             search_index.update(connection, [_index_doc(row)], fresh=not exists)
+        if table == "enterprise" and exists:  # the appeal log sorts by the enterprise's name
+            from compliance_desk.services import appeal_clocks
+
+            appeal_clocks.enterprise_renamed(connection, row["id"], row.get("name_pinyin", ""))
         count += 1
     _project(connection, parents)
     set_setting(session, CURSOR, str(last_seq))
