@@ -26,7 +26,7 @@ LOG_INDEXES = (
     ("ix_appeal_received", ["received_at", "id"]),
     ("ix_appeal_state", ["state", "received_at"]),
     ("ix_appeal_centre", ["centre_id", "received_at"]),
-    ("ix_appeal_tier", ["tier", "received_at"]),
+    ("ix_appeal_tier", ["tier", "state", "received_at"]),
     ("ix_appeal_title", ["title", "id"]),
 )
 

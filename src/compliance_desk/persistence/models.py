@@ -288,7 +288,7 @@ class Appeal(Synced):
         Index("ix_appeal_state", "state", "received_at", **LIVE),
         Index("ix_appeal_enterprise", "enterprise_id", "received_at"),
         Index("ix_appeal_centre", "centre_id", "received_at", **LIVE),
-        Index("ix_appeal_tier", "tier", "received_at", **LIVE),
+        Index("ix_appeal_tier", "tier", "state", "received_at", **LIVE),
         Index("ix_appeal_title", "title", "id", **LIVE),
     )
 
