@@ -230,6 +230,18 @@ def test_every_order_pages_through_the_whole_filter_once(
     clock.now = _at("2026-03-06")
     log = desk.appeal_log
     tax = desk.reference.lookup(clerk, "department")["税务局"]
+    rows = log.page(clerk, LogFilter(), 0, 1000)
+    prefix = rows[0].number[:6]
+    for query in ("伞", "合同", "劳动合同", prefix, "%"):  # the text filter, against the rows
+        expected = {
+            r.id
+            for r in rows
+            if query in r.title
+            or query in r.enterprise_name
+            or (r.number.startswith(query) if query.isdigit() else query in r.number)
+        }
+        assert set(log.ids(clerk, LogFilter(text=query))) == expected, query
+        assert log.count(clerk, LogFilter(text=query)) == len(expected)
     for base in (LogFilter(open_only=True), LogFilter(), LogFilter(department_id=tax)):
         everyone = set(log.ids(clerk, base))
         assert len(everyone) == log.count(clerk, base) > 0
@@ -269,3 +281,6 @@ def test_a_renamed_enterprise_moves_its_appeals_in_the_name_order(
         clerk, a.id, Draft(name="祝家伞业", uscc=current.uscc), current.row_version
     )
     assert desk.appeal_log.ids(clerk, by_name) == [second.id, first.id]  # zhong… before zhu…
+    # and the text filter finds it by its new name only
+    assert desk.appeal_log.ids(clerk, LogFilter(text="祝家")) == [first.id]
+    assert desk.appeal_log.ids(clerk, LogFilter(text="安吉")) == []

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("tier_rank", sa.Integer(), nullable=False),
         sa.Column("state_rank", sa.Integer(), nullable=False),
         sa.Column("enterprise_key", sa.String(length=400), nullable=False),
+        sa.Column("docid", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("appeal_id", name=op.f("pk_local_appeal_clock")),
     )
     op.create_index(
@@ -55,6 +56,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_local_appeal_clock_enterprise", "local_appeal_clock", ["enterprise_key", "appeal_id"]
     )
+    op.create_index("ix_local_appeal_clock_docid", "local_appeal_clock", ["docid"])
     op.create_table(
         "local_appeal_department",
         sa.Column("appeal_id", sa.Uuid(), nullable=False),
@@ -69,6 +71,12 @@ def upgrade() -> None:
         ["department_id", "appeal_id"],
     )
     # Existing appeals get their clocks when the app next starts (AppealClocks.reconcile).
+    if op.get_bind().dialect.name == "sqlite":
+        # The log's text filter (see services/appeal_text.py): one character per token.
+        op.execute(
+            "CREATE VIRTUAL TABLE local_appeal_text USING fts5("
+            "number, title, enterprise, tokenize='unicode61')"
+        )
     live = {"sqlite_where": LIVE, "postgresql_where": LIVE}
     with op.batch_alter_table("appeal") as batch:
         for name, columns in LOG_INDEXES:
@@ -78,6 +86,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS local_appeal_text")
     with op.batch_alter_table("appeal") as batch:
         for name, _columns in LOG_INDEXES:
             batch.drop_index(name)
@@ -85,6 +94,7 @@ def downgrade() -> None:
                 batch.create_index(name, OLD_INDEXES[name])
     op.drop_index("ix_local_appeal_department_dept", table_name="local_appeal_department")
     op.drop_table("local_appeal_department")
+    op.drop_index("ix_local_appeal_clock_docid", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_enterprise", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_state", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_tier", table_name="local_appeal_clock")

@@ -38,6 +38,7 @@ from compliance_desk.persistence.models import (
     LocalSetting,
     table_of,
 )
+from compliance_desk.services import appeal_text
 from compliance_desk.services.appeal_timeline import replay_events
 from compliance_desk.services.calendars import calendar_in
 
@@ -70,6 +71,7 @@ def clock_values(
         "tier_rank": status.tier.rank,
         "state_rank": STATE_RANK[status.state],
         "enterprise_key": enterprise_key,
+        "docid": appeal_text.docid(appeal_id),
     }
 
 
@@ -96,14 +98,17 @@ def refresh(
     calendar = calendar or calendar_in(connection)
     written = 0
     for chunk in _chunks(appeal_ids):
-        keys: dict[uuid.UUID, str] = {
-            appeal_id: key
-            for appeal_id, key in connection.execute(
-                select(Appeal.id, Enterprise.name_pinyin)
+        found = {
+            row.id: row
+            for row in connection.execute(
+                select(
+                    Appeal.id, Appeal.number, Appeal.title, Enterprise.name, Enterprise.name_pinyin
+                )
                 .join(Enterprise, Enterprise.id == Appeal.enterprise_id)
                 .where(Appeal.id.in_(chunk))
             )
         }
+        texts: list[tuple[int, str, str, str]] = []
         timelines: dict[uuid.UUID, list[Any]] = {i: [] for i in chunk}
         for row in connection.execute(
             select(EVENTS).where(EVENTS.c.appeal_id.in_(chunk)).order_by("appeal_id", "seq")
@@ -118,8 +123,11 @@ def refresh(
             except DomainError:
                 log.warning("appeal %s has no accept event: no clock", appeal_id)
                 continue
-            key = keys.get(appeal_id, "")
+            info = found.get(appeal_id)
+            key = info.name_pinyin if info is not None else ""
             clocks.append(clock_values(appeal_id, status, calendar, events[-1].seq, key))
+            if info is not None:
+                texts.append((appeal_text.docid(appeal_id), info.number, info.title, info.name))
             forwards.extend(department_values(appeal_id, status))
         connection.execute(delete(CLOCK).where(CLOCK.c.appeal_id.in_(chunk)))
         connection.execute(delete(FORWARDED).where(FORWARDED.c.appeal_id.in_(chunk)))
@@ -127,6 +135,7 @@ def refresh(
             connection.execute(insert(CLOCK), clocks)
         if forwards:
             connection.execute(insert(FORWARDED), forwards)
+        appeal_text.write(connection, texts)
         written += len(clocks)
     return written
 
@@ -141,9 +150,15 @@ def _after_flush(session: Session, _ctx: Any) -> None:
 
 
 def enterprise_renamed(connection: Connection, enterprise_id: uuid.UUID, key: str) -> None:
-    """The log sorts by the enterprise's name: its appeals' clocks follow a rename."""
+    """The log sorts and searches by the enterprise's name: its appeals follow a rename."""
     mine = select(Appeal.id).where(Appeal.enterprise_id == enterprise_id)
     connection.execute(update(CLOCK).where(CLOCK.c.appeal_id.in_(mine)).values(enterprise_key=key))
+    rows = connection.execute(
+        select(Appeal.id, Appeal.number, Appeal.title, Enterprise.name)
+        .join(Enterprise, Enterprise.id == Appeal.enterprise_id)
+        .where(Appeal.enterprise_id == enterprise_id)
+    )
+    appeal_text.write(connection, [(appeal_text.docid(r[0]), r[1], r[2], r[3]) for r in rows])
 
 
 def install(factory: sessionmaker[Session]) -> None:

@@ -13,7 +13,7 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql import operators
@@ -45,7 +45,7 @@ from compliance_desk.persistence.models import (
     Enterprise,
     Visit,
 )
-from compliance_desk.services import appeal_clocks
+from compliance_desk.services import appeal_clocks, appeal_text
 from compliance_desk.services.appeal_clocks import CLOCK, FORWARDED
 from compliance_desk.services.appeal_timeline import replay_events
 from compliance_desk.services.calendars import CalendarService
@@ -570,7 +570,8 @@ class AppealLog:
                 h(AppealRow.received_at) < _day_start(flt.received_to + timedelta(days=1))
             )
         query = flt.text.strip()
-        if query or flt.industry_id is not None:
+        indexed_text = bool(query) and self.ctx.is_sqlite  # else ILIKE over the columns
+        if (query and not indexed_text) or flt.industry_id is not None:
             stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
         if flt.industry_id is not None:
             stmt = stmt.where(h(Enterprise.industry_id) == flt.industry_id)
@@ -580,7 +581,9 @@ class AppealLog:
                 (FORWARDED.c.appeal_id == AppealRow.id)
                 & (h(FORWARDED.c.department_id) == flt.department_id),
             )
-        if query:
+        if indexed_text:
+            stmt = stmt.where(_text_condition(query, walk))
+        elif query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
                 or_(
@@ -590,7 +593,9 @@ class AppealLog:
                 )
             )
         by_clock = flt.overdue_only or flt.due_within is not None
-        by_clock = by_clock or sort in ("due", "left", "tier", "state", "enterprise")
+        by_clock = (
+            by_clock or indexed_text or sort in ("due", "left", "tier", "state", "enterprise")
+        )
         if by_clock:
             stmt = stmt.join_from(AppealRow, CLOCK, CLOCK.c.appeal_id == AppealRow.id)
         if flt.overdue_only or flt.due_within is not None:
@@ -787,6 +792,45 @@ class AppealLog:
 
 CLOSED_RANK = appeal_clocks.STATE_RANK[AppealState.CLOSED]
 WALK_AT = 5000  # rows a filter keeps beyond which a page walks the order's index (SQLite)
+
+
+def _text_condition(query: str, walk: bool) -> Any:
+    """What the clerk typed, as a condition on the text index (SQLite; see appeal_text).
+
+    Digits (an appeal number) match the number's start through its unique index, and names
+    and titles through the index; anything else matches number, title or enterprise name.
+    A walk tests each row against the index (EXISTS by docid); otherwise the index's matches
+    are taken whole (IN), which is what a count or a small result needs.
+    """
+    phrase = appeal_text.phrase(query)
+    if phrase is None:
+        return false()
+    digits = query.replace("-", "").isdigit()
+    match = f"{{title enterprise}} : {phrase}" if digits else phrase
+    table = appeal_text.TABLE
+    if walk:
+        condition: Any = exists(
+            select(literal_column("1"))
+            .select_from(text(table))
+            .where(
+                text(
+                    f"{table} MATCH :text_query AND {table}.rowid = local_appeal_clock.docid"
+                ).bindparams(text_query=match)
+            )
+        )
+    else:
+        matched: Select[Any] = (
+            select(literal_column("rowid"))
+            .select_from(text(table))
+            .where(text(f"{table} MATCH :text_query").bindparams(text_query=match))
+        )
+        condition = CLOCK.c.docid.in_(matched)
+    if digits:
+        start = query.strip()
+        condition = or_(
+            condition, and_(AppealRow.number >= start, AppealRow.number < start + "\uffff")
+        )
+    return condition
 
 
 def _as_is(column: Any) -> Any:

@@ -448,7 +448,7 @@ def load_demo_appeals(
         LocalAppealDepartment,
         table_of,
     )
-    from compliance_desk.services import appeal_clocks
+    from compliance_desk.services import appeal_clocks, appeal_text
     from compliance_desk.services.calendars import calendar_in
 
     rng = random.Random(seed)
@@ -458,9 +458,9 @@ def load_demo_appeals(
         if uow.session.scalar(select(Appeal.id).limit(1)) is not None:
             return 0
         enterprises = [
-            (r[0], r[1], r[2])
+            (r[0], r[1], r[2], r[3])
             for r in uow.session.execute(
-                select(Enterprise.id, Enterprise.centre_id, Enterprise.name_pinyin)
+                select(Enterprise.id, Enterprise.centre_id, Enterprise.name_pinyin, Enterprise.name)
             )
         ]
         departments = [str(d) for d in uow.session.scalars(select(Department.id))]
@@ -481,6 +481,7 @@ def load_demo_appeals(
     events: list[dict[str, Any]] = []
     clocks: list[dict[str, Any]] = []
     forwards: list[dict[str, Any]] = []
+    texts: list[tuple[int, str, str, str]] = []  # the log's text index rows
     first_received = today
     # Beyond 100,000 each generated timeline is used for several appeals (new ids, numbers
     # and enterprises): the million-appeal benchmark database builds in minutes, with the
@@ -488,7 +489,7 @@ def load_demo_appeals(
     copies = max(1, count // UNIQUE_TIMELINES)
     n = 0
     while n < count:
-        enterprise_id, centre_id, enterprise_key = rng.choice(enterprises)
+        enterprise_id, centre_id, enterprise_key, enterprise_name = rng.choice(enterprises)
         received = today - timedelta(days=int(rng.triangular(0, 730, 0)))
         first_received = min(first_received, received)
         tier = rng.choice(tiers)
@@ -544,12 +545,15 @@ def load_demo_appeals(
         clocks.append(
             appeal_clocks.clock_values(appeal_id, status, calendar, len(steps), enterprise_key)
         )
+        texts.append((clocks[-1]["docid"], appeals[-1]["number"], title, enterprise_name))
         forwarded = appeal_clocks.department_values(appeal_id, status)
         forwards.extend(forwarded)
         template = (appeals[-1], events[-len(steps) :], clocks[-1], forwarded)
         for _copy in range(1, min(copies, count - n)):
             n += 1
-            _copy_appeal(template, (appeals, events, clocks, forwards), rng.choice(enterprises), n)
+            other = rng.choice(enterprises)
+            _copy_appeal(template, (appeals, events, clocks, forwards), other, n)
+            texts.append((clocks[-1]["docid"], appeals[-1]["number"], title, other[3]))
         n += 1
         made = n
         if len(appeals) >= 5000 or n == count:
@@ -561,7 +565,8 @@ def load_demo_appeals(
                 connection.execute(insert(table_of(LocalAppealClock)), clocks)
                 if forwards:
                     connection.execute(insert(table_of(LocalAppealDepartment)), forwards)
-            appeals, events, clocks, forwards = [], [], [], []
+                appeal_text.write(connection, texts)
+            appeals, events, clocks, forwards, texts = [], [], [], [], []
             if progress is not None:
                 progress(made, count)
     # The clocks above were counted with this calendar: remember it, so the next start does
@@ -580,12 +585,13 @@ UNIQUE_TIMELINES = 100_000
 def _copy_appeal(
     template: tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]],
     out: tuple[list[dict[str, Any]], ...],
-    enterprise: tuple[Any, Any, str],
+    enterprise: tuple[Any, Any, str, str],
     n: int,
 ) -> None:
     """Append to ``out`` (appeals, events, clocks, forwards) a copy of ``template`` (an appeal,
     its events, its clock, its forwards) under new ids, a new number and another enterprise."""
     from compliance_desk.domain.ids import new_id
+    from compliance_desk.services.appeal_text import docid
 
     appeal, events, clock, forwards = template
     appeals_out, events_out, clocks_out, forwards_out = out
@@ -601,7 +607,14 @@ def _copy_appeal(
         {**appeal, "id": appeal_id, "number": appeal["number"].split("-")[0] + f"-{n:05d}",
          "enterprise_id": enterprise[0], "centre_id": enterprise[1]}
     )  # fmt: skip
-    clocks_out.append({**clock, "appeal_id": appeal_id, "enterprise_key": enterprise[2]})
+    clocks_out.append(
+        {
+            **clock,
+            "appeal_id": appeal_id,
+            "enterprise_key": enterprise[2],
+            "docid": docid(appeal_id),
+        }
+    )
     forwards_out.extend({**f, "appeal_id": appeal_id} for f in forwards)
 
 
