@@ -13,7 +13,7 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, exists, false, func, literal_column, or_, select, text
+from sqlalchemy import Select, and_, false, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql import operators
@@ -549,7 +549,9 @@ class AppealLog:
         query: a page is then a walk of that index testing each row, stopping at the LIMIT,
         instead of fetching every matching row to sort them.
         """
-        h = _unindexed if walk else _as_is
+        query = flt.text.strip()
+        indexed_text = bool(query) and self.ctx.is_sqlite  # else ILIKE over the columns
+        h = _unindexed if walk else _as_is  # a walk: the order's index drives (see above)
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
         sort = "" if counting else flt.sort  # a count needs no join for the order
         if flt.state is not None:
@@ -569,8 +571,6 @@ class AppealLog:
             stmt = stmt.where(
                 h(AppealRow.received_at) < _day_start(flt.received_to + timedelta(days=1))
             )
-        query = flt.text.strip()
-        indexed_text = bool(query) and self.ctx.is_sqlite  # else ILIKE over the columns
         if (query and not indexed_text) or flt.industry_id is not None:
             stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
         if flt.industry_id is not None:
@@ -582,7 +582,7 @@ class AppealLog:
                 & (h(FORWARDED.c.department_id) == flt.department_id),
             )
         if indexed_text:
-            stmt = stmt.where(_text_condition(query, walk))
+            stmt = stmt.where(_text_condition(query))
         elif query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
@@ -651,7 +651,8 @@ class AppealLog:
         """The filter's ids in its order: all of them, or the window [offset, offset+limit)."""
         user.require(Permission.APPEAL_VIEW)
         calendar = self.appeals.calendars.calendar()
-        walk = self.ctx.is_sqlite and self._size(user, flt) > WALK_AT
+        words = flt.text.strip() and not flt.text.strip().replace("-", "").isdigit()
+        walk = self.ctx.is_sqlite and not words and self._size(user, flt) > WALK_AT
         today = local_date(self.ctx.clock())
         stmt = self._ordered(self._select(flt, calendar, today, walk=walk), flt)
         if offset:
@@ -794,43 +795,27 @@ CLOSED_RANK = appeal_clocks.STATE_RANK[AppealState.CLOSED]
 WALK_AT = 5000  # rows a filter keeps beyond which a page walks the order's index (SQLite)
 
 
-def _text_condition(query: str, walk: bool) -> Any:
+def _text_condition(query: str) -> Any:
     """What the clerk typed, as a condition on the text index (SQLite; see appeal_text).
 
-    Digits (an appeal number) match the number's start through its unique index, and names
-    and titles through the index; anything else matches number, title or enterprise name.
-    A walk tests each row against the index (EXISTS by docid); otherwise the index's matches
-    are taken whole (IN), which is what a count or a small result needs.
+    Digits (an appeal number) match the number's start through its unique index; anything
+    else matches number, title or enterprise name through the text index, whose matches then
+    are taken whole (a page with words never walks).
     """
+    digits = query.replace("-", "")
+    if digits.isdigit():
+        start = query.strip()
+        return and_(AppealRow.number >= start, AppealRow.number < start + "\uffff")
     phrase = appeal_text.phrase(query)
     if phrase is None:
         return false()
-    digits = query.replace("-", "").isdigit()
-    match = f"{{title enterprise}} : {phrase}" if digits else phrase
     table = appeal_text.TABLE
-    if walk:
-        condition: Any = exists(
-            select(literal_column("1"))
-            .select_from(text(table))
-            .where(
-                text(
-                    f"{table} MATCH :text_query AND {table}.rowid = local_appeal_clock.docid"
-                ).bindparams(text_query=match)
-            )
-        )
-    else:
-        matched: Select[Any] = (
-            select(literal_column("rowid"))
-            .select_from(text(table))
-            .where(text(f"{table} MATCH :text_query").bindparams(text_query=match))
-        )
-        condition = CLOCK.c.docid.in_(matched)
-    if digits:
-        start = query.strip()
-        condition = or_(
-            condition, and_(AppealRow.number >= start, AppealRow.number < start + "\uffff")
-        )
-    return condition
+    matched: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(text(table))
+        .where(text(f"{table} MATCH :text_query").bindparams(text_query=phrase))
+    )
+    return CLOCK.c.docid.in_(matched)
 
 
 def _as_is(column: Any) -> Any:
