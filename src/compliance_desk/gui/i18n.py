@@ -38,12 +38,21 @@ def compiled_dir() -> Path:
     return path
 
 
+def compiled_name(ts: Path) -> str:
+    """The .qm of ``ts`` is named by the content it came from, so it can never be stale."""
+    return f"{ts.stem}-{hashlib.sha256(ts.read_bytes()).hexdigest()[:12]}.qm"
+
+
 def ensure_compiled() -> list[Path]:
-    """Compile each .ts not compiled yet; the .qm is named by the content it came from."""
+    """Compile each .ts not compiled yet.  The installer's bundle ships the .qm next to the
+    .ts (it has no lrelease); a checkout compiles into the user cache directory."""
     out = []
     for ts in ts_files():
-        digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:12]
-        qm = compiled_dir() / f"{ts.stem}-{digest}.qm"
+        name = compiled_name(ts)
+        if (ts.parent / name).exists():
+            out.append(ts.parent / name)
+            continue
+        qm = compiled_dir() / name
         if not qm.exists():
             import subprocess  # only when a translation changed since the last start
 
