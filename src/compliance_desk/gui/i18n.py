@@ -11,7 +11,7 @@ from platformdirs import user_cache_dir
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from compliance_desk import APP_NAME
-from compliance_desk.paths import resources_dir
+from compliance_desk.paths import is_frozen, resources_dir
 
 log = logging.getLogger("compliance_desk.gui.i18n")
 LOCALE = "zh_CN"
@@ -51,6 +51,9 @@ def ensure_compiled() -> list[Path]:
         name = compiled_name(ts)
         if (ts.parent / name).exists():
             out.append(ts.parent / name)
+            continue
+        if is_frozen():  # no lrelease in the bundle: its build shipped a .qm or it is broken
+            log.error("%s has no compiled %s in the bundle", ts.name, name)
             continue
         qm = compiled_dir() / name
         if not qm.exists():
