@@ -118,3 +118,13 @@ def test_a_shipped_translation_is_used_without_lrelease(
     monkeypatch.setenv("COMPLIANCE_DESK_HOME", str(tmp_path))
     monkeypatch.setattr(i18n, "_lrelease", lambda: pytest.fail("lrelease was run"))
     assert i18n.ensure_compiled() == [shipped]
+
+
+def test_the_version_is_the_one_in_pyproject() -> None:
+    """The .deb and the installers take pyproject's version; --version prints __version__."""
+    import tomllib
+
+    import compliance_desk
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert compliance_desk.__version__ == pyproject["project"]["version"]
