@@ -15,12 +15,14 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint() -> None:
-    result = _run(str(BIN / "ruff"), "check", "src", "tests", "db", "bench")
+    result = _run(str(BIN / "ruff"), "check", "src", "tests", "db", "bench", "installer")
     assert result.returncode == 0, result.stdout
 
 
 def test_ruff_format() -> None:
-    result = _run(str(BIN / "ruff"), "format", "--check", "src", "tests", "db", "bench")
+    result = _run(
+        str(BIN / "ruff"), "format", "--check", "src", "tests", "db", "bench", "installer"
+    )
     assert result.returncode == 0, result.stdout
 
 

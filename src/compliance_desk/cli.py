@@ -32,6 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--user", default="admin", help="user the command acts as (default: admin)")
     parser.add_argument("--password", help="password of --user (or COMPLIANCE_DESK_PASSWORD)")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, sign in as --user (on a database without users: set it up as "
+        "the administrator), print what the window shows and quit (installer checks)",
+    )
+    parser.add_argument(
+        "--screenshot", type=Path, metavar="PNG", help="with --smoke-test: save the window"
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("init", help="create or upgrade the schema")
     demo = sub.add_parser("demo", help="load demo data")
@@ -80,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.smoke_test:
+        return _smoke_test(args)
     if args.command is None:
         from compliance_desk.gui.app import run
 
@@ -94,6 +105,22 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("compliance_desk").exception("unexpected failure")
         print(f"错误：{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _smoke_test(args: argparse.Namespace) -> int:
+    import os
+
+    password = args.password or os.environ.get("COMPLIANCE_DESK_PASSWORD")
+    if args.command is not None or not password:
+        print(
+            "错误：--smoke-test 不能与子命令同用，且需要 --password 或 COMPLIANCE_DESK_PASSWORD",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from compliance_desk.gui.app import run
+    from compliance_desk.gui.smoke import SmokeRobot
+
+    return run(args.db, SmokeRobot(args.user, password, args.screenshot))
 
 
 def _log_to_file() -> None:

@@ -1,13 +1,15 @@
 """Where the project's non-Python files live, and where user data goes.
 
 The Alembic scripts live in the top-level ``db/`` folder and the translations in
-``resources/``; both sit next to ``src/`` in a checkout or an editable install.  A bundled
-build (installer issue) sets COMPLIANCE_DESK_HOME to the folder that holds them.
+``resources/``; both sit next to ``src/`` in a checkout or an editable install.  The bundle
+that installer/ builds (PyInstaller, onedir) carries them in its ``_internal`` folder, which
+the bootloader names in ``sys._MEIPASS``.  COMPLIANCE_DESK_HOME, when set, wins over both.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir, user_log_dir
@@ -15,10 +17,17 @@ from platformdirs import user_data_dir, user_log_dir
 from compliance_desk import APP_NAME
 
 
+def is_frozen() -> bool:
+    """True inside the PyInstaller bundle (no Python installed, no source tree)."""
+    return bool(getattr(sys, "frozen", False)) and hasattr(sys, "_MEIPASS")
+
+
 def project_home() -> Path:
     env = os.environ.get("COMPLIANCE_DESK_HOME")
     if env:
         return Path(env)
+    if is_frozen():
+        return Path(getattr(sys, "_MEIPASS"))  # noqa: B009 - only the bootloader sets it
     return Path(__file__).resolve().parents[2]
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from compliance_desk import __version__
@@ -14,9 +16,13 @@ from compliance_desk import settings as settings_store
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.gui import i18n
 from compliance_desk.gui.crash import install_excepthook
+from compliance_desk.gui.screen_font import ensure_chinese_screen_font
 from compliance_desk.gui.single_instance import SingleInstance, server_name
 from compliance_desk.gui.startup import Startup
-from compliance_desk.paths import log_dir, resolve_database_url
+from compliance_desk.paths import log_dir, resolve_database_url, resources_dir
+
+if TYPE_CHECKING:
+    from compliance_desk.gui.smoke import SmokeRobot
 
 log = logging.getLogger("compliance_desk.gui")
 qt_log = logging.getLogger("compliance_desk.qt")
@@ -45,22 +51,31 @@ def setup_logging() -> None:
     qInstallMessageHandler(_qt_message)
 
 
-def run(db: str | None = None) -> int:
+def run(db: str | None = None, robot: SmokeRobot | None = None) -> int:
+    """Open the window; with a ``robot`` (--smoke-test) sign in, report and quit."""
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Compliance Desk")
     app.setApplicationDisplayName("合规服务台")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "compliance-desk.png")))
     translators = i18n.install(app)  # noqa: F841 - must stay alive while the app runs
+    ensure_chinese_screen_font()
     install_excepthook()
     settings = settings_store.load()
     url = resolve_database_url(db or settings.database_url or None)
     instance = SingleInstance(server_name(url))
     if instance.another_is_running():
         log.info("another instance is running; asked it to come to the front")
+        if robot is not None:
+            print("smoke test FAILED: another instance is running", file=sys.stderr)
+            return 1
         return 0
     startup = Startup(url, settings)
+    if robot is not None:
+        robot.install_excepthook()
+        robot.attach(startup)
     try:
         user = startup.login()
         if user is None:
@@ -68,12 +83,18 @@ def run(db: str | None = None) -> int:
         settings.last_username = user.username
         window = startup.main_window(user)
     except DomainError as exc:
+        if robot is not None:
+            print(f"smoke test FAILED: {exc.message_zh}", file=sys.stderr)
+            return 1
         QMessageBox.critical(None, "合规服务台", exc.message_zh)
         return 1
     instance.activated.connect(window.bring_to_front)
     window.show()
+    if robot is not None:
+        robot.watch(window)
     code = app.exec()
-    settings_store.save(settings)
+    if robot is None:
+        settings_store.save(settings)
     window.runner.shutdown()
     startup.desk().close()
     startup.shutdown()

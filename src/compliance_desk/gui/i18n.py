@@ -11,7 +11,7 @@ from platformdirs import user_cache_dir
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from compliance_desk import APP_NAME
-from compliance_desk.paths import resources_dir
+from compliance_desk.paths import is_frozen, resources_dir
 
 log = logging.getLogger("compliance_desk.gui.i18n")
 LOCALE = "zh_CN"
@@ -38,12 +38,24 @@ def compiled_dir() -> Path:
     return path
 
 
+def compiled_name(ts: Path) -> str:
+    """The .qm of ``ts`` is named by the content it came from, so it can never be stale."""
+    return f"{ts.stem}-{hashlib.sha256(ts.read_bytes()).hexdigest()[:12]}.qm"
+
+
 def ensure_compiled() -> list[Path]:
-    """Compile each .ts not compiled yet; the .qm is named by the content it came from."""
+    """Compile each .ts not compiled yet.  The installer's bundle ships the .qm next to the
+    .ts (it has no lrelease); a checkout compiles into the user cache directory."""
     out = []
     for ts in ts_files():
-        digest = hashlib.sha256(ts.read_bytes()).hexdigest()[:12]
-        qm = compiled_dir() / f"{ts.stem}-{digest}.qm"
+        name = compiled_name(ts)
+        if (ts.parent / name).exists():
+            out.append(ts.parent / name)
+            continue
+        if is_frozen():  # no lrelease in the bundle: its build shipped a .qm or it is broken
+            log.error("%s has no compiled %s in the bundle", ts.name, name)
+            continue
+        qm = compiled_dir() / name
         if not qm.exists():
             import subprocess  # only when a translation changed since the last start
 

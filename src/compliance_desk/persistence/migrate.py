@@ -1,6 +1,7 @@
 """Runs the Alembic migrations in db/ on SQLite and PostgreSQL alike.
 
-Alembic itself is imported only when the schema needs work: a desk that opens an up-to-date
+A SQLite file at an older revision is copied first (persistence/backup.py).  Alembic itself
+is imported only when the schema needs work: a desk that opens an up-to-date
 database reads one row of alembic_version and compares it with SCHEMA_HEAD (a test keeps
 that constant equal to the newest migration).
 """
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, inspect, text
 
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.paths import migrations_dir
+from compliance_desk.persistence.backup import backup_before_migrating, sqlite_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -81,4 +83,7 @@ def ensure_current(engine: Engine) -> None:
             f"database at unknown revision {current}; this build knows up to {SCHEMA_HEAD}",
         )
     if current != SCHEMA_HEAD:
+        if current is not None and sqlite_file(engine) is not None:
+            # An existing desk's file (an upgrade of the program): keep it as it was first.
+            backup_before_migrating(engine, current)
         upgrade(engine)
