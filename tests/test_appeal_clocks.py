@@ -284,3 +284,25 @@ def test_a_renamed_enterprise_moves_its_appeals_in_the_name_order(
     # and the text filter finds it by its new name only
     assert desk.appeal_log.ids(clerk, LogFilter(text="祝家")) == [first.id]
     assert desk.appeal_log.ids(clerk, LogFilter(text="安吉")) == []
+
+
+def test_the_text_index_is_rebuilt_when_the_appeals_were_renumbered(
+    sqlite_desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """The text index is keyed by the appeals' SQLite rowids; a VACUUM may renumber them.
+    Reconcile notices (the index's ends no longer name the same appeals) and rebuilds it."""
+    from sqlalchemy import text
+
+    from compliance_desk.services.demo_data import load_demo
+
+    desk = sqlite_desk
+    load_demo(desk.ctx, "small", appeals=40)
+    clerk = desk.auth.login("clerk", "Clerk2026")
+    title = desk.appeal_log.page(clerk, LogFilter(), 0, 1)[0].title
+    found = set(desk.appeal_log.ids(clerk, LogFilter(text=title)))
+    assert found
+    with desk.ctx.engine.begin() as c:  # what a VACUUM may do: other rowids for the same rows
+        c.execute(text("UPDATE appeal SET rowid = rowid + 1000"))
+    assert desk.appeal_log.ids(clerk, LogFilter(text=title)) == []  # the index points nowhere
+    appeal_clocks.reconcile(desk.ctx.factory, D("2026-03-02"))
+    assert set(desk.appeal_log.ids(clerk, LogFilter(text=title))) == found

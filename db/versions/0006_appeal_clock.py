@@ -42,7 +42,6 @@ def upgrade() -> None:
         sa.Column("tier_rank", sa.Integer(), nullable=False),
         sa.Column("state_rank", sa.Integer(), nullable=False),
         sa.Column("enterprise_key", sa.String(length=400), nullable=False),
-        sa.Column("docid", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("appeal_id", name=op.f("pk_local_appeal_clock")),
     )
     op.create_index(
@@ -56,7 +55,6 @@ def upgrade() -> None:
     op.create_index(
         "ix_local_appeal_clock_enterprise", "local_appeal_clock", ["enterprise_key", "appeal_id"]
     )
-    op.create_index("ix_local_appeal_clock_docid", "local_appeal_clock", ["docid"])
     op.create_table(
         "local_appeal_department",
         sa.Column("appeal_id", sa.Uuid(), nullable=False),
@@ -94,7 +92,6 @@ def downgrade() -> None:
                 batch.create_index(name, OLD_INDEXES[name])
     op.drop_index("ix_local_appeal_department_dept", table_name="local_appeal_department")
     op.drop_table("local_appeal_department")
-    op.drop_index("ix_local_appeal_clock_docid", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_enterprise", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_state", table_name="local_appeal_clock")
     op.drop_index("ix_local_appeal_clock_tier", table_name="local_appeal_clock")

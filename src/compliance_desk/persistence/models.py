@@ -14,7 +14,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -339,8 +338,6 @@ class LocalAppealClock(Base):
     tier_rank: Mapped[int] = mapped_column(nullable=False)
     state_rank: Mapped[int] = mapped_column(nullable=False)
     enterprise_key: Mapped[str] = mapped_column(String(400), nullable=False)  # name in pinyin
-    # the appeal's row in the text index (local_appeal_text, SQLite): a 63-bit digest of its id
-    docid: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
     __table_args__ = (
         # each ends in the appeal id: the log's order (key, then id) is an index walk
@@ -349,7 +346,6 @@ class LocalAppealClock(Base):
         Index("ix_local_appeal_clock_tier", "tier_rank", "appeal_id"),
         Index("ix_local_appeal_clock_state", "state_rank", "appeal_id"),
         Index("ix_local_appeal_clock_enterprise", "enterprise_key", "appeal_id"),
-        Index("ix_local_appeal_clock_docid", "docid"),
     )
 
 

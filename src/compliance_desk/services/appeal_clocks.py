@@ -71,7 +71,6 @@ def clock_values(
         "tier_rank": status.tier.rank,
         "state_rank": STATE_RANK[status.state],
         "enterprise_key": enterprise_key,
-        "docid": appeal_text.docid(appeal_id),
     }
 
 
@@ -98,16 +97,7 @@ def refresh(
     calendar = calendar or calendar_in(connection)
     written = 0
     for chunk in _chunks(appeal_ids):
-        found = {
-            row.id: row
-            for row in connection.execute(
-                select(
-                    Appeal.id, Appeal.number, Appeal.title, Enterprise.name, Enterprise.name_pinyin
-                )
-                .join(Enterprise, Enterprise.id == Appeal.enterprise_id)
-                .where(Appeal.id.in_(chunk))
-            )
-        }
+        found = {row.id: row for row in connection.execute(appeal_text.rows_of(connection, chunk))}
         texts: list[tuple[int, str, str, str]] = []
         timelines: dict[uuid.UUID, list[Any]] = {i: [] for i in chunk}
         for row in connection.execute(
@@ -127,7 +117,7 @@ def refresh(
             key = info.name_pinyin if info is not None else ""
             clocks.append(clock_values(appeal_id, status, calendar, events[-1].seq, key))
             if info is not None:
-                texts.append((appeal_text.docid(appeal_id), info.number, info.title, info.name))
+                texts.append(appeal_text.row(info))
             forwards.extend(department_values(appeal_id, status))
         connection.execute(delete(CLOCK).where(CLOCK.c.appeal_id.in_(chunk)))
         connection.execute(delete(FORWARDED).where(FORWARDED.c.appeal_id.in_(chunk)))
@@ -153,12 +143,8 @@ def enterprise_renamed(connection: Connection, enterprise_id: uuid.UUID, key: st
     """The log sorts and searches by the enterprise's name: its appeals follow a rename."""
     mine = select(Appeal.id).where(Appeal.enterprise_id == enterprise_id)
     connection.execute(update(CLOCK).where(CLOCK.c.appeal_id.in_(mine)).values(enterprise_key=key))
-    rows = connection.execute(
-        select(Appeal.id, Appeal.number, Appeal.title, Enterprise.name)
-        .join(Enterprise, Enterprise.id == Appeal.enterprise_id)
-        .where(Appeal.enterprise_id == enterprise_id)
-    )
-    appeal_text.write(connection, [(appeal_text.docid(r[0]), r[1], r[2], r[3]) for r in rows])
+    mine_rows = appeal_text.rows_of(connection, None).where(Appeal.enterprise_id == enterprise_id)
+    appeal_text.write(connection, [appeal_text.row(r) for r in connection.execute(mine_rows)])
 
 
 def install(factory: sessionmaker[Session]) -> None:
@@ -261,6 +247,11 @@ def behind(connection: Connection) -> list[uuid.UUID]:
 def reconcile(factory: sessionmaker[Session], today: date) -> int:
     """Bring every clock up to date (see the module's note); small transactions, so the desk
     can keep writing meanwhile.  Returns how many clocks were rewritten."""
+    with factory() as session, session.begin():
+        connection = session.connection()
+        if not appeal_text.consistent(connection):  # the appeals were renumbered (a VACUUM)
+            log.warning("appeal text index out of step with the appeals: rebuilt")
+            appeal_text.rebuild(connection)
     with factory() as session:
         connection = session.connection()
         first, last = _year_range(connection, today)

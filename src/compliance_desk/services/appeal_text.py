@@ -3,26 +3,28 @@ appeal's number, title and enterprise name, one character per token.
 
 A trigram index cannot serve the one- and two-character words clerks type most (伞, 合同), and
 ``LIKE '%…%'`` reads a million rows; with every character a token, any substring is a phrase
-query ("合 同"), served from the index whatever its length.  Rows are keyed by the clock's
-``docid`` and written with the appeal's clock (appeal_clocks), so they follow the same
-transactions: a step, a pulled timeline, an enterprise's new name, a reconcile.
+query ("合 同"), served from the index whatever its length.
+
+Rows are keyed by the appeal's own SQLite rowid, so the index's matches are a set of integers
+the log probes directly (an appeal table scan checks each row against it for free).  Rowids
+are stable except across a VACUUM, which this app never runs; ``consistent`` checks both ends
+of the index against the appeals at start and ``reconcile`` rebuilds it if they disagree.  Rows
+are written with the appeal's clock (appeal_clocks), so they follow the same transactions: a
+step, a pulled timeline, an enterprise's new name, a reconcile.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Select, literal, literal_column, select, text
+
+from compliance_desk.persistence.models import Appeal, Enterprise
 
 TABLE = "local_appeal_text"
-
-
-def docid(appeal_id: uuid.UUID) -> int:
-    digest = hashlib.blake2b(appeal_id.bytes, digest_size=8).digest()
-    return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
+ROWID: Any = literal_column("appeal.rowid")
 
 
 def spaced(value: str) -> str:
@@ -36,8 +38,27 @@ def phrase(query: str) -> str | None:
     return f'"{tokens}"' if tokens else None
 
 
+def rows_of(connection: Connection, appeal_ids: Sequence[uuid.UUID] | None) -> Select[Any]:
+    """What the index and the clocks need of these appeals (all: None); the rowid on SQLite."""
+    rowid = ROWID if connection.dialect.name == "sqlite" else literal(0)
+    stmt = select(
+        Appeal.id,
+        rowid.label("rowid"),
+        Appeal.number,
+        Appeal.title,
+        Enterprise.name,
+        Enterprise.name_pinyin,
+    ).join(Enterprise, Enterprise.id == Appeal.enterprise_id)
+    return stmt if appeal_ids is None else stmt.where(Appeal.id.in_(appeal_ids))
+
+
+def row(found: Any) -> tuple[int, str, str, str]:
+    """A ``rows_of`` row as the index's (rowid, number, title, enterprise name)."""
+    return (found.rowid, found.number, found.title, found.name)
+
+
 def write(connection: Connection, rows: Sequence[tuple[int, str, str, str]]) -> None:
-    """(Re)index (docid, number, title, enterprise name) rows; SQLite only."""
+    """(Re)index (rowid, number, title, enterprise name) rows; SQLite only."""
     if not rows or connection.dialect.name != "sqlite":
         return
     remove(connection, [r[0] for r in rows])
@@ -47,9 +68,55 @@ def write(connection: Connection, rows: Sequence[tuple[int, str, str, str]]) -> 
     )
 
 
-def remove(connection: Connection, docids: Iterable[int]) -> None:
+def remove(connection: Connection, rowids: Iterable[int]) -> None:
     if connection.dialect.name != "sqlite":
         return
-    params: list[dict[str, Any]] = [{"d": d} for d in docids]
+    params: list[dict[str, Any]] = [{"d": d} for d in rowids]
     if params:
         connection.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :d"), params)
+
+
+def matching(query: str) -> Any:
+    """The condition 'the appeal's number, title or enterprise name holds ``query``'."""
+    found = phrase(query)
+    if found is None:
+        return literal(False)
+    matched: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(text(TABLE))
+        .where(text(f"{TABLE} MATCH :text_query").bindparams(text_query=found))
+    )
+    return ROWID.in_(matched)
+
+
+def consistent(connection: Connection) -> bool:
+    """The first and last twenty index rows still name the appeals at their rowids."""
+    if connection.dialect.name != "sqlite":
+        return True
+    for order in ("ASC", "DESC"):
+        rows = connection.execute(
+            text(
+                f"SELECT t.number, a.number FROM (SELECT rowid, number FROM {TABLE} "
+                f"ORDER BY rowid {order} LIMIT 20) t LEFT JOIN appeal a ON a.rowid = t.rowid"
+            )
+        )
+        if any(a is None or spaced(a) != t for t, a in rows):
+            return False
+    return True
+
+
+def rebuild(connection: Connection) -> int:
+    """The whole index again (after a VACUUM renumbered the appeals)."""
+    if connection.dialect.name != "sqlite":
+        return 0
+    connection.execute(text(f"DELETE FROM {TABLE}"))
+    rows = [row(r) for r in connection.execute(rows_of(connection, None))]
+    for start in range(0, len(rows), 5000):
+        connection.execute(
+            text(f"INSERT INTO {TABLE} (rowid, number, title, enterprise) VALUES (:d, :n, :t, :e)"),
+            [
+                {"d": d, "n": spaced(n), "t": spaced(t), "e": spaced(e)}
+                for d, n, t, e in rows[start : start + 5000]
+            ],
+        )
+    return len(rows)

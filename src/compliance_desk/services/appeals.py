@@ -13,7 +13,7 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, false, func, literal_column, or_, select, text
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql import operators
@@ -593,9 +593,7 @@ class AppealLog:
                 )
             )
         by_clock = flt.overdue_only or flt.due_within is not None
-        by_clock = (
-            by_clock or indexed_text or sort in ("due", "left", "tier", "state", "enterprise")
-        )
+        by_clock = by_clock or sort in ("due", "left", "tier", "state", "enterprise")
         if by_clock:
             stmt = stmt.join_from(AppealRow, CLOCK, CLOCK.c.appeal_id == AppealRow.id)
         if flt.overdue_only or flt.due_within is not None:
@@ -806,16 +804,7 @@ def _text_condition(query: str) -> Any:
     if digits.isdigit():
         start = query.strip()
         return and_(AppealRow.number >= start, AppealRow.number < start + "\uffff")
-    phrase = appeal_text.phrase(query)
-    if phrase is None:
-        return false()
-    table = appeal_text.TABLE
-    matched: Select[Any] = (
-        select(literal_column("rowid"))
-        .select_from(text(table))
-        .where(text(f"{table} MATCH :text_query").bindparams(text_query=phrase))
-    )
-    return CLOCK.c.docid.in_(matched)
+    return appeal_text.matching(query)
 
 
 def _as_is(column: Any) -> Any:

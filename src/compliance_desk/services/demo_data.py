@@ -448,7 +448,7 @@ def load_demo_appeals(
         LocalAppealDepartment,
         table_of,
     )
-    from compliance_desk.services import appeal_clocks, appeal_text
+    from compliance_desk.services import appeal_clocks
     from compliance_desk.services.calendars import calendar_in
 
     rng = random.Random(seed)
@@ -481,7 +481,7 @@ def load_demo_appeals(
     events: list[dict[str, Any]] = []
     clocks: list[dict[str, Any]] = []
     forwards: list[dict[str, Any]] = []
-    texts: list[tuple[int, str, str, str]] = []  # the log's text index rows
+    texts: list[tuple[Any, str, str, str]] = []  # the log's text index: (appeal id, ...)
     first_received = today
     # Beyond 100,000 each generated timeline is used for several appeals (new ids, numbers
     # and enterprises): the million-appeal benchmark database builds in minutes, with the
@@ -545,7 +545,7 @@ def load_demo_appeals(
         clocks.append(
             appeal_clocks.clock_values(appeal_id, status, calendar, len(steps), enterprise_key)
         )
-        texts.append((clocks[-1]["docid"], appeals[-1]["number"], title, enterprise_name))
+        texts.append((appeal_id, appeals[-1]["number"], title, enterprise_name))
         forwarded = appeal_clocks.department_values(appeal_id, status)
         forwards.extend(forwarded)
         template = (appeals[-1], events[-len(steps) :], clocks[-1], forwarded)
@@ -553,7 +553,7 @@ def load_demo_appeals(
             n += 1
             other = rng.choice(enterprises)
             _copy_appeal(template, (appeals, events, clocks, forwards), other, n)
-            texts.append((clocks[-1]["docid"], appeals[-1]["number"], title, other[3]))
+            texts.append((appeals[-1]["id"], appeals[-1]["number"], title, other[3]))
         n += 1
         made = n
         if len(appeals) >= 5000 or n == count:
@@ -565,7 +565,7 @@ def load_demo_appeals(
                 connection.execute(insert(table_of(LocalAppealClock)), clocks)
                 if forwards:
                     connection.execute(insert(table_of(LocalAppealDepartment)), forwards)
-                appeal_text.write(connection, texts)
+                _index_texts(connection, texts)
             appeals, events, clocks, forwards, texts = [], [], [], [], []
             if progress is not None:
                 progress(made, count)
@@ -582,6 +582,23 @@ def load_demo_appeals(
 UNIQUE_TIMELINES = 100_000
 
 
+def _index_texts(connection: Any, texts: list[tuple[Any, str, str, str]]) -> None:
+    """The log's text index rows of appeals just inserted (keyed by their SQLite rowids)."""
+    from sqlalchemy import literal_column
+
+    from compliance_desk.persistence.models import Appeal
+    from compliance_desk.services import appeal_text
+
+    if connection.dialect.name != "sqlite" or not texts:
+        return
+    rowids: dict[Any, int] = {}
+    for start in range(0, len(texts), 500):
+        ids = [t[0] for t in texts[start : start + 500]]
+        stmt: Any = select(Appeal.id, literal_column("appeal.rowid")).where(Appeal.id.in_(ids))
+        rowids.update((i, r) for i, r in connection.execute(stmt))
+    appeal_text.write(connection, [(rowids[i], n, t, e) for i, n, t, e in texts])
+
+
 def _copy_appeal(
     template: tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]],
     out: tuple[list[dict[str, Any]], ...],
@@ -591,7 +608,6 @@ def _copy_appeal(
     """Append to ``out`` (appeals, events, clocks, forwards) a copy of ``template`` (an appeal,
     its events, its clock, its forwards) under new ids, a new number and another enterprise."""
     from compliance_desk.domain.ids import new_id
-    from compliance_desk.services.appeal_text import docid
 
     appeal, events, clock, forwards = template
     appeals_out, events_out, clocks_out, forwards_out = out
@@ -612,7 +628,6 @@ def _copy_appeal(
             **clock,
             "appeal_id": appeal_id,
             "enterprise_key": enterprise[2],
-            "docid": docid(appeal_id),
         }
     )
     forwards_out.extend({**f, "appeal_id": appeal_id} for f in forwards)
