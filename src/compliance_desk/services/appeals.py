@@ -582,7 +582,7 @@ class AppealLog:
                 & (h(FORWARDED.c.department_id) == flt.department_id),
             )
         if indexed_text:
-            stmt = stmt.where(_text_condition(query))
+            stmt = stmt.where(_text_condition(query, walk))
         elif query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
@@ -793,7 +793,7 @@ CLOSED_RANK = appeal_clocks.STATE_RANK[AppealState.CLOSED]
 WALK_AT = 5000  # rows a filter keeps beyond which a page walks the order's index (SQLite)
 
 
-def _text_condition(query: str) -> Any:
+def _text_condition(query: str, walk: bool) -> Any:
     """What the clerk typed, as a condition on the text index (SQLite; see appeal_text).
 
     Digits (an appeal number) match the number's start through its unique index; anything
@@ -803,7 +803,8 @@ def _text_condition(query: str) -> Any:
     digits = query.replace("-", "")
     if digits.isdigit():
         start = query.strip()
-        return and_(AppealRow.number >= start, AppealRow.number < start + "\uffff")
+        number = _unindexed(AppealRow.number) if walk else AppealRow.number  # see _select
+        return and_(number >= start, number < start + "\uffff")
     return appeal_text.matching(query)
 
 
