@@ -131,6 +131,44 @@ def test_the_model_fetches_only_the_pages_it_shows() -> None:
     assert model.cached_pages == 3
 
 
+def test_the_appeal_log_model_shows_its_first_page_then_grows_to_the_count(
+    qtmodeltester,
+) -> None:  # type: ignore[no-untyped-def]
+    """The log paints its first page before the count is known; when the count arrives the
+    rows are added at the end (selection and scroll stay), later pages fetched by offset."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QItemSelectionModel
+
+    from compliance_desk.domain.appeal_workflow import AppealState
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.gui.appeal_log_page import AppealLogModel
+    from compliance_desk.services.appeals import LogRow
+
+    ids = [uuid.uuid4() for _ in range(250)]
+    fetched: list[tuple[int, int]] = []
+
+    def row(i: uuid.UUID) -> LogRow:
+        return LogRow(i, i.hex[:8], "企业", "诉求", AppealTier.SIMPLE, AppealState.ACCEPTED,
+                      datetime(2026, 3, 2, tzinfo=UTC), None, False, False, None)  # fmt: skip
+
+    def fetch(offset: int, limit: int):  # type: ignore[no-untyped-def]
+        fetched.append((offset, limit))
+        return [row(i) for i in ids[offset : offset + limit]]
+
+    model = AppealLogModel()
+    model.set_fetch(fetch)
+    model.set_result(100, fetch(0, 100))
+    selection = QItemSelectionModel(model)
+    selection.select(model.index(3, 0), QItemSelectionModel.SelectionFlag.Select)
+    model.set_count(250)
+    assert model.rowCount() == 250 and selection.isSelected(model.index(3, 0))
+    assert model.id_at(249) == ids[249] and fetched[-1] == (200, 100)
+    model.set_count(120)  # rows gone meanwhile
+    assert model.rowCount() == 120 and model.id_at(119) == ids[119]
+    qtmodeltester.check(model)
+
+
 def test_new_enterprise_form_checks_as_you_type_and_saves(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.enterprise_page
     dialog = EnterpriseDialog(page.desk, page.user, None, window)

@@ -127,77 +127,82 @@
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="339"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="357"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="350"/>
+        <source>counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="367"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="359"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="369"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="366"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="382"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="392"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="428"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="461"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="471"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="465"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="475"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="468"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="478"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="469"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="479"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="470"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="480"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="471"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="481"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="472"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="482"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="483"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="493"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="490"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="500"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -974,7 +979,7 @@
         <translation>&#x3000;破例理由：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="154"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="153"/>
         <source>(not answered)</source>
         <translation>（未作答）</translation>
     </message>
@@ -984,74 +989,74 @@
         <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="322"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="323"/>
         <source>Evidence photos</source>
         <translation>取证照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="323"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="324"/>
         <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="334"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="335"/>
         <source>Some photos were not added</source>
         <translation>部分照片未添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="347"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="360"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="404"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="348"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="361"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="406"/>
         <source>Import camera folder</source>
         <translation>从相机文件夹导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="348"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="349"/>
         <source>Select the checklist item the photos belong to.</source>
         <translation>请先选中照片所属的检查项。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="352"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="353"/>
         <source>Camera folder</source>
         <translation>相机文件夹</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="358"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="359"/>
         <source>Importing photos…</source>
         <translation>正在导入照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="358"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="359"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="389"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="390"/>
         <source>%1 photo(s) imported.</source>
         <translation>已导入 %1 张照片。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="391"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="392"/>
         <source>%1 already in this inspection, not imported again.</source>
         <translation>%1 张已在本次检查中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="394"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="395"/>
         <source>%1 file(s) that are not photos (videos and the like) left alone.</source>
         <translation>%1 个不是照片的文件（视频等）未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="397"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="398"/>
         <source>Stopped: the rest of the folder was not imported.</source>
         <translation>已停止：文件夹中其余照片未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="435"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="437"/>
         <source>Sign off</source>
         <translation>签字确认</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="436"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="438"/>
         <source>Who represented the enterprise? After signing the record is locked.</source>
         <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
     </message>

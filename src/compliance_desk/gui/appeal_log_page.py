@@ -328,19 +328,29 @@ class AppealLogPage(QWidget):
         generation = self._generation
         flt = self.current_filter()
 
-        log_, user = self.desk.appeal_log, self.user
+        log_, user, page_size = self.desk.appeal_log, self.user, self.model.PAGE
 
-        def first() -> tuple[int, list[LogRow]]:  # in the worker: the count and the first page
-            return log_.count(user, flt), log_.page(user, flt, 0, self.model.PAGE)
+        def first() -> list[LogRow]:  # in the worker: the first page, shown at once
+            return log_.page(user, flt, 0, page_size)
 
-        def done(result: Any) -> None:
+        def counted(count: Any) -> None:
+            if generation == self._generation:
+                self.model.set_count(int(count))
+                self.count.setText(self.tr("%1 appeals").replace("%1", str(count)))
+
+        def done(rows: Any) -> None:
             if generation != self._generation:
                 return
-            count, rows = result
             self.model.set_fetch(lambda offset, limit: log_.page(user, flt, offset, limit))
-            self.model.set_result(count, rows)
+            self.model.set_result(len(rows), rows)  # grows when the count arrives
             self._shown_generation = generation
-            self.count.setText(self.tr("%1 appeals").replace("%1", str(count)))
+            if len(rows) < page_size:  # the whole filter is on this page
+                counted(len(rows))
+            else:
+                self.count.setText(self.tr("counting…"))
+                self.runner.run(
+                    lambda: log_.count(user, flt), counted, lambda e: show_error(self, e)
+                )
             row = self.model.row_of(select) if select is not None else -1
             if row >= 0:
                 self.table.selectRow(row)

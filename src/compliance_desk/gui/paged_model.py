@@ -169,6 +169,20 @@ class OffsetPagedModel(_PagedModel[R]):
             self._pages[0] = first_page
         self.endResetModel()
 
+    def set_count(self, count: int) -> None:
+        """The filter's full count, arriving after its first page: rows are added (or taken
+        away) at the end, so the selection and the scroll position stay."""
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        elif count < self._count:
+            self.beginRemoveRows(QModelIndex(), count, self._count - 1)
+            self._count = count
+            for page_no in [p for p in self._pages if p * self.PAGE >= count]:
+                del self._pages[page_no]
+            self.endRemoveRows()
+
     def set_fetch(self, fetch: Callable[[int, int], list[R]]) -> None:
         self._fetch = fetch
 

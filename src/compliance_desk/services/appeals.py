@@ -525,7 +525,7 @@ class AppealLog:
     def __init__(self, ctx: ServiceContext, appeals: AppealService) -> None:
         self.ctx = ctx
         self.appeals = appeals
-        self._sizes: dict[LogFilter, int] = {}  # last counts, to choose how to fetch a page
+        self._many_cache: dict[LogFilter, bool] = {}  # how a filter's pages are fetched
 
     def reconcile(self) -> int:
         """Count again the derived clocks that are missing, behind their timeline, or counted
@@ -631,17 +631,22 @@ class AppealLog:
         user.require(Permission.APPEAL_VIEW)
         calendar = self.appeals.calendars.calendar()
         stmt = self._select(flt, calendar, local_date(self.ctx.clock()), counting=True)
+        self._many_cache.pop(flt, None)  # the data may have grown: choose the plan again
         with self.ctx.uow(user) as uow:
-            found = int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-        self._sizes[flt] = found
-        while len(self._sizes) > 64:
-            self._sizes.pop(next(iter(self._sizes)))
-        return found
+            return int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
-    def _size(self, user: CurrentUser, flt: LogFilter) -> int:
-        """The filter's last count (the page fetch follows its count), or a fresh one."""
-        known = self._sizes.get(flt)
-        return known if known is not None else self.count(user, flt)
+    def _many(self, flt: LogFilter, calendar: WorkCalendar, today: date) -> bool:
+        """Does the filter keep more than WALK_AT rows?  Counts no further than that."""
+        known = self._many_cache.get(flt)
+        if known is not None:
+            return known
+        stmt = self._select(flt, calendar, today, counting=True).limit(WALK_AT + 1)
+        with self.ctx.uow(None) as uow:
+            found = uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        self._many_cache[flt] = many = found > WALK_AT
+        while len(self._many_cache) > 64:
+            self._many_cache.pop(next(iter(self._many_cache)))
+        return many
 
     def ids(
         self, user: CurrentUser, flt: LogFilter, offset: int = 0, limit: int | None = None
@@ -650,8 +655,8 @@ class AppealLog:
         user.require(Permission.APPEAL_VIEW)
         calendar = self.appeals.calendars.calendar()
         words = flt.text.strip() and not flt.text.strip().replace("-", "").isdigit()
-        walk = self.ctx.is_sqlite and not words and self._size(user, flt) > WALK_AT
         today = local_date(self.ctx.clock())
+        walk = self.ctx.is_sqlite and not words and self._many(flt, calendar, today)
         stmt = self._ordered(self._select(flt, calendar, today, walk=walk), flt)
         if offset:
             stmt = stmt.offset(offset)
