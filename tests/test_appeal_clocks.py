@@ -123,7 +123,11 @@ def test_reconcile_counts_what_was_written_around_the_hook(sqlite_desk: Desk, cl
                   participants="")],
         )  # fmt: skip
     assert _clock(desk, a.id) is None
+    with desk.ctx.engine.connect() as connection:
+        assert not appeal_clocks.caught_up(connection)  # the quick check sees both
     assert appeal_clocks.reconcile(desk.ctx.factory, today) == 2
+    with desk.ctx.engine.connect() as connection:
+        assert appeal_clocks.caught_up(connection)
     ca, cb = _clock(desk, a.id), _clock(desk, b.id)
     assert ca is not None and ca.due == D("2026-03-03")
     assert cb is not None and cb.due == date.max and cb.seq == 2

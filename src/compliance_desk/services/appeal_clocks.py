@@ -47,7 +47,6 @@ STATE_RANK = {state: n for n, state in enumerate(AppealState)}  # the workflow's
 PAUSED = date.max  # a paused clock has no deadline: it sorts after every date, is never overdue
 CHUNK = 500  # ids per statement (PostgreSQL's parameter limit) and per reconcile batch
 FINGERPRINT_KEY = "appeal_clock.calendar"
-SIZES = "sizes"  # beside the years in the same setting: see _sizes
 CLOCK = table_of(LocalAppealClock)
 FORWARDED = table_of(LocalAppealDepartment)
 EVENTS = table_of(AppealEvent)
@@ -187,12 +186,15 @@ def _store(connection: Connection, prints: dict[str, str]) -> None:
     connection.execute(insert(SETTINGS).values(key=FINGERPRINT_KEY, value=json.dumps(prints)))
 
 
-def _sizes(connection: Connection) -> str:
-    """How many appeals and timeline steps there are: a step or an appeal written around the
-    hook (bulk load, an older version) changes it.  Two index-only counts, unlike ``behind``."""
+def caught_up(connection: Connection) -> bool:
+    """Every appeal has a clock counted up to its last step?  A timeline's steps are numbered
+    1..n, so the clocks' ``seq`` add up to the number of steps exactly when none is behind:
+    four aggregate reads, against ``behind``'s look at every appeal."""
     appeals = connection.execute(select(func.count()).select_from(Appeal)).scalar()
+    clocks = connection.execute(select(func.count()).select_from(CLOCK)).scalar()
     steps = connection.execute(select(func.count()).select_from(EVENTS)).scalar()
-    return f"{appeals}/{steps}"
+    counted = connection.execute(select(func.coalesce(func.sum(CLOCK.c.seq), 0))).scalar()
+    return appeals == clocks and steps == counted
 
 
 def _year_range(connection: Connection, today: date) -> tuple[int, int]:
@@ -214,8 +216,7 @@ def remember_calendar(
     connection: Connection, calendar: WorkCalendar, first: int, last: int
 ) -> None:
     """Record the calendar the clocks of these years were counted with (bulk loads)."""
-    prints = fingerprints(calendar, first, last)
-    _store(connection, {**_stored(connection), **prints, SIZES: _sizes(connection)})
+    _store(connection, {**_stored(connection), **fingerprints(calendar, first, last)})
 
 
 def calendar_changed(connection: Connection, year: int) -> int:
@@ -258,8 +259,7 @@ def reconcile(factory: sessionmaker[Session], today: date) -> int:
         calendar = calendar_in(connection)
         now = fingerprints(calendar, first, last)
         old = _stored(connection)
-        sizes = _sizes(connection)
-        if old and all(old.get(y) == d for y, d in now.items()) and old.get(SIZES) == sizes:
+        if old and all(old.get(y) == d for y, d in now.items()) and caught_up(connection):
             return 0  # no step written around the hook, no calendar change: nothing to count
         todo = behind(connection)
         changed = sorted(int(y) for y, digest in now.items() if old.get(y) != digest)
@@ -274,7 +274,7 @@ def reconcile(factory: sessionmaker[Session], today: date) -> int:
             written += refresh(session.connection(), chunk, calendar)
     with factory() as session, session.begin():
         connection = session.connection()
-        _store(connection, {**_stored(connection), **now, SIZES: _sizes(connection)})
+        _store(connection, {**_stored(connection), **now})
     if written:
         log.info("appeal clocks: %d rewritten (calendar years changed: %s)", written, changed)
     return written
