@@ -222,6 +222,7 @@ def test_every_order_pages_through_the_whole_filter_once(
     """Both ways of fetching a page (walking the order's index, or filtering then sorting)
     give, for every column and direction, pages that cover the filter exactly once, in the
     order the column shows."""
+    from compliance_desk.domain.appeal_workflow import AppealState
     from compliance_desk.domain.deadlines import AppealTier as Tier
     from compliance_desk.services import appeals as appeals_module
     from compliance_desk.services.appeals import SORT_KEYS
@@ -259,6 +260,7 @@ def test_every_order_pages_through_the_whole_filter_once(
                     "number": lambda r: r.number,
                     "title": lambda r: r.title,
                     "tier": lambda r: Tier(r.tier).rank,
+                    "state": lambda r: list(AppealState).index(r.state),
                     "received": lambda r: r.received_at,
                     "due": lambda r: r.due or date.max,
                     "left": lambda r: r.due or date.max,
@@ -288,6 +290,17 @@ def test_a_renamed_enterprise_moves_its_appeals_in_the_name_order(
     # and the text filter finds it by its new name only
     assert desk.appeal_log.ids(clerk, LogFilter(text="祝家")) == [first.id]
     assert desk.appeal_log.ids(clerk, LogFilter(text="安吉")) == []
+    # a new name that reads the same in pinyin (华新 / 华鑫) still moves the text filter
+    current = desk.enterprises.get(clerk, z.id)
+    desk.enterprises.update(
+        clerk, z.id, Draft(name="华新游戏", uscc=current.uscc), current.row_version
+    )
+    current = desk.enterprises.get(clerk, z.id)
+    desk.enterprises.update(
+        clerk, z.id, Draft(name="华鑫游戏", uscc=current.uscc), current.row_version
+    )
+    assert desk.appeal_log.ids(clerk, LogFilter(text="华鑫")) == [second.id]
+    assert desk.appeal_log.ids(clerk, LogFilter(text="华新")) == []
 
 
 def test_the_text_index_is_rebuilt_when_the_appeals_were_renumbered(

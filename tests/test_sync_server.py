@@ -341,3 +341,26 @@ def test_a_desk_on_the_shared_database_feeds_the_change_log(rig: Rig) -> None:
     assert a.sync.sync_once().pulled >= 2  # the enterprise and its audit entry
     assert a.enterprises()[e.id] == rig.server_enterprises()[e.id]
     assert a.desk.enterprises.search(a.user(), "崧厦")[0].id == e.id  # and the search index
+
+
+def test_a_rename_pushed_or_pulled_moves_the_appeal_log_on_every_side(rig: Rig) -> None:
+    """The log sorts and searches by the enterprise's name through derived rows: a rename
+    applied by the server's merge, and by a laptop's pull, rewrites them there too."""
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    e = create(a, name="崧厦华新伞业有限公司")
+    appeal_id = _appeal(a, e.id, rig.clock)
+    a.sync.sync_once()
+    b.sync.sync_once()
+    edit(a, e, name="崧厦华鑫伞业有限公司")  # the same pinyin: only the characters change
+    a.sync.sync_once()
+    b.sync.sync_once()
+    assert b.desk.appeal_log.ids(b.user(), LogFilter(text="华鑫")) == [appeal_id]
+    assert b.desk.appeal_log.ids(b.user(), LogFilter(text="华新")) == []
+    edit(a, a.desk.enterprises.get(a.user(), e.id), name="上虞华鑫伞业有限公司")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    for desk in (b.desk, rig.server_desk):  # the pull on b, the merge on the server
+        with desk.ctx.factory() as s:
+            clock = s.get(LocalAppealClock, appeal_id)
+        assert clock is not None and clock.enterprise_key.startswith("shangyuhuaxin")

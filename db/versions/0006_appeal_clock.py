@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("tier_rank", sa.Integer(), nullable=False),
         sa.Column("state_rank", sa.Integer(), nullable=False),
-        sa.Column("enterprise_key", sa.String(length=400), nullable=False),
+        sa.Column("enterprise_key", sa.String(length=1000), nullable=False),
         sa.PrimaryKeyConstraint("appeal_id", name=op.f("pk_local_appeal_clock")),
     )
     op.create_index(

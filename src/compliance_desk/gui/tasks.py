@@ -38,7 +38,7 @@ class CancelToken:
 
 
 class TaskRunner(QObject):
-    POLL_MS = 2  # how often the GUI thread looks for finished work while any is pending
+    POLL_MS = 10  # how often the GUI thread looks for finished work while any is pending
 
     def __init__(self, synchronous: bool = False, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -337,7 +337,7 @@ class LocalAppealClock(Base):
     # The log sorts by tier and by state in the workflow's order: ranks, indexed.
     tier_rank: Mapped[int] = mapped_column(nullable=False)
     state_rank: Mapped[int] = mapped_column(nullable=False)
-    enterprise_key: Mapped[str] = mapped_column(String(400), nullable=False)  # name in pinyin
+    enterprise_key: Mapped[str] = mapped_column(String(1000), nullable=False)  # name in pinyin
 
     __table_args__ = (
         # each ends in the appeal id: the log's order (key, then id) is an index walk

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, event, func, insert, inspect, or_, select, update
+from sqlalchemy import Connection, delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.appeal_workflow import AppealState, AppealStatus, appeal_deadline
@@ -134,8 +134,14 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     if ids:
         refresh(session.connection(), sorted(ids))
     for obj in session.dirty:
-        if isinstance(obj, Enterprise) and inspect(obj).attrs.name_pinyin.history.has_changes():
+        if isinstance(obj, Enterprise) and _renamed(obj):
             enterprise_renamed(session.connection(), obj.id, obj.name_pinyin)
+
+
+def _renamed(e: Enterprise) -> bool:
+    """The name changed (its pinyin may not: 华新 and 华鑫 read the same)."""
+    attrs = inspect(e).attrs
+    return attrs.name.history.has_changes() or attrs.name_pinyin.history.has_changes()
 
 
 def enterprise_renamed(connection: Connection, enterprise_id: uuid.UUID, key: str) -> None:
@@ -240,7 +246,7 @@ def behind(connection: Connection) -> list[uuid.UUID]:
     stmt = (
         select(Appeal.id)
         .outerjoin(CLOCK, CLOCK.c.appeal_id == Appeal.id)
-        .where(or_(CLOCK.c.appeal_id.is_(None), and_(CLOCK.c.seq < last)))
+        .where(or_(CLOCK.c.appeal_id.is_(None), CLOCK.c.seq < last))
     )
     return list(connection.execute(stmt).scalars())
 

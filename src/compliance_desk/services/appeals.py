@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import mimetypes
 import secrets
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -526,6 +527,7 @@ class AppealLog:
         self.ctx = ctx
         self.appeals = appeals
         self._many_cache: dict[LogFilter, bool] = {}  # how a filter's pages are fetched
+        self._lock = threading.Lock()
 
     def reconcile(self) -> int:
         """Count again the derived clocks that are missing, behind their timeline, or counted
@@ -538,7 +540,6 @@ class AppealLog:
         flt: LogFilter,
         calendar: WorkCalendar,
         today: date,
-        counting: bool = False,
         walk: bool = False,
     ) -> Select[Any]:
         """The ids the filter keeps, in its order.  Deadline filters and sorts read the derived
@@ -553,7 +554,7 @@ class AppealLog:
         indexed_text = bool(query) and self.ctx.is_sqlite  # else ILIKE over the columns
         h = _unindexed if walk else _as_is  # a walk: the order's index drives (see above)
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
-        sort = "" if counting else flt.sort  # a count needs no join for the order
+        sort = flt.sort  # a count joins what the pages join, so the two always agree
         if flt.state is not None:
             stmt = stmt.where(h(AppealRow.state) == flt.state.value)
         elif (flt.open_only or flt.overdue_only or flt.due_within is not None) and sort == "state":
@@ -630,22 +631,23 @@ class AppealLog:
         """How many appeals the filter keeps (the figure beside the filter)."""
         user.require(Permission.APPEAL_VIEW)
         calendar = self.appeals.calendars.calendar()
-        stmt = self._select(flt, calendar, local_date(self.ctx.clock()), counting=True)
-        self._many_cache.pop(flt, None)  # the data may have grown: choose the plan again
+        stmt = self._select(flt, calendar, local_date(self.ctx.clock()))
         with self.ctx.uow(user) as uow:
             return int(uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
     def _many(self, flt: LogFilter, calendar: WorkCalendar, today: date) -> bool:
         """Does the filter keep more than WALK_AT rows?  Counts no further than that."""
-        known = self._many_cache.get(flt)
+        with self._lock:  # pages are fetched from the GUI thread and from workers
+            known = self._many_cache.get(flt)
         if known is not None:
             return known
-        stmt = self._select(flt, calendar, today, counting=True).limit(WALK_AT + 1)
+        stmt = self._select(flt, calendar, today).limit(WALK_AT + 1)
         with self.ctx.uow(None) as uow:
             found = uow.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        self._many_cache[flt] = many = found > WALK_AT
-        while len(self._many_cache) > 64:
-            self._many_cache.pop(next(iter(self._many_cache)))
+        with self._lock:
+            self._many_cache[flt] = many = found > WALK_AT
+            while len(self._many_cache) > 64:
+                self._many_cache.pop(next(iter(self._many_cache)))
         return many
 
     def ids(

@@ -243,6 +243,11 @@ def _update(
         values["row_version"] = tbl.c.row_version + 1
     if values:
         connection.execute(update(tbl).where(tbl.c.id == op.row_id).values(values))
+        if op.table == "enterprise" and ("name" in values or "name_pinyin" in values):
+            from compliance_desk.services import appeal_clocks  # the log's order and text
+
+            renamed = connection.execute(select(tbl.c.name_pinyin).where(tbl.c.id == op.row_id))
+            appeal_clocks.enterprise_renamed(connection, op.row_id, renamed.scalar() or "")
     if not clashes:
         return Outcome("applied", touched=touched)
     if duplicate:
