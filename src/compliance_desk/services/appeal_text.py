@@ -62,6 +62,10 @@ def write(connection: Connection, rows: Sequence[tuple[int, str, str, str]]) -> 
     if not rows or connection.dialect.name != "sqlite":
         return
     remove(connection, [r[0] for r in rows])
+    _insert(connection, rows)
+
+
+def _insert(connection: Connection, rows: Sequence[tuple[int, str, str, str]]) -> None:
     connection.execute(
         text(f"INSERT INTO {TABLE} (rowid, number, title, enterprise) VALUES (:d, :n, :t, :e)"),
         [{"d": d, "n": spaced(n), "t": spaced(t), "e": spaced(e)} for d, n, t, e in rows],
@@ -112,11 +116,5 @@ def rebuild(connection: Connection) -> int:
     connection.execute(text(f"DELETE FROM {TABLE}"))
     rows = [row(r) for r in connection.execute(rows_of(connection, None))]
     for start in range(0, len(rows), 5000):
-        connection.execute(
-            text(f"INSERT INTO {TABLE} (rowid, number, title, enterprise) VALUES (:d, :n, :t, :e)"),
-            [
-                {"d": d, "n": spaced(n), "t": spaced(t), "e": spaced(e)}
-                for d, n, t, e in rows[start : start + 5000]
-            ],
-        )
+        _insert(connection, rows[start : start + 5000])
     return len(rows)

@@ -23,11 +23,12 @@ class YearView:
     table: YearTable | None
 
 
-def _table(row: CalendarYear) -> YearTable:
+def _table(year: int, holidays: dict[str, str], workdays: list[str]) -> YearTable:
+    """A stored year (ISO dates in JSON) as the domain's table."""
     return YearTable(
-        row.year,
-        {date.fromisoformat(d): name for d, name in row.holidays.items()},
-        frozenset(date.fromisoformat(d) for d in row.workdays),
+        year,
+        {date.fromisoformat(d): name for d, name in holidays.items()},
+        frozenset(date.fromisoformat(d) for d in workdays),
     )
 
 
@@ -38,14 +39,7 @@ def calendar_in(connection: Connection) -> WorkCalendar:
     rows = connection.execute(
         select(t.c.year, t.c.holidays, t.c.workdays).where(t.c.deleted_at.is_(None))
     )
-    tables = {
-        year: YearTable(
-            year,
-            {date.fromisoformat(d): name for d, name in holidays.items()},
-            frozenset(date.fromisoformat(d) for d in workdays),
-        )
-        for year, holidays, workdays in rows
-    }
+    tables = {year: _table(year, holidays, workdays) for year, holidays, workdays in rows}
     return WorkCalendar(tables, built_in_year)
 
 
@@ -90,7 +84,7 @@ class CalendarService:
                 )
             ).first()
             if row is not None:
-                return YearView(year, "管理员导入", _table(row))
+                return YearView(year, "管理员导入", _table(row.year, row.holidays, row.workdays))
         table = built_in_year(year)
         if table is not None:
             return YearView(year, "内置（chinesecalendar）", table)

@@ -124,9 +124,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         changes = _diff(session, obj, tbl, pol)
         if not changes:
             continue
-        kind = "update"
-        if "deleted_at" in changes:
-            kind = "restore" if changes["deleted_at"][1] is None else "delete"
+        kind = _kind(changes)
         ops.append(
             Operation(
                 tbl.name,
@@ -428,9 +426,7 @@ def _capture_rows(
         }  # fmt: skip
         if not changes:
             continue
-        kind = "update"
-        if "deleted_at" in changes:
-            kind = "restore" if changes["deleted_at"][1] is None else "delete"
+        kind = _kind(changes)
         ops.append(
             Operation(
                 tbl.name,
@@ -482,3 +478,10 @@ def _audit(
         "action": action,
         "changes": masked,
     }
+
+
+def _kind(changes: dict[str, Any]) -> str:
+    """An update, or the tombstone set (delete) or cleared (restore)."""
+    if "deleted_at" in changes:
+        return "restore" if changes["deleted_at"][1] is None else "delete"
+    return "update"
