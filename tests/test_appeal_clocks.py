@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.appeal_workflow import Action, Step
@@ -215,20 +215,29 @@ def test_the_large_demo_copies_timelines_that_still_replay(
     assert again == loaded and len(loaded) == 230
 
 
-@pytest.mark.parametrize("walk_at", [0, 10**9], ids=["index-walk", "filter-then-sort"])
+@pytest.mark.parametrize(
+    ("walk_at", "common_text", "budget"),
+    [(0, 0, 60.0), (10**9, 10**9, 60.0), (0, 0, 0.0)],
+    ids=["index-walk", "filter-then-sort", "walk-over-budget"],
+)
 def test_every_order_pages_through_the_whole_filter_once(
-    sqlite_desk: Desk, clock, monkeypatch, walk_at: int
+    sqlite_desk: Desk, clock, monkeypatch, walk_at: int, common_text: int, budget: float
 ) -> None:  # type: ignore[no-untyped-def]
-    """Both ways of fetching a page (walking the order's index, or filtering then sorting)
-    give, for every column and direction, pages that cover the filter exactly once, in the
-    order the column shows."""
+    """Every way of fetching a page (walking the order's index, testing a common word row by
+    row, filtering then sorting, a walk stopped over its budget and done the other way) gives,
+    for every column and direction, pages that cover the filter exactly once, in the order the
+    column shows."""
     from compliance_desk.domain.appeal_workflow import AppealState
     from compliance_desk.domain.deadlines import AppealTier as Tier
+    from compliance_desk.persistence import interrupt
     from compliance_desk.services import appeals as appeals_module
     from compliance_desk.services.appeals import SORT_KEYS
     from compliance_desk.services.demo_data import load_demo
 
     monkeypatch.setattr(appeals_module, "WALK_AT", walk_at)
+    monkeypatch.setattr(appeals_module, "COMMON_TEXT", common_text)
+    monkeypatch.setattr(appeals_module, "WALK_BUDGET", budget)
+    monkeypatch.setattr(interrupt, "STEPS", 1 if budget == 0 else interrupt.STEPS)
     desk = sqlite_desk
     load_demo(desk.ctx, "small")
     clerk = desk.auth.login("clerk", "Clerk2026")
@@ -247,6 +256,11 @@ def test_every_order_pages_through_the_whole_filter_once(
         }
         assert set(log.ids(clerk, LogFilter(text=query))) == expected, query
         assert log.count(clerk, LogFilter(text=query)) == len(expected)
+        # with a small filter beside the word (a department's open appeals)
+        small = LogFilter(open_only=True, department_id=tax)
+        both = set(log.ids(clerk, small)) & expected
+        assert set(log.ids(clerk, LogFilter(**{**small.__dict__, "text": query}))) == both
+        assert log.count(clerk, LogFilter(**{**small.__dict__, "text": query})) == len(both)
     for base in (LogFilter(open_only=True), LogFilter(), LogFilter(department_id=tax)):
         everyone = set(log.ids(clerk, base))
         assert len(everyone) == log.count(clerk, base) > 0
@@ -268,6 +282,8 @@ def test_every_order_pages_through_the_whole_filter_once(
                 if shown is not None:
                     values = [shown(r) for r in seen]
                     assert values == sorted(values, reverse=descending), (key, descending)
+    if budget == 0:  # every walk was stopped and done the other way
+        assert log._no_walk  # noqa: SLF001
 
 
 def test_a_renamed_enterprise_moves_its_appeals_in_the_name_order(
@@ -323,3 +339,69 @@ def test_the_text_index_is_rebuilt_when_the_appeals_were_renumbered(
     assert desk.appeal_log.ids(clerk, LogFilter(text=title)) == []  # the index points nowhere
     appeal_clocks.reconcile(desk.ctx.factory, D("2026-03-02"))
     assert set(desk.appeal_log.ids(clerk, LogFilter(text=title))) == found
+
+
+def test_a_count_no_longer_wanted_stops_early(sqlite_desk: Desk, clock, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The clerk moved on to another filter: the count still running for the old one ends at
+    once (its worker is wanted for the new page); unstopped, it counts to the end."""
+    from compliance_desk.persistence import interrupt
+    from compliance_desk.services.demo_data import load_demo
+
+    desk = sqlite_desk
+    load_demo(desk.ctx, "small")
+    clerk = desk.auth.login("clerk", "Clerk2026")
+    clock.now = _at("2026-03-06")
+    monkeypatch.setattr(interrupt, "STEPS", 10)
+    everything = len(desk.appeal_log.ids(clerk, LogFilter()))
+    assert desk.appeal_log.count(clerk, LogFilter(), lambda: False) == everything > 100
+    with pytest.raises(interrupt.Interrupted):
+        desk.appeal_log.count(clerk, LogFilter(), lambda: True)
+    # and the desk's connections are fine afterwards
+    assert desk.appeal_log.count(clerk, LogFilter()) == everything
+
+
+def test_two_transactions_rewriting_one_clock_both_succeed(
+    desk: Desk, clerk: CurrentUser, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """On a shared database a step here and a reconcile elsewhere may rewrite one appeal's
+    clock at once: the second waits for the first and overwrites; neither fails on the key."""
+    import threading
+
+    clock.now = _at("2026-03-02")
+    firm = desk.enterprises.create(
+        clerk, EnterpriseDraft(name="同时伞业", uscc="91330604QU4AX6JM2M")
+    )
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(firm.id, "两处同时", AppealTier.GENERAL, clock.now)
+    )
+    engine = desk.ctx.engine
+    first = engine.connect()
+    first.begin()
+    assert appeal_clocks.refresh(first, [appeal.id]) == 1  # holds the clock's row now
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with engine.begin() as connection:
+                appeal_clocks.refresh(connection, [appeal.id])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    other = threading.Thread(target=second)
+    other.start()
+    other.join(0.5)  # PostgreSQL: waiting on the first's row lock; SQLite: waiting to write
+    first.commit()
+    first.close()
+    other.join(30)
+    assert not other.is_alive() and errors == []
+    found = _clock(desk, appeal.id)
+    assert found is not None and found.due == D("2026-03-16")  # 10 working days after 03-02
+    with desk.ctx.factory() as s:
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(LocalAppealClock)
+                .where(LocalAppealClock.appeal_id == appeal.id)
+            )
+            == 1
+        )

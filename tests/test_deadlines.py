@@ -43,6 +43,23 @@ def test_the_built_in_2026_calendar_has_its_make_up_days() -> None:
     assert built_in_year(2027) is None  # chinesecalendar 1.11 stops at 2026
 
 
+@pytest.mark.parametrize("year", [2004, 2015, 2020, 2024, 2025, 2026])
+def test_the_built_in_years_say_what_chinesecalendar_says_day_by_day(year: int) -> None:
+    import chinese_calendar
+
+    table = built_in_year(year)
+    assert table is not None
+    cal = WorkCalendar({}, built_in_year)
+    d = date(year, 1, 1)
+    while d.year == year:
+        assert cal.is_workday(d) == chinese_calendar.is_workday(d), d
+        on_holiday, name = chinese_calendar.get_holiday_detail(d)
+        if d in table.holidays:
+            assert on_holiday and name is not None, d
+        d += timedelta(days=1)
+    assert built_in_year(2003) is None
+
+
 @pytest.mark.parametrize(
     ("tier", "received", "due"),
     [

@@ -45,7 +45,8 @@ from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.paged_model import OffsetPagedModel
 from compliance_desk.gui.step_dialog import StepDialog
-from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.gui.tasks import CancelToken, TaskRunner
+from compliance_desk.persistence.interrupt import Interrupted
 from compliance_desk.services.appeals import (
     SORT_KEYS,
     AppealDetail,
@@ -268,10 +269,18 @@ class AppealLogPage(QWidget):
         self._remind_timer.timeout.connect(self.remind)
         self._remind_timer.start()
         self._show(None)
-        # Clocks written around this desk (an older version, a bulk load, a calendar update)
-        # are counted again in the background; the list refreshes if any changed.
+        self._reconciling = False
+        self._counting: CancelToken | None = None  # the count the figure still waits for
+
+    def _reconcile(self) -> None:
+        """Clocks written around this desk (an older version, a bulk load, a calendar update)
+        are counted again in the background, once, after the first page is shown (so that the
+        check never delays it); the list refreshes if any changed."""
+        if self._reconciling:
+            return
+        self._reconciling = True
         self.runner.run(
-            desk.appeal_log.reconcile,
+            self.desk.appeal_log.reconcile,
             lambda n: self.refresh() if n else None,
             lambda e: log.warning("reconciling the appeal clocks failed: %r", e),
         )
@@ -327,6 +336,9 @@ class AppealLogPage(QWidget):
         self._generation += 1
         generation = self._generation
         flt = self.current_filter()
+        if self._counting is not None:  # the figure for the old filter is no longer wanted
+            self._counting.cancel()
+            self._counting = None
 
         log_, user, page_size = self.desk.appeal_log, self.user, self.model.PAGE
 
@@ -335,8 +347,13 @@ class AppealLogPage(QWidget):
 
         def counted(count: Any) -> None:
             if generation == self._generation:
+                self._counting = None
                 self.model.set_count(int(count))
                 self.count.setText(self.tr("%1 appeals").replace("%1", str(count)))
+
+        def not_counted(error: BaseException) -> None:
+            if not isinstance(error, Interrupted):  # a superseded count was stopped: fine
+                show_error(self, error)
 
         def done(rows: Any) -> None:
             if generation != self._generation:
@@ -348,14 +365,16 @@ class AppealLogPage(QWidget):
                 counted(len(rows))
             else:
                 self.count.setText(self.tr("counting…"))
+                token = self._counting = CancelToken()
                 self.runner.run(
-                    lambda: log_.count(user, flt), counted, lambda e: show_error(self, e)
+                    lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
                 )
             row = self.model.row_of(select) if select is not None else -1
             if row >= 0:
                 self.table.selectRow(row)
             else:
                 self._show(None)
+            self._reconcile()
 
         self.runner.run(first, done, lambda e: show_error(self, e))
 

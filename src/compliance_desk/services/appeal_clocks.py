@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, delete, event, func, insert, inspect, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.appeal_workflow import AppealState, AppealStatus, appeal_deadline
@@ -118,15 +119,35 @@ def refresh(
             if info is not None:
                 texts.append(appeal_text.row(info))
             forwards.extend(department_values(appeal_id, status))
-        connection.execute(delete(CLOCK).where(CLOCK.c.appeal_id.in_(chunk)))
+        # Upserts, not delete-then-insert: on a shared PostgreSQL two transactions may rewrite
+        # one appeal's clock at once (a step here, a reconcile or calendar import elsewhere);
+        # the second waits for the first's row locks and then overwrites instead of failing
+        # on the key.
+        kept = [c["appeal_id"] for c in clocks]
+        connection.execute(
+            delete(CLOCK).where(CLOCK.c.appeal_id.in_(chunk), CLOCK.c.appeal_id.not_in(kept))
+        )
         connection.execute(delete(FORWARDED).where(FORWARDED.c.appeal_id.in_(chunk)))
         if clocks:
-            connection.execute(insert(CLOCK), clocks)
+            stmt = _insert_for(connection)(CLOCK)
+            columns = {c: stmt.excluded[c] for c in clocks[0] if c != "appeal_id"}
+            connection.execute(
+                stmt.on_conflict_do_update(index_elements=["appeal_id"], set_=columns), clocks
+            )
         if forwards:
-            connection.execute(insert(FORWARDED), forwards)
+            connection.execute(
+                _insert_for(connection)(FORWARDED).on_conflict_do_nothing(), forwards
+            )
         appeal_text.write(connection, texts)
         written += len(clocks)
     return written
+
+
+def _insert_for(connection: Connection) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL)."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def _after_flush(session: Session, _ctx: Any) -> None:

@@ -93,6 +93,31 @@ def matching(query: str) -> Any:
     return ROWID.in_(matched)
 
 
+def matching_each(query: str) -> Any:
+    """The same condition tested appeal by appeal (a rowid seek in the index's match list):
+    for a word so common (伞) that collecting its matches first costs more than testing the
+    rows a page or a small filter actually reads."""
+    found = phrase(query)
+    if found is None:
+        return literal(False)
+    return text(
+        f"EXISTS (SELECT 1 FROM {TABLE} AS t WHERE t.{TABLE} MATCH :text_each"
+        " AND t.rowid = appeal.rowid)"
+    ).bindparams(text_each=found)
+
+
+def common(connection: Connection, query: str, more_than: int) -> bool:
+    """Does ``query`` match more than ``more_than`` appeals?  Reads no further than that."""
+    found = phrase(query)
+    if found is None or connection.dialect.name != "sqlite":
+        return False
+    counted = connection.execute(
+        text(f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q LIMIT :n)"),
+        {"q": found, "n": more_than + 1},
+    ).scalar_one()
+    return int(counted) > more_than
+
+
 def consistent(connection: Connection) -> bool:
     """The first and last twenty index rows still name the appeals at their rowids."""
     if connection.dialect.name != "sqlite":
