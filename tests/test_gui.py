@@ -169,6 +169,54 @@ def test_the_appeal_log_model_shows_its_first_page_then_grows_to_the_count(
     qtmodeltester.check(model)
 
 
+def test_a_far_page_of_the_log_arrives_from_a_worker_without_freezing(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Dragging the scroll bar far down a million rows: the page is asked of a worker (the GUI
+    thread never runs the deep OFFSET), its rows are blank meanwhile and repainted when it
+    arrives; a page that arrives after the filter changed is thrown away."""
+    from datetime import UTC, datetime
+
+    from compliance_desk.domain.appeal_workflow import AppealState
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.gui.appeal_log_page import AppealLogModel
+    from compliance_desk.services.appeals import LogRow
+
+    ids = [uuid.uuid4() for _ in range(1000)]
+
+    def row(i: uuid.UUID) -> LogRow:
+        return LogRow(i, i.hex[:8], "企业", "诉求", AppealTier.SIMPLE, AppealState.ACCEPTED,
+                      datetime(2026, 3, 2, tzinfo=UTC), None, False, False, None)  # fmt: skip
+
+    def fetch(offset: int, limit: int):  # type: ignore[no-untyped-def]
+        return [row(i) for i in ids[offset : offset + limit]]
+
+    waiting: list[tuple] = []  # (work, on_done, on_error) submitted, not yet run
+
+    model = AppealLogModel()
+    model.set_fetch(fetch)
+    model.set_loader(lambda work, done, failed: waiting.append((work, done, failed)))
+    model.set_result(1000, fetch(0, 100))
+    assert model.id_at(5) == ids[5] and waiting == []  # the first page is held
+    assert model.data(model.index(750, 0)) is None and len(waiting) == 1  # asked, blank
+    assert model.data(model.index(760, 0)) is None and len(waiting) == 1  # asked once
+    work, done, _failed = waiting.pop()
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        done(work())
+    assert changed.args[0].row() == 700 and changed.args[1].row() == 799
+    assert model.id_at(750) == ids[750]
+    # a page on its way when the filter changes is dropped
+    assert model.data(model.index(450, 0)) is None
+    work, done, _failed = waiting.pop()
+    model.set_result(10, fetch(0, 10))
+    done(work())
+    assert model.rowCount() == 10 and model.cached_pages == 1
+    # a failed fetch is asked again the next time its rows are shown
+    model.set_result(1000, fetch(0, 100))
+    assert model.data(model.index(300, 0)) is None
+    _work, _done, failed = waiting.pop()
+    failed(RuntimeError("disk"))
+    assert model.data(model.index(300, 0)) is None and len(waiting) == 1
+
+
 def test_new_enterprise_form_checks_as_you_type_and_saves(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.enterprise_page
     dialog = EnterpriseDialog(page.desk, page.user, None, window)

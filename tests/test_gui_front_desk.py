@@ -284,3 +284,31 @@ def test_the_log_filters_by_receipt_period(
     assert [log.model.data(log.model.index(r, 2)) for r in range(log.model.rowCount())] == ["今天"]
     log.period.setCurrentIndex(log.period.findText("近30天受理"))
     assert log.model.rowCount() == 2
+
+
+def test_an_appeal_far_down_the_log_keeps_its_record_after_a_step(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """After a step on an appeal beyond the pages held (the oldest of hundreds), the log
+    refreshes and still shows that appeal's record and actions, not an empty panel."""
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+    from compliance_desk.services.appeals import LogFilter
+
+    log = window.log_page
+    assert log is not None
+    enterprise = sqlite_desk.enterprises.search(log.user, "sx")[0]
+    first = None
+    for n in range(log.model.PAGE + 30):
+        a = sqlite_desk.appeals.open_appeal(
+            log.user, AppealDraft(enterprise.id, f"事项{n}", AppealTier.GENERAL, clock.now)
+        )
+        first = first or a
+    assert first is not None
+    log.refresh()
+    newest_first = sqlite_desk.appeal_log.ids(log.user, LogFilter(open_only=True))
+    assert newest_first.index(first.id) >= log.model.PAGE  # not on the page held
+    log.refresh(select=first.id)
+    assert log.model.row_of(first.id) == -1
+    assert log.current is not None and log.current.id == first.id
+    assert first.number in log.detail.toPlainText()

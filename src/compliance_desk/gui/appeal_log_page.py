@@ -270,6 +270,11 @@ class AppealLogPage(QWidget):
         self._remind_timer.start()
         self._show(None)
         self._reconciling = False
+        self.model.set_loader(
+            lambda work, done, failed: self.runner.run(
+                work, done, lambda e: (failed(e), show_error(self, e))
+            )
+        )
         self._counting: CancelToken | None = None  # the count the figure still waits for
 
     def _reconcile(self) -> None:
@@ -372,6 +377,9 @@ class AppealLogPage(QWidget):
             row = self.model.row_of(select) if select is not None else -1
             if row >= 0:
                 self.table.selectRow(row)
+            elif select is not None:  # far down the list (or filtered out): keep its record
+                self.table.clearSelection()
+                self._load(select)
             else:
                 self._show(None)
             self._reconcile()
@@ -461,7 +469,10 @@ class AppealLogPage(QWidget):
         if record is None:
             self._show(None)
             return
-        appeal_id = record.id
+        self._load(record.id)
+
+    def _load(self, appeal_id: uuid.UUID) -> None:
+        """Show this appeal's record and its actions (fetched in the worker)."""
         self._wanted = appeal_id
 
         def shown(result: Any) -> None:

@@ -25,6 +25,7 @@ class HasId(Protocol):
 
 
 R = TypeVar("R", bound=HasId)
+Submit = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 
 class _PagedModel(QAbstractTableModel, Generic[R]):
@@ -50,14 +51,24 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
         page_no = row // self.PAGE
         page = self._pages.get(page_no)
         if page is None:
-            page = self._fetch_page(page_no)
-            self._pages[page_no] = page
-            while len(self._pages) > self._max_pages:
-                self._pages.popitem(last=False)
+            page = self._missing_page(page_no)
+            if page is None:  # on its way from a worker
+                return None
         else:
             self._pages.move_to_end(page_no)
         offset = row - page_no * self.PAGE
         return page[offset] if offset < len(page) else None
+
+    def _missing_page(self, page_no: int) -> list[R] | None:
+        """A page not held: fetched now (None: it will arrive later)."""
+        page = self._fetch_page(page_no)
+        self._store(page_no, page)
+        return page
+
+    def _store(self, page_no: int, page: list[R]) -> None:
+        self._pages[page_no] = page
+        while len(self._pages) > self._max_pages:
+            self._pages.popitem(last=False)
 
     def invalidate(self) -> None:
         """Row data changed (an edit): drop cached pages, keep the rows."""
@@ -159,12 +170,50 @@ class OffsetPagedModel(_PagedModel[R]):
         super().__init__(headers, max_pages, parent)
         self._fetch = fetch
         self._count = 0
+        self._submit: Submit | None = None
+        self._pending: set[int] = set()  # pages asked of a worker, not yet arrived
+        self._generation = 0  # a new filter's result: pages still on their way are stale
+
+    def set_loader(self, submit: Submit) -> None:
+        """Fetch later pages off the GUI thread: ``submit(work, on_done, on_error)`` runs
+        ``work`` in a worker and calls back on the GUI thread (the app's TaskRunner.run).
+        A far page (dragging the scroll bar to the middle of a million rows) is then a blank
+        row for a moment instead of a frozen window."""
+        self._submit = submit
+
+    def _missing_page(self, page_no: int) -> list[R] | None:
+        if self._submit is None:
+            return super()._missing_page(page_no)
+        if page_no not in self._pending:
+            self._pending.add(page_no)
+            generation, fetch, arrived_now = self._generation, self._fetch, [True]
+
+            def done(page: Any) -> None:
+                if generation != self._generation:
+                    return
+                self._pending.discard(page_no)
+                self._store(page_no, list(page))
+                first = page_no * self.PAGE
+                last = min(self._count, first + self.PAGE) - 1
+                if not arrived_now[0] and last >= first:  # asynchronously: repaint its rows
+                    self.dataChanged.emit(
+                        self.index(first, 0), self.index(last, len(self.headers) - 1)
+                    )
+
+            def failed(_error: BaseException) -> None:
+                self._pending.discard(page_no)  # asked again when next shown
+
+            self._submit(lambda: fetch(page_no * self.PAGE, self.PAGE), done, failed)
+            arrived_now[0] = False
+        return self._pages.get(page_no)  # there already if the submit ran synchronously
 
     def set_result(self, count: int, first_page: list[R]) -> None:
         """A new filter's count and its first page (fetched off the GUI thread)."""
         self.beginResetModel()
         self._count = count
         self._pages.clear()
+        self._pending.clear()
+        self._generation += 1
         if count:
             self._pages[0] = first_page
         self.endResetModel()
