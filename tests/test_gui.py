@@ -482,7 +482,8 @@ def test_admin_imports_next_years_calendar(
 
     load_demo(sqlite_desk.ctx, "small", appeals=0)
     admin = sqlite_desk.auth.login("admin", "Admin2026")
-    page = ReferencePage(sqlite_desk, admin)
+    worker = TaskRunner()  # the import runs in a worker: it recounts the appeal clocks
+    page = ReferencePage(sqlite_desk, admin, worker)
     qtbot.addWidget(page)
     tab = page.calendar_tab
     tab.year.setValue(2027)
@@ -494,10 +495,15 @@ def test_admin_imports_next_years_calendar(
     texts: list[str] = []
     _close_next_box(texts)
     tab.import_file(str(bad))
+    assert not tab.import_button.isEnabled()  # while the worker runs
+    qtbot.waitUntil(lambda: bool(texts), timeout=10_000)
     assert "同时列为节假日和调休工作日" in texts[0] and tab.days.count() == 0
+    assert tab.import_button.isEnabled()
     good = tmp_path / "2027.json"
     good.write_text(
         '{"year": 2027, "holidays": [{"date": "2027-02-06", "name": "春节"}]}', encoding="utf-8"
     )
     tab.import_file(str(good))
-    assert tab.source.text() == "管理员导入" and tab.days.item(0).text() == "2027-02-06 周六  春节"
+    qtbot.waitUntil(lambda: tab.source.text() == "管理员导入", timeout=10_000)
+    assert tab.days.item(0).text() == "2027-02-06 周六  春节"
+    worker.shutdown()

@@ -4,52 +4,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="98"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="99"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="99"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="102"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="105"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="106"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -57,152 +57,152 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="154"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="155"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="160"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="165"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="169"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="170"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="174"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="176"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="176"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="177"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="177"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="179"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="199"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="339"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="357"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="350"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="372"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="367"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="394"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="369"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="396"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="403"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="419"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="428"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="455"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="471"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="501"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="475"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="505"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="478"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="508"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="479"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="509"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="480"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="510"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="481"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="511"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="482"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="512"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="493"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="523"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="500"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="530"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -210,14 +210,19 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="136"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145"/>
         <source>Import a year (JSON)…</source>
         <translation>导入年度日历（JSON）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="162"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="172"/>
         <source>Import a year&apos;s calendar</source>
         <translation>导入年度日历</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="195"/>
+        <source>Importing the calendar and recounting the appeal clocks…</source>
+        <translation>正在导入日历并重新计算诉求期限…</translation>
     </message>
 </context>
 <context>
@@ -1620,32 +1625,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="218"/>
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="231"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="232"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="206"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="233"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="207"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="234"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="208"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="235"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -1767,39 +1772,39 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="49"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="51"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="50"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="52"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="51"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="53"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="76"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="85"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="83"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="85"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="99"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="101"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -1807,7 +1812,7 @@
 <context>
     <name>ReferencePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="212"/>
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
     </message>
@@ -1961,42 +1966,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="223"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="253"/>
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="254"/>
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="248"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
         <source>No</source>
         <translation>否</translation>
     </message>

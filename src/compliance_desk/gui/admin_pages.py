@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,6 +36,7 @@ from compliance_desk.domain.roles import Role
 from compliance_desk.domain.work_calendar import WEEKDAYS
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.reference import KIND_LABELS
 
@@ -122,9 +124,16 @@ class ReferenceList(QWidget):
 class CalendarTab(QWidget):
     """The working-day calendar: see any year, import next year's official schedule."""
 
-    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        user: CurrentUser,
+        runner: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk, self.user = desk, user
+        self.runner = runner or TaskRunner(synchronous=True, parent=self)
         self.year = QSpinBox()
         self.year.setObjectName("year")
         self.year.setRange(2004, 2100)
@@ -133,12 +142,13 @@ class CalendarTab(QWidget):
         self.source.setObjectName("calendarSource")
         self.days = QListWidget()
         self.days.setObjectName("calendarDays")
-        import_button = QPushButton(self.tr("Import a year (JSON)…"))
-        import_button.clicked.connect(lambda: self.import_file())
+        self.import_button = QPushButton(self.tr("Import a year (JSON)…"))
+        self.import_button.setObjectName("importCalendar")
+        self.import_button.clicked.connect(lambda: self.import_file())
         top = QHBoxLayout()
         top.addWidget(self.year)
         top.addWidget(self.source, 1)
-        top.addWidget(import_button)
+        top.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.days)
@@ -165,23 +175,40 @@ class CalendarTab(QWidget):
             return
         try:
             text = Path(path).read_text(encoding="utf-8")
-            view = self.desk.calendars.import_year(self.user, text)
         except (OSError, UnicodeDecodeError) as exc:
             show_error(self, DomainError(f"无法读取日历文件：{exc}", f"cannot read {path}: {exc}"))
             return
-        except DomainError as exc:
+
+        # In a worker: the import rewrites every appeal clock the year can move (thousands on
+        # a busy desk), in one transaction.
+        def done(view: Any) -> None:
+            self.import_button.setEnabled(True)
+            self.year.setValue(view.year)
+            self.show_year()
+
+        def failed(exc: BaseException) -> None:
+            self.import_button.setEnabled(True)
+            self.source.setText("")
             show_error(self, exc)
-            return
-        self.year.setValue(view.year)
-        self.show_year()
+
+        self.import_button.setEnabled(False)
+        self.source.setText(self.tr("Importing the calendar and recounting the appeal clocks…"))
+        desk, user = self.desk, self.user
+        self.runner.run(lambda: desk.calendars.import_year(user, text), done, failed)
 
 
 class ReferencePage(QTabWidget):
-    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        user: CurrentUser,
+        runner: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         for kind, label in KIND_LABELS.items():
             self.addTab(ReferenceList(desk, user, kind), label)
-        self.calendar_tab = CalendarTab(desk, user)
+        self.calendar_tab = CalendarTab(desk, user, runner)
         self.addTab(self.calendar_tab, self.tr("Working-day calendar"))
 
 

@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
 
             self._add_page(self.tr("Letter templates"), TemplatePage(desk, user))
         if allows(user.role, Permission.REFERENCE_EDIT):
-            self._add_page(self.tr("Reference data"), ReferencePage(desk, user))
+            self._add_page(self.tr("Reference data"), ReferencePage(desk, user, runner))
         if allows(user.role, Permission.USER_ADMIN):
             self._add_page(self.tr("Users"), UsersPage(desk, user))
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
