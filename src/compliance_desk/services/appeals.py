@@ -679,6 +679,7 @@ class AppealLog:
 
     def _many(self, flt: LogFilter, calendar: WorkCalendar, today: date) -> bool:
         """Does the filter keep more than WALK_AT rows?  Counts no further than that."""
+        flt = dataclasses.replace(flt, sort="received", descending=True)  # a sort keeps the rows
         with self._lock:  # pages are fetched from the GUI thread and from workers
             known = self._many_cache.get(flt)
         if known is not None:
@@ -863,13 +864,17 @@ class AppealLog:
 
 
 CLOSED_RANK = appeal_clocks.STATE_RANK[AppealState.CLOSED]
-WALK_AT = 5000  # rows a filter keeps beyond which a page walks the order's index (SQLite)
+# Rows a filter keeps beyond which a page walks the order's index (SQLite): a walk reads
+# about 20 x (all rows / kept rows) index entries, cheap down to a few hundred kept rows of a
+# million (a department's open appeals, 2,430: 266 -> 101 ms); one that costs more than
+# WALK_BUDGET (the kept rows sit at the far end of the order) gives way to collecting them.
+WALK_AT = 500
 # A word matching more appeals than this is tested row by row as the order's index is walked
 # (a page is found within a few hundred rows); a rarer one's matches are collected first.
 # Measured on the 1M-appeal bench (open appeals, newest first): 伞 (519k matches) 9 ms walked
 # vs 1.3 s collected; 崧厦 (46k) 137 vs 252 ms; 劳动合同 (31k) 390 vs 132 ms.
 COMMON_TEXT = 40_000
-WALK_BUDGET = 0.15  # seconds a page's walk may take before the rows are collected instead
+WALK_BUDGET = 0.1  # processor seconds a page's walk may take before its rows are collected
 
 
 def _text_condition(query: str, walk: bool, each: bool = False) -> Any:
