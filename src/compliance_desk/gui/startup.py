@@ -29,7 +29,12 @@ log = logging.getLogger("compliance_desk.gui.startup")
 def _open(url: str) -> Desk:
     from compliance_desk.bootstrap import open_desk
 
-    return open_desk(url)
+    desk = open_desk(url)
+    # The main window's code too, while the person types (importing defines classes; no
+    # widget is made off the GUI thread).
+    import compliance_desk.gui.main_window  # noqa: F401
+
+    return desk
 
 
 class Startup(QObject):
