@@ -405,3 +405,27 @@ def test_two_transactions_rewriting_one_clock_both_succeed(
             )
             == 1
         )
+
+
+def test_digits_find_an_appeal_by_its_numbers_start_on_every_database(
+    desk: Desk, clerk: CurrentUser, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """A clerk typing digits looks for an appeal number: its start, the same on SQLite and on
+    PostgreSQL (not digits inside a title or in the middle of a number)."""
+    clock.now = _at("2026-03-02")
+    firm = desk.enterprises.create(
+        clerk, EnterpriseDraft(name="数字伞业", uscc="91330604QU4AX6JM2M")
+    )
+    a = desk.appeals.open_appeal(
+        clerk, AppealDraft(firm.id, "房租问题", AppealTier.SIMPLE, clock.now)
+    )
+    b = desk.appeals.open_appeal(
+        clerk, AppealDraft(firm.id, "编号0302的问题", AppealTier.SIMPLE, clock.now)
+    )
+    assert a.number.startswith("20260302")
+    log = desk.appeal_log
+    assert set(log.ids(clerk, LogFilter(text="20260302"))) == {a.id, b.id}
+    assert log.ids(clerk, LogFilter(text=a.number)) == [a.id]
+    assert log.ids(clerk, LogFilter(text="0302")) == []
+    assert log.count(clerk, LogFilter(text="0302")) == 0
+    assert log.ids(clerk, LogFilter(text="编号0302")) == [b.id]  # words: anywhere in the title

@@ -564,7 +564,8 @@ class AppealLog:
         instead of fetching every matching row to sort them.
         """
         query = flt.text.strip()
-        indexed_text = bool(query) and self.ctx.is_sqlite  # else ILIKE over the columns
+        digits = bool(query) and query.replace("-", "").isdigit()  # an appeal number's start
+        indexed_text = bool(query) and (self.ctx.is_sqlite or digits)  # else ILIKE over columns
         h = _unindexed if walk else _as_is  # a walk: the order's index drives (see above)
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
         sort = flt.sort  # a count joins what the pages join, so the two always agree
@@ -585,7 +586,7 @@ class AppealLog:
             stmt = stmt.where(
                 h(AppealRow.received_at) < _day_start(flt.received_to + timedelta(days=1))
             )
-        if (query and not indexed_text) or flt.industry_id is not None:
+        if (query and not indexed_text) or flt.industry_id is not None:  # the name, the industry
             stmt = stmt.join(Enterprise, Enterprise.id == AppealRow.enterprise_id)
         if flt.industry_id is not None:
             stmt = stmt.where(h(Enterprise.industry_id) == flt.industry_id)
@@ -596,7 +597,7 @@ class AppealLog:
                 & (h(FORWARDED.c.department_id) == flt.department_id),
             )
         if indexed_text:
-            stmt = stmt.where(_text_condition(query, walk, each))
+            stmt = stmt.where(_text_condition(query, walk, each, self.ctx.is_sqlite))
         elif query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
@@ -877,16 +878,18 @@ COMMON_TEXT = 40_000
 WALK_BUDGET = 0.1  # processor seconds a page's walk may take before its rows are collected
 
 
-def _text_condition(query: str, walk: bool, each: bool = False) -> Any:
+def _text_condition(query: str, walk: bool, each: bool = False, sqlite: bool = True) -> Any:
     """What the clerk typed, as a condition on the text index (SQLite; see appeal_text).
 
-    Digits (an appeal number) match the number's start through its unique index; anything
-    else matches number, title or enterprise name through the text index, whose matches then
-    are taken whole (a page with words never walks).
+    Digits (an appeal number) match the number's start, on every database (through the
+    number's unique index on SQLite, whose binary order the range relies on); anything else
+    matches number, title or enterprise name through the text index (SQLite only).
     """
     digits = query.replace("-", "")
     if digits.isdigit():
         start = query.strip()
+        if not sqlite:  # a collation may not order "\uffff" last: LIKE (digits need no escape)
+            return AppealRow.number.like(start + "%")
         number = _unindexed(AppealRow.number) if walk else AppealRow.number  # see _select
         return and_(number >= start, number < start + "\uffff")
     return appeal_text.matching_each(query) if each else appeal_text.matching(query)
