@@ -217,3 +217,26 @@ def test_a_filtered_search_finds_every_match_of_the_filter(sqlite_desk: Desk, cl
     for query in ("伞业", "伞", "伞业有"):
         found = sqlite_desk.enterprises.ids(admin, Filter(text=query, centre_id=game))
         assert len(found) == 5, query
+
+
+def test_a_page_of_the_register_shows_each_record_as_it_is_stored(
+    desk: Desk, clerk: CurrentUser, admin: CurrentUser
+) -> None:
+    """The table's page (read straight from SQLite's driver there) gives every field exactly
+    as the record itself: names of industry, centre and chamber, size, dates, flags, notes,
+    a deleted record too."""
+    from compliance_desk.services.demo_data import load_demo
+
+    load_demo(desk.ctx, "small", appeals=0)
+    ids = list(desk.enterprises.ids(clerk, Filter()))
+    gone = ids[7]
+    desk.enterprises.delete(admin, gone)
+    shown = desk.enterprises.rows(clerk, ids)
+    assert [v.id for v in shown] == ids and len(ids) > 150
+    for view in shown:
+        assert view == desk.enterprises.get(admin, view.id)
+    assert shown[7].deleted and not shown[8].deleted
+    assert {v.size for v in shown} - {None} and any(v.on_compliant_list for v in shown)
+    assert all(v.centre_name for v in shown) and any(v.chamber_name for v in shown)
+    assert any(v.settled_on is not None for v in shown)
+    assert all(v.created_at.tzinfo is not None for v in shown)

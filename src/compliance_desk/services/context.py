@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
@@ -39,7 +40,7 @@ class ServiceContext:
 
     # Names of industries, centres and chambers, shown on every table row; reference data
     # changes rarely, so the table reads them at most every few seconds (writes invalidate).
-    names_cache: tuple[float, dict[uuid.UUID, str]] | None = None
+    names_cache: tuple[float, dict[Any, tuple[uuid.UUID | None, str]]] | None = None
     # Where attachments are stored (content-addressed); None: beside the database file.
     blob_root: Path | None = None
     # Where this machine's private signing key lives; None: the user's data folder.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, String, and_, func, or_, select, type_coerce
@@ -72,12 +73,34 @@ def reference_names(session: Session) -> dict[uuid.UUID, str]:
 
 NAMES_TTL = 5.0
 
-# The columns a row of the register shows: fewer UUIDs to parse than the whole table.
-_VIEW_COLUMNS = [
-    c
-    for c in Enterprise.__table__.c
-    if c.name not in {"created_by", "updated_by", "device_id", "deleted_by"}
-]
+# A row of the register, in EnterpriseView's order; the reference ids come as the driver
+# hands them (hex text on SQLite) and are looked up, not parsed (a page: 6 -> ~2 ms).
+_PAGE_NAMES = (
+    "id", "row_version", "name", "uscc", "industry_id", "centre_id", "chamber_id", "address",
+    "legal_representative", "contact_person", "contact_phone", "size", "settled_on",
+    "on_compliant_list", "is_model", "notes", "created_at", "updated_at", "deleted_at",
+)  # fmt: skip
+_PAGE_COLUMNS = tuple(
+    type_coerce(Enterprise.__table__.c[n], String)
+    if n in ("industry_id", "centre_id", "chamber_id")
+    else Enterprise.__table__.c[n]
+    for n in _PAGE_NAMES
+)  # fmt: skip
+_SIZES = {s.value: s for s in EnterpriseSize}
+_SQLITE_PAGE = "SELECT {} FROM enterprise WHERE id IN ({{}})".format(", ".join(_PAGE_NAMES))
+
+
+def _sqlite_page(session: Session, ids: Sequence[uuid.UUID]) -> list[tuple[Any, ...]]:
+    """The page's rows straight from SQLite's driver: the statement is fixed text, so none of
+    SQLAlchemy's compiling and type processing (10x the query itself for a 50-row page); the
+    caller converts the values as the column types would (tested against the ORM path)."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    sql = _SQLITE_PAGE.format(", ".join("?" * len(ids)))
+    return list(raw.execute(sql, [i.hex for i in ids]).fetchall())
+
+
+_NO_REF: tuple[uuid.UUID | None, str] = (None, "")
 
 
 def apply_draft(e: Enterprise, d: EnterpriseDraft) -> None:
@@ -268,17 +291,49 @@ class EnterpriseService:
     def _rows(self, session: Session, ids: Sequence[uuid.UUID]) -> list[EnterpriseView]:
         if not ids:
             return []
-        # Plain rows, not ORM entities: a page of the table needs no identity map.
-        stmt = select(*_VIEW_COLUMNS).where(Enterprise.id.in_(list(ids)))
-        found = {r.id: r for r in session.execute(stmt)}
-        names = self._cached_names(session)
-        return [enterprise_view(found[i], names) for i in ids if i in found]
+        # Plain tuples, not ORM entities: a page of the table needs no identity map.
+        refs = self._cached_refs(session)
 
-    def _cached_names(self, session: Session) -> dict[uuid.UUID, str]:
+        def ref(raw: Any) -> tuple[uuid.UUID | None, str]:
+            if raw is None:
+                return _NO_REF
+            found = refs.get(raw)
+            if found is None:  # a reference row newer than the cache
+                key = raw if isinstance(raw, uuid.UUID) else uuid.UUID(hex=raw)
+                found = refs[raw] = (key, "")
+            return found
+
+        views: dict[uuid.UUID, EnterpriseView] = {}
+        rows: Iterable[tuple[Any, ...]]
+        if session.get_bind().dialect.name == "sqlite":
+            rows, by_hex = _sqlite_page(session, ids), {i.hex: i for i in ids}
+        else:
+            stmt = select(*_PAGE_COLUMNS).where(Enterprise.id.in_(list(ids)))
+            rows, by_hex = session.execute(stmt), None
+        for (eid, version, name, uscc, industry, centre, chamber, address, legal, person,
+             phone, size, settled, listed, model, notes, created, updated, deleted,
+             ) in rows:  # fmt: skip
+            if by_hex is not None:  # SQLite's own values: text ids, dates and times, 0/1
+                eid, settled = by_hex[eid], date.fromisoformat(settled) if settled else None
+                created = datetime.fromisoformat(created).replace(tzinfo=UTC)
+                updated = datetime.fromisoformat(updated).replace(tzinfo=UTC)
+                listed, model = bool(listed), bool(model)
+            views[eid] = EnterpriseView(
+                eid, version, name, uscc, *ref(industry), *ref(centre), *ref(chamber), address,
+                legal, person, phone, _SIZES.get(size) if size else None, settled, listed,
+                model, notes, created, updated, deleted is not None,
+            )  # fmt: skip
+        return [views[i] for i in ids if i in views]
+
+    def _cached_refs(self, session: Session) -> dict[Any, tuple[uuid.UUID | None, str]]:
+        """Industry, centre and chamber names by id, as a UUID and as the driver's text."""
         now = time.monotonic()
         cached = self.ctx.names_cache
         if cached is None or now - cached[0] > NAMES_TTL:
-            cached = (now, reference_names(session))
+            refs: dict[Any, tuple[uuid.UUID | None, str]] = {}
+            for key, name in reference_names(session).items():
+                refs[key] = refs[key.hex] = (key, name)
+            cached = (now, refs)
             self.ctx.names_cache = cached
         return cached[1]
 
