@@ -79,8 +79,8 @@ NEXT_RELEASE = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "9999"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -94,7 +94,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     pass
-'''
+'''.replace("HEAD", migrate.SCHEMA_HEAD)
 
 
 @pytest.mark.postgres
@@ -113,7 +113,7 @@ def test_operations_waiting_in_the_outbox_survive_an_upgrade(
         rig.laptops.remove(a)
         scripts = tmp_path / "migrations"
         shutil.copytree(migrate.migrations_dir(), scripts)
-        (scripts / "versions" / "0009_next.py").write_text(NEXT_RELEASE, encoding="utf-8")
+        (scripts / "versions" / "9999_next.py").write_text(NEXT_RELEASE, encoding="utf-8")
         cfg = migrate.alembic_config()
         cfg.set_main_option("script_location", str(scripts))
         engine = make_engine(f"sqlite:///{tmp_path / 'a.sqlite3'}")

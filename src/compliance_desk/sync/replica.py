@@ -82,7 +82,9 @@ def record_results(
             continue
         status = str(result.get("status"))
         if status == "applied":
-            session.delete(op)  # done: the server's row comes back by the pull
+            # done: the server's row comes back by the pull; the operation is kept a while
+            # to be sent again to a server restored from a backup (sync/resend.py)
+            op.status, op.result, op.acked_at = "done", None, datetime.now(UTC)
             counts["applied"] += 1
             continue
         op.status = "conflict" if status == "conflict" else "rejected"
