@@ -229,7 +229,9 @@ class SyncService:
                 session.info[capture.APPLYING] = True
                 ids = [o.id for o in batch]
                 sent = list(session.scalars(select(SyncOutbox).where(SyncOutbox.id.in_(ids))))
-                got = replica.record_results(session, sent, list(answer.get("results", [])))
+                got = replica.record_results(
+                    session, sent, list(answer.get("results", [])), self.ctx.clock()
+                )
                 session.commit()
             crashpoints.reached("push_recorded")
             for key, value in got.items():

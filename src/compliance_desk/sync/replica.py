@@ -69,7 +69,10 @@ def waiting(session: Session, limit: int) -> list[SyncOutbox]:
 
 
 def record_results(
-    session: Session, sent: list[SyncOutbox], results: list[dict[str, Any]]
+    session: Session,
+    sent: list[SyncOutbox],
+    results: list[dict[str, Any]],
+    now: datetime | None = None,
 ) -> dict[str, int]:
     """The server's answers, in one local transaction; returns how many of each status."""
     counts = {"applied": 0, "conflict": 0, "rejected": 0}
@@ -84,7 +87,7 @@ def record_results(
         if status == "applied":
             # done: the server's row comes back by the pull; the operation is kept a while
             # to be sent again to a server restored from a backup (sync/resend.py)
-            op.status, op.result, op.acked_at = "done", None, datetime.now(UTC)
+            op.status, op.result, op.acked_at = "done", None, now or datetime.now(UTC)
             counts["applied"] += 1
             continue
         op.status = "conflict" if status == "conflict" else "rejected"
