@@ -109,6 +109,8 @@ def run_sync(desk: Any, args: argparse.Namespace) -> int:
         print(
             f"待同步操作 {s.waiting} 个，未解决冲突 {s.conflicts} 个，被拒绝的操作 {s.rejected} 个"
         )
+        if abs(s.skew_seconds) > 300:
+            print(f"提示：上次同步时本机时钟与服务器相差约 {abs(s.skew_seconds) / 60:.0f} 分钟")
         return 0
     report = service.sync_once(args.server)
     print(

@@ -26,7 +26,7 @@ from compliance_desk.bootstrap import Desk, open_desk
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence import migrate
-from compliance_desk.server import blob_api, blobs, devices, epoch
+from compliance_desk.server import blob_api, blobs, devices, epoch, openapi
 from compliance_desk.server import pull as pulling
 from compliance_desk.server import push as pushing
 from compliance_desk.server.devices import Refused
@@ -108,6 +108,9 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             )
             session.commit()
             return device.id
+
+    async def openapi_json(request: Request) -> JSONResponse:
+        return JSONResponse(openapi.DOCUMENT)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "app_version": __version__,
@@ -197,6 +200,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/v1/enrol", enrol, methods=["POST"]),
             Route("/v1/handshake", endpoint(do_handshake), methods=["POST"]),
             Route("/v1/push", endpoint(do_push), methods=["POST"]),
