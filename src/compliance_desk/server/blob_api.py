@@ -22,7 +22,7 @@ DeviceOf = Callable[[Request], uuid.UUID]
 def _error(exc: Refused) -> JSONResponse:
     body: dict[str, Any] = {"error": exc.code, "message_zh": exc.message_zh,
                             "message_en": exc.message_en}  # fmt: skip
-    if isinstance(exc, blobs._Mismatch):
+    if isinstance(exc, blobs.OffsetMismatch):
         body["received"] = exc.received
     return JSONResponse(body, status_code=exc.status)
 

@@ -88,7 +88,7 @@ def receive(
         session.execute(delete(SyncBlobChunk).where(SyncBlobChunk.sha256 == sha))
         blob.size, blob.received = total, 0
     if offset != blob.received:
-        raise _Mismatch(int(blob.received))
+        raise OffsetMismatch(int(blob.received))
     if data:
         session.add(SyncBlobChunk(sha256=sha, offset=offset, data=data))
         blob.received = offset + len(data)
@@ -103,7 +103,7 @@ def receive(
     return {"received": int(blob.received), "complete": bool(blob.complete)}
 
 
-class _Mismatch(Refused):
+class OffsetMismatch(Refused):
     def __init__(self, received: int) -> None:
         super().__init__(409, "offset_mismatch", "附件续传位置不一致，将从服务器已收到处继续",
                          f"server holds {received} bytes")  # fmt: skip
