@@ -125,3 +125,22 @@ def test_no_request_breaks_the_server_or_a_refused_one_changes_anything(
                 assert body.get("message_zh") and body.get("error"), (curl, body)
 
     check()
+
+
+def test_what_the_fuzzer_found_stays_fixed(target: Target) -> None:
+    """A cursor beyond a bigint was a 500 (PostgreSQL's NumericValueOutOfRange)."""
+    import httpx
+
+    from tests.sync_support import URL
+
+    transport = httpx.ASGITransport(app=target.app)
+
+    async def pull() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
+            return await client.get("/v1/pull", params={"after": 2**83, "limit": 5},
+                                    headers=target.auth)  # fmt: skip
+
+    import anyio
+
+    response = anyio.run(pull)
+    assert response.status_code == 400 and response.json()["message_zh"] == "拉取参数不正确"

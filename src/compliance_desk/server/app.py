@@ -171,8 +171,10 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             limit = min(int(request.query_params.get("limit", "500")), protocol.MAX_BATCH)
         except ValueError as exc:
             raise Refused(400, "bad_request", "拉取参数不正确", str(exc)) from exc
-        if after < 0 or limit < 1:
-            raise Refused(400, "bad_request", "拉取参数不正确", "after < 0 or limit < 1")
+        if not 0 <= after < 2**63 or limit < 1:  # a sequence number is a bigint
+            raise Refused(
+                400, "bad_request", "拉取参数不正确", "after outside 0..2^63 or limit < 1"
+            )
         with ctx.factory() as session:
             result = pulling.pull(session, after, limit)
         result["server_epoch"] = state.epoch
