@@ -97,7 +97,9 @@ class Rig:
     clock: Any
     laptops: list[Laptop] = field(default_factory=list)
 
-    def laptop(self, name: str, enrol: bool = True, template: Path | None = None) -> Laptop:
+    def laptop(
+        self, name: str, enrol: bool = True, template: Path | None = None, clock: Any = None
+    ) -> Laptop:
         path = self.tmp / f"{name}.sqlite3"
         if template is not None:
             shutil.copy(template, path)
@@ -106,7 +108,8 @@ class Rig:
                 c.execute(text("UPDATE local_setting SET value = :v WHERE key = 'device_id'"),
                           {"v": str(new_id())})  # fmt: skip
             engine.dispose()
-        desk = open_desk(f"sqlite:///{path}", clock=self.clock, hasher=FAST_HASHER)
+        desk = open_desk(f"sqlite:///{path}", clock=clock or self.clock, hasher=FAST_HASHER)
+        desk.ctx.blob_root = self.tmp / f"{name}-files"  # each device its own attachment store
         wire = Wire(self.app)
         service = SyncService(desk.ctx, http=lambda url: httpx.Client(base_url=url, transport=wire))
         laptop = Laptop(desk, wire, service, name)

@@ -27,6 +27,7 @@ from compliance_desk.sync import policy
 from tests.conftest import FAST_HASHER, FixedClock
 from tests.sync_support import make_rig
 from tests.test_sync import USCC, create, edit, outbox
+from tests.test_sync_property import _code
 
 
 def test_every_table_declares_its_sync_policy() -> None:
@@ -79,8 +80,8 @@ NEXT_RELEASE = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "9999"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -94,7 +95,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     pass
-'''
+'''.replace("HEAD", migrate.SCHEMA_HEAD)
 
 
 @pytest.mark.postgres
@@ -105,15 +106,25 @@ def test_operations_waiting_in_the_outbox_survive_an_upgrade(
     try:
         a = rig.laptop("a")
         a.sync.sync_once()
+        sent = create(a, "崧厦已同步伞业有限公司", _code(7))
+        a.sync.sync_once()
+        acknowledged = {o.id for o in outbox(a, "done")}  # kept to re-send after a restore
+        assert acknowledged
         e = create(a)
         edit(a, e, address="崧厦街道1号")
+        scan = tmp_path / "扫描件.pdf"
+        scan.write_bytes(os.urandom(300_000))
+        from tests.test_sync_server import _appeal
+
+        appeal_id = _appeal(a, e.id, clock)
+        sha = a.desk.appeals.attach(a.user(), "appeal", appeal_id, scan).sha256
         waiting = [(o.id, o.kind) for o in outbox(a, "pending")]
-        assert len(waiting) >= 4
+        assert len(waiting) >= 6
         a.close()
         rig.laptops.remove(a)
         scripts = tmp_path / "migrations"
         shutil.copytree(migrate.migrations_dir(), scripts)
-        (scripts / "versions" / "0009_next.py").write_text(NEXT_RELEASE, encoding="utf-8")
+        (scripts / "versions" / "9999_next.py").write_text(NEXT_RELEASE, encoding="utf-8")
         cfg = migrate.alembic_config()
         cfg.set_main_option("script_location", str(scripts))
         engine = make_engine(f"sqlite:///{tmp_path / 'a.sqlite3'}")
@@ -131,6 +142,10 @@ def test_operations_waiting_in_the_outbox_survive_an_upgrade(
                 after = [(o.id, o.kind) for o in s.scalars(
                     select(SyncOutbox).where(SyncOutbox.status == "pending").order_by(SyncOutbox.position))]  # fmt: skip
             assert after == waiting
+            with upgraded.ctx.factory() as s:
+                kept = set(s.scalars(select(SyncOutbox.id).where(SyncOutbox.status == "done")))
+            assert kept == acknowledged
+            upgraded.ctx.blob_root = tmp_path / "a-files"
             wire = Wire(rig.app)
             service = SyncService(
                 upgraded.ctx, http=lambda url: httpx.Client(base_url=url, transport=wire)
@@ -138,6 +153,11 @@ def test_operations_waiting_in_the_outbox_survive_an_upgrade(
             report = service.sync_once()
             assert report.pushed == len(waiting) and report.rejected == 0 and report.waiting == 0
             assert rig.server_enterprises()[e.id]["address"] == "崧厦街道1号"
+            assert sent.id in rig.server_enterprises()
+            from tests.test_sync_attachments import server_blob
+
+            blob, data = server_blob(rig, sha)
+            assert blob is not None and blob.complete and data == scan.read_bytes()
         finally:
             upgraded.close()
     finally:

@@ -109,12 +109,18 @@ def run_sync(desk: Any, args: argparse.Namespace) -> int:
         print(
             f"待同步操作 {s.waiting} 个，未解决冲突 {s.conflicts} 个，被拒绝的操作 {s.rejected} 个"
         )
+        if abs(s.skew_seconds) > 300:
+            print(f"提示：上次同步时本机时钟与服务器相差约 {abs(s.skew_seconds) / 60:.0f} 分钟")
         return 0
     report = service.sync_once(args.server)
     print(
         f"同步完成：推送 {report.pushed} 个操作（采用 {report.applied}，冲突 {report.conflicts}，"
         f"拒绝 {report.rejected}），拉取 {report.pulled} 条记录，仍待同步 {report.waiting} 个"
     )
+    if report.resent:
+        print(f"同步服务器已从备份恢复：本机重新发送了 {report.resent} 个已确认的操作")
+    if report.files_fetched:
+        print(f"下载附件 {report.files_fetched} 个")
     if abs(report.skew_seconds) > 300:
         print(f"提示：本机时钟与服务器相差约 {abs(report.skew_seconds) / 60:.0f} 分钟")
     return 0

@@ -47,11 +47,14 @@ class SyncOutbox(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # When the server applied it (status "done"): kept a while to re-send to a restored server.
+    acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (
         Index("uq_sync_outbox_position", "position", unique=True),
         Index("ix_sync_outbox_status", "status", "position"),
         Index("ix_sync_outbox_row", "row_id", "status"),
+        Index("ix_sync_outbox_acked", "status", "acked_at"),
     )
 
 

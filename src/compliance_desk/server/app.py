@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,25 +24,24 @@ from starlette.routing import Route
 from compliance_desk import __version__
 from compliance_desk.bootstrap import Desk, open_desk
 from compliance_desk.domain.errors import DomainError
-from compliance_desk.domain.ids import new_id
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence import migrate
-from compliance_desk.persistence.models import LocalSetting
-from compliance_desk.server import devices
+from compliance_desk.server import blob_api, blobs, devices, epoch, openapi
 from compliance_desk.server import pull as pulling
 from compliance_desk.server import push as pushing
 from compliance_desk.server.devices import Refused
-from compliance_desk.sync import protocol
+from compliance_desk.sync import blob_refs, protocol
 
 log = logging.getLogger("compliance_desk.server")
 
-EPOCH_KEY = "sync.server_epoch"
+EPOCH_KEY = epoch.EPOCH_KEY
 
 
 @dataclass
 class ServerState:
     desk: Desk
     epoch: str
+    epoch_start_seq: int = 0
     # Test hook: runs inside each push transaction just before its commit.
     before_commit: pushing.Hook | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -53,20 +50,11 @@ class ServerState:
         return self.desk.ctx.clock()
 
 
-def server_epoch(desk: Desk) -> str:
-    """This database's identity; a database restored from a backup gets a new one (later work:
-    clients then re-send what it never confirmed)."""
+def server_epoch(desk: Desk) -> tuple[str, int]:
+    """This database's identity and where its change log started (server/epoch.py): a
+    database restored from a backup gets a new one, and clients re-send what it lost."""
     with desk.ctx.factory() as session:
-        dialect = postgresql if desk.ctx.engine.dialect.name == "postgresql" else sqlite
-        session.execute(
-            dialect.insert(LocalSetting)
-            .values(key=EPOCH_KEY, value=str(new_id()))
-            .on_conflict_do_nothing(index_elements=[LocalSetting.key])
-        )
-        value = session.scalar(select(LocalSetting.value).where(LocalSetting.key == EPOCH_KEY))
-        session.commit()
-        assert value is not None
-        return value
+        return epoch.current(session)
 
 
 def _error(status: int, code: str, zh: str, en: str) -> JSONResponse:
@@ -108,7 +96,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
     if desk is None:
         assert url is not None
         desk = open_desk(url)
-    state = ServerState(desk, server_epoch(desk))
+    state = ServerState(desk, *server_epoch(desk))
     ctx = desk.ctx
 
     def device_of(request: Request) -> uuid.UUID:
@@ -120,6 +108,9 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             )
             session.commit()
             return device.id
+
+    async def openapi_json(request: Request) -> JSONResponse:
+        return JSONResponse(openapi.DOCUMENT)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "app_version": __version__,
@@ -153,6 +144,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             "app_version": __version__,
             "schema_revision": migrate.SCHEMA_HEAD,
             "server_epoch": state.epoch,
+            "epoch_start_seq": state.epoch_start_seq,
             "server_time": state.now().isoformat(),
         }
 
@@ -164,6 +156,11 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         if len(ops) > protocol.MAX_BATCH:
             raise Refused(413, "batch_too_large", "一次推送的操作过多",
                           f"{len(ops)} ops > {protocol.MAX_BATCH}")  # fmt: skip
+        with ctx.factory() as session:  # rows travel only after their files (rule 11)
+            lacking = blobs.missing(session, blob_refs.of_ops(ops))
+        if lacking:
+            raise Refused(409, "blobs_missing", "附件尚未上传完成，服务器暂不接收引用它们的记录",
+                          f"blobs not on the server: {', '.join(lacking[:5])}")  # fmt: skip
         results = pushing.push(ctx.factory, device_id, ops, state.now(), state.before_commit)
         return {"results": results, "server_epoch": state.epoch}
 
@@ -174,8 +171,10 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             limit = min(int(request.query_params.get("limit", "500")), protocol.MAX_BATCH)
         except ValueError as exc:
             raise Refused(400, "bad_request", "拉取参数不正确", str(exc)) from exc
-        if after < 0 or limit < 1:
-            raise Refused(400, "bad_request", "拉取参数不正确", "after < 0 or limit < 1")
+        if not 0 <= after < 2**63 or limit < 1:  # a sequence number is a bigint
+            raise Refused(
+                400, "bad_request", "拉取参数不正确", "after outside 0..2^63 or limit < 1"
+            )
         with ctx.factory() as session:
             result = pulling.pull(session, after, limit)
         result["server_epoch"] = state.epoch
@@ -203,10 +202,12 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/v1/enrol", enrol, methods=["POST"]),
             Route("/v1/handshake", endpoint(do_handshake), methods=["POST"]),
             Route("/v1/push", endpoint(do_push), methods=["POST"]),
             Route("/v1/pull", endpoint(do_pull, read_body=False), methods=["GET"]),
+            *blob_api.routes(ctx.factory, device_of, state.now),
         ],
     )
     app.state.sync = state

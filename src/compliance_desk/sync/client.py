@@ -23,13 +23,15 @@ from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
-from compliance_desk.sync import capture, protocol, replica
+from compliance_desk.sync import capture, crashpoints, protocol, replica, resend
+from compliance_desk.sync.attachments import Attachments, BlobTransferError
 
 log = logging.getLogger("compliance_desk.sync")
 
 SERVER_URL = "sync.server_url"
 TOKEN = "sync.token"
 EPOCH = "sync.server_epoch"
+SKEW = "sync.clock_skew"  # seconds, this device's clock minus the server's, at the last sync
 SKEW_WARNING = 300.0  # seconds: shown, never fatal (rule 5)
 
 
@@ -50,6 +52,8 @@ class SyncReport:
     pulled: int
     waiting: int  # operations still waiting after this sync
     skew_seconds: float  # this device's clock minus the server's
+    resent: int = 0  # operations queued again for a server restored from a backup
+    files_fetched: int = 0  # attachments downloaded
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class SyncStatus:
     conflicts: int  # open conflicts and merge tasks
     rejected: int
     cursor: int
+    skew_seconds: float = 0.0  # at the last sync; over SKEW_WARNING it is shown, never fatal
 
 
 HttpFactory = Callable[[str], httpx.Client]
@@ -103,6 +108,7 @@ class SyncService:
                 int(conflicts or 0),
                 count("rejected"),
                 int(replica.get_setting(session, replica.CURSOR) or 0),
+                float(replica.get_setting(session, SKEW) or 0.0),
             )
 
     # --- calls ------------------------------------------------------------------------
@@ -159,17 +165,25 @@ class SyncService:
         if token is None:
             raise SyncError("本设备尚未登记，请管理员先运行 sync enrol 为本机登记",
                             "device not enrolled", "not_enrolled")  # fmt: skip
+        files = Attachments(self.ctx.blobs(), self.ctx.device_id, token)
         with self.http(url) as client:
-            skew = self._handshake(client, token)
+            skew, resent = self._handshake(client, token)
+            crashpoints.reached("after_handshake")
             counts = {"applied": 0, "conflict": 0, "rejected": 0}
-            pushed = self._push(client, token, counts) if push else 0
-            pulled = self._pull(client, token) if pull else 0
+            try:
+                pushed = self._push(client, token, counts, files) if push else 0
+                pulled = self._pull(client, token, files) if pull else 0
+                if pull:
+                    files.fetch_wanted(client, self.ctx.factory)
+            except BlobTransferError as exc:
+                raise SyncError(exc.message_zh, exc.message_en,
+                                "offline" if exc.offline else "attachment") from exc  # fmt: skip
         if server_url and server_url != self._get(SERVER_URL):
             self._set(**{SERVER_URL: server_url})
         return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
-                          pulled, self.status().waiting, skew)  # fmt: skip
+                          pulled, self.status().waiting, skew, resent, files.fetched)  # fmt: skip
 
-    def _handshake(self, client: httpx.Client, token: str) -> float:
+    def _handshake(self, client: httpx.Client, token: str) -> tuple[float, int]:
         now = self.ctx.clock()
         answer = self._call(client, "POST", "/v1/handshake", token, {
             "protocol": protocol.PROTOCOL_VERSION, "app_version": __version__,
@@ -180,14 +194,23 @@ class SyncService:
         if abs(skew) > SKEW_WARNING:
             log.warning("device clock differs from the server's by %.0f s", skew)
         epoch = str(answer["server_epoch"])
-        known = self._get(EPOCH)
-        if known != epoch:
-            # Later work (SYNC.md rule 10): re-send what the old server never confirmed.
-            log.warning("server epoch changed from %s to %s", known, epoch)
-            self._set(**{EPOCH: epoch})
-        return skew
+        start = answer.get("epoch_start_seq")
+        resent = 0
+        with self.ctx.factory() as session:
+            known = replica.get_setting(session, EPOCH)
+            if known is not None and known != epoch:
+                # A server restored from a backup: send again what it may have lost (rule 10).
+                log.warning("server epoch changed from %s to %s", known, epoch)
+                resent = resend.after_new_epoch(session, None if start is None else int(start))
+            replica.set_setting(session, EPOCH, epoch)
+            replica.set_setting(session, SKEW, f"{skew:.0f}")
+            resend.prune(session, now)
+            session.commit()
+        return skew, resent
 
-    def _push(self, client: httpx.Client, token: str, counts: dict[str, int]) -> int:
+    def _push(
+        self, client: httpx.Client, token: str, counts: dict[str, int], files: Attachments
+    ) -> int:
         pushed = 0
         while True:
             with self.ctx.factory() as session:
@@ -198,13 +221,19 @@ class SyncService:
                 session.commit()
             if not batch:
                 return pushed
+            crashpoints.reached("push_prepared")
+            files.upload_for(client, payload)  # the files first: rows never outrun them
             answer = self._call(client, "POST", "/v1/push", token, {"ops": payload})
+            crashpoints.reached("push_answered")
             with self.ctx.factory() as session:
                 session.info[capture.APPLYING] = True
                 ids = [o.id for o in batch]
                 sent = list(session.scalars(select(SyncOutbox).where(SyncOutbox.id.in_(ids))))
-                got = replica.record_results(session, sent, list(answer.get("results", [])))
+                got = replica.record_results(
+                    session, sent, list(answer.get("results", [])), self.ctx.clock()
+                )
                 session.commit()
+            crashpoints.reached("push_recorded")
             for key, value in got.items():
                 counts[key] += value
             pushed += len(batch)
@@ -212,7 +241,7 @@ class SyncService:
                 raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
                                 "push answered only part of the batch", "partial")  # fmt: skip
 
-    def _pull(self, client: httpx.Client, token: str) -> int:
+    def _pull(self, client: httpx.Client, token: str, files: Attachments) -> int:
         pulled = 0
         while True:
             with self.ctx.factory() as session:
@@ -222,6 +251,9 @@ class SyncService:
             with self.ctx.factory() as session:
                 session.info[capture.APPLYING] = True
                 pulled += replica.apply_pulled(session, answer["changes"], int(answer["last_seq"]))
+                files.want(session, answer["changes"], self.ctx.clock())
+                crashpoints.reached("pull_applied")
                 session.commit()
+            crashpoints.reached("pull_committed")
             if not answer.get("more"):
                 return pulled

@@ -90,6 +90,9 @@ POLICIES: dict[str, TablePolicy] = {
     "sync_counter": LOCAL,
     "sync_operation": LOCAL,
     "sync_device": LOCAL,
+    "sync_blob": LOCAL,  # the server's attachment store (sync/attachments.py)
+    "sync_blob_chunk": LOCAL,
+    "sync_blob_wanted": LOCAL,  # a replica's files still to download
 }
 
 _warned: set[str] = set()

@@ -69,7 +69,10 @@ def waiting(session: Session, limit: int) -> list[SyncOutbox]:
 
 
 def record_results(
-    session: Session, sent: list[SyncOutbox], results: list[dict[str, Any]]
+    session: Session,
+    sent: list[SyncOutbox],
+    results: list[dict[str, Any]],
+    now: datetime | None = None,
 ) -> dict[str, int]:
     """The server's answers, in one local transaction; returns how many of each status."""
     counts = {"applied": 0, "conflict": 0, "rejected": 0}
@@ -82,7 +85,9 @@ def record_results(
             continue
         status = str(result.get("status"))
         if status == "applied":
-            session.delete(op)  # done: the server's row comes back by the pull
+            # done: the server's row comes back by the pull; the operation is kept a while
+            # to be sent again to a server restored from a backup (sync/resend.py)
+            op.status, op.result, op.acked_at = "done", None, now or datetime.now(UTC)
             counts["applied"] += 1
             continue
         op.status = "conflict" if status == "conflict" else "rejected"
