@@ -23,7 +23,7 @@ from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
-from compliance_desk.sync import capture, protocol, replica
+from compliance_desk.sync import capture, leasing, protocol, replica
 
 log = logging.getLogger("compliance_desk.sync")
 
@@ -50,6 +50,8 @@ class SyncReport:
     pulled: int
     waiting: int  # operations still waiting after this sync
     skew_seconds: float  # this device's clock minus the server's
+    leased: int = 0  # document numbers received in new leases (sync/leasing.py)
+    voided: int = 0  # unused leased numbers voided (lease expired or year ended)
 
 
 @dataclass(frozen=True)
@@ -138,12 +140,17 @@ class SyncService:
             raise SyncError("同步服务器的回答无法识别", f"{method} {path}: not an object")
         return data
 
-    def enrol(self, server_url: str, username: str, password: str, device_name: str = "") -> None:
-        """An administrator enrols this device; the token is kept in this database only."""
+    def enrol(
+        self, server_url: str, username: str, password: str, device_name: str = "",
+        centre: str | None = None,
+    ) -> None:  # fmt: skip
+        """An administrator enrols this device; the token is kept in this database only.
+        ``centre`` (code, name or id): the device syncs that centre's data; None: every centre."""
         with self.http(server_url) as client:
             answer = self._call(client, "POST", "/v1/enrol", body={
                 "username": username, "password": password,
                 "device_id": str(self.ctx.device_id), "device_name": device_name,
+                "centre": centre,
             })  # fmt: skip
         self._set(**{SERVER_URL: server_url, TOKEN: str(answer["token"]),
                      EPOCH: str(answer["server_epoch"])})  # fmt: skip
@@ -159,15 +166,17 @@ class SyncService:
         if token is None:
             raise SyncError("本设备尚未登记，请管理员先运行 sync enrol 为本机登记",
                             "device not enrolled", "not_enrolled")  # fmt: skip
+        voided = leasing.void_lapsed(self.ctx)  # here, so the voided numbers go out now
         with self.http(url) as client:
             skew = self._handshake(client, token)
             counts = {"applied": 0, "conflict": 0, "rejected": 0}
             pushed = self._push(client, token, counts) if push else 0
             pulled = self._pull(client, token) if pull else 0
+            leased = leasing.refill(self, client, token) if push and pull else 0
         if server_url and server_url != self._get(SERVER_URL):
             self._set(**{SERVER_URL: server_url})
         return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
-                          pulled, self.status().waiting, skew)  # fmt: skip
+                          pulled, self.status().waiting, skew, leased, voided)  # fmt: skip
 
     def _handshake(self, client: httpx.Client, token: str) -> float:
         now = self.ctx.clock()
