@@ -1,6 +1,7 @@
 """Everything a day's inspections need on a laptop, in one answer (``sync prepare --date D``).
 
-The day's inspections in the device's scope, their enterprises and each enterprise's history
+The day's inspections in the device's scope, the inspectors on their teams (to sign in
+offline), their enterprises and each enterprise's history
 (visits, appeals with their timelines, earlier inspections with their items and
 rectifications, compliant-list entries, letters with their numbers, attachments' records),
 and every row those rows point at (checklists and their items, draws, centres, industries,
@@ -74,6 +75,10 @@ def day(connection: Connection, on: date, centre_id: uuid.UUID | None) -> dict[s
     for table, column, parent in CHILDREN:
         for r in _rows(connection, codec.table(table), column, sorted(found[parent])):
             found[table][r["id"]] = r
+    # The inspectors on the day's teams, so that they can sign in on the laptop offline.
+    team = sorted({uuid.UUID(str(i)) for r in todays for i in (r.get("inspector_ids") or [])})
+    for r in _rows(connection, codec.table("app_user"), "id", team):
+        found["app_user"][r["id"]] = r
     owned = sorted(found["visit"]) + sorted(found["appeal"])
     for r in _rows(connection, codec.table("attachment"), "owner_id", owned):
         found["attachment"][r["id"]] = r
