@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
+from compliance_desk.domain.local_time import CHINA
 from compliance_desk.persistence.lease_models import NumberLease
 from compliance_desk.persistence.letter_models import DocumentNumber, Letter
 from compliance_desk.persistence.models import Department
@@ -22,6 +23,7 @@ from compliance_desk.sync.client import SyncError
 from tests.conftest import FixedClock
 from tests.letters_pdf import sample
 from tests.sync_support import Laptop, Rig, make_rig
+from tests.test_sync_install import _cli, server_process  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.postgres
 
@@ -259,3 +261,29 @@ def test_a_lost_lease_answer_gets_the_same_block_back(rig: Rig) -> None:
     with a.desk.ctx.factory() as s:
         held = list(s.scalars(select(NumberLease)))
     assert len(granted) == len(held) == 1 and granted[0].id == held[0].id
+
+
+def test_the_command_line_keeps_a_series_lists_leases_and_prepares_a_day(
+    server_process: str,  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+) -> None:
+    laptop = f"sqlite:///{tmp_path / 'laptop.sqlite3'}"
+    enrol = _cli("--db", laptop, "--password", "Admin2026", "sync", "enrol", "--server",
+                 server_process, "--admin", "admin", "--centre", "umbrella",
+                 env_dir=tmp_path)  # fmt: skip
+    assert enrol.returncode == 0, enrol.stderr
+    unknown = _cli("--db", laptop, "sync", "--lease", "虞市监不存在", env_dir=tmp_path)
+    assert unknown.returncode == 1 and "没有文号前缀为“虞市监不存在”" in unknown.stderr
+    kept = _cli("--db", laptop, "sync", "--lease", SERIES, env_dir=tmp_path)
+    assert kept.returncode == 0, kept.stderr
+    assert f"保留租用编号的文号系列：{SERIES}" in kept.stdout and "新领 10 个" in kept.stdout
+    listed = _cli("--db", laptop, "sync", "leases", env_dir=tmp_path)
+    year = datetime.now(UTC).astimezone(CHINA).year
+    assert f"{SERIES}〔{year}〕1-10号" in listed.stdout and "剩余 10 个" in listed.stdout
+    again = _cli("--db", laptop, "sync", env_dir=tmp_path)  # enough left: nothing new
+    assert again.returncode == 0 and "新领" not in again.stdout
+    day = _cli("--db", laptop, "sync", "prepare", "--date", "2026-12-01", env_dir=tmp_path)
+    assert day.returncode == 0, day.stderr
+    assert "2026-12-01 的检查已备好：0 次检查" in day.stdout
+    bad = _cli("--db", laptop, "sync", "prepare", "--date", "12/01", env_dir=tmp_path)
+    assert bad.returncode == 1 and "格式不正确" in bad.stderr
