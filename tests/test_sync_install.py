@@ -79,8 +79,8 @@ NEXT_RELEASE = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -113,7 +113,9 @@ def test_operations_waiting_in_the_outbox_survive_an_upgrade(
         rig.laptops.remove(a)
         scripts = tmp_path / "migrations"
         shutil.copytree(migrate.migrations_dir(), scripts)
-        (scripts / "versions" / "0009_next.py").write_text(NEXT_RELEASE, encoding="utf-8")
+        # after whatever this build's newest migration is (the lead re-chains revision ids)
+        next_release = NEXT_RELEASE.replace("{head}", migrate.SCHEMA_HEAD)
+        (scripts / "versions" / "9999_next.py").write_text(next_release, encoding="utf-8")
         cfg = migrate.alembic_config()
         cfg.set_main_option("script_location", str(scripts))
         engine = make_engine(f"sqlite:///{tmp_path / 'a.sqlite3'}")

@@ -1,5 +1,5 @@
 """leased blocks of document numbers; the centre of each change and of each device (scoped
-pull); an index for a day's inspections (sync prepare).
+pull); indexes for a day's inspections (sync prepare) and for the drafts (lease top-up).
 
 Revision ID: 0010
 Revises: 0008
@@ -46,9 +46,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("centre_id", sa.Uuid(), nullable=True))
     with op.batch_alter_table("inspection", schema=None) as batch_op:
         batch_op.create_index("ix_inspection_day", ["planned_on"], unique=False)
+    with op.batch_alter_table("letter", schema=None) as batch_op:
+        batch_op.create_index("ix_letter_status", ["status"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("letter", schema=None) as batch_op:
+        batch_op.drop_index("ix_letter_status")
     with op.batch_alter_table("inspection", schema=None) as batch_op:
         batch_op.drop_index("ix_inspection_day")
     with op.batch_alter_table("sync_device", schema=None) as batch_op:
