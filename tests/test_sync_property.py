@@ -1,10 +1,12 @@
 """Property: replicas editing enterprises offline, syncing partly and losing answers, converge.
 
 Three SQLite replicas and the server on a real PostgreSQL.  Hypothesis picks a small program
-of offline edits (create, change a field, delete), partial syncs (push only, pull only),
-full syncs and syncs whose answer is lost.  Afterwards every replica syncs twice, and then:
-every replica's enterprise table equals the server's (every column), no operation is still
-waiting, and every operation not applied is a recorded conflict or rejected with a reason.
+of offline edits (create, change a field, delete), letters approved with numbers from the
+replica's leased blocks of two (running out, refilled at the next sync), partial syncs (push
+only, pull only), full syncs and syncs whose answer is lost.  Afterwards every replica syncs
+twice, and then: every replica's enterprise table equals the server's (every column), no
+operation is still waiting, every operation not applied is a recorded conflict or rejected
+with a reason, and every issued number is on one letter only, the same on every replica.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,10 +26,16 @@ from stdnum.cn import uscc
 from compliance_desk.bootstrap import open_desk
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.persistence.letter_models import Letter
+from compliance_desk.persistence.models import Department
 from compliance_desk.persistence.sync_models import SyncOutbox
+from compliance_desk.services.number_leases import NoLeasedNumber
+from compliance_desk.services.signing_keys import KeyStore
+from compliance_desk.sync import leasing, replica
 from compliance_desk.sync.client import SyncError
 from tests import pg_server
 from tests.conftest import FAST_HASHER, FixedClock
+from tests.letters_pdf import sample
 from tests.sync_support import Laptop, make_rig
 from tests.test_sync import draft
 
@@ -34,6 +43,7 @@ pytestmark = pytest.mark.postgres
 
 FIELDS = ("address", "contact_person", "notes")
 VALUES = ("甲", "乙", "丙")
+SERIES = "虞市监合建"
 EXAMPLES = int(os.environ.get("SYNC_PROPERTY_EXAMPLES", "12"))
 
 step = st.one_of(
@@ -46,6 +56,7 @@ step = st.one_of(
         st.sampled_from(VALUES),
     ),  # fmt: skip
     st.tuples(st.just("delete"), st.integers(0, 2), st.integers(0, 5)),
+    st.tuples(st.just("approve"), st.integers(0, 2)),  # a letter numbered from the lease
     st.tuples(
         st.sampled_from(["push", "pull", "sync", "push_lost", "pull_lost"]), st.integers(0, 2)
     ),  # fmt: skip
@@ -83,7 +94,13 @@ def test_replicas_converge_to_the_server(
     try:
         replicas = [rig.laptop(f"r{i}", template=template) for i in range(3)]
         for r in replicas:
+            r.desk.letters.keys = KeyStore(rig.tmp / f"keys-{r.name}")  # its own machine's key
             r.sync.sync_once()  # users and reference data
+            with r.desk.ctx.factory() as s:
+                replica.set_setting(s, leasing.SIZE_KEY, "2")  # small blocks: run out, refill
+                s.commit()
+            leasing.keep_series(r.desk.ctx, [SERIES])
+            r.sync.sync_once()
         created = 0
         for action, *args in program:
             r = replicas[int(args[0])]  # type: ignore[call-overload]
@@ -92,6 +109,8 @@ def test_replicas_converge_to_the_server(
                 user = r.user()
                 r.desk.enterprises.create(user, EnterpriseDraft(name=f"崧厦伞业{created}号公司",
                                                                 uscc=_code(created)))  # fmt: skip
+            elif action == "approve":
+                _approve(r)
             elif action in ("edit", "delete"):
                 live = sorted(k for k, v in r.enterprises().items() if v["deleted_at"] is None)
                 if not live:
@@ -126,11 +145,35 @@ def test_replicas_converge_to_the_server(
                 assert o.result is not None and o.result["reason_zh"]
                 if o.status == "conflict":
                     assert o.result["conflict"]["fields"] or o.result["conflict"]["kind"] != "field"
+        # Every document number issued on a replica is on the server once, on one letter.
+        issued = _numbers(rig.server_desk)
+        assert len(set(issued.values())) == len(issued)
+        for r in replicas:
+            assert _numbers(r.desk) == issued
     finally:
         rig.close()
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _approve(r: Laptop) -> None:
+    user = r.user("adviser")
+    with r.desk.ctx.factory() as s:
+        market = s.scalars(select(Department.id).where(Department.number_prefix == "虞市监")).one()
+    letter = r.desk.letters.draft(user, "advice_letter", sample("advice_letter"),
+                                  department_id=market)  # fmt: skip
+    try:
+        r.desk.letters.approve(user, letter.id, letter.row_version)
+    except NoLeasedNumber:
+        r.desk.letters.void(user, letter.id, "编号用完，草稿作废")  # refused: nothing numbered
+
+
+def _numbers(desk: Any) -> dict[Any, str]:
+    """Issued letters: id -> number."""
+    with desk.ctx.factory() as s:
+        query = select(Letter.id, Letter.number).where(Letter.number.is_not(None))
+        return {letter_id: str(number) for letter_id, number in s.execute(query)}
 
 
 def _sync(r: Laptop, action: str) -> None:

@@ -85,7 +85,10 @@ class Inspection(Synced):
     signed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     corrects_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection.id"))
 
-    __table_args__ = (Index("ix_inspection_enterprise", "enterprise_id", "planned_on"),)
+    __table_args__ = (
+        Index("ix_inspection_enterprise", "enterprise_id", "planned_on"),
+        Index("ix_inspection_day", "planned_on"),  # a day's inspections (sync prepare)
+    )
 
 
 class InspectionItem(Synced):

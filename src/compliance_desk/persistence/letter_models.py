@@ -101,4 +101,6 @@ class Letter(Synced):
         ),
         Index("ix_letter_case", "case_id"),
         Index("ix_letter_enterprise", "enterprise_id"),
+        # the drafts waiting for approval: each sync leases numbers for their series
+        Index("ix_letter_status", "status"),
     )

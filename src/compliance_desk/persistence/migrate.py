@@ -29,6 +29,7 @@ KNOWN_REVISIONS = (
     "0006",
     "0007",
     "0008",
+    "0010",
     "0011",
 )  # in order; a test keeps it equal to db/versions
 

@@ -376,6 +376,7 @@ class Attachment(Synced):
 
 # The letters' tables live in their own module; importing it here registers them with Base.
 from compliance_desk.persistence import inspection_models as _inspection_models  # noqa: E402, F401
+from compliance_desk.persistence import lease_models as _lease_models  # noqa: E402, F401
 from compliance_desk.persistence import letter_models as _letter_models  # noqa: E402, F401
 from compliance_desk.persistence import sync_blob_models as _sync_blob_models  # noqa: E402, F401
 from compliance_desk.persistence import sync_models as _sync_models  # noqa: E402, F401

@@ -90,6 +90,11 @@ class SyncChange(Base):
     table_name: Mapped[str] = mapped_column(String(60), nullable=False)
     row_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     op_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The centre whose devices receive this change (sync/scope.py); None: every device.
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+    # A centre's pull reads its own entries and the shared ones, each in seq order by index.
+    __table_args__ = (Index("ix_sync_change_scope", "centre_id", "seq"),)
 
 
 class SyncCounter(Base):
@@ -124,5 +129,7 @@ class SyncDevice(Base):
     revoked_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     app_version: Mapped[str] = mapped_column(String(30), nullable=False, default="")
+    # The centre whose data this device syncs; None: every centre (an administrator's device).
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
     __table_args__ = (Index("uq_sync_device_token", "token_hash", unique=True),)

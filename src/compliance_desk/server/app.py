@@ -12,9 +12,10 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,7 +27,9 @@ from compliance_desk.bootstrap import Desk, open_desk
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence import migrate
-from compliance_desk.server import blob_api, blobs, devices, epoch, openapi
+from compliance_desk.persistence.sync_models import SyncDevice
+from compliance_desk.server import blob_api, blobs, devices, epoch, leases, openapi
+from compliance_desk.server import prepare as preparing
 from compliance_desk.server import pull as pulling
 from compliance_desk.server import push as pushing
 from compliance_desk.server.devices import Refused
@@ -130,8 +133,9 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             raise Refused(403, "not_admin", f"登记设备须由管理员办理：{exc.message_zh}",
                           f"enrol refused: {exc.message_en}") from exc  # fmt: skip
         with ctx.factory() as session:
+            centre_id = devices.centre_named(session, body.get("centre"))
             token = devices.enrol(session, device_id, str(body.get("device_name") or ""),
-                                  admin.id, state.now())  # fmt: skip
+                                  admin.id, state.now(), centre_id)  # fmt: skip
             session.commit()
         log.info("device %s enrolled by %s", device_id, admin.username)
         return {"token": token, "server_epoch": state.epoch}
@@ -164,8 +168,29 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         results = pushing.push(ctx.factory, device_id, ops, state.now(), state.before_commit)
         return {"results": results, "server_epoch": state.epoch}
 
+    def device_centre(device_id: uuid.UUID) -> uuid.UUID | None:
+        with ctx.factory() as session:
+            return session.scalar(select(SyncDevice.centre_id).where(SyncDevice.id == device_id))
+
+    def do_leases(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        device_id = device_of(request)
+        with ctx.factory() as session:
+            granted = leases.grant(session, device_id, body.get("requests"), state.now())
+            session.commit()
+        return {"leases": granted}
+
+    def do_prepare(request: Request, _body: dict[str, Any]) -> dict[str, Any]:
+        device_id = device_of(request)
+        try:
+            on = date.fromisoformat(request.query_params.get("date", ""))
+        except ValueError as exc:
+            raise Refused(400, "bad_request", "日期格式不正确（应为 2026-03-02 这样）",
+                          str(exc)) from exc  # fmt: skip
+        with ctx.engine.connect() as connection:
+            return preparing.day(connection, on, device_centre(device_id))
+
     def do_pull(request: Request, _body: dict[str, Any]) -> dict[str, Any]:
-        device_of(request)
+        centre_id = device_centre(device_of(request))
         try:
             after = int(request.query_params.get("after", "0"))
             limit = min(int(request.query_params.get("limit", "500")), protocol.MAX_BATCH)
@@ -176,7 +201,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
                 400, "bad_request", "拉取参数不正确", "after outside 0..2^63 or limit < 1"
             )
         with ctx.factory() as session:
-            result = pulling.pull(session, after, limit)
+            result = pulling.pull(session, after, limit, centre_id)
         result["server_epoch"] = state.epoch
         return result
 
@@ -208,6 +233,8 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             Route("/v1/push", endpoint(do_push), methods=["POST"]),
             Route("/v1/pull", endpoint(do_pull, read_body=False), methods=["GET"]),
             *blob_api.routes(ctx.factory, device_of, state.now),
+            Route("/v1/leases", endpoint(do_leases), methods=["POST"]),
+            Route("/v1/prepare", endpoint(do_prepare, read_body=False), methods=["GET"]),
         ],
     )
     app.state.sync = state

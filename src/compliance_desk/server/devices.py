@@ -13,10 +13,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from compliance_desk.persistence.models import Centre
 from compliance_desk.persistence.sync_models import SyncDevice
 
 
@@ -45,8 +47,31 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def centre_named(session: Session, name: Any) -> uuid.UUID | None:
+    """The centre a device is enrolled for, by code, name or id; None or "": every centre."""
+    if name is None or str(name).strip() == "":
+        return None
+    text = str(name).strip()
+    match = [Centre.code == text, Centre.name == text]
+    try:
+        match.append(Centre.id == uuid.UUID(text))
+    except ValueError:
+        pass
+    found = session.scalars(
+        select(Centre.id).where(or_(*match), Centre.deleted_at.is_(None))
+    ).first()
+    if found is None:
+        raise Refused(400, "unknown_centre", f"没有名为“{text}”的中心", f"unknown centre {text!r}")
+    return found
+
+
 def enrol(
-    session: Session, device_id: uuid.UUID, name: str, by: uuid.UUID | None, now: datetime
+    session: Session,
+    device_id: uuid.UUID,
+    name: str,
+    by: uuid.UUID | None,
+    now: datetime,
+    centre_id: uuid.UUID | None = None,
 ) -> str:
     """A new token for the device (a re-enrolment replaces the old one and lifts a revocation:
     an administrator is doing it)."""
@@ -61,6 +86,7 @@ def enrol(
     device.enrolled_by = by
     device.revoked_at = None
     device.revoked_reason = ""
+    device.centre_id = centre_id
     return token
 
 

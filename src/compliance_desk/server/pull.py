@@ -12,20 +12,46 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, union_all
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.sync_models import SyncChange
 from compliance_desk.sync import codec
 
 
-def pull(session: Session, after: int, limit: int) -> dict[str, Any]:
-    entries = session.execute(
-        select(SyncChange.seq, SyncChange.table_name, SyncChange.row_id)
-        .where(SyncChange.seq > after)
-        .order_by(SyncChange.seq)
-        .limit(limit + 1)
-    ).all()
+def changes_query(
+    after: int, limit: int, centre_id: uuid.UUID | None = None
+) -> Select[int, str, uuid.UUID]:
+    """The change-log entries after ``after``, at most ``limit + 1``.  ``centre_id``: those of
+    that centre and the shared ones (sync/scope.py); None: every entry."""
+    columns = (SyncChange.seq, SyncChange.table_name, SyncChange.row_id)
+    if centre_id is None:
+        return (
+            select(*columns).where(SyncChange.seq > after).order_by(SyncChange.seq).limit(limit + 1)
+        )
+
+    # Two walks of the index (centre_id, seq), each stopping after limit + 1 entries, merged:
+    # the cost follows the changes sent, not the size of the log (no OR over the index).
+    def walk(match: Any) -> Select[int, str, uuid.UUID]:
+        return (
+            select(*columns)
+            .where(match, SyncChange.seq > after)
+            .order_by(SyncChange.seq)
+            .limit(limit + 1)
+        )
+
+    both = union_all(
+        walk(SyncChange.centre_id == centre_id), walk(SyncChange.centre_id.is_(None))
+    ).subquery()
+    return (
+        select(both.c.seq, both.c.table_name, both.c.row_id).order_by(both.c.seq).limit(limit + 1)
+    )
+
+
+def pull(
+    session: Session, after: int, limit: int, centre_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    entries = session.execute(changes_query(after, limit, centre_id)).all()
     more = len(entries) > limit
     entries = entries[:limit]
     first: dict[tuple[str, uuid.UUID], int] = {}

@@ -23,7 +23,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.errors import DomainError
-from compliance_desk.persistence.sync_models import SyncOperation
+from compliance_desk.persistence.sync_models import SyncDevice, SyncOperation
+from compliance_desk.server import admission
 from compliance_desk.sync import capture, merge, protocol
 
 log = logging.getLogger("compliance_desk.server")
@@ -42,7 +43,9 @@ def push(
         try:
             with factory() as session:
                 session.info[capture.APPLYING] = True
-                results = [_one(session, device_id, op, now) for op in ops]
+                device = session.get(SyncDevice, device_id)
+                centre_id = device.centre_id if device is not None else None
+                results = [_one(session, device_id, centre_id, op, now) for op in ops]
                 capture.settle(session)  # numbered; the counter is locked until the commit
                 if before_commit is not None:
                     before_commit()
@@ -57,7 +60,11 @@ def push(
 
 
 def _one(
-    session: Session, device_id: uuid.UUID, raw: dict[str, Any], now: datetime
+    session: Session,
+    device_id: uuid.UUID,
+    centre_id: uuid.UUID | None,
+    raw: dict[str, Any],
+    now: datetime,
 ) -> dict[str, Any]:
     connection = session.connection()
     try:
@@ -94,7 +101,10 @@ def _one(
         return dict(stored.result)
     try:
         with session.begin_nested():
+            session.connection()  # emits the SAVEPOINT now: the statements below use connection
+            was = admission.before(connection, centre_id, op)
             outcome = merge.apply_op(connection, op, now)
+            admission.check(connection, device_id, centre_id, op, outcome, was)
     except (
         merge.BadOperation,
         DomainError,

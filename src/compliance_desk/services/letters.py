@@ -25,7 +25,7 @@ from compliance_desk.lazy import lazy
 from compliance_desk.persistence.letter_models import DocumentNumber, LetterTemplate
 from compliance_desk.persistence.letter_models import Letter as LetterRow
 from compliance_desk.persistence.models import Appeal, AppUser, Department, Enterprise
-from compliance_desk.services import numbering, signing_keys
+from compliance_desk.services import number_leases, numbering, signing_keys
 from compliance_desk.services.context import CurrentUser, ServiceContext
 
 # The letters' machinery (reportlab, Jinja, cryptography) loads when a letter is first made.
@@ -315,7 +315,11 @@ class LetterService:
             if k.series is not None:
                 prefix = self._prefix(s, row) + k.series
                 year = date.fromisoformat(data["date"]).year
-                number = numbering.allocate(s, prefix, year, row.kind, row.id)
+                if number_leases.uses_leases(s):  # a device that syncs: from its lease
+                    number = number_leases.take(s, prefix, year, row.kind, row.id,
+                                                self.ctx.clock())  # fmt: skip
+                else:
+                    number = numbering.allocate(s, prefix, year, row.kind, row.id)
                 data["number"] = number.text
                 row.number = number.text
             if row.corrects_id is not None:

@@ -23,7 +23,7 @@ from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
-from compliance_desk.sync import capture, crashpoints, protocol, replica, resend
+from compliance_desk.sync import capture, crashpoints, leasing, protocol, replica, resend
 from compliance_desk.sync.attachments import Attachments, BlobTransferError
 
 log = logging.getLogger("compliance_desk.sync")
@@ -54,6 +54,8 @@ class SyncReport:
     skew_seconds: float  # this device's clock minus the server's
     resent: int = 0  # operations queued again for a server restored from a backup
     files_fetched: int = 0  # attachments downloaded
+    leased: int = 0  # document numbers received in new leases (sync/leasing.py)
+    voided: int = 0  # unused leased numbers voided (lease expired or year ended)
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,17 @@ class SyncService:
             raise SyncError("同步服务器的回答无法识别", f"{method} {path}: not an object")
         return data
 
-    def enrol(self, server_url: str, username: str, password: str, device_name: str = "") -> None:
-        """An administrator enrols this device; the token is kept in this database only."""
+    def enrol(
+        self, server_url: str, username: str, password: str, device_name: str = "",
+        centre: str | None = None,
+    ) -> None:  # fmt: skip
+        """An administrator enrols this device; the token is kept in this database only.
+        ``centre`` (code, name or id): the device syncs that centre's data; None: every centre."""
         with self.http(server_url) as client:
             answer = self._call(client, "POST", "/v1/enrol", body={
                 "username": username, "password": password,
                 "device_id": str(self.ctx.device_id), "device_name": device_name,
+                "centre": centre,
             })  # fmt: skip
         self._set(**{SERVER_URL: server_url, TOKEN: str(answer["token"]),
                      EPOCH: str(answer["server_epoch"])})  # fmt: skip
@@ -166,6 +173,7 @@ class SyncService:
             raise SyncError("本设备尚未登记，请管理员先运行 sync enrol 为本机登记",
                             "device not enrolled", "not_enrolled")  # fmt: skip
         files = Attachments(self.ctx.blobs(), self.ctx.device_id, token)
+        voided = leasing.void_lapsed(self.ctx)  # here, so the voided numbers go out now
         with self.http(url) as client:
             skew, resent = self._handshake(client, token)
             crashpoints.reached("after_handshake")
@@ -178,10 +186,12 @@ class SyncService:
             except BlobTransferError as exc:
                 raise SyncError(exc.message_zh, exc.message_en,
                                 "offline" if exc.offline else "attachment") from exc  # fmt: skip
+            leased = leasing.refill(self, client, token) if push and pull else 0
         if server_url and server_url != self._get(SERVER_URL):
             self._set(**{SERVER_URL: server_url})
         return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
-                          pulled, self.status().waiting, skew, resent, files.fetched)  # fmt: skip
+                          pulled, self.status().waiting, skew, resent, files.fetched,
+                          leased, voided)  # fmt: skip
 
     def _handshake(self, client: httpx.Client, token: str) -> tuple[float, int]:
         now = self.ctx.clock()

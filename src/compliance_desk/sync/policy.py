@@ -81,7 +81,8 @@ POLICIES: dict[str, TablePolicy] = {
     "exemption_item": RECORD,
     # never synced
     "local_setting": LOCAL,
-    "number_counter": LOCAL,  # server-authoritative; offline laptops will lease blocks
+    "number_counter": LOCAL,  # server-authoritative; devices number from leased blocks
+    "number_lease": LOCAL,  # the server's grants; a device's own leases (services/number_leases)
     "local_appeal_clock": LOCAL,  # derived: each appeal's deadline, rewritten from its timeline
     "local_appeal_department": LOCAL,  # derived: the departments an appeal was forwarded to
     "sync_outbox": LOCAL,

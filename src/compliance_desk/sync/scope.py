@@ -1,0 +1,113 @@
+"""Which centre a row belongs to: what a device enrolled for one centre receives and may change.
+
+An enterprise belongs to its centre; its visits, appeals (with their timelines), inspections
+(with their items and rectifications), compliant-list entries and letters (with their numbers)
+follow it; users and inspection draws name their centre; attachments and audit entries follow
+the row they belong to.  Anything else (reference data, templates, keys, the register's voided
+leased numbers, rows with no centre) is shared: every device receives it.
+
+The primary stamps each change-log entry with its row's centre when it numbers it (sync/capture),
+so a centre's pull reads an index (centre_id, seq) instead of judging rows at pull time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, FromClause, select
+
+from compliance_desk.sync import codec
+
+# table -> the hops (foreign key column, table) that lead to a table with a centre_id column
+VIA: dict[str, tuple[tuple[str, str], ...]] = {
+    "enterprise": (),
+    "app_user": (),
+    "inspection_draw": (),
+    "visit": (("enterprise_id", "enterprise"),),
+    "appeal": (("enterprise_id", "enterprise"),),
+    "appeal_event": (("appeal_id", "appeal"), ("enterprise_id", "enterprise")),
+    "inspection": (("enterprise_id", "enterprise"),),
+    "inspection_item": (("inspection_id", "inspection"), ("enterprise_id", "enterprise")),
+    "rectification": (("enterprise_id", "enterprise"),),
+    "compliant_list_event": (("enterprise_id", "enterprise"),),
+    "letter": (("enterprise_id", "enterprise"),),
+    "document_number": (("letter_id", "letter"), ("enterprise_id", "enterprise")),
+}
+# tables whose rows belong to another row named by (table column, id column)
+OWNED: dict[str, tuple[str, str]] = {
+    "attachment": ("owner_table", "owner_id"),
+    "audit_entry": ("table_name", "row_id"),
+}
+CHUNK = 500
+
+
+def centres(
+    connection: Connection, table: str, ids: Iterable[uuid.UUID], depth: int = 0
+) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Each row's centre (None: shared).  A row that is not there is shared too."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[uuid.UUID, uuid.UUID | None] = dict.fromkeys(wanted)
+    if not wanted:
+        return found
+    if table in OWNED and depth < 2:
+        owner_table, owner_id = OWNED[table]
+        tbl = codec.table(table)
+        by_owner: dict[str, list[tuple[uuid.UUID, uuid.UUID]]] = defaultdict(list)
+        for start in range(0, len(wanted), CHUNK):
+            query = select(tbl.c.id, tbl.c[owner_table], tbl.c[owner_id]).where(
+                tbl.c.id.in_(wanted[start : start + CHUNK])
+            )
+            for row_id, other_table, other_id in connection.execute(query):
+                if other_table in VIA or other_table in OWNED:
+                    by_owner[other_table].append((row_id, other_id))
+        for other_table, pairs in by_owner.items():
+            owners = centres(connection, other_table, [o for _r, o in pairs], depth + 1)
+            for row_id, other_id in pairs:
+                found[row_id] = owners.get(other_id)
+        return found
+    hops = VIA.get(table)
+    if hops is None:
+        return found
+    start_tbl = codec.table(table)
+    joined: FromClause = start_tbl
+    current: FromClause = start_tbl
+    for column, target in hops:
+        target_tbl = codec.table(target).alias(f"hop_{target}")
+        joined = joined.outerjoin(target_tbl, current.c[column] == target_tbl.c.id)
+        current = target_tbl
+    for start in range(0, len(wanted), CHUNK):
+        query = (
+            select(start_tbl.c.id, current.c.centre_id)
+            .select_from(joined)
+            .where(start_tbl.c.id.in_(wanted[start : start + CHUNK]))
+        )
+        for row in connection.execute(query):
+            found[row[0]] = row[1]
+    return found
+
+
+def of_changes(
+    connection: Connection, changes: Iterable[tuple[str, uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], uuid.UUID | None]:
+    """The centre of each (table, row id), a query or two per table."""
+    by_table: dict[str, list[uuid.UUID]] = defaultdict(list)
+    for table, row_id in changes:
+        by_table[table].append(row_id)
+    out: dict[tuple[str, uuid.UUID], uuid.UUID | None] = {}
+    for table, ids in by_table.items():
+        for row_id, centre_id in centres(connection, table, ids).items():
+            out[(table, row_id)] = centre_id
+    return out
+
+
+def outside(
+    connection: Connection, centre_id: uuid.UUID, changes: Iterable[tuple[str, uuid.UUID]]
+) -> list[tuple[str, uuid.UUID, uuid.UUID]]:
+    """The rows among ``changes`` that belong to a centre other than ``centre_id``."""
+    return [
+        (table, row_id, other)
+        for (table, row_id), other in of_changes(connection, changes).items()
+        if other is not None and other != centre_id
+    ]

@@ -1,0 +1,205 @@
+"""Scope (issue 6 item 8): a centre's device syncs its centre's data; prepare-for-the-day."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from stdnum.cn import uscc
+
+from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.enterprise import EnterpriseDraft
+from compliance_desk.domain.front_desk import AppealDraft
+from compliance_desk.domain.roles import Role
+from compliance_desk.persistence.models import AppUser, Centre, Department, Industry
+from compliance_desk.persistence.sync_models import SyncChange, SyncOutbox
+from compliance_desk.server import pull as pulling
+from compliance_desk.services.context import CurrentUser
+from compliance_desk.sync.prepare import prepare_day
+from tests.conftest import FixedClock
+from tests.sync_support import URL, Laptop, Rig, make_rig, rows
+
+pytestmark = pytest.mark.postgres
+
+DAY = date(2026, 3, 5)
+
+
+def _code(n: int) -> str:
+    base = f"9133060400{n:07d}"
+    return base + uscc.calc_check_digit(base)
+
+
+class World:
+    """On the server: an enterprise of each centre with an appeal, users of each centre."""
+
+    def __init__(self, rig: Rig) -> None:
+        desk = rig.server_desk
+        self.admin = desk.auth.login("admin", "Admin2026")
+        with desk.ctx.factory() as s:
+            self.centre = {c.code: c.id for c in s.scalars(select(Centre))}
+            self.industry = {i.code: i.id for i in s.scalars(select(Industry))}
+            self.departments = list(s.scalars(select(Department.id).limit(2)))
+        desk.auth.create_user(self.admin, "game_clerk", "游戏中心前台", Role.CLERK, "Clerk2026x",
+                              self.centre["game"])  # fmt: skip
+        self.rig = rig
+        self.a = self.enterprise("崧厦晴雨伞业有限公司", 1, "umbrella")
+        self.a2 = self.enterprise("崧厦东方伞业有限公司", 2, "umbrella")
+        self.b = self.enterprise("e游小镇星火游戏有限公司", 3, "game")
+        self.appeal_a = self.appeal(self.a)
+        self.appeal_b = self.appeal(self.b)
+
+    def enterprise(self, name: str, n: int, centre: str) -> uuid.UUID:
+        draft = EnterpriseDraft(name=name, uscc=_code(n), industry_id=self.industry[centre],
+                                centre_id=self.centre[centre])  # fmt: skip
+        return self.rig.server_desk.enterprises.create(self.admin, draft).id
+
+    def appeal(self, enterprise_id: uuid.UUID) -> uuid.UUID:
+        draft = AppealDraft(enterprise_id, "劳动合同续签问题", AppealTier.SIMPLE,
+                            self.rig.clock.now - timedelta(hours=1))  # fmt: skip
+        return self.rig.server_desk.appeals.open_appeal(self.admin, draft).id
+
+    def plan(self, enterprise_id: uuid.UUID, on: date) -> uuid.UUID:
+        return self.rig.server_desk.inspections.plan(
+            self.admin, enterprise_id, on, self.departments, [self.admin.id]
+        ).id
+
+
+@pytest.fixture
+def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
+    r = make_rig(pg_url, tmp_path, clock)
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def world(rig: Rig) -> World:
+    return World(rig)
+
+
+def _enrolled(rig: Rig, name: str, centre: str | None) -> Laptop:
+    laptop = rig.laptop(name, enrol=False)
+    laptop.sync.enrol(URL, "admin", "Admin2026", name, centre)
+    return laptop
+
+
+def _user(laptop: Laptop) -> CurrentUser:
+    return laptop.user("admin")
+
+
+def test_a_centre_laptop_gets_only_its_centre_and_an_administrators_device_gets_all(
+    rig: Rig, world: World
+) -> None:
+    a = _enrolled(rig, "umbrella-laptop", "umbrella")
+    h = _enrolled(rig, "admin-laptop", None)
+    a.sync.sync_once()
+    h.sync.sync_once()
+    assert set(a.enterprises()) == {world.a, world.a2}
+    assert set(rows(a.desk, "appeal")) == {world.appeal_a}
+    assert set(h.enterprises()) == {world.a, world.a2, world.b}
+    assert set(rows(h.desk, "appeal")) == {world.appeal_a, world.appeal_b}
+    # Users of the centre (and those of no centre) travel for offline login; not the others'.
+    a_users = {r["username"] for r in rows(a.desk, "app_user").values()}
+    assert "admin" in a_users and "game_clerk" not in a_users
+    assert "game_clerk" in {r["username"] for r in rows(h.desk, "app_user").values()}
+    # Reference data is everyone's.
+    assert len(rows(a.desk, "centre")) == 2
+    # A later change of the other centre's enterprise never reaches the umbrella laptop.
+    view = rig.server_desk.enterprises.get(world.admin, world.b)
+    changed = EnterpriseDraft(name=view.name, uscc=view.uscc, industry_id=world.industry["game"],
+                              centre_id=world.centre["game"], notes="游戏中心改")  # fmt: skip
+    rig.server_desk.enterprises.update(world.admin, world.b, changed, view.row_version)
+    assert a.sync.sync_once().pulled == 0
+    assert h.sync.sync_once().pulled >= 1
+    assert world.b not in a.enterprises()
+
+
+def test_a_change_to_another_centres_data_is_rejected_with_the_reason(
+    rig: Rig, world: World
+) -> None:
+    a = _enrolled(rig, "umbrella-laptop", "umbrella")
+    a.sync.sync_once()
+    user = _user(a)
+    own = a.desk.enterprises.create(user, EnterpriseDraft(
+        name="崧厦新伞业有限公司", uscc=_code(10), centre_id=world.centre["umbrella"]))  # fmt: skip
+    stranger = a.desk.enterprises.create(user, EnterpriseDraft(
+        name="e游小镇新游戏有限公司", uscc=_code(11), centre_id=world.centre["game"]))  # fmt: skip
+    report = a.sync.sync_once()
+    assert report.rejected >= 1
+    server = rig.server_enterprises()
+    assert own.id in server and stranger.id not in server
+    with a.desk.ctx.factory() as s:
+        rejected = list(s.scalars(select(SyncOutbox).where(SyncOutbox.status == "rejected")))
+    assert {o.row_id for o in rejected if o.table_name == "enterprise"} == {stranger.id}
+    assert all("属于其他中心" in (o.result or {})["reason_zh"] for o in rejected)
+
+
+def test_the_scoped_pull_walks_an_index_whatever_the_size_of_the_log(
+    rig: Rig, world: World
+) -> None:
+    """Cost follows changes: 200,000 entries of another centre do not enter a pull's plan."""
+    with rig.server_desk.ctx.engine.begin() as c:
+        c.execute(text(
+            "INSERT INTO sync_change (seq, table_name, row_id, centre_id)"
+            " SELECT 1000000 + g, 'enterprise', gen_random_uuid(), :other"
+            " FROM generate_series(1, 200000) AS g"), {"other": world.centre["game"]})  # fmt: skip
+        c.execute(text("ANALYZE sync_change"))
+    umbrella = world.centre["umbrella"]
+    engine = rig.server_desk.ctx.engine
+    query = pulling.changes_query(0, 100, umbrella)
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with rig.server_desk.ctx.factory() as s:
+        answer = pulling.pull(s, 0, 100, umbrella)
+        plan = "\n".join(r[0] for r in s.execute(text("EXPLAIN " + sql)))
+    assert answer["changes"] and all(
+        c["table"] != "enterprise" or uuid.UUID(c["id"]) != world.b for c in answer["changes"]
+    )
+    assert "ix_sync_change_scope" in plan and "Seq Scan on sync_change" not in plan, plan
+
+
+def test_prepare_for_the_day_brings_that_days_inspections_and_their_history(
+    rig: Rig, world: World
+) -> None:
+    inspection = world.plan(world.a, DAY)
+    world.plan(world.a2, DAY + timedelta(days=1))  # another day
+    world.plan(world.b, DAY)  # the other centre's
+    p = _enrolled(rig, "inspector-laptop", "umbrella")  # fresh: nothing pulled yet
+    assert world.a not in p.enterprises()
+    report = prepare_day(p.sync, DAY)
+    assert report.inspections == 1 and report.enterprises == 1
+    assert set(p.enterprises()) == {world.a}
+    assert set(rows(p.desk, "appeal")) == {world.appeal_a}
+    events = rows(p.desk, "appeal_event")
+    assert events and {e["appeal_id"] for e in events.values()} == {str(world.appeal_a)}
+    assert set(rows(p.desk, "inspection")) == {inspection}
+    items = rows(p.desk, "inspection_item")
+    server_items = {
+        k for k, v in rows(rig.server_desk, "inspection_item").items()
+        if v["inspection_id"] == str(inspection)
+    }  # fmt: skip
+    assert items and set(items) == server_items
+    # The inspector opens it offline on the laptop, with its checklist.
+    p.wire.down = True
+    view = p.desk.inspections.inspection(_user(p), inspection)
+    assert view.items and len(view.items) == len(server_items)
+    # The pull carries on later from where it was (prepare did not move the cursor).
+    p.wire.down = False
+    p.sync.sync_once()
+    assert set(p.enterprises()) == {world.a, world.a2}
+
+
+def test_sync_change_entries_carry_the_centre(rig: Rig, world: World) -> None:
+    with rig.server_desk.ctx.factory() as s:
+        owner = dict(
+            s.execute(
+                select(SyncChange.row_id, SyncChange.centre_id).where(
+                    SyncChange.table_name.in_(["enterprise", "appeal", "app_user"])
+                )
+            ).all()
+        )
+        clerk = s.scalars(select(AppUser.id).where(AppUser.username == "game_clerk")).one()
+    assert owner[world.a] == owner[world.appeal_a] == world.centre["umbrella"]
+    assert owner[world.b] == owner[world.appeal_b] == owner[clerk] == world.centre["game"]
