@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence.sync_models import SyncOperation
+from compliance_desk.server import bulk
 from compliance_desk.sync import capture, merge, protocol
 
 log = logging.getLogger("compliance_desk.server")
@@ -42,7 +43,7 @@ def push(
         try:
             with factory() as session:
                 session.info[capture.APPLYING] = True
-                results = [_one(session, device_id, op, now) for op in ops]
+                results = bulk.apply(session, device_id, ops, now, _one)
                 capture.settle(session)  # numbered; the counter is locked until the commit
                 if before_commit is not None:
                     before_commit()
