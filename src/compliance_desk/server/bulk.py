@@ -8,10 +8,10 @@ without a workflow command) is applied inside one savepoint: the ids claimed in 
 already taken looked up once per table, and the rows inserted one ``executemany`` per stretch
 of one table, in the order they came.
 
-Anything unusual sends the whole run back to the one-by-one path with the savepoint rolled
-back, so the outcome is the same as there: a malformed operation, an id twice in the run, a
-live twin of a natural key (the merge task), or a statement that fails (a row whose parent is
-missing is rejected by ``_one``, alone).  Replays (ids already claimed) are answered here from
+Anything unusual rolls the savepoint back and tries each half of the run, down to short runs
+that go one by one, so the outcome is the same as there: a malformed operation, an id twice
+in the run, a live twin of a natural key (the merge task), or a statement that fails (a row
+whose parent is missing is rejected by ``_one``, alone).  Replays (ids already claimed) are answered here from
 the stored results, as ``_one`` answers them.
 """
 
@@ -57,15 +57,29 @@ def apply(
         while j < len(raws) and plain_insert(raws[j]):
             j += 1
         if j - i >= MIN_RUN:
-            done = _run(session, device_id, raws[i:j], now)
-            if done is None:
-                done = [one(session, device_id, raw, now) for raw in raws[i:j]]
-            results.extend(done)
+            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one))
             i = j
         else:
             results.append(one(session, device_id, raws[i], now))
             i += 1
     return results
+
+
+def _run_or_halves(
+    session: Session, device_id: uuid.UUID, raws: list[dict[str, Any]], now: datetime, one: One
+) -> list[dict[str, Any]]:
+    """The run in bulk; if that cannot be, each half in bulk, down to one by one (so that one
+    odd operation in a page costs the page a few more statements, not six per operation)."""
+    if len(raws) >= MIN_RUN:
+        done = _run(session, device_id, raws, now)
+        if done is not None:
+            return done
+        if len(raws) >= 2 * MIN_RUN:
+            half = len(raws) // 2
+            return _run_or_halves(session, device_id, raws[:half], now, one) + _run_or_halves(
+                session, device_id, raws[half:], now, one
+            )
+    return [one(session, device_id, raw, now) for raw in raws]
 
 
 def _run(

@@ -95,7 +95,10 @@ def _one(
         return dict(stored.result)
     try:
         with session.begin_nested():
-            outcome = merge.apply_op(connection, op, now)
+            # The savepoint is only emitted when the nested transaction's connection is asked
+            # for: the connection taken above would run this outside it, and a failed statement
+            # (a missing parent row) would abort the whole push instead of this operation.
+            outcome = merge.apply_op(session.connection(), op, now)
     except (
         merge.BadOperation,
         DomainError,
