@@ -16,6 +16,8 @@ from compliance_desk.server import leases
 from compliance_desk.sync import scope
 from compliance_desk.sync.merge import Op, Outcome
 
+NUMBERED = ("document_number", "letter")  # tables whose rows leases.check_pushed checks
+
 
 class OutOfScope(DomainError):
     """A device of one centre changed (or tried to reach) another centre's data."""

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from compliance_desk.persistence.models import Centre
 from compliance_desk.persistence.sync_models import SyncDevice
 
+SEEN_EVERY = 60.0  # seconds: how fresh "last seen" is kept
+
 
 class Refused(Exception):
     """A request the server answers with an error the device shows in plain words."""
@@ -109,7 +111,11 @@ def authenticate(
             "本设备的同步权限已被管理员停用，无法同步；本机数据仍完整保存，请联系管理员",
             f"device {device.id} revoked: {device.revoked_reason}",
         )
-    device.last_seen_at = now
+    if (
+        device.last_seen_at is None
+        or abs((now - device.last_seen_at).total_seconds()) >= SEEN_EVERY
+    ):
+        device.last_seen_at = now  # not a write per request: a desk syncs every few seconds
     return device
 
 

@@ -61,13 +61,17 @@ def pull(
     for table, row_id in first:
         by_table[table].append(row_id)
     rows: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
-    for table, ids in by_table.items():
+    for table in by_table:
+        # The ids are those the page's range of the log holds for this table: asked by the
+        # range (one short statement) rather than as a list of up to a page of parameters.
         tbl = codec.table(table)
-        for start in range(0, len(ids), 500):
-            for r in session.execute(
-                select(tbl).where(tbl.c.id.in_(ids[start : start + 500]))
-            ).mappings():
-                rows[(table, r["id"])] = codec.encode_row(tbl, dict(r))
+        logged = select(SyncChange.row_id).where(
+            SyncChange.seq >= entries[0][0],
+            SyncChange.seq <= entries[-1][0],
+            SyncChange.table_name == table,
+        )
+        for r in session.execute(select(tbl).where(tbl.c.id.in_(logged))).mappings():
+            rows[(table, r["id"])] = codec.encode_row(tbl, dict(r))
     changes = [
         {"seq": seq, "table": table, "id": str(row_id), "row": rows[(table, row_id)]}
         for (table, row_id), seq in sorted(first.items(), key=lambda kv: kv[1])

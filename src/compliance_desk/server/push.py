@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence.sync_models import SyncDevice, SyncOperation
-from compliance_desk.server import admission
+from compliance_desk.server import admission, bulk
 from compliance_desk.sync import capture, merge, protocol
 
 log = logging.getLogger("compliance_desk.server")
@@ -45,7 +45,16 @@ def push(
                 session.info[capture.APPLYING] = True
                 device = session.get(SyncDevice, device_id)
                 centre_id = device.centre_id if device is not None else None
-                results = [_one(session, device_id, centre_id, op, now) for op in ops]
+
+                def one(
+                    s: Session, d: uuid.UUID, op: Any, at: datetime, c: Any = centre_id
+                ) -> dict[str, Any]:
+                    return _one(s, d, c, op, at)
+
+                if centre_id is None:  # runs of plain inserts in bulk (see server/bulk.py)
+                    results = bulk.apply(session, device_id, ops, now, one)
+                else:  # a centre's device: each operation's scope is checked (admission)
+                    results = [one(session, device_id, op, now) for op in ops]
                 capture.settle(session)  # numbered; the counter is locked until the commit
                 if before_commit is not None:
                     before_commit()
@@ -101,7 +110,10 @@ def _one(
         return dict(stored.result)
     try:
         with session.begin_nested():
-            session.connection()  # emits the SAVEPOINT now: the statements below use connection
+            # The savepoint is only emitted when the nested transaction's connection is asked
+            # for: the connection taken before would run this outside it, and a failed statement
+            # (a missing parent row) would abort the whole push instead of this operation.
+            connection = session.connection()
             was = admission.before(connection, centre_id, op)
             outcome = merge.apply_op(connection, op, now)
             admission.check(connection, device_id, centre_id, op, outcome, was)

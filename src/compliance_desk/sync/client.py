@@ -10,13 +10,14 @@ the last committed local transaction put them, and the next sync carries on from
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from compliance_desk import __version__
 from compliance_desk.domain.errors import DomainError
@@ -165,8 +166,10 @@ class SyncService:
     def sync_once(
         self, server_url: str | None = None, push: bool = True, pull: bool = True
     ) -> SyncReport:
-        url = server_url or self._get(SERVER_URL)
-        token = self._get(TOKEN)
+        with self.ctx.factory() as session:  # one read of the local settings
+            stored_url = replica.get_setting(session, SERVER_URL)
+            token = replica.get_setting(session, TOKEN)
+        url = server_url or stored_url
         if not url:
             raise SyncError("尚未设置同步服务器地址（--server）", "no server URL", "no_server")
         if token is None:
@@ -187,7 +190,7 @@ class SyncService:
                 raise SyncError(exc.message_zh, exc.message_en,
                                 "offline" if exc.offline else "attachment") from exc  # fmt: skip
             leased = leasing.refill(self, client, token) if push and pull else 0
-        if server_url and server_url != self._get(SERVER_URL):
+        if server_url and server_url != stored_url:
             self._set(**{SERVER_URL: server_url})
         return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
                           pulled, self.status().waiting, skew, resent, files.fetched,
@@ -224,30 +227,32 @@ class SyncService:
         pushed = 0
         while True:
             with self.ctx.factory() as session:
-                batch = replica.waiting(session, protocol.MAX_BATCH)
-                payload = [replica.wire(o) for o in batch]
-                for o in batch:
-                    o.attempts += 1
+                payload = replica.waiting_wire(session, protocol.MAX_BATCH)
+                if not payload:
+                    return pushed
+                ids = [uuid.UUID(o["id"]) for o in payload]
+                session.execute(
+                    update(SyncOutbox)
+                    .where(SyncOutbox.id.in_(ids))
+                    .values(attempts=SyncOutbox.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
                 session.commit()
-            if not batch:
-                return pushed
             crashpoints.reached("push_prepared")
             files.upload_for(client, payload)  # the files first: rows never outrun them
             answer = self._call(client, "POST", "/v1/push", token, {"ops": payload})
             crashpoints.reached("push_answered")
             with self.ctx.factory() as session:
                 session.info[capture.APPLYING] = True
-                ids = [o.id for o in batch]
-                sent = list(session.scalars(select(SyncOutbox).where(SyncOutbox.id.in_(ids))))
                 got = replica.record_results(
-                    session, sent, list(answer.get("results", [])), self.ctx.clock()
+                    session, ids, list(answer.get("results", [])), self.ctx.clock()
                 )
                 session.commit()
             crashpoints.reached("push_recorded")
             for key, value in got.items():
                 counts[key] += value
-            pushed += len(batch)
-            if sum(got.values()) < len(batch):
+            pushed += len(payload)
+            if sum(got.values()) < len(payload):
                 raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
                                 "push answered only part of the batch", "partial")  # fmt: skip
 
@@ -258,6 +263,8 @@ class SyncService:
                 cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
             answer = self._call(client, "GET", "/v1/pull", token,
                                 params={"after": cursor, "limit": protocol.MAX_BATCH})  # fmt: skip
+            if not answer["changes"] and int(answer["last_seq"]) == cursor:
+                return pulled  # nothing new: no local write transaction for nothing
             with self.ctx.factory() as session:
                 session.info[capture.APPLYING] = True
                 pulled += replica.apply_pulled(session, answer["changes"], int(answer["last_seq"]))

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence import search_index
@@ -57,6 +57,16 @@ def wire(o: SyncOutbox) -> dict[str, Any]:
     }
 
 
+def waiting_wire(session: Session, limit: int) -> list[dict[str, Any]]:
+    """The next ``limit`` waiting operations in wire form, read as plain rows (no ORM objects:
+    a page of a large backlog is read and sent without building an object per operation)."""
+    tbl: Table = SyncOutbox.__table__  # type: ignore[assignment]
+    rows = session.connection().execute(
+        select(tbl).where(tbl.c.status == "pending").order_by(tbl.c.position).limit(limit)
+    )
+    return [wire(r) for r in rows]  # type: ignore[arg-type]
+
+
 def waiting(session: Session, limit: int) -> list[SyncOutbox]:
     return list(
         session.scalars(
@@ -70,26 +80,49 @@ def waiting(session: Session, limit: int) -> list[SyncOutbox]:
 
 def record_results(
     session: Session,
-    sent: list[SyncOutbox],
+    sent: list[uuid.UUID],
     results: list[dict[str, Any]],
     now: datetime | None = None,
 ) -> dict[str, int]:
-    """The server's answers, in one local transaction; returns how many of each status."""
+    """The server's answers to the operations ``sent``, in one local transaction; returns how
+    many of each status.  Applied operations are done (the server's rows come back by the
+    pull): marked so in one statement per page and kept a while, to be sent again to a server
+    restored from a backup (sync/resend.py); only the others are loaded, to keep the answer."""
     counts = {"applied": 0, "conflict": 0, "rejected": 0}
-    by_id = {str(o.id): o for o in sent}
-    connection = session.connection()
-    parents: set[tuple[str, uuid.UUID]] = set()
+    known = {str(i): i for i in sent}
+    done: set[uuid.UUID] = set()
+    answered: list[tuple[uuid.UUID, dict[str, Any]]] = []
     for result in results:
-        op = by_id.get(str(result.get("op_id")))
-        if op is None:
+        op_id = known.get(str(result.get("op_id")))
+        if op_id is None:
+            continue
+        if str(result.get("status")) == "applied":
+            done.add(op_id)
+            counts["applied"] += 1
+        else:
+            answered.append((op_id, result))
+    connection = session.connection()
+    outbox: Table = SyncOutbox.__table__  # type: ignore[assignment]
+    ids = sorted(done)
+    acked = now or datetime.now(UTC)
+    for start in range(0, len(ids), 500):
+        connection.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(ids[start : start + 500]))
+            .values(status="done", result=None, acked_at=acked)
+        )
+    loaded = {
+        o.id: o
+        for o in session.scalars(
+            select(SyncOutbox).where(SyncOutbox.id.in_([i for i, _ in answered]))
+        )
+    } if answered else {}  # fmt: skip
+    parents: set[tuple[str, uuid.UUID]] = set()
+    for op_id, result in answered:
+        op = loaded.get(op_id)
+        if op is None or op_id in done:
             continue
         status = str(result.get("status"))
-        if status == "applied":
-            # done: the server's row comes back by the pull; the operation is kept a while
-            # to be sent again to a server restored from a backup (sync/resend.py)
-            op.status, op.result, op.acked_at = "done", None, now or datetime.now(UTC)
-            counts["applied"] += 1
-            continue
         op.status = "conflict" if status == "conflict" else "rejected"
         op.result = result
         counts[op.status] += 1
@@ -129,11 +162,23 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
         )
     )
     present = _present(connection, changes)
+    twinned = _twinned(connection, changes)
+    plain = _PlainInserts(connection)
     for change in changes:
         table = str(change["table"])
         pol = policy(table)
         tbl = codec.table(table)
         row = codec.decode_row(tbl, change["row"])
+        for name, family in FAMILIES.items():
+            if family.parent_table == table:
+                parents.add((name, row["id"]))
+        exists = (table, row["id"]) in present
+        special = row["id"] in rebased or row["id"] in twinned
+        if not exists and pol.command is None and not special:
+            plain.add(tbl, row)  # nothing to rebase, set aside or make room for: in bulk
+            count += 1
+            continue
+        plain.flush()  # what came before this row is written before it, as one by one
         if row["id"] in rebased:
             _rebase(session, tbl, row)
         if pol.natural_key and row.get("deleted_at") is None:
@@ -142,10 +187,6 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
             family = FAMILIES[pol.command]
             _make_room(connection, tbl, family.parent_key, row)
             parents.add((pol.command, row[family.parent_key]))
-        for name, family in FAMILIES.items():
-            if family.parent_table == table:
-                parents.add((name, row["id"]))
-        exists = (table, row["id"]) in present
         if exists:
             connection.execute(update(tbl).where(tbl.c.id == row["id"]).values(row))
         else:
@@ -157,9 +198,65 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
 
             appeal_clocks.enterprise_renamed(connection, row["id"], row.get("name_pinyin", ""))
         count += 1
+    plain.flush()
     _project(connection, parents)
     set_setting(session, CURSOR, str(last_seq))
     return count
+
+
+class _PlainInserts:
+    """New rows that need nothing but inserting, written one executemany per table (and per
+    set of columns) instead of one statement each; foreign keys are checked at commit."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.rows: dict[tuple[str, frozenset[str]], list[dict[str, Any]]] = {}
+
+    def add(self, tbl: Table, row: dict[str, Any]) -> None:
+        self.rows.setdefault((tbl.name, frozenset(row)), []).append(row)
+
+    def flush(self) -> None:
+        for (table, _columns), rows in self.rows.items():
+            self.connection.execute(insert(codec.table(table)), rows)
+            if table == "enterprise" and self.connection.dialect.name == "sqlite":
+                search_index.update(self.connection, [_index_doc(r) for r in rows], fresh=True)
+        self.rows = {}
+
+
+def _twinned(connection: Connection, changes: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """Live pulled rows whose natural key another row here holds (or another row of the same
+    batch): these go one by one, so that the twin is set aside in order."""
+    keyed: dict[str, dict[Any, list[uuid.UUID]]] = {}
+    for change in changes:
+        key = policy(str(change["table"])).natural_key
+        row = change["row"]
+        if key and row.get("deleted_at") is None:
+            value = tuple(row.get(k) for k in key)
+            keyed.setdefault(str(change["table"]), {}).setdefault(value, []).append(
+                uuid.UUID(str(change["id"]))
+            )
+    out: set[uuid.UUID] = set()
+    for table, values in keyed.items():
+        tbl = codec.table(table)
+        key = policy(table).natural_key
+        for ids in values.values():
+            if len(ids) > 1:
+                out.update(ids)
+        singles = [v for v, ids in values.items() if len(ids) == 1]
+        for start in range(0, len(singles), 500):
+            chunk = singles[start : start + 500]
+            if len(key) == 1:
+                where = tbl.c[key[0]].in_([v[0] for v in chunk])
+            else:
+                where = tuple_(*(tbl.c[k] for k in key)).in_(chunk)
+            for found in connection.execute(
+                select(tbl.c.id, *(tbl.c[k] for k in key)).where(where)
+            ):
+                stored = zip(key, found[1:], strict=True)
+                twin = values.get(tuple(codec.encode(tbl.c[k], v) for k, v in stored))
+                if twin is not None and twin[0] != found[0]:
+                    out.add(twin[0])
+    return out
 
 
 def _present(connection: Connection, changes: list[dict[str, Any]]) -> set[tuple[str, uuid.UUID]]:

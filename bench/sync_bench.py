@@ -1,0 +1,315 @@
+"""Sync speed (issue 6), against PostgreSQL on loopback and the real server process over HTTP.
+
+    .venv/bin/python -m bench.sync_bench            # the targets (builds its databases once)
+    .venv/bin/python -m bench.sync_bench --quick    # a smoke run: small sizes, nothing kept
+
+1. A sync with nothing to do: servers of 10,000 and 1,000,000 appeals, a fresh laptop and a
+   laptop holding the appeal-log benchmark's 1,000,000 appeals; target under 50 ms each.
+2. A backlog of N operations (default 100,000) pushed by one laptop and pulled by another,
+   against a raw ``COPY`` of the same rows into tables of the same definition, measured in the
+   same run; target: each at least a third of COPY's rows per second.
+3. The event loop of a QApplication while a TaskRunner (gui/tasks.py) runs a laptop's sync of
+   its own backlog of N operations (push, then pull): a 5 ms QTimer notes every gap; target:
+   no gap over 50 ms.
+
+Prints the figures and exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import sync_data, sync_pg
+from bench.sync_server import ServerProcess, laptop
+
+IDLE_TARGET_MS = 50.0
+THROUGHPUT_RATIO = 1 / 3
+STALL_TARGET_MS = 50.0
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def idle_syncs(sync: Callable[[], Any], rounds: int) -> dict[str, float]:
+    sync()  # the first one may still pull what the cursor did not cover
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        report = sync()
+        times.append(_ms(time.perf_counter() - started))
+        assert report.pushed == 0 and report.pulled == 0, report
+    ordered = sorted(times)
+    return {
+        "median": statistics.median(times),
+        "p95": ordered[max(0, round(0.95 * (len(ordered) - 1)))],
+        "max": ordered[-1],
+    }
+
+
+def health(server: ServerProcess, rounds: int) -> dict[str, float]:
+    """The floor on this machine now: one HTTP round trip to the same server process."""
+    import httpx
+
+    class Done:
+        pushed = pulled = 0
+
+    def call() -> Done:
+        with httpx.Client(base_url=server.url) as client:
+            client.get("/health").raise_for_status()
+        return Done()
+
+    return idle_syncs(call, rounds)
+
+
+def measure_idle(
+    pg: Any, appeals: int, base: int, work: Path, rounds: int, big_laptop: bool
+) -> list[tuple[str, dict[str, float]]]:
+    url = sync_data.server_database(pg, appeals, base)
+    sizes = sync_data.counts(url)
+    out = []
+    with ServerProcess(url, work / "server.log") as server:
+        top = sync_data.server_top(url)
+        desk, service = laptop(work / f"idle-{appeals}.sqlite3", server, "idle")
+        sync_data.set_cursor(desk, top)
+        label = f"server {sizes['appeal']:,} appeals ({sizes['sync_change']:,} changes logged)"
+        out.append((f"{label}: baseline, GET /health on a new connection", health(server, rounds)))
+        out.append((f"{label}, fresh laptop", idle_syncs(service.sync_once, rounds)))
+        desk.close()
+        if big_laptop:
+            from compliance_desk.bootstrap import open_desk
+            from compliance_desk.sync.client import SyncService
+
+            path = sync_data.big_laptop_file()
+            desk = open_desk(f"sqlite:///{path}")
+            service = SyncService(desk.ctx)
+            service.enrol(server.url, "admin", "Admin2026", "big laptop")
+            sync_data.set_cursor(desk, top)
+            out.append((f"{label}, laptop with 1,000,000 appeals",
+                        idle_syncs(service.sync_once, rounds)))  # fmt: skip
+            desk.close()
+    return out
+
+
+def copy_baseline(url: str, since: int) -> tuple[int, float]:
+    """COPY the rows the backlog wrote on the server into empty tables of the same definition."""
+    import psycopg
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    rows = 0
+    with psycopg.connect(dsn) as c:
+        buffers = []
+        for table in ("enterprise", "visit", "audit_entry"):
+            c.execute(f"DROP TABLE IF EXISTS bench_copy_{table}")
+            c.execute(f"CREATE TABLE bench_copy_{table} (LIKE {table} INCLUDING ALL)")
+            data = io.BytesIO()
+            query = (
+                f"COPY (SELECT t.* FROM {table} t JOIN sync_change s ON s.row_id = t.id "
+                f"WHERE s.seq > {since}) TO STDOUT"
+            )
+            with c.cursor().copy(query) as copy:  # type: ignore[arg-type]
+                for block in copy:
+                    data.write(block)
+            buffers.append((table, data.getvalue()))
+            rows += int(
+                c.execute(
+                    f"SELECT count(*) FROM {table} t JOIN sync_change s ON s.row_id = t.id "  # type: ignore[arg-type]
+                    f"WHERE s.seq > {since}"
+                ).fetchone()[0]  # type: ignore[index]
+            )
+        c.commit()
+        started = time.perf_counter()
+        for table, data in buffers:
+            with c.cursor().copy(f"COPY bench_copy_{table} FROM STDIN") as copy:  # type: ignore[arg-type]
+                copy.write(data)
+        c.commit()
+        elapsed = time.perf_counter() - started
+        for table, _ in buffers:
+            c.execute(f"DROP TABLE bench_copy_{table}")
+        c.commit()
+    return rows, elapsed
+
+
+def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
+    sync_data.server_database(pg, base, base)
+    url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
+    with ServerProcess(url, work / "server.log") as server:
+        top = sync_data.server_top(url)
+        desk_a, pusher = laptop(work / "push.sqlite3", server, "push")
+        desk_b, puller = laptop(work / "pull.sqlite3", server, "pull")
+        sync_data.set_cursor(desk_a, top)
+        sync_data.set_cursor(desk_b, top)
+        started = time.perf_counter()
+        made = sync_data.make_backlog(desk_a, ops, seed=101)
+        sync_data._say(
+            f"backlog of {made:,} operations made in {time.perf_counter() - started:.0f} s"
+        )
+        started = time.perf_counter()
+        pushed = pusher.sync_once(pull=False)
+        push_s = time.perf_counter() - started
+        sync_data._say(f"pushed {pushed.pushed:,} in {push_s:.1f} s")
+        started = time.perf_counter()
+        pulled = puller.sync_once(push=False)
+        pull_s = time.perf_counter() - started
+        sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s")
+        copied, copy_s = copy_baseline(url, top)
+        stall = measure_stalls(work, server, url, ops)
+        desk_a.close()
+        desk_b.close()
+    return {
+        "made": made, "pushed": pushed, "push_s": push_s, "pulled": pulled, "pull_s": pull_s,
+        "copied": copied, "copy_s": copy_s, "stall": stall,
+    }  # fmt: skip
+
+
+def measure_stalls(work: Path, server: ServerProcess, url: str, ops: int) -> dict[str, Any]:
+    """The GUI thread's gaps while the task runner syncs a backlog of ``ops`` operations."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from compliance_desk.gui.tasks import TaskRunner
+
+    desk, service = laptop(work / "window.sqlite3", server, "window")
+    sync_data.make_backlog(desk, ops, seed=202)
+    sync_data.set_cursor(desk, sync_data.server_top(url))
+    app = QApplication.instance() or QApplication([])
+    runner = TaskRunner()
+    ticks: list[float] = []
+    outcome: dict[str, Any] = {}
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+    def finish(value: Any) -> None:
+        outcome["value"] = value
+        QCoreApplication.exit(0)
+
+    def fail(exc: BaseException) -> None:
+        outcome["error"] = exc
+        QCoreApplication.exit(1)
+
+    # The baseline: the same loop and timer for a few seconds with nothing running (on a
+    # shared machine the scheduler alone makes gaps; they are not the sync's).
+    timer.start()
+    ticks.append(time.perf_counter())
+    QTimer.singleShot(3000, lambda: QCoreApplication.exit(0))
+    app.exec()
+    idle_gaps = [_ms(b - a) for a, b in zip(ticks, ticks[1:], strict=False)]
+    ticks.clear()
+    started = time.perf_counter()
+    ticks.append(time.perf_counter())
+    runner.run(service.sync_once, finish, fail)
+    app.exec()
+    timer.stop()
+    elapsed = time.perf_counter() - started
+    runner.shutdown()
+    desk.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    gaps = [_ms(b - a) for a, b in zip(ticks, ticks[1:], strict=False)]
+    worst = max(range(len(gaps)), key=gaps.__getitem__) if gaps else 0
+    report = outcome["value"]
+    return {
+        "seconds": elapsed,
+        "pushed": report.pushed,
+        "pulled": report.pulled,
+        "max_gap": max(gaps, default=0.0),
+        "worst_at": ticks[worst] - started if gaps else 0.0,
+        "p99_gap": sorted(gaps)[int(0.99 * (len(gaps) - 1))] if gaps else 0.0,
+        "over": sum(1 for g in gaps if g > STALL_TARGET_MS),
+        "ticks": len(gaps),
+        "idle_max_gap": max(idle_gaps, default=0.0),
+        "idle_over": sum(1 for g in idle_gaps if g > STALL_TARGET_MS),
+        "idle_ticks": len(idle_gaps),
+    }
+
+
+def stall_only(pg: Any, base: int, work: Path, ops: int) -> int:
+    sync_data.server_database(pg, base, base)
+    url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
+    with ServerProcess(url, work / "server.log") as server:
+        stall = measure_stalls(work, server, url, ops)
+    print_stall(stall)
+    return 0 if stall["max_gap"] <= STALL_TARGET_MS else 1
+
+
+def print_stall(stall: dict[str, Any]) -> None:
+    met = stall["max_gap"] <= STALL_TARGET_MS
+    print(f"\nThe event loop during a sync in the task runner ({stall['pushed']:,} pushed, "
+          f"{stall['pulled']:,} pulled, {stall['seconds']:.1f} s): longest gap "
+          f"{stall['max_gap']:.1f} ms, p99 {stall['p99_gap']:.1f} ms, {stall['over']} of "
+          f"{stall['ticks']} over {STALL_TARGET_MS:.0f} ms (the longest {stall['worst_at']:.1f} s "
+          f"in)  {'met' if met else 'NOT MET'}")  # fmt: skip
+    print(f"  the same loop with nothing running, 3 s: longest gap {stall['idle_max_gap']:.1f} ms, "
+          f"{stall['idle_over']} of {stall['idle_ticks']} over {STALL_TARGET_MS:.0f} ms")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, a throw-away server")
+    parser.add_argument("--ops", type=int, default=None, help="backlog size (default 100,000)")
+    parser.add_argument("--rounds", type=int, default=None, help="idle syncs timed per case")
+    parser.add_argument("--no-million", action="store_true", help="skip the 1,000,000 cases")
+    parser.add_argument(
+        "--idle-only", action="store_true", help="only the syncs with nothing to do"
+    )
+    parser.add_argument("--stall-only", action="store_true", help="only the event loop's stalls")
+    parser.add_argument("--no-big-laptop", action="store_true", help="skip the 1,000,000 laptop")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    ops = args.ops or (2_000 if quick else 100_000)
+    rounds = args.rounds or (10 if quick else 30)
+    base = 500 if quick else sync_data.BASE_APPEALS
+    pg = sync_pg.throwaway() if quick else sync_pg.kept()
+    ok = True
+    try:
+        with tempfile.TemporaryDirectory(prefix="cd-sync-bench-") as tmp:
+            work = Path(tmp)
+            if args.stall_only:
+                return stall_only(pg, base, work, ops)
+            idle = measure_idle(pg, base, base, work, rounds, big_laptop=False)
+            if not quick and not args.no_million:
+                big = not args.no_big_laptop
+                idle += measure_idle(pg, 100 * base, base, work, rounds, big_laptop=big)
+            print("\nA sync with nothing to do (handshake, push, pull), ms:")
+            for label, figures in idle:
+                met = figures["p95"] < IDLE_TARGET_MS
+                ok &= met or "baseline" in label
+                print(f"  {label}: median {figures['median']:.1f}, p95 {figures['p95']:.1f}, "
+                      f"max {figures['max']:.1f}  {'met' if met else 'NOT MET'}")  # fmt: skip
+            if args.idle_only:
+                return 0 if ok else 1
+            backlog = measure_backlog(pg, base, work, ops)
+    finally:
+        pg.stop()
+    copy_rate = backlog["copied"] / backlog["copy_s"]
+    print(f"\nA backlog of {backlog['made']:,} operations:")
+    print(f"  COPY of the same {backlog['copied']:,} rows: {backlog['copy_s']:.2f} s "
+          f"({copy_rate:,.0f} rows/s)")  # fmt: skip
+    for what, count, seconds in (
+        ("push", backlog["pushed"].pushed, backlog["push_s"]),
+        ("pull", backlog["pulled"].pulled, backlog["pull_s"]),
+    ):
+        rate = count / seconds
+        met = rate >= THROUGHPUT_RATIO * copy_rate
+        ok &= met
+        print(f"  {what}: {count:,} in {seconds:.1f} s ({rate:,.0f}/s, "
+              f"{rate / copy_rate:.2f} of COPY)  {'met' if met else 'NOT MET'}")  # fmt: skip
+    stall = backlog["stall"]
+    ok &= stall["max_gap"] <= STALL_TARGET_MS
+    print_stall(stall)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""The sync's bulk paths (issue 6, speed): a page of plain inserts costs a few statements, not a
+few per operation, and answers exactly as one by one would; a sync with nothing to do writes
+nothing and costs the same however much the server holds."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, func, insert, select
+
+from compliance_desk.domain.ids import new_id
+from compliance_desk.persistence.models import Visit
+from compliance_desk.persistence.sync_models import SyncChange, SyncOperation
+from compliance_desk.server import push as pushing
+from compliance_desk.sync import replica
+from tests.conftest import FixedClock
+from tests.sync_support import Laptop, Rig, make_rig
+from tests.test_sync import create
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
+    r = make_rig(pg_url, tmp_path, clock)
+    yield r
+    r.close()
+
+
+class Statements:
+    """The SQL statements an engine runs while counting."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seen: list[str] = []
+
+    def _note(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        self.seen.append(statement)
+
+    def __enter__(self) -> Statements:
+        event.listen(self.engine, "before_cursor_execute", self._note)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._note)
+
+    def writes(self) -> list[str]:
+        return [s for s in self.seen if s.lstrip().split()[0].upper() in ("INSERT", "UPDATE",
+                                                                           "DELETE")]  # fmt: skip
+
+
+def visits(laptop: Laptop, enterprise_id: uuid.UUID, count: int) -> None:
+    """``count`` visits in one bulk statement: ``count`` visit and ``count`` audit operations."""
+    now = laptop.desk.ctx.clock()
+    with laptop.desk.ctx.uow(laptop.user()) as uow:
+        uow.session.execute(
+            insert(Visit),
+            [
+                {"enterprise_id": enterprise_id, "visited_at": now - timedelta(minutes=n),
+                 "visitor_name": f"来访人{n}", "channel": "walk_in", "subject_area": "other"}
+                for n in range(count)
+            ],
+        )  # fmt: skip
+        uow.commit()
+
+
+def _waiting(laptop: Laptop) -> list[dict[str, Any]]:
+    with laptop.desk.ctx.factory() as s:
+        return [replica.wire(o) for o in replica.waiting(s, 500)]
+
+
+def test_a_page_of_plain_inserts_is_applied_in_bulk_with_the_answers_of_one_by_one(
+    rig: Rig,
+) -> None:
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    a.sync.sync_once()  # the enterprise is on the server
+    factory = rig.server_desk.ctx.factory
+    visits(a, e.id, 30)
+    page = _waiting(a)
+    assert len(page) == 60  # 30 visits and their 30 audit entries
+    with factory() as s:
+        before = int(s.scalar(select(func.max(SyncChange.seq))) or 0)
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        results = pushing.push(factory, a.desk.ctx.device_id, page, rig.clock())
+    assert [r["status"] for r in results] == ["applied"] * 60
+    assert [r["op_id"] for r in results] == [op["id"] for op in page]
+    assert len(counted.seen) < 20  # one by one: six or more statements per operation
+    with factory() as s:
+        logged = list(s.scalars(select(SyncChange.row_id).where(SyncChange.seq > before)))
+    assert sorted(logged) == sorted(uuid.UUID(op["row_id"]) for op in page)  # for the pull
+    # A replay (the acknowledgement was lost) gets the same answers and changes nothing; one
+    # operation replayed with another payload is refused.
+    row = {**page[3]["payload"]["row"], "visitor_name": "别人"}
+    changed = {**page[3], "payload": {"row": row}}
+    again = pushing.push(factory, a.desk.ctx.device_id, [*page[:3], changed, *page[4:]],
+                         rig.clock())  # fmt: skip
+    assert again[3]["status"] == "refused"
+    assert again[:3] + again[4:] == results[:3] + results[4:]
+    with factory() as s:
+        assert int(s.scalar(select(func.max(SyncChange.seq))) or 0) == before + 60
+        assert s.scalar(select(func.count()).select_from(Visit)) == 30
+    # A visit to an enterprise the server does not have, in the middle of the next page: it
+    # alone is rejected (with its reason stored for a replay); the others are applied.
+    visits(a, e.id, 30)
+    page = _waiting(a)[60:]
+    orphan = {**page[10], "id": str(new_id()), "row_id": str(new_id())}
+    orphan["payload"] = {"row": {**page[10]["payload"]["row"], "id": orphan["row_id"],
+                                 "enterprise_id": str(new_id())}}  # fmt: skip
+    page = [*page[:10], orphan, *page[10:]]
+    results = pushing.push(factory, a.desk.ctx.device_id, page, rig.clock())
+    statuses = [r["status"] for r in results]
+    assert statuses[10] == "rejected" and statuses.count("applied") == 60
+    with factory() as s:
+        stored = s.scalar(
+            select(SyncOperation.result).where(SyncOperation.op_id == uuid.UUID(orphan["id"]))
+        )
+        assert stored is not None and stored["status"] == "rejected"
+        assert s.scalar(select(func.count()).select_from(Visit)) == 60
+
+
+def test_a_duplicate_credit_code_in_a_page_still_becomes_a_merge_task(rig: Rig) -> None:
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    create(a)
+    a.sync.sync_once()
+    twin = create(b)  # the same credit code, registered offline on another laptop
+    visits(b, twin.id, 10)
+    waiting = len(_waiting(b))
+    report = b.sync.sync_once()
+    assert report.conflicts == 1 and report.applied == waiting - 1  # the visits are kept
+    b.sync.sync_once()
+    assert b.enterprises()[twin.id]["deleted_at"] is not None  # set aside, not lost
+
+
+def test_a_sync_with_nothing_to_do_writes_nothing_here_and_costs_the_same_however_large(
+    rig: Rig,
+) -> None:
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+
+    def idle() -> tuple[int, int, int]:
+        with Statements(b.desk.ctx.engine) as here, Statements(rig.server_desk.ctx.engine) as there:
+            report = b.sync.sync_once()
+        assert report.pushed == 0 and report.pulled == 0
+        return len(here.seen), len(here.writes()), len(there.seen)
+
+    small = idle()
+    e = create(a)
+    visits(a, e.id, 200)
+    a.sync.sync_once()
+    b.sync.sync_once()  # b has all of it now
+    large = idle()
+    assert small[1] == 0 and large[1] == 0  # no local write for nothing
+    assert large == small  # the same statements whatever the size
