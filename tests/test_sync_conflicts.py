@@ -65,7 +65,7 @@ def test_a_field_conflict_is_listed_with_both_values_who_and_when(rig: Rig) -> N
     assert item.mine.when == rig.clock.now and item.theirs.when == rig.clock.now - timedelta(
         minutes=5
     )
-    assert "其他设备" in item.reason_zh
+    assert "企业地址" in item.reason_zh and "address" not in item.reason_zh
 
 
 def test_keeping_mine_is_a_local_change_that_syncs_and_both_laptops_converge(rig: Rig) -> None:

@@ -163,6 +163,14 @@ def _text(value: Any, key: str, names: dict[uuid.UUID, str]) -> str:
     return str(value)
 
 
+def _reason(c: SyncConflict, clashes: list[FieldClash]) -> str:
+    """The server names fields by column; the person reads them by their Chinese labels."""
+    if c.kind == "field" and clashes:
+        names = "、".join(f.label for f in clashes)
+        return f"“{names}”在其他设备上也被修改，服务器暂时保留了那边的值。请比较两边后选择保留哪一个，或改成正确的值。"
+    return c.reason_zh
+
+
 class ConflictService:
     def __init__(self, ctx: ServiceContext, enterprises: EnterpriseService | None = None) -> None:
         self.ctx = ctx
@@ -262,7 +270,7 @@ class ConflictService:
             table=c.table_name,
             table_label=TABLE_LABELS.get(c.table_name, c.table_name),
             record=self._brief(session, c.table_name, c.row_id),
-            reason_zh=c.reason_zh,
+            reason_zh=_reason(c, clashes),
             fields=clashes,
             mine=mine,
             theirs=self._theirs(session, c, users),
