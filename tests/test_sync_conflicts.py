@@ -161,3 +161,30 @@ def test_a_duplicate_credit_code_merge_task_keeps_the_record_chosen(rig: Rig) ->
     server = rig.server_enterprises()
     assert server[second.id]["deleted_at"] is None and server[first.id]["deleted_at"] is not None
     assert ConflictService(b.desk.ctx).open_items(b.user()) == []
+
+
+def test_deletion_conflicts_restore_with_my_changes_or_delete_anyway(rig: Rig) -> None:
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    e = create(a)
+    other = create(a, "e游小镇某某游戏有限公司", "91330604MA2JQ0YL53")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    a.desk.enterprises.delete(a.user(), e.id)
+    edit(b, e, notes="删除前的修改")  # update vs delete
+    edit(a, other, notes="先改")
+    b.desk.enterprises.delete(b.user(), other.id)  # delete vs update
+    a.sync.sync_once()
+    assert b.sync.sync_once().conflicts == 2
+    service = ConflictService(b.desk.ctx)
+    items = {i.record.id: i for i in service.open_items(b.user())}
+    restore, again = items[e.id], items[other.id]
+    assert restore.kind == "update_vs_delete" and [f.label for f in restore.fields] == ["备注"]
+    assert restore.record.deleted and again.kind == "delete_vs_update"
+    service.resolve_delete(b.user(), restore.id, delete=False)  # restore, with my note
+    service.resolve_delete(b.user(), again.id, delete=True)  # I saw the change: delete it
+    assert service.open_items(b.user()) == []
+    settle(rig, b, a)
+    server = rig.server_enterprises()
+    assert server[e.id]["deleted_at"] is None and server[e.id]["notes"] == "删除前的修改"
+    assert server[other.id]["deleted_at"] is not None

@@ -26,7 +26,14 @@ log = logging.getLogger("compliance_desk.gui.sync")
 BACKOFF_SECONDS = (5, 10, 30, 60)  # after the 1st, 2nd, 3rd, 4th and later failures in a row
 # Waiting does not fix these: stop and say so.
 STOPPING = frozenset(
-    {"device_revoked", "client_too_old", "client_too_new", "not_enrolled", "no_server", "http_401"}
+    {
+        "device_revoked",
+        "unknown_device",
+        "client_too_old",
+        "client_too_new",
+        "not_enrolled",
+        "no_server",
+    }
 )
 
 
