@@ -100,6 +100,27 @@ def test_status_bar_online_waiting_offline_with_back_off_then_online_again(qtbot
 
 
 @pytest.mark.postgres
+def test_an_edit_is_sent_within_seconds_not_at_the_next_interval(qtbot, rig: Rig) -> None:  # type: ignore[no-untyped-def]
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    runs: list[int] = []
+    sync_once = a.sync.sync_once
+
+    def counted():  # type: ignore[no-untyped-def]
+        runs.append(1)
+        return sync_once()
+
+    a.sync.sync_once = counted  # type: ignore[method-assign]
+    w = window_for(qtbot, a)
+    assert w.background_sync.next_delay_ms() == 10_000 and len(runs) == 1
+    e = create(a)  # committed through the service, as the enterprise page does
+    qtbot.waitUntil(lambda: e.id in rig.server_enterprises(), timeout=4_000)
+    assert w.sync_status.waiting_label.text() == "待同步：0" and len(runs) == 2
+    qtbot.wait(1_500)  # the sync's own writes (answers, pulled rows) do not start another
+    assert len(runs) == 2
+
+
+@pytest.mark.postgres
 def test_a_revoked_device_stops_syncing_says_so_once_and_keeps_its_data(qtbot, rig: Rig) -> None:  # type: ignore[no-untyped-def]
     a = rig.laptop("a")
     a.sync.sync_once()

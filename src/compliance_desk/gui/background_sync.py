@@ -63,6 +63,7 @@ class _Outcome:
 class BackgroundSync(QObject):
     changed = Signal()
     stopped = Signal(str)  # emitted once when background sync stops, with the reason
+    CHANGE_POLL_MS = 1000
 
     def __init__(
         self,
@@ -81,6 +82,13 @@ class BackgroundSync(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.sync_now)
+        # An edit made here is sent within about a second: the commit (in any thread) sets
+        # a flag, a GUI-thread timer looks at it (no database, no Qt from the worker).
+        self._local_change = threading.Event()
+        self._unwatch = service.watch_local_changes(self._local_change.set)
+        self._watch = QTimer(self)
+        self._watch.setInterval(self.CHANGE_POLL_MS)
+        self._watch.timeout.connect(self._changed_here)
 
     # --- control ----------------------------------------------------------------------
     def start(self) -> None:
@@ -91,13 +99,30 @@ class BackgroundSync(QObject):
         assert isinstance(status, SyncStatus)
         self._set(replace(self._counts(status), enrolled=status.enrolled))
         if status.enrolled:
+            self._watch.start()
             self.sync_now()
 
     def _status_failed(self, exc: BaseException) -> None:
         log.error("sync status unreadable: %s", exc)
 
     def stop(self) -> None:
+        """The window closes: no more syncs, and the commit hook is taken off the database."""
         self._timer.stop()
+        self._watch.stop()
+        self._unwatch()
+        self._unwatch = lambda: None
+
+    def _changed_here(self) -> None:
+        """A local edit was committed: sync soon, unless backing off or stopped."""
+        if not self._local_change.is_set():
+            return
+        if self.state.stopped or self.failures:
+            return  # the back-off timer (or the user) decides when to try again
+        self._local_change.clear()
+        if self.state.running:
+            self._again = True
+        else:
+            self.sync_now()
 
     @property
     def scheduled(self) -> bool:
@@ -114,6 +139,7 @@ class BackgroundSync(QObject):
             return
         self._timer.stop()
         self._again = False
+        self._local_change.clear()  # this run sends them; edits made during it set it again
         self._set(replace(self.state, running=True))
         self.runner.run(self._work, self._done, self._crashed)
 
