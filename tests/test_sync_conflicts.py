@@ -137,6 +137,7 @@ def test_a_step_rejected_because_the_appeal_was_closed_elsewhere_is_shown_and_ac
     item = only_item(b)
     assert item.kind == "rejected" and item.action == "答复"
     assert "已办结" in item.reason_zh and "劳动合同续签问题" in item.record.label
+    assert item.table_label == "诉求"
     service.acknowledge(b.user(), item.id)
     assert service.open_items(b.user()) == []
     [kept] = outbox(b, "ack")  # seen, and kept for the record: never silently dropped

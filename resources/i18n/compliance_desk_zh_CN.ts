@@ -223,112 +223,112 @@
 <context>
     <name>ConflictsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="58"/>
         <source>Nothing to resolve: every change has been synced.</source>
         <translation>没有待处理的冲突：所有修改都已同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="111"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="112"/>
         <source>Sync conflicts and refused operations: %1</source>
         <translation>同步冲突与被拒绝的操作：%1 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="160"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="161"/>
         <source>Step: %1</source>
         <translation>办理步骤：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="170"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="171"/>
         <source>Keep my value</source>
         <translation>保留本机的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="171"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="172"/>
         <source>Keep the server&apos;s value</source>
         <translation>采用服务器的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="173"/>
         <source>Use the edited value</source>
         <translation>使用编辑后的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="174"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="175"/>
         <source>Accept the deletion</source>
         <translation>接受删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="176"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="177"/>
         <source>Restore it with my changes</source>
         <translation>恢复记录并保留本机修改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="179"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="180"/>
         <source>Keep the record</source>
         <translation>保留该记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="180"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="181"/>
         <source>Delete it anyway</source>
         <translation>仍然删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="182"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="183"/>
         <source>Keep the record made here</source>
         <translation>保留本机登记的记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="186"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="187"/>
         <source>Keep the record already registered</source>
         <translation>保留已登记的记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="189"/>
         <source>Open in the enterprise register</source>
         <translation>在企业档案中查看</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="192"/>
         <source>The other record is deleted (it can be restored). Appeals, visits and inspections stay with the record they were made for; move them by hand if needed.</source>
         <translation>另一条记录将被删除（可以恢复）。诉求、来访和检查仍挂在原来的记录下，如需合并请手工处理。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="200"/>
         <source>The server refused this change; it stays recorded here. Redo the step from the appeal log if it is still needed.</source>
         <translation>服务器拒绝了这项修改，本机仍保留记录。如仍需办理，请在诉求台账中重新操作。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="204"/>
         <source>Acknowledge</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="208"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="209"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="210"/>
         <source>Mine (this computer)</source>
         <translation>本机（我的修改）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="211"/>
         <source>Theirs (the server)</source>
         <translation>服务器（其他设备）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="213"/>
         <source>Change to</source>
         <translation>改为</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="241"/>
         <source>Registered here</source>
         <translation>本机登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="241"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="242"/>
         <source>Already on the server</source>
         <translation>服务器上已有</translation>
     </message>

@@ -53,6 +53,7 @@ class ConflictsPage(QWidget):
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.list = QListWidget()
         self.list.setObjectName("conflictList")
+        self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self._show)
         self.empty = QLabel(self.tr("Nothing to resolve: every change has been synced."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -305,7 +305,7 @@ class ConflictService:
             kind="rejected",
             kind_label=KIND_LABELS["rejected"],
             table=o.table_name,
-            table_label=TABLE_LABELS.get(o.table_name, o.table_name),
+            table_label=TABLE_LABELS.get(table, table),  # the record shown: the appeal
             record=self._brief(session, table, record_id),
             reason_zh=str(result.get("reason_zh") or "服务器拒绝了该操作（未说明原因）"),
             fields=[],
