@@ -1716,7 +1716,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="92"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="181"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="179"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
@@ -1741,12 +1741,12 @@
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="163"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="161"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="200"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>

@@ -124,9 +124,7 @@ class MainWindow(QMainWindow):
         sync_menu.addAction(self.conflicts_action)
         self.background_sync.changed.connect(self._sync_changed)
         if self.conflicts_page is not None:
-            self.conflicts_page.resolved.connect(self.background_sync.refresh_counts)
-            self.conflicts_page.resolved.connect(self.background_sync.sync_now)
-            self.conflicts_page.open_enterprise.connect(self._open_enterprise)
+            self._wire_conflicts(self.conflicts_page)
         self.enterprise_page.status_message.connect(lambda text: bar.showMessage(text, 8000))
         self.resize(1280, 760)
         if self.settings.window_geometry:
@@ -179,11 +177,15 @@ class MainWindow(QMainWindow):
         if self.conflicts_page is None:
             self.conflicts_page = ConflictsPage(self.desk, self.user, self.runner)
             self._add_page(self.tr("Sync conflicts"), self.conflicts_page)
-            self.conflicts_page.resolved.connect(self.background_sync.refresh_counts)
-            self.conflicts_page.resolved.connect(self.background_sync.sync_now)
-            self.conflicts_page.open_enterprise.connect(self._open_enterprise)
+            self._wire_conflicts(self.conflicts_page)
             self.conflicts_page.refresh()
         self.show_page(self.conflicts_page)
+
+    def _wire_conflicts(self, page: ConflictsPage) -> None:
+        """A decision is a local change: re-read the counts and send it at once."""
+        page.resolved.connect(self.background_sync.refresh_counts)
+        page.resolved.connect(self.background_sync.sync_now)
+        page.open_enterprise.connect(self._open_enterprise)
 
     def _open_enterprise(self, code: str) -> None:
         self.show_page(self.enterprise_page)
