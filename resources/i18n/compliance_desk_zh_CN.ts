@@ -226,6 +226,119 @@
     </message>
 </context>
 <context>
+    <name>ConflictsPage</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="58"/>
+        <source>Nothing to resolve: every change has been synced.</source>
+        <translation>没有待处理的冲突：所有修改都已同步。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="112"/>
+        <source>Sync conflicts and refused operations: %1</source>
+        <translation>同步冲突与被拒绝的操作：%1 项</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="161"/>
+        <source>Step: %1</source>
+        <translation>办理步骤：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="171"/>
+        <source>Keep my value</source>
+        <translation>保留本机的值</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="172"/>
+        <source>Keep the server&apos;s value</source>
+        <translation>采用服务器的值</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="173"/>
+        <source>Use the edited value</source>
+        <translation>使用编辑后的值</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="175"/>
+        <source>Accept the deletion</source>
+        <translation>接受删除</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="177"/>
+        <source>Restore it with my changes</source>
+        <translation>恢复记录并保留本机修改</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="180"/>
+        <source>Keep the record</source>
+        <translation>保留该记录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="181"/>
+        <source>Delete it anyway</source>
+        <translation>仍然删除</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="183"/>
+        <source>Keep the record made here</source>
+        <translation>保留本机登记的记录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="187"/>
+        <source>Keep the record already registered</source>
+        <translation>保留已登记的记录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="189"/>
+        <source>Open in the enterprise register</source>
+        <translation>在企业档案中查看</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="192"/>
+        <source>The other record is deleted (it can be restored). Appeals, visits and inspections stay with the record they were made for; move them by hand if needed.</source>
+        <translation>另一条记录将被删除（可以恢复）。诉求、来访和检查仍挂在原来的记录下，如需合并请手工处理。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="200"/>
+        <source>The server refused this change; it stays recorded here. Redo the step from the appeal log if it is still needed.</source>
+        <translation>服务器拒绝了这项修改，本机仍保留记录。如仍需办理，请在诉求台账中重新操作。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="204"/>
+        <source>Acknowledge</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="209"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="210"/>
+        <source>Mine (this computer)</source>
+        <translation>本机（我的修改）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="211"/>
+        <source>Theirs (the server)</source>
+        <translation>服务器（其他设备）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="213"/>
+        <source>Change to</source>
+        <translation>改为</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="241"/>
+        <source>Registered here</source>
+        <translation>本机登记</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="242"/>
+        <source>Already on the server</source>
+        <translation>服务器上已有</translation>
+    </message>
+</context>
+<context>
     <name>EnterpriseDialog</name>
     <message>
         <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="64"/>
@@ -1562,62 +1675,83 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="42"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="47"/>
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="62"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="60"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="65"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="66"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="71"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="72"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="77"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="73"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="78"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="82"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="79"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="84"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="81"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="86"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="93"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="92"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="179"/>
+        <source>Sync conflicts</source>
+        <translation>同步冲突</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="104"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="95"/>
-        <source>Sync: not set up (this computer only)</source>
-        <translation>同步：未配置（仅本机）</translation>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="117"/>
+        <source>&amp;Sync</source>
+        <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="134"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="118"/>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="122"/>
+        <source>Conflicts and refused operations</source>
+        <translation>冲突与被拒绝的操作</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="161"/>
+        <source>This computer is not enrolled for sync: ask an administrator.</source>
+        <translation>本机未登记同步，请联系管理员登记。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1913,6 +2047,59 @@
         <location filename="../../src/compliance_desk/gui/step_dialog.py" line="126"/>
         <source>Remarks</source>
         <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="42"/>
+        <source>Conflicts to resolve: %1</source>
+        <translation>冲突待处理：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="45"/>
+        <source>Waiting: %1</source>
+        <translation>待同步：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="49"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="53"/>
+        <source>Sync: not enrolled (this computer only)</source>
+        <translation>同步：未登记同步（仅本机数据）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="55"/>
+        <source>Sync stopped: %1</source>
+        <translation>同步已停止：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="59"/>
+        <source>Sync: offline, last synced %1, retrying in %2 s</source>
+        <translation>同步：离线，最近同步 %1，%2 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="65"/>
+        <source>Sync: connecting…</source>
+        <translation>同步：正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="68"/>
+        <source>Sync: server problem, last synced %1, retrying in %2 s</source>
+        <translation>同步：服务器出错，最近同步 %1，%2 秒后重试</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="74"/>
+        <source>Sync: online, last synced %1</source>
+        <translation>同步：在线，最近同步 %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="76"/>
+        <source> (syncing…)</source>
+        <translation>（正在同步…）</translation>
     </message>
 </context>
 <context>

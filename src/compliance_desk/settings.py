@@ -31,6 +31,9 @@ class Settings:
     search_page_size: int = 200
     enterprise_columns: list[str] = field(default_factory=list)
     pdf_fonts: dict[str, str] = field(default_factory=dict)
+    # Background sync of an enrolled device: seconds between syncs when all is well (failures
+    # back off to 5, 10, 30, 60 s).  A missing key in an older file means the default.
+    sync_interval_seconds: float = 10.0
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:

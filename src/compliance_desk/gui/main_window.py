@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,11 +20,15 @@ from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.admin_pages import ReferencePage, UsersPage
 from compliance_desk.gui.appeal_log_page import AppealLogPage
+from compliance_desk.gui.background_sync import BackgroundSync
+from compliance_desk.gui.conflicts_page import ConflictsPage
 from compliance_desk.gui.enterprise_page import EnterprisePage
+from compliance_desk.gui.sync_status import SyncStatusWidget
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.gui.visit_page import VisitPage
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.settings import Settings
+from compliance_desk.sync.client import SyncService
 
 
 class MainWindow(QMainWindow):
@@ -35,6 +39,7 @@ class MainWindow(QMainWindow):
         runner: TaskRunner,
         settings: Settings | None = None,
         parent: QWidget | None = None,
+        sync_service: SyncService | None = None,
     ) -> None:
         super().__init__(parent)
         self.desk, self.user, self.runner = desk, user, runner
@@ -79,6 +84,12 @@ class MainWindow(QMainWindow):
             self._add_page(self.tr("Reference data"), ReferencePage(desk, user, runner))
         if allows(user.role, Permission.USER_ADMIN):
             self._add_page(self.tr("Users"), UsersPage(desk, user))
+        self.sync_service = sync_service or SyncService(desk.ctx)
+        self.conflicts_page: ConflictsPage | None = None
+        known = self.sync_service.status()  # a few indexed counts: is this device enrolled?
+        if known.enrolled or known.conflicts or known.rejected:
+            self.conflicts_page = ConflictsPage(desk, user, runner)
+            self._add_page(self.tr("Sync conflicts"), self.conflicts_page)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
         central = QWidget()
@@ -92,12 +103,28 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("statusUser")
         self.db_label = QLabel(self.tr("Database: %1").replace("%1", desk.ctx.database_label))
         self.db_label.setObjectName("statusDatabase")
-        self.sync_label = QLabel(self.tr("Sync: not set up (this computer only)"))
-        self.sync_label.setObjectName("statusSync")
+        self.background_sync = BackgroundSync(
+            self.sync_service, runner, self.settings.sync_interval_seconds, self
+        )
+        self.sync_status = SyncStatusWidget(self.background_sync)
+        self.sync_label = self.sync_status.state_label
+        self.sync_status.conflicts_clicked.connect(self.show_conflicts)
+        self.background_sync.stopped.connect(lambda text: self.statusBar().showMessage(text))
         bar = self.statusBar()
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.db_label)
-        bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.sync_status)
+        sync_menu = self.menuBar().addMenu(self.tr("&Sync"))
+        self.sync_now_action = QAction(self.tr("Sync now"), self)
+        self.sync_now_action.setObjectName("syncNow")
+        self.sync_now_action.triggered.connect(self._sync_now)
+        sync_menu.addAction(self.sync_now_action)
+        self.conflicts_action = QAction(self.tr("Conflicts and refused operations"), self)
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+        sync_menu.addAction(self.conflicts_action)
+        self.background_sync.changed.connect(self._sync_changed)
+        if self.conflicts_page is not None:
+            self._wire_conflicts(self.conflicts_page)
         self.enterprise_page.status_message.connect(lambda text: bar.showMessage(text, 8000))
         self.resize(1280, 760)
         if self.settings.window_geometry:
@@ -122,6 +149,47 @@ class MainWindow(QMainWindow):
             self.visit_page.enterprise_edit.setFocus()
         else:
             self.enterprise_page.search.setFocus()
+        self._synced_attention = known.conflicts + known.rejected
+        if self.conflicts_page is not None:
+            self.conflicts_page.refresh()
+        self.background_sync.start()
+
+    # --- sync ---------------------------------------------------------------------------
+    def _sync_now(self) -> None:
+        if not self.background_sync.state.enrolled:
+            self.statusBar().showMessage(
+                self.tr("This computer is not enrolled for sync: ask an administrator."), 8000
+            )
+            return
+        if self.background_sync.state.stopped:
+            self.background_sync.resume()
+        else:
+            self.background_sync.sync_now()
+
+    def _sync_changed(self) -> None:
+        """New conflicts arrived (or were resolved elsewhere): the page reads its list again."""
+        state = self.background_sync.state
+        if self.conflicts_page is not None and state.attention != self._synced_attention:
+            self._synced_attention = state.attention
+            self.conflicts_page.refresh()
+
+    def show_conflicts(self) -> None:
+        if self.conflicts_page is None:
+            self.conflicts_page = ConflictsPage(self.desk, self.user, self.runner)
+            self._add_page(self.tr("Sync conflicts"), self.conflicts_page)
+            self._wire_conflicts(self.conflicts_page)
+            self.conflicts_page.refresh()
+        self.show_page(self.conflicts_page)
+
+    def _wire_conflicts(self, page: ConflictsPage) -> None:
+        """A decision is a local change: re-read the counts and send it at once."""
+        page.resolved.connect(self.background_sync.refresh_counts)
+        page.resolved.connect(self.background_sync.sync_now)
+        page.open_enterprise.connect(self._open_enterprise)
+
+    def _open_enterprise(self, code: str) -> None:
+        self.show_page(self.enterprise_page)
+        self.enterprise_page.search.setText(code)
 
     def _notify(self, text: str) -> None:
         """Reminders reach a minimised desk through the system tray."""
@@ -148,5 +216,6 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.background_sync.stop()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         super().closeEvent(event)

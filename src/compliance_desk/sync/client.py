@@ -17,11 +17,13 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
 
 from compliance_desk import __version__
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence import migrate
+from compliance_desk.persistence.models import Synced
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
 from compliance_desk.sync import capture, crashpoints, leasing, protocol, replica, resend
@@ -34,6 +36,7 @@ TOKEN = "sync.token"
 EPOCH = "sync.server_epoch"
 SKEW = "sync.clock_skew"  # seconds, this device's clock minus the server's, at the last sync
 SKEW_WARNING = 300.0  # seconds: shown, never fatal (rule 5)
+_LOCAL_CHANGE = "sync_local_change"  # session.info: this transaction changed synced rows
 
 
 class SyncError(DomainError):
@@ -113,6 +116,39 @@ class SyncService:
                 int(replica.get_setting(session, replica.CURSOR) or 0),
                 float(replica.get_setting(session, SKEW) or 0.0),
             )
+
+    def watch_local_changes(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` after each local commit that changed synced rows; returns the undo.
+
+        For the window's "sync soon after an edit".  The callback runs in whatever thread
+        committed (often a task runner's worker), so it must only set a flag.  Rows written by
+        the sync itself do not count."""
+
+        def flushed(session: Session, _context: Any) -> None:
+            if session.info.get(capture.APPLYING) or capture.is_primary(session):
+                return
+            touched = (*session.new, *session.dirty, *session.deleted)
+            if any(isinstance(row, Synced) for row in touched):
+                session.info[_LOCAL_CHANGE] = True
+
+        def committed(session: Session) -> None:
+            if session.info.pop(_LOCAL_CHANGE, False):
+                callback()
+
+        def forget(session: Session, _previous: Any) -> None:
+            session.info.pop(_LOCAL_CHANGE, None)
+
+        factory = self.ctx.factory
+        event.listen(factory, "after_flush", flushed)
+        event.listen(factory, "after_commit", committed)
+        event.listen(factory, "after_soft_rollback", forget)
+
+        def stop() -> None:
+            event.remove(factory, "after_flush", flushed)
+            event.remove(factory, "after_commit", committed)
+            event.remove(factory, "after_soft_rollback", forget)
+
+        return stop
 
     # --- calls ------------------------------------------------------------------------
     def _call(

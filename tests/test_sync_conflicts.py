@@ -1,0 +1,191 @@
+"""Resolving what the sync left for a person: real server, real PostgreSQL, SQLite laptops."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from compliance_desk.domain.appeal_workflow import Action, Step
+from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.errors import PermissionDenied, ValidationError
+from compliance_desk.domain.front_desk import AppealDraft
+from compliance_desk.services.dto import EnterpriseView
+from compliance_desk.services.sync_conflicts import ConflictItem, ConflictService
+from tests.conftest import FixedClock
+from tests.sync_support import Laptop, Rig, make_rig
+from tests.test_sync import USCC, create, edit, outbox
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
+    r = make_rig(pg_url, tmp_path, clock)
+    yield r
+    r.close()
+
+
+def field_conflict(rig: Rig) -> tuple[Laptop, Laptop, EnterpriseView]:
+    """a and b change the same enterprise's address offline; a syncs first, b gets the conflict."""
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    e = create(a)
+    a.sync.sync_once()
+    b.sync.sync_once()
+    edit(a, e, address="崧厦街道一号")
+    rig.clock.now += timedelta(minutes=5)
+    edit(b, e, address="崧厦街道二号")
+    a.sync.sync_once()
+    assert b.sync.sync_once().conflicts == 1
+    return a, b, e
+
+
+def only_item(laptop: Laptop) -> ConflictItem:
+    [item] = ConflictService(laptop.desk.ctx).open_items(laptop.user())
+    return item
+
+
+def settle(rig: Rig, *laptops: Laptop) -> None:
+    for laptop in (*laptops, *laptops):
+        laptop.sync.sync_once()
+    assert all(lap.enterprises() == rig.server_enterprises() for lap in laptops)
+
+
+def test_a_field_conflict_is_listed_with_both_values_who_and_when(rig: Rig) -> None:
+    _a, b, e = field_conflict(rig)
+    item = only_item(b)
+    assert item.kind == "field" and item.record.label == e.name and item.table_label == "企业档案"
+    [clash] = item.fields
+    assert clash.label == "企业地址"
+    assert (clash.mine_text, clash.theirs_text) == ("崧厦街道二号", "崧厦街道一号")
+    assert item.mine.who == item.theirs.who == "王建国"  # both laptops signed in as admin
+    assert item.mine.when == rig.clock.now and item.theirs.when == rig.clock.now - timedelta(
+        minutes=5
+    )
+    assert "企业地址" in item.reason_zh and "address" not in item.reason_zh
+
+
+def test_keeping_mine_is_a_local_change_that_syncs_and_both_laptops_converge(rig: Rig) -> None:
+    a, b, e = field_conflict(rig)
+    service = ConflictService(b.desk.ctx)
+    service.resolve_mine(b.user(), only_item(b).id)
+    assert b.enterprises()[e.id]["address"] == "崧厦街道二号"
+    assert len(outbox(b, "pending")) >= 1  # an ordinary change, waiting to be sent
+    assert service.open_items(b.user()) == [] and service.open_count() == 0
+    settle(rig, b, a)
+    assert rig.server_enterprises()[e.id]["address"] == "崧厦街道二号"
+    assert a.enterprises()[e.id]["address"] == "崧厦街道二号"
+    assert outbox(b, "pending") == [] and outbox(b, "conflict") == []
+
+
+def test_keeping_theirs_writes_nothing_and_closes_the_conflict(rig: Rig) -> None:
+    a, b, e = field_conflict(rig)
+    ConflictService(b.desk.ctx).resolve_theirs(b.user(), only_item(b).id)
+    assert outbox(b, "pending") == []
+    settle(rig, b, a)
+    assert a.enterprises()[e.id]["address"] == "崧厦街道一号"
+    assert ConflictService(b.desk.ctx).open_items(b.user()) == []
+
+
+def test_an_edited_value_wins_everywhere_and_a_bad_one_is_refused_in_chinese(rig: Rig) -> None:
+    a, b, e = field_conflict(rig)
+    service = ConflictService(b.desk.ctx)
+    item = only_item(b)
+    with pytest.raises(ValidationError) as info:
+        service.resolve_fields(b.user(), item.id, {"address": "x" * 600})
+    assert "企业地址过长" in info.value.message_zh
+    assert only_item(b).id == item.id and outbox(b, "pending") == []  # nothing half-written
+    service.resolve_fields(b.user(), item.id, {"address": "崧厦街道一号（二号楼）"})
+    settle(rig, b, a)
+    assert a.enterprises()[e.id]["address"] == "崧厦街道一号（二号楼）"
+
+
+def test_resolving_needs_the_right_to_edit_the_record(rig: Rig) -> None:
+    _a, b, _e = field_conflict(rig)
+    from compliance_desk.domain.roles import Role
+
+    inspector = b.user()
+    inspector = type(inspector)(inspector.id, "x", "x", Role.INSPECTOR, None)
+    with pytest.raises(PermissionDenied) as info:
+        ConflictService(b.desk.ctx).resolve_mine(inspector, only_item(b).id)
+    assert "无权" in info.value.message_zh
+    assert len(ConflictService(b.desk.ctx).open_items(b.user())) == 1
+
+
+def test_a_step_rejected_because_the_appeal_was_closed_elsewhere_is_shown_and_acknowledged(
+    rig: Rig,
+) -> None:
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    e = create(a)
+    draft = AppealDraft(e.id, "劳动合同续签问题", AppealTier.SIMPLE,
+                        rig.clock.now - timedelta(hours=1))  # fmt: skip
+    appeal_id = a.desk.appeals.open_appeal(a.user(), draft).id
+    a.sync.sync_once()
+    b.sync.sync_once()
+    today = rig.clock.now.date()
+    for step in (Step(Action.ANSWER, today, "已答复"), Step(Action.REPLY, today, "已反馈企业"),
+                 Step(Action.CLOSE, today, rating=5)):  # fmt: skip
+        a.desk.appeals.act(a.user(), appeal_id, step)
+    b.desk.appeals.act(b.user(), appeal_id, Step(Action.ANSWER, today, "另一台的答复"))
+    a.sync.sync_once()
+    assert b.sync.sync_once().rejected == 1
+    service = ConflictService(b.desk.ctx)
+    item = only_item(b)
+    assert item.kind == "rejected" and item.action == "答复"
+    assert "已办结" in item.reason_zh and "劳动合同续签问题" in item.record.label
+    assert item.table_label == "诉求"
+    service.acknowledge(b.user(), item.id)
+    assert service.open_items(b.user()) == []
+    [kept] = outbox(b, "ack")  # seen, and kept for the record: never silently dropped
+    assert kept.payload["row"]["text"] == "另一台的答复"
+    assert b.sync.sync_once().pushed == 0
+
+
+def test_a_duplicate_credit_code_merge_task_keeps_the_record_chosen(rig: Rig) -> None:
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    first = create(a, "崧厦某某伞业有限公司")
+    second = create(b, "崧厦某某伞业公司")
+    a.sync.sync_once()
+    assert b.sync.sync_once().conflicts == 1
+    item = only_item(b)
+    assert item.kind == "duplicate" and item.other is not None
+    assert (item.record.label, item.other.label) == ("崧厦某某伞业公司", "崧厦某某伞业有限公司")
+    assert USCC in item.other.details
+    ConflictService(b.desk.ctx).resolve_duplicate(b.user(), item.id, keep=second.id)
+    settle(rig, b, a)
+    server = rig.server_enterprises()
+    assert server[second.id]["deleted_at"] is None and server[first.id]["deleted_at"] is not None
+    assert ConflictService(b.desk.ctx).open_items(b.user()) == []
+
+
+def test_deletion_conflicts_restore_with_my_changes_or_delete_anyway(rig: Rig) -> None:
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    e = create(a)
+    other = create(a, "e游小镇某某游戏有限公司", "91330604MA2JQ0YL53")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    a.desk.enterprises.delete(a.user(), e.id)
+    edit(b, e, notes="删除前的修改")  # update vs delete
+    edit(a, other, notes="先改")
+    b.desk.enterprises.delete(b.user(), other.id)  # delete vs update
+    a.sync.sync_once()
+    assert b.sync.sync_once().conflicts == 2
+    service = ConflictService(b.desk.ctx)
+    items = {i.record.id: i for i in service.open_items(b.user())}
+    restore, again = items[e.id], items[other.id]
+    assert restore.kind == "update_vs_delete" and [f.label for f in restore.fields] == ["备注"]
+    assert restore.record.deleted and again.kind == "delete_vs_update"
+    service.resolve_delete(b.user(), restore.id, delete=False)  # restore, with my note
+    service.resolve_delete(b.user(), again.id, delete=True)  # I saw the change: delete it
+    assert service.open_items(b.user()) == []
+    settle(rig, b, a)
+    server = rig.server_enterprises()
+    assert server[e.id]["deleted_at"] is None and server[e.id]["notes"] == "删除前的修改"
+    assert server[other.id]["deleted_at"] is not None
