@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -113,6 +114,8 @@ class FontChain:
             )
         self.fonts = fonts
         self._glyphs: dict[tuple[str, float], tuple[str, float]] = {}
+        # For the layout (gbt9704): its glyph objects by (role, size), then character.
+        self.glyph_objects: dict[tuple[str, float], dict[str, Any]] = {}
 
     def glyph(self, char: str, size: float, text: str = "") -> tuple[str, float]:
         """(font name, advance width) of one character; MissingCharacter if no font has it."""

@@ -8,6 +8,7 @@ the series its numbers come from, and its default template (resources/templates)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -314,12 +315,32 @@ def build_letter(
     lines = expand(template, context, k.code, template_version)
     body = blocks(lines, data["authority"], chinese_date(data["date"]))
     return Letter(
+        fixed_text=fixed_wording(template, frozen, data["authority"], k.title),
         pdf_title=f"{k.title} {number or '草稿'}",
         blocks=tuple(header(k, data["authority"], number) + body),
         draft=draft,
         qr=qr,
         verify_code=verify_code,
     )
+
+
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def fixed_wording(template: str, legal: Mapping[str, Any], authority: str, title: str) -> str:
+    """The text a letter shares with every letter of its kind, template version, legal
+    values and authority: the template without its code, the legal values' wording."""
+
+    def strings(value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, Mapping):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list | tuple):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    return "".join([authority, title, _TEMPLATE_CODE.sub("", template), *strings(legal)])
 
 
 def template_path(code: str) -> Path:

@@ -73,8 +73,9 @@ def _layout(version: int) -> _Layout:
 
 
 @cache
-def _products(ec: int) -> tuple[tuple[int, ...], ...]:
-    """For each factor 0..255, the generator polynomial's lower coefficients times it."""
+def _products(ec: int) -> tuple[int, ...]:
+    """For each factor 0..255, the generator polynomial's lower coefficients times it, as one
+    big-endian integer of ``ec`` bytes (the division below shifts and XORs whole remainders)."""
     gen = [1]
     for i in range(ec):  # the product of (x - a^i)
         nxt = [0] * (len(gen) + 1)
@@ -84,23 +85,22 @@ def _products(ec: int) -> tuple[tuple[int, ...], ...]:
                 nxt[j + 1] ^= base.gexp(base.glog(coef) + i)
         gen = nxt
     logs = [base.glog(c) for c in gen[1:]]
-    table = [tuple([0] * ec)]
+    table = [0]
     for factor in range(1, 256):
         lf = base.glog(factor)
-        table.append(tuple(base.gexp(lf + lg) for lg in logs))
+        table.append(int.from_bytes(bytes(base.gexp(lf + lg) for lg in logs)))
     return tuple(table)
 
 
-def _ec_bytes(data: bytes, ec: int) -> list[int]:
+def _ec_bytes(data: bytes, ec: int) -> bytes:
+    """The Reed-Solomon remainder of ``data``: polynomial division, one byte per step."""
     table = _products(ec)
-    rem = [0] * ec
+    top = 8 * (ec - 1)
+    full = (1 << (8 * ec)) - 1
+    rem = 0
     for byte in data:
-        factor = byte ^ rem[0]
-        rem = rem[1:]
-        rem.append(0)
-        if factor:
-            rem = [a ^ b for a, b in zip(rem, table[factor], strict=True)]
-    return rem
+        rem = ((rem << 8) & full) ^ table[byte ^ (rem >> top)]
+    return rem.to_bytes(ec, "big")
 
 
 def _version(length: int) -> int:
@@ -126,7 +126,7 @@ def _codewords(data: bytes, layout: _Layout, version: int) -> list[int]:
         0xEC if i % 2 == 0 else 0x11 for i in range((layout.capacity - bits) // 8)
     )
     data_blocks: list[bytes] = []
-    ec_blocks: list[list[int]] = []
+    ec_blocks: list[bytes] = []
     offset = 0
     for total, count in layout.blocks:
         block = stream[offset : offset + count]

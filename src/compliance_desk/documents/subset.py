@@ -1,20 +1,24 @@
-"""Font subsets for embedding, made fast: glyphs read once per process, a short name table.
+"""Font subsets for embedding, made fast: glyphs read once, subsets deflated once.
 
 reportlab builds each subset (up to 256 characters) by seeking through the 10-20 MB glyph
 table character by character, copies the font's whole name table into it (22 KB of licence
-text in AR PL UMing, once per subset of every document) and deflates it at zlib's default
-level.  Here each glyph's bytes and components are read once per process (the font files do
-not change while a process runs: fonts.py keys its cache on path and mtime), the name table
-keeps the records that identify the font (copyright, family, style, unique id, full name,
-version, PostScript name, trademark: IDs 0-7), and subsets are deflated at level 3
-(subsets about 4 % larger than at level 6, deflated twice as fast).
+text in AR PL UMing, in every subset of every document), and deflates every subset of every
+document.  Here each glyph's bytes and components are read once per process (fonts.py keys
+its font cache on path and mtime), the name table keeps the records that identify the font
+(copyright, family, style, unique id, full name, version, PostScript name, trademark: IDs
+0-7), and a subset's deflated bytes are kept by what it holds: gbt9704 numbers the fixed
+wording first, so the subsets that hold it are the same in every letter of a kind and are
+made once; only the case's own characters (names, facts) are subset and deflated per document.
 The subset is otherwise the one reportlab makes: same tables, same glyph order and cmap.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import zlib
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from struct import pack, unpack_from
 from typing import Any
 
@@ -22,25 +26,9 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace, TTFontMaker, makeToUnicodeCMap
 
-LEVEL = 3
+LEVEL = 6  # zlib's default, as reportlab
 _KEPT_NAMES = frozenset(range(8))
 _COMPOSITE_MORE, _WORDS, _SCALE, _XY_SCALE, _TWO_BY_TWO = 0x20, 0x01, 0x08, 0x40, 0x80
-
-
-class _Deflate:
-    """A FlateDecode filter at LEVEL (reportlab's own uses zlib's default, 6)."""
-
-    pdfname = "FlateDecode"
-
-    def encode(self, data: bytes | str) -> bytes:
-        raw = data.encode("latin-1") if isinstance(data, str) else data
-        return zlib.compress(raw, LEVEL)
-
-    def decode(self, encoded: bytes) -> bytes:
-        return zlib.decompress(encoded)
-
-
-DEFLATE = _Deflate()
 
 
 def short_name_table(table: bytes) -> bytes:
@@ -199,13 +187,46 @@ def make_subset(face: TTFontFace, subset: Sequence[int]) -> bytes:
     return stream
 
 
-def add_subset_objects(face: TTFontFace, doc: Any, fontname: str, subset: Sequence[int]) -> Any:
-    """TTFontFace.addSubsetObjects with make_subset and DEFLATE."""
-    font_file = pdfdoc.PDFStream()
-    font_file.content = make_subset(face, subset)
-    font_file.dictionary["Length1"] = len(font_file.content)
+class _Deflated:
+    """Deflated streams by what they hold: a subset repeated in many documents (the fixed
+    wording's subsets, see gbt9704._fix_subsets) is made and deflated once per process."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[Any, ...], tuple[bytes, int]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], bytes]) -> tuple[bytes, int]:
+        """(deflated bytes, length before deflating)."""
+        found = self.items.get(key)
+        if found is None:
+            raw = make()
+            found = self.items[key] = (zlib.compress(raw, LEVEL), len(raw))
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        else:
+            self.items.move_to_end(key)
+        return found
+
+
+_DEFLATED = _Deflated()
+
+
+def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes]) -> Any:
+    stream = pdfdoc.PDFStream()
     if doc.compression:
-        font_file.filters = [DEFLATE]
+        stream.content, raw_length = _DEFLATED.get(key, make)
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    else:
+        stream.content = make()
+        raw_length = len(stream.content)
+    return stream, raw_length
+
+
+def add_subset_objects(face: TTFontFace, doc: Any, fontname: str, subset: Sequence[int]) -> Any:
+    """TTFontFace.addSubsetObjects with make_subset, deflated once per distinct subset."""
+    key = ("font", face.filename, face.name, _mtime(face), tuple(subset))
+    font_file, raw_length = _stream(doc, key, lambda: make_subset(face, subset))
+    font_file.dictionary["Length1"] = raw_length
     ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
     descriptor = pdfdoc.PDFDictionary(
         {
@@ -223,6 +244,13 @@ def add_subset_objects(face: TTFontFace, doc: Any, fontname: str, subset: Sequen
         }
     )
     return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+def _mtime(face: TTFontFace) -> float:
+    try:
+        return os.stat(face.filename).st_mtime
+    except OSError:
+        return -1.0
 
 
 class _Widths(pdfdoc.PDFArray):  # type: ignore[misc]
@@ -243,7 +271,7 @@ class _Widths(pdfdoc.PDFArray):  # type: ignore[misc]
 
 def add_objects(font: TTFont, doc: Any) -> None:
     """TTFont.addObjects (the document's font and descriptor objects for each subset used),
-    with the widths formatted by _Widths and the ToUnicode maps deflated by DEFLATE."""
+    with the widths formatted by _Widths and the ToUnicode maps deflated once per distinct subset."""
     state = font.state.get(doc) or font._assignState(doc)
     state.frozen = 1
     face = font.face
@@ -257,15 +285,21 @@ def add_objects(font: TTFont, doc: Any) -> None:
         pdf_font.FirstChar = 0
         pdf_font.LastChar = len(subset) - 1
         pdf_font.Widths = _Widths(map(face.getCharWidth, subset))
-        cmap = pdfdoc.PDFStream()
-        cmap.content = makeToUnicodeCMap(base_name, subset)
-        if doc.compression:
-            cmap.filters = [DEFLATE]
+        cmap, _ = _stream(
+            doc,
+            ("cmap", base_name, tuple(subset)),
+            functools.partial(_cmap, base_name, subset),
+        )
         pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
         pdf_font.FontDescriptor = add_subset_objects(face, doc, base_name, subset)
         doc.Reference(pdf_font, internal)
         doc.idToObject["BasicFonts"].dict[internal] = pdf_font
     del font.state[doc]
+
+
+def _cmap(base_name: str, subset: Sequence[int]) -> bytes:
+    text: str = makeToUnicodeCMap(base_name, subset)
+    return text.encode("latin-1")
 
 
 def speed_up(font: TTFont) -> None:
