@@ -11,8 +11,10 @@ never stands alone on an empty page.  Data in, PDF bytes out: no Qt, no database
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import fp_str
@@ -285,6 +287,26 @@ def _baseline(slot: int, size: float) -> float:
     return slot_top - (PITCH - size) / 2 - size * 0.86
 
 
+def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
+    """font.splitString(text, doc): (subset, codes) pieces.  When every character already has
+    its code in this document (the fixed wording, and any character met before), the codes
+    are read from reportlab's numbering directly; otherwise reportlab numbers the new ones."""
+    state = font.state.get(doc)
+    if state is not None:
+        assigned = state.assignments
+        try:
+            codes = [assigned[o] for o in map(ord, text)]
+        except KeyError:
+            pass
+        else:
+            return [
+                (subset, bytes(code & 0xFF for code in group))
+                for subset, group in groupby(codes, lambda code: code >> 8)
+            ]
+    pieces: list[tuple[int, bytes]] = font.splitString(text, doc)
+    return pieces
+
+
 def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ...]) -> None:
     """One line as one PDF text object, written straight into the page's content stream.
 
@@ -295,6 +317,7 @@ def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ..
     if not glyphs:
         return
     doc = c._doc
+    names: dict[tuple[str, int], str] = c.__dict__.setdefault("_cd_subset_names", {})
     ops = [
         f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm {fp_str(line.char_space)} Tc {fp_str(*color)} rg"
     ]
@@ -308,8 +331,11 @@ def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ..
         font = _font(first.font)
         size = fp_str(first.size)
         text = "".join(g.char for g in glyphs[start:end])
-        for subset, piece in font.splitString(text, doc):
-            name = font.getSubsetInternalName(subset, doc)
+        for subset, piece in _split(font, text, doc):
+            key = (first.font, subset)
+            name = names.get(key)
+            if name is None:
+                name = names[key] = font.getSubsetInternalName(subset, doc)
             ops.append(f"{name} {size} Tf ({c._escape(piece)}) Tj")
         start = end
     ops.append("0 Tc ET")  # Tc outlives the text object in the PDF graphics state
@@ -425,11 +451,14 @@ def render(
     title: str = "",
     author: str = "",
     duplex: bool = False,
+    drawn: Callable[[int], None] | None = None,
 ) -> bytes:
     """One PDF holding ``letters`` in order, each numbered from page 1.
 
     With ``duplex`` each letter starts on a front side (a blank back page is added when a
     letter ends on a front side).  Raises MissingCharacter before anything is drawn.
+    ``drawn(i)`` is called when letter ``i`` is drawn (progress; whatever it raises stops
+    the rendering and nothing is returned).
     """
     fonts = _Fonts(configured_fonts)
     laid_out = [(letter, list(_pages(letter, fonts))) for letter in letters]  # may raise
@@ -439,7 +468,7 @@ def render(
     c.setTitle(title or (letters[0].pdf_title if letters else ""))
     c.setAuthor(author)
     c.setCreator("Compliance Desk")
-    for letter, pages in laid_out:
+    for index, (letter, pages) in enumerate(laid_out):
         for number, page in enumerate(pages, start=1):
             if letter.draft:
                 _watermark(c, fonts)
@@ -456,5 +485,7 @@ def render(
             c.showPage()
         if duplex and len(pages) % 2 == 1:
             c.showPage()
+        if drawn is not None:
+            drawn(index)
     c.save()
     return buffer.getvalue()

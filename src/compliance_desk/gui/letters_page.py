@@ -330,12 +330,15 @@ class LettersPage(QWidget):
         if not cases:
             return
         progress = QProgressDialog(self.tr("Preparing bundles…"), self.tr("Cancel"), 0,
-                                   len(cases), self)  # fmt: skip
+                                   2 * len(cases), self)  # fmt: skip
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         token = CancelToken()
         progress.canceled.connect(token.cancel)
-        report = self.runner.progress_reporter(token, lambda d, t: progress.setValue(d))
+        # Two steps a case (checked, drawn): the service says how many in ``t``.
+        report = self.runner.progress_reporter(
+            token, lambda d, t: (progress.setMaximum(t), progress.setValue(d))
+        )
 
         def done(result: tuple[bytes, list[str]]) -> None:
             progress.close()
