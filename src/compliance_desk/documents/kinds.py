@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,8 @@ class Kind:
         return json_schema(self.fields, f"{self.title}（{self.code}）")
 
     def default_template(self) -> str:
-        return template_path(self.code).read_text(encoding="utf-8")
+        path = template_path(self.code)
+        return _read_template(str(path), path.stat().st_mtime)
 
     def sample(self) -> dict[str, Any]:
         """Example data (resources/templates/samples): the template preview and the docs use it."""
@@ -108,7 +110,7 @@ def _credit_checks(data: dict[str, Any], legal: legal_values.LegalValues) -> lis
     if data["penalty_date"] > data["date"]:
         problems.append("处罚决定日期不能晚于告知书日期")
     try:
-        legal.credit_grade(data["grade"], data["penalty_date"])
+        legal.credit_grade(data["grade"], data["penalty_date"], data["authority"])
     except DomainError as exc:
         problems.append(exc.message_zh)
     return problems
@@ -173,7 +175,7 @@ KINDS: dict[str, Kind] = {
             "信修",
             checks=_credit_checks,
             extra=lambda data, legal: {
-                "credit": legal.credit_grade(data["grade"], data["penalty_date"])
+                "credit": legal.credit_grade(data["grade"], data["penalty_date"], data["authority"])
             },
         ),
         Kind(
@@ -322,6 +324,11 @@ def build_letter(
         qr=qr,
         verify_code=verify_code,
     )
+
+
+@lru_cache(maxsize=32)
+def _read_template(path: str, mtime: float) -> str:
+    return Path(path).read_text(encoding="utf-8")
 
 
 _TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
