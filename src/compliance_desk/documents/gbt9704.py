@@ -288,23 +288,29 @@ def _baseline(slot: int, size: float) -> float:
 
 
 def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
-    """font.splitString(text, doc): (subset, codes) pieces.  When every character already has
-    its code in this document (the fixed wording, and any character met before), the codes
-    are read from reportlab's numbering directly; otherwise reportlab numbers the new ones."""
+    """font.splitString(text, doc): (subset, codes) pieces.  Codes already given in this
+    document (the fixed wording's, and every character met before) are read from reportlab's
+    numbering directly; reportlab numbers only the characters new to the document, in the
+    order they come, as it would have."""
     state = font.state.get(doc)
-    if state is not None:
-        assigned = state.assignments
+    if state is None:
+        font.splitString("", doc)  # the document's numbering, started as reportlab starts it
+        state = font.state[doc]
+    assigned = state.assignments
+    try:
+        codes = [assigned[o] for o in map(ord, text)]
+    except KeyError:
+        new = "".join(dict.fromkeys(ch for ch in text if ord(ch) not in assigned))
+        font.splitString(new, doc)
         try:
             codes = [assigned[o] for o in map(ord, text)]
-        except KeyError:
-            pass
-        else:
-            return [
-                (subset, bytes(code & 0xFF for code in group))
-                for subset, group in groupby(codes, lambda code: code >> 8)
-            ]
-    pieces: list[tuple[int, bytes]] = font.splitString(text, doc)
-    return pieces
+        except KeyError:  # a character the font lacks (code 0), or a no-break space
+            pieces: list[tuple[int, bytes]] = font.splitString(text, doc)
+            return pieces
+    return [
+        (subset, bytes(code & 0xFF for code in group))
+        for subset, group in groupby(codes, lambda code: code >> 8)
+    ]
 
 
 def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ...]) -> None:

@@ -12,8 +12,10 @@ matrix qrcode makes with ``mask_pattern=2`` for 8-bit data (tests/test_letters_s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from qrcode import base, constants, util
 from qrcode.exceptions import DataOverflowError
@@ -21,7 +23,7 @@ from qrcode.main import QRCode
 
 LEVEL = constants.ERROR_CORRECT_M
 MASK = 2
-_BITS = [tuple((b >> k) & 1 for k in range(7, -1, -1)) for b in range(256)]
+_BITS = [bytes((b >> k) & 1 for k in range(7, -1, -1)) for b in range(256)]
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class _Layout:
     size: int
     base: bytes  # size * size modules, row by row, 1 = dark; data modules 0
     order: tuple[int, ...]  # the data modules' flat indices, in placement order
-    mask: tuple[int, ...]  # mask pattern 2 over ``order`` (1 = invert)
+    mask: int  # mask pattern 2 over ``order``, one byte (0 or 1) per module, as an integer
+    gather: Callable[[bytes], tuple[int, ...]]  # base + placed bits -> the modules in order
     blocks: tuple[tuple[int, int], ...]  # (total, data) codewords per block
     capacity: int  # data bits
 
@@ -69,7 +72,19 @@ def _layout(version: int) -> _Layout:
                 break
     base_bytes = bytes(1 if m else 0 for line in qr.modules for m in line)
     blocks = tuple((b.total_count, b.data_count) for b in base.rs_blocks(version, LEVEL))
-    return _Layout(n, base_bytes, tuple(order), tuple(mask), blocks, sum(d for _, d in blocks) * 8)
+    # Module p comes from the base, or from the k-th placed bit when it is a data module.
+    source = list(range(n * n))
+    for k, p in enumerate(order):
+        source[p] = n * n + k
+    return _Layout(
+        n,
+        base_bytes,
+        tuple(order),
+        int.from_bytes(bytes(mask)),
+        itemgetter(*source),
+        blocks,
+        sum(d for _, d in blocks) * 8,
+    )
 
 
 @cache
@@ -145,9 +160,8 @@ def encode(data: bytes) -> tuple[int, bytes]:
     """(size, modules): ``size * size`` bytes row by row, 1 for a dark module; no quiet zone."""
     version = _version(len(data))
     layout = _layout(version)
-    bits = [bit for word in _codewords(data, layout, version) for bit in _BITS[word]]
-    bits += [0] * (len(layout.order) - len(bits))  # remainder bits
-    modules = bytearray(layout.base)
-    for index, bit, flip in zip(layout.order, bits, layout.mask, strict=True):
-        modules[index] = bit ^ flip
-    return layout.size, bytes(modules)
+    count = len(layout.order)
+    bits = b"".join(_BITS[word] for word in _codewords(data, layout, version))
+    bits += bytes(count - len(bits))  # remainder bits
+    masked = (int.from_bytes(bits) ^ layout.mask).to_bytes(count)
+    return layout.size, bytes(layout.gather(layout.base + masked))

@@ -211,6 +211,11 @@ class _Deflated:
 _DEFLATED = _Deflated()
 
 
+def forget() -> None:
+    """Drop the deflated subsets (benchmarks: the first letters after a start)."""
+    _DEFLATED.items.clear()
+
+
 def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes]) -> Any:
     stream = pdfdoc.PDFStream()
     if doc.compression:
