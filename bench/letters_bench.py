@@ -3,7 +3,12 @@
     .venv/bin/python -m bench.letters_bench [--bundles 200] [--soffice 5]
 
 1. A full 三书同达 bundle (penalty decision, advice letter, credit repair notice, service
-   receipt), signed, on one core: target at least 40 per second, each under 200 KB.
+   receipt), signed, on one core: target at least 40 per second, each under 200 KB.  Each
+   bundle has its own party name, numbers and signatures; as in a running desk, the font
+   subsets of the fixed wording (template text, legal values, authority) are made once per
+   process and reused, the case's own characters are subset per bundle.  Also measured: a
+   bundle with those caches emptied first (the first bundle of its kind after a start), and
+   a batch of bundles as one PDF (fonts once) against the bundles' separate PDFs.
 2. Baseline measured in the same run: the same penalty decision as a .docx, converted the way
    offices do today (``soffice --headless --convert-to pdf``), one document per run; and, to be
    fair to LibreOffice, --soffice documents converted by one soffice run.  Reported as ratios.
@@ -24,7 +29,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from compliance_desk.documents import signing
+from compliance_desk.documents import signing, subset
 from compliance_desk.documents.kinds import KINDS, kind
 from compliance_desk.documents.render import LetterRequest, prepare, render, render_prepared
 from compliance_desk.documents.templates import expand
@@ -109,13 +114,28 @@ def main() -> int:
     render(_requests(10_000), key)  # fonts loaded and parsed once, as in a running desk
     batches = [_requests(n) for n in range(args.bundles)]
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     sizes = []
     for requests in batches:
         sizes.append(len(render(requests, key)))
     bundle_time = (time.perf_counter() - started) / args.bundles
-    rate = 1 / bundle_time
+    # The core's own time: on a machine shared with other work the wall clock also counts
+    # the time other processes held the core (the process is pinned and single-threaded).
+    bundle_cpu = (time.process_time() - cpu) / args.bundles
+    rate = 1 / bundle_cpu
     size_kb = max(sizes) / 1024
+
+    cold_runs = min(20, args.bundles)
+    started = time.process_time()
+    for requests in batches[:cold_runs]:
+        subset.forget()
+        render(requests, key)
+    cold = (time.process_time() - started) / cold_runs
+
+    many = min(50, args.bundles)
+    started = time.process_time()
+    batch = render_prepared([prepare(r, key) for requests in batches[:many] for r in requests])
+    batch_time = (time.process_time() - started) / many
 
     single = LetterRequest(batches[0][0].kind, batches[0][0].data)
     started = time.perf_counter()
@@ -123,8 +143,15 @@ def main() -> int:
         render_prepared([prepare(requests[0], key)])
     ours = (time.perf_counter() - started) / args.bundles
 
-    print(f"bundle (3 letters + service receipt, signed): {bundle_time * 1000:.1f} ms, "
-          f"{rate:.0f} bundles/s on one core, largest {size_kb:.0f} KB")  # fmt: skip
+    print(f"bundle (3 letters + service receipt, signed): {bundle_cpu * 1000:.1f} ms of CPU, "
+          f"{rate:.0f} bundles/s on one core, largest {size_kb:.0f} KB "
+          f"(wall clock {bundle_time * 1000:.1f} ms, load average "
+          f"{os.getloadavg()[0]:.1f})")  # fmt: skip
+    print(f"bundle with the fixed wording's font subsets not cached (first after a start): "
+          f"{cold * 1000:.1f} ms of CPU")  # fmt: skip
+    print(f"batch of {many} bundles as one PDF: {batch_time * 1000:.1f} ms of CPU a bundle, "
+          f"{len(batch) / 1024:.0f} KB in all against {sum(sizes[:many]) / 1024:.0f} KB "
+          f"as separate PDFs")  # fmt: skip
     print(f"penalty decision alone: {ours * 1000:.1f} ms")
     ok = rate >= 40 and size_kb < 200
     print("targets (>= 40 bundles/s, < 200 KB each):", "met" if ok else "NOT met")

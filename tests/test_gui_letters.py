@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,30 @@ def test_the_administrator_edits_a_template_with_preview(
     page.note.setText("依法治区办要求加结束语")
     page.save()
     assert page.version_list.count() == 2 and "版本 2" in page.version_list.item(0).text()
+
+
+def test_the_draft_preview_is_rendered_off_the_gui_thread(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk, shown: list[PdfPreviewDialog],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    runner = TaskRunner()  # the app's own kind: work on a worker thread
+    threads: list[threading.Thread] = []
+    render = sqlite_desk.letters.pdf
+
+    def pdf(user: Any, letter_id: Any) -> bytes:
+        threads.append(threading.current_thread())
+        return render(user, letter_id)
+
+    monkeypatch.setattr(sqlite_desk.letters, "pdf", pdf)
+    dialog = LetterDialog(sqlite_desk, window.user, "advice_letter", runner=runner,
+                          parent=window.letters_page)  # fmt: skip
+    qtbot.addWidget(dialog)
+    dialog.department.setCurrentIndex(dialog.department.findText("市场监管局（虞市监）"))
+    dialog.form.set_data(sample("advice_letter"))
+    before = len(shown)
+    dialog.save_and_preview()
+    assert not dialog.preview_button.isEnabled()  # no second click while it renders
+    qtbot.waitUntil(lambda: len(shown) > before, timeout=60_000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert shown[-1].document.pageCount() >= 1 and dialog.preview_button.isEnabled()
+    runner.shutdown()

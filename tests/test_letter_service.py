@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import uuid
 from datetime import UTC
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from compliance_desk.bootstrap import Desk, open_desk
@@ -20,6 +22,7 @@ from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.signing_keys import KeyStore
 from tests.conftest import FAST_HASHER, FixedClock
 from tests.letters_pdf import body_text, pdf_text, qr_codes, sample
+from tests.letters_pdf import fonts as pdf_fonts
 
 
 @pytest.fixture
@@ -222,10 +225,67 @@ def test_the_bundle_prints_three_letters_and_the_service_receipt_in_order(
         adviser, [case, uuid.uuid4()], lambda d, t: done.append((d, t)) or True
     )
     assert merged.startswith(b"%PDF") and len(problems) == 1 and "三书同达还缺" in problems[0]
-    assert done[-1] == (2, 2)
+    assert done[-1] == (4, 4)  # two steps a case: checked, drawn
+    assert [d for d, _ in done] == sorted(d for d, _ in done)
     with pytest.raises(DomainError) as err:
         desk.letters.bundles(adviser, [case, case], lambda d, t: d < 1)
     assert "取消" in err.value.message_zh
+
+
+def _font_bytes(pdf: bytes) -> int:
+    """The embedded font files' bytes as stored (deflated), each file once."""
+    reader = PdfReader(io.BytesIO(pdf))
+    seen, total = set(), 0
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            stream = ref.get_object()["/FontDescriptor"].raw_get("/FontFile2")
+            if stream.idnum not in seen:
+                seen.add(stream.idnum)
+                total += len(stream.get_object()._data)  # as stored (pypdf drops /Length)
+    return total
+
+
+def test_a_batch_is_one_document_with_each_font_once_in_case_order(
+    desk: Desk, adviser: CurrentUser, tmp_path: Path
+) -> None:
+    names = ["上虞喆丰伞业有限公司", "上虞堃泰伞业有限公司", "上虞镕辉伞业有限公司",
+             "上虞昇华伞业有限公司", "上虞珺玥伞业有限公司"]  # fmt: skip
+    cases = []
+    for name in names:
+        case = uuid.uuid4()
+        party = sample("penalty_decision")["party"] | {"name": name}
+        advice = issue(desk, adviser, "advice_letter", case_id=case, party=party)
+        penalty = issue(desk, adviser, "penalty_decision", case_id=case, party=party)
+        issue(desk, adviser, "credit_repair_notice", case_id=case, party=party,
+              penalty_number=penalty.number)  # fmt: skip
+        assert advice.number
+        cases.append(case)
+    single = desk.letters.bundle(adviser, cases[0])
+    batch, problems = desk.letters.bundles(adviser, cases)
+    assert problems == []
+    pages = PdfReader(io.BytesIO(single)).pages
+    per_bundle = len(pages)
+    reader = PdfReader(io.BytesIO(batch))
+    assert len(reader.pages) == per_bundle * len(names)
+    # Page order: each bundle whole, in the order asked, its letters in 三书同达 order.
+    path = tmp_path / "batch.pdf"
+    path.write_bytes(batch)
+    for n, name in enumerate(names):
+        first, last = n * per_bundle + 1, (n + 1) * per_bundle
+        text = pdf_text(path, first, last)
+        assert text.startswith("绍兴市上虞区市场监督管理局行政处罚决定书"), n
+        assert name in text and all(other not in text for other in names if other != name)
+        order = [text.index(KINDS[k].title) for k in ("penalty_decision", "advice_letter",
+                 "credit_repair_notice", "service_receipt")]  # fmt: skip
+        assert order == sorted(order)
+    # Size: the fonts about once (the five names add a few glyphs), then each bundle's own
+    # pages; merging five separate bundles would carry the fonts five times.
+    fonts_single, fonts_batch = _font_bytes(single), _font_bytes(batch)
+    content_single = len(single) - fonts_single
+    assert fonts_batch < 1.25 * fonts_single
+    assert len(batch) < fonts_batch + len(names) * content_single * 1.1
+    assert len(batch) < 0.5 * len(names) * len(single)
+    assert all(font[2] == "yes" for font in pdf_fonts(path))  # every font embedded
 
 
 @pytest.mark.postgres

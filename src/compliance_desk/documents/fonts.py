@@ -13,10 +13,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from compliance_desk.documents import subset
 from compliance_desk.domain.errors import DomainError
 
 log = logging.getLogger("compliance_desk.documents.fonts")
@@ -50,6 +52,7 @@ SYSTEM_FONTS: dict[str, list[FontFile]] = {
 ROLES = tuple(SYSTEM_FONTS)
 
 
+@cache
 def bundled_font() -> FontFile:
     from compliance_desk.paths import resources_dir
 
@@ -72,9 +75,18 @@ class Font:
     covers: frozenset[int]
 
 
+def _mtime(path: str) -> float:
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return -1.0
+
+
 @cache
-def _load(path: str, index: int) -> Font | None:
-    if not Path(path).exists():
+def _load(path: str, index: int, mtime: float) -> Font | None:
+    """The font, parsed once per process and file version (``mtime``: a font replaced on
+    disk while the desk runs is read again)."""
+    if mtime < 0:
         return None
     name = f"{Path(path).stem}-{index}"
     try:
@@ -85,6 +97,7 @@ def _load(path: str, index: int) -> Font | None:
     # Subsetting copies whole tables (a CJK font's glyf is 10-20 MB) for every subset of every
     # document; the tables never change, so each is copied once per process.
     font.face.get_table = cache(font.face.get_table)
+    subset.speed_up(font)
     pdfmetrics.registerFont(font)
     return Font(name, frozenset(font.face.charToGlyph))
 
@@ -101,6 +114,8 @@ class FontChain:
             )
         self.fonts = fonts
         self._glyphs: dict[tuple[str, float], tuple[str, float]] = {}
+        # For the layout (gbt9704): its glyph objects by (role, size), then character.
+        self.glyph_objects: dict[tuple[str, float], dict[str, Any]] = {}
 
     def glyph(self, char: str, size: float, text: str = "") -> tuple[str, float]:
         """(font name, advance width) of one character; MissingCharacter if no font has it."""
@@ -144,21 +159,22 @@ class FontChain:
 
 
 @cache
-def _chain(role: str, configured: str) -> FontChain:
-    return chain(role, {role: configured} if configured else None, cached=False)
+def _chain(files: tuple[tuple[str, int, float], ...]) -> FontChain:
+    fonts = [f for f in (_load(*key) for key in files) if f]
+    return FontChain(list({f.name: f for f in fonts}.values()))
 
 
 def chain(
     role: str, configured: Mapping[str, str] | None = None, *, cached: bool = True
 ) -> FontChain:
-    """The font chain for ``role``; a configured "path" or "path#index" comes first."""
-    if cached:
-        return _chain(role, (configured or {}).get(role, ""))
+    """The font chain for ``role``; a configured "path" or "path#index" comes first.
+
+    Chains, fonts and their glyph caches are kept per process, keyed on each font file's
+    path, face and modification time."""
     files = [*SYSTEM_FONTS[role], bundled_font()]
     if configured and configured.get(role):
         raw = configured[role]
         path, _, index = raw.partition("#")
         files.insert(0, FontFile(path, int(index or 0)))
-    fonts = [f for f in (_load(ff.path, ff.index) for ff in files) if f is not None]
-    unique = list({f.name: f for f in fonts}.values())
-    return FontChain(unique)
+    key = tuple((ff.path, ff.index, _mtime(ff.path)) for ff in files)
+    return _chain(key) if cached else _chain.__wrapped__(key)

@@ -8,8 +8,10 @@ the series its numbers come from, and its default template (resources/templates)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +84,8 @@ class Kind:
         return json_schema(self.fields, f"{self.title}（{self.code}）")
 
     def default_template(self) -> str:
-        return template_path(self.code).read_text(encoding="utf-8")
+        path = template_path(self.code)
+        return _read_template(str(path), path.stat().st_mtime)
 
     def sample(self) -> dict[str, Any]:
         """Example data (resources/templates/samples): the template preview and the docs use it."""
@@ -107,7 +110,7 @@ def _credit_checks(data: dict[str, Any], legal: legal_values.LegalValues) -> lis
     if data["penalty_date"] > data["date"]:
         problems.append("处罚决定日期不能晚于告知书日期")
     try:
-        legal.credit_grade(data["grade"], data["penalty_date"])
+        legal.credit_grade(data["grade"], data["penalty_date"], data["authority"])
     except DomainError as exc:
         problems.append(exc.message_zh)
     return problems
@@ -172,7 +175,7 @@ KINDS: dict[str, Kind] = {
             "信修",
             checks=_credit_checks,
             extra=lambda data, legal: {
-                "credit": legal.credit_grade(data["grade"], data["penalty_date"])
+                "credit": legal.credit_grade(data["grade"], data["penalty_date"], data["authority"])
             },
         ),
         Kind(
@@ -314,12 +317,37 @@ def build_letter(
     lines = expand(template, context, k.code, template_version)
     body = blocks(lines, data["authority"], chinese_date(data["date"]))
     return Letter(
+        fixed_text=fixed_wording(template, frozen, data["authority"], k.title),
         pdf_title=f"{k.title} {number or '草稿'}",
         blocks=tuple(header(k, data["authority"], number) + body),
         draft=draft,
         qr=qr,
         verify_code=verify_code,
     )
+
+
+@lru_cache(maxsize=32)
+def _read_template(path: str, mtime: float) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def fixed_wording(template: str, legal: Mapping[str, Any], authority: str, title: str) -> str:
+    """The text a letter shares with every letter of its kind, template version, legal
+    values and authority: the template without its code, the legal values' wording."""
+
+    def strings(value: Any) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, Mapping):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list | tuple):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    return "".join([authority, title, _TEMPLATE_CODE.sub("", template), *strings(legal)])
 
 
 def template_path(code: str) -> Path:

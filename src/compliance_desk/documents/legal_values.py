@@ -1,8 +1,10 @@
 """Legal values that change over time, chosen by a letter's decision date.
 
 Review and litigation time limits, credit publication periods by grade (the national regime
-changed on 2026-04-01), the minimum rectification period: data in resources/legal/values.json,
-each version with the date it takes effect, never literals in code.
+changed on 2026-04-01) and by authority (an authority's own rules, such as market
+supervision's, where a version of them is recorded), the minimum rectification period: data in
+resources/legal/values.json, each version with the date it takes effect, never literals in
+code.
 """
 
 from __future__ import annotations
@@ -32,16 +34,45 @@ class LegalValues:
             )
         return dict(chosen[-1])
 
-    def credit_grade(self, grade: str, on: date) -> dict[str, Any]:
-        version = self.in_force("credit_publication", on)
+    def credit_grade(self, grade: str, on: date, authority: str = "") -> dict[str, Any]:
+        """The publication period and repair conditions of ``grade`` for a penalty decided on
+        ``on`` by ``authority``: the authority's own rules (credit_publication_by_authority,
+        chosen by the words in its name) when a version of them is in force on that date,
+        else the national rules in force then."""
+        regime = self.authority_regime(authority, on)
+        if regime is not None:
+            code, meta, version = regime
+        else:
+            code, meta, version = "", {}, self.in_force("credit_publication", on)
         grades = version["grades"]
         if grade not in grades:
             known = "、".join(g["label"] for g in grades.values())
             raise DomainError(
                 f"决定日期 {on.isoformat()} 适用的{version['rule']}没有该失信等级（可选：{known}）",
-                f"credit grade {grade!r} not defined by the rule in force on {on}",
+                f"credit grade {grade!r} not defined by the rule in force on {on}"
+                + (f" for {code}" if code else ""),
             )
-        return {"rule": version["rule"], "from": version["from"], **grades[grade]}
+        chosen = {"rule": version["rule"], "from": version["from"], **grades[grade]}
+        if code:
+            chosen["authority"] = meta.get("label", code)
+        return chosen
+
+    def authority_regime(
+        self, authority: str, on: date
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        """(code, description, version) of the authority's own credit rules in force on
+        ``on``; None when the authority has none (or none yet): the national rules apply."""
+        regimes = self.data.get("credit_publication_by_authority", {})
+        for code, meta in regimes.items():
+            if not isinstance(meta, Mapping) or not authority:
+                continue
+            if not any(word in authority for word in meta.get("match", [])):
+                continue
+            versions = sorted(meta.get("versions", []), key=lambda v: str(v["from"]))
+            chosen = [v for v in versions if date.fromisoformat(v["from"]) <= on]
+            if chosen:
+                return code, dict(meta), dict(chosen[-1])
+        return None
 
     def context(self, on: date) -> dict[str, Any]:
         """What templates may use: ``legal.review.period``, ``legal.litigation.basis`` ..."""

@@ -8,7 +8,7 @@ A draft carries the 草稿 watermark and no number or QR code.  An issued letter
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,8 +95,14 @@ def render(
 
 
 def render_prepared(
-    prepared: Sequence[Prepared], fonts: Mapping[str, str] | None = None, *, duplex: bool = False
+    prepared: Sequence[Prepared],
+    fonts: Mapping[str, str] | None = None,
+    *,
+    duplex: bool = False,
+    drawn: Callable[[int], None] | None = None,
 ) -> bytes:
+    """One PDF of the prepared letters (a bundle, or a batch of bundles: each font embedded
+    once for all of them); ``drawn(i)`` after letter ``i`` (see gbt9704.render)."""
     letters = [p.letter for p in prepared]
     author = prepared[0].data["authority"] if prepared else ""
-    return gbt9704.render(letters, fonts, author=author, duplex=duplex)
+    return gbt9704.render(letters, fonts, author=author, duplex=duplex, drawn=drawn)

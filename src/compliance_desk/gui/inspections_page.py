@@ -341,7 +341,7 @@ class InspectionsPage(QWidget):
             show_error(self, exc)
             return None
         dialog = LetterDialog(self.desk, self.user, "advice_letter", enterprise_id=enterprise,
-                              case_id=uuid.uuid4(), parent=self)  # fmt: skip
+                              case_id=uuid.uuid4(), runner=self.runner, parent=self)  # fmt: skip
         dialog.form.set_data(dialog.form.data() | data)
         if show:
             dialog.exec()
@@ -369,8 +369,8 @@ class InspectionsPage(QWidget):
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return None
-        dialog = LetterDialog(self.desk, self.user, "no_penalty_decision",
-                              enterprise_id=enterprise, case_id=uuid.uuid4(), parent=self)  # fmt: skip
+        dialog = LetterDialog(self.desk, self.user, "no_penalty_decision", enterprise_id=enterprise,
+                              case_id=uuid.uuid4(), runner=self.runner, parent=self)  # fmt: skip
         dialog.form.set_data(dialog.form.data() | data)
         if show:
             dialog.exec()

@@ -25,6 +25,7 @@ from compliance_desk.documents.kinds import KINDS
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.letter_form import LetterForm
 from compliance_desk.gui.pdf_preview import PdfPreviewDialog
+from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.letters import LetterView
 
@@ -42,10 +43,13 @@ class LetterDialog(QDialog):
         letter: LetterView | None = None,
         enterprise_id: uuid.UUID | None = None,
         case_id: uuid.UUID | None = None,
+        runner: TaskRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.desk, self.user, self.kind, self.letter = desk, user, kind, letter
+        # The preview is rendered off the GUI thread when the page hands its runner over.
+        self.runner = runner or TaskRunner(synchronous=True, parent=self)
         self.enterprise_id, self.case_id = enterprise_id, case_id
         self.saved: LetterView | None = None
         k = KINDS[kind]
@@ -73,7 +77,7 @@ class LetterDialog(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        preview = QPushButton(self.tr("Save and preview"))
+        preview = self.preview_button = QPushButton(self.tr("Save and preview"))
         preview.setObjectName("preview")
         preview.clicked.connect(self.save_and_preview)
         buttons.addButton(preview, QDialogButtonBox.ButtonRole.ActionRole)
@@ -148,9 +152,15 @@ class LetterDialog(QDialog):
         saved = self._save()
         if saved is None:
             return
-        try:
-            pdf = self.desk.letters.pdf(self.user, saved.id)
-        except Exception as exc:  # noqa: BLE001
+        self.preview_button.setEnabled(False)
+        desk, user, letter_id = self.desk, self.user, saved.id
+
+        def show(pdf: bytes) -> None:
+            self.preview_button.setEnabled(True)
+            PdfPreviewDialog(pdf, f"{saved.kind_title}（草稿）", self).exec()
+
+        def failed(exc: BaseException) -> None:
+            self.preview_button.setEnabled(True)
             show_error(self, exc)
-            return
-        PdfPreviewDialog(pdf, f"{saved.kind_title}（草稿）", self).exec()
+
+        self.runner.run(lambda: desk.letters.pdf(user, letter_id), show, failed)

@@ -198,7 +198,8 @@ class LettersPage(QWidget):
     # -- actions --------------------------------------------------------------------------
 
     def new_letter(self, kind: str) -> LetterView | None:
-        dialog = LetterDialog(self.desk, self.user, kind, case_id=uuid.uuid4(), parent=self)
+        dialog = LetterDialog(self.desk, self.user, kind, case_id=uuid.uuid4(),
+                              runner=self.runner, parent=self)  # fmt: skip
         return self._after(dialog)
 
     def new_in_case(self, kind: str) -> LetterView | None:
@@ -207,8 +208,8 @@ class LettersPage(QWidget):
             return None
         case = letter.case_id or uuid.uuid4()
         enterprise = letter.enterprise_id
-        dialog = LetterDialog(self.desk, self.user, kind, case_id=case,
-                              enterprise_id=enterprise, parent=self)  # fmt: skip
+        dialog = LetterDialog(self.desk, self.user, kind, case_id=case, enterprise_id=enterprise,
+                              runner=self.runner, parent=self)  # fmt: skip
         if enterprise is None:
             data = dialog.form.data()
             data["party"] = letter.data.get("party", {})
@@ -230,7 +231,8 @@ class LettersPage(QWidget):
         ):
             self.preview()
             return
-        self._after(LetterDialog(self.desk, self.user, letter.kind, letter=letter, parent=self))
+        self._after(LetterDialog(self.desk, self.user, letter.kind, letter=letter,
+                                 runner=self.runner, parent=self))  # fmt: skip
 
     def preview(self) -> None:
         letter = self.current()
@@ -277,7 +279,8 @@ class LettersPage(QWidget):
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
-        self._after(LetterDialog(self.desk, self.user, fix.kind, letter=fix, parent=self))
+        self._after(LetterDialog(self.desk, self.user, fix.kind, letter=fix,
+                                 runner=self.runner, parent=self))  # fmt: skip
         self.refresh(select=fix.id)
 
     def void(self, reason: str | None = None) -> None:
@@ -330,12 +333,15 @@ class LettersPage(QWidget):
         if not cases:
             return
         progress = QProgressDialog(self.tr("Preparing bundles…"), self.tr("Cancel"), 0,
-                                   len(cases), self)  # fmt: skip
+                                   2 * len(cases), self)  # fmt: skip
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(0)
         token = CancelToken()
         progress.canceled.connect(token.cancel)
-        report = self.runner.progress_reporter(token, lambda d, t: progress.setValue(d))
+        # Two steps a case (checked, drawn): the service says how many in ``t``.
+        report = self.runner.progress_reporter(
+            token, lambda d, t: (progress.setMaximum(t), progress.setValue(d))
+        )
 
         def done(result: tuple[bytes, list[str]]) -> None:
             progress.close()

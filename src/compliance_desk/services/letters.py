@@ -4,7 +4,6 @@ verify, and print the 三书同达 bundle.  Rendering itself is documents.render
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -34,6 +33,7 @@ _kinds = lazy("compliance_desk.documents.kinds")
 _render = lazy("compliance_desk.documents.render")
 _templates = lazy("compliance_desk.documents.templates")
 if TYPE_CHECKING:
+    from compliance_desk.documents.render import Prepared
     from compliance_desk.documents.signing import Reference
 
 log = logging.getLogger("compliance_desk.letters")
@@ -542,6 +542,14 @@ class LetterService:
         The letters are set again from their frozen data, template version, legal values and
         the QR text given at issue (its signature checked, and the data against its hash), so
         the fonts are embedded once per bundle."""
+        prepared = self._bundle_prepared(user, case_id, method, place)
+        bundle: bytes = _render.render_prepared(prepared, self._fonts())
+        return bundle
+
+    def _bundle_prepared(
+        self, user: CurrentUser, case_id: uuid.UUID, method: str = "直接送达", place: str = ""
+    ) -> list[Prepared]:
+        """The bundle's four letters checked and laid out, not yet drawn."""
         user.require(Permission.LETTER_VIEW)
         with self.ctx.uow(user) as uow:
             s = uow.session
@@ -568,10 +576,7 @@ class LetterService:
             "servers": user.display_name,
         }
         requests.append(_render.LetterRequest("service_receipt", receipt))
-        bundle: bytes = _render.render_prepared(
-            [_render.prepare(r) for r in requests], self._fonts()
-        )
-        return bundle
+        return [_render.prepare(r) for r in requests]
 
     def bundles(
         self,
@@ -579,23 +584,43 @@ class LetterService:
         case_ids: Sequence[uuid.UUID],
         progress: Callable[[int, int], bool] | None = None,
     ) -> tuple[bytes, list[str]]:
-        """Many bundles in one PDF; ``progress(done, total)`` returning False cancels.
-        Returns the PDF and the problems of the cases left out (not silently dropped)."""
-        from pypdf import PdfReader, PdfWriter
+        """Many bundles as one PDF, in the order given, each font embedded once for all.
 
-        writer, problems = PdfWriter(), []
-        for done, case_id in enumerate(case_ids):
-            if progress is not None and not progress(done, len(case_ids)):
+        ``progress(done, total)`` counts two steps per case (checked, then drawn), and
+        returning False cancels.  Returns the PDF and the problems of the cases left out
+        (not silently dropped)."""
+        total = 2 * len(case_ids)
+
+        def report(done: int) -> None:
+            if progress is not None and not progress(done, total):
                 raise DomainError("已取消批量打印", "batch printing cancelled")
+
+        prepared: list[Prepared] = []
+        ends: dict[int, int] = {}  # index of a bundle's last letter -> bundles drawn with it
+        problems = []
+        for done, case_id in enumerate(case_ids):
+            report(done)
             try:
-                writer.append(PdfReader(io.BytesIO(self.bundle(user, case_id))))
+                prepared += self._bundle_prepared(user, case_id)
             except DomainError as exc:
                 problems.append(exc.message_zh)
+                continue
+            ends[len(prepared) - 1] = len(ends) + 1
+        report(len(case_ids))
+        if not prepared:
+            raise DomainError(
+                "所选案件都不能三书同达：" + "；".join(problems),
+                f"batch of {len(case_ids)} bundles: none printable",
+            )
+
+        def drawn(index: int) -> None:
+            if index in ends:
+                report(len(case_ids) + ends[index])
+
+        pdf: bytes = _render.render_prepared(prepared, self._fonts(), drawn=drawn)
         if progress is not None:
-            progress(len(case_ids), len(case_ids))
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue(), problems
+            progress(total, total)
+        return pdf, problems
 
     # -- helpers --------------------------------------------------------------------------
 

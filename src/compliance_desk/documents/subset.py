@@ -1,0 +1,314 @@
+"""Font subsets for embedding, made fast: glyphs read once, subsets deflated once.
+
+reportlab builds each subset (up to 256 characters) by seeking through the 10-20 MB glyph
+table character by character, copies the font's whole name table into it (22 KB of licence
+text in AR PL UMing, in every subset of every document), and deflates every subset of every
+document.  Here each glyph's bytes and components are read once per process (fonts.py keys
+its font cache on path and mtime), the name table keeps the records that identify the font
+(copyright, family, style, unique id, full name, version, PostScript name, trademark: IDs
+0-7), and a subset's deflated bytes are kept by what it holds: gbt9704 numbers the fixed
+wording first, so the subsets that hold it are the same in every letter of a kind and are
+made once; only the case's own characters (names, facts) are subset and deflated per document.
+The subset is otherwise the one reportlab makes: same tables, same glyph order and cmap.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from struct import pack, unpack_from
+from typing import Any
+
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace, TTFontMaker, makeToUnicodeCMap
+
+LEVEL = 6  # zlib's default, as reportlab
+_KEPT_NAMES = frozenset(range(8))
+_COMPOSITE_MORE, _WORDS, _SCALE, _XY_SCALE, _TWO_BY_TWO = 0x20, 0x01, 0x08, 0x40, 0x80
+
+
+def short_name_table(table: bytes) -> bytes:
+    """The name table with only records 0-7 (format 0); the table unchanged if unreadable."""
+    try:
+        fmt, count, storage = unpack_from(">HHH", table, 0)
+        if fmt != 0:
+            return table
+        records: list[bytes] = []
+        strings = bytearray()
+        seen: dict[bytes, int] = {}
+        for i in range(count):
+            platform, encoding, language, name_id, length, offset = unpack_from(
+                ">6H", table, 6 + 12 * i
+            )
+            if name_id not in _KEPT_NAMES:
+                continue
+            text = table[storage + offset : storage + offset + length]
+            if len(text) != length:
+                return table
+            at = seen.get(text)
+            if at is None:
+                at = seen[text] = len(strings)
+                strings += text
+            records.append(pack(">6H", platform, encoding, language, name_id, length, at))
+    except Exception:  # a malformed table is copied as it is, as reportlab would
+        return table
+    head = pack(">HHH", 0, len(records), 6 + 12 * len(records))
+    return head + b"".join(records) + bytes(strings)
+
+
+class _Glyphs:
+    """Per face: each glyph's bytes and the glyphs it is composed of, read once."""
+
+    def __init__(self, face: TTFontFace) -> None:
+        self.face = face
+        self.glyf = face.get_table("glyf")
+        self.pos: list[int] = face.glyphPos
+        self.cache: dict[int, tuple[bytes, tuple[tuple[int, int], ...]]] = {}
+        self.name = short_name_table(face.get_table("name"))
+        self.copied = {}
+        for tag in ("OS/2", "cvt ", "fpgm", "prep"):
+            try:
+                self.copied[tag] = face.get_table(tag)
+            except KeyError:
+                pass
+        self.post = b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16
+
+    def glyph(self, index: int) -> tuple[bytes, tuple[tuple[int, int], ...]]:
+        """The glyph's bytes and its components as (offset of the index in the bytes, index)."""
+        found = self.cache.get(index)
+        if found is None:
+            start, end = self.pos[index], self.pos[index + 1]
+            data = self.glyf[start:end]
+            parts: list[tuple[int, int]] = []
+            if len(data) > 2 and unpack_from(">h", data, 0)[0] < 0:
+                at, flags = 10, _COMPOSITE_MORE
+                while flags & _COMPOSITE_MORE:
+                    flags, component = unpack_from(">HH", data, at)
+                    parts.append((at + 2, component))
+                    at += 4 + (4 if flags & _WORDS else 2)
+                    if flags & _SCALE:
+                        at += 2
+                    elif flags & _XY_SCALE:
+                        at += 4
+                    elif flags & _TWO_BY_TWO:
+                        at += 8
+            found = self.cache[index] = (data, tuple(parts))
+        return found
+
+
+def _glyphs(face: TTFontFace) -> _Glyphs:
+    found: _Glyphs | None = face.__dict__.get("_cd_glyphs")
+    if found is None:
+        found = face.__dict__["_cd_glyphs"] = _Glyphs(face)
+    return found
+
+
+def make_subset(face: TTFontFace, subset: Sequence[int]) -> bytes:
+    """The TrueType subset of ``subset`` (character codes in subset order), as reportlab's
+    TTFontFile.makeSubset makes it, but from cached glyphs and with the short name table."""
+    glyphs = _glyphs(face)
+    char_to_glyph = face.charToGlyph
+    glyph_map = [0]  # new index -> old index
+    glyph_set = {0: 0}  # old index -> new index
+    code_to_glyph = []
+    for code in subset:
+        old = char_to_glyph.get(code, 0)
+        new = glyph_set.get(old)
+        if new is None:
+            new = glyph_set[old] = len(glyph_map)
+            glyph_map.append(old)
+        code_to_glyph.append(new)
+    n = 0
+    while n < len(glyph_map):  # components of composite glyphs come along
+        for _at, component in glyphs.glyph(glyph_map[n])[1]:
+            if component not in glyph_set:
+                glyph_set[component] = len(glyph_map)
+                glyph_map.append(component)
+        n += 1
+
+    out = TTFontMaker()
+    out.add("name", glyphs.name)
+    for tag, table in glyphs.copied.items():
+        out.add(tag, table)
+    out.add("post", glyphs.post)
+
+    hmetrics = face.hmetrics
+    hmtx: list[int] = []
+    for old in glyph_map:
+        aw, lsb = hmetrics[old]
+        hmtx += (int(aw), int(lsb))
+    n = len(hmtx) - 2
+    while n and hmtx[n] == hmtx[n - 2]:
+        n -= 2
+    n += 2
+    hmtx = hmtx[:n] + hmtx[n + 1 :: 2]
+    out.add("hmtx", pack(f">{len(hmtx)}H", *hmtx))
+    hhea = bytearray(face.get_table("hhea"))
+    hhea[34:36] = pack(">H", n >> 1)
+    out.add("hhea", bytes(hhea))
+    maxp = bytearray(face.get_table("maxp"))
+    maxp[4:6] = pack(">H", len(glyph_map))
+    out.add("maxp", bytes(maxp))
+    count = len(subset)
+    cmap = [0, 1, 1, 0, 0, 12, 6, 10 + count * 2, 0, 0, count, *code_to_glyph]
+    out.add("cmap", pack(f">{len(cmap)}H", *cmap))
+
+    pieces: list[bytes] = []
+    offsets: list[int] = []
+    pos = 0
+    for old in glyph_map:
+        offsets.append(pos)
+        data, parts = glyphs.glyph(old)
+        if parts:
+            fixed = bytearray(data)
+            for at, component in parts:
+                fixed[at : at + 2] = pack(">H", glyph_set[component])
+            data = bytes(fixed)
+        pieces.append(data)
+        pos += len(data)
+        if pos % 4:
+            pieces.append(b"\0" * (4 - pos % 4))
+            pos += 4 - pos % 4
+    offsets.append(pos)
+    out.add("glyf", b"".join(pieces))
+    if (pos + 1) >> 1 > 0xFFFF:
+        loc_format, loca = 1, pack(f">{len(offsets)}L", *offsets)
+    else:
+        loc_format, loca = 0, pack(f">{len(offsets)}H", *(o >> 1 for o in offsets))
+    out.add("loca", loca)
+    head = bytearray(face.get_table("head"))
+    head[50:52] = pack(">H", loc_format)
+    out.add("head", bytes(head))
+    stream: bytes = out.makeStream()
+    return stream
+
+
+class _Deflated:
+    """Deflated streams by what they hold: a subset repeated in many documents (the fixed
+    wording's subsets, see gbt9704._fix_subsets) is made and deflated once per process."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[Any, ...], tuple[bytes, int]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...], make: Callable[[], bytes]) -> tuple[bytes, int]:
+        """(deflated bytes, length before deflating)."""
+        found = self.items.get(key)
+        if found is None:
+            raw = make()
+            found = self.items[key] = (zlib.compress(raw, LEVEL), len(raw))
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+        else:
+            self.items.move_to_end(key)
+        return found
+
+
+_DEFLATED = _Deflated()
+
+
+def forget() -> None:
+    """Drop the deflated subsets (benchmarks: the first letters after a start)."""
+    _DEFLATED.items.clear()
+
+
+def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes]) -> Any:
+    stream = pdfdoc.PDFStream()
+    if doc.compression:
+        stream.content, raw_length = _DEFLATED.get(key, make)
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    else:
+        stream.content = make()
+        raw_length = len(stream.content)
+    return stream, raw_length
+
+
+def add_subset_objects(face: TTFontFace, doc: Any, fontname: str, subset: Sequence[int]) -> Any:
+    """TTFontFace.addSubsetObjects with make_subset, deflated once per distinct subset."""
+    key = ("font", face.filename, face.name, _mtime(face), tuple(subset))
+    font_file, raw_length = _stream(doc, key, lambda: make_subset(face, subset))
+    font_file.dictionary["Length1"] = raw_length
+    ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
+    descriptor = pdfdoc.PDFDictionary(
+        {
+            "Type": "/FontDescriptor",
+            "Ascent": face.ascent,
+            "CapHeight": face.capHeight,
+            "Descent": face.descent,
+            "Flags": (face.flags & ~(1 << 5)) | (1 << 2),  # symbolic, not non-symbolic
+            "FontBBox": pdfdoc.PDFArray(face.bbox),
+            "FontName": pdfdoc.PDFName(fontname),
+            "ItalicAngle": face.italicAngle,
+            "StemV": face.stemV,
+            "FontFile2": ref,
+            "MissingWidth": face.defaultWidth,
+        }
+    )
+    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+def _mtime(face: TTFontFace) -> float:
+    try:
+        return os.stat(face.filename).st_mtime
+    except OSError:
+        return -1.0
+
+
+class _Widths(pdfdoc.PDFArray):  # type: ignore[misc]
+    """A subset's /Widths: 256 numbers, most of them the same, formatted once each."""
+
+    _formatted: dict[float, bytes] = {}
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        known = self._formatted
+        out = []
+        for width in self.sequence:
+            text = known.get(width)
+            if text is None:
+                text = known[width] = fp_str(width).encode()
+            out.append(text)
+        return b"[ " + b" ".join(out) + b" ]"
+
+
+def add_objects(font: TTFont, doc: Any) -> None:
+    """TTFont.addObjects (the document's font and descriptor objects for each subset used),
+    with the widths formatted by _Widths and the ToUnicode maps deflated once per distinct subset."""
+    state = font.state.get(doc) or font._assignState(doc)
+    state.frozen = 1
+    face = font.face
+    for n, subset in enumerate(state.subsets):
+        internal = font.getSubsetInternalName(n, doc)[1:]
+        base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+        pdf_font = pdfdoc.PDFTrueTypeFont()
+        pdf_font.__Comment__ = f"Font {font.fontName} subset {n}"
+        pdf_font.Name = internal
+        pdf_font.BaseFont = base_name
+        pdf_font.FirstChar = 0
+        pdf_font.LastChar = len(subset) - 1
+        pdf_font.Widths = _Widths(map(face.getCharWidth, subset))
+        cmap, _ = _stream(
+            doc,
+            ("cmap", base_name, tuple(subset)),
+            functools.partial(_cmap, base_name, subset),
+        )
+        pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+        pdf_font.FontDescriptor = add_subset_objects(face, doc, base_name, subset)
+        doc.Reference(pdf_font, internal)
+        doc.idToObject["BasicFonts"].dict[internal] = pdf_font
+    del font.state[doc]
+
+
+def _cmap(base_name: str, subset: Sequence[int]) -> bytes:
+    text: str = makeToUnicodeCMap(base_name, subset)
+    return text.encode("latin-1")
+
+
+def speed_up(font: TTFont) -> None:
+    """Make ``font`` embed its subsets through this module."""
+    face = font.face
+    face.__dict__["makeSubset"] = lambda subset: make_subset(face, subset)
+    font.__dict__["addObjects"] = lambda doc: add_objects(font, doc)

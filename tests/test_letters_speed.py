@@ -1,0 +1,78 @@
+"""What makes bundles fast must not change what is printed: the QR encoder, the font caches."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+import qrcode
+from qrcode import constants, util
+from reportlab.pdfbase.ttfonts import TTFontFile
+
+from compliance_desk.documents import fonts as fonts_mod
+from compliance_desk.documents.qrencode import encode
+from compliance_desk.documents.subset import make_subset
+
+
+def test_the_fast_qr_encoder_draws_the_same_code_as_the_qrcode_package() -> None:
+    rng = random.Random(5)
+    versions = set()
+    for length in [*range(1, 330, 7), 201, 202, 213, 330]:
+        text = bytes(rng.randrange(33, 127) for _ in range(length))
+        reference = qrcode.QRCode(
+            border=0, error_correction=constants.ERROR_CORRECT_M, mask_pattern=2
+        )
+        reference.add_data(util.QRData(text, mode=util.MODE_8BIT_BYTE))
+        reference.make(fit=True)
+        versions.add(reference.version)
+        matrix = reference.get_matrix()
+        size, modules = encode(text)
+        assert size == len(matrix), length
+        assert modules == bytes(1 if dark else 0 for row in matrix for dark in row), length
+    assert {1, 9, 10, 13} <= versions, versions  # both widths of the length field
+
+
+def _tables(font: bytes) -> dict[str, bytes]:
+    count = struct.unpack_from(">H", font, 4)[0]
+    out = {}
+    for i in range(count):
+        tag, _checksum, offset, length = struct.unpack_from(">4sLLL", font, 12 + 16 * i)
+        out[tag.decode("latin-1")] = font[offset : offset + length]
+    return out
+
+
+@pytest.mark.parametrize("font", [fonts_mod.UMING, fonts_mod.WQY, fonts_mod.UKAI])
+def test_cached_subsets_hold_the_glyphs_reportlab_would_embed(font: fonts_mod.FontFile) -> None:
+    if not Path(font.path).exists():
+        pytest.skip(f"{font.path} is not installed")
+    face = TTFontFile(font.path, subfontIndex=font.index)
+    text = "喆堃镕昇珺玥虞市监合建〔2026〕12号，。ABCabc123（）《》"
+    codes = [ord(c) for c in text]
+    ours, theirs = _tables(make_subset(face, codes)), _tables(face.makeSubset(codes))
+    assert set(ours) == set(theirs)
+    for tag in theirs:
+        if tag == "name":  # ours keeps records 0-7 only: no licence text in every subset
+            continue
+        if tag == "head":  # its checksum adjustment covers the whole file, name table included
+            assert ours[tag][:8] + ours[tag][12:] == theirs[tag][:8] + theirs[tag][12:]
+            continue
+        assert ours[tag] == theirs[tag], tag
+    names = ours["name"]
+    assert len(names) <= len(theirs["name"])
+    assert struct.unpack_from(">H", names, 2)[0] > 0  # family, full and PostScript names kept
+
+
+def test_a_font_replaced_on_disk_is_read_again(tmp_path: Path) -> None:
+    source = Path(fonts_mod.WQY.path)
+    if not source.exists():
+        pytest.skip("wqy-microhei is not installed")
+    copy = tmp_path / "body.ttc"
+    shutil.copy(source, copy)
+    first = fonts_mod.chain("fangsong", {"fangsong": str(copy)})
+    assert fonts_mod.chain("fangsong", {"fangsong": str(copy)}) is first  # cached
+    os.utime(copy, (copy.stat().st_atime, copy.stat().st_mtime + 10))
+    assert fonts_mod.chain("fangsong", {"fangsong": str(copy)}) is not first
