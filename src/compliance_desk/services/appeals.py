@@ -708,7 +708,8 @@ class AppealLog:
         else:  # a rarer word's matches are collected and sorted (a page with them never walks)
             walk = self.ctx.is_sqlite and not words and self._many(flt, calendar, today)
         with self._lock:
-            walk = walk and flt not in self._no_walk
+            if flt in self._no_walk:  # its walk ran over budget before: collect its rows
+                walk = each = False
 
         def window(stmt: Select[Any]) -> Select[Any]:
             stmt = self._ordered(stmt, flt)
