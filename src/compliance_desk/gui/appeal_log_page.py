@@ -95,6 +95,7 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(lambda _offset, _limit: [], [], 20, parent)
+        self._texts: dict[uuid.UUID, tuple[LogRow, tuple[str, ...]]] = {}
         self.headers = [
             self.tr("Number"),
             self.tr("Enterprise"),
@@ -106,21 +107,18 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
             self.tr("Working days left"),
         ]
 
+    def set_result(self, count: int, first_page: list[LogRow]) -> None:
+        self._texts.clear()
+        super().set_result(count, first_page)
+
     def cell(self, r: LogRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            due = ""
-            if r.due is not None:
-                due = r.due.isoformat() + ("（暂定）" if r.provisional else "")
-            elif r.state is not AppealState.CLOSED:
-                due = self.tr("paused")
-            left = ""
-            if r.overdue:
-                left = self.tr("overdue")
-            elif r.working_days_left is not None:
-                left = str(r.working_days_left)
-            values = (r.number, r.enterprise_name, r.title, r.tier.label, r.state.label,
-                      local_text(r.received_at)[:10], due, left)  # fmt: skip
-            return values[column] if 0 <= column < len(values) else None
+            values = self._texts.get(r.id)
+            if values is None or values[0] is not r:  # a row's texts, made once a page
+                values = self._texts[r.id] = (r, self._display(r))
+                if len(self._texts) > 4 * self.PAGE * 20:
+                    self._texts.clear()
+            return values[1][column] if 0 <= column < len(values[1]) else None
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
             return local_text(r.received_at)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -129,6 +127,20 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
             if r.working_days_left is not None and r.working_days_left <= 1:
                 return DUE_SOON
         return None
+
+    def _display(self, r: LogRow) -> tuple[str, ...]:
+        due = ""
+        if r.due is not None:
+            due = r.due.isoformat() + ("（暂定）" if r.provisional else "")
+        elif r.state is not AppealState.CLOSED:
+            due = self.tr("paused")
+        left = ""
+        if r.overdue:
+            left = self.tr("overdue")
+        elif r.working_days_left is not None:
+            left = str(r.working_days_left)
+        return (r.number, r.enterprise_name, r.title, r.tier.label, r.state.label,
+                local_text(r.received_at)[:10], due, left)  # fmt: skip
 
 
 class AppealLogPage(QWidget):
