@@ -32,6 +32,10 @@ def test_a_result_for_a_closed_window_is_dropped_not_raised(qtbot) -> None:  # t
         qtbot.waitUntil(lambda: bool(raised), timeout=3000)
     assert "a real bug" in str(raised[0][1])
     runner.shutdown()
+    # the window is closing: a result delivered late that asks for more work gets none
+    asked: list[str] = []
+    runner.run(lambda: asked.append("ran"), print, print)
+    assert asked == [] and runner._pending == 0  # noqa: SLF001
 
 
 def test_thousands_of_background_tasks_leave_python_intact(qtbot) -> None:  # type: ignore[no-untyped-def]

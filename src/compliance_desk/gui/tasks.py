@@ -46,6 +46,7 @@ class TaskRunner(QObject):
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="desk-task")
         self._results: queue.SimpleQueue[tuple[Callable[[], None], bool]] = queue.SimpleQueue()
         self._pending = 0  # tasks submitted and not yet delivered (GUI thread only)
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setInterval(self.POLL_MS)
         self._timer.timeout.connect(self._drain)
@@ -76,6 +77,9 @@ class TaskRunner(QObject):
                 value = f.result()
                 self._results.put((lambda: on_done(value), True))
 
+        if self._closed:  # the app is closing: a late result asking for more work gets none
+            log.debug("task not started: the runner is shut down")
+            return
         self._pending += 1
         if not self._timer.isActive():
             self._timer.start()
@@ -114,6 +118,7 @@ class TaskRunner(QObject):
             self._timer.stop()
 
     def shutdown(self) -> None:
+        self._closed = True
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
