@@ -267,6 +267,7 @@ def test_every_order_pages_through_the_whole_filter_once(
         for key in SORT_KEYS:
             for descending in (False, True):
                 flt = LogFilter(**{**base.__dict__, "sort": key, "descending": descending})
+                assert log.count(clerk, flt) == len(everyone), (key, descending)
                 seen = [r for n in range(0, len(everyone), 7) for r in log.page(clerk, flt, n, 7)]
                 assert [r.id for r in seen if r.id not in everyone] == []
                 assert len(seen) == len(everyone) == len({r.id for r in seen}), (key, descending)
@@ -465,3 +466,29 @@ def test_a_word_whose_walk_ran_over_budget_is_collected_from_then_on(
         event.remove(desk.ctx.engine, "before_cursor_execute", spy)
     pages = [s for s in seen if "local_appeal_text" in s]
     assert pages and not any("EXISTS" in s for s in pages), pages
+
+
+def test_a_clock_is_never_overwritten_by_one_counted_from_an_earlier_step(
+    desk: Desk, clerk: CurrentUser, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """A reconcile that read the timeline before another desk's step committed must not write
+    its older clock over the newer one (it waits for the row, then leaves it)."""
+    clock.now = _at("2026-03-02")
+    firm = desk.enterprises.create(
+        clerk, EnterpriseDraft(name="先后伞业", uscc="91330604QU4AX6JM2M")
+    )
+    appeal = desk.appeals.open_appeal(
+        clerk, AppealDraft(firm.id, "先后两步", AppealTier.GENERAL, clock.now)
+    )
+    current = _clock(desk, appeal.id)
+    assert current is not None
+    with desk.ctx.engine.begin() as connection:  # as if a later step had been counted already
+        connection.execute(
+            update(LocalAppealClock)
+            .where(LocalAppealClock.appeal_id == appeal.id)
+            .values(seq=current.seq + 1, due=D("2026-04-30"))
+        )
+    with desk.ctx.engine.begin() as connection:
+        appeal_clocks.refresh(connection, [appeal.id])  # counted from the earlier timeline
+    kept = _clock(desk, appeal.id)
+    assert kept is not None and kept.seq == current.seq + 1 and kept.due == D("2026-04-30")

@@ -172,6 +172,7 @@ class OffsetPagedModel(_PagedModel[R]):
         self._count = 0
         self._submit: Submit | None = None
         self._pending: set[int] = set()  # pages asked of a worker, not yet arrived
+        self._failed: set[int] = set()  # pages whose fetch failed, for this result
         self._generation = 0  # a new filter's result: pages still on their way are stale
 
     def set_loader(self, submit: Submit) -> None:
@@ -184,7 +185,7 @@ class OffsetPagedModel(_PagedModel[R]):
     def _missing_page(self, page_no: int) -> list[R] | None:
         if self._submit is None:
             return super()._missing_page(page_no)
-        if page_no not in self._pending:
+        if page_no not in self._pending and page_no not in self._failed:
             self._pending.add(page_no)
             generation, fetch, arrived_now = self._generation, self._fetch, [True]
 
@@ -201,7 +202,9 @@ class OffsetPagedModel(_PagedModel[R]):
                     )
 
             def failed(_error: BaseException) -> None:
-                self._pending.discard(page_no)  # asked again when next shown
+                if generation == self._generation:  # not asked again until the next result
+                    self._pending.discard(page_no)  # (its error is shown once, not per repaint)
+                    self._failed.add(page_no)
 
             self._submit(lambda: fetch(page_no * self.PAGE, self.PAGE), done, failed)
             arrived_now[0] = False
@@ -213,6 +216,7 @@ class OffsetPagedModel(_PagedModel[R]):
         self._count = count
         self._pages.clear()
         self._pending.clear()
+        self._failed.clear()
         self._generation += 1
         if count:
             self._pages[0] = first_page

@@ -29,12 +29,13 @@ log = logging.getLogger("compliance_desk.gui.startup")
 def _open(url: str) -> Desk:
     from compliance_desk.bootstrap import open_desk
 
-    desk = open_desk(url)
-    # The main window's code too, while the person types (importing defines classes; no
-    # widget is made off the GUI thread).
-    import compliance_desk.gui.main_window  # noqa: F401
+    return open_desk(url)
 
-    return desk
+
+def _preload_window_code() -> None:
+    """The main window's code, imported while the person types (importing defines classes; no
+    widget is made off the GUI thread).  A task of its own: signing in never waits for it."""
+    import compliance_desk.gui.main_window  # noqa: F401
 
 
 class Startup(QObject):
@@ -54,6 +55,7 @@ class Startup(QObject):
         if self._future is None:
             self._future = self._executor.submit(_open, self.url)
             self._future.add_done_callback(lambda _f: self._opened.emit())
+            self._executor.submit(_preload_window_code)  # after the opening, same worker
 
     def _opening(self) -> Future[Desk]:
         self.start_opening()

@@ -131,8 +131,11 @@ def refresh(
         if clocks:
             stmt = _insert_for(connection)(CLOCK)
             columns = {c: stmt.excluded[c] for c in clocks[0] if c != "appeal_id"}
+            # never over a clock counted from a later step (written meanwhile elsewhere)
+            newer = CLOCK.c.seq <= stmt.excluded.seq
             connection.execute(
-                stmt.on_conflict_do_update(index_elements=["appeal_id"], set_=columns), clocks
+                stmt.on_conflict_do_update(index_elements=["appeal_id"], set_=columns, where=newer),
+                clocks,
             )
         if forwards:
             connection.execute(

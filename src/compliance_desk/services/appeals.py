@@ -568,12 +568,14 @@ class AppealLog:
         indexed_text = bool(query) and (self.ctx.is_sqlite or digits)  # else ILIKE over columns
         h = _unindexed if walk else _as_is  # a walk: the order's index drives (see above)
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
-        sort = flt.sort  # a count joins what the pages join, so the two always agree
+        sort = flt.sort
+        clock_filtered = False  # a condition on the clocks: they are joined even to count
         if flt.state is not None:
             stmt = stmt.where(h(AppealRow.state) == flt.state.value)
         elif (flt.open_only or flt.overdue_only or flt.due_within is not None) and sort == "state":
             # sorted by state: "open" is a range of the state index, walked in its order
             stmt = stmt.where(CLOCK.c.state_rank < CLOSED_RANK)
+            clock_filtered = True
         elif flt.open_only or flt.overdue_only or flt.due_within is not None:
             stmt = stmt.where(h(AppealRow.state).in_(OPEN_STATES))
         if flt.tier is not None:
@@ -607,7 +609,7 @@ class AppealLog:
                     Enterprise.name.ilike(like, escape="\\"),
                 )
             )
-        by_clock = flt.overdue_only or flt.due_within is not None
+        by_clock = flt.overdue_only or flt.due_within is not None or clock_filtered
         if not counting:
             by_clock = by_clock or sort in ("due", "left", "tier", "state", "enterprise")
         if by_clock:
@@ -728,7 +730,8 @@ class AppealLog:
             except Interrupted:
                 log.info("the log's walk for %r ran over its budget; collecting instead", flt)
                 with self._lock:
-                    self._no_walk.add(flt)
+                    if not offset:  # a far page's walk is long by its offset, not its filter
+                        self._no_walk.add(flt)
                     while len(self._no_walk) > 64:
                         self._no_walk.pop()
             each = False

@@ -252,7 +252,7 @@ class SyncService:
                 log.warning("server epoch changed from %s to %s", known, epoch)
                 resent = resend.after_new_epoch(session, None if start is None else int(start))
             replica.set_setting(session, EPOCH, epoch)
-            replica.set_setting(session, SKEW, f"{skew:.0f}")
+            replica.set_setting(session, SKEW, str(int(round(skew))))
             resend.prune(session, now)
             session.commit()
         return skew, resent
