@@ -137,6 +137,29 @@ def test_a_change_to_another_centres_data_is_rejected_with_the_reason(
     assert all("属于其他中心" in (o.result or {})["reason_zh"] for o in rejected)
 
 
+def test_a_long_run_of_another_centres_new_records_is_each_rejected(rig: Rig, world: World) -> None:
+    """A page of many plain inserts from a centre's laptop is checked operation by operation
+    (the server's bulk path for such runs is for unscoped devices only): none of twelve new
+    enterprises of the other centre reaches the server."""
+    a = _enrolled(rig, "umbrella-laptop", "umbrella")
+    a.sync.sync_once()
+    user = _user(a)
+    strangers = {
+        a.desk.enterprises.create(
+            user,
+            EnterpriseDraft(
+                name=f"e游小镇第{n}游戏有限公司",
+                uscc=_code(20 + n),
+                centre_id=world.centre["game"],
+            ),
+        ).id  # fmt: skip
+        for n in range(12)
+    }
+    report = a.sync.sync_once()
+    assert report.rejected >= 12
+    assert not strangers & set(rig.server_enterprises())
+
+
 def test_the_scoped_pull_walks_an_index_whatever_the_size_of_the_log(
     rig: Rig, world: World
 ) -> None:
