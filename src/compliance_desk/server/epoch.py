@@ -20,8 +20,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain.ids import new_id
-from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncCounter
+from compliance_desk.sync.replica import get_setting, set_setting
 
 log = logging.getLogger("compliance_desk.server")
 
@@ -47,24 +47,12 @@ def identity(session: Session) -> str:
     return ";".join(parts)
 
 
-def _get(session: Session, key: str) -> str | None:
-    return session.scalar(select(LocalSetting.value).where(LocalSetting.key == key))
-
-
-def _put(session: Session, key: str, value: str) -> None:
-    row = session.get(LocalSetting, key)
-    if row is None:
-        session.add(LocalSetting(key=key, value=value))
-    else:
-        row.value = value
-
-
 def current(session: Session) -> tuple[str, int]:
     """This database's epoch and the change-log number it started at; commits."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK})
     found = identity(session)
-    epoch, known = _get(session, EPOCH_KEY), _get(session, IDENTITY_KEY)
+    epoch, known = get_setting(session, EPOCH_KEY), get_setting(session, IDENTITY_KEY)
     if epoch is None or (known is not None and known != found):
         counter = session.scalar(select(SyncCounter.value).where(SyncCounter.name == "change"))
         start = int(counter or 0)
@@ -72,9 +60,9 @@ def current(session: Session) -> tuple[str, int]:
             log.warning("database identity changed (%s -> %s): restored from a backup; "
                         "new server epoch from change %d", known, found, start)  # fmt: skip
         epoch = str(new_id())
-        _put(session, EPOCH_KEY, epoch)
-        _put(session, START_KEY, str(start))
-    _put(session, IDENTITY_KEY, found)
-    start_seq = int(_get(session, START_KEY) or 0)
+        set_setting(session, EPOCH_KEY, epoch)
+        set_setting(session, START_KEY, str(start))
+    set_setting(session, IDENTITY_KEY, found)
+    start_seq = int(get_setting(session, START_KEY) or 0)
     session.commit()
     return epoch, start_seq

@@ -466,10 +466,10 @@ class EnterpriseService:
                     if label is None:
                         continue
                     if a.action == "update" and isinstance(value, list):
-                        old, new = (_display(key, v, names) for v in value)
+                        old, new = (display_value(key, v, names) for v in value)
                         fields.append(f"{label}：{old} → {new}")
                     else:
-                        fields.append(f"{label}：{_display(key, value, names)}")
+                        fields.append(f"{label}：{display_value(key, value, names)}")
                 out.append(
                     HistoryEntry(
                         at=a.at,
@@ -481,13 +481,17 @@ class EnterpriseService:
             return out
 
 
-def _display(key: str, value: object, names: dict[uuid.UUID, str]) -> str:
+def display_value(key: str, value: object, names: dict[uuid.UUID, str]) -> str:
+    """A stored field's value as a person reads it (history, conflicts): labels, names, 是/否."""
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if key == "size" and isinstance(value, str):
-        return EnterpriseSize(value).label
+        try:
+            return EnterpriseSize(value).label
+        except ValueError:
+            return value
     if key.endswith("_id") and isinstance(value, str):
         try:
             return names.get(uuid.UUID(value), value)

@@ -35,7 +35,12 @@ from compliance_desk.persistence.models import AppUser, Base, Enterprise, Synced
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.dto import enterprise_view
-from compliance_desk.services.enterprises import EnterpriseService, apply_draft, reference_names
+from compliance_desk.services.enterprises import (
+    EnterpriseService,
+    apply_draft,
+    display_value,
+    reference_names,
+)
 from compliance_desk.sync import codec
 
 RESOLVED = "resolved"  # outbox and conflict status once a person has decided
@@ -145,24 +150,6 @@ def _label(key: str, table: str) -> str:
     return {"title": "标题", "description": "内容", "notes": "备注", "name": "名称"}.get(key, key)
 
 
-def _text(value: Any, key: str, names: dict[uuid.UUID, str]) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if key == "size" and isinstance(value, str):
-        try:
-            return EnterpriseSize(value).label
-        except ValueError:
-            return value
-    if key.endswith("_id") and isinstance(value, str):
-        try:
-            return names.get(uuid.UUID(value), value)
-        except ValueError:
-            return value
-    return str(value)
-
-
 def _reason(c: SyncConflict, clashes: list[FieldClash]) -> str:
     """The server names fields by column; the person reads them by their Chinese labels."""
     if c.kind == "field" and clashes:
@@ -253,8 +240,8 @@ class ConflictService:
                 _label(key, c.table_name),
                 pair.get("device"),
                 pair.get("server"),
-                _text(pair.get("device"), key, names),
-                _text(pair.get("server"), key, names),
+                display_value(key, pair.get("device"), names),
+                display_value(key, pair.get("server"), names),
             )
             for key, pair in sorted(c.fields.items())
             if isinstance(pair, dict)
