@@ -313,3 +313,45 @@ def test_an_appeal_far_down_the_log_keeps_its_record_after_a_step(
     assert log.model.row_of(first.id) == -1
     assert log.current is not None and log.current.id == first.id
     assert first.number in log.detail.toPlainText()
+
+
+def test_reading_a_list_again_keeps_the_clerks_place_and_record(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """F5 or another desk's changes arriving read a list again: the clerk stays where they were
+    in the list, with the same record open, on the register and on the log."""
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+
+    window.resize(1280, 760)
+    register = window.enterprise_page
+    window.show_page(register)
+    qtbot.waitUntil(lambda: register.model.rowCount() > 100)
+    register.table.selectRow(150)
+    chosen = register.selected()
+    bar = register.table.verticalScrollBar()
+    assert chosen is not None and bar.value() > 0
+    place = bar.value()
+    window.refresh_action.trigger()
+    assert bar.value() == place
+    assert register.selected() is not None and register.selected().id == chosen.id
+
+    log = window.log_page
+    assert log is not None
+    enterprise = sqlite_desk.enterprises.search(log.user, "sx")[0]
+    for n in range(log.model.PAGE + 30):
+        sqlite_desk.appeals.open_appeal(
+            log.user, AppealDraft(enterprise.id, f"事项{n}", AppealTier.GENERAL, clock.now)
+        )
+    window.show_page(log)
+    log.refresh()
+    log.table.selectRow(60)
+    qtbot.waitUntil(lambda: log.current is not None)
+    shown = log.current
+    log_bar = log.table.verticalScrollBar()
+    log_bar.setValue(log_bar.maximum())
+    place = log_bar.value()
+    assert place > 0
+    window.refresh_action.trigger()
+    assert log_bar.value() == place  # not back at the top
+    assert log.current is not None and log.current.id == shown.id

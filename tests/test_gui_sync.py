@@ -227,3 +227,49 @@ def _texts(page: ConflictsPage) -> str:
     from PySide6.QtWidgets import QLabel
 
     return "\n".join(label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page))
+
+
+@pytest.mark.postgres
+def test_another_desks_work_appears_in_the_open_list_keeping_the_selection(  # type: ignore[no-untyped-def]
+    qtbot, rig: Rig
+) -> None:
+    import random
+
+    from compliance_desk.services.demo_data import _uscc
+    from tests.test_sync_server import _appeal
+
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    mine = create(a)
+    appeal = _appeal(a, mine.id, rig.clock)
+    a.sync.sync_once()
+    w = window_for(qtbot, a)
+    page, log_page = w.enterprise_page, w.log_page
+    assert log_page is not None
+    w.show_page(page)
+    page.table.selectRow(page.model.row_of(mine.id))
+    log_page.refresh(select=appeal)
+    assert log_page.model.rowCount() == 1
+    reloads: list[str] = []
+    log_reload = log_page.reload
+    log_page.reload = lambda: (reloads.append("log"), log_reload())  # type: ignore[method-assign]
+
+    theirs = create(b, name="上虞区某某游戏科技有限公司", uscc=_uscc(random.Random(7)))
+    _appeal(b, theirs.id, rig.clock)
+    b.sync.sync_once()
+    assert page.model.row_of(theirs.id) < 0  # not here yet
+    w.sync_now_action.trigger()  # the background sync brings b's work
+    assert page.model.row_of(theirs.id) >= 0  # the list in view shows it at once
+    assert page.selected() is not None and page.selected().id == mine.id  # selection kept
+    assert reloads == []  # the hidden log waits until it is shown
+    w.show_page(log_page)
+    assert reloads == ["log"] and log_page.model.rowCount() == 2
+    assert log_page.current is not None and log_page.current.id == appeal  # its record kept
+
+    w.sync_now_action.trigger()  # nothing new: nothing read again
+    w.show_page(page)
+    w.show_page(log_page)
+    assert reloads == ["log"]
+    w.refresh_action.trigger()  # F5 reads the list in view again
+    assert reloads == ["log", "log"]

@@ -4,52 +4,52 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="99"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="102"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="105"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="106"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="107"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="136"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="139"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -57,152 +57,152 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="155"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="168"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="172"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="160"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="173"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="165"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="170"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="183"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="176"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="189"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="177"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="179"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="204"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="206"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="209"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="357"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="372"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="404"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="394"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="396"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="420"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="403"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="427"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="419"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="443"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="455"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="479"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="501"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="525"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="505"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="529"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="508"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="532"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="509"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="533"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="510"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="534"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="511"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="535"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="512"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="536"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="523"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="547"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="530"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="554"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -532,174 +532,174 @@
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="182"/>
         <source>first %1 shown; type more to narrow</source>
         <translation>仅显示前 %1 家，请继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="177"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="184"/>
         <source>%1 found</source>
         <translation>找到 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="179"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="186"/>
         <source>%1 enterprises</source>
         <translation>共 %1 家企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="220"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="229"/>
         <source>Select an enterprise to see its record and history.</source>
         <translation>选择一家企业，查看档案和历史记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="224"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
         <source>Credit code</source>
         <translation>信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="235"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="236"/>
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="228"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="237"/>
         <source>Address</source>
         <translation>企业地址</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="229"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="238"/>
         <source>Legal representative</source>
         <translation>法定代表人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="230"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="239"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="231"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="240"/>
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="241"/>
         <source>Settled on</source>
         <translation>入驻时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="243"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="243"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="243"/>
         <source>Model enterprise</source>
         <translation>示范企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="235"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="244"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="241"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="259"/>
         <source>Appeals</source>
         <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="262"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="271"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="263"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="272"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="264"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="273"/>
         <source>Compliant-list history</source>
         <translation>合规名单记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="276"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="285"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="318"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="326"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="335"/>
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="328"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="337"/>
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="338"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="347"/>
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="350"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="359"/>
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="358"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="367"/>
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="360"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="369"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="373"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="382"/>
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="375"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="384"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="383"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="392"/>
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -1208,14 +1208,14 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="529"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1260,176 +1260,176 @@
         <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="246"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="250"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="276"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="282"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="280"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="286"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="276"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="280"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="283"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="287"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="292"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="296"/>
         <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
         <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="296"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="300"/>
         <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
         <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="360"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="364"/>
         <source>No-penalty decision</source>
         <translation>不予行政处罚决定书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="361"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="365"/>
         <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
         <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="388"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="397"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="401"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="389"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="393"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="398"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="402"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="414"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="491"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="499"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="495"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="503"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="422"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="426"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="424"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="428"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="445"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="445"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="448"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="452"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="450"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="454"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="462"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="466"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="475"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="479"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="476"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="480"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="491"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="495"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="499"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="503"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="519"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="523"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="529"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="529"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="526"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="530"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="534"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="538"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="555"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="557"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="561"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="567"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="574"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="578"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -1437,52 +1437,52 @@
 <context>
     <name>LetterDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="56"/>
         <source>Edit draft: %1</source>
         <translation>修改草稿：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="56"/>
         <source>New draft: %1</source>
         <translation>起草：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="68"/>
         <source>Name, pinyin initials or code; Enter</source>
         <translation>企业名称、拼音首字母或信用代码，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="71"/>
         <source>Issuing department</source>
         <translation>发文部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="68"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="72"/>
         <source>Fill in the party from the register</source>
         <translation>从企业档案带入当事人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="69"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="73"/>
         <source>The number is given when the legal adviser approves the letter.</source>
         <translation>文号在法律顾问批准签发时自动编号。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="76"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="80"/>
         <source>Save and preview</source>
         <translation>保存并预览</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="105"/>
         <source>No enterprise found.</source>
         <translation>没有找到该企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="110"/>
         <source>Choose the enterprise</source>
         <translation>选择企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="107"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="111"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
@@ -1549,7 +1549,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/letters_page.py" line="80"/>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="261"/>
         <source>Approve and issue</source>
         <translation>批准签发</translation>
     </message>
@@ -1584,67 +1584,67 @@
         <translation>文号登记簿…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="145"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="150"/>
         <source>(none yet)</source>
         <translation>（未编号）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="165"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="170"/>
         <source>%1 letter(s), %2 draft(s) awaiting approval</source>
         <translation>共 %1 份文书，%2 份草稿待批准</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="255"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="262"/>
         <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
         <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="268"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="275"/>
         <source>Issued as %1</source>
         <translation>已签发：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="289"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="297"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="289"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="297"/>
         <source>Why is %1 voided? (kept in the register)</source>
         <translation>%1 的作废理由（记入文号登记簿）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="315"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="323"/>
         <source>Before serving</source>
         <translation>送达前请注意</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="316"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="324"/>
         <source>Print the bundle anyway?</source>
         <translation>仍要打印三书同达吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="324"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
         <source>三书同达</source>
         <translation>三书同达</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="340"/>
         <source>Preparing bundles…</source>
         <translation>正在生成三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="340"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="344"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="355"/>
         <source>Some cases were left out</source>
         <translation>部分案件未能打印</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="345"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="356"/>
         <source>三书同达（批量）</source>
         <translation>三书同达（批量）</translation>
     </message>
@@ -1721,7 +1721,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="92"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="179"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="214"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
@@ -1732,26 +1732,36 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="117"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="118"/>
+        <source>Refresh this list</source>
+        <translation>刷新当前列表</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="128"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="129"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="122"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="133"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="161"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="172"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="237"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>

@@ -153,6 +153,7 @@ class AppealLogPage(QWidget):
         self.desk, self.user, self.runner = desk, user, runner
         self.current: AppealDetail | None = None
         self._wanted: uuid.UUID | None = None
+        self._place: int | None = None  # the list's scroll position to restore after a reload
         self._generation = 0
         self._shown_generation = 0  # the last refresh whose rows are in the table
         self.model = AppealLogModel(self)
@@ -349,6 +350,12 @@ class AppealLogPage(QWidget):
             return today - timedelta(days=choice - 1)
         return None
 
+    def reload(self) -> None:
+        """The same filter read again (other desks' changes arrived, or F5), keeping the appeal
+        whose record is shown and, once the rows are counted, the place in the list."""
+        self._place = self.table.verticalScrollBar().value()
+        self.refresh(select=self.current.id if self.current is not None else None)
+
     def refresh(self, select: uuid.UUID | None = None) -> None:
         self._generation += 1
         generation = self._generation
@@ -367,6 +374,10 @@ class AppealLogPage(QWidget):
                 self._counting = None
                 self.model.set_count(int(count))
                 self.count.setText(self.tr("%1 appeals").replace("%1", str(count)))
+                if self._place is not None:  # a reload: back where the clerk was
+                    self.table.updateGeometries()  # the scroll range for the counted rows
+                    self.table.verticalScrollBar().setValue(self._place)
+                    self._place = None
 
         def not_counted(error: BaseException) -> None:
             if not isinstance(error, Interrupted):  # a superseded count was stopped: fine
@@ -378,14 +389,6 @@ class AppealLogPage(QWidget):
             self.model.set_fetch(lambda offset, limit: log_.page(user, flt, offset, limit))
             self.model.set_result(len(rows), rows)  # grows when the count arrives
             self._shown_generation = generation
-            if len(rows) < page_size:  # the whole filter is on this page
-                counted(len(rows))
-            else:
-                self.count.setText(self.tr("counting…"))
-                token = self._counting = CancelToken()
-                self.runner.run(
-                    lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
-                )
             row = self.model.row_of(select) if select is not None else -1
             if row >= 0:
                 self.table.selectRow(row)
@@ -394,6 +397,15 @@ class AppealLogPage(QWidget):
                 self._load(select)
             else:
                 self._show(None)
+            # Counted after the selection, so a reload's place is restored last.
+            if len(rows) < page_size:  # the whole filter is on this page
+                counted(len(rows))
+            else:
+                self.count.setText(self.tr("counting…"))
+                token = self._counting = CancelToken()
+                self.runner.run(
+                    lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
+                )
             self._reconcile()
 
         self.runner.run(first, done, lambda e: show_error(self, e))

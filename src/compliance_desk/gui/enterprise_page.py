@@ -161,7 +161,14 @@ class EnterprisePage(QWidget):
             deleted_only=self.deleted.isChecked(),
         )
 
-    def refresh(self, select: uuid.UUID | None = None) -> None:
+    def reload(self) -> None:
+        """The same search read again (other desks' changes arrived, or F5), keeping the selected
+        enterprise and the place in the list."""
+        chosen = self.selected()
+        self.refresh(chosen.id if chosen else None, self.table.verticalScrollBar().value())
+
+    def refresh(self, select: uuid.UUID | None = None, place: int | None = None) -> None:
+        """Search again; ``place``: a scroll position to keep (a reload), not a new search."""
         self._generation += 1
         generation = self._generation
         flt = self.current_filter()
@@ -180,10 +187,12 @@ class EnterprisePage(QWidget):
             self.count.setText(text.replace("%1", str(len(ids))))
             if select is not None and (row := self.model.row_of(select)) >= 0:
                 self.table.selectRow(row)
-            elif ids and searching:
+            elif ids and searching and place is None:
                 self.table.selectRow(0)
             else:
                 self._show_detail(None)
+            if place is not None:
+                self.table.verticalScrollBar().setValue(place)
             self._update_buttons()
 
         self.runner.run(

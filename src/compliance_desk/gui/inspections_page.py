@@ -231,6 +231,10 @@ class InspectionsPage(QWidget):
         layout.addWidget(split)
         return tab
 
+    def reload(self) -> None:
+        """Other desks' changes arrived, or F5: every list read again (each keeps its selection)."""
+        self.refresh()
+
     def refresh(self) -> None:
         self.refresh_inspections()
         self.refresh_rectifications()

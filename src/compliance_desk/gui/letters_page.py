@@ -135,6 +135,11 @@ class LettersPage(QWidget):
 
     # -- state ----------------------------------------------------------------------------
 
+    def reload(self) -> None:
+        """The list read again (other desks' changes arrived, or F5), the selected letter kept."""
+        chosen = self.current()
+        self.refresh(select=chosen.id if chosen else None)
+
     def refresh(self, select: uuid.UUID | None = None, message: str = "") -> None:
         def done(letters: list[LetterView]) -> None:
             self.letters = letters

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -114,6 +114,17 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.db_label)
         bar.addPermanentWidget(self.sync_status)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.refresh_action = QAction(self.tr("Refresh this list"), self)
+        self.refresh_action.setObjectName("refreshList")
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.triggered.connect(self._reload_current)
+        view_menu.addAction(self.refresh_action)
+        # Other desks' changes brought by a background sync: the page in view shows them at
+        # once, the others when next shown (see _data_arrived).
+        self._stale: set[QWidget] = set()
+        self.background_sync.arrived.connect(self._data_arrived)
+        self.pages.currentChanged.connect(self._page_shown)
         sync_menu = self.menuBar().addMenu(self.tr("&Sync"))
         self.sync_now_action = QAction(self.tr("Sync now"), self)
         self.sync_now_action.setObjectName("syncNow")
@@ -172,6 +183,30 @@ class MainWindow(QMainWindow):
         if self.conflicts_page is not None and state.attention != self._synced_attention:
             self._synced_attention = state.attention
             self.conflicts_page.refresh()
+
+    def _data_arrived(self, _rows: int) -> None:
+        """A background sync applied other desks' changes here: every list is out of date.  The
+        page in view reads its list again now, keeping the selected record and the place in the
+        list (pages.reload); a hidden page does so when it is next shown, not at every sync."""
+        self._stale = {
+            page
+            for page in (self.pages.widget(i) for i in range(self.pages.count()))
+            if callable(getattr(page, "reload", None))
+        }
+        self._page_shown(self.pages.currentIndex())
+
+    def _page_shown(self, index: int) -> None:
+        page = self.pages.widget(index)
+        if page in self._stale:
+            self._stale.discard(page)
+            page.reload()  # type: ignore[attr-defined]
+
+    def _reload_current(self) -> None:
+        """F5: the list in view read again (another desk's work without waiting for a sync)."""
+        page = self.pages.currentWidget()
+        if callable(getattr(page, "reload", None)):
+            self._stale.discard(page)
+            page.reload()  # type: ignore[attr-defined]
 
     def show_conflicts(self) -> None:
         if self.conflicts_page is None:
