@@ -492,3 +492,42 @@ def test_a_clock_is_never_overwritten_by_one_counted_from_an_earlier_step(
         appeal_clocks.refresh(connection, [appeal.id])  # counted from the earlier timeline
     kept = _clock(desk, appeal.id)
     assert kept is not None and kept.seq == current.seq + 1 and kept.due == D("2026-04-30")
+
+
+def test_a_calendar_imported_while_reconcile_runs_leaves_no_clock_on_the_old_one(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser, enterprise, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The administrator imports next year's calendar while the start-up check is counting
+    clocks chunk by chunk: every clock ends on the new calendar, and the new one is recorded."""
+    clock.now = _at("2026-12-24")
+    ids = [
+        desk.appeals.open_appeal(
+            clerk, AppealDraft(enterprise.id, f"年末问题{n}", AppealTier.GENERAL, clock.now)
+        ).id
+        for n in range(3)
+    ]
+    with desk.ctx.factory() as s, s.begin():  # lost clocks: the check has three to count
+        s.execute(delete(LocalAppealClock).where(LocalAppealClock.appeal_id.in_(ids)))
+    chunks = appeal_clocks._chunks
+    imported: list[bool] = []
+
+    def one_by_one_with_an_import(todo):  # type: ignore[no-untyped-def]
+        for n, appeal_id in enumerate(todo):
+            if n == 1 and not imported:  # the first clock is counted and committed: 2027 arrives
+                imported.append(True)
+                desk.calendars.import_year(
+                    admin,
+                    '{"year": 2027, "holidays": ["2027-01-01", "2027-01-04"], "workdays": []}',
+                )
+            yield [appeal_id]
+
+    monkeypatch.setattr(appeal_clocks, "_chunks", one_by_one_with_an_import)
+    appeal_clocks.reconcile(desk.ctx.factory, D("2026-12-24"))
+    assert imported
+    for appeal_id in ids:
+        c = _clock(desk, appeal_id)
+        assert c is not None and c.due == D("2027-01-11") and not c.provisional
+    monkeypatch.setattr(appeal_clocks, "_chunks", chunks)
+    with desk.ctx.engine.connect() as connection:  # the new calendar is the one recorded
+        assert appeal_clocks.caught_up(connection)
+    assert appeal_clocks.reconcile(desk.ctx.factory, D("2026-12-24")) == 0

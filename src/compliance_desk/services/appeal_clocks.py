@@ -79,6 +79,9 @@ def department_values(appeal_id: uuid.UUID, status: AppealStatus) -> list[dict[s
     return [{"appeal_id": appeal_id, "department_id": d} for d in sorted(ids)]
 
 
+RECONCILE_TRIES = 5  # a calendar imported during a reconcile makes it start again
+
+
 def _chunks(ids: Iterable[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
     batch: list[uuid.UUID] = []
     for i in ids:
@@ -277,34 +280,66 @@ def behind(connection: Connection) -> list[uuid.UUID]:
 
 def reconcile(factory: sessionmaker[Session], today: date) -> int:
     """Bring every clock up to date (see the module's note); small transactions, so the desk
-    can keep writing meanwhile.  Returns how many clocks were rewritten."""
+    can keep writing meanwhile.  Returns how many clocks were rewritten.
+
+    A calendar imported while this runs (the administrator's page, in another thread) is
+    noticed before every chunk and before the calendar is recorded: the run starts again with
+    the new calendar, counting again what it changes, so no clock keeps the old calendar and
+    the old calendar is never recorded over the new one."""
     with factory() as session, session.begin():
         connection = session.connection()
         if not appeal_text.consistent(connection):  # the appeals were renumbered (a VACUUM)
             log.warning("appeal text index out of step with the appeals: rebuilt")
             appeal_text.rebuild(connection)
-    with factory() as session:
-        connection = session.connection()
-        first, last = _year_range(connection, today)
-        calendar = calendar_in(connection)
-        now = fingerprints(calendar, first, last)
-        old = _stored(connection)
-        if old and all(old.get(y) == d for y, d in now.items()) and caught_up(connection):
-            return 0  # no step written around the hook, no calendar change: nothing to count
-        todo = behind(connection)
-        changed = sorted(int(y) for y, digest in now.items() if old.get(y) != digest)
-        if old and changed:  # with no record at all, every clock is counted fresh below
-            seen = set(todo)
-            todo += [i for i in moved_by(connection, changed[0]) if i not in seen]
-        elif not old:
-            todo = list(connection.execute(select(Appeal.id)).scalars())
     written = 0
-    for chunk in _chunks(todo):
-        with factory() as session, session.begin():
-            written += refresh(session.connection(), chunk, calendar)
+    # The calendars the clocks may have been counted with: the one recorded at the start, and
+    # the one of each try a calendar import interrupted.
+    bases: list[dict[str, str]] = []
+    for _attempt in range(RECONCILE_TRIES):
+        with factory() as session:
+            connection = session.connection()
+            first, last = _year_range(connection, today)
+            calendar = calendar_in(connection)
+            now = fingerprints(calendar, first, last)
+            if not bases:
+                bases.append(_stored(connection))
+            old = bases[0]
+            changed = sorted(
+                int(y) for y, digest in now.items() if any(b.get(y) != digest for b in bases)
+            )
+            if old and not changed and caught_up(connection):
+                return written  # no step written around the hook, no calendar change
+            todo = behind(connection)
+            if old and changed:  # with no record at all, every clock is counted fresh below
+                seen = set(todo)
+                todo += [i for i in moved_by(connection, changed[0]) if i not in seen]
+            elif not old:
+                todo = list(connection.execute(select(Appeal.id)).scalars())
+
+        interrupted = False
+        for chunk in _chunks(todo):
+            with factory() as session, session.begin():
+                if not _counts_with(session.connection(), now, first, last):
+                    interrupted = True
+                    break
+                written += refresh(session.connection(), chunk, calendar)
+        if not interrupted:
+            with factory() as session, session.begin():
+                connection = session.connection()
+                if _counts_with(connection, now, first, last):
+                    _store(connection, {**_stored(connection), **now})
+                    if written:
+                        log.info("appeal clocks: %d rewritten (calendar years changed: %s)",
+                                 written, changed)  # fmt: skip
+                    return written
+        log.info("appeal clocks: the calendar changed while they were counted; counting again")
+        bases.append(now)
+    log.warning("appeal clocks: the calendar kept changing; the next start counts them all")
     with factory() as session, session.begin():
-        connection = session.connection()
-        _store(connection, {**_stored(connection), **now})
-    if written:
-        log.info("appeal clocks: %d rewritten (calendar years changed: %s)", written, changed)
+        _store(session.connection(), {})  # no record: every clock is counted afresh
     return written
+
+
+def _counts_with(connection: Connection, prints: dict[str, str], first: int, last: int) -> bool:
+    """Is the stored calendar still the one with these fingerprints?"""
+    return fingerprints(calendar_in(connection), first, last) == prints
