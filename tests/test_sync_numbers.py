@@ -287,3 +287,41 @@ def test_the_command_line_keeps_a_series_lists_leases_and_prepares_a_day(
     assert "2026-12-01 的检查已备好：0 次检查" in day.stdout
     bad = _cli("--db", laptop, "sync", "prepare", "--date", "12/01", env_dir=tmp_path)
     assert bad.returncode == 1 and "格式不正确" in bad.stderr
+
+
+def test_a_revoked_devices_unreported_leased_numbers_are_voided_with_the_reason(
+    rig: Rig,
+) -> None:
+    """A laptop is lost with a leased block: when the administrator revokes it, the server voids
+    every number of the block the laptop never reported using, and every desk learns why."""
+    from compliance_desk.server import devices
+
+    a = _leased_laptop(rig, "a", size=5)
+    first = _issue(a)
+    a.sync.sync_once()  # the first number is reported
+    _issue(a)  # the second is used but never reported: the laptop is lost
+    with rig.server_desk.ctx.factory() as s:
+        voided = devices.revoke(s, a.desk.ctx.device_id, "笔记本遗失", rig.clock())
+        s.commit()
+    assert voided == 4
+    register = _server_register(rig)
+    assert [(seq, status) for seq, status, *_ in register] == [
+        (1, "issued"), (2, "voided"), (3, "voided"), (4, "voided"), (5, "voided")]  # fmt: skip
+    assert register[0][3] is not None  # the reported letter keeps its number
+    assert all(reason == "租用本编号的设备已停用（笔记本遗失），未报告使用，作废"
+               for _s, status, reason, _l in register if status == "voided")  # fmt: skip
+    with rig.server_desk.ctx.factory() as s:  # the grant is closed: revoking again voids nothing
+        lease = s.scalars(
+            select(NumberLease).where(NumberLease.device_id == a.desk.ctx.device_id)
+        ).one()
+        assert lease.closed_at is not None and "笔记本遗失" in lease.closed_reason
+        assert devices.revoke(s, a.desk.ctx.device_id, "笔记本遗失", rig.clock()) == 0
+    b = _laptop(rig, "b")
+    b.sync.sync_once()  # another desk's register shows what became of each number
+    listed = {n.number: n for n in b.desk.letters.numbers(b.user("adviser"), 2026)}
+    assert listed[first].status != "已作废"
+    assert listed[f"{SERIES}〔2026〕2号"].status == "已作废"
+    assert "设备已停用" in listed[f"{SERIES}〔2026〕2号"].void_reason
+    with pytest.raises(SyncError) as info:  # and the lost laptop cannot push the second
+        a.sync.sync_once()
+    assert info.value.code == "device_revoked"

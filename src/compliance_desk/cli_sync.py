@@ -85,11 +85,13 @@ def _devices(url: str, args: argparse.Namespace) -> int:
                     raise DomainError(f"设备编号“{args.device_id}”格式不正确",
                                       f"bad device id {args.device_id!r}") from None  # fmt: skip
                 try:
-                    devices.revoke(session, device_id, args.reason, desk.ctx.clock())
+                    voided = devices.revoke(session, device_id, args.reason, desk.ctx.clock())
                 except devices.Refused as exc:
                     raise DomainError(exc.message_zh, exc.message_en) from exc
                 session.commit()
                 print(f"已停用设备 {device_id} 的同步权限")
+                if voided:
+                    print(f"该设备租用而未报告使用的 {voided} 个文号已作废")
                 return 0
             for d in devices.devices(session):
                 state = f"已停用（{d.revoked_reason}）" if d.revoked_at else "有效"

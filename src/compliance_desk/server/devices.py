@@ -119,12 +119,17 @@ def authenticate(
     return device
 
 
-def revoke(session: Session, device_id: uuid.UUID, reason: str, now: datetime) -> None:
+def revoke(session: Session, device_id: uuid.UUID, reason: str, now: datetime) -> int:
+    """Stop the device syncing; the numbers it leased and never reported using are voided with
+    the reason (it will not sync again to say what became of them).  Returns how many."""
+    from compliance_desk.services import number_leases
+
     device = session.get(SyncDevice, device_id)
     if device is None:
         raise Refused(404, "unknown_device", "没有这台设备的登记记录", f"no device {device_id}")
     device.revoked_at = now
     device.revoked_reason = reason
+    return number_leases.void_revoked(session, device_id, reason, now)
 
 
 def devices(session: Session) -> list[DeviceView]:

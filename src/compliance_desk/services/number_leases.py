@@ -19,6 +19,7 @@ the local counter (``numbering.allocate``), as does a desk connected to PostgreS
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,6 +37,7 @@ ENROLLED_KEY = "sync.token"  # the sync client's key (sync/client.py TOKEN): a d
 
 REASON_EXPIRED = "租用编号到期未使用，作废（租期至 {until}）"
 REASON_YEAR_END = "{year} 年度结束，租用编号未使用，作废"
+REASON_REVOKED = "租用本编号的设备已停用（{reason}），未报告使用，作废"
 
 
 class NoLeasedNumber(DomainError):
@@ -145,27 +147,62 @@ def void_lapsed(session: Session, now: datetime) -> int:
             reason = REASON_YEAR_END.format(year=lease.year)
         else:
             reason = REASON_EXPIRED.format(until=local_date(lease.expires_at).isoformat())
-        kind = lease_kind(session, lease.prefix)
-        for seq in range(lease.next_seq, lease.last_seq + 1):
-            session.add(
-                DocumentNumber(
-                    prefix=lease.prefix,
-                    year=lease.year,
-                    seq=seq,
-                    text=format_number(lease.prefix, lease.year, seq),
-                    kind=kind,
-                    letter_id=None,
-                    status="voided",
-                    void_reason=reason,
-                    lease_id=lease.id,
-                )
-            )
-            voided += 1
-        lease.next_seq = lease.last_seq + 1
-        lease.closed_at = now
-        lease.closed_reason = reason
+        voided += _void(session, lease, range(lease.next_seq, lease.last_seq + 1), reason, now)
     session.flush()
     return voided
+
+
+def void_revoked(session: Session, device_id: uuid.UUID, reason: str, now: datetime) -> int:
+    """On the shared database, when a device is revoked (lost, stolen, retired): every number
+    of its open leases that it never reported using is voided with the reason, so the register
+    accounts for every number although the device will never sync again.  Returns how many."""
+    text = REASON_REVOKED.format(reason=reason.strip() or "未说明原因")
+    voided = 0
+    for lease in session.scalars(
+        select(NumberLease).where(
+            NumberLease.device_id == device_id, NumberLease.closed_at.is_(None)
+        )
+    ).all():
+        used = set(
+            session.scalars(
+                select(DocumentNumber.seq).where(
+                    DocumentNumber.prefix == lease.prefix,
+                    DocumentNumber.year == lease.year,
+                    DocumentNumber.seq.between(lease.first_seq, lease.last_seq),
+                )
+            )
+        )
+        seqs = [n for n in range(lease.first_seq, lease.last_seq + 1) if n not in used]
+        voided += _void(session, lease, seqs, text, now)
+    session.flush()
+    return voided
+
+
+def _void(
+    session: Session, lease: NumberLease, seqs: Iterable[int], reason: str, now: datetime
+) -> int:
+    """Register ``seqs`` of ``lease`` as voided with ``reason`` and close the lease."""
+    kind = lease_kind(session, lease.prefix)
+    count = 0
+    for seq in seqs:
+        session.add(
+            DocumentNumber(
+                prefix=lease.prefix,
+                year=lease.year,
+                seq=seq,
+                text=format_number(lease.prefix, lease.year, seq),
+                kind=kind,
+                letter_id=None,
+                status="voided",
+                void_reason=reason,
+                lease_id=lease.id,
+            )
+        )
+        count += 1
+    lease.next_seq = lease.last_seq + 1
+    lease.closed_at = now
+    lease.closed_reason = reason
+    return count
 
 
 def lease_kind(session: Session, prefix: str) -> str:
