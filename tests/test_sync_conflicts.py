@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from compliance_desk.domain.appeal_workflow import Action, Step
 from compliance_desk.domain.deadlines import AppealTier
@@ -17,6 +18,7 @@ from compliance_desk.services.sync_conflicts import ConflictItem, ConflictServic
 from tests.conftest import FixedClock
 from tests.sync_support import Laptop, Rig, make_rig
 from tests.test_sync import USCC, create, edit, outbox
+from tests.test_sync_server import _appeal
 
 pytestmark = pytest.mark.postgres
 
@@ -162,6 +164,50 @@ def test_a_duplicate_credit_code_merge_task_keeps_the_record_chosen(rig: Rig) ->
     server = rig.server_enterprises()
     assert server[second.id]["deleted_at"] is None and server[first.id]["deleted_at"] is not None
     assert ConflictService(b.desk.ctx).open_items(b.user()) == []
+
+
+def test_merging_duplicates_moves_the_history_to_the_record_that_stays(rig: Rig) -> None:
+    """The appeal and the compliant-list membership recorded on the merged-away copy belong to
+    the kept one afterwards, on every desk and on the server; the log shows the kept name."""
+    from datetime import date
+
+    from compliance_desk.persistence.inspection_models import CompliantListEvent
+    from compliance_desk.persistence.models import Appeal, Enterprise, LocalAppealClock
+    from compliance_desk.services import compliant_list
+    from compliance_desk.services.appeals import LogFilter
+
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    third = create(a, "上虞区某某游戏科技有限公司")
+    fourth = create(b, "上虞区某某游戏科技公司")
+    moved = _appeal(a, third.id, rig.clock)
+    with a.desk.ctx.uow(a.user()) as uow:
+        compliant_list.record_event(uow.session, third.id, date(2026, 3, 1), "joined", "验收通过")
+        uow.commit()
+    a.sync.sync_once()
+    assert b.sync.sync_once().conflicts == 1
+    ConflictService(b.desk.ctx).resolve_duplicate(b.user(), only_item(b).id, keep=fourth.id)
+    settle(rig, b, a)
+    for desk in (a.desk, b.desk, rig.server_desk):
+        with desk.ctx.factory() as s:
+            assert s.get(Appeal, moved).enterprise_id == fourth.id
+            clock = s.get(LocalAppealClock, moved)  # the log sorts by the kept name
+            assert (
+                clock is not None
+                and clock.enterprise_key == s.get(Enterprise, fourth.id).name_pinyin
+            )
+            assert compliant_list.status_on(s, fourth.id, date(2026, 3, 2)) == "joined"
+            events = s.scalars(
+                select(CompliantListEvent).where(CompliantListEvent.enterprise_id == fourth.id)
+            ).all()
+            assert [e.reason for e in events] == ["验收通过（由重复记录合并）"]
+    assert rig.server_enterprises()[fourth.id]["on_compliant_list"] is True
+    server = Laptop(rig.server_desk, a.wire, a.sync, "server")  # a desk on the shared database
+    for laptop in (a, b, server):
+        rows = laptop.desk.appeal_log.page(laptop.user(), LogFilter(text="游戏科技公司"), 0, 10)
+        assert [r.id for r in rows] == [moved]  # found by the kept name, everywhere
+        assert rows[0].enterprise_name == "上虞区某某游戏科技公司"
 
 
 def test_deletion_conflicts_restore_with_my_changes_or_delete_anyway(rig: Rig) -> None:

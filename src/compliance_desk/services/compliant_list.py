@@ -60,6 +60,9 @@ class RectificationView:
     due_soon: bool  # open, deadline within the next 14 days: remind the enterprise
 
 
+LISTED = ("joined", "flagged")  # on the list (flagged: on it, under review)
+
+
 def policy_value(session: Session, key: str) -> Any:
     row = session.scalars(select(PolicySetting).where(PolicySetting.key == key)).first()
     return row.value if row is not None else POLICY_DEFAULTS[key]
@@ -77,7 +80,7 @@ def record_event(
                                    reason=reason, source_id=source_id))  # fmt: skip
     enterprise = session.get(Enterprise, enterprise_id)
     if enterprise is not None:
-        enterprise.on_compliant_list = event in ("joined", "flagged")
+        enterprise.on_compliant_list = event in LISTED
 
 
 def joined_by(session: Session, source_id: uuid.UUID) -> bool:
@@ -139,7 +142,7 @@ def statuses_on(session: Session, centre_id: uuid.UUID, day: date) -> dict[uuid.
 
 def on_penalty(session: Session, enterprise_id: uuid.UUID, on: date, number: str) -> None:
     """An administrative penalty was issued: the enterprise leaves or is flagged (a setting)."""
-    if status_on(session, enterprise_id, on) not in ("joined", "flagged"):
+    if status_on(session, enterprise_id, on) not in LISTED:
         return
     remove = policy_value(session, "compliant_list.on_penalty") == "remove"
     record_event(session, enterprise_id, on, "left" if remove else "flagged",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from compliance_desk.domain.enterprise import FIELD_LABELS, EnterpriseDraft, EnterpriseSize
 from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
+from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.models import AppUser, Base, Enterprise, Synced
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
@@ -432,9 +433,8 @@ class ConflictService:
             uow.commit()
 
     def resolve_duplicate(self, user: CurrentUser, conflict_id: uuid.UUID, keep: uuid.UUID) -> None:
-        """Choose which of two records with the same credit code stays; the other is deleted.
-
-        Their appeals, visits and inspections stay where they are (not merged)."""
+        """Choose which of two records with the same credit code stays; the other is deleted,
+        and its history moves to the one that stays (see ``_move_history``)."""
         user.require(Permission.ENTERPRISE_DELETE)
         with self.ctx.uow(user) as uow:
             c = self._open(uow.session, conflict_id)
@@ -454,6 +454,8 @@ class ConflictService:
                 kept.deleted_at = None
                 kept.deleted_by = None
                 uow.session.flush()
+            if c.table_name == Enterprise.__tablename__:
+                _move_history(uow.session, drop, keep, local_date(self.ctx.clock()))
             self._close(uow.session, c)
             uow.commit()
 
@@ -471,3 +473,48 @@ class ConflictService:
                     )
                 self._close(uow.session, c)
             uow.commit()
+
+
+def _move_history(session: Session, drop: uuid.UUID, keep: uuid.UUID, today: date) -> int:
+    """The merged-away enterprise's appeals, inspections, rectifications and letters now belong
+    to the one that stays (synced as ordinary edits), and its compliant-list history is copied
+    to it, so the register's page, the list and the log show one enterprise with all of it.
+    Visits stay as they were recorded (facts of who came in; their appeals move).  Returns how
+    many rows moved."""
+    from compliance_desk.persistence.inspection_models import (
+        CompliantListEvent,
+        Inspection,
+        Rectification,
+    )
+    from compliance_desk.persistence.letter_models import Letter
+    from compliance_desk.persistence.models import Appeal
+    from compliance_desk.services import appeal_clocks, compliant_list
+
+    appeals = list(session.scalars(select(Appeal.id).where(Appeal.enterprise_id == drop)))
+    moved = 0
+    for model in (Appeal, Inspection, Rectification, Letter):
+        column = getattr(model, "enterprise_id")  # noqa: B009 - every one of them has it
+        for row in session.scalars(select(model).where(column == drop)).all():
+            # one by one through the unit of work: captured for sync, audited, versioned
+            setattr(row, "enterprise_id", keep)  # noqa: B010
+            moved += 1
+    session.flush()
+    for event in session.scalars(
+        select(CompliantListEvent).where(CompliantListEvent.enterprise_id == drop)
+    ).all():
+        session.add(
+            CompliantListEvent(
+                enterprise_id=keep, on=event.on, event=event.event, source_id=event.source_id,
+                reason=f"{event.reason}（由重复记录合并）" if event.reason else "由重复记录合并",
+            )
+        )  # fmt: skip
+        moved += 1
+    session.flush()
+    kept = session.get(Enterprise, keep)
+    if kept is not None:  # the flag follows the merged history
+        kept.on_compliant_list = (
+            compliant_list.status_on(session, keep, today) in compliant_list.LISTED
+        )
+    session.flush()
+    appeal_clocks.refresh(session.connection(), appeals)  # the log shows the kept name
+    return moved

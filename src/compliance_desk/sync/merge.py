@@ -248,6 +248,10 @@ def _update(
 
             renamed = connection.execute(select(tbl.c.name_pinyin).where(tbl.c.id == op.row_id))
             appeal_clocks.enterprise_renamed(connection, op.row_id, renamed.scalar() or "")
+        if op.table == "appeal" and "enterprise_id" in values:  # moved by a duplicate merge
+            from compliance_desk.services import appeal_clocks
+
+            appeal_clocks.refresh(connection, [op.row_id])
     if not clashes:
         return Outcome("applied", touched=touched)
     if duplicate:
