@@ -294,8 +294,8 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="192"/>
-        <source>The other record is deleted (it can be restored). Appeals, visits and inspections stay with the record they were made for; move them by hand if needed.</source>
-        <translation>另一条记录将被删除（可以恢复）。诉求、来访和检查仍挂在原来的记录下，如需合并请手工处理。</translation>
+        <source>The other record is deleted (it can be restored). Its appeals, inspections, rectifications, letters and compliant-list history move to the record that stays; visits stay as they were recorded.</source>
+        <translation>另一条记录将被删除（可恢复）；它的诉求、检查、整改、文书和合规名单记录并入保留的记录；来访登记保持原样。</translation>
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="200"/>

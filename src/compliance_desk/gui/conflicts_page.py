@@ -189,9 +189,9 @@ class ConflictsPage(QWidget):
             self._button("open", self.tr("Open in the enterprise register"), self._open)
             self.note.setText(
                 self.tr(
-                    "The other record is deleted (it can be restored). Appeals, visits and "
-                    "inspections stay with the record they were made for; move them by hand "
-                    "if needed."
+                    "The other record is deleted (it can be restored). Its appeals, inspections, "
+                    "rectifications, letters and compliant-list history move to the record that "
+                    "stays; visits stay as they were recorded."
                 )
             )
         else:  # a refused step or a rejected operation
