@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.test_cli import cli, demo_db  # noqa: F401 - the fixture
+from tests.test_cli import cli, demo_db, demo_template  # noqa: F401 - the fixtures
 
 
 def test_a_draw_from_the_command_line_is_reproducible(demo_db: str) -> None:  # noqa: F811
