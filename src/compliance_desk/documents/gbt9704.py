@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from compliance_desk.documents.fonts import FontChain, chain
 from compliance_desk.documents.linebreak import Glyph, Line, break_lines
 from compliance_desk.documents.qr import draw_qr
+from compliance_desk.documents.subset import FAST, Deflate
 
 mm = 72 / 25.4  # points per millimetre
 PAGE_W, PAGE_H = float(A4[0]), float(A4[1])
@@ -470,6 +471,10 @@ def render(
     laid_out = [(letter, list(_pages(letter, fonts))) for letter in letters]  # may raise
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=A4, initialFontName=fonts["fangsong"].primary, pageCompression=1)
+    # Page contents deflated at level FAST (reportlab's pages name their own filter at level 6;
+    # without it they take the document's default filters; the document stays compressed).
+    c._pageCompression = 0
+    c._doc.defaultStreamFilters = [Deflate(FAST)]
     _fix_subsets(c, fonts, letters)
     c.setTitle(title or (letters[0].pdf_title if letters else ""))
     c.setAuthor(author)
