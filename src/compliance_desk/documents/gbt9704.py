@@ -11,9 +11,9 @@ never stands alone on an empty page.  Data in, PDF bytes out: no Qt, no database
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -166,8 +166,27 @@ def _char_space(size: float) -> float:
     return CELL - BODY if size == BODY else 0.0
 
 
-def _set_para(p: Para, fonts: _Fonts) -> list[tuple[Line, float, tuple[float, float, float]]]:
+_Placed = tuple[Line, float, tuple[float, float, float]]
+# Paragraphs set before, by paragraph and the font chains that set it: the template's own
+# paragraphs recur in every letter of a kind.  Cleared when full (plain dict operations,
+# safe when two threads render at once); a font replaced on disk makes a new chain.
+_SET: dict[tuple[Any, ...], tuple[_Placed, ...]] = {}
+_SET_SIZE = 2000
+
+
+def _set_para(p: Para, fonts: _Fonts) -> tuple[_Placed, ...]:
     """The paragraph's lines, each with its x offset from the left edge of the type area."""
+    key = (p, *[fonts[span.role] for span in p.spans])
+    found = _SET.get(key)
+    if found is None:
+        found = tuple(_set_new_para(p, fonts))
+        if len(_SET) >= _SET_SIZE:
+            _SET.clear()
+        _SET[key] = found
+    return found
+
+
+def _set_new_para(p: Para, fonts: _Fonts) -> list[_Placed]:
     cell = CELL if p.size == BODY else p.size
     width = AREA_W - p.right_indent * cell
     first = width - p.indent * cell
@@ -288,30 +307,58 @@ def _baseline(slot: int, size: float) -> float:
     return slot_top - (PITCH - size) / 2 - size * 0.86
 
 
-def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
-    """font.splitString(text, doc): (subset, codes) pieces.  Codes already given in this
-    document (the fixed wording's, and every character met before) are read from reportlab's
-    numbering directly; reportlab numbers only the characters new to the document, in the
-    order they come, as it would have."""
-    state = font.state.get(doc)
-    if state is None:
-        font.splitString("", doc)  # the document's numbering, started as reportlab starts it
-        state = font.state[doc]
-    assigned = state.assignments
-    try:
-        codes = [assigned[o] for o in map(ord, text)]
-    except KeyError:
+class _Codes:
+    """One font's character codes in one document, numbered as reportlab numbers them.
+
+    reportlab gives a document's characters codes as it meets them, 256 to a subset (the
+    fixed wording's first, see _fix_subsets).  A line's text becomes its PDF strings through
+    two translation tables (character to code byte, character to subset) built from
+    reportlab's numbering, instead of a Python step per character; characters new to the
+    document are first numbered by reportlab itself, in the order they come."""
+
+    def __init__(self, font: Any, doc: Any) -> None:
+        self.font = font
+        self.doc = doc
+        self.known: set[str] = set()
+        self.byte: dict[int, str] = {}
+        self.subset: dict[int, str] = {}
+
+    def pieces(self, text: str) -> list[tuple[int, str]]:
+        """(subset, codes as latin-1 text) pieces of ``text``, as font.splitString's."""
+        if not self.known.issuperset(text) and not self._learn(text):
+            # A character the font lacks (code 0) or a no-break space: reportlab's own way.
+            return [
+                (subset, codes.decode("latin-1"))
+                for subset, codes in self.font.splitString(text, self.doc)
+            ]
+        codes = text.translate(self.byte)
+        subsets = text.translate(self.subset)
+        if subsets.count(subsets[0]) == len(subsets):
+            return [(ord(subsets[0]), codes)]
+        return [(ord(m[0][0]), codes[m.start() : m.end()]) for m in _RUNS.finditer(subsets)]
+
+    def _learn(self, text: str) -> bool:
+        state = self.font.state.get(self.doc)
+        if state is None:
+            self.font.splitString("", self.doc)  # the numbering, started as reportlab starts it
+            state = self.font.state[self.doc]
+        assigned = state.assignments
         new = "".join(dict.fromkeys(ch for ch in text if ord(ch) not in assigned))
-        font.splitString(new, doc)
-        try:
-            codes = [assigned[o] for o in map(ord, text)]
-        except KeyError:  # a character the font lacks (code 0), or a no-break space
-            pieces: list[tuple[int, bytes]] = font.splitString(text, doc)
-            return pieces
-    return [
-        (subset, bytes(code & 0xFF for code in group))
-        for subset, group in groupby(codes, lambda code: code >> 8)
-    ]
+        if new:
+            self.font.splitString(new, self.doc)
+        complete = True
+        for char in set(text).difference(self.known):
+            code = assigned.get(ord(char))
+            if code is None:
+                complete = False
+                continue
+            self.byte[ord(char)] = chr(code & 0xFF)
+            self.subset[ord(char)] = chr(code >> 8)
+            self.known.add(char)
+        return complete
+
+
+_RUNS = re.compile(r"(.)\1*", re.S)
 
 
 def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ...]) -> None:
@@ -320,31 +367,25 @@ def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ..
     What reportlab's text object writes for the same calls (BT, Tm, Tc, rg, then Tf and Tj per
     font subset, Tc reset, ET), without its per-run bookkeeping, which was a fifth of a
     bundle's time.  Uses the canvas's content list and document (stable in reportlab 4-5)."""
-    glyphs = line.glyphs
-    if not glyphs:
+    runs = line.runs
+    if not runs:
         return
     doc = c._doc
     names: dict[tuple[str, int], str] = c.__dict__.setdefault("_cd_subset_names", {})
-    ops = [
-        f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm {fp_str(line.char_space)} Tc {fp_str(*color)} rg"
-    ]
-    start = 0
-    n = len(glyphs)
-    while start < n:
-        first = glyphs[start]
-        end = start + 1
-        while end < n and glyphs[end].font == first.font and glyphs[end].size == first.size:
-            end += 1
-        font = _font(first.font)
-        size = fp_str(first.size)
-        text = "".join(g.char for g in glyphs[start:end])
-        for subset, piece in _split(font, text, doc):
-            key = (first.font, subset)
+    fonts: dict[str, _Codes] = c.__dict__.setdefault("_cd_codes", {})
+    escape = c._escape
+    ops = [f"BT 1 0 0 1 {fp_str(x, y)} Tm {fp_str(line.char_space)} Tc {fp_str(*color)} rg"]
+    for font_name, size, text in runs:
+        codes = fonts.get(font_name)
+        if codes is None:
+            codes = fonts[font_name] = _Codes(_font(font_name), doc)
+        size_text = fp_str(size)
+        for subset, piece in codes.pieces(text):
+            key = (font_name, subset)
             name = names.get(key)
             if name is None:
-                name = names[key] = font.getSubsetInternalName(subset, doc)
-            ops.append(f"{name} {size} Tf ({c._escape(piece)}) Tj")
-        start = end
+                name = names[key] = codes.font.getSubsetInternalName(subset, doc)
+            ops.append(f"{name} {size_text} Tf ({escape(piece)}) Tj")
     ops.append("0 Tc ET")  # Tc outlives the text object in the PDF graphics state
     c._code.append(" ".join(ops))
 
