@@ -19,6 +19,7 @@ from typing import Any
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont as _font
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from compliance_desk.documents.fonts import FontChain, chain
@@ -325,7 +326,7 @@ class _Codes:
 
     def pieces(self, text: str) -> list[tuple[int, str]]:
         """(subset, codes as latin-1 text) pieces of ``text``, as font.splitString's."""
-        if not self.known.issuperset(text) and not self._learn(text):
+        if not self.known.issuperset(text) and not self.learn(text):
             # A character the font lacks (code 0) or a no-break space: reportlab's own way.
             return [
                 (subset, codes.decode("latin-1"))
@@ -337,7 +338,15 @@ class _Codes:
             return [(ord(subsets[0]), codes)]
         return [(ord(m[0][0]), codes[m.start() : m.end()]) for m in _RUNS.finditer(subsets)]
 
-    def _learn(self, text: str) -> bool:
+    def copy(self, doc: Any) -> _Codes:
+        """The same tables for another document numbered the same way."""
+        other = _Codes(self.font, doc)
+        other.known, other.byte, other.subset = set(self.known), dict(self.byte), dict(self.subset)
+        return other
+
+    def learn(self, text: str) -> bool:
+        """Put ``text``'s characters in the tables, numbering those new to the document;
+        False if one has no code (the font lacks it)."""
         state = self.font.state.get(self.doc)
         if state is None:
             self.font.splitString("", self.doc)  # the numbering, started as reportlab starts it
@@ -482,14 +491,49 @@ def _fix_subsets(c: Canvas, fonts: _Fonts, letters: Sequence[Letter]) -> None:
     for letter in letters:
         seen.update(dict.fromkeys(letter.fixed_text))
     text = "".join(ch for ch in seen if ord(ch) > 0x7F)
+    codes: dict[str, _Codes] = c.__dict__.setdefault("_cd_codes", {})
     for name in {fonts["fangsong"].primary, fonts["song"].primary}:
         font = _font(name)
-        font.splitString(text, c._doc)
-        # The case's own characters start a subset of their own (reportlab's numbering
-        # state: the next code to give; a multiple of 256 opens a new subset).
-        state = font.state[c._doc]
-        if state.nextCode % 256:
-            state.nextCode += 256 - state.nextCode % 256
+        numbered = _NUMBERED.get((name, text))
+        if numbered is None:
+            font.splitString(text, c._doc)
+            # The case's own characters start a subset of their own (reportlab's numbering
+            # state: the next code to give; a multiple of 256 opens a new subset).
+            state = font.state[c._doc]
+            if state.nextCode % 256:
+                state.nextCode += 256 - state.nextCode % 256
+            fixed = _Codes(font, c._doc)
+            fixed.learn(text)
+            numbered = _Numbered(state, fixed)
+            if len(_NUMBERED) >= 64:
+                _NUMBERED.clear()
+            _NUMBERED[(name, text)] = numbered
+            codes[name] = fixed.copy(c._doc)
+        else:
+            codes[name] = numbered.start(font, c._doc)
+
+
+class _Numbered:
+    """A font's numbering right after the fixed wording was numbered, and its code tables:
+    the same for every document with that wording, so copied instead of redone."""
+
+    def __init__(self, state: Any, codes: _Codes) -> None:
+        self.assignments: dict[int, int] = dict(state.assignments)
+        self.subsets = tuple(map(tuple, state.subsets))
+        self.next_code: int = state.nextCode
+        self.codes = codes
+
+    def start(self, font: Any, doc: Any) -> _Codes:
+        """Give ``doc`` this numbering (reportlab's state, as splitString would have left
+        it) and return its code tables."""
+        state = font.state[doc] = TTFont.State(font._asciiReadable, font)
+        state.assignments = dict(self.assignments)
+        state.subsets = [list(s) for s in self.subsets]
+        state.nextCode = self.next_code
+        return self.codes.copy(doc)
+
+
+_NUMBERED: dict[tuple[str, str], _Numbered] = {}
 
 
 def render(
