@@ -370,6 +370,32 @@ class _Codes:
 _RUNS = re.compile(r"(.)\1*", re.S)
 
 
+def _codes(c: Canvas, font_name: str) -> _Codes:
+    """The font's code tables in the canvas's document."""
+    codes: dict[str, _Codes] = c.__dict__.setdefault("_cd_codes", {})
+    found = codes.get(font_name)
+    if found is None:
+        found = codes[font_name] = _Codes(_font(font_name), c._doc)
+    return found
+
+
+def _number_text(c: Canvas, laid_out: Sequence[tuple[Letter, list[list[_Row]]]]) -> None:
+    """Number the letters' characters not numbered yet, in the order they are drawn, one
+    call per font for the whole document instead of one per line that brings a new one."""
+    texts: dict[str, list[str]] = {}
+    for _letter, pages in laid_out:
+        for page in pages:
+            for row in page:
+                lines = [line for line, _x, _color in row.lines]
+                if row.cells is not None:
+                    lines += row.cells[0] + row.cells[1]
+                for line in lines:
+                    for font_name, _size, text in line.runs:
+                        texts.setdefault(font_name, []).append(text)
+    for font_name, parts in texts.items():
+        _codes(c, font_name).learn("".join(parts))
+
+
 def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ...]) -> None:
     """One line as one PDF text object, written straight into the page's content stream.
 
@@ -381,13 +407,10 @@ def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ..
         return
     doc = c._doc
     names: dict[tuple[str, int], str] = c.__dict__.setdefault("_cd_subset_names", {})
-    fonts: dict[str, _Codes] = c.__dict__.setdefault("_cd_codes", {})
     escape = c._escape
     ops = [f"BT 1 0 0 1 {fp_str(x, y)} Tm {fp_str(line.char_space)} Tc {fp_str(*color)} rg"]
     for font_name, size, text in runs:
-        codes = fonts.get(font_name)
-        if codes is None:
-            codes = fonts[font_name] = _Codes(_font(font_name), doc)
+        codes = _codes(c, font_name)
         size_text = fp_str(size)
         for subset, piece in codes.pieces(text):
             key = (font_name, subset)
@@ -415,15 +438,27 @@ def _draw_table_row(c: Canvas, row: _Row, slot: int) -> None:
 
 
 def _folio(c: Canvas, fonts: _Fonts, number: int) -> None:
-    text = f"— {number} —"
-    song = fonts["song"]
-    width = song.width(text, FOLIO)
+    line = _plain_line(fonts, "song", f"— {number} —", FOLIO)
     y = PAGE_H - TOP - AREA_H - 7 * mm - FOLIO * 0.8
-    x = LEFT + AREA_W - FOLIO - width if number % 2 else LEFT + FOLIO
-    for name, piece in song.runs(text):
-        c.setFont(name, FOLIO)
-        c.drawString(x, y, piece)
-        x += c.stringWidth(piece, name, FOLIO)
+    x = LEFT + AREA_W - FOLIO - line.natural if number % 2 else LEFT + FOLIO
+    _draw_line(c, line, x, y, (0, 0, 0))
+
+
+def _plain_line(fonts: _Fonts, role: str, text: str, size: float) -> Line:
+    """``text`` as one line at its fonts' own widths (page numbers, captions), kept while
+    it recurs."""
+    key = (text, size, fonts[role])
+    found = _PLAIN.get(key)
+    if found is None:
+        glyphs = tuple(fonts.glyphs([Span(text, role)], size))
+        found = Line(glyphs, 0.0, sum(g.width for g in glyphs))
+        if len(_PLAIN) >= 512:
+            _PLAIN.clear()
+        _PLAIN[key] = found
+    return found
+
+
+_PLAIN: dict[tuple[Any, ...], Line] = {}
 
 
 def _watermark(c: Canvas, fonts: _Fonts) -> None:
@@ -460,15 +495,11 @@ def _verification(c: Canvas, fonts: _Fonts, letter: Letter, number: int) -> None
     odd = number % 2 == 1
     x = LEFT if odd else LEFT + AREA_W - size
     draw_qr(c, letter.qr, x, y, size)
-    song = fonts["song"]
     captions = ["扫码核验真伪", f"核验码 {letter.verify_code}" if letter.verify_code else ""]
     for k, caption in enumerate(t for t in captions if t):
-        cx = x + size + 2 * mm if odd else x - 2 * mm - song.width(caption, 8)
-        cy = y + size - 8 - k * 11
-        for name, piece in song.runs(caption):
-            c.setFont(name, 8)
-            c.drawString(cx, cy, piece)
-            cx += c.stringWidth(piece, name, 8)
+        line = _plain_line(fonts, "song", caption, 8)
+        cx = x + size + 2 * mm if odd else x - 2 * mm - line.natural
+        _draw_line(c, line, cx, y + size - 8 - k * 11, (0, 0, 0))
 
 
 def _pages(letter: Letter, fonts: _Fonts) -> Iterator[list[_Row]]:
@@ -561,6 +592,7 @@ def render(
     c._pageCompression = 0
     c._doc.defaultStreamFilters = [Deflate(FAST)]
     _fix_subsets(c, fonts, letters)
+    _number_text(c, laid_out)
     c.setTitle(title or (letters[0].pdf_title if letters else ""))
     c.setAuthor(author)
     c.setCreator("Compliance Desk")
