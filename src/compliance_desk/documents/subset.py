@@ -241,39 +241,116 @@ def forget() -> None:
     _DEFLATED.items.clear()
 
 
-def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes]) -> Any:
-    stream = pdfdoc.PDFStream()
+class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
+    """An indirect object's bytes, made once; the objects it refers to (by reportlab's
+    reference names) are numbered when the document is saved.
+
+    reportlab formats every dictionary, name and number of every font object of every
+    document anew; a fixed subset's four objects (font, descriptor, font file, ToUnicode
+    map) are the same bytes in every document but for those numbers.  (The documents made
+    here are never encrypted, so stream bytes are written as they are.)"""
+
+    __RefOnly__ = 1  # written as an object of its own, referred to from the font resources
+
+    def __init__(self, pieces: Sequence[bytes], refs: Sequence[str] = ()) -> None:
+        self.pieces = pieces  # one more than refs: the bytes around each reference
+        self.refs = refs
+
+    def format(self, document: Any) -> bytes:
+        numbers = document.idToObjectNumberAndVersion
+        out = [self.pieces[0]]
+        for name, piece in zip(self.refs, self.pieces[1:], strict=True):
+            out += (b"%d %d R" % numbers[name], piece)
+        return b"".join(out)
+
+
+def _number(value: float) -> bytes:
+    text: str = fp_str(value)
+    return text.encode()
+
+
+def _name(value: str) -> bytes:
+    name: str = pdfdoc.PDFName(value)
+    return name.encode("latin-1")
+
+
+def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes], length1: bool) -> _Raw:
+    """A stream object of ``make()``'s bytes, deflated (once per distinct content) when the
+    document is compressed; ``length1``: with the /Length1 of a font file."""
     if doc.compression:
-        stream.content, raw_length = _DEFLATED.get(key, make)
-        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        content, raw_length = _DEFLATED.get(key, make)
+        head = b"<< /Filter [ /FlateDecode ] /Length %d" % len(content)
     else:
-        stream.content = make()
-        raw_length = len(stream.content)
-    return stream, raw_length
+        content = make()
+        raw_length = len(content)
+        head = b"<< /Length %d" % len(content)
+    if length1:
+        head += b" /Length1 %d" % raw_length
+    return _Raw((head + b" >>\nstream\n" + content + b"endstream\n",))
 
 
-def add_subset_objects(face: TTFontFace, doc: Any, fontname: str, subset: Sequence[int]) -> Any:
-    """TTFontFace.addSubsetObjects with make_subset, deflated once per distinct subset."""
-    key = ("font", face.filename, face.name, _mtime(face), tuple(subset))
-    font_file, raw_length = _stream(doc, key, lambda: make_subset(face, subset))
-    font_file.dictionary["Length1"] = raw_length
-    ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
-    descriptor = pdfdoc.PDFDictionary(
-        {
-            "Type": "/FontDescriptor",
-            "Ascent": face.ascent,
-            "CapHeight": face.capHeight,
-            "Descent": face.descent,
-            "Flags": (face.flags & ~(1 << 5)) | (1 << 2),  # symbolic, not non-symbolic
-            "FontBBox": pdfdoc.PDFArray(face.bbox),
-            "FontName": pdfdoc.PDFName(fontname),
-            "ItalicAngle": face.italicAngle,
-            "StemV": face.stemV,
-            "FontFile2": ref,
-            "MissingWidth": face.defaultWidth,
-        }
+# The font and descriptor objects' bytes for subsets met before, by font file and subset
+# (the objects themselves are made per document: reportlab marks them as its own).
+_Pieces = tuple[tuple[bytes, ...], tuple[str, ...]]
+_OBJECTS: dict[tuple[Any, ...], tuple[_Pieces, _Pieces]] = {}
+
+
+def _font_objects(
+    face: TTFontFace,
+    mtime: float,
+    internal: str,
+    base_name: str,
+    subset: tuple[int, ...],
+    file_ref: str,
+) -> tuple[_Raw, _Raw]:
+    """The subset's font dictionary (referring to its ToUnicode map and descriptor) and its
+    font descriptor (referring to its font file), as reportlab writes them."""
+    key = (face.filename, face.name, mtime, subset, internal, base_name)
+    found = _OBJECTS.get(key)
+    if found is None:
+        found = _OBJECTS[key] = _new_font_objects(face, internal, base_name, subset, file_ref)
+        if len(_OBJECTS) > 256:
+            _OBJECTS.clear()
+    return _Raw(*found[0]), _Raw(*found[1])
+
+
+def _new_font_objects(
+    face: TTFontFace, internal: str, base_name: str, subset: Sequence[int], file_ref: str
+) -> tuple[_Pieces, _Pieces]:
+    widths = b" ".join(map(_number, map(face.getCharWidth, subset)))
+    font = (
+        (
+            b"<< /BaseFont %s /FirstChar 0 /FontDescriptor " % _name(base_name),
+            b" /LastChar %d /Name %s /Subtype /TrueType /ToUnicode "
+            % (len(subset) - 1, _name(internal)),
+            b" /Type /Font /Widths [ %s ] >>" % widths,
+        ),
+        ("fontDescriptor:" + base_name, "toUnicodeCMap:" + base_name),
     )
-    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+    flags = (face.flags & ~(1 << 5)) | (1 << 2)  # symbolic, not non-symbolic
+    descriptor = (
+        (
+            b"<< /Ascent %s /CapHeight %s /Descent %s /Flags %d /FontBBox [ %s ] "
+            b"/FontFile2 "
+            % (
+                _number(face.ascent),
+                _number(face.capHeight),
+                _number(face.descent),
+                flags,
+                b" ".join(map(_number, face.bbox)),
+            ),
+            b" /FontName %s /ItalicAngle %s /MissingWidth %s /StemV %s "
+            b"/Type /FontDescriptor >>"
+            % (
+                _name(base_name),
+                _number(face.italicAngle),
+                _number(face.defaultWidth),
+                _number(face.stemV),
+            ),
+        ),
+        (file_ref,),
+    )
+    return font, descriptor
 
 
 def _mtime(face: TTFontFace) -> float:
@@ -283,45 +360,32 @@ def _mtime(face: TTFontFace) -> float:
         return -1.0
 
 
-class _Widths(pdfdoc.PDFArray):  # type: ignore[misc]
-    """A subset's /Widths: 256 numbers, most of them the same, formatted once each."""
-
-    _formatted: dict[float, bytes] = {}
-
-    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
-        known = self._formatted
-        out = []
-        for width in self.sequence:
-            text = known.get(width)
-            if text is None:
-                text = known[width] = fp_str(width).encode()
-            out.append(text)
-        return b"[ " + b" ".join(out) + b" ]"
-
-
 def add_objects(font: TTFont, doc: Any) -> None:
-    """TTFont.addObjects (the document's font and descriptor objects for each subset used),
-    with the widths formatted by _Widths and the ToUnicode maps deflated once per distinct subset."""
+    """TTFont.addObjects: the document's font, descriptor, font file and ToUnicode objects
+    for each subset used, the same objects as reportlab's (tested), formatted and deflated
+    once per distinct subset."""
     state = font.state.get(doc) or font._assignState(doc)
     state.frozen = 1
     face = font.face
+    mtime = _mtime(face)
     for n, subset in enumerate(state.subsets):
         internal = font.getSubsetInternalName(n, doc)[1:]
         base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-        pdf_font = pdfdoc.PDFTrueTypeFont()
-        pdf_font.__Comment__ = f"Font {font.fontName} subset {n}"
-        pdf_font.Name = internal
-        pdf_font.BaseFont = base_name
-        pdf_font.FirstChar = 0
-        pdf_font.LastChar = len(subset) - 1
-        pdf_font.Widths = _Widths(map(face.getCharWidth, subset))
-        cmap, _ = _stream(
-            doc,
-            ("cmap", base_name, tuple(subset)),
-            functools.partial(_cmap, base_name, subset),
+        codes = tuple(subset)
+        cmap = _stream(
+            doc, ("cmap", base_name, codes), functools.partial(_cmap, base_name, codes), False
         )
-        pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
-        pdf_font.FontDescriptor = add_subset_objects(face, doc, base_name, subset)
+        doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+        font_file = _stream(
+            doc,
+            ("font", face.filename, face.name, mtime, codes),
+            functools.partial(make_subset, face, codes),
+            True,
+        )
+        file_ref = f"fontFile:{face.filename}({base_name})"
+        doc.Reference(font_file, file_ref)
+        pdf_font, descriptor = _font_objects(face, mtime, internal, base_name, codes, file_ref)
+        doc.Reference(descriptor, "fontDescriptor:" + base_name)
         doc.Reference(pdf_font, internal)
         doc.idToObject["BasicFonts"].dict[internal] = pdf_font
     del font.state[doc]
