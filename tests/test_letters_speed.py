@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import shutil
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 import qrcode
 from qrcode import constants, util
@@ -76,3 +80,69 @@ def test_a_font_replaced_on_disk_is_read_again(tmp_path: Path) -> None:
     assert fonts_mod.chain("fangsong", {"fangsong": str(copy)}) is first  # cached
     os.utime(copy, (copy.stat().st_atime, copy.stat().st_mtime + 10))
     assert fonts_mod.chain("fangsong", {"fangsong": str(copy)}) is not first
+
+
+def _font_objects(pdf: bytes) -> dict[str, dict[str, object]]:
+    """Each font of the PDF by BaseFont: its entries, its descriptor's, its ToUnicode map."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    out: dict[str, dict[str, object]] = {}
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        font = font.get_object()
+        if font["/Subtype"] != "/TrueType":  # the canvas's initial Helvetica
+            continue
+        entries: dict[str, object] = {k: font[k] for k in font if k not in FONT_REFS}
+        descriptor = font["/FontDescriptor"].get_object()
+        entries |= {"descriptor:" + k: descriptor[k] for k in descriptor if k != "/FontFile2"}
+        entries["tounicode"] = font["/ToUnicode"].get_object().get_data()
+        entries["fontfile"] = descriptor["/FontFile2"].get_object().get_data()[:4]
+        out[str(font["/BaseFont"])] = entries
+    return out
+
+
+FONT_REFS = {"/FontDescriptor", "/ToUnicode"}
+
+
+# Two documents drawn with one font, as a script run in a fresh interpreter: reportlab keeps
+# the first font registered for a face (by face name) for the whole process.
+_DRAW = """
+import io, sys
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from compliance_desk.documents.subset import speed_up
+path, fast, compressed, text = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4]
+font = TTFont("Body", path, subfontIndex=0)
+if fast:
+    speed_up(font)
+pdfmetrics.registerFont(font)
+for _ in range(2):  # the second document takes the objects made for the first
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pageCompression=compressed)
+    c.setFont("Body", 12)
+    c.drawString(50, 700, text)
+    c.showPage()
+    c.save()
+sys.stdout.buffer.write(buffer.getvalue())
+"""
+
+
+@pytest.mark.parametrize("compressed", [0, 1])
+def test_font_objects_written_once_are_the_ones_reportlab_writes(compressed: int) -> None:
+    path = fonts_mod.UMING.path
+    if not Path(path).exists():
+        pytest.skip(f"{path} is not installed")
+    text = "喆堃镕昇珺玥虞市监合建〔2026〕12号，。ABCabc123（）《》" + "".join(
+        chr(c)
+        for c in range(0x4E00, 0x4E00 + 300)  # two subsets
+    )
+    pdfs = [
+        subprocess.run(
+            [sys.executable, "-c", _DRAW, path, fast, str(compressed), text],
+            capture_output=True,
+            check=True,
+        ).stdout
+        for fast in ("0", "1")
+    ]
+    stock, ours = (_font_objects(pdf) for pdf in pdfs)
+    assert len(stock) == 2
+    assert ours == stock
