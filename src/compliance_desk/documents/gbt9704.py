@@ -11,7 +11,6 @@ never stands alone on an empty page.  Data in, PDF bytes out: no Qt, no database
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -336,7 +335,14 @@ class _Codes:
         subsets = text.translate(self.subset)
         if subsets.count(subsets[0]) == len(subsets):
             return [(ord(subsets[0]), codes)]
-        return [(ord(m[0][0]), codes[m.start() : m.end()]) for m in _RUNS.finditer(subsets)]
+        out = []
+        n, start = len(subsets), 0
+        while start < n:  # runs of one subset
+            subset = subsets[start]
+            end = n - len(subsets[start:].lstrip(subset))
+            out.append((ord(subset), codes[start:end]))
+            start = end
+        return out
 
     def copy(self, doc: Any) -> _Codes:
         """The same tables for another document numbered the same way."""
@@ -352,11 +358,13 @@ class _Codes:
             self.font.splitString("", self.doc)  # the numbering, started as reportlab starts it
             state = self.font.state[self.doc]
         assigned = state.assignments
-        new = "".join(dict.fromkeys(ch for ch in text if ord(ch) not in assigned))
+        known = self.known
+        unknown = [ch for ch in dict.fromkeys(text) if ch not in known]  # in order of coming
+        new = "".join(ch for ch in unknown if ord(ch) not in assigned)
         if new:
             self.font.splitString(new, self.doc)
         complete = True
-        for char in set(text).difference(self.known):
+        for char in unknown:
             code = assigned.get(ord(char))
             if code is None:
                 complete = False
@@ -365,9 +373,6 @@ class _Codes:
             self.subset[ord(char)] = chr(code >> 8)
             self.known.add(char)
         return complete
-
-
-_RUNS = re.compile(r"(.)\1*", re.S)
 
 
 def _codes(c: Canvas, font_name: str) -> _Codes:
