@@ -15,9 +15,13 @@ import pypdf
 import pytest
 import qrcode
 from qrcode import constants, util
+from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.ttfonts import TTFontFile
+from reportlab.pdfgen.canvas import Canvas
 
 from compliance_desk.documents import fonts as fonts_mod
+from compliance_desk.documents.pdfobjects import compact_last_page
+from compliance_desk.documents.qr import draw_qr
 from compliance_desk.documents.qrencode import encode
 from compliance_desk.documents.subset import make_subset
 
@@ -146,3 +150,39 @@ def test_font_objects_written_once_are_the_ones_reportlab_writes(compressed: int
     stock, ours = (_font_objects(pdf) for pdf in pdfs)
     assert len(stock) == 2
     assert ours == stock
+
+
+def _page(page: pypdf.PageObject) -> dict[str, object]:
+    """What a page says, references followed: its entries, resources and decoded contents."""
+    resources = page["/Resources"]
+    return {
+        **{k: page[k] for k in page if k not in ("/Contents", "/Parent", "/Resources")},
+        "parent": page["/Parent"]["/Type"],
+        "resources": sorted(resources),
+        "fonts": sorted(resources["/Font"]),
+        "procsets": list(resources["/ProcSet"]),
+        "images": {k: v.get_object().get_data() for k, v in resources.get("/XObject", {}).items()},
+        "contents": page.get_contents().get_data(),  # type: ignore[union-attr]
+    }
+
+
+@pytest.mark.parametrize("images", [False, True])
+def test_pages_written_as_bytes_are_the_pages_reportlab_writes(images: bool) -> None:
+    def document(compact: bool) -> pypdf.PdfReader:
+        buffer = io.BytesIO()
+        c = Canvas(buffer, pagesize=A4)
+        for n in range(3):
+            c.drawString(100, 700, f"page {n}")
+            if images and n:
+                draw_qr(c, f"CDV1|page {n}", 100, 100, 56.7)
+            c.showPage()
+            if compact:
+                compact_last_page(c, 1)
+        c.save()
+        return pypdf.PdfReader(io.BytesIO(buffer.getvalue()), strict=True)
+
+    stock, ours = document(False), document(True)
+    assert len(ours.pages) == len(stock.pages) == 3
+    for theirs, mine in zip(stock.pages, ours.pages, strict=True):
+        assert _page(mine) == _page(theirs)
+    assert bool(_page(ours.pages[1])["images"]) == images

@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from compliance_desk.documents.fonts import FontChain, chain
 from compliance_desk.documents.linebreak import Glyph, Line, break_lines
+from compliance_desk.documents.pdfobjects import compact_last_page
 from compliance_desk.documents.qr import draw_qr
 from compliance_desk.documents.subset import FAST, Deflate
 
@@ -616,8 +617,10 @@ def render(
             _folio(c, fonts, number)
             _verification(c, fonts, letter, number)
             c.showPage()
+            compact_last_page(c, FAST)
         if duplex and len(pages) % 2 == 1:
             c.showPage()
+            compact_last_page(c, FAST)
         if drawn is not None:
             drawn(index)
     c.save()

@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from struct import pack, unpack_from
 from typing import Any
 
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace, TTFontMaker, makeToUnicodeCMap
+
+from compliance_desk.documents.pdfobjects import Raw, name, number, stream
 
 # zlib levels.  What changes from letter to letter (the case's own characters, the pages'
 # contents) is deflated fast: level 1 takes a third of the time of reportlab's 6 (the default)
@@ -241,52 +241,15 @@ def forget() -> None:
     _DEFLATED.items.clear()
 
 
-class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
-    """An indirect object's bytes, made once; the objects it refers to (by reportlab's
-    reference names) are numbered when the document is saved.
-
-    reportlab formats every dictionary, name and number of every font object of every
-    document anew; a fixed subset's four objects (font, descriptor, font file, ToUnicode
-    map) are the same bytes in every document but for those numbers.  (The documents made
-    here are never encrypted, so stream bytes are written as they are.)"""
-
-    __RefOnly__ = 1  # written as an object of its own, referred to from the font resources
-
-    def __init__(self, pieces: Sequence[bytes], refs: Sequence[str] = ()) -> None:
-        self.pieces = pieces  # one more than refs: the bytes around each reference
-        self.refs = refs
-
-    def format(self, document: Any) -> bytes:
-        numbers = document.idToObjectNumberAndVersion
-        out = [self.pieces[0]]
-        for name, piece in zip(self.refs, self.pieces[1:], strict=True):
-            out += (b"%d %d R" % numbers[name], piece)
-        return b"".join(out)
-
-
-def _number(value: float) -> bytes:
-    text: str = fp_str(value)
-    return text.encode()
-
-
-def _name(value: str) -> bytes:
-    name: str = pdfdoc.PDFName(value)
-    return name.encode("latin-1")
-
-
-def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes], length1: bool) -> _Raw:
+def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes], length1: bool) -> Raw:
     """A stream object of ``make()``'s bytes, deflated (once per distinct content) when the
     document is compressed; ``length1``: with the /Length1 of a font file."""
     if doc.compression:
         content, raw_length = _DEFLATED.get(key, make)
-        head = b"<< /Filter [ /FlateDecode ] /Length %d" % len(content)
     else:
         content = make()
         raw_length = len(content)
-        head = b"<< /Length %d" % len(content)
-    if length1:
-        head += b" /Length1 %d" % raw_length
-    return _Raw((head + b" >>\nstream\n" + content + b"endstream\n",))
+    return stream(content, doc.compression, b" /Length1 %d" % raw_length if length1 else b"")
 
 
 # The font and descriptor objects' bytes for subsets met before, by font file and subset
@@ -302,7 +265,7 @@ def _font_objects(
     base_name: str,
     subset: tuple[int, ...],
     file_ref: str,
-) -> tuple[_Raw, _Raw]:
+) -> tuple[Raw, Raw]:
     """The subset's font dictionary (referring to its ToUnicode map and descriptor) and its
     font descriptor (referring to its font file), as reportlab writes them."""
     key = (face.filename, face.name, mtime, subset, internal, base_name)
@@ -311,18 +274,18 @@ def _font_objects(
         found = _OBJECTS[key] = _new_font_objects(face, internal, base_name, subset, file_ref)
         if len(_OBJECTS) > 256:
             _OBJECTS.clear()
-    return _Raw(*found[0]), _Raw(*found[1])
+    return Raw(*found[0]), Raw(*found[1])
 
 
 def _new_font_objects(
     face: TTFontFace, internal: str, base_name: str, subset: Sequence[int], file_ref: str
 ) -> tuple[_Pieces, _Pieces]:
-    widths = b" ".join(map(_number, map(face.getCharWidth, subset)))
+    widths = b" ".join(map(number, map(face.getCharWidth, subset)))
     font = (
         (
-            b"<< /BaseFont %s /FirstChar 0 /FontDescriptor " % _name(base_name),
+            b"<< /BaseFont %s /FirstChar 0 /FontDescriptor " % name(base_name),
             b" /LastChar %d /Name %s /Subtype /TrueType /ToUnicode "
-            % (len(subset) - 1, _name(internal)),
+            % (len(subset) - 1, name(internal)),
             b" /Type /Font /Widths [ %s ] >>" % widths,
         ),
         ("fontDescriptor:" + base_name, "toUnicodeCMap:" + base_name),
@@ -333,19 +296,19 @@ def _new_font_objects(
             b"<< /Ascent %s /CapHeight %s /Descent %s /Flags %d /FontBBox [ %s ] "
             b"/FontFile2 "
             % (
-                _number(face.ascent),
-                _number(face.capHeight),
-                _number(face.descent),
+                number(face.ascent),
+                number(face.capHeight),
+                number(face.descent),
                 flags,
-                b" ".join(map(_number, face.bbox)),
+                b" ".join(map(number, face.bbox)),
             ),
             b" /FontName %s /ItalicAngle %s /MissingWidth %s /StemV %s "
             b"/Type /FontDescriptor >>"
             % (
-                _name(base_name),
-                _number(face.italicAngle),
-                _number(face.defaultWidth),
-                _number(face.stemV),
+                name(base_name),
+                number(face.italicAngle),
+                number(face.defaultWidth),
+                number(face.stemV),
             ),
         ),
         (file_ref,),
