@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -200,20 +201,29 @@ class _Deflated:
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self.items: OrderedDict[tuple[Any, ...], tuple[bytes, int, int]] = OrderedDict()
+        # Letters render in the task runner's two workers too (a preview beside a batch):
+        # the dictionary's order is changed under the lock; subsets are made outside it.
+        self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], make: Callable[[], bytes]) -> tuple[bytes, int]:
         """(deflated bytes, length before deflating)."""
-        found = self.items.get(key)
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
         if found is None:
             raw = make()
-            found = self.items[key] = (zlib.compress(raw, FAST), len(raw), FAST)
+            found = (zlib.compress(raw, FAST), len(raw), FAST)
+        elif found[2] != SMALL:  # met again: it repeats, so it is worth deflating harder
+            raw = make()
+            found = (zlib.compress(raw, SMALL), len(raw), SMALL)
+        else:
+            return found[0], found[1]
+        with self.lock:
+            self.items[key] = found
+            self.items.move_to_end(key)
             if len(self.items) > self.size:
                 self.items.popitem(last=False)
-        else:
-            if found[2] != SMALL:  # met again: it repeats, so it is worth deflating harder
-                raw = make()
-                found = self.items[key] = (zlib.compress(raw, SMALL), len(raw), SMALL)
-            self.items.move_to_end(key)
         return found[0], found[1]
 
 
