@@ -453,7 +453,7 @@ def _folio(c: Canvas, fonts: _Fonts, number: int) -> None:
 def _plain_line(fonts: _Fonts, role: str, text: str, size: float) -> Line:
     """``text`` as one line at its fonts' own widths (page numbers, captions), kept while
     it recurs."""
-    key = (text, size, fonts[role])
+    key = (text, size, role, fonts[role])
     found = _PLAIN.get(key)
     if found is None:
         glyphs = tuple(fonts.glyphs([Span(text, role)], size))
