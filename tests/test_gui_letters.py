@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication
 
@@ -143,7 +144,8 @@ def test_the_administrator_edits_a_template_with_preview(
     page.kind.setCurrentIndex(page.kind.findData("advice_letter"))
     assert page.version_list.count() == 1
     page.editor.setPlainText(page.editor.toPlainText().replace("@sign", "特此建议。\n@sign"))
-    assert page.preview() is not None
+    page.preview()
+    assert page.previewed is not None
     assert "特此建议" in "".join(shown[-1].document.getAllText(i).text()
                                for i in range(shown[-1].document.pageCount()))  # fmt: skip
     monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.information", lambda *a: None)
@@ -176,4 +178,100 @@ def test_the_draft_preview_is_rendered_off_the_gui_thread(
     qtbot.waitUntil(lambda: len(shown) > before, timeout=60_000)
     assert threads and threads[0] is not threading.main_thread()
     assert shown[-1].document.pageCount() >= 1 and dialog.preview_button.isEnabled()
+    runner.shutdown()
+
+
+def _pdf_text(dialog: PdfPreviewDialog) -> str:
+    return "".join(dialog.document.getAllText(i).text() for i in range(dialog.document.pageCount()))
+
+
+def test_a_template_preview_renders_off_the_gui_thread_and_the_newest_one_is_shown(
+    qtbot: Any, sqlite_desk: Desk, shown: list[PdfPreviewDialog], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    runner = TaskRunner()  # the app's own kind: work on a worker thread
+    page = TemplatePage(sqlite_desk, admin, runner)
+    qtbot.addWidget(page)
+    page.kind.setCurrentIndex(page.kind.findData("advice_letter"))
+    render = sqlite_desk.letters.preview_template
+    release = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def slow_preview(code: str, body: str) -> bytes:  # the first preview takes its time
+        threads.append(threading.current_thread())
+        if "第一稿" in body:
+            assert release.wait(60)
+        return render(code, body)
+
+    monkeypatch.setattr(sqlite_desk.letters, "preview_template", slow_preview)
+    body = page.editor.toPlainText()
+    page.editor.setPlainText(body.replace("@sign", "第一稿结束语。\n@sign"))
+    page.preview()  # returns at once: the letter renders in a worker
+    assert page.status.text() == "正在生成预览……"
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=10_000)  # the event loop keeps turning
+    qtbot.keyClicks(page.note, "v2")  # and the page takes typing while the first renders
+    assert page.note.text() == "v2" and not shown
+
+    page.editor.setPlainText(body.replace("@sign", "第二稿结束语。\n@sign"))
+    page.preview()  # the newer preview supersedes the one still rendering
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=60_000)
+    assert "第二稿结束语" in _pdf_text(shown[0]) and page.status.text() == ""
+    release.set()  # the first one finishes now: its letter is never shown
+    qtbot.waitUntil(lambda: runner._pending == 0, timeout=60_000)
+    qtbot.wait(50)
+    assert len(shown) == 1 and "第二稿结束语" in _pdf_text(shown[0])
+    assert page.previewed == shown[0].pdf
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    timer.stop()
+    runner.shutdown()
+
+
+def test_verification_runs_off_the_gui_thread_and_a_newer_check_wins(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk, shown: list[PdfPreviewDialog],
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:  # fmt: skip
+    market = next(d for d, _n, p in sqlite_desk.letters.issuing_departments(window.user)
+                  if p == "虞市监")  # fmt: skip
+    draft = sqlite_desk.letters.draft(window.user, "advice_letter", sample("advice_letter"),
+                                      department_id=market)  # fmt: skip
+    issued = sqlite_desk.letters.approve(window.user, draft.id, draft.row_version)
+    assert issued.number is not None
+    printed = tmp_path / "issued.pdf"
+    printed.write_bytes(sqlite_desk.letters.pdf(window.user, issued.id))
+    (code,) = qr_codes(printed, tmp_path)
+    runner = TaskRunner()
+    dialog = VerifyDialog(sqlite_desk, window.user, window.letters_page, runner=runner)
+    qtbot.addWidget(dialog)
+    verify = sqlite_desk.letters.verify
+    release = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def slow_verify(text: str) -> Any:  # the forged code's check is slow to answer
+        threads.append(threading.current_thread())
+        if text != code:
+            assert release.wait(60)
+        return verify(text)
+
+    monkeypatch.setattr(sqlite_desk.letters, "verify", slow_verify)
+    dialog.code.setText(with_number(code, "虞市监合建〔2026〕99号"))
+    dialog.check_scanned()
+    assert dialog.answer.text() == "正在核验……" and not dialog.show_letter.isEnabled()
+    dialog.code.setText(code)
+    dialog.check_scanned()  # scanned again: this check supersedes the slow one
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=60_000)
+    assert dialog.result is not None and dialog.result.genuine
+    assert dialog.answer.text().startswith("✔") and dialog.show_letter.isEnabled()
+    release.set()  # the forged code's answer arrives late and is not shown
+    qtbot.waitUntil(lambda: runner._pending == 0, timeout=60_000)
+    assert dialog.answer.text().startswith("✔") and dialog.result.genuine
+    assert len(threads) == 2 and all(t is not threading.main_thread() for t in threads)
+
+    dialog.open_record()  # the letter on record, read in a worker too
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=60_000)
+    assert issued.number in _pdf_text(shown[0]) and dialog.show_letter.isEnabled()
     runner.shutdown()

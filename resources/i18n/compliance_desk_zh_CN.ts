@@ -1802,37 +1802,37 @@
 <context>
     <name>NumbersDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="141"/>
         <source>Register of numbers</source>
         <translation>文号登记簿</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
         <source>Number</source>
         <translation>文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
         <source>Letter</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="107"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="147"/>
         <source>Reason voided</source>
         <translation>作废理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="107"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="147"/>
         <source>Issued</source>
         <translation>签发时间</translation>
     </message>
@@ -2115,47 +2115,57 @@
 <context>
     <name>TemplatePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="71"/>
         <source>What changed, and on whose instruction</source>
         <translation>修改内容及依据（谁要求修改）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="72"/>
         <source>Preview with sample data</source>
         <translation>用示例数据预览</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="61"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="75"/>
         <source>Save as new version</source>
         <translation>保存为新版本</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="68"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="86"/>
         <source>Letter</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="121"/>
         <source>Version %1 — %2</source>
         <translation>版本 %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="125"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="137"/>
+        <source>Rendering the preview…</source>
+        <translation>正在生成预览……</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="153"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="125"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="153"/>
         <source>Please say what changed.</source>
         <translation>请填写修改说明。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="138"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="162"/>
+        <source>Saving…</source>
+        <translation>正在保存……</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="171"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="139"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="172"/>
         <source>Version %1 saved. Letters already drafted keep their version until edited.</source>
         <translation>已保存为版本 %1。已起草的文书在再次修改前仍使用原版本。</translation>
     </message>
@@ -2206,39 +2216,44 @@
 <context>
     <name>VerifyDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="34"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="49"/>
         <source>Verify a letter</source>
         <translation>核验文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="37"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="52"/>
         <source>Scan the QR code here (or paste its text)</source>
         <translation>在此扫描二维码（或粘贴其内容）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="46"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="61"/>
         <source>Check number and code</source>
         <translation>核对文号和核验码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="49"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="64"/>
         <source>QR code</source>
         <translation>二维码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="50"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="65"/>
         <source>Or the number</source>
         <translation>或输入文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="51"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="66"/>
         <source>and the verification code</source>
         <translation>及核验码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="56"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="71"/>
         <source>Show the letter on record</source>
         <translation>查看存档文书</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="101"/>
+        <source>Checking…</source>
+        <translation>正在核验……</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from pathlib import Path
 
 from platformdirs import user_data_dir, user_log_dir
@@ -28,6 +29,12 @@ def project_home() -> Path:
         return Path(env)
     if is_frozen():
         return Path(getattr(sys, "_MEIPASS"))  # noqa: B009 - only the bootloader sets it
+    return _checkout()
+
+
+@cache
+def _checkout() -> Path:
+    """The folder holding src/ (resolving it is a few system calls: letters ask per letter)."""
     return Path(__file__).resolve().parents[2]
 
 

@@ -9,6 +9,7 @@ has a character.  Resolution order: the configured path, then the system's fonts
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -77,7 +78,7 @@ class Font:
 
 def _mtime(path: str) -> float:
     try:
-        return Path(path).stat().st_mtime
+        return os.stat(path).st_mtime
     except OSError:
         return -1.0
 

@@ -13,17 +13,19 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfmetrics import getFont as _font
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from compliance_desk.documents.fonts import FontChain, chain
 from compliance_desk.documents.linebreak import Glyph, Line, break_lines
+from compliance_desk.documents.pdfobjects import compact_last_page
 from compliance_desk.documents.qr import draw_qr
+from compliance_desk.documents.subset import FAST, Deflate
 
 mm = 72 / 25.4  # points per millimetre
 PAGE_W, PAGE_H = float(A4[0]), float(A4[1])
@@ -165,8 +167,27 @@ def _char_space(size: float) -> float:
     return CELL - BODY if size == BODY else 0.0
 
 
-def _set_para(p: Para, fonts: _Fonts) -> list[tuple[Line, float, tuple[float, float, float]]]:
+_Placed = tuple[Line, float, tuple[float, float, float]]
+# Paragraphs set before, by paragraph and the font chains that set it: the template's own
+# paragraphs recur in every letter of a kind.  Cleared when full (plain dict operations,
+# safe when two threads render at once); a font replaced on disk makes a new chain.
+_SET: dict[tuple[Any, ...], tuple[_Placed, ...]] = {}
+_SET_SIZE = 2000
+
+
+def _set_para(p: Para, fonts: _Fonts) -> tuple[_Placed, ...]:
     """The paragraph's lines, each with its x offset from the left edge of the type area."""
+    key = (p, *[fonts[span.role] for span in p.spans])
+    found = _SET.get(key)
+    if found is None:
+        found = tuple(_set_new_para(p, fonts))
+        if len(_SET) >= _SET_SIZE:
+            _SET.clear()
+        _SET[key] = found
+    return found
+
+
+def _set_new_para(p: Para, fonts: _Fonts) -> list[_Placed]:
     cell = CELL if p.size == BODY else p.size
     width = AREA_W - p.right_indent * cell
     first = width - p.indent * cell
@@ -287,30 +308,98 @@ def _baseline(slot: int, size: float) -> float:
     return slot_top - (PITCH - size) / 2 - size * 0.86
 
 
-def _split(font: Any, text: str, doc: Any) -> list[tuple[int, bytes]]:
-    """font.splitString(text, doc): (subset, codes) pieces.  Codes already given in this
-    document (the fixed wording's, and every character met before) are read from reportlab's
-    numbering directly; reportlab numbers only the characters new to the document, in the
-    order they come, as it would have."""
-    state = font.state.get(doc)
-    if state is None:
-        font.splitString("", doc)  # the document's numbering, started as reportlab starts it
-        state = font.state[doc]
-    assigned = state.assignments
-    try:
-        codes = [assigned[o] for o in map(ord, text)]
-    except KeyError:
-        new = "".join(dict.fromkeys(ch for ch in text if ord(ch) not in assigned))
-        font.splitString(new, doc)
-        try:
-            codes = [assigned[o] for o in map(ord, text)]
-        except KeyError:  # a character the font lacks (code 0), or a no-break space
-            pieces: list[tuple[int, bytes]] = font.splitString(text, doc)
-            return pieces
-    return [
-        (subset, bytes(code & 0xFF for code in group))
-        for subset, group in groupby(codes, lambda code: code >> 8)
-    ]
+class _Codes:
+    """One font's character codes in one document, numbered as reportlab numbers them.
+
+    reportlab gives a document's characters codes as it meets them, 256 to a subset (the
+    fixed wording's first, see _fix_subsets).  A line's text becomes its PDF strings through
+    two translation tables (character to code byte, character to subset) built from
+    reportlab's numbering, instead of a Python step per character; characters new to the
+    document are first numbered by reportlab itself, in the order they come."""
+
+    def __init__(self, font: Any, doc: Any) -> None:
+        self.font = font
+        self.doc = doc
+        self.known: set[str] = set()
+        self.byte: dict[int, str] = {}
+        self.subset: dict[int, str] = {}
+
+    def pieces(self, text: str) -> list[tuple[int, str]]:
+        """(subset, codes as latin-1 text) pieces of ``text``, as font.splitString's."""
+        if not self.known.issuperset(text) and not self.learn(text):
+            # A character the font lacks (code 0) or a no-break space: reportlab's own way.
+            return [
+                (subset, codes.decode("latin-1"))
+                for subset, codes in self.font.splitString(text, self.doc)
+            ]
+        codes = text.translate(self.byte)
+        subsets = text.translate(self.subset)
+        if subsets.count(subsets[0]) == len(subsets):
+            return [(ord(subsets[0]), codes)]
+        out = []
+        n, start = len(subsets), 0
+        while start < n:  # runs of one subset
+            subset = subsets[start]
+            end = n - len(subsets[start:].lstrip(subset))
+            out.append((ord(subset), codes[start:end]))
+            start = end
+        return out
+
+    def copy(self, doc: Any) -> _Codes:
+        """The same tables for another document numbered the same way."""
+        other = _Codes(self.font, doc)
+        other.known, other.byte, other.subset = set(self.known), dict(self.byte), dict(self.subset)
+        return other
+
+    def learn(self, text: str) -> bool:
+        """Put ``text``'s characters in the tables, numbering those new to the document;
+        False if one has no code (the font lacks it)."""
+        state = self.font.state.get(self.doc)
+        if state is None:
+            self.font.splitString("", self.doc)  # the numbering, started as reportlab starts it
+            state = self.font.state[self.doc]
+        assigned = state.assignments
+        known = self.known
+        unknown = [ch for ch in dict.fromkeys(text) if ch not in known]  # in order of coming
+        new = "".join(ch for ch in unknown if ord(ch) not in assigned)
+        if new:
+            self.font.splitString(new, self.doc)
+        complete = True
+        for char in unknown:
+            code = assigned.get(ord(char))
+            if code is None:
+                complete = False
+                continue
+            self.byte[ord(char)] = chr(code & 0xFF)
+            self.subset[ord(char)] = chr(code >> 8)
+            self.known.add(char)
+        return complete
+
+
+def _codes(c: Canvas, font_name: str) -> _Codes:
+    """The font's code tables in the canvas's document."""
+    codes: dict[str, _Codes] = c.__dict__.setdefault("_cd_codes", {})
+    found = codes.get(font_name)
+    if found is None:
+        found = codes[font_name] = _Codes(_font(font_name), c._doc)
+    return found
+
+
+def _number_text(c: Canvas, laid_out: Sequence[tuple[Letter, list[list[_Row]]]]) -> None:
+    """Number the letters' characters not numbered yet, in the order they are drawn, one
+    call per font for the whole document instead of one per line that brings a new one."""
+    texts: dict[str, list[str]] = {}
+    for _letter, pages in laid_out:
+        for page in pages:
+            for row in page:
+                lines = [line for line, _x, _color in row.lines]
+                if row.cells is not None:
+                    lines += row.cells[0] + row.cells[1]
+                for line in lines:
+                    for font_name, _size, text in line.runs:
+                        texts.setdefault(font_name, []).append(text)
+    for font_name, parts in texts.items():
+        _codes(c, font_name).learn("".join(parts))
 
 
 def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ...]) -> None:
@@ -319,31 +408,22 @@ def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ..
     What reportlab's text object writes for the same calls (BT, Tm, Tc, rg, then Tf and Tj per
     font subset, Tc reset, ET), without its per-run bookkeeping, which was a fifth of a
     bundle's time.  Uses the canvas's content list and document (stable in reportlab 4-5)."""
-    glyphs = line.glyphs
-    if not glyphs:
+    runs = line.runs
+    if not runs:
         return
     doc = c._doc
     names: dict[tuple[str, int], str] = c.__dict__.setdefault("_cd_subset_names", {})
-    ops = [
-        f"BT 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm {fp_str(line.char_space)} Tc {fp_str(*color)} rg"
-    ]
-    start = 0
-    n = len(glyphs)
-    while start < n:
-        first = glyphs[start]
-        end = start + 1
-        while end < n and glyphs[end].font == first.font and glyphs[end].size == first.size:
-            end += 1
-        font = _font(first.font)
-        size = fp_str(first.size)
-        text = "".join(g.char for g in glyphs[start:end])
-        for subset, piece in _split(font, text, doc):
-            key = (first.font, subset)
+    escape = c._escape
+    ops = [f"BT 1 0 0 1 {fp_str(x, y)} Tm {fp_str(line.char_space)} Tc {fp_str(*color)} rg"]
+    for font_name, size, text in runs:
+        codes = _codes(c, font_name)
+        size_text = fp_str(size)
+        for subset, piece in codes.pieces(text):
+            key = (font_name, subset)
             name = names.get(key)
             if name is None:
-                name = names[key] = font.getSubsetInternalName(subset, doc)
-            ops.append(f"{name} {size} Tf ({c._escape(piece)}) Tj")
-        start = end
+                name = names[key] = codes.font.getSubsetInternalName(subset, doc)
+            ops.append(f"{name} {size_text} Tf ({escape(piece)}) Tj")
     ops.append("0 Tc ET")  # Tc outlives the text object in the PDF graphics state
     c._code.append(" ".join(ops))
 
@@ -364,15 +444,27 @@ def _draw_table_row(c: Canvas, row: _Row, slot: int) -> None:
 
 
 def _folio(c: Canvas, fonts: _Fonts, number: int) -> None:
-    text = f"— {number} —"
-    song = fonts["song"]
-    width = song.width(text, FOLIO)
+    line = _plain_line(fonts, "song", f"— {number} —", FOLIO)
     y = PAGE_H - TOP - AREA_H - 7 * mm - FOLIO * 0.8
-    x = LEFT + AREA_W - FOLIO - width if number % 2 else LEFT + FOLIO
-    for name, piece in song.runs(text):
-        c.setFont(name, FOLIO)
-        c.drawString(x, y, piece)
-        x += c.stringWidth(piece, name, FOLIO)
+    x = LEFT + AREA_W - FOLIO - line.natural if number % 2 else LEFT + FOLIO
+    _draw_line(c, line, x, y, (0, 0, 0))
+
+
+def _plain_line(fonts: _Fonts, role: str, text: str, size: float) -> Line:
+    """``text`` as one line at its fonts' own widths (page numbers, captions), kept while
+    it recurs."""
+    key = (text, size, role, fonts[role])
+    found = _PLAIN.get(key)
+    if found is None:
+        glyphs = tuple(fonts.glyphs([Span(text, role)], size))
+        found = Line(glyphs, 0.0, sum(g.width for g in glyphs))
+        if len(_PLAIN) >= 512:
+            _PLAIN.clear()
+        _PLAIN[key] = found
+    return found
+
+
+_PLAIN: dict[tuple[Any, ...], Line] = {}
 
 
 def _watermark(c: Canvas, fonts: _Fonts) -> None:
@@ -409,15 +501,11 @@ def _verification(c: Canvas, fonts: _Fonts, letter: Letter, number: int) -> None
     odd = number % 2 == 1
     x = LEFT if odd else LEFT + AREA_W - size
     draw_qr(c, letter.qr, x, y, size)
-    song = fonts["song"]
     captions = ["扫码核验真伪", f"核验码 {letter.verify_code}" if letter.verify_code else ""]
     for k, caption in enumerate(t for t in captions if t):
-        cx = x + size + 2 * mm if odd else x - 2 * mm - song.width(caption, 8)
-        cy = y + size - 8 - k * 11
-        for name, piece in song.runs(caption):
-            c.setFont(name, 8)
-            c.drawString(cx, cy, piece)
-            cx += c.stringWidth(piece, name, 8)
+        line = _plain_line(fonts, "song", caption, 8)
+        cx = x + size + 2 * mm if odd else x - 2 * mm - line.natural
+        _draw_line(c, line, cx, y + size - 8 - k * 11, (0, 0, 0))
 
 
 def _pages(letter: Letter, fonts: _Fonts) -> Iterator[list[_Row]]:
@@ -440,14 +528,49 @@ def _fix_subsets(c: Canvas, fonts: _Fonts, letters: Sequence[Letter]) -> None:
     for letter in letters:
         seen.update(dict.fromkeys(letter.fixed_text))
     text = "".join(ch for ch in seen if ord(ch) > 0x7F)
+    codes: dict[str, _Codes] = c.__dict__.setdefault("_cd_codes", {})
     for name in {fonts["fangsong"].primary, fonts["song"].primary}:
         font = _font(name)
-        font.splitString(text, c._doc)
-        # The case's own characters start a subset of their own (reportlab's numbering
-        # state: the next code to give; a multiple of 256 opens a new subset).
-        state = font.state[c._doc]
-        if state.nextCode % 256:
-            state.nextCode += 256 - state.nextCode % 256
+        numbered = _NUMBERED.get((name, text))
+        if numbered is None:
+            font.splitString(text, c._doc)
+            # The case's own characters start a subset of their own (reportlab's numbering
+            # state: the next code to give; a multiple of 256 opens a new subset).
+            state = font.state[c._doc]
+            if state.nextCode % 256:
+                state.nextCode += 256 - state.nextCode % 256
+            fixed = _Codes(font, c._doc)
+            fixed.learn(text)
+            numbered = _Numbered(state, fixed)
+            if len(_NUMBERED) >= 64:
+                _NUMBERED.clear()
+            _NUMBERED[(name, text)] = numbered
+            codes[name] = fixed.copy(c._doc)
+        else:
+            codes[name] = numbered.start(font, c._doc)
+
+
+class _Numbered:
+    """A font's numbering right after the fixed wording was numbered, and its code tables:
+    the same for every document with that wording, so copied instead of redone."""
+
+    def __init__(self, state: Any, codes: _Codes) -> None:
+        self.assignments: dict[int, int] = dict(state.assignments)
+        self.subsets = tuple(map(tuple, state.subsets))
+        self.next_code: int = state.nextCode
+        self.codes = codes
+
+    def start(self, font: Any, doc: Any) -> _Codes:
+        """Give ``doc`` this numbering (reportlab's state, as splitString would have left
+        it) and return its code tables."""
+        state = font.state[doc] = TTFont.State(font._asciiReadable, font)
+        state.assignments = dict(self.assignments)
+        state.subsets = [list(s) for s in self.subsets]
+        state.nextCode = self.next_code
+        return self.codes.copy(doc)
+
+
+_NUMBERED: dict[tuple[str, str], _Numbered] = {}
 
 
 def render(
@@ -470,7 +593,12 @@ def render(
     laid_out = [(letter, list(_pages(letter, fonts))) for letter in letters]  # may raise
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=A4, initialFontName=fonts["fangsong"].primary, pageCompression=1)
+    # Page contents deflated at level FAST (reportlab's pages name their own filter at level 6;
+    # without it they take the document's default filters; the document stays compressed).
+    c._pageCompression = 0
+    c._doc.defaultStreamFilters = [Deflate(FAST)]
     _fix_subsets(c, fonts, letters)
+    _number_text(c, laid_out)
     c.setTitle(title or (letters[0].pdf_title if letters else ""))
     c.setAuthor(author)
     c.setCreator("Compliance Desk")
@@ -489,8 +617,10 @@ def render(
             _folio(c, fonts, number)
             _verification(c, fonts, letter, number)
             c.showPage()
+            compact_last_page(c, FAST)
         if duplex and len(pages) % 2 == 1:
             c.showPage()
+            compact_last_page(c, FAST)
         if drawn is not None:
             drawn(index)
     c.save()

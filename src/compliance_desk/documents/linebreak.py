@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import groupby
 
 NO_START = frozenset("，。、；：！？）》」』”’…—·〕】〉,.;:!?)]}%")
 NO_END = frozenset("（《「『“‘〔【〈([{")
@@ -34,6 +36,15 @@ class Line:
     @property
     def text(self) -> str:
         return "".join(g.char for g in self.glyphs)
+
+    @cached_property
+    def runs(self) -> tuple[tuple[str, float, str], ...]:
+        """(font, size, text) of each run of glyphs set in one font and size, for drawing
+        (worked out once a line: a paragraph's lines are kept while its wording recurs)."""
+        out: list[tuple[str, float, str]] = []
+        for (font, size), glyphs in groupby(self.glyphs, lambda g: (g.font, g.size)):
+            out.append((font, size, "".join(g.char for g in glyphs)))
+        return tuple(out)
 
 
 def _wordish(char: str) -> bool:

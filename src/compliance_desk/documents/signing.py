@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -101,11 +102,21 @@ def _message(number: str, enterprise: str, on: date, digest: str, kid: str) -> s
     return "|".join((PREFIX, *fields, digest, kid))
 
 
+@lru_cache(maxsize=8)
+def _signer(private: bytes) -> tuple[Ed25519PrivateKey, str]:
+    """The key loaded and its id, once per key (loading it twice cost a third of a signature)."""
+    key = Ed25519PrivateKey.from_private_bytes(private)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return key, key_id(public)
+
+
 def sign(private: bytes, number: str, enterprise: str, on: date, digest: str) -> str:
     """The QR text of a letter."""
-    kid = key_id(public_key_of(private))
+    key, kid = _signer(private)
     message = _message(number, enterprise, on, digest, kid)
-    signature = Ed25519PrivateKey.from_private_bytes(private).sign(message.encode())
+    signature = key.sign(message.encode())
     return f"{message}|{_b64(signature)}"
 
 

@@ -16,17 +16,22 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from struct import pack, unpack_from
 from typing import Any
 
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont, TTFontFace, TTFontMaker, makeToUnicodeCMap
 
-LEVEL = 6  # zlib's default, as reportlab
+from compliance_desk.documents.pdfobjects import Raw, name, number, stream
+
+# zlib levels.  What changes from letter to letter (the case's own characters, the pages'
+# contents) is deflated fast: level 1 takes a third of the time of reportlab's 6 (the default)
+# for about 12% more bytes.  What repeats (a subset met a second time: the fixed wording's) is
+# deflated again at 9, once per process.
+FAST, SMALL = 1, 9
 _KEPT_NAMES = frozenset(range(8))
 _COMPOSITE_MORE, _WORDS, _SCALE, _XY_SCALE, _TWO_BY_TWO = 0x20, 0x01, 0x08, 0x40, 0x80
 
@@ -189,23 +194,53 @@ def make_subset(face: TTFontFace, subset: Sequence[int]) -> bytes:
 
 class _Deflated:
     """Deflated streams by what they hold: a subset repeated in many documents (the fixed
-    wording's subsets, see gbt9704._fix_subsets) is made and deflated once per process."""
+    wording's subsets, see gbt9704._fix_subsets) is made and deflated once per process at
+    level SMALL; one met for the first time (a case's own characters, most likely never met
+    again) is deflated at FAST."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
-        self.items: OrderedDict[tuple[Any, ...], tuple[bytes, int]] = OrderedDict()
+        self.items: OrderedDict[tuple[Any, ...], tuple[bytes, int, int]] = OrderedDict()
+        # Letters render in the task runner's two workers too (a preview beside a batch):
+        # the dictionary's order is changed under the lock; subsets are made outside it.
+        self.lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], make: Callable[[], bytes]) -> tuple[bytes, int]:
         """(deflated bytes, length before deflating)."""
-        found = self.items.get(key)
+        with self.lock:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
         if found is None:
             raw = make()
-            found = self.items[key] = (zlib.compress(raw, LEVEL), len(raw))
+            found = (zlib.compress(raw, FAST), len(raw), FAST)
+        elif found[2] != SMALL:  # met again: it repeats, so it is worth deflating harder
+            raw = make()
+            found = (zlib.compress(raw, SMALL), len(raw), SMALL)
+        else:
+            return found[0], found[1]
+        with self.lock:
+            self.items[key] = found
+            self.items.move_to_end(key)
             if len(self.items) > self.size:
                 self.items.popitem(last=False)
-        else:
-            self.items.move_to_end(key)
-        return found
+        return found[0], found[1]
+
+
+class Deflate:
+    """reportlab's FlateDecode stream filter at a chosen zlib level (reportlab's uses 6):
+    ``doc.defaultStreamFilters = [Deflate(FAST)]`` for the streams it deflates itself."""
+
+    pdfname = "FlateDecode"
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, self.level)
+
+    def decode(self, encoded: bytes) -> bytes:
+        return zlib.decompress(encoded)
 
 
 _DEFLATED = _Deflated()
@@ -216,39 +251,79 @@ def forget() -> None:
     _DEFLATED.items.clear()
 
 
-def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes]) -> Any:
-    stream = pdfdoc.PDFStream()
+def _stream(doc: Any, key: tuple[Any, ...], make: Callable[[], bytes], length1: bool) -> Raw:
+    """A stream object of ``make()``'s bytes, deflated (once per distinct content) when the
+    document is compressed; ``length1``: with the /Length1 of a font file."""
     if doc.compression:
-        stream.content, raw_length = _DEFLATED.get(key, make)
-        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        content, raw_length = _DEFLATED.get(key, make)
     else:
-        stream.content = make()
-        raw_length = len(stream.content)
-    return stream, raw_length
+        content = make()
+        raw_length = len(content)
+    return stream(content, doc.compression, b" /Length1 %d" % raw_length if length1 else b"")
 
 
-def add_subset_objects(face: TTFontFace, doc: Any, fontname: str, subset: Sequence[int]) -> Any:
-    """TTFontFace.addSubsetObjects with make_subset, deflated once per distinct subset."""
-    key = ("font", face.filename, face.name, _mtime(face), tuple(subset))
-    font_file, raw_length = _stream(doc, key, lambda: make_subset(face, subset))
-    font_file.dictionary["Length1"] = raw_length
-    ref = doc.Reference(font_file, f"fontFile:{face.filename}({fontname})")
-    descriptor = pdfdoc.PDFDictionary(
-        {
-            "Type": "/FontDescriptor",
-            "Ascent": face.ascent,
-            "CapHeight": face.capHeight,
-            "Descent": face.descent,
-            "Flags": (face.flags & ~(1 << 5)) | (1 << 2),  # symbolic, not non-symbolic
-            "FontBBox": pdfdoc.PDFArray(face.bbox),
-            "FontName": pdfdoc.PDFName(fontname),
-            "ItalicAngle": face.italicAngle,
-            "StemV": face.stemV,
-            "FontFile2": ref,
-            "MissingWidth": face.defaultWidth,
-        }
+# The font and descriptor objects' bytes for subsets met before, by font file and subset
+# (the objects themselves are made per document: reportlab marks them as its own).
+_Pieces = tuple[tuple[bytes, ...], tuple[str, ...]]
+_OBJECTS: dict[tuple[Any, ...], tuple[_Pieces, _Pieces]] = {}
+
+
+def _font_objects(
+    face: TTFontFace,
+    mtime: float,
+    internal: str,
+    base_name: str,
+    subset: tuple[int, ...],
+    file_ref: str,
+) -> tuple[Raw, Raw]:
+    """The subset's font dictionary (referring to its ToUnicode map and descriptor) and its
+    font descriptor (referring to its font file), as reportlab writes them."""
+    key = (face.filename, face.name, mtime, subset, internal, base_name)
+    found = _OBJECTS.get(key)
+    if found is None:
+        found = _OBJECTS[key] = _new_font_objects(face, internal, base_name, subset, file_ref)
+        if len(_OBJECTS) > 256:
+            _OBJECTS.clear()
+    return Raw(*found[0]), Raw(*found[1])
+
+
+def _new_font_objects(
+    face: TTFontFace, internal: str, base_name: str, subset: Sequence[int], file_ref: str
+) -> tuple[_Pieces, _Pieces]:
+    widths = b" ".join(map(number, map(face.getCharWidth, subset)))
+    font = (
+        (
+            b"<< /BaseFont %s /FirstChar 0 /FontDescriptor " % name(base_name),
+            b" /LastChar %d /Name %s /Subtype /TrueType /ToUnicode "
+            % (len(subset) - 1, name(internal)),
+            b" /Type /Font /Widths [ %s ] >>" % widths,
+        ),
+        ("fontDescriptor:" + base_name, "toUnicodeCMap:" + base_name),
     )
-    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+    flags = (face.flags & ~(1 << 5)) | (1 << 2)  # symbolic, not non-symbolic
+    descriptor = (
+        (
+            b"<< /Ascent %s /CapHeight %s /Descent %s /Flags %d /FontBBox [ %s ] "
+            b"/FontFile2 "
+            % (
+                number(face.ascent),
+                number(face.capHeight),
+                number(face.descent),
+                flags,
+                b" ".join(map(number, face.bbox)),
+            ),
+            b" /FontName %s /ItalicAngle %s /MissingWidth %s /StemV %s "
+            b"/Type /FontDescriptor >>"
+            % (
+                name(base_name),
+                number(face.italicAngle),
+                number(face.defaultWidth),
+                number(face.stemV),
+            ),
+        ),
+        (file_ref,),
+    )
+    return font, descriptor
 
 
 def _mtime(face: TTFontFace) -> float:
@@ -258,45 +333,32 @@ def _mtime(face: TTFontFace) -> float:
         return -1.0
 
 
-class _Widths(pdfdoc.PDFArray):  # type: ignore[misc]
-    """A subset's /Widths: 256 numbers, most of them the same, formatted once each."""
-
-    _formatted: dict[float, bytes] = {}
-
-    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
-        known = self._formatted
-        out = []
-        for width in self.sequence:
-            text = known.get(width)
-            if text is None:
-                text = known[width] = fp_str(width).encode()
-            out.append(text)
-        return b"[ " + b" ".join(out) + b" ]"
-
-
 def add_objects(font: TTFont, doc: Any) -> None:
-    """TTFont.addObjects (the document's font and descriptor objects for each subset used),
-    with the widths formatted by _Widths and the ToUnicode maps deflated once per distinct subset."""
+    """TTFont.addObjects: the document's font, descriptor, font file and ToUnicode objects
+    for each subset used, the same objects as reportlab's (tested), formatted and deflated
+    once per distinct subset."""
     state = font.state.get(doc) or font._assignState(doc)
     state.frozen = 1
     face = font.face
+    mtime = _mtime(face)
     for n, subset in enumerate(state.subsets):
         internal = font.getSubsetInternalName(n, doc)[1:]
         base_name = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-        pdf_font = pdfdoc.PDFTrueTypeFont()
-        pdf_font.__Comment__ = f"Font {font.fontName} subset {n}"
-        pdf_font.Name = internal
-        pdf_font.BaseFont = base_name
-        pdf_font.FirstChar = 0
-        pdf_font.LastChar = len(subset) - 1
-        pdf_font.Widths = _Widths(map(face.getCharWidth, subset))
-        cmap, _ = _stream(
-            doc,
-            ("cmap", base_name, tuple(subset)),
-            functools.partial(_cmap, base_name, subset),
+        codes = tuple(subset)
+        cmap = _stream(
+            doc, ("cmap", base_name, codes), functools.partial(_cmap, base_name, codes), False
         )
-        pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_name)
-        pdf_font.FontDescriptor = add_subset_objects(face, doc, base_name, subset)
+        doc.Reference(cmap, "toUnicodeCMap:" + base_name)
+        font_file = _stream(
+            doc,
+            ("font", face.filename, face.name, mtime, codes),
+            functools.partial(make_subset, face, codes),
+            True,
+        )
+        file_ref = f"fontFile:{face.filename}({base_name})"
+        doc.Reference(font_file, file_ref)
+        pdf_font, descriptor = _font_objects(face, mtime, internal, base_name, codes, file_ref)
+        doc.Reference(descriptor, "fontDescriptor:" + base_name)
         doc.Reference(pdf_font, internal)
         doc.idToObject["BasicFonts"].dict[internal] = pdf_font
     del font.state[doc]

@@ -362,7 +362,7 @@ class LettersPage(QWidget):
         self.runner.run(lambda: self.desk.letters.bundles(self.user, cases, report), done, failed)
 
     def verify(self) -> None:
-        VerifyDialog(self.desk, self.user, self).exec()
+        VerifyDialog(self.desk, self.user, self, runner=self.runner).exec()
 
     def numbers(self) -> None:
         NumbersDialog(self.desk, self.user, self).exec()

@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         if allows(user.role, Permission.TEMPLATE_EDIT):
             from compliance_desk.gui.template_page import TemplatePage
 
-            self._add_page(self.tr("Letter templates"), TemplatePage(desk, user))
+            self._add_page(self.tr("Letter templates"), TemplatePage(desk, user, runner))
         if allows(user.role, Permission.REFERENCE_EDIT):
             self._add_page(self.tr("Reference data"), ReferencePage(desk, user, runner))
         if allows(user.role, Permission.USER_ADMIN):

@@ -125,3 +125,48 @@ class TaskRunner(QObject):
 def _widget_gone(exc: RuntimeError) -> bool:
     """The result arrived for a widget Qt has already deleted (its window was closed)."""
     return "already deleted" in str(exc)
+
+
+class Superseded(Exception):
+    """Work not started because a newer request of its kind came first."""
+
+
+class Latest:
+    """Requests of one kind where only the newest counts (a preview, a verification).
+
+    Each ``run`` supersedes the ones before it: their results and errors are dropped when
+    they arrive, and one not started yet is not started at all.  Work already running is
+    left to finish (renderers and queries cannot be stopped halfway); nothing it returns is
+    shown.  ``busy`` is true from a request until its answer (or a newer one's) arrives."""
+
+    def __init__(self, runner: TaskRunner) -> None:
+        self.runner = runner
+        self._serial = 0  # written on the GUI thread only; workers only read it
+        self.busy = False
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        self._serial += 1
+        serial = self._serial
+        self.busy = True
+
+        def guarded() -> Any:  # in the worker
+            if serial != self._serial:
+                raise Superseded
+            return work()
+
+        def done(value: Any) -> None:
+            if serial == self._serial:
+                self.busy = False
+                on_done(value)
+
+        def failed(exc: BaseException) -> None:
+            if serial == self._serial:
+                self.busy = False
+                on_error(exc)
+
+        self.runner.run(guarded, done, failed)

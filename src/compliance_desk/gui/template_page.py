@@ -1,4 +1,8 @@
-"""文书模板: the administrator edits a kind's wording, previews it on sample data, saves a version."""
+"""文书模板: the administrator edits a kind's wording, previews it on sample data, saves a version.
+
+Rendering the preview and saving (which renders the wording once more, to refuse wording that
+does not print) run in the task runner: the editor stays responsive, and a newer preview
+supersedes one still rendering."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from compliance_desk.documents.kinds import KINDS
 from compliance_desk.domain.local_time import local_text
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.pdf_preview import PdfPreviewDialog
+from compliance_desk.gui.tasks import Latest, TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.letters import TemplateView
 
@@ -34,9 +39,18 @@ HELP = (
 
 
 class TemplatePage(QWidget):
-    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        user: CurrentUser,
+        runner: TaskRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk, self.user = desk, user
+        self.runner = runner or TaskRunner(synchronous=True, parent=self)
+        self._previews = Latest(self.runner)
+        self.previewed: bytes | None = None  # the last preview shown
         self.versions: list[TemplateView] = []
         self.kind = QComboBox()
         self.kind.setObjectName("templateKind")
@@ -61,6 +75,10 @@ class TemplatePage(QWidget):
         save = QPushButton(self.tr("Save as new version"))
         save.setObjectName("templateSave")
         save.clicked.connect(lambda: self.save())
+        self.save_button = save
+        self.status = QLabel()
+        self.status.setObjectName("templateStatus")
+        self.status.setStyleSheet("color: #555;")
         help_label = QLabel(HELP)
         help_label.setWordWrap(True)
         help_label.setStyleSheet("color: #555;")
@@ -75,6 +93,7 @@ class TemplatePage(QWidget):
         right_layout.addWidget(help_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
+        buttons.addWidget(self.status)
         buttons.addWidget(preview)
         buttons.addWidget(save)
         right_layout.addLayout(buttons)
@@ -110,32 +129,53 @@ class TemplatePage(QWidget):
         if 0 <= row < len(self.versions):
             self.editor.setPlainText(self.versions[row].body)
 
-    def preview(self) -> bytes | None:
-        try:
-            pdf = self.desk.letters.preview_template(self.code(), self.editor.toPlainText())
-        except Exception as exc:  # noqa: BLE001
+    def preview(self) -> None:
+        """The kind's sample letter in the editor's wording, rendered in the runner and shown
+        when it arrives (only the newest preview asked for is shown)."""
+        code, body, title = self.code(), self.editor.toPlainText(), self.kind.currentText()
+        letters = self.desk.letters
+        self.status.setText(self.tr("Rendering the preview…"))
+
+        def show(pdf: bytes) -> None:
+            self.status.clear()
+            self.previewed = pdf
+            PdfPreviewDialog(pdf, title, self).exec()
+
+        def failed(exc: BaseException) -> None:
+            self.status.clear()
             show_error(self, exc)
-            return None
-        PdfPreviewDialog(pdf, self.kind.currentText(), self).exec()
-        return pdf
+
+        self._previews.run(lambda: letters.preview_template(code, body), show, failed)
 
     def save(self) -> None:
         note = self.note.text().strip()
         if not note:
             QMessageBox.warning(self, self.tr("Save"), self.tr("Please say what changed."))
             return
-        try:
-            saved = self.desk.letters.save_template(
-                self.user, self.code(), self.editor.toPlainText(), note
-            )
-        except Exception as exc:  # noqa: BLE001
+        user, code, body, letters = (
+            self.user,
+            self.code(),
+            self.editor.toPlainText(),
+            self.desk.letters,
+        )
+        self.save_button.setEnabled(False)  # one version per click
+        self.status.setText(self.tr("Saving…"))
+
+        def saved(view: TemplateView) -> None:
+            self.save_button.setEnabled(True)
+            self.status.clear()
+            self.note.clear()
+            self.load()
+            QMessageBox.information(
+                self,
+                self.tr("Saved"),
+                self.tr("Version %1 saved. Letters already drafted keep their version until edited.")
+                .replace("%1", str(view.version)),
+            )  # fmt: skip
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self.status.clear()
             show_error(self, exc)
-            return
-        self.note.clear()
-        self.load()
-        QMessageBox.information(
-            self,
-            self.tr("Saved"),
-            self.tr("Version %1 saved. Letters already drafted keep their version until edited.")
-            .replace("%1", str(saved.version)),
-        )  # fmt: skip
+
+        self.runner.run(lambda: letters.save_template(user, code, body, note), saved, failed)

@@ -1,7 +1,12 @@
 """Is this paper letter genuine?  Scan its QR code (a scanner types it, then Enter) or type the
-number and the code printed beside it.  And the register of numbers, voided ones included."""
+number and the code printed beside it.  And the register of numbers, voided ones included.
+
+Checking (a database query and a signature check) and showing the letter on record (its
+stored PDF) run in the task runner; a newer check supersedes one still running."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,14 +27,24 @@ from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.local_time import local_text
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.pdf_preview import PdfPreviewDialog
+from compliance_desk.gui.tasks import Latest, TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.letters import Verification
 
 
 class VerifyDialog(QDialog):
-    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        user: CurrentUser,
+        parent: QWidget | None = None,
+        runner: TaskRunner | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk, self.user = desk, user
+        self.runner = runner or TaskRunner(synchronous=True, parent=self)
+        self._checks = Latest(self.runner)
+        self._records = Latest(self.runner)
         self.result: Verification | None = None
         self.setWindowTitle(self.tr("Verify a letter"))
         self.code = QLineEdit()
@@ -68,12 +83,28 @@ class VerifyDialog(QDialog):
         self.resize(620, 280)
 
     def check_scanned(self) -> None:
-        if self.code.text().strip():
-            self._show(self.desk.letters.verify(self.code.text()))
+        code = self.code.text()
+        if code.strip():
+            letters = self.desk.letters
+            self._check(lambda: letters.verify(code))
 
     def check_typed(self) -> None:
-        if self.number.text().strip():
-            self._show(self.desk.letters.verify_typed(self.number.text(), self.short.text()))
+        number, short = self.number.text(), self.short.text()
+        if number.strip():
+            letters = self.desk.letters
+            self._check(lambda: letters.verify_typed(number, short))
+
+    def _check(self, work: Callable[[], Verification]) -> None:
+        self.result = None
+        self.show_letter.setEnabled(False)
+        self.answer.setStyleSheet("color: #555; font-size: 13pt;")
+        self.answer.setText(self.tr("Checking…"))
+
+        def failed(exc: BaseException) -> None:
+            self.answer.clear()
+            show_error(self, exc)
+
+        self._checks.run(work, self._show, failed)
 
     def _show(self, result: Verification) -> None:
         self.result = result
@@ -87,12 +118,21 @@ class VerifyDialog(QDialog):
         if self.result is None or self.result.letter is None:
             return
         letter = self.result.letter
-        try:
-            pdf = self.desk.letters.pdf(self.user, letter.id)
-        except Exception as exc:  # noqa: BLE001
+        user, letters = self.user, self.desk.letters
+        self.show_letter.setEnabled(False)
+
+        def settled() -> None:  # the verdict shown now may be a newer one
+            self.show_letter.setEnabled(self.result is not None and self.result.letter is not None)
+
+        def show(pdf: bytes) -> None:
+            settled()
+            PdfPreviewDialog(pdf, letter.number or letter.kind_title, self).exec()
+
+        def failed(exc: BaseException) -> None:
+            settled()
             show_error(self, exc)
-            return
-        PdfPreviewDialog(pdf, letter.number or letter.kind_title, self).exec()
+
+        self._records.run(lambda: letters.pdf(user, letter.id), show, failed)
 
 
 class NumbersDialog(QDialog):
