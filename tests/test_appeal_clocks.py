@@ -492,3 +492,40 @@ def test_a_clock_is_never_overwritten_by_one_counted_from_an_earlier_step(
         appeal_clocks.refresh(connection, [appeal.id])  # counted from the earlier timeline
     kept = _clock(desk, appeal.id)
     assert kept is not None and kept.seq == current.seq + 1 and kept.due == D("2026-04-30")
+
+
+def test_a_stopped_reconcile_writes_nothing_half_and_the_next_one_finishes(
+    sqlite_desk: Desk, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Closing the app stops the start-up check: a read in progress is interrupted, a batch in
+    progress is rolled back, whole batches stay; the next reconcile counts the rest."""
+    from compliance_desk.persistence import interrupt
+    from compliance_desk.persistence.interrupt import Interrupted
+    from compliance_desk.services.demo_data import load_demo
+
+    desk = sqlite_desk
+    load_demo(desk.ctx, "small")
+    with desk.ctx.engine.begin() as c:
+        c.execute(delete(LocalAppealClock))
+    today = D("2026-03-02")
+    monkeypatch.setattr(interrupt, "STEPS", 1)
+    with pytest.raises(Interrupted):  # stopped from the start: in its first read
+        appeal_clocks.reconcile(desk.ctx.factory, today, lambda: True)
+    with desk.ctx.factory() as s:
+        assert s.scalar(select(func.count()).select_from(LocalAppealClock)) == 0
+    monkeypatch.setattr(appeal_clocks, "CHUNK", 50)
+    batches = {"n": 0}
+    refresh = appeal_clocks.refresh
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        batches["n"] += 1
+        return refresh(*args, **kwargs)
+
+    monkeypatch.setattr(appeal_clocks, "refresh", counted)
+    with pytest.raises(Interrupted):  # stopped in its third batch's statements
+        appeal_clocks.reconcile(desk.ctx.factory, today, lambda: batches["n"] >= 3)
+    with desk.ctx.factory() as s:
+        assert s.scalar(select(func.count()).select_from(LocalAppealClock)) == 100
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) >= 200
+    with desk.ctx.engine.connect() as connection:
+        assert appeal_clocks.caught_up(connection)

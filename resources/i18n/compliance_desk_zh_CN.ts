@@ -4,52 +4,62 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="99"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="110"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="111"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="112"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="113"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="114"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="133"/>
+        <source>Its timeline does not replay: ask the administrator to check it.</source>
+        <translation>该诉求的办理记录无法核对，期限可能不准，请联系管理员检查。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="150"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="153"/>
+        <source>check timeline</source>
+        <translation>记录待核对</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="155"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -57,152 +67,152 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="155"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="183"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="187"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="160"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="165"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="170"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="203"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="176"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="204"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="177"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="205"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="206"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="179"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="207"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="219"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="221"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="224"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="227"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="357"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="385"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="372"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="400"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="394"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="422"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="396"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="424"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="403"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="431"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="419"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="447"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="455"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="483"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="501"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="529"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="505"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="533"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="508"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="536"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="509"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="537"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="510"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="538"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="511"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="539"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="512"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="540"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="523"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="551"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="530"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="558"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -1437,52 +1447,52 @@
 <context>
     <name>LetterDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="56"/>
         <source>Edit draft: %1</source>
         <translation>修改草稿：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="56"/>
         <source>New draft: %1</source>
         <translation>起草：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="68"/>
         <source>Name, pinyin initials or code; Enter</source>
         <translation>企业名称、拼音首字母或信用代码，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="71"/>
         <source>Issuing department</source>
         <translation>发文部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="68"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="72"/>
         <source>Fill in the party from the register</source>
         <translation>从企业档案带入当事人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="69"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="73"/>
         <source>The number is given when the legal adviser approves the letter.</source>
         <translation>文号在法律顾问批准签发时自动编号。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="76"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="80"/>
         <source>Save and preview</source>
         <translation>保存并预览</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="105"/>
         <source>No enterprise found.</source>
         <translation>没有找到该企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="110"/>
         <source>Choose the enterprise</source>
         <translation>选择企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="107"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="111"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
@@ -1549,7 +1559,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/letters_page.py" line="80"/>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="256"/>
         <source>Approve and issue</source>
         <translation>批准签发</translation>
     </message>
@@ -1594,57 +1604,57 @@
         <translation>共 %1 份文书，%2 份草稿待批准</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="255"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="257"/>
         <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
         <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="268"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="270"/>
         <source>Issued as %1</source>
         <translation>已签发：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="289"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="292"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="289"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="292"/>
         <source>Why is %1 voided? (kept in the register)</source>
         <translation>%1 的作废理由（记入文号登记簿）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="315"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="318"/>
         <source>Before serving</source>
         <translation>送达前请注意</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="316"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="319"/>
         <source>Print the bundle anyway?</source>
         <translation>仍要打印三书同达吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="324"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="327"/>
         <source>三书同达</source>
         <translation>三书同达</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="335"/>
         <source>Preparing bundles…</source>
         <translation>正在生成三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="335"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="344"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="350"/>
         <source>Some cases were left out</source>
         <translation>部分案件未能打印</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="345"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="351"/>
         <source>三书同达（批量）</source>
         <translation>三书同达（批量）</translation>
     </message>

@@ -60,6 +60,7 @@ log = logging.getLogger("compliance_desk.gui.appeal_log")
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE = QColor("#fde2e1")
 DUE_SOON = QColor("#fff4d6")
+UNREADABLE = QColor("#e4e4e4")  # a row whose timeline does not replay
 
 # The buttons under the record, in the order of the plan's route.
 BUTTONS = [
@@ -93,6 +94,15 @@ def _esc(text: str) -> str:
 class AppealLogModel(OffsetPagedModel[LogRow]):
     """The log's rows: a count and pages by offset (a million appeals are never all loaded)."""
 
+    ROLES = frozenset(
+        {
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.UserRole,
+        }
+    )
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(lambda _offset, _limit: [], [], 20, parent)
         self._texts: dict[uuid.UUID, tuple[LogRow, tuple[str, ...]]] = {}
@@ -119,9 +129,13 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
                 if len(self._texts) > 4 * self.PAGE * 20:
                     self._texts.clear()
             return values[1][column] if 0 <= column < len(values[1]) else None
+        if role == Qt.ItemDataRole.ToolTipRole and not r.timeline_ok:
+            return self.tr("Its timeline does not replay: ask the administrator to check it.")
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
             return local_text(r.received_at)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if not r.timeline_ok:
+                return UNREADABLE
             if r.overdue:
                 return OVERDUE
             if r.working_days_left is not None and r.working_days_left <= 1:
@@ -135,7 +149,9 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
         elif r.state is not AppealState.CLOSED:
             due = self.tr("paused")
         left = ""
-        if r.overdue:
+        if not r.timeline_ok:
+            left = self.tr("check timeline")
+        elif r.overdue:
             left = self.tr("overdue")
         elif r.working_days_left is not None:
             left = str(r.working_days_left)
@@ -296,10 +312,18 @@ class AppealLogPage(QWidget):
         if self._reconciling:
             return
         self._reconciling = True
+        token = self.runner.token()  # closing the app stops it (the next start does the rest)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Interrupted):
+                log.info("reconciling the appeal clocks stopped: the app is closing")
+            else:
+                log.warning("reconciling the appeal clocks failed: %r", error)
+
         self.runner.run(
-            self.desk.appeal_log.reconcile,
+            lambda: self.desk.appeal_log.reconcile(lambda: token.cancelled),
             lambda n: self.refresh() if n else None,
-            lambda e: log.warning("reconciling the appeal clocks failed: %r", e),
+            failed,
         )
 
     # --- listing -------------------------------------------------------------------
@@ -382,7 +406,7 @@ class AppealLogPage(QWidget):
                 counted(len(rows))
             else:
                 self.count.setText(self.tr("counting…"))
-                token = self._counting = CancelToken()
+                token = self._counting = self.runner.token()  # also stopped at closing
                 self.runner.run(
                     lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
                 )

@@ -214,6 +214,14 @@ class OffsetPagedModel(_PagedModel[R]):
             arrived_now[0] = False
         return self._pages.get(page_no)  # there already if the submit ran synchronously
 
+    def invalidate(self) -> None:
+        """Row data changed: besides the pages held, a page still on its way was read before
+        the change; it is ignored when it arrives, and asked again."""
+        self._generation += 1
+        self._pending.clear()
+        self._failed.clear()
+        super().invalidate()
+
     def set_result(self, count: int, first_page: list[R]) -> None:
         """A new filter's count and its first page (fetched off the GUI thread)."""
         self.beginResetModel()

@@ -19,7 +19,8 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from compliance_desk.domain.appeal_workflow import AppealState, AppealStatus, appeal_deadline
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.work_calendar import WorkCalendar
+from compliance_desk.persistence.interrupt import Interrupted, interruptible
 from compliance_desk.persistence.models import (
     Appeal,
     AppealEvent,
@@ -275,15 +277,33 @@ def behind(connection: Connection) -> list[uuid.UUID]:
     return list(connection.execute(stmt).scalars())
 
 
-def reconcile(factory: sessionmaker[Session], today: date) -> int:
+def reconcile(
+    factory: sessionmaker[Session], today: date, stop: Callable[[], bool] | None = None
+) -> int:
     """Bring every clock up to date (see the module's note); small transactions, so the desk
-    can keep writing meanwhile.  Returns how many clocks were rewritten."""
-    with factory() as session, session.begin():
+    can keep writing meanwhile.  Returns how many clocks were rewritten.
+
+    ``stop``: when it turns true (the app is closing) the reconcile ends with ``Interrupted``
+    within a moment: a long read is stopped (SQLite), no further batch starts, and the batch
+    in progress is rolled back; the batches already committed stay, and the next reconcile
+    does the rest (the calendar is recorded only after the last batch)."""
+    halt = stop or (lambda: False)
+
+    def check() -> None:
+        if halt():
+            raise Interrupted("the reconcile was stopped")
+
+    def guarded(session: Session) -> Any:
+        connection = session.connection()
+        return interruptible(connection, halt) if stop else nullcontext()
+
+    with factory() as session, session.begin(), guarded(session):
         connection = session.connection()
         if not appeal_text.consistent(connection):  # the appeals were renumbered (a VACUUM)
             log.warning("appeal text index out of step with the appeals: rebuilt")
             appeal_text.rebuild(connection)
-    with factory() as session:
+    check()
+    with factory() as session, guarded(session):
         connection = session.connection()
         first, last = _year_range(connection, today)
         calendar = calendar_in(connection)
@@ -300,8 +320,10 @@ def reconcile(factory: sessionmaker[Session], today: date) -> int:
             todo = list(connection.execute(select(Appeal.id)).scalars())
     written = 0
     for chunk in _chunks(todo):
-        with factory() as session, session.begin():
+        check()
+        with factory() as session, session.begin(), guarded(session):
             written += refresh(session.connection(), chunk, calendar)
+    check()
     with factory() as session, session.begin():
         connection = session.connection()
         _store(connection, {**_stored(connection), **now})

@@ -578,10 +578,11 @@ class AppealLog:
         self._no_walk: set[LogFilter] = set()  # filters whose walk ran over its budget
         self._lock = threading.Lock()
 
-    def reconcile(self) -> int:
+    def reconcile(self, stop: Callable[[], bool] | None = None) -> int:
         """Count again the derived clocks that are missing, behind their timeline, or counted
-        with a calendar that has changed since (run at start, in the background)."""
-        return appeal_clocks.reconcile(self.ctx.factory, local_date(self.ctx.clock()))
+        with a calendar that has changed since (run at start, in the background; ``stop``:
+        see ``appeal_clocks.reconcile``)."""
+        return appeal_clocks.reconcile(self.ctx.factory, local_date(self.ctx.clock()), stop)
 
     # --- the filter, in SQL -----------------------------------------------------------
     def _select(
