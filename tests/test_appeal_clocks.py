@@ -216,17 +216,24 @@ def test_the_large_demo_copies_timelines_that_still_replay(
 
 
 @pytest.mark.parametrize(
-    ("walk_at", "common_text", "budget"),
-    [(0, 0, 60.0), (10**9, 10**9, 60.0), (0, 0, 0.0)],
-    ids=["index-walk", "filter-then-sort", "walk-over-budget"],
+    ("walk_at", "common_text", "text_walk_at", "budget"),
+    [(0, 0, 0, 60.0), (0, 10**9, 0, 60.0), (10**9, 10**9, 10**9, 60.0), (0, 0, 0, 0.0)],
+    ids=["index-walk", "probe-walk", "filter-then-sort", "walk-over-budget"],
 )
 def test_every_order_pages_through_the_whole_filter_once(
-    sqlite_desk: Desk, clock, monkeypatch, walk_at: int, common_text: int, budget: float
+    sqlite_desk: Desk,
+    clock,
+    monkeypatch,
+    walk_at: int,
+    common_text: int,
+    text_walk_at: int,
+    budget: float,
 ) -> None:  # type: ignore[no-untyped-def]
     """Every way of fetching a page (walking the order's index, testing a common word row by
-    row, filtering then sorting, a walk stopped over its budget and done the other way) gives,
-    for every column and direction, pages that cover the filter exactly once, in the order the
-    column shows."""
+    row or probing a frequent word's list of matches as it walks, filtering then sorting, a
+    walk stopped over its budget and done the other way) gives, for every column and
+    direction, pages that cover the filter exactly once, in the order the column shows, and
+    the same rows as the text itself says."""
     from compliance_desk.domain.appeal_workflow import AppealState
     from compliance_desk.domain.deadlines import AppealTier as Tier
     from compliance_desk.persistence import interrupt
@@ -236,6 +243,7 @@ def test_every_order_pages_through_the_whole_filter_once(
 
     monkeypatch.setattr(appeals_module, "WALK_AT", walk_at)
     monkeypatch.setattr(appeals_module, "COMMON_TEXT", common_text)
+    monkeypatch.setattr(appeals_module, "TEXT_WALK_AT", text_walk_at)
     monkeypatch.setattr(appeals_module, "WALK_BUDGET", budget)
     monkeypatch.setattr(interrupt, "STEPS", 1 if budget == 0 else interrupt.STEPS)
     desk = sqlite_desk
@@ -246,6 +254,14 @@ def test_every_order_pages_through_the_whole_filter_once(
     tax = desk.reference.lookup(clerk, "department")["税务局"]
     rows = log.page(clerk, LogFilter(), 0, 1000)
     prefix = rows[0].number[:6]
+    statements: list[str] = []
+
+    def spy(_c, _cur, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(desk.ctx.engine, "before_cursor_execute", spy)
     for query in ("伞", "合同", "劳动合同", prefix, "%"):  # the text filter, against the rows
         expected = {
             r.id
@@ -261,6 +277,9 @@ def test_every_order_pages_through_the_whole_filter_once(
         both = set(log.ids(clerk, small)) & expected
         assert set(log.ids(clerk, LogFilter(**{**small.__dict__, "text": query}))) == both
         assert log.count(clerk, LogFilter(**{**small.__dict__, "text": query})) == len(both)
+    event.remove(desk.ctx.engine, "before_cursor_execute", spy)
+    probed = [s for s in statements if "+appeal.rowid IN" in s]
+    assert bool(probed) == (text_walk_at < common_text), probed  # the plan meant was run
     for base in (LogFilter(open_only=True), LogFilter(), LogFilter(department_id=tax)):
         everyone = set(log.ids(clerk, base))
         assert len(everyone) == log.count(clerk, base) > 0
