@@ -114,3 +114,21 @@ def test_closing_stops_the_start_up_check_instead_of_waiting_for_it(
     assert sqlite_desk.appeal_log.reconcile() >= 300 - kept
     with sqlite_desk.ctx.engine.connect() as connection:
         assert appeal_clocks.caught_up(connection)
+
+
+def test_the_count_arrives_after_the_first_page_with_the_apps_runner(
+    qtbot, sqlite_desk: Desk
+) -> None:  # type: ignore[no-untyped-def]
+    """The figure beside the filter is counted once the first page is shown (it may come
+    later than the page, never instead of it): the table then holds every row."""
+    load_demo(sqlite_desk.ctx, "small")
+    user = sqlite_desk.auth.login("clerk", "Clerk2026")
+    runner = TaskRunner()
+    page = AppealLogPage(sqlite_desk, user, runner)
+    qtbot.addWidget(page)
+    page.state.setCurrentIndex(1)  # all states: more than a page
+    expected = sqlite_desk.appeal_log.count(user, page.current_filter())
+    assert expected > page.model.PAGE
+    qtbot.waitUntil(lambda: page.model.rowCount() == expected, timeout=10000)
+    assert str(expected) in page.count.text()
+    runner.shutdown()

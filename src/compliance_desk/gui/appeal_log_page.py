@@ -396,6 +396,14 @@ class AppealLogPage(QWidget):
             if not isinstance(error, Interrupted):  # a superseded count was stopped: fine
                 show_error(self, error)
 
+        def count() -> None:
+            if generation != self._generation:  # another filter meanwhile
+                return
+            token = self._counting = self.runner.token()  # also stopped at closing
+            self.runner.run(
+                lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
+            )
+
         def done(rows: Any) -> None:
             if generation != self._generation:
                 return
@@ -406,10 +414,10 @@ class AppealLogPage(QWidget):
                 counted(len(rows))
             else:
                 self.count.setText(self.tr("counting…"))
-                token = self._counting = self.runner.token()  # also stopped at closing
-                self.runner.run(
-                    lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
-                )
+                if self.runner.synchronous:
+                    count()
+                else:  # once the rows are painted (the next turn of the event loop): the
+                    QTimer.singleShot(0, self, count)  # count never competes with the paint
             row = self.model.row_of(select) if select is not None else -1
             if row >= 0:
                 self.table.selectRow(row)
