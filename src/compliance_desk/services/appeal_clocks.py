@@ -230,7 +230,13 @@ def caught_up(connection: Connection) -> bool:
 
 
 def _year_range(connection: Connection, today: date) -> tuple[int, int]:
-    first = connection.execute(select(func.min(Appeal.received_at))).scalar()
+    """The calendar years the log's clocks can depend on: from the year before the first live
+    appeal's receipt to the next year.  (Live only: the receipt index is partial, and the
+    minimum over all appeals scanned another index, 230 ms of CPU at every start on the
+    1M bench; a deleted appeal is never listed, so its clock is never read.)"""
+    first = connection.execute(
+        select(func.min(Appeal.received_at)).where(Appeal.deleted_at.is_(None))
+    ).scalar()
     return (first.year if first else today.year) - 1, today.year + 1
 
 
