@@ -280,7 +280,13 @@ def test_every_order_pages_through_the_whole_filter_once(
     event.remove(desk.ctx.engine, "before_cursor_execute", spy)
     probed = [s for s in statements if "+appeal.rowid IN" in s]
     assert bool(probed) == (text_walk_at < common_text), probed  # the plan meant was run
-    for base in (LogFilter(open_only=True), LogFilter(), LogFilter(department_id=tax)):
+    for base in (
+        LogFilter(open_only=True),
+        LogFilter(),
+        LogFilter(department_id=tax),
+        LogFilter(overdue_only=True),
+        LogFilter(due_within=3),
+    ):
         everyone = set(log.ids(clerk, base))
         assert len(everyone) == log.count(clerk, base) > 0
         for key in SORT_KEYS:

@@ -58,3 +58,29 @@ def test_an_appeal_whose_timeline_does_not_replay_is_still_listed_marked(
     # pages by offset cover every appeal once, whatever their timelines
     pages = [r.id for n in (0, 2) for r in log.page(clerk, LogFilter(), n, 2)]
     assert pages == ids
+
+
+def test_overdue_and_due_soon_newest_first_are_the_plain_querys_rows(desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
+    """The overdue and due-soon filters in receipt order read the receipt copied into the
+    clocks (their own index): the same rows as the filter in another order, in the order of
+    the appeals' own receipt (then id), both ways, on SQLite and PostgreSQL."""
+    from compliance_desk.services.demo_data import load_demo
+
+    load_demo(desk.ctx, "small")
+    clerk = desk.auth.login("clerk", "Clerk2026")
+    clock.now = datetime(2026, 3, 6, 10, tzinfo=CN)
+    log = desk.appeal_log
+    everyone = {r.id: r for r in log.page(clerk, LogFilter(), 0, 1000)}
+    overdue = {i for i, r in everyone.items() if r.overdue}
+    assert overdue
+    for base in (LogFilter(overdue_only=True), LogFilter(due_within=3, open_only=True)):
+        plain = set(log.ids(clerk, LogFilter(**{**base.__dict__, "sort": "number"})))
+        assert plain and log.count(clerk, base) == len(plain)
+        if base.overdue_only:
+            assert plain == overdue
+        for descending in (True, False):
+            flt = LogFilter(**{**base.__dict__, "sort": "received", "descending": descending})
+            expected = sorted(plain, key=lambda i: (everyone[i].received_at, i), reverse=descending)
+            assert log.ids(clerk, flt) == expected
+            paged = [r.id for n in range(0, len(plain), 7) for r in log.page(clerk, flt, n, 7)]
+            assert paged == expected

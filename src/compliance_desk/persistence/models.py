@@ -338,10 +338,15 @@ class LocalAppealClock(Base):
     tier_rank: Mapped[int] = mapped_column(nullable=False)
     state_rank: Mapped[int] = mapped_column(nullable=False)
     enterprise_key: Mapped[str] = mapped_column(String(1000), nullable=False)  # name in pinyin
+    # The appeal's receipt, copied: the open appeals newest first with their deadlines in one
+    # index, so "overdue" and "due within N days" in the log's default order are a walk that
+    # reads only the appeals it keeps (NULL only in clocks written before revision 0014).
+    received_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     __table_args__ = (
         # each ends in the appeal id: the log's order (key, then id) is an index walk
         Index("ix_local_appeal_clock_open_due", "is_open", "due", "appeal_id"),
+        Index("ix_local_appeal_clock_open_received", "is_open", "received_at", "appeal_id", "due"),
         Index("ix_local_appeal_clock_due", "due", "appeal_id"),
         Index("ix_local_appeal_clock_tier", "tier_rank", "appeal_id"),
         Index("ix_local_appeal_clock_state", "state_rank", "appeal_id"),

@@ -21,7 +21,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, event, func, insert, inspect, or_, select, update
@@ -62,6 +62,7 @@ def clock_values(
     calendar: WorkCalendar,
     seq: int,
     enterprise_key: str,
+    received_at: datetime | None = None,
 ) -> dict[str, Any]:
     deadline = appeal_deadline(calendar, status, explain=False)
     return {
@@ -73,6 +74,7 @@ def clock_values(
         "tier_rank": status.tier.rank,
         "state_rank": STATE_RANK[status.state],
         "enterprise_key": enterprise_key,
+        "received_at": received_at,
     }
 
 
@@ -117,7 +119,8 @@ def refresh(
                 continue
             info = found.get(appeal_id)
             key = info.name_pinyin if info is not None else ""
-            clocks.append(clock_values(appeal_id, status, calendar, events[-1].seq, key))
+            received = info.received_at if info is not None else None
+            clocks.append(clock_values(appeal_id, status, calendar, events[-1].seq, key, received))
             if info is not None:
                 texts.append(appeal_text.row(info))
             forwards.extend(department_values(appeal_id, status))

@@ -49,6 +49,7 @@ def rows_of(connection: Connection, appeal_ids: Sequence[uuid.UUID] | None) -> S
         Appeal.title,
         Enterprise.name,
         Enterprise.name_pinyin,
+        Appeal.received_at,
     ).join(Enterprise, Enterprise.id == Appeal.enterprise_id)
     return stmt if appeal_ids is None else stmt.where(Appeal.id.in_(appeal_ids))
 
