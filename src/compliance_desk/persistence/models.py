@@ -284,7 +284,8 @@ class Appeal(Synced):
             postgresql_where=text("deleted_at IS NULL"),
         ),
         # The log's filters and sorts over live appeals (partial: counts read the index alone)
-        Index("ix_appeal_received", "received_at", "id", **LIVE),
+        # the log's walk newest first, its state and tier tested without reading the row
+        Index("ix_appeal_received_state", "received_at", "id", "state", "tier", **LIVE),
         Index("ix_appeal_state", "state", "received_at", **LIVE),
         Index("ix_appeal_enterprise", "enterprise_id", "received_at"),
         Index("ix_appeal_centre", "centre_id", "received_at", **LIVE),
