@@ -4,62 +4,62 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="110"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="114"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="111"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="119"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="120"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="121"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="133"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="137"/>
         <source>Its timeline does not replay: ask the administrator to check it.</source>
         <translation>该诉求的办理记录无法核对，期限可能不准，请联系管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="154"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="153"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="157"/>
         <source>check timeline</source>
         <translation>记录待核对</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="155"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -67,152 +67,152 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="183"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="187"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="197"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="202"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="207"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="208"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="209"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="206"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="210"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="207"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="211"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="223"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="221"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="225"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="224"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="228"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="231"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="385"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="397"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="400"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="420"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="422"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="442"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="424"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="444"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="431"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="451"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="447"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="467"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="483"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="503"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="529"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="549"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="533"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="553"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="536"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="556"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="537"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="557"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="538"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="558"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="539"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="559"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="540"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="560"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="551"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="571"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="558"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="578"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
