@@ -614,7 +614,8 @@ class AppealLog:
         indexed_text = bool(query) and (self.ctx.is_sqlite or digits)  # else ILIKE over columns
         h = _unindexed if walk else _as_is  # a walk: the order's index drives (see above)
         stmt = select(AppealRow.id).where(AppealRow.deleted_at.is_(None))
-        if walk and indexed_text:  # tested first: a probe of the matches, before a row is read
+        probe_first = walk and indexed_text and not each  # (a full-text look-up: tested last)
+        if probe_first:  # a probe of the matches' list, before the appeal's row is read
             stmt = stmt.where(_text_condition(query, walk, each, self.ctx.is_sqlite))
         sort = flt.sort
         clock_filtered = False  # a condition on the clocks: they are joined even to count
@@ -647,7 +648,7 @@ class AppealLog:
                 & (h(FORWARDED.c.department_id) == flt.department_id),
             )
         if indexed_text:
-            if not walk:  # (a walk tests it first: above)
+            if not probe_first:
                 stmt = stmt.where(_text_condition(query, walk, each, self.ctx.is_sqlite))
         elif query:
             like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
