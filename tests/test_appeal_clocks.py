@@ -216,17 +216,24 @@ def test_the_large_demo_copies_timelines_that_still_replay(
 
 
 @pytest.mark.parametrize(
-    ("walk_at", "common_text", "budget"),
-    [(0, 0, 60.0), (10**9, 10**9, 60.0), (0, 0, 0.0)],
-    ids=["index-walk", "filter-then-sort", "walk-over-budget"],
+    ("walk_at", "common_text", "text_walk_at", "budget"),
+    [(0, 0, 0, 60.0), (0, 10**9, 0, 60.0), (10**9, 10**9, 10**9, 60.0), (0, 0, 0, 0.0)],
+    ids=["index-walk", "probe-walk", "filter-then-sort", "walk-over-budget"],
 )
 def test_every_order_pages_through_the_whole_filter_once(
-    sqlite_desk: Desk, clock, monkeypatch, walk_at: int, common_text: int, budget: float
+    sqlite_desk: Desk,
+    clock,
+    monkeypatch,
+    walk_at: int,
+    common_text: int,
+    text_walk_at: int,
+    budget: float,
 ) -> None:  # type: ignore[no-untyped-def]
     """Every way of fetching a page (walking the order's index, testing a common word row by
-    row, filtering then sorting, a walk stopped over its budget and done the other way) gives,
-    for every column and direction, pages that cover the filter exactly once, in the order the
-    column shows."""
+    row or probing a frequent word's list of matches as it walks, filtering then sorting, a
+    walk stopped over its budget and done the other way) gives, for every column and
+    direction, pages that cover the filter exactly once, in the order the column shows, and
+    the same rows as the text itself says."""
     from compliance_desk.domain.appeal_workflow import AppealState
     from compliance_desk.domain.deadlines import AppealTier as Tier
     from compliance_desk.persistence import interrupt
@@ -236,6 +243,7 @@ def test_every_order_pages_through_the_whole_filter_once(
 
     monkeypatch.setattr(appeals_module, "WALK_AT", walk_at)
     monkeypatch.setattr(appeals_module, "COMMON_TEXT", common_text)
+    monkeypatch.setattr(appeals_module, "TEXT_WALK_AT", text_walk_at)
     monkeypatch.setattr(appeals_module, "WALK_BUDGET", budget)
     monkeypatch.setattr(interrupt, "STEPS", 1 if budget == 0 else interrupt.STEPS)
     desk = sqlite_desk
@@ -246,6 +254,14 @@ def test_every_order_pages_through_the_whole_filter_once(
     tax = desk.reference.lookup(clerk, "department")["税务局"]
     rows = log.page(clerk, LogFilter(), 0, 1000)
     prefix = rows[0].number[:6]
+    statements: list[str] = []
+
+    def spy(_c, _cur, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(desk.ctx.engine, "before_cursor_execute", spy)
     for query in ("伞", "合同", "劳动合同", prefix, "%"):  # the text filter, against the rows
         expected = {
             r.id
@@ -261,7 +277,16 @@ def test_every_order_pages_through_the_whole_filter_once(
         both = set(log.ids(clerk, small)) & expected
         assert set(log.ids(clerk, LogFilter(**{**small.__dict__, "text": query}))) == both
         assert log.count(clerk, LogFilter(**{**small.__dict__, "text": query})) == len(both)
-    for base in (LogFilter(open_only=True), LogFilter(), LogFilter(department_id=tax)):
+    event.remove(desk.ctx.engine, "before_cursor_execute", spy)
+    probed = [s for s in statements if "+appeal.rowid IN" in s]
+    assert bool(probed) == (text_walk_at < common_text), probed  # the plan meant was run
+    for base in (
+        LogFilter(open_only=True),
+        LogFilter(),
+        LogFilter(department_id=tax),
+        LogFilter(overdue_only=True),
+        LogFilter(due_within=3),
+    ):
         everyone = set(log.ids(clerk, base))
         assert len(everyone) == log.count(clerk, base) > 0
         for key in SORT_KEYS:
@@ -531,3 +556,40 @@ def test_a_calendar_imported_while_reconcile_runs_leaves_no_clock_on_the_old_one
     with desk.ctx.engine.connect() as connection:  # the new calendar is the one recorded
         assert appeal_clocks.caught_up(connection)
     assert appeal_clocks.reconcile(desk.ctx.factory, D("2026-12-24")) == 0
+
+
+def test_a_stopped_reconcile_writes_nothing_half_and_the_next_one_finishes(
+    sqlite_desk: Desk, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Closing the app stops the start-up check: a read in progress is interrupted, a batch in
+    progress is rolled back, whole batches stay; the next reconcile counts the rest."""
+    from compliance_desk.persistence import interrupt
+    from compliance_desk.persistence.interrupt import Interrupted
+    from compliance_desk.services.demo_data import load_demo
+
+    desk = sqlite_desk
+    load_demo(desk.ctx, "small")
+    with desk.ctx.engine.begin() as c:
+        c.execute(delete(LocalAppealClock))
+    today = D("2026-03-02")
+    monkeypatch.setattr(interrupt, "STEPS", 1)
+    with pytest.raises(Interrupted):  # stopped from the start: in its first read
+        appeal_clocks.reconcile(desk.ctx.factory, today, lambda: True)
+    with desk.ctx.factory() as s:
+        assert s.scalar(select(func.count()).select_from(LocalAppealClock)) == 0
+    monkeypatch.setattr(appeal_clocks, "CHUNK", 50)
+    batches = {"n": 0}
+    refresh = appeal_clocks.refresh
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        batches["n"] += 1
+        return refresh(*args, **kwargs)
+
+    monkeypatch.setattr(appeal_clocks, "refresh", counted)
+    with pytest.raises(Interrupted):  # stopped in its third batch's statements
+        appeal_clocks.reconcile(desk.ctx.factory, today, lambda: batches["n"] >= 3)
+    with desk.ctx.factory() as s:
+        assert s.scalar(select(func.count()).select_from(LocalAppealClock)) == 100
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) >= 200
+    with desk.ctx.engine.connect() as connection:
+        assert appeal_clocks.caught_up(connection)

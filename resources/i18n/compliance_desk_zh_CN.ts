@@ -4,52 +4,62 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="100"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="114"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="103"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="119"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="120"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="107"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="121"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="136"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="137"/>
+        <source>Its timeline does not replay: ask the administrator to check it.</source>
+        <translation>该诉求的办理记录无法核对，期限可能不准，请联系管理员检查。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="154"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="139"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="157"/>
+        <source>check timeline</source>
+        <translation>记录待核对</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -57,152 +67,152 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="168"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="183"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="203"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="208"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="209"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="190"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="210"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="211"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="224"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="206"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="226"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="229"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="232"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="376"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="404"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="404"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="440"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="454"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="420"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="456"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="427"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="463"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="443"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="479"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="479"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="515"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="525"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="561"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="529"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="565"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="532"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="568"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="533"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="569"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="534"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="570"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="535"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="571"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="536"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="572"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="547"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="583"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="554"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="590"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>

@@ -60,6 +60,7 @@ log = logging.getLogger("compliance_desk.gui.appeal_log")
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE = QColor("#fde2e1")
 DUE_SOON = QColor("#fff4d6")
+UNREADABLE = QColor("#e4e4e4")  # a row whose timeline does not replay
 
 # The buttons under the record, in the order of the plan's route.
 BUTTONS = [
@@ -93,6 +94,19 @@ def _esc(text: str) -> str:
 class AppealLogModel(OffsetPagedModel[LogRow]):
     """The log's rows: a count and pages by offset (a million appeals are never all loaded)."""
 
+    # A page is a screenful and a half (26 px rows): a filter's first page, read and built
+    # while the clerk waits, is half the work of 100 rows (a walk stops at half the length)
+    PAGE = 50
+
+    ROLES = frozenset(
+        {
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.UserRole,
+        }
+    )
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(lambda _offset, _limit: [], [], 20, parent)
         self._texts: dict[uuid.UUID, tuple[LogRow, tuple[str, ...]]] = {}
@@ -119,9 +133,13 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
                 if len(self._texts) > 4 * self.PAGE * 20:
                     self._texts.clear()
             return values[1][column] if 0 <= column < len(values[1]) else None
+        if role == Qt.ItemDataRole.ToolTipRole and not r.timeline_ok:
+            return self.tr("Its timeline does not replay: ask the administrator to check it.")
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
             return local_text(r.received_at)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if not r.timeline_ok:
+                return UNREADABLE
             if r.overdue:
                 return OVERDUE
             if r.working_days_left is not None and r.working_days_left <= 1:
@@ -135,7 +153,9 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
         elif r.state is not AppealState.CLOSED:
             due = self.tr("paused")
         left = ""
-        if r.overdue:
+        if not r.timeline_ok:
+            left = self.tr("check timeline")
+        elif r.overdue:
             left = self.tr("overdue")
         elif r.working_days_left is not None:
             left = str(r.working_days_left)
@@ -297,10 +317,18 @@ class AppealLogPage(QWidget):
         if self._reconciling:
             return
         self._reconciling = True
+        token = self.runner.token()  # closing the app stops it (the next start does the rest)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Interrupted):
+                log.info("reconciling the appeal clocks stopped: the app is closing")
+            else:
+                log.warning("reconciling the appeal clocks failed: %r", error)
+
         self.runner.run(
-            self.desk.appeal_log.reconcile,
+            lambda: self.desk.appeal_log.reconcile(lambda: token.cancelled),
             lambda n: self.refresh() if n else None,
-            lambda e: log.warning("reconciling the appeal clocks failed: %r", e),
+            failed,
         )
 
     # --- listing -------------------------------------------------------------------
@@ -383,6 +411,14 @@ class AppealLogPage(QWidget):
             if not isinstance(error, Interrupted):  # a superseded count was stopped: fine
                 show_error(self, error)
 
+        def count() -> None:
+            if generation != self._generation:  # another filter meanwhile
+                return
+            token = self._counting = self.runner.token()  # also stopped at closing
+            self.runner.run(
+                lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
+            )
+
         def done(rows: Any) -> None:
             if generation != self._generation:
                 return
@@ -402,10 +438,10 @@ class AppealLogPage(QWidget):
                 counted(len(rows))
             else:
                 self.count.setText(self.tr("counting…"))
-                token = self._counting = CancelToken()
-                self.runner.run(
-                    lambda: log_.count(user, flt, lambda: token.cancelled), counted, not_counted
-                )
+                if self.runner.synchronous:
+                    count()
+                else:  # once the rows are painted (the next turn of the event loop): the
+                    QTimer.singleShot(0, self, count)  # count never competes with the paint
             self._reconcile()
 
         self.runner.run(first, done, lambda e: show_error(self, e))

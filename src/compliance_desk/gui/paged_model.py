@@ -32,6 +32,9 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
     """What both models share: the page cache, the headers, and cells by record."""
 
     PAGE = 200
+    # The roles ``cell`` answers (None: all).  A view asks every visible cell for seven or so
+    # roles at each paint; the others are answered None at once, without finding the record.
+    ROLES: frozenset[int] | None = None
 
     def __init__(self, headers: list[str], max_pages: int, parent: QObject | None) -> None:
         super().__init__(parent)
@@ -99,7 +102,8 @@ class _PagedModel(QAbstractTableModel, Generic[R]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        roles = self.ROLES
+        if (roles is not None and role not in roles) or not index.isValid():
             return None
         record = self.record(index.row())
         if record is None:
@@ -209,6 +213,14 @@ class OffsetPagedModel(_PagedModel[R]):
             self._submit(lambda: fetch(page_no * self.PAGE, self.PAGE), done, failed)
             arrived_now[0] = False
         return self._pages.get(page_no)  # there already if the submit ran synchronously
+
+    def invalidate(self) -> None:
+        """Row data changed: besides the pages held, a page still on its way was read before
+        the change; it is ignored when it arrives, and asked again."""
+        self._generation += 1
+        self._pending.clear()
+        self._failed.clear()
+        super().invalidate()
 
     def set_result(self, count: int, first_page: list[R]) -> None:
         """A new filter's count and its first page (fetched off the GUI thread)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -47,6 +48,7 @@ class TaskRunner(QObject):
         self._results: queue.SimpleQueue[tuple[Callable[[], None], bool]] = queue.SimpleQueue()
         self._pending = 0  # tasks submitted and not yet delivered (GUI thread only)
         self._closed = False
+        self._tokens: weakref.WeakSet[CancelToken] = weakref.WeakSet()  # cancelled at shutdown
         self._timer = QTimer(self)
         self._timer.setInterval(self.POLL_MS)
         self._timer.timeout.connect(self._drain)
@@ -117,8 +119,17 @@ class TaskRunner(QObject):
         if self._pending <= 0:
             self._timer.stop()
 
+    def token(self) -> CancelToken:
+        """A cancel token for a task that can stop early; shutdown cancels it, so closing the
+        app does not wait for that task to run to its end."""
+        token = CancelToken()
+        self._tokens.add(token)
+        return token
+
     def shutdown(self) -> None:
         self._closed = True
+        for token in list(self._tokens):
+            token.cancel()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 

@@ -25,6 +25,7 @@ from compliance_desk.persistence.models import Appeal, Enterprise
 
 TABLE = "local_appeal_text"
 ROWID: Any = literal_column("appeal.rowid")
+PROBED_ROWID: Any = literal_column("+appeal.rowid")
 
 
 def spaced(value: str) -> str:
@@ -48,6 +49,7 @@ def rows_of(connection: Connection, appeal_ids: Sequence[uuid.UUID] | None) -> S
         Appeal.title,
         Enterprise.name,
         Enterprise.name_pinyin,
+        Appeal.received_at,
     ).join(Enterprise, Enterprise.id == Appeal.enterprise_id)
     return stmt if appeal_ids is None else stmt.where(Appeal.id.in_(appeal_ids))
 
@@ -80,8 +82,12 @@ def remove(connection: Connection, rowids: Iterable[int]) -> None:
         connection.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :d"), params)
 
 
-def matching(query: str) -> Any:
-    """The condition 'the appeal's number, title or enterprise name holds ``query``'."""
+def matching(query: str, probe: bool = False) -> Any:
+    """The condition 'the appeal's number, title or enterprise name holds ``query``'.
+
+    ``probe``: the matches are collected once into a list that each appeal's rowid is looked
+    up in (SQLite's unary ``+`` keeps the rowid from driving the query): for a walk of the
+    order's index, which then reads only the appeals it passes, none of the other matches."""
     found = phrase(query)
     if found is None:
         return literal(False)
@@ -90,7 +96,7 @@ def matching(query: str) -> Any:
         .select_from(text(TABLE))
         .where(text(f"{TABLE} MATCH :text_query").bindparams(text_query=found))
     )
-    return ROWID.in_(matched)
+    return (PROBED_ROWID if probe else ROWID).in_(matched)
 
 
 def matching_each(query: str) -> Any:
@@ -108,14 +114,20 @@ def matching_each(query: str) -> Any:
 
 def common(connection: Connection, query: str, more_than: int) -> bool:
     """Does ``query`` match more than ``more_than`` appeals?  Reads no further than that."""
+    return matches(connection, query, more_than + 1) > more_than
+
+
+def matches(connection: Connection, query: str, up_to: int) -> int:
+    """How many appeals ``query`` matches, counted no further than ``up_to`` (0 elsewhere
+    than on SQLite)."""
     found = phrase(query)
     if found is None or connection.dialect.name != "sqlite":
-        return False
+        return 0
     counted = connection.execute(
         text(f"SELECT count(*) FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :q LIMIT :n)"),
-        {"q": found, "n": more_than + 1},
+        {"q": found, "n": up_to},
     ).scalar_one()
-    return int(counted) > more_than
+    return int(counted)
 
 
 def consistent(connection: Connection) -> bool:

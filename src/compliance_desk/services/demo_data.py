@@ -543,7 +543,9 @@ def load_demo_appeals(
             )
         )  # fmt: skip
         clocks.append(
-            appeal_clocks.clock_values(appeal_id, status, calendar, len(steps), enterprise_key)
+            appeal_clocks.clock_values(
+                appeal_id, status, calendar, len(steps), enterprise_key, received_at
+            )
         )
         texts.append((appeal_id, appeals[-1]["number"], title, enterprise_name))
         forwarded = appeal_clocks.department_values(appeal_id, status)
