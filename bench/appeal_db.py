@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import DEFAULT, large_database
+from bench.common import DEFAULT, large_database, may_build
 from compliance_desk.bootstrap import open_desk
 from compliance_desk.services.demo_data import load_demo_appeals
 
@@ -28,6 +28,7 @@ def appeal_database(path: Path = PATH, count: int = APPEALS) -> str:
     url = f"sqlite:///{path}"
     marker = path.with_suffix(".complete")
     if not marker.exists():
+        may_build(path)
         large_database()
         started = time.perf_counter()
         path.unlink(missing_ok=True)

@@ -15,11 +15,23 @@ DEFAULT = Path(
 )
 
 
+def may_build(path: Path) -> None:
+    """A database file with no ".complete" marker beside it is rebuilt from scratch; refuse to
+    throw away a file someone put there (a copy, a migrated benchmark database) unless asked."""
+    if path.exists() and not os.environ.get("COMPLIANCE_DESK_BENCH_REBUILD"):
+        raise SystemExit(
+            f"{path} exists but has no {path.with_suffix('.complete').name} beside it (a build "
+            "was interrupted, or the file is not a benchmark database): set "
+            "COMPLIANCE_DESK_BENCH_REBUILD=1 to rebuild it, or create the marker to use it as it is"
+        )
+
+
 def large_database(path: Path = DEFAULT) -> str:
     """The URL of a database holding the `large` demo (100,000 enterprises)."""
     url = f"sqlite:///{path}"
     marker = path.with_suffix(".complete")
     if not marker.exists():
+        may_build(path)
         started = time.perf_counter()
         desk = open_desk(url)
         load_demo(desk.ctx, "large", appeals=0)  # the appeal benchmarks build their own
