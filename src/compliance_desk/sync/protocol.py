@@ -4,8 +4,9 @@ HTTP + JSON.  Every call but /health and /v1/enrol carries ``Authorization: Bear
 and ``X-Device-Id``.  Errors are JSON ``{"error": code, "message_zh": ..., "message_en": ...}``.
 
     POST /v1/enrol      {username, password, device_id, device_name} -> {token, server_epoch}
-    POST /v1/handshake  {protocol, app_version, schema_revision, device_id, device_time}
-                        -> {protocol, app_version, schema_revision, server_epoch, server_time}
+    POST /v1/handshake  {protocol, app_version, schema_revision, device_id, device_time,
+                        pull_after?} -> {protocol, app_version, schema_revision, server_epoch,
+                        server_time, max_push, max_pull, pull_pending?}
                         426 client_too_old / client_too_new, 403 device_revoked
     POST /v1/push       {ops: [op, ...]} -> {results: [{op_id, status, reason_zh, reason_en,
                         conflict}], server_epoch}; status: applied | conflict | rejected |
@@ -23,7 +24,17 @@ PROTOCOL_VERSION = 1
 MIN_PROTOCOL = 1
 # The oldest desktop schema the server accepts pushes from: the first with the outbox.
 MIN_CLIENT_SCHEMA = "0008"
+# Pages.  Protocol 1 began with pages of at most MAX_BATCH operations or changes; a server
+# that takes more says so in its handshake (max_push, max_pull), and a client uses the larger
+# pages only when told: fields added, none changed, so old clients and old servers still meet.
+# ``pull_after`` in a handshake asks whether a pull would bring anything (``pull_pending``): a
+# sync with nothing to push or pull is then one request.  A server that does not answer it
+# (an older one) is pulled from as before.
 MAX_BATCH = 500
+MAX_PUSH = 5000  # what this server accepts in one push
+MAX_PULL = 5000  # the most changes this server sends in one pull page
+PUSH_PAGE = 2000  # what this client sends when the server takes it
+PULL_PAGE = 2000  # what this client asks for when the server gives it
 
 OP_FIELDS = ("id", "table", "row_id", "kind", "base_version", "command", "payload", "user_id", "at")
 
