@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
@@ -69,9 +70,27 @@ def _refused(exc: Refused) -> JSONResponse:
     return _error(exc.status, exc.code, exc.message_zh, exc.message_en)
 
 
+class FastJSON(JSONResponse):
+    """orjson: a page of thousands of results or rows is encoded many times faster than by
+    the json module (the same JSON but for spaces)."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content)
+        except TypeError:  # a key that is not a string, an integer over 64 bits
+            return super().render(content)
+
+
+def _loads(data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)  # what orjson refuses and json takes (NaN, huge integers)
+
+
 async def _body(request: Request) -> dict[str, Any]:
     try:
-        data = json.loads(await request.body())
+        data = _loads(await request.body())
     except (ValueError, UnicodeDecodeError) as exc:
         raise Refused(400, "bad_request", "请求内容不是有效的 JSON", f"bad JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -108,9 +127,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         and one commit per request: a sync with nothing to do is mostly these)."""
         auth = request.headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else None
-        return devices.authenticate(
-            session, token, request.headers.get("x-device-id"), state.now()
-        )
+        return devices.authenticate(session, token, request.headers.get("x-device-id"), state.now())
 
     def device_of(request: Request) -> uuid.UUID:
         with ctx.factory() as session:
@@ -150,7 +167,9 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         check_versions(body.get("protocol"), body.get("schema_revision"))
         after = body.get("pull_after")
         if after is not None and (not isinstance(after, int) or not 0 <= after < 2**63):
-            raise Refused(400, "bad_request", "握手参数不正确", "pull_after is not a sequence number")
+            raise Refused(
+                400, "bad_request", "握手参数不正确", "pull_after is not a sequence number"
+            )
         with ctx.factory() as session:
             device = authenticated(session, request)
             answer: dict[str, Any] = {
@@ -235,7 +254,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         async def handle(request: Request) -> JSONResponse:
             try:
                 body = await _body(request) if read_body else {}
-                return JSONResponse(await run_in_threadpool(work, request, body))
+                return FastJSON(await run_in_threadpool(work, request, body))
             except Refused as exc:
                 return _refused(exc)
 

@@ -141,7 +141,9 @@ DOCUMENT: dict[str, Any] = {
                         {
                             "type": "object",
                             "required": ["ops"],
-                            "properties": {"ops": {"type": "array", "items": _OP, "maxItems": MAX_PUSH}},
+                            "properties": {
+                                "ops": {"type": "array", "items": _OP, "maxItems": MAX_PUSH}
+                            },
                         }
                     ),
                 },  # fmt: skip

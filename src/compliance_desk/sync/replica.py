@@ -12,18 +12,32 @@ in the outbox with the reason, for the user); the projection of their parent is 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, tuple_, update
+import orjson
+from sqlalchemy import (
+    Connection,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence import search_index
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec
+from compliance_desk.sync import codec, sets
+from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
 
@@ -67,12 +81,32 @@ def wire(o: SyncOutbox) -> dict[str, Any]:
 
 def waiting_wire(session: Session, limit: int) -> list[dict[str, Any]]:
     """The next ``limit`` waiting operations in wire form, read as plain rows (no ORM objects:
-    a page of a large backlog is read and sent without building an object per operation)."""
+    a page of a large backlog is read and sent without building an object per operation).
+
+    The payload is passed on as the JSON text it is stored as (``orjson.Fragment``: not parsed
+    here to be written again for the request), except where it may name a file, which the
+    upload looks for (sync/blob_refs.py).  The server reads the same values either way."""
     tbl: Table = SyncOutbox.__table__  # type: ignore[assignment]
     rows = session.connection().execute(
-        select(tbl).where(tbl.c.status == "pending").order_by(tbl.c.position).limit(limit)
-    )
-    return [wire(r) for r in rows]  # type: ignore[arg-type]
+        select(tbl.c.id, tbl.c.table_name, tbl.c.row_id, tbl.c.kind, tbl.c.base_version,
+               tbl.c.command, type_coerce(tbl.c.payload, Text).label("payload"), tbl.c.user_id,
+               tbl.c.at)
+        .where(tbl.c.status == "pending").order_by(tbl.c.position).limit(limit)
+    )  # fmt: skip
+    out = []
+    for r in rows:
+        payload: Any
+        if r.table_name in BLOB_COLUMNS or r.payload is None:
+            payload = None if r.payload is None else json.loads(r.payload)
+        else:
+            payload = orjson.Fragment(r.payload)
+        out.append({
+            "id": str(r.id), "table": r.table_name, "row_id": str(r.row_id), "kind": r.kind,
+            "base_version": r.base_version, "command": r.command, "payload": payload,
+            "user_id": str(r.user_id) if r.user_id else None,
+            "at": r.at.astimezone(UTC).isoformat(),
+        })  # fmt: skip
+    return out
 
 
 def waiting(session: Session, limit: int) -> list[SyncOutbox]:
@@ -272,16 +306,7 @@ def _present(connection: Connection, changes: list[dict[str, Any]]) -> set[tuple
     wanted: dict[str, list[uuid.UUID]] = {}
     for change in changes:
         wanted.setdefault(str(change["table"]), []).append(uuid.UUID(str(change["id"])))
-    found: set[tuple[str, uuid.UUID]] = set()
-    for table, ids in wanted.items():
-        tbl = codec.table(table)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found.update(
-                (table, i)
-                for i in connection.execute(select(tbl.c.id).where(tbl.c.id.in_(chunk))).scalars()
-            )
-    return found
+    return sets.present(connection, wanted)
 
 
 def _rebase(session: Session, tbl: Table, row: dict[str, Any]) -> None:
