@@ -30,7 +30,15 @@ from compliance_desk.persistence import migrate
 from compliance_desk.persistence.models import Synced
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
-from compliance_desk.sync import capture, crashpoints, leasing, protocol, replica, resend
+from compliance_desk.sync import (
+    capture,
+    crashpoints,
+    gc_pause,
+    leasing,
+    protocol,
+    replica,
+    resend,
+)
 from compliance_desk.sync.attachments import Attachments, BlobTransferError
 
 log = logging.getLogger("compliance_desk.sync")
@@ -234,6 +242,10 @@ class SyncService:
     def sync_once(
         self, server_url: str | None = None, push: bool = True, pull: bool = True
     ) -> SyncReport:
+        with gc_pause.frozen():  # no long collections while the window's loop waits (gc_pause)
+            return self._sync_once(server_url, push, pull)
+
+    def _sync_once(self, server_url: str | None, push: bool, pull: bool) -> SyncReport:
         with self.ctx.factory() as session:  # one read of the local settings
             known = replica.settings(session, (SERVER_URL, TOKEN, EPOCH, SKEW, replica.CURSOR,
                                                *leasing.SETTINGS))  # fmt: skip
@@ -346,6 +358,7 @@ class SyncService:
                 )
                 session.commit()
             crashpoints.reached("push_recorded")
+            gc_pause.checkpoint()
             for key, value in got.items():
                 counts[key] += value
             pushed += len(payload)
@@ -371,5 +384,6 @@ class SyncService:
                 crashpoints.reached("pull_applied")
                 session.commit()
             crashpoints.reached("pull_committed")
+            gc_pause.checkpoint()
             if not answer.get("more"):
                 return pulled

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence import search_index
+from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.sync import codec, sets
@@ -205,6 +206,7 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     )
     present = _present(connection, changes)
     twinned = _twinned(connection, changes)
+    stored = _stored(connection, present)
     plain = _PlainInserts(connection)
     for change in changes:
         table = str(change["table"])
@@ -220,6 +222,11 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
             plain.add(tbl, row)  # nothing to rebase, set aside or make room for: in bulk
             count += 1
             continue
+        if exists and pol.command is None and not special:
+            here = stored.get((table, row["id"]))
+            if here is not None and all(here.get(k) == v for k, v in row.items()):
+                count += 1  # the row here is the server's already (often this device's own,
+                continue  # come back after its push): nothing to write
         plain.flush()  # what came before this row is written before it, as one by one
         if row["id"] in rebased:
             _rebase(session, tbl, row)
@@ -307,6 +314,23 @@ def _present(connection: Connection, changes: list[dict[str, Any]]) -> set[tuple
     for change in changes:
         wanted.setdefault(str(change["table"]), []).append(uuid.UUID(str(change["id"])))
     return sets.present(connection, wanted)
+
+
+def _stored(
+    connection: Connection, present: set[tuple[str, uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], dict[str, Any]]:
+    """The rows here that a pulled batch names, a statement per table (and sets.CHUNK ids)."""
+    wanted: dict[str, list[uuid.UUID]] = {}
+    for table, row_id in present:
+        wanted.setdefault(table, []).append(row_id)
+    found: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
+    for table, ids in wanted.items():
+        tbl = codec.table(table)
+        for start in range(0, len(ids), sets.CHUNK):
+            query = select(tbl).where(among(connection, tbl.c.id, ids[start : start + sets.CHUNK]))
+            for r in connection.execute(query).mappings():
+                found[(table, r["id"])] = dict(r)
+    return found
 
 
 def _rebase(session: Session, tbl: Table, row: dict[str, Any]) -> None:
