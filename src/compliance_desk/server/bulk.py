@@ -206,7 +206,7 @@ def _claim(
              "ids": "{" + ",".join(str(op.id) for op in ops) + "}",
              "digests": "{" + ",".join(digests) + "}"},
         )  # fmt: skip
-        return {uuid.UUID(str(r[0])) for r in found}
+        return {r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(str(r[0])) for r in found}
     claim = (
         insert_for(connection)(SyncOperation)
         .on_conflict_do_nothing(index_elements=[SyncOperation.op_id])
