@@ -140,6 +140,24 @@ def copy_baseline(url: str, since: int) -> tuple[int, float]:
     return rows, elapsed
 
 
+def _cpu(pid: int) -> float:
+    """A process's CPU seconds so far (Linux /proc; 0 elsewhere): wall time on a shared machine
+    says more about the other engineers' load than about this code."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(run: Callable[[], Any], server: ServerProcess) -> tuple[Any, float, float, float]:
+    """``run()``'s result, wall seconds, this process's and the server's CPU seconds."""
+    wall, mine, theirs = time.perf_counter(), time.process_time(), _cpu(server.process.pid)
+    result = run()
+    return (result, time.perf_counter() - wall, time.process_time() - mine,
+            _cpu(server.process.pid) - theirs)  # fmt: skip
+
+
 def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
     sync_data.server_database(pg, base, base)
     url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
@@ -154,14 +172,16 @@ def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
         sync_data._say(
             f"backlog of {made:,} operations made in {time.perf_counter() - started:.0f} s"
         )
-        started = time.perf_counter()
-        pushed = pusher.sync_once(pull=False)
-        push_s = time.perf_counter() - started
-        sync_data._say(f"pushed {pushed.pushed:,} in {push_s:.1f} s")
-        started = time.perf_counter()
-        pulled = puller.sync_once(push=False)
-        pull_s = time.perf_counter() - started
-        sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s")
+        pushed, push_s, push_client, push_server = timed(
+            lambda: pusher.sync_once(pull=False), server
+        )
+        sync_data._say(f"pushed {pushed.pushed:,} in {push_s:.1f} s (CPU: client "
+                       f"{push_client:.1f} s, server {push_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
+        pulled, pull_s, pull_client, pull_server = timed(
+            lambda: puller.sync_once(push=False), server
+        )
+        sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s (CPU: client "
+                       f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
         copied, copy_s = copy_baseline(url, top)
         stall = measure_stalls(work, server, url, ops)
         desk_a.close()
@@ -169,6 +189,7 @@ def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
     return {
         "made": made, "pushed": pushed, "push_s": push_s, "pulled": pulled, "pull_s": pull_s,
         "copied": copied, "copy_s": copy_s, "stall": stall,
+        "cpu": {"push": (push_client, push_server), "pull": (pull_client, pull_server)},
     }  # fmt: skip
 
 
@@ -294,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         pg.stop()
     copy_rate = backlog["copied"] / backlog["copy_s"]
-    print(f"\nA backlog of {backlog['made']:,} operations:")
+    print(
+        f"\nA backlog of {backlog['made']:,} operations (load average now "
+        f"{os.getloadavg()[0]:.1f}):"
+    )
     print(f"  COPY of the same {backlog['copied']:,} rows: {backlog['copy_s']:.2f} s "
           f"({copy_rate:,.0f} rows/s)")  # fmt: skip
     for what, count, seconds in (
@@ -304,8 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         rate = count / seconds
         met = rate >= THROUGHPUT_RATIO * copy_rate
         ok &= met
+        client, server_cpu = backlog["cpu"][what]
         print(f"  {what}: {count:,} in {seconds:.1f} s ({rate:,.0f}/s, "
-              f"{rate / copy_rate:.2f} of COPY)  {'met' if met else 'NOT MET'}")  # fmt: skip
+              f"{rate / copy_rate:.2f} of COPY)  {'met' if met else 'NOT MET'}; CPU: client "
+              f"{client:.1f} s, server {server_cpu:.1f} s")  # fmt: skip
     stall = backlog["stall"]
     ok &= stall["max_gap"] <= STALL_TARGET_MS
     print_stall(stall)

@@ -7,6 +7,7 @@ has committed (a lost acknowledgement) or cut the line before the request leaves
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -39,11 +40,14 @@ class Wire(httpx.BaseTransport):
         self.lose_next_answer = False  # the server acts, the answer never arrives
         self.lose_answer_to: set[str] = set()  # the same, for the next call to these paths
         self.down = False  # nothing gets through
+        self.paths: list[str] = []  # every request's path, in order
+        self.old_server = False  # answer handshakes as a server of before max_push/pull_pending
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("line down", request=request)
         content = request.read()
+        self.paths.append(request.url.path)
 
         async def go() -> httpx.Response:
             copy = httpx.Request(request.method, request.url, headers=request.headers,
@@ -53,6 +57,11 @@ class Wire(httpx.BaseTransport):
             return httpx.Response(response.status_code, headers=response.headers, content=body)
 
         response = anyio.run(go)
+        if self.old_server and request.url.path == "/v1/handshake" and response.status_code == 200:
+            answer = json.loads(response.content)
+            for newer in ("max_push", "max_pull", "pull_pending"):
+                answer.pop(newer, None)
+            response = httpx.Response(200, json=answer)
         lost = request.url.path in self.lose_answer_to
         self.lose_answer_to.discard(request.url.path)
         if self.lose_next_answer or lost:

@@ -4,20 +4,23 @@ nothing and costs the same however much the server holds."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
-from sqlalchemy import Engine, event, func, insert, select
+from sqlalchemy import Engine, delete, event, func, insert, select
+from stdnum.cn import uscc
 
 from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.models import Visit
 from compliance_desk.persistence.sync_models import SyncChange, SyncOperation
 from compliance_desk.server import push as pushing
-from compliance_desk.sync import replica
+from compliance_desk.sync import protocol, replica
 from tests.conftest import FixedClock
 from tests.sync_support import Laptop, Rig, make_rig
 from tests.test_sync import create
@@ -161,3 +164,74 @@ def test_a_sync_with_nothing_to_do_writes_nothing_here_and_costs_the_same_howeve
     large = idle()
     assert small[1] == 0 and large[1] == 0  # no local write for nothing
     assert large == small  # the same statements whatever the size
+
+
+def test_an_idle_sync_is_one_request_and_an_older_server_is_still_pulled_from_in_its_pages(
+    rig: Rig,
+) -> None:
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    b.wire.paths.clear()
+    assert b.sync.sync_once().pulled == 0
+    assert b.wire.paths == ["/v1/handshake"]  # the handshake said there was nothing to pull
+    e = create(a)
+    visits(a, e.id, 300)
+    waiting = a.sync.status().waiting
+    assert 500 < waiting <= 1000  # two pages of an older server's 500
+    a.wire.old_server = True
+    a.wire.paths.clear()
+    assert a.sync.sync_once().applied == waiting
+    assert a.wire.paths.count("/v1/push") == 2
+    b.wire.old_server = True  # it does not say whether there is anything: b asks
+    b.wire.paths.clear()
+    report = b.sync.sync_once()
+    assert report.pulled >= 601 and b.wire.paths.count("/v1/pull") == 2
+    assert set(b.enterprises()) == set(a.enterprises())
+    b.wire.old_server = False
+    b.wire.paths.clear()
+    b.sync.sync_once()
+    assert b.wire.paths == ["/v1/handshake"]
+    # A newer server takes pages of PUSH_PAGE: the 601 would have been one request.
+    visits(a, e.id, 300)
+    a.wire.old_server = False
+    a.wire.paths.clear()
+    assert a.sync.sync_once().applied == 600 and a.wire.paths.count("/v1/push") == 1
+
+
+def test_a_page_read_for_sending_is_the_operations_wire_form_and_their_fingerprints(
+    rig: Rig,
+) -> None:
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    visits(a, e.id, 5)
+    with a.desk.ctx.factory() as s:
+        sent = orjson.loads(orjson.dumps(replica.waiting_wire(s, 500)))
+        expected = json.loads(json.dumps([replica.wire(o) for o in replica.waiting(s, 500)]))
+    assert len(sent) == 12 and sent == expected  # the enterprise, 5 visits, their audit entries
+    assert [protocol.fingerprint(o) for o in sent] == [protocol.fingerprint(o) for o in expected]
+
+
+def test_rows_the_server_already_holds_are_not_taken_for_their_own_twins(rig: Rig) -> None:
+    """As after a restore from a backup that kept the rows but not the operations' records:
+    the page is applied in bulk (a few statements), with no merge task."""
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    for n in range(10):
+        base = f"9133060400{n:07d}"
+        create(a, name=f"崧厦第{n}伞业有限公司", uscc=base + uscc.calc_check_digit(base))
+    page = _waiting(a)
+    assert len(page) == 20 and all(op["kind"] == "insert" for op in page)
+    factory = rig.server_desk.ctx.factory
+    first = pushing.push(factory, a.desk.ctx.device_id, page, rig.clock())
+    assert [r["status"] for r in first] == ["applied"] * 20
+    with factory() as s:
+        s.execute(delete(SyncOperation).where(SyncOperation.device_id == a.desk.ctx.device_id))
+        s.commit()
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        again = pushing.push(factory, a.desk.ctx.device_id, page, rig.clock())
+    assert again == first
+    assert len(counted.seen) < 20  # one by one: six or more statements per operation
+    live = [e for e in rig.server_enterprises().values() if e["deleted_at"] is None]
+    assert len([e for e in live if e["name"].startswith("崧厦第")]) == 10

@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
+from compliance_desk.domain.ids import new_id
 from compliance_desk.domain.local_time import CHINA
 from compliance_desk.persistence.lease_models import NumberLease
 from compliance_desk.persistence.letter_models import DocumentNumber, Letter
 from compliance_desk.persistence.models import Department
 from compliance_desk.persistence.sync_models import SyncOutbox
+from compliance_desk.server import bulk
+from compliance_desk.server import push as pushing
 from compliance_desk.services.number_leases import NoLeasedNumber
 from compliance_desk.services.signing_keys import KeyStore
 from compliance_desk.sync import leasing, replica
@@ -325,3 +328,30 @@ def test_a_revoked_devices_unreported_leased_numbers_are_voided_with_the_reason(
     with pytest.raises(SyncError) as info:  # and the lost laptop cannot push the second
         a.sync.sync_once()
     assert info.value.code == "device_revoked"
+
+
+def test_a_run_of_register_rows_is_checked_row_by_row_never_in_bulk(
+    rig: Rig, clock: FixedClock
+) -> None:
+    """The bulk push (server/bulk.py) has no lease check: numbers must never take it."""
+    a = _leased_laptop(rig, "a", size=12)
+    b = _laptop(rig, "b")
+    b.sync.sync_once()
+    clock.now += timedelta(days=31)
+    assert leasing.void_lapsed(a.desk.ctx) == 12  # twelve register rows waiting, in a row
+    with a.desk.ctx.factory() as s:
+        page = [replica.wire(o) for o in replica.waiting(s, 500)]
+    numbers = [op for op in page if op["table"] == "document_number"]
+    first = page.index(numbers[0])
+    assert page[first : first + 12] == numbers  # a run long enough for the bulk path
+    assert len(numbers) >= bulk.MIN_RUN and not any(bulk.plain_insert(op) for op in numbers)
+    # Sent (under ids of its own) by a device that holds no lease on them: each is refused.
+    factory = rig.server_desk.ctx.factory
+    copies = [{**op, "id": str(new_id())} for op in numbers]
+    results = pushing.push(factory, b.desk.ctx.device_id, copies, clock())
+    assert [r["status"] for r in results] == ["rejected"] * 12
+    assert all("不在本设备租用的编号段内" in r["reason_zh"] for r in results)
+    assert [seq for seq, *_ in _server_register(rig)] == []
+    # The device that leased them: applied.
+    assert a.sync.sync_once().rejected == 0
+    assert [status for _seq, status, *_ in _server_register(rig)] == ["voided"] * 12

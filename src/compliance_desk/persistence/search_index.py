@@ -75,9 +75,16 @@ def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False
             for d in live
         ],
     )
-    connection.execute(
-        text("INSERT OR IGNORE INTO enterprise_gram (gram, docid) VALUES (:g, :d)"),
-        [{"g": gram, "d": docid(d.id)} for d in live for gram in short_grams(d.name, d.initials)],
+    # Tens of grams a document, hundreds of thousands for a pulled backlog: plain tuples to
+    # the driver (half the time of named parameters through SQLAlchemy).
+    connection.exec_driver_sql(
+        "INSERT OR IGNORE INTO enterprise_gram (gram, docid) VALUES (?, ?)",
+        [
+            (gram, n)
+            for d in live
+            for n in (docid(d.id),)
+            for gram in short_grams(d.name, d.initials)
+        ],
     )
 
 

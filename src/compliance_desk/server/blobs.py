@@ -22,10 +22,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.blob_store import MAX_BYTES
+from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.sync_blob_models import SyncBlob, SyncBlobChunk
 from compliance_desk.server.devices import Refused
 from compliance_desk.sync import blob_refs
@@ -75,9 +75,8 @@ def receive(
     if chunk_sha is None or hashlib.sha256(data).hexdigest() != chunk_sha.lower():
         raise Refused(422, "chunk_corrupt", "附件分段在传输中损坏，已丢弃并将重传",
                       f"chunk {offset} of {sha} does not match its hash")  # fmt: skip
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(
-        dialect.insert(SyncBlob)
+        insert_for(session)(SyncBlob)
         .values(sha256=sha, size=total, received=0, complete=False, started_at=now)
         .on_conflict_do_nothing(index_elements=[SyncBlob.sha256])
     )

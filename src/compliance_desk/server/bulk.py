@@ -23,14 +23,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
 from compliance_desk.server import admission
-from compliance_desk.sync import capture, codec, merge, protocol
+from compliance_desk.sync import capture, codec, merge, protocol, sets
 from compliance_desk.sync.policy import policy
 
 log = logging.getLogger("compliance_desk.server")
@@ -136,28 +136,8 @@ def _apply_run(
     now: datetime,
 ) -> list[dict[str, Any]] | None:
     connection = session.connection()
-    applied = {op.id: merge.Outcome("applied").as_result(op.id) for op in ops}
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    claim = (
-        dialect.insert(SyncOperation)
-        .on_conflict_do_nothing(index_elements=[SyncOperation.op_id])
-        .returning(SyncOperation.op_id)
-    )
-    claimed = set(
-        connection.execute(
-            claim,
-            [
-                {
-                    "op_id": op.id,
-                    "device_id": device_id,
-                    "payload_hash": protocol.fingerprint(raw),
-                    "result": applied[op.id],
-                    "received_at": now,
-                }  # fmt: skip
-                for op, raw in zip(ops, raws, strict=True)
-            ],
-        ).scalars()
-    )
+    digests = [protocol.fingerprint(raw) for raw in raws]
+    claimed = _claim(connection, device_id, ops, digests, now)
     stored = {}
     if len(claimed) < len(ops):
         replayed = [op.id for op in ops if op.id not in claimed]
@@ -165,12 +145,17 @@ def _apply_run(
             r.op_id: r
             for r in connection.execute(
                 select(SyncOperation.op_id, SyncOperation.payload_hash, SyncOperation.result)
-                .where(SyncOperation.op_id.in_(replayed))
+                .where(among(connection, SyncOperation.op_id, replayed))
             )
         }  # fmt: skip
     fresh = [(op, row) for op, row in zip(ops, rows, strict=True) if op.id in claimed]
-    present = _present(connection, fresh)
-    if present is None or _twins(connection, fresh):
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for op, _row in fresh:
+        by_table.setdefault(op.table, []).append(op.row_id)
+    present = sets.present(connection, by_table)
+    # A row the server holds already is applied as it is (the union keeps the server's copy),
+    # so only the others can have a natural-key twin.
+    if _twins(connection, [(op, row) for op, row in fresh if (op.table, op.row_id) not in present]):
         return None
     stretch: list[dict[str, Any]] = []
     for n, (op, row) in enumerate(fresh):
@@ -178,16 +163,16 @@ def _apply_run(
             stretch.append(row)
         last = n + 1 == len(fresh) or fresh[n + 1][0].table != op.table
         if last and stretch:
-            _insert(connection, codec.table(op.table), stretch)
+            sets.insert_rows(connection, codec.table(op.table), stretch)
             stretch = []
     results = []
-    for op, raw in zip(ops, raws, strict=True):
+    for op, digest in zip(ops, digests, strict=True):
         if op.id in claimed:
             capture.note_change(session, op.table, op.row_id, op.id)
-            results.append(applied[op.id])
+            results.append(merge.Outcome("applied").as_result(op.id))
             continue
         prior = stored[op.id]
-        if prior.payload_hash != protocol.fingerprint(raw):
+        if prior.payload_hash != digest:
             log.warning("operation %s replayed with a different payload: refused", op.id)
             results.append({"op_id": str(op.id), "status": "refused",
                             "reason_zh": "同一操作编号的内容与先前不同，服务器拒绝处理",
@@ -198,45 +183,52 @@ def _apply_run(
     return results
 
 
-def _present(connection: Any, fresh: list[tuple[merge.Op, dict[str, Any]]]) -> set[Any] | None:
-    """The rows of ``fresh`` the server has already (the union keeps its copy)."""
-    by_table: dict[str, list[uuid.UUID]] = {}
-    for op, _row in fresh:
-        by_table.setdefault(op.table, []).append(op.row_id)
-    present: set[tuple[str, uuid.UUID]] = set()
-    for table, ids in by_table.items():
-        tbl = codec.table(table)
-        found = connection.execute(select(tbl.c.id).where(tbl.c.id.in_(ids))).scalars()
-        present.update((table, i) for i in found)
-    return present
+def _claim(
+    connection: Connection,
+    device_id: uuid.UUID,
+    ops: list[merge.Op],
+    digests: list[str],
+    now: datetime,
+) -> set[uuid.UUID]:
+    """Claim the run's ids with their result ("applied") written; returns those claimed (the
+    others were claimed before: replays).  On PostgreSQL one INSERT .. SELECT from arrays."""
+    if connection.dialect.name == "postgresql":
+        applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
+        found = connection.exec_driver_sql(
+            "INSERT INTO sync_operation (op_id, device_id, payload_hash, result, received_at) "
+            "SELECT u.op_id, %(device)s, u.digest, json_build_object('op_id', u.op_id::text, "
+            "'status', %(status)s::text, 'reason_zh', %(zh)s::text, 'reason_en', %(en)s::text, "
+            "'conflict', NULL), %(now)s FROM unnest(%(ids)s::uuid[], %(digests)s::text[]) "
+            "AS u(op_id, digest) ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
+            {"device": device_id, "status": applied["status"], "zh": applied["reason_zh"],
+             "en": applied["reason_en"], "now": now,
+             # array literals: the driver's array adapter costs microseconds per element
+             "ids": "{" + ",".join(str(op.id) for op in ops) + "}",
+             "digests": "{" + ",".join(digests) + "}"},
+        )  # fmt: skip
+        return {r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(str(r[0])) for r in found}
+    claim = (
+        insert_for(connection)(SyncOperation)
+        .on_conflict_do_nothing(index_elements=[SyncOperation.op_id])
+        .returning(SyncOperation.op_id)
+    )
+    rows = [
+        {"op_id": op.id, "device_id": device_id, "payload_hash": digest,
+         "result": merge.Outcome("applied").as_result(op.id), "received_at": now}
+        for op, digest in zip(ops, digests, strict=True)
+    ]  # fmt: skip
+    return set(connection.execute(claim, rows).scalars())
 
 
-def _twins(connection: Any, fresh: list[tuple[merge.Op, dict[str, Any]]]) -> bool:
-    """Whether a live new row's natural key is taken (here or twice in the run)."""
-    keys: dict[str, list[Any]] = {}
+def _twins(connection: Connection, fresh: list[tuple[merge.Op, dict[str, Any]]]) -> bool:
+    """Whether a live new row's natural key is taken by another row (here or twice in the
+    run): then the one-by-one path sets it aside and opens the merge task."""
+    keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]] = {}
     for op, row in fresh:
         key = policy(op.table).natural_key
         if key and row.get("deleted_at") is None:
-            if len(key) != 1 or row.get(key[0]) is None:
-                return True  # not expected; the one-by-one path knows how
-            keys.setdefault(op.table, []).append(row.get(key[0]))
-    for table, values in keys.items():
-        if len(set(values)) < len(values):
-            return True
-        tbl = codec.table(table)
-        column = tbl.c[policy(table).natural_key[0]]
-        taken = connection.execute(
-            select(tbl.c.id).where(column.in_(values), tbl.c.deleted_at.is_(None)).limit(1)
-        ).first()
-        if taken is not None:
+            keyed.setdefault(op.table, []).append((op.row_id, row))
+    for table, rows in keyed.items():
+        if sets.natural_key_twins(connection, codec.table(table), policy(table).natural_key, rows):
             return True
     return False
-
-
-def _insert(connection: Any, tbl: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany per set of columns (an older client may send fewer)."""
-    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(frozenset(row), []).append(row)
-    for group in groups.values():
-        connection.execute(insert(tbl), group)

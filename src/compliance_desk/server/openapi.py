@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from compliance_desk import __version__
+from compliance_desk.sync.protocol import MAX_PUSH
 
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _UUID = {"type": "string", "format": "uuid"}
@@ -120,6 +121,7 @@ DOCUMENT: dict[str, Any] = {
                                 "schema_revision": {"type": "string"},
                                 "device_id": _UUID,
                                 "device_time": {"type": "string", "format": "date-time"},
+                                "pull_after": {"type": "integer", "minimum": 0},
                             },
                         }
                     ),
@@ -139,7 +141,9 @@ DOCUMENT: dict[str, Any] = {
                         {
                             "type": "object",
                             "required": ["ops"],
-                            "properties": {"ops": {"type": "array", "items": _OP, "maxItems": 500}},
+                            "properties": {
+                                "ops": {"type": "array", "items": _OP, "maxItems": MAX_PUSH}
+                            },
                         }
                     ),
                 },  # fmt: skip

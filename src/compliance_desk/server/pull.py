@@ -48,6 +48,11 @@ def changes_query(
     )
 
 
+def pending(session: Session, after: int, centre_id: uuid.UUID | None = None) -> bool:
+    """Whether a pull after ``after`` would bring anything (one index probe)."""
+    return session.execute(changes_query(after, 0, centre_id)).first() is not None
+
+
 def pull(
     session: Session, after: int, limit: int, centre_id: uuid.UUID | None = None
 ) -> dict[str, Any]:

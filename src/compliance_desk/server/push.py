@@ -18,11 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.sync_models import SyncDevice, SyncOperation
 from compliance_desk.server import admission, bulk
 from compliance_desk.sync import capture, merge, protocol
@@ -83,9 +83,8 @@ def _one(
                 "reason_zh": "操作格式不正确，服务器未处理", "reason_en": str(exc),
                 "conflict": None}  # fmt: skip
     digest = protocol.fingerprint(raw)
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     claimed = connection.execute(
-        dialect.insert(SyncOperation)
+        insert_for(connection)(SyncOperation)
         .values(
             op_id=op.id,
             device_id=device_id,

@@ -25,12 +25,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, event, func, insert, inspect, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.appeal_workflow import AppealState, AppealStatus, appeal_deadline
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.work_calendar import WorkCalendar
+from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.interrupt import Interrupted, interruptible
 from compliance_desk.persistence.models import (
     Appeal,
@@ -137,7 +137,7 @@ def refresh(
         )
         connection.execute(delete(FORWARDED).where(FORWARDED.c.appeal_id.in_(chunk)))
         if clocks:
-            stmt = _insert_for(connection)(CLOCK)
+            stmt = insert_for(connection)(CLOCK)
             columns = {c: stmt.excluded[c] for c in clocks[0] if c != "appeal_id"}
             # never over a clock counted from a later step (written meanwhile elsewhere)
             newer = CLOCK.c.seq <= stmt.excluded.seq
@@ -146,19 +146,10 @@ def refresh(
                 clocks,
             )
         if forwards:
-            connection.execute(
-                _insert_for(connection)(FORWARDED).on_conflict_do_nothing(), forwards
-            )
+            connection.execute(insert_for(connection)(FORWARDED).on_conflict_do_nothing(), forwards)
         appeal_text.write(connection, texts)
         written += len(clocks)
     return written
-
-
-def _insert_for(connection: Connection) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL)."""
-    if connection.dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
 
 
 def _after_flush(session: Session, _ctx: Any) -> None:

@@ -12,10 +12,10 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain.letters import format_number
+from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.letter_models import DocumentNumber, NumberCounter
 
 
@@ -30,8 +30,7 @@ class Block:
 def reserve(session: Session, prefix: str, year: int, count: int = 1) -> Block:
     """Take ``count`` consecutive sequence numbers of the series; they are never handed out again
     (even if the caller's transaction later fails, the numbers return only with its rollback)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(NumberCounter).values(prefix=prefix, year=year, next_seq=1 + count)
+    stmt = insert_for(session)(NumberCounter).values(prefix=prefix, year=year, next_seq=1 + count)
     stmt = stmt.on_conflict_do_update(
         index_elements=[NumberCounter.prefix, NumberCounter.year],
         set_={"next_seq": NumberCounter.next_seq + count},

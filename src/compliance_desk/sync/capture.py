@@ -40,7 +40,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.models import AuditEntry, Base, Synced
 from compliance_desk.persistence.sync_models import SyncChange, SyncCounter, SyncOutbox
-from compliance_desk.sync import codec, scope
+from compliance_desk.sync import codec, scope, sets
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import TablePolicy, policy
 
@@ -288,8 +288,9 @@ def assign_sequence(
     first = int(top) - len(changes) + 1
     # Each entry names its row's centre, so that a centre's pull reads an index (sync/scope.py).
     owners = scope.of_changes(connection, [(t, r) for t, r, _o in changes])
-    connection.execute(
-        insert(SyncChange),
+    sets.insert_rows(
+        connection,
+        SyncChange.__table__,  # type: ignore[arg-type]
         [
             {
                 "seq": first + n,

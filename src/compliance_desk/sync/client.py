@@ -10,6 +10,7 @@ the last committed local transaction put them, and the next sync carries on from
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import ssl
 import uuid
@@ -19,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+import orjson
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
@@ -28,7 +30,15 @@ from compliance_desk.persistence import migrate
 from compliance_desk.persistence.models import Synced
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
-from compliance_desk.sync import capture, crashpoints, leasing, protocol, replica, resend
+from compliance_desk.sync import (
+    capture,
+    crashpoints,
+    gc_pause,
+    leasing,
+    protocol,
+    replica,
+    resend,
+)
 from compliance_desk.sync.attachments import Attachments, BlobTransferError
 
 log = logging.getLogger("compliance_desk.sync")
@@ -76,6 +86,19 @@ class SyncStatus:
 
 
 HttpFactory = Callable[[str], httpx.Client]
+
+
+@dataclass(frozen=True)
+class _Handshake:
+    skew: float
+    resent: int
+    push_page: int  # operations per push the server takes (protocol.py)
+    pull_page: int
+    pull_pending: bool | None  # None: the server did not say (an older one), so pull
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and value > 0 else default
 
 
 @functools.cache
@@ -167,8 +190,16 @@ class SyncService:
         headers = {"X-Device-Id": str(self.ctx.device_id)}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        content = None
+        if body is not None:  # orjson: pages of thousands of operations (raw payloads kept raw)
+            try:
+                content = orjson.dumps(body)
+            except TypeError:  # a key that is not a string, an integer over 64 bits
+                content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
         try:
-            response = client.request(method, path, json=body, params=params, headers=headers)
+            response = client.request(method, path, content=content, params=params,
+                                      headers=headers)  # fmt: skip
         except httpx.HTTPError as exc:
             raise SyncError(
                 "无法连接同步服务器（可能没有网络），本机数据已保存，稍后会再次同步",
@@ -176,7 +207,7 @@ class SyncService:
                 "offline",
             ) from exc
         try:
-            data = response.json()
+            data = orjson.loads(response.content)
         except ValueError:
             data = {}
         if response.status_code >= 400:
@@ -211,9 +242,14 @@ class SyncService:
     def sync_once(
         self, server_url: str | None = None, push: bool = True, pull: bool = True
     ) -> SyncReport:
+        with gc_pause.frozen():  # no long collections while the window's loop waits (gc_pause)
+            return self._sync_once(server_url, push, pull)
+
+    def _sync_once(self, server_url: str | None, push: bool, pull: bool) -> SyncReport:
         with self.ctx.factory() as session:  # one read of the local settings
-            stored_url = replica.get_setting(session, SERVER_URL)
-            token = replica.get_setting(session, TOKEN)
+            known = replica.settings(session, (SERVER_URL, TOKEN, EPOCH, SKEW, replica.CURSOR,
+                                               *leasing.SETTINGS))  # fmt: skip
+        stored_url, token = known.get(SERVER_URL), known.get(TOKEN)
         url = server_url or stored_url
         if not url:
             raise SyncError("尚未设置同步服务器地址（--server）", "no server URL", "no_server")
@@ -223,31 +259,49 @@ class SyncService:
         files = Attachments(self.ctx.blobs(), self.ctx.device_id, token)
         voided = leasing.void_lapsed(self.ctx)  # here, so the voided numbers go out now
         with self.http(url) as client:
-            skew, resent = self._handshake(client, token)
+            shake = self._handshake(client, token, known, ask_pull=pull)
             crashpoints.reached("after_handshake")
             counts = {"applied": 0, "conflict": 0, "rejected": 0}
             try:
-                pushed = self._push(client, token, counts, files) if push else 0
-                pulled = self._pull(client, token, files) if pull else 0
+                pushed = self._push(client, token, counts, files, shake.push_page) if push else 0
+                # Nothing sent and nothing to bring: the pull's round trip is saved (an older
+                # server does not say, and is asked).
+                pulling = pull and (pushed > 0 or shake.pull_pending is not False)
+                pulled = self._pull(client, token, files, shake.pull_page) if pulling else 0
                 if pull:
                     files.fetch_wanted(client, self.ctx.factory)
             except BlobTransferError as exc:
                 raise SyncError(exc.message_zh, exc.message_en,
                                 "offline" if exc.offline else "attachment") from exc  # fmt: skip
-            leased = leasing.refill(self, client, token) if push and pull else 0
+            leased = leasing.refill(self, client, token, known) if push and pull else 0
         if server_url and server_url != stored_url:
             self._set(**{SERVER_URL: server_url})
         return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
-                          pulled, self.status().waiting, skew, resent, files.fetched,
+                          pulled, self._waiting(), shake.skew, shake.resent, files.fetched,
                           leased, voided)  # fmt: skip
 
-    def _handshake(self, client: httpx.Client, token: str) -> tuple[float, int]:
+    def _waiting(self) -> int:
+        with self.ctx.factory() as session:
+            return int(
+                session.scalar(select(func.count()).where(SyncOutbox.status == "pending")) or 0
+            )
+
+    def _handshake(
+        self, client: httpx.Client, token: str, known: dict[str, str] | None = None,
+        ask_pull: bool = False,
+    ) -> _Handshake:  # fmt: skip
+        if known is None:
+            with self.ctx.factory() as session:
+                known = replica.settings(session, (EPOCH, SKEW, replica.CURSOR))
         now = self.ctx.clock()
-        answer = self._call(client, "POST", "/v1/handshake", token, {
+        body: dict[str, Any] = {
             "protocol": protocol.PROTOCOL_VERSION, "app_version": __version__,
             "schema_revision": migrate.SCHEMA_HEAD, "device_id": str(self.ctx.device_id),
             "device_time": now.isoformat(),
-        })  # fmt: skip
+        }  # fmt: skip
+        if ask_pull:
+            body["pull_after"] = int(known.get(replica.CURSOR) or 0)
+        answer = self._call(client, "POST", "/v1/handshake", token, body)
         skew = (now - datetime.fromisoformat(str(answer["server_time"]))).total_seconds()
         if abs(skew) > SKEW_WARNING:
             log.warning("device clock differs from the server's by %.0f s", skew)
@@ -255,24 +309,34 @@ class SyncService:
         start = answer.get("epoch_start_seq")
         resent = 0
         with self.ctx.factory() as session:
-            known = replica.get_setting(session, EPOCH)
-            if known is not None and known != epoch:
+            stored = known.get(EPOCH)
+            if stored is not None and stored != epoch:
                 # A server restored from a backup: send again what it may have lost (rule 10).
-                log.warning("server epoch changed from %s to %s", known, epoch)
+                log.warning("server epoch changed from %s to %s", stored, epoch)
                 resent = resend.after_new_epoch(session, None if start is None else int(start))
-            replica.set_setting(session, EPOCH, epoch)
-            replica.set_setting(session, SKEW, str(int(round(skew))))
+            seconds = str(int(round(skew)))
+            if stored != epoch:
+                replica.set_setting(session, EPOCH, epoch)
+            if known.get(SKEW) != seconds:  # a sync with nothing to do writes nothing here
+                replica.set_setting(session, SKEW, seconds)
             resend.prune(session, now)
             session.commit()
-        return skew, resent
+        pending = answer.get("pull_pending")
+        return _Handshake(
+            skew, resent,
+            min(protocol.PUSH_PAGE, _int(answer.get("max_push"), protocol.MAX_BATCH)),
+            min(protocol.PULL_PAGE, _int(answer.get("max_pull"), protocol.MAX_BATCH)),
+            pending if isinstance(pending, bool) and not resent else None,
+        )  # fmt: skip
 
     def _push(
-        self, client: httpx.Client, token: str, counts: dict[str, int], files: Attachments
-    ) -> int:
+        self, client: httpx.Client, token: str, counts: dict[str, int], files: Attachments,
+        page: int = protocol.MAX_BATCH,
+    ) -> int:  # fmt: skip
         pushed = 0
         while True:
             with self.ctx.factory() as session:
-                payload = replica.waiting_wire(session, protocol.MAX_BATCH)
+                payload = replica.waiting_wire(session, page)
                 if not payload:
                     return pushed
                 ids = [uuid.UUID(o["id"]) for o in payload]
@@ -294,6 +358,7 @@ class SyncService:
                 )
                 session.commit()
             crashpoints.reached("push_recorded")
+            gc_pause.checkpoint()
             for key, value in got.items():
                 counts[key] += value
             pushed += len(payload)
@@ -301,13 +366,15 @@ class SyncService:
                 raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
                                 "push answered only part of the batch", "partial")  # fmt: skip
 
-    def _pull(self, client: httpx.Client, token: str, files: Attachments) -> int:
+    def _pull(
+        self, client: httpx.Client, token: str, files: Attachments, page: int = protocol.MAX_BATCH
+    ) -> int:
         pulled = 0
         while True:
             with self.ctx.factory() as session:
                 cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
             answer = self._call(client, "GET", "/v1/pull", token,
-                                params={"after": cursor, "limit": protocol.MAX_BATCH})  # fmt: skip
+                                params={"after": cursor, "limit": page})  # fmt: skip
             if not answer["changes"] and int(answer["last_seq"]) == cursor:
                 return pulled  # nothing new: no local write transaction for nothing
             with self.ctx.factory() as session:
@@ -317,5 +384,6 @@ class SyncService:
                 crashpoints.reached("pull_applied")
                 session.commit()
             crashpoints.reached("pull_committed")
+            gc_pause.checkpoint()
             if not answer.get("more"):
                 return pulled

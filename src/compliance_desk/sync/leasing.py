@@ -43,6 +43,7 @@ SERIES_KEY = "numbers.lease_series"  # JSON list of series this device always ke
 SIZE_KEY = "numbers.lease_size"
 DAYS_KEY = "numbers.lease_days"
 PENDING_KEY = "numbers.lease_requests"  # requests sent, answer not yet stored
+SETTINGS = (SERIES_KEY, SIZE_KEY, DAYS_KEY, PENDING_KEY)  # read by a sync with its own
 DEFAULT_SIZE = 10
 DEFAULT_DAYS = 30
 
@@ -71,15 +72,20 @@ def keep_series(ctx: ServiceContext, series: list[str]) -> list[str]:
         return list(kept)
 
 
-def needed(ctx: ServiceContext, now: datetime) -> list[dict[str, Any]]:
-    """New lease requests for the series running low (not yet sent)."""
+def needed(
+    ctx: ServiceContext, now: datetime, known: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """New lease requests for the series running low (not yet sent).  ``known``: the settings
+    as the sync read them (replica.settings), so they are not read again one by one."""
     from compliance_desk.documents.kinds import KINDS
 
     year = local_date(now).year
     with ctx.factory() as session:
-        size = int(replica.get_setting(session, SIZE_KEY) or DEFAULT_SIZE)
-        days = int(replica.get_setting(session, DAYS_KEY) or DEFAULT_DAYS)
-        wanted = {(s, year) for s in json.loads(replica.get_setting(session, SERIES_KEY) or "[]")}
+        if known is None:
+            known = replica.settings(session, SETTINGS)
+        size = int(known.get(SIZE_KEY) or DEFAULT_SIZE)
+        days = int(known.get(DAYS_KEY) or DEFAULT_DAYS)
+        wanted = {(s, year) for s in json.loads(known.get(SERIES_KEY) or "[]")}
         drafts = session.execute(
             select(Letter.kind, Letter.data, Department.number_prefix)
             .join(Department, Department.id == Letter.department_id)
@@ -113,13 +119,18 @@ def needed(ctx: ServiceContext, now: datetime) -> list[dict[str, Any]]:
     return requests
 
 
-def refill(service: SyncService, client: httpx.Client, token: str) -> int:
-    """Top up the leases; returns how many numbers this device received."""
+def refill(
+    service: SyncService, client: httpx.Client, token: str, known: dict[str, str] | None = None
+) -> int:
+    """Top up the leases; returns how many numbers this device received.  ``known``: the
+    settings as the sync read them at its start."""
     ctx = service.ctx
-    with ctx.factory() as session:
-        pending = json.loads(replica.get_setting(session, PENDING_KEY) or "[]")
+    if known is None:
+        with ctx.factory() as session:
+            known = replica.settings(session, SETTINGS)
+    pending = json.loads(known.get(PENDING_KEY) or "[]")
     if not pending:
-        pending = needed(ctx, ctx.clock())
+        pending = needed(ctx, ctx.clock(), known)
         if not pending:
             return 0
         with ctx.factory() as session:  # kept before sending: a lost answer is asked again

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 
 from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.sync_models import SyncConflict
-from compliance_desk.sync import codec
+from compliance_desk.sync import codec, sets
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import TablePolicy, policy
 
@@ -161,11 +161,7 @@ def _natural_key_twin(
 ) -> uuid.UUID | None:
     if not pol.natural_key or row.get("deleted_at") is not None:
         return None
-    match = and_(*(tbl.c[k] == row.get(k) for k in pol.natural_key))
-    found = connection.execute(
-        select(tbl.c.id).where(match, tbl.c.deleted_at.is_(None), tbl.c.id != row_id)
-    ).first()
-    return None if found is None else found[0]
+    return sets.natural_key_twins(connection, tbl, pol.natural_key, [(row_id, row)]).get(row_id)
 
 
 def _set_projection(

@@ -12,18 +12,33 @@ in the outbox with the reason, for the user); the projection of their parent is 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, tuple_, update
+import orjson
+from sqlalchemy import (
+    Connection,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence import search_index
+from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec
+from compliance_desk.sync import codec, sets
+from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
 
@@ -33,6 +48,14 @@ CURSOR = "sync.cursor"
 def get_setting(session: Session, key: str) -> str | None:
     row = session.get(LocalSetting, key)
     return None if row is None else row.value
+
+
+def settings(session: Session, keys: Iterable[str]) -> dict[str, str]:
+    """Several settings in one statement (a sync reads about ten of them)."""
+    rows = session.execute(
+        select(LocalSetting.key, LocalSetting.value).where(LocalSetting.key.in_(list(keys)))
+    )
+    return {key: value for key, value in rows}
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
@@ -59,12 +82,32 @@ def wire(o: SyncOutbox) -> dict[str, Any]:
 
 def waiting_wire(session: Session, limit: int) -> list[dict[str, Any]]:
     """The next ``limit`` waiting operations in wire form, read as plain rows (no ORM objects:
-    a page of a large backlog is read and sent without building an object per operation)."""
+    a page of a large backlog is read and sent without building an object per operation).
+
+    The payload is passed on as the JSON text it is stored as (``orjson.Fragment``: not parsed
+    here to be written again for the request), except where it may name a file, which the
+    upload looks for (sync/blob_refs.py).  The server reads the same values either way."""
     tbl: Table = SyncOutbox.__table__  # type: ignore[assignment]
     rows = session.connection().execute(
-        select(tbl).where(tbl.c.status == "pending").order_by(tbl.c.position).limit(limit)
-    )
-    return [wire(r) for r in rows]  # type: ignore[arg-type]
+        select(tbl.c.id, tbl.c.table_name, tbl.c.row_id, tbl.c.kind, tbl.c.base_version,
+               tbl.c.command, type_coerce(tbl.c.payload, Text).label("payload"), tbl.c.user_id,
+               tbl.c.at)
+        .where(tbl.c.status == "pending").order_by(tbl.c.position).limit(limit)
+    )  # fmt: skip
+    out = []
+    for r in rows:
+        payload: Any
+        if r.table_name in BLOB_COLUMNS or r.payload is None:
+            payload = None if r.payload is None else json.loads(r.payload)
+        else:
+            payload = orjson.Fragment(r.payload)
+        out.append({
+            "id": str(r.id), "table": r.table_name, "row_id": str(r.row_id), "kind": r.kind,
+            "base_version": r.base_version, "command": r.command, "payload": payload,
+            "user_id": str(r.user_id) if r.user_id else None,
+            "at": r.at.astimezone(UTC).isoformat(),
+        })  # fmt: skip
+    return out
 
 
 def waiting(session: Session, limit: int) -> list[SyncOutbox]:
@@ -163,6 +206,7 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     )
     present = _present(connection, changes)
     twinned = _twinned(connection, changes)
+    stored = _stored(connection, present)
     plain = _PlainInserts(connection)
     for change in changes:
         table = str(change["table"])
@@ -178,6 +222,11 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
             plain.add(tbl, row)  # nothing to rebase, set aside or make room for: in bulk
             count += 1
             continue
+        if exists and pol.command is None and not special:
+            here = stored.get((table, row["id"]))
+            if here is not None and all(here.get(k) == v for k, v in row.items()):
+                count += 1  # the row here is the server's already (often this device's own,
+                continue  # come back after its push): nothing to write
         plain.flush()  # what came before this row is written before it, as one by one
         if row["id"] in rebased:
             _rebase(session, tbl, row)
@@ -264,15 +313,23 @@ def _present(connection: Connection, changes: list[dict[str, Any]]) -> set[tuple
     wanted: dict[str, list[uuid.UUID]] = {}
     for change in changes:
         wanted.setdefault(str(change["table"]), []).append(uuid.UUID(str(change["id"])))
-    found: set[tuple[str, uuid.UUID]] = set()
+    return sets.present(connection, wanted)
+
+
+def _stored(
+    connection: Connection, present: set[tuple[str, uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], dict[str, Any]]:
+    """The rows here that a pulled batch names, a statement per table (and sets.CHUNK ids)."""
+    wanted: dict[str, list[uuid.UUID]] = {}
+    for table, row_id in present:
+        wanted.setdefault(table, []).append(row_id)
+    found: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
     for table, ids in wanted.items():
         tbl = codec.table(table)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found.update(
-                (table, i)
-                for i in connection.execute(select(tbl.c.id).where(tbl.c.id.in_(chunk))).scalars()
-            )
+        for start in range(0, len(ids), sets.CHUNK):
+            query = select(tbl).where(among(connection, tbl.c.id, ids[start : start + sets.CHUNK]))
+            for r in connection.execute(query).mappings():
+                found[(table, r["id"])] = dict(r)
     return found
 
 

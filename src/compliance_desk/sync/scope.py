@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, FromClause, select
 
+from compliance_desk.persistence.dialect import among
 from compliance_desk.sync import codec
 
 # table -> the hops (foreign key column, table) that lead to a table with a centre_id column
@@ -40,7 +41,7 @@ OWNED: dict[str, tuple[str, str]] = {
     "attachment": ("owner_table", "owner_id"),
     "audit_entry": ("table_name", "row_id"),
 }
-CHUNK = 500
+CHUNK = 5000  # ids per statement (SQLite takes at most 32,766 parameters)
 
 
 def centres(
@@ -57,7 +58,7 @@ def centres(
         by_owner: dict[str, list[tuple[uuid.UUID, uuid.UUID]]] = defaultdict(list)
         for start in range(0, len(wanted), CHUNK):
             query = select(tbl.c.id, tbl.c[owner_table], tbl.c[owner_id]).where(
-                tbl.c.id.in_(wanted[start : start + CHUNK])
+                among(connection, tbl.c.id, wanted[start : start + CHUNK])
             )
             for row_id, other_table, other_id in connection.execute(query):
                 if other_table in VIA or other_table in OWNED:
@@ -81,7 +82,7 @@ def centres(
         query = (
             select(start_tbl.c.id, current.c.centre_id)
             .select_from(joined)
-            .where(start_tbl.c.id.in_(wanted[start : start + CHUNK]))
+            .where(among(connection, start_tbl.c.id, wanted[start : start + CHUNK]))
         )
         for row in connection.execute(query):
             found[row[0]] = row[1]

@@ -1,0 +1,35 @@
+"""What differs between the two databases in the few statements written for both by hand."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, Uuid, any_, bindparam, cast
+from sqlalchemy.dialects import postgresql, sqlite
+
+
+def _name(bind: Any) -> str:
+    dialect = getattr(bind, "dialect", None) or bind.get_bind().dialect
+    return str(dialect.name)
+
+
+def insert_for(bind: Any) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL); ``bind``: a
+    Connection, Engine or Session."""
+    return postgresql.insert if _name(bind) == "postgresql" else sqlite.insert
+
+
+def among(bind: Any, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
+    """``column IN values``.  On PostgreSQL one array parameter (``= ANY(...)``): the driver
+    parses a statement with thousands of parameters for milliseconds, and every length is a
+    new statement to it; an array is one statement whatever the count."""
+    if _name(bind) == "postgresql":
+        if isinstance(column.type, Uuid) and all(isinstance(v, uuid.UUID) for v in values):
+            # An array literal: the driver's array adapter costs microseconds per element.
+            literal = bindparam(None, "{" + ",".join(map(str, values)) + "}", type_=String)
+            return column == any_(cast(literal, postgresql.ARRAY(column.type)))  # type: ignore[no-any-return]
+        array = bindparam(None, list(values), type_=postgresql.ARRAY(column.type))
+        return column == any_(array)  # type: ignore[no-any-return]
+    return column.in_(list(values))  # type: ignore[no-any-return]
