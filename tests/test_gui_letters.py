@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.documents.kinds import KINDS
@@ -231,6 +231,39 @@ def test_a_template_preview_renders_off_the_gui_thread_and_the_newest_one_is_sho
     runner.shutdown()
 
 
+def test_a_template_being_saved_cannot_be_typed_into_and_nothing_typed_is_lost(
+    qtbot: Any, sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save runs in a worker; until it is back the text stays as it was sent (the saved
+    version then replaces the editor's text, which would drop anything typed meanwhile)."""
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    runner = TaskRunner()
+    page = TemplatePage(sqlite_desk, admin, runner)
+    qtbot.addWidget(page)
+    page.kind.setCurrentIndex(page.kind.findData("advice_letter"))
+    save = sqlite_desk.letters.save_template
+    release = threading.Event()
+
+    def slow_save(*args: Any) -> Any:
+        assert release.wait(60)
+        return save(*args)
+
+    monkeypatch.setattr(sqlite_desk.letters, "save_template", slow_save)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    body = page.editor.toPlainText().replace("@sign", "新增的结束语。\n@sign")
+    page.editor.setPlainText(body)
+    page.note.setText("调整结束语")
+    page.save()
+    assert page.editor.isReadOnly() and page.note.isReadOnly() and not page.kind.isEnabled()
+    qtbot.keyClicks(page.editor, "typed meanwhile")  # refused while the save runs
+    assert page.editor.toPlainText() == body
+    release.set()
+    qtbot.waitUntil(lambda: not page.editor.isReadOnly(), timeout=60_000)
+    assert page.kind.isEnabled() and page.editor.toPlainText() == body  # the saved version
+    runner.shutdown()
+
+
 def test_verification_runs_off_the_gui_thread_and_a_newer_check_wins(
     qtbot: Any, window: MainWindow, sqlite_desk: Desk, shown: list[PdfPreviewDialog],
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
@@ -274,4 +307,21 @@ def test_verification_runs_off_the_gui_thread_and_a_newer_check_wins(
     dialog.open_record()  # the letter on record, read in a worker too
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=60_000)
     assert issued.number in _pdf_text(shown[0]) and dialog.show_letter.isEnabled()
+
+    pdf = sqlite_desk.letters.pdf
+    opening = threading.Event()
+
+    def slow_pdf(*args: Any) -> bytes:
+        assert opening.wait(60)
+        return pdf(*args)
+
+    monkeypatch.setattr(sqlite_desk.letters, "pdf", slow_pdf)
+    dialog.open_record()  # asked for the letter on record, then another code is checked
+    dialog.code.setText(code)
+    dialog.check_scanned()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=60_000)
+    opening.set()
+    qtbot.waitUntil(lambda: runner._pending == 0, timeout=60_000)
+    qtbot.wait(50)
+    assert len(shown) == 1  # the letter asked for the earlier verdict does not pop up over it
     runner.shutdown()

@@ -271,5 +271,8 @@ def test_another_desks_work_appears_in_the_open_list_keeping_the_selection(  # t
     w.show_page(page)
     w.show_page(log_page)
     assert reloads == ["log"]
+    edit(a, mine, notes="本机的修改")  # this desk's own edit goes up and comes back: no reload
+    w.sync_now_action.trigger()
+    assert w.background_sync.state.waiting == 0 and reloads == ["log"]
     w.refresh_action.trigger()  # F5 reads the list in view again
     assert reloads == ["log", "log"]

@@ -303,8 +303,12 @@ def test_a_revoked_devices_unreported_leased_numbers_are_voided_with_the_reason(
     first = _issue(a)
     a.sync.sync_once()  # the first number is reported
     _issue(a)  # the second is used but never reported: the laptop is lost
-    with rig.server_desk.ctx.factory() as s:
-        voided = devices.revoke(s, a.desk.ctx.device_id, "笔记本遗失", rig.clock())
+    with rig.server_desk.ctx.factory() as s:  # a plain revocation (may be lifted): no voiding
+        assert devices.revoke(s, a.desk.ctx.device_id, "暂停同步", rig.clock()) == 0
+        s.commit()
+    assert _server_register(rig)[1:] == []
+    with rig.server_desk.ctx.factory() as s:  # declared lost for good
+        voided = devices.revoke(s, a.desk.ctx.device_id, "笔记本遗失", rig.clock(), lost=True)
         s.commit()
     assert voided == 4
     register = _server_register(rig)
@@ -318,7 +322,7 @@ def test_a_revoked_devices_unreported_leased_numbers_are_voided_with_the_reason(
             select(NumberLease).where(NumberLease.device_id == a.desk.ctx.device_id)
         ).one()
         assert lease.closed_at is not None and "笔记本遗失" in lease.closed_reason
-        assert devices.revoke(s, a.desk.ctx.device_id, "笔记本遗失", rig.clock()) == 0
+        assert devices.revoke(s, a.desk.ctx.device_id, "笔记本遗失", rig.clock(), lost=True) == 0
     b = _laptop(rig, "b")
     b.sync.sync_once()  # another desk's register shows what became of each number
     listed = {n.number: n for n in b.desk.letters.numbers(b.user("adviser"), 2026)}

@@ -137,82 +137,82 @@
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="404"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="407"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="440"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="443"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="454"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="457"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="456"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="459"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="463"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="466"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="479"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="482"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="515"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="518"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="561"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="564"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="565"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="568"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="568"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="571"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="569"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="572"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="570"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="573"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="571"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="574"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="572"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="575"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="583"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
         <source>waiting</source>
         <translation>待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="590"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="593"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -1812,37 +1812,37 @@
 <context>
     <name>NumbersDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="141"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="143"/>
         <source>Register of numbers</source>
         <translation>文号登记簿</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
         <source>Number</source>
         <translation>文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
         <source>Letter</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="146"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="147"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
         <source>Reason voided</source>
         <translation>作废理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="147"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
         <source>Issued</source>
         <translation>签发时间</translation>
     </message>
@@ -2165,17 +2165,17 @@
         <translation>请填写修改说明。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="162"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="163"/>
         <source>Saving…</source>
         <translation>正在保存……</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="171"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="173"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/template_page.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/template_page.py" line="174"/>
         <source>Version %1 saved. Letters already drafted keep their version until edited.</source>
         <translation>已保存为版本 %1。已起草的文书在再次修改前仍使用原版本。</translation>
     </message>

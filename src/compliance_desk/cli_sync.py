@@ -2,7 +2,7 @@
 
 compliance-desk server --db URL [--host H] [--port P]      run the sync service
 compliance-desk server devices --db URL                    enrolled devices
-compliance-desk server revoke DEVICE_ID --db URL [--reason TEXT]
+compliance-desk server revoke DEVICE_ID --db URL [--reason TEXT] [--lost]
 compliance-desk [--db URL] sync enrol --server URL --admin USER [--name NAME] [--centre CODE]
 compliance-desk [--db URL] sync [--server URL] [--lease SERIES ...]   push, pull, top up leases
 compliance-desk [--db URL] sync status
@@ -33,6 +33,9 @@ def add_parsers(sub: Any) -> None:
     revoke = server_sub.add_parser("revoke", help="revoke a device's token")
     revoke.add_argument("device_id")
     revoke.add_argument("--reason", default="")
+    revoke.add_argument("--lost", action="store_true",
+                        help="the device is lost for good: void the leased numbers it never "
+                             "reported (do not enrol it again afterwards)")  # fmt: skip
     revoke.add_argument("--db", metavar="URL", default=argparse.SUPPRESS)
 
     sync = sub.add_parser("sync", help="sync this database with the sync service once")
@@ -85,7 +88,8 @@ def _devices(url: str, args: argparse.Namespace) -> int:
                     raise DomainError(f"设备编号“{args.device_id}”格式不正确",
                                       f"bad device id {args.device_id!r}") from None  # fmt: skip
                 try:
-                    voided = devices.revoke(session, device_id, args.reason, desk.ctx.clock())
+                    voided = devices.revoke(session, device_id, args.reason,
+                                            desk.ctx.clock(), lost=args.lost)  # fmt: skip
                 except devices.Refused as exc:
                     raise DomainError(exc.message_zh, exc.message_en) from exc
                 session.commit()

@@ -381,10 +381,13 @@ class AppealLogPage(QWidget):
     def reload(self) -> None:
         """The same filter read again (other desks' changes arrived, or F5), keeping the appeal
         whose record is shown and, once the rows are counted, the place in the list."""
-        self._place = self.table.verticalScrollBar().value()
-        self.refresh(select=self.current.id if self.current is not None else None)
+        place = self.table.verticalScrollBar().value()
+        self.refresh(select=self.current.id if self.current is not None else None, place=place)
 
-    def refresh(self, select: uuid.UUID | None = None) -> None:
+    def refresh(self, select: uuid.UUID | None = None, place: int | None = None) -> None:
+        """Read the filter's first page; ``place``: a scroll position to return to once the rows
+        are counted (a reload).  A newer refresh forgets an older one's place."""
+        self._place = place
         self._generation += 1
         generation = self._generation
         flt = self.current_filter()

@@ -63,7 +63,7 @@ class _Outcome:
 class BackgroundSync(QObject):
     changed = Signal()
     stopped = Signal(str)  # emitted once when background sync stops, with the reason
-    arrived = Signal(int)  # a sync brought other desks' changes: how many rows it applied here
+    arrived = Signal(int)  # a sync brought other desks' changes: how many rows (not our echoes)
     CHANGE_POLL_MS = 1000
 
     def __init__(
@@ -174,8 +174,8 @@ class BackgroundSync(QObject):
             now = self.service.ctx.clock()
             self._set(replace(state, online=True, last_success=now, retry_in=0, error=""))
             self._schedule(self.interval_ms)
-            if outcome.report is not None and outcome.report.pulled:
-                self.arrived.emit(outcome.report.pulled)
+            if outcome.report is not None and outcome.report.from_others:
+                self.arrived.emit(outcome.report.from_others)
             return
         exc = outcome.error
         if exc.code in STOPPING:

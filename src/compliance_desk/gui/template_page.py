@@ -159,10 +159,12 @@ class TemplatePage(QWidget):
             self.desk.letters,
         )
         self.save_button.setEnabled(False)  # one version per click
+        self._editing(False)  # what is typed meanwhile would be replaced by the saved version
         self.status.setText(self.tr("Saving…"))
 
         def saved(view: TemplateView) -> None:
             self.save_button.setEnabled(True)
+            self._editing(True)
             self.status.clear()
             self.note.clear()
             self.load()
@@ -175,7 +177,15 @@ class TemplatePage(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.save_button.setEnabled(True)
+            self._editing(True)
             self.status.clear()
             show_error(self, exc)
 
         self.runner.run(lambda: letters.save_template(user, code, body, note), saved, failed)
+
+    def _editing(self, allowed: bool) -> None:
+        """While a save runs: the text, the note and the kind stay as they were sent."""
+        self.editor.setReadOnly(not allowed)
+        self.note.setReadOnly(not allowed)
+        self.kind.setEnabled(allowed)
+        self.version_list.setEnabled(allowed)

@@ -117,7 +117,7 @@ class VerifyDialog(QDialog):
     def open_record(self) -> None:
         if self.result is None or self.result.letter is None:
             return
-        letter = self.result.letter
+        verdict, letter = self.result, self.result.letter
         user, letters = self.user, self.desk.letters
         self.show_letter.setEnabled(False)
 
@@ -126,6 +126,8 @@ class VerifyDialog(QDialog):
 
         def show(pdf: bytes) -> None:
             settled()
+            if self.result is not verdict:  # another code was checked meanwhile: not this one
+                return
             PdfPreviewDialog(pdf, letter.number or letter.kind_title, self).exec()
 
         def failed(exc: BaseException) -> None:

@@ -119,9 +119,13 @@ def authenticate(
     return device
 
 
-def revoke(session: Session, device_id: uuid.UUID, reason: str, now: datetime) -> int:
-    """Stop the device syncing; the numbers it leased and never reported using are voided with
-    the reason (it will not sync again to say what became of them).  Returns how many."""
+def revoke(
+    session: Session, device_id: uuid.UUID, reason: str, now: datetime, lost: bool = False
+) -> int:
+    """Stop the device syncing.  ``lost`` (the laptop is gone for good): the numbers it leased
+    and never reported using are voided with the reason, since it will never say what became of
+    them; returns how many.  Not for a revocation that may be lifted by enrolling the device
+    again: numbers it used offline and has not pushed yet would be voided under its letters."""
     from compliance_desk.services import number_leases
 
     device = session.get(SyncDevice, device_id)
@@ -129,7 +133,7 @@ def revoke(session: Session, device_id: uuid.UUID, reason: str, now: datetime) -
         raise Refused(404, "unknown_device", "没有这台设备的登记记录", f"no device {device_id}")
     device.revoked_at = now
     device.revoked_reason = reason
-    return number_leases.void_revoked(session, device_id, reason, now)
+    return number_leases.void_revoked(session, device_id, reason, now) if lost else 0
 
 
 def devices(session: Session) -> list[DeviceView]:

@@ -72,6 +72,7 @@ class SyncReport:
     files_fetched: int = 0  # attachments downloaded
     leased: int = 0  # document numbers received in new leases (sync/leasing.py)
     voided: int = 0  # unused leased numbers voided (lease expired or year ended)
+    from_others: int = 0  # pulled rows last written by another device (not this one's echoes)
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,9 @@ class SyncService:
                 # Nothing sent and nothing to bring: the pull's round trip is saved (an older
                 # server does not say, and is asked).
                 pulling = pull and (pushed > 0 or shake.pull_pending is not False)
-                pulled = self._pull(client, token, files, shake.pull_page) if pulling else 0
+                pulled, others = (
+                    self._pull(client, token, files, shake.pull_page) if pulling else (0, 0)
+                )
                 if pull:
                     files.fetch_wanted(client, self.ctx.factory)
             except BlobTransferError as exc:
@@ -278,7 +281,7 @@ class SyncService:
             self._set(**{SERVER_URL: server_url})
         return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
                           pulled, self._waiting(), shake.skew, shake.resent, files.fetched,
-                          leased, voided)  # fmt: skip
+                          leased, voided, others)  # fmt: skip
 
     def _waiting(self) -> int:
         with self.ctx.factory() as session:
@@ -326,7 +329,9 @@ class SyncService:
             skew, resent,
             min(protocol.PUSH_PAGE, _int(answer.get("max_push"), protocol.MAX_BATCH)),
             min(protocol.PULL_PAGE, _int(answer.get("max_pull"), protocol.MAX_BATCH)),
-            pending if isinstance(pending, bool) and not resent else None,
+            # After a restore (a new epoch) the cursor the server judged by may be moved back:
+            # always pull then.
+            pending if isinstance(pending, bool) and known.get(EPOCH) in (None, epoch) else None,
         )  # fmt: skip
 
     def _push(
@@ -368,15 +373,18 @@ class SyncService:
 
     def _pull(
         self, client: httpx.Client, token: str, files: Attachments, page: int = protocol.MAX_BATCH
-    ) -> int:
-        pulled = 0
+    ) -> tuple[int, int]:
+        """Pull until the server has nothing more; returns (rows applied, rows of those last
+        written by another device: what the window's lists should show anew)."""
+        pulled = others = 0
         while True:
             with self.ctx.factory() as session:
                 cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
             answer = self._call(client, "GET", "/v1/pull", token,
                                 params={"after": cursor, "limit": page})  # fmt: skip
             if not answer["changes"] and int(answer["last_seq"]) == cursor:
-                return pulled  # nothing new: no local write transaction for nothing
+                return pulled, others  # nothing new: no local write transaction for nothing
+            others += sum(1 for c in answer["changes"] if not self._mine(c))
             with self.ctx.factory() as session:
                 session.info[capture.APPLYING] = True
                 pulled += replica.apply_pulled(session, answer["changes"], int(answer["last_seq"]))
@@ -386,4 +394,13 @@ class SyncService:
             crashpoints.reached("pull_committed")
             gc_pause.checkpoint()
             if not answer.get("more"):
-                return pulled
+                return pulled, others
+
+    def _mine(self, change: dict[str, Any]) -> bool:
+        """Was this pulled row last written by this device (its own change come back)?"""
+        row = change.get("row")
+        device = row.get("device_id") if isinstance(row, dict) else None
+        try:
+            return device is not None and uuid.UUID(str(device)) == self.ctx.device_id
+        except ValueError:
+            return False
