@@ -40,7 +40,7 @@ def _libpq(url: str) -> str:
 def test_a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_devices(
     rig: Rig, pg: pg_server.PgServer, pg_url: str, tmp_path: Path
 ) -> None:
-    a, b = rig.laptop("a"), rig.laptop("b")
+    a, b, puller = rig.laptop("a"), rig.laptop("b"), rig.laptop("c")  # c only ever pulls
     a.sync.sync_once()
     b.sync.sync_once()
     before = create(a, "崧厦备份前伞业有限公司", _code(1))
@@ -56,7 +56,8 @@ def test_a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_devices
     lost_b = create(b, "崧厦备份后二号伞业有限公司", _code(3))
     b.sync.sync_once()
     a.sync.sync_once()
-    assert {lost_a.id, lost_b.id} <= set(a.enterprises()) & set(b.enterprises())
+    puller.sync.sync_once()
+    assert {lost_a.id, lost_b.id} <= set(a.enterprises()) & set(puller.enterprises())
     old_epoch = rig.app.state.sync.epoch
     # a restart without a restore keeps the epoch: nobody re-sends for nothing
     assert server_epoch(rig.server_desk)[0] == old_epoch
@@ -73,7 +74,7 @@ def test_a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_devices
                    check=True, capture_output=True)  # fmt: skip
     rig.server_desk = open_desk(pg_url, clock=rig.clock, hasher=FAST_HASHER)
     rig.app = create_app(desk=rig.server_desk)
-    for laptop in (a, b):
+    for laptop in (a, b, puller):
         laptop.wire.inner = httpx.ASGITransport(app=rig.app)
     assert rig.app.state.sync.epoch != old_epoch
     assert lost_a.id not in rig.server_enterprises() and lost_b.id not in rig.server_enterprises()
@@ -95,6 +96,12 @@ def test_a_server_restored_from_a_backup_gets_back_what_it_lost_from_the_devices
     assert outbox(a, "pending") == outbox(b, "pending") == []
     # a second sync re-sends nothing: the epoch is known now
     assert a.sync.sync_once().resent == 0
+    # the laptop that only pulls has nothing to re-send, and still converges with the restored
+    # server and what was done after the restore
+    edit(a, before, notes="恢复后的修改")
+    a.sync.sync_once()
+    puller.sync.sync_once()
+    assert puller.enterprises() == rig.server_enterprises()
 
 
 def test_acknowledged_operations_are_kept_for_the_retention_then_pruned(rig: Rig) -> None:
