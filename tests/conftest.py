@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from argon2 import PasswordHasher
@@ -22,6 +23,9 @@ from compliance_desk.persistence import migrate  # noqa: E402
 from compliance_desk.services.context import CurrentUser  # noqa: E402
 from compliance_desk.services.demo_data import ensure_demo_users  # noqa: E402
 from tests import pg_server  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.sync_support import Rig
 
 # Copies of ../shared/data/ledgers: the spreadsheets as the desk receives them.
 LEDGERS = Path(__file__).resolve().parent / "data" / "ledgers"
@@ -112,3 +116,13 @@ def clerk(desk: Desk, admin: CurrentUser) -> CurrentUser:
 @pytest.fixture
 def inspector(desk: Desk, admin: CurrentUser) -> CurrentUser:
     return desk.auth.login("inspector", "Inspector2026")
+
+
+@pytest.fixture
+def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
+    """Laptops and the real sync server on a real PostgreSQL (tests/sync_support.py)."""
+    from tests.sync_support import make_rig  # it imports this module
+
+    r = make_rig(pg_url, tmp_path, clock)
+    yield r
+    r.close()

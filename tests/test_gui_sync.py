@@ -23,8 +23,7 @@ from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.server import devices
 from compliance_desk.services.demo_data import load_demo
-from tests.conftest import FixedClock
-from tests.sync_support import Laptop, Rig, make_rig
+from tests.sync_support import Laptop, Rig
 from tests.test_sync import create, draft, edit, outbox
 
 pytestmark = pytest.mark.gui
@@ -35,13 +34,6 @@ def chinese(qapp: QApplication) -> Iterator[None]:
     keep = i18n.install(qapp)
     yield
     del keep
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 def window_for(qtbot, laptop: Laptop, runner: TaskRunner | None = None) -> MainWindow:  # type: ignore[no-untyped-def]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -13,19 +10,11 @@ from compliance_desk.persistence.models import Enterprise
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOperation, SyncOutbox
 from compliance_desk.services.dto import EnterpriseView
 from compliance_desk.sync.client import SyncError
-from tests.conftest import FixedClock
-from tests.sync_support import URL, Laptop, Rig, make_rig
+from tests.sync_support import URL, Laptop, Rig
 
 pytestmark = pytest.mark.postgres
 
 USCC = "91330604QU4AX6JM2M"
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 def draft(view: EnterpriseView, **changes: str) -> EnterpriseDraft:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,21 +18,13 @@ from compliance_desk.persistence.sync_blob_models import SyncBlob, SyncBlobChunk
 from compliance_desk.persistence.sync_models import SyncOperation
 from compliance_desk.sync import attachments, blob_refs, replica
 from compliance_desk.sync.client import SyncError
-from tests.conftest import FixedClock
-from tests.sync_support import URL, Laptop, Rig, Wire, make_rig, rows
+from tests.sync_support import URL, Laptop, Rig, Wire, rows
 from tests.test_sync import create
 from tests.test_sync_server import _appeal
 
 pytestmark = pytest.mark.postgres
 
 SIZE = attachments.CHUNK * 2 + 12345  # three chunks
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 def scan(tmp: Path, size: int = SIZE, name: str = "营业执照扫描.pdf") -> tuple[Path, bytes]:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -21,18 +19,10 @@ from compliance_desk.persistence.models import Visit
 from compliance_desk.persistence.sync_models import SyncChange, SyncOperation
 from compliance_desk.server import push as pushing
 from compliance_desk.sync import protocol, replica
-from tests.conftest import FixedClock
-from tests.sync_support import Laptop, Rig, make_rig
+from tests.sync_support import Laptop, Rig
 from tests.test_sync import create
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 class Statements:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,19 +13,11 @@ from compliance_desk.domain.errors import PermissionDenied, ValidationError
 from compliance_desk.domain.front_desk import AppealDraft
 from compliance_desk.services.dto import EnterpriseView
 from compliance_desk.services.sync_conflicts import ConflictItem, ConflictService
-from tests.conftest import FixedClock
-from tests.sync_support import Laptop, Rig, make_rig
+from tests.sync_support import Laptop, Rig
 from tests.test_sync import USCC, create, edit, outbox
 from tests.test_sync_server import _appeal
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 def field_conflict(rig: Rig) -> tuple[Laptop, Laptop, EnterpriseView]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from compliance_desk.sync import leasing, replica
 from compliance_desk.sync.client import SyncError
 from tests.conftest import FixedClock
 from tests.letters_pdf import sample
-from tests.sync_support import Laptop, Rig, make_rig
+from tests.sync_support import Laptop, Rig
 from tests.test_sync_install import _cli, server_process  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.postgres
@@ -34,11 +33,9 @@ SERIES = "虞市监合建"  # the market regulator's advice letters
 
 
 @pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    r.server_desk.letters.keys = KeyStore(tmp_path / "keys-server")
-    yield r
-    r.close()
+def rig(rig: Rig, tmp_path: Path) -> Rig:  # conftest's, with the server's own signing key
+    rig.server_desk.letters.keys = KeyStore(tmp_path / "keys-server")
+    return rig
 
 
 def _laptop(rig: Rig, name: str) -> Laptop:

@@ -4,7 +4,6 @@ Real PostgreSQL (pg_dump / pg_restore), the real server app, SQLite laptops."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,18 +18,11 @@ from compliance_desk.server.app import create_app, server_epoch
 from compliance_desk.sync import client as sync_client
 from tests import pg_server
 from tests.conftest import FAST_HASHER, FixedClock
-from tests.sync_support import Rig, make_rig
+from tests.sync_support import Rig
 from tests.test_sync import create, edit, outbox
 from tests.test_sync_property import _code
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 def _libpq(url: str) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -20,8 +18,7 @@ from compliance_desk.persistence.sync_models import SyncChange, SyncOutbox
 from compliance_desk.server import pull as pulling
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.sync.prepare import prepare_day
-from tests.conftest import FixedClock
-from tests.sync_support import URL, Laptop, Rig, make_rig, rows
+from tests.sync_support import URL, Laptop, Rig, rows
 
 pytestmark = pytest.mark.postgres
 
@@ -66,13 +63,6 @@ class World:
         return self.rig.server_desk.inspections.plan(
             self.admin, enterprise_id, on, self.departments, [self.admin.id]
         ).id
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,17 +22,10 @@ from compliance_desk.services.appeals import LogFilter
 from compliance_desk.sync import capture, replica
 from compliance_desk.sync.client import SyncError
 from tests.conftest import FixedClock
-from tests.sync_support import URL, Laptop, Rig, make_rig
+from tests.sync_support import URL, Laptop, Rig
 from tests.test_sync import USCC, create, edit, outbox
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def rig(pg_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Rig]:
-    r = make_rig(pg_url, tmp_path, clock)
-    yield r
-    r.close()
 
 
 def _post(laptop: Laptop, path: str, body: dict[str, Any]) -> httpx.Response:

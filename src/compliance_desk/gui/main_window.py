@@ -188,25 +188,24 @@ class MainWindow(QMainWindow):
         """A background sync applied other desks' changes here: every list is out of date.  The
         page in view reads its list again now, keeping the selected record and the place in the
         list (pages.reload); a hidden page does so when it is next shown, not at every sync."""
-        self._stale = {
-            page
-            for page in (self.pages.widget(i) for i in range(self.pages.count()))
-            if callable(getattr(page, "reload", None))
-        }
+        self._stale = {self.pages.widget(i) for i in range(self.pages.count())}
         self._page_shown(self.pages.currentIndex())
 
     def _page_shown(self, index: int) -> None:
         page = self.pages.widget(index)
         if page in self._stale:
-            self._stale.discard(page)
-            page.reload()  # type: ignore[attr-defined]
+            self._reload(page)
 
     def _reload_current(self) -> None:
         """F5: the list in view read again (another desk's work without waiting for a sync)."""
-        page = self.pages.currentWidget()
-        if callable(getattr(page, "reload", None)):
-            self._stale.discard(page)
-            page.reload()  # type: ignore[attr-defined]
+        self._reload(self.pages.currentWidget())
+
+    def _reload(self, page: QWidget) -> None:
+        """Pages with a list have ``reload`` (same filter, same record, same place)."""
+        self._stale.discard(page)
+        reload = getattr(page, "reload", None)
+        if callable(reload):
+            reload()
 
     def show_conflicts(self) -> None:
         if self.conflicts_page is None:

@@ -842,44 +842,35 @@ class AppealLog:
         out = []
         for item in self._load(user, ids):
             a, status = item.appeal, item.status
-            if status is None:  # not even an accept step: the row's own projections
-                out.append(
-                    LogRow(
-                        a.id,
-                        a.number,
-                        item.enterprise_name,
-                        a.title,
-                        AppealTier(a.tier),
-                        AppealState(a.state),
-                        a.received_at,
-                        None,
-                        False,
-                        False,
-                        None,
-                        timeline_ok=False,
-                    )  # fmt: skip
+            tier, state = AppealTier(a.tier), AppealState(a.state)  # the row's own projections
+            due, provisional, overdue, left = None, False, False, None
+            if status is not None:  # at least an accept step replays: its clock
+                deadline = appeal_deadline(calendar, status, explain=False)
+                tier, state, due, provisional = (
+                    status.tier,
+                    status.state,
+                    deadline.due,
+                    deadline.provisional,
                 )
-                continue
-            deadline = appeal_deadline(calendar, status, explain=False)
-            closed = status.state is AppealState.CLOSED
-            left = None
-            if deadline.due is not None and not closed:
-                left = working_days_between(calendar, today, deadline.due)
+                open_ = state is not AppealState.CLOSED
+                overdue = open_ and deadline.overdue_on(today)
+                if due is not None and open_:
+                    left = working_days_between(calendar, today, due)
             out.append(
                 LogRow(
                     a.id,
                     a.number,
                     item.enterprise_name,
                     a.title,
-                    status.tier,
-                    status.state,
+                    tier,
+                    state,
                     a.received_at,
-                    deadline.due,
-                    deadline.provisional,
-                    not closed and deadline.overdue_on(today),
+                    due,
+                    provisional,
+                    overdue,
                     left,
-                    timeline_ok=item.replays,
-                )
+                    timeline_ok=status is not None and item.replays,
+                )  # fmt: skip
             )
         return out
 
