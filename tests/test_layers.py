@@ -70,3 +70,17 @@ def test_every_kind_of_letter_has_its_template_and_sample() -> None:
     templates = {p.stem for p in (resources_dir() / "templates").glob("*.txt")}
     samples = {p.stem for p in (resources_dir() / "templates" / "samples").glob("*.json")}
     assert templates == samples == set(KINDS)
+
+
+def test_the_main_window_comes_up_without_the_data_layer() -> None:
+    """The window and its sign-in appear before SQLAlchemy and the models load (a worker
+    imports them while the password is typed): the cold start's budget."""
+    code = (
+        "import sys\n"
+        "import compliance_desk.gui.app, compliance_desk.gui.main_window\n"
+        "import compliance_desk.gui.startup, compliance_desk.gui.login\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules\n"
+        "       if m.startswith(('sqlalchemy', 'alembic', 'argon2', 'httpx', 'pypinyin'))}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -793,37 +793,37 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="98"/>
+        <location filename="../../src/compliance_desk/gui/login.py" line="144"/>
         <source>First start: set up the administrator</source>
         <translation>首次使用：设置管理员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/login.py" line="147"/>
         <source>This database has no users yet. Choose the administrator&apos;s user name and password; the administrator then adds the clerks, legal advisers and inspectors.</source>
         <translation>数据库中还没有用户。请设置管理员的用户名和密码；之后由管理员添加前台工作人员、法律顾问和执法人员。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/login.py" line="158"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/login.py" line="159"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/login.py" line="160"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/login.py" line="161"/>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="125"/>
+        <location filename="../../src/compliance_desk/gui/login.py" line="171"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -1660,118 +1660,111 @@
     </message>
 </context>
 <context>
-    <name>LoginDialog</name>
-    <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="63"/>
-        <source>Compliance Desk — sign in</source>
-        <translation>合规服务台 — 登录</translation>
-    </message>
-    <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="68"/>
-        <source>User name</source>
-        <translation>用户名</translation>
-    </message>
-    <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="69"/>
-        <source>Password</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <location filename="../../src/compliance_desk/gui/login.py" line="72"/>
-        <source>Shangyu District compliance desk</source>
-        <translation>上虞区重点产业合规服务台</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="47"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="97"/>
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="112"/>
+        <source>Not signed in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="119"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="120"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="169"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="172"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="178"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="184"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="185"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="82"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="84"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="191"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="86"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="193"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="92"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="310"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="204"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="214"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="215"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="128"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="225"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="129"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="226"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="133"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="230"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="266"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="237"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="333"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1969,6 +1962,44 @@
         <location filename="../../src/compliance_desk/gui/admin_pages.py" line="212"/>
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
+    </message>
+</context>
+<context>
+    <name>SignInPanel</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="74"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="80"/>
+        <source>Shangyu District compliance desk</source>
+        <translation>上虞区重点产业合规服务台</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="82"/>
+        <source>Sign in with your own user name; it works without a network.</source>
+        <translation>请用本人账号登录；无网络时也可登录。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="86"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="87"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="116"/>
+        <source>Enter your user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/login.py" line="120"/>
+        <source>Checking the password…</source>
+        <translation>正在核对密码…</translation>
     </message>
 </context>
 <context>

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from compliance_desk import __version__
 from compliance_desk import settings as settings_store
-from compliance_desk.domain.errors import DomainError
 from compliance_desk.gui import i18n
 from compliance_desk.gui.crash import install_excepthook
+from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.screen_font import ensure_chinese_screen_font
 from compliance_desk.gui.single_instance import SingleInstance, server_name
 from compliance_desk.gui.startup import Startup
@@ -73,29 +73,25 @@ def run(db: str | None = None, robot: SmokeRobot | None = None) -> int:
             return 1
         return 0
     startup = Startup(url, settings)
+    window = MainWindow(settings=settings, database=url)
+    instance.activated.connect(window.bring_to_front)
+
+    def failed(message: str) -> None:
+        """The database cannot be opened: say why (in Chinese), then end non-zero."""
+        if robot is not None:
+            print(f"smoke test FAILED: {message}", file=sys.stderr)
+        else:
+            QMessageBox.critical(window, "合规服务台", message)
+        app.exit(1)
+
+    startup.failed.connect(failed)
     if robot is not None:
         robot.install_excepthook()
         robot.attach(startup)
-    try:
-        user = startup.login()
-        if user is None:
-            return 0
-        settings.last_username = user.username
-        window = startup.main_window(user)
-    except DomainError as exc:
-        if robot is not None:
-            print(f"smoke test FAILED: {exc.message_zh}", file=sys.stderr)
-            return 1
-        QMessageBox.critical(None, "合规服务台", exc.message_zh)
-        return 1
-    instance.activated.connect(window.bring_to_front)
+    startup.present(window)
     window.show()
-    if robot is not None:
-        robot.watch(window)
-    code = app.exec()
+    exit_code = app.exec()
     if robot is None:
         settings_store.save(settings)
-    window.runner.shutdown()
-    startup.desk().close()
-    startup.shutdown()
-    return code
+    startup.close()
+    return exit_code

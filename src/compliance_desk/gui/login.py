@@ -1,16 +1,21 @@
-"""Offline login, and the first run that asks the administrator for their own password."""
+"""Offline sign-in inside the main window, and the first run that asks the administrator for
+their own password."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,45 +52,86 @@ def _ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
     return buttons
 
 
-class LoginDialog(QDialog):
-    """``login`` checks the password (and may first wait for the database to open)."""
+class SignInPanel(QWidget):
+    """What the main window shows until someone signs in: user name and password.
 
-    def __init__(
-        self,
-        login: Callable[[str, str], CurrentUser],
-        username: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
+    The window is up and answering before the data layer has loaded; ``submitted`` hands the
+    two texts to the start-up, which checks them in its worker (after the database has opened:
+    the argon2 check is deliberately slow) and answers with ``refuse`` or by opening the desk.
+    """
+
+    submitted = Signal(str, str)
+
+    def __init__(self, username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._login = login
-        self.user: CurrentUser | None = None
-        self.wants_first_run = False
-        self.setWindowTitle(self.tr("Compliance Desk — sign in"))
+        self.setObjectName("signIn")
         self.username = _line("username", username)
         self.password = _line("password", secret=True)
         self.error = _error_label()
+        self.busy = QLabel()
+        self.busy.setObjectName("busy")
+        self.busy.setStyleSheet("color: #555")
+        self.button = QPushButton(self.tr("Sign in"))
+        self.button.setObjectName("signInButton")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.submit)
+        title = QLabel(self.tr("Shangyu District compliance desk"))
+        title.setStyleSheet("font-size: 16pt; font-weight: bold")
+        hint = QLabel(self.tr("Sign in with your own user name; it works without a network."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555; margin-bottom: 8px")
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Password"), self.password)
-        buttons = _ok_cancel(self, self.try_login)
-        layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Shangyu District compliance desk"))
-        title.setStyleSheet("font-size: 16pt; font-weight: bold; margin-bottom: 8px")
-        layout.addWidget(title)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        (self.password if username else self.username).setFocus()
+        card = QFrame()
+        card.setObjectName("signInCard")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setFixedWidth(420)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.addWidget(title)
+        inner.addWidget(hint)
+        inner.addLayout(form)
+        inner.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addWidget(self.busy, 1)
+        row.addWidget(self.button)
+        inner.addLayout(row)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(card)
+        centred.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addLayout(centred)
+        outer.addStretch(3)
+        self.setFocusProxy(self.password if username else self.username)
 
-    def try_login(self) -> None:
-        try:
-            self.user = self._login(self.username.text(), self.password.text())
-        except DomainError as exc:
-            self.error.setText(exc.message_zh)
-            self.password.selectAll()
-            self.password.setFocus()
+    def submit(self) -> None:
+        if not self.button.isEnabled():
+            return  # a check is under way
+        if not self.username.text().strip():
+            self.error.setText(self.tr("Enter your user name."))
+            self.username.setFocus()
             return
-        self.accept()
+        self.error.clear()
+        self.set_busy(self.tr("Checking the password…"))
+        self.submitted.emit(self.username.text(), self.password.text())
+
+    def set_busy(self, text: str) -> None:
+        """While a check runs the fields wait (an empty ``text``: ready again)."""
+        self.busy.setText(text)
+        for widget in (self.username, self.password, self.button):
+            widget.setEnabled(not text)
+
+    def refuse(self, message: str) -> None:
+        """The check failed: say why, and let the person type the password again."""
+        self.set_busy("")
+        self.error.setText(message)
+        self.password.selectAll()
+        self.password.setFocus()
 
 
 class FirstRunDialog(QDialog):

@@ -1,6 +1,16 @@
-"""The main window: navigation on the left, one page per module, the status bar below."""
+"""The main window: navigation on the left, one page per module, the status bar below.
+
+It appears before anyone has signed in (``show_sign_in``: the sign-in where the pages will
+be), so this module imports no data layer at module level: the pages' code is imported by
+``open_desk`` (and, during the start-up, by a worker while the password is typed:
+``preload_pages``).
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -16,33 +26,73 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk import __version__
-from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.roles import Permission, allows
-from compliance_desk.gui.admin_pages import ReferencePage, UsersPage
-from compliance_desk.gui.appeal_log_page import AppealLogPage
-from compliance_desk.gui.background_sync import BackgroundSync
-from compliance_desk.gui.conflicts_page import ConflictsPage
-from compliance_desk.gui.enterprise_page import EnterprisePage
-from compliance_desk.gui.sync_status import SyncStatusWidget
-from compliance_desk.gui.tasks import TaskRunner
-from compliance_desk.gui.visit_page import VisitPage
-from compliance_desk.services.context import CurrentUser
 from compliance_desk.settings import Settings
-from compliance_desk.sync.client import SyncService
+
+if TYPE_CHECKING:
+    from compliance_desk.bootstrap import Desk
+    from compliance_desk.gui.appeal_log_page import AppealLogPage
+    from compliance_desk.gui.background_sync import BackgroundSync
+    from compliance_desk.gui.conflicts_page import ConflictsPage
+    from compliance_desk.gui.enterprise_page import EnterprisePage
+    from compliance_desk.gui.sync_status import SyncStatusWidget
+    from compliance_desk.gui.tasks import TaskRunner
+    from compliance_desk.gui.visit_page import VisitPage
+    from compliance_desk.services.context import CurrentUser
+    from compliance_desk.sync.client import SyncService
+
+# What every signed-in window needs (the role decides about letters, inspections, templates).
+_PAGE_MODULES = (
+    "compliance_desk.bootstrap",
+    "compliance_desk.gui.admin_pages",
+    "compliance_desk.gui.appeal_log_page",
+    "compliance_desk.gui.background_sync",
+    "compliance_desk.gui.conflicts_page",
+    "compliance_desk.gui.enterprise_page",
+    "compliance_desk.gui.sync_status",
+    "compliance_desk.gui.tasks",
+    "compliance_desk.gui.visit_page",
+    "compliance_desk.sync.client",
+)
+
+
+def preload_pages() -> None:
+    """Import the pages' code (defining classes only: no widget is made off the GUI thread)."""
+    for name in _PAGE_MODULES:
+        importlib.import_module(name)
+
+
+def describe_url(url: str) -> str:
+    """The database for the status bar before the data layer has loaded: no password shown."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class MainWindow(QMainWindow):
+    """``MainWindow(desk, user, runner)`` opens signed in; ``MainWindow(settings=...,
+    database=URL)`` opens with the sign-in (see gui/startup.py) and ``open_desk`` follows."""
+
+    # Made by open_desk (the window has them once someone has signed in).
+    background_sync: BackgroundSync
+    sync_service: SyncService
+
     def __init__(
         self,
-        desk: Desk,
-        user: CurrentUser,
-        runner: TaskRunner,
+        desk: Desk | None = None,
+        user: CurrentUser | None = None,
+        runner: TaskRunner | None = None,
         settings: Settings | None = None,
         parent: QWidget | None = None,
         sync_service: SyncService | None = None,
+        database: str = "",
     ) -> None:
         super().__init__(parent)
-        self.desk, self.user, self.runner = desk, user, runner
+        self.desk: Desk | None = None
+        self.user: CurrentUser | None = None
+        self.runner: TaskRunner | None = None
         self.settings = settings or Settings()
         self.setWindowTitle(self.tr("Compliance Desk — Shangyu District") + f"  {__version__}")
         self.nav = QListWidget()
@@ -52,7 +102,64 @@ class MainWindow(QMainWindow):
             "QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }"
         )
         self.pages = QStackedWidget()
-        self.enterprise_page = EnterprisePage(desk, user, runner)
+        self.sign_in: QWidget | None = None
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.user_label = QLabel(self.tr("Not signed in"))
+        self.user_label.setObjectName("statusUser")
+        self.db_label = QLabel(self.tr("Database: %1").replace("%1", describe_url(database)))
+        self.db_label.setObjectName("statusDatabase")
+        bar = self.statusBar()
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.db_label)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.resize(1280, 760)
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        if desk is not None:
+            assert user is not None and runner is not None
+            self.open_desk(desk, user, runner, sync_service)
+
+    def show_sign_in(self, panel: QWidget) -> None:
+        """Until someone signs in: no navigation, the sign-in where the pages will be."""
+        self.sign_in = panel
+        self.nav.hide()
+        self.pages.addWidget(panel)
+        self.pages.setCurrentWidget(panel)
+        panel.setFocus()
+
+    def open_desk(
+        self,
+        desk: Desk,
+        user: CurrentUser,
+        runner: TaskRunner,
+        sync_service: SyncService | None = None,
+    ) -> None:
+        """Signed in: the pages this user's role may see, the sync, the menus."""
+        from compliance_desk.gui.admin_pages import ReferencePage, UsersPage
+        from compliance_desk.gui.appeal_log_page import AppealLogPage
+        from compliance_desk.gui.background_sync import BackgroundSync
+        from compliance_desk.gui.conflicts_page import ConflictsPage
+        from compliance_desk.gui.enterprise_page import EnterprisePage
+        from compliance_desk.gui.sync_status import SyncStatusWidget
+        from compliance_desk.gui.visit_page import VisitPage
+        from compliance_desk.sync.client import SyncService
+
+        self.desk, self.user, self.runner = desk, user, runner
+        if self.sign_in is not None:
+            self.pages.removeWidget(self.sign_in)
+            self.sign_in.deleteLater()
+            self.sign_in = None
+        self.nav.show()
+        self.enterprise_page: EnterprisePage = EnterprisePage(desk, user, runner)
         self.tray: QSystemTrayIcon | None = None
         self.visit_page: VisitPage | None = None
         self.log_page: AppealLogPage | None = None
@@ -92,27 +199,17 @@ class MainWindow(QMainWindow):
             self._add_page(self.tr("Sync conflicts"), self.conflicts_page)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
 
-        self.user_label = QLabel(f"{user.display_name}（{user.role.label}）")
-        self.user_label.setObjectName("statusUser")
-        self.db_label = QLabel(self.tr("Database: %1").replace("%1", desk.ctx.database_label))
-        self.db_label.setObjectName("statusDatabase")
+        self.user_label.setText(f"{user.display_name}（{user.role.label}）")
+        self.db_label.setText(self.tr("Database: %1").replace("%1", desk.ctx.database_label))
         self.background_sync = BackgroundSync(
             self.sync_service, runner, self.settings.sync_interval_seconds, self
         )
-        self.sync_status = SyncStatusWidget(self.background_sync)
+        self.sync_status: SyncStatusWidget = SyncStatusWidget(self.background_sync)
         self.sync_label = self.sync_status.state_label
         self.sync_status.conflicts_clicked.connect(self.show_conflicts)
         self.background_sync.stopped.connect(lambda text: self.statusBar().showMessage(text))
         bar = self.statusBar()
-        bar.addPermanentWidget(self.user_label)
-        bar.addPermanentWidget(self.db_label)
         bar.addPermanentWidget(self.sync_status)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.refresh_action = QAction(self.tr("Refresh this list"), self)
@@ -137,9 +234,6 @@ class MainWindow(QMainWindow):
         if self.conflicts_page is not None:
             self._wire_conflicts(self.conflicts_page)
         self.enterprise_page.status_message.connect(lambda text: bar.showMessage(text, 8000))
-        self.resize(1280, 760)
-        if self.settings.window_geometry:
-            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         self.enterprise_page.refresh()
         if self.letters_page is not None:
             self.letters_page.refresh()
@@ -208,6 +302,9 @@ class MainWindow(QMainWindow):
             reload()
 
     def show_conflicts(self) -> None:
+        from compliance_desk.gui.conflicts_page import ConflictsPage
+
+        assert self.desk is not None and self.user is not None and self.runner is not None
         if self.conflicts_page is None:
             self.conflicts_page = ConflictsPage(self.desk, self.user, self.runner)
             self._add_page(self.tr("Sync conflicts"), self.conflicts_page)
@@ -250,6 +347,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.background_sync.stop()
+        if self.user is not None:
+            self.background_sync.stop()
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         super().closeEvent(event)

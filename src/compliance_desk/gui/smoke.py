@@ -2,8 +2,8 @@
 
 The installer's checks start the bundle (and the tests the source) this way: the same
 ``gui.app.run`` a clerk gets (logging, translations, fonts, migrations with their backup, the
-login or, on a database with no users, the first-run dialog), with the robot typing the user
-name and password it was given.  Once the main window is on screen it prints what a person
+sign-in in the main window or, on a database with no users, the first-run dialog), with the
+robot typing the user name and password it was given.  Once the main window is on screen it prints what a person
 would see (title, navigation, the font that draws the Chinese, Qt's own 确定), optionally
 saves a screenshot, and quits with 0.  Anything else ends the process non-zero: a refused
 password, a crash (traceback on stderr) or no window within the time limit.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QTextLayout
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMainWindow
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMainWindow, QWidget
 
 if TYPE_CHECKING:
     from compliance_desk.gui.startup import Startup
@@ -69,7 +69,9 @@ class SmokeRobot(QObject):
     def attach(self, startup: Startup) -> None:
         """Called once the QApplication exists (a timer needs its event loop)."""
         self.startup = startup
-        startup.dialog_shown.connect(self.fill)
+        startup.sign_in_shown.connect(self.fill)
+        startup.refused.connect(lambda reason: _fail(f"sign-in refused: {reason}"))
+        startup.signed_in.connect(lambda _user: self.watch(startup.window))
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
         self._deadline.timeout.connect(
@@ -77,41 +79,42 @@ class SmokeRobot(QObject):
         )
         self._deadline.start(int(self.timeout_s * 1000))
 
-    def fill(self, dialog: QDialog) -> None:
-        """Called with the login or first-run dialog as it appears; answers it once it runs."""
-        QTimer.singleShot(0, lambda: self._answer(dialog))
+    def fill(self, form: QWidget) -> None:
+        """Called with the sign-in or the first-run dialog as it appears; answers it once the
+        database is open (a database with no users asks for the administrator instead)."""
+        if self.startup.is_open():
+            QTimer.singleShot(0, lambda: self._answer(form))
+        else:
+            self.startup.opened.connect(lambda: QTimer.singleShot(0, lambda: self._answer(form)))
 
-    def _answer(self, dialog: QDialog) -> None:
-        from compliance_desk.gui.login import FirstRunDialog, LoginDialog
+    def _answer(self, form: QWidget) -> None:
+        from compliance_desk.gui.login import FirstRunDialog, SignInPanel
 
-        if isinstance(dialog, LoginDialog) and self.startup.desk().auth.needs_first_run():
-            # A database with no users: the start-up replaces this dialog with the first-run
-            # one as soon as it learns so (queued), and the robot answers that one instead.
-            return
-
-        if isinstance(dialog, FirstRunDialog):
+        if isinstance(form, FirstRunDialog):
             print("smoke test: first start, setting up the administrator", flush=True)
-            dialog.username.setText(self.username)
-            dialog.display_name.setText(self.username)
-            dialog.password.setText(self.password)
-            dialog.repeat.setText(self.password)
-            dialog.try_create()
-        elif isinstance(dialog, LoginDialog):
-            dialog.username.setText(self.username)
-            dialog.password.setText(self.password)
-            dialog.try_login()
-        if dialog.isVisible():
-            error = dialog.findChild(QObject, "error")
-            _fail(f"{dialog.windowTitle()}: {getattr(error, 'text', lambda: '?')()}")
+            form.username.setText(self.username)
+            form.display_name.setText(self.username)
+            form.password.setText(self.password)
+            form.repeat.setText(self.password)
+            form.try_create()
+            if form.isVisible():
+                error = form.findChild(QObject, "error")
+                _fail(f"{form.windowTitle()}: {getattr(error, 'text', lambda: '?')()}")
+        elif isinstance(form, SignInPanel):
+            if self.startup.desk().auth.needs_first_run():
+                return  # the start-up asks for the administrator next: answered then
+            form.username.setText(self.username)
+            form.password.setText(self.password)
+            form.submit()  # refused: the start-up says so (attach)
 
-    def watch(self, window: QMainWindow) -> None:
+    def watch(self, window: QMainWindow | None) -> None:
         """Report once the window has been shown and painted, then quit."""
         QTimer.singleShot(300, lambda: self._report(window))
 
-    def _report(self, window: QMainWindow) -> None:
+    def _report(self, window: QMainWindow | None) -> None:
         from PySide6.QtWidgets import QListWidget
 
-        if not window.isVisible():
+        if window is None or not window.isVisible():
             _fail("the main window is not visible")
         nav = window.findChild(QListWidget, "navigation")
         pages = [nav.item(i).text() for i in range(nav.count())] if nav is not None else []

@@ -1,9 +1,11 @@
-"""From launch to the main window, with the slow part hidden behind the login dialog.
+"""From launch to a signed-in main window, with the slow part hidden behind the sign-in.
 
-Importing SQLAlchemy and opening the database take most of a second; a person typing a
-password takes longer.  So the login dialog appears as soon as Qt is up, while a worker
-thread imports the data layer and opens the database.  Pressing OK waits for the worker
-only if it has not finished yet.  Nothing here imports SQLAlchemy at module level.
+The main window appears as soon as Qt is up, showing the sign-in (user name, password) where
+the pages will be.  Importing SQLAlchemy and opening the database take most of a second; a
+person typing a password takes longer.  So, once the window has painted, a worker thread
+imports the data layer, opens the database and imports the pages' code; the password is
+checked by a second worker once the database is open (argon2 is deliberately slow), and the
+window never waits for either.  Nothing here imports SQLAlchemy at module level.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 
-from compliance_desk.gui.login import FirstRunDialog, LoginDialog
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.gui.login import FirstRunDialog, SignInPanel
 
 if TYPE_CHECKING:
     from compliance_desk.bootstrap import Desk
@@ -32,89 +35,149 @@ def _open(url: str) -> Desk:
     return open_desk(url)
 
 
-def _preload_window_code() -> None:
-    """The main window's code, imported while the person types (importing defines classes; no
-    widget is made off the GUI thread).  A task of its own: signing in never waits for it."""
-    import compliance_desk.gui.main_window  # noqa: F401
-
-
 class Startup(QObject):
-    dialog_shown = Signal(object)  # the login or first-run dialog, for the benchmark's robot
+    """Puts the sign-in into the main window and opens the desk there once someone signs in."""
+
+    sign_in_shown = Signal(object)  # the SignInPanel or the FirstRunDialog (for robots)
+    opened = Signal()  # the database is open (or failed to open: see ``failed``)
+    refused = Signal(str)  # a sign-in was refused: the reason in Chinese
+    signed_in = Signal(object)  # the CurrentUser, once the window shows the pages
+    failed = Signal(str)  # the database cannot be opened: the reason in Chinese
     _opened = Signal()  # emitted from the worker; delivered on the GUI thread
+    _checked = Signal(object)  # the future of a password check, from the worker
 
     def __init__(self, url: str, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.url = url
         self.settings = settings
+        self.window: MainWindow | None = None
+        self.panel: SignInPanel | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="desk-open")
+        # Password checks wait for the opening, not for the pages' code after it: argon2
+        # releases the GIL, so a check runs beside that import on the other core.
+        self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sign-in")
         self._future: Future[Desk] | None = None
+        self._closed = False
+        self._opened.connect(self._on_opened)
+        self._checked.connect(self._on_checked)
 
+    # --- opening --------------------------------------------------------------------------
     def start_opening(self) -> None:
-        """Begin importing and opening in the worker (once). Called after the dialog paints,
-        so that the worker's imports do not compete with drawing the first window."""
+        """Begin importing and opening in the worker (once).  Called after the window paints,
+        so that the worker's imports do not compete with drawing it."""
         if self._future is None:
+            from compliance_desk.gui.main_window import preload_pages
+
             self._future = self._executor.submit(_open, self.url)
             self._future.add_done_callback(lambda _f: self._opened.emit())
-            self._executor.submit(_preload_window_code)  # after the opening, same worker
+            self._executor.submit(preload_pages)  # after the opening, same worker
 
-    def _opening(self) -> Future[Desk]:
-        self.start_opening()
-        assert self._future is not None
-        return self._future
+    def is_open(self) -> bool:
+        return self._future is not None and self._future.done()
 
     def desk(self) -> Desk:
         """The opened desk; waits (with a busy cursor) if the worker is still at it."""
-        future = self._opening()
-        if not future.done():
+        self.start_opening()
+        assert self._future is not None
+        if not self._future.done():
             # Imported here: touching the Qt namespace builds ~100 enum classes (60 ms),
             # which the first window does not need.
             from PySide6.QtCore import Qt
 
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                return future.result()
+                return self._future.result()
             finally:
                 QApplication.restoreOverrideCursor()
-        return future.result()
+        return self._future.result()
 
-    def login(self) -> CurrentUser | None:
-        """Show the login dialog (or, on a database with no users, the first-run dialog)."""
-        if self._future is not None and self._future.done() and self._needs_first_run():
-            return self._first_run()
-        dialog = LoginDialog(lambda u, p: self.desk().auth.login(u, p), self.settings.last_username)
+    def _open_error(self) -> BaseException | None:
+        assert self._future is not None
+        return self._future.exception()
 
-        def opened() -> None:  # a brand-new database: ask for the administrator instead
-            if dialog.isVisible() and self._needs_first_run():
-                dialog.wants_first_run = True
-                dialog.reject()
-
-        self._opened.connect(opened)
-        # Start once the dialog has painted and settled: the worker's imports would otherwise
-        # compete with drawing it (a person takes seconds to type; 100 ms costs nothing).
-        QTimer.singleShot(100, self.start_opening)
-        self.dialog_shown.emit(dialog)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None:
-            return dialog.user
-        if dialog.wants_first_run:
-            return self._first_run()
-        return None
+    def _on_opened(self) -> None:
+        if self._closed:
+            return  # delivered after the window went: nobody to ask
+        error = self._open_error()
+        if error is not None:
+            if not isinstance(error, DomainError):
+                raise error  # the crash dialog: logged, the data untouched
+            log.error("cannot open the database: %s", error.message_en)
+            if self.panel is not None:
+                self.panel.refuse(error.message_zh)
+                self.panel.set_busy(error.message_zh)  # nothing to sign in to
+            self.opened.emit()
+            self.failed.emit(error.message_zh)
+            return
+        self.opened.emit()
+        if self.window is not None and self.window.user is None and self._needs_first_run():
+            self._first_run()
 
     def _needs_first_run(self) -> bool:
-        return self._opening().exception() is None and self.desk().auth.needs_first_run()
+        return self.desk().auth.needs_first_run()
 
-    def _first_run(self) -> CurrentUser | None:
-        desk = self.desk()
-        dialog = FirstRunDialog(desk.auth)
-        self.dialog_shown.emit(dialog)
-        return dialog.user if dialog.exec() and dialog.user is not None else None
+    # --- signing in -----------------------------------------------------------------------
+    def present(self, window: MainWindow) -> None:
+        """Show the sign-in in ``window`` and start opening once it has painted."""
+        self.window = window
+        self.panel = SignInPanel(self.settings.last_username)
+        self.panel.submitted.connect(self._check)
+        window.show_sign_in(self.panel)
+        # A person takes seconds to type; 100 ms after the first paint costs nothing.
+        QTimer.singleShot(100, self.start_opening)
+        self.sign_in_shown.emit(self.panel)
 
-    def main_window(self, user: CurrentUser) -> MainWindow:
-        from compliance_desk.gui.main_window import MainWindow
+    def _check(self, username: str, password: str) -> None:
+        self.start_opening()
+        future = self._checker.submit(self._login, username, password)
+        future.add_done_callback(self._checked.emit)
+
+    def _login(self, username: str, password: str) -> CurrentUser:
+        assert self._future is not None
+        return self._future.result().auth.login(username, password)
+
+    def _on_checked(self, future: Future[CurrentUser]) -> None:
+        if self._closed or self._open_error() is not None:
+            return  # said once, by _on_opened
+        if self.window is None or self.window.user is not None:
+            return  # the first run signed someone in meanwhile
+        error = future.exception()
+        if error is None:
+            self._sign_in(future.result())
+            return
+        if not isinstance(error, DomainError):
+            raise error
+        if self.panel is not None:
+            self.panel.refuse(error.message_zh)
+        self.refused.emit(error.message_zh)
+
+    def _first_run(self) -> None:
+        """A database with no users: the administrator chooses their own password first."""
+        assert self.window is not None
+        dialog = FirstRunDialog(self.desk().auth, self.window)
+        self.sign_in_shown.emit(dialog)
+        if dialog.exec() and dialog.user is not None:
+            self._sign_in(dialog.user)
+        else:
+            self.window.close()  # nobody can sign in to an empty database: the app ends
+
+    def _sign_in(self, user: CurrentUser) -> None:
         from compliance_desk.gui.tasks import TaskRunner
 
+        assert self.window is not None
         desk = self.desk()
         desk.letters.fonts = dict(self.settings.pdf_fonts)
-        return MainWindow(desk, user, TaskRunner(), self.settings)
+        self.settings.last_username = user.username
+        self.panel = None
+        self.window.open_desk(desk, user, TaskRunner())
+        self.signed_in.emit(user)
 
-    def shutdown(self) -> None:
+    def close(self) -> None:
+        """After the event loop: the desk closed (if it opened), the worker stopped."""
+        self._closed = True
+        if self.window is not None and self.window.runner is not None:
+            self.window.runner.shutdown()
+        if self.is_open() and self._open_error() is None:
+            self.desk().close()
+        self._checker.shutdown(wait=True)
         self._executor.shutdown(wait=True)
