@@ -334,8 +334,33 @@ def test_single_instance_raises_the_first(qtbot) -> None:  # type: ignore[no-unt
     name = f"compliance-desk-test-{uuid.uuid4().hex[:8]}"
     first = SingleInstance(name)
     assert not first.another_is_running()
+    second = SingleInstance(name)
+    assert second.another_is_running()  # the lock says so even before the first listens
+    first.listen()  # the window is up
     with qtbot.waitSignal(first.activated, timeout=3000):
         assert SingleInstance(name).another_is_running()
+
+
+def test_a_killed_first_instance_does_not_block_the_next_start() -> None:
+    import subprocess
+    import sys
+
+    name = f"compliance-desk-test-{uuid.uuid4().hex[:8]}"
+    code = (
+        "import sys, time\n"
+        "from compliance_desk.gui.single_instance import SingleInstance\n"
+        f"first = SingleInstance({name!r})\n"
+        "print(first.another_is_running(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "False"
+        assert SingleInstance(name).another_is_running()  # alive (and not answering)
+    finally:
+        child.kill()
+        child.wait()
+    assert not SingleInstance(name).another_is_running()  # the crash left no stale lock
 
 
 def test_background_runner_delivers_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -438,7 +463,7 @@ def test_the_main_window_signs_in_while_the_database_opens(qtbot, sqlite_url: st
     panel = window.sign_in
     assert isinstance(panel, SignInPanel) and shown == [panel]
     # Up before anything is open: no navigation, no pages, nobody named in the status bar.
-    assert window.isVisible() and not window.nav.isVisible() and window.pages.count() == 1
+    assert window.isVisible() and not hasattr(window, "nav") and window.pages.count() == 1
     assert window.user_label.text() == "未登录" and not startup.is_open()
     assert window.db_label.text().endswith(sqlite_url.split("///")[-1])
     assert panel.username.text() == "clerk"
@@ -546,3 +571,28 @@ def test_admin_imports_next_years_calendar(
     qtbot.waitUntil(lambda: tab.source.text() == "管理员导入", timeout=10_000)
     assert tab.days.item(0).text() == "2027-02-06 周六  春节"
     worker.shutdown()
+
+
+def test_the_log_starts_plain_and_rotates_once_the_window_is_up(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import logging
+    import logging.handlers
+
+    from compliance_desk.gui import app
+
+    monkeypatch.setattr(app, "log_dir", lambda: tmp_path)
+    root = logging.getLogger("compliance_desk")
+    before = list(root.handlers)
+    try:
+        app.setup_logging()
+        logging.getLogger("compliance_desk.test").info("before the window")
+        app.rotate_logs()
+        logging.getLogger("compliance_desk.test").info("after the window")
+        ours = [h for h in root.handlers if h not in before]
+        assert [type(h) for h in ours] == [logging.handlers.RotatingFileHandler]
+        assert ours[0].maxBytes == 2_000_000 and ours[0].backupCount == 5
+        text = (tmp_path / "compliance-desk.log").read_text(encoding="utf-8")
+        assert "before the window" in text and "after the window" in text
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()

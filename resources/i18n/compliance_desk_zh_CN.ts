@@ -770,22 +770,22 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="28"/>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="35"/>
         <source>Cannot do that</source>
         <translation>无法完成操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="46"/>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="57"/>
         <source>Unexpected error</source>
         <translation>意外错误</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="48"/>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="59"/>
         <source>The program hit an unexpected error. Everything saved before it is safe; the change in progress may need to be entered again.</source>
         <translation>程序遇到意外错误。此前已保存的数据都是安全的；正在进行的修改可能需要重新录入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/crash.py" line="55"/>
+        <location filename="../../src/compliance_desk/gui/crash.py" line="66"/>
         <source>Details were written to the log in %1</source>
         <translation>详细信息已写入日志目录 %1</translation>
     </message>
@@ -1662,109 +1662,109 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="98"/>
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="106"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="113"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="116"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="169"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="172"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="175"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="181"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="184"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="187"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="188"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="192"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="194"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="196"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="199"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="310"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="316"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="114"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="108"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="207"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="220"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="221"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="231"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="230"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="236"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="266"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="272"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="333"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="341"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from compliance_desk import __version__
 from compliance_desk import settings as settings_store
@@ -40,15 +39,36 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
     qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), message)
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def setup_logging() -> None:
-    handler = logging.handlers.RotatingFileHandler(
-        log_dir() / "compliance-desk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    """Log to the file from the first line; the rotating handler takes over once the window
+    is up (``rotate_logs``: logging.handlers and its imports would delay the first paint)."""
+    handler = logging.FileHandler(log_dir() / "compliance-desk.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root = logging.getLogger("compliance_desk")
     root.setLevel(logging.INFO)
     root.addHandler(handler)
     qInstallMessageHandler(_qt_message)
+
+
+def rotate_logs() -> None:
+    """The log kept to five files of 2 MB: the plain start-up handler swapped for a rotating
+    one on the same file."""
+    import logging.handlers
+
+    root = logging.getLogger("compliance_desk")
+    path = log_dir() / "compliance-desk.log"
+    rotating = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    rotating.setFormatter(logging.Formatter(LOG_FORMAT))
+    for handler in list(root.handlers):
+        if type(handler) is logging.FileHandler and handler.baseFilename == str(path.resolve()):
+            root.removeHandler(handler)
+            handler.close()
+    root.addHandler(rotating)
 
 
 def run(db: str | None = None, robot: SmokeRobot | None = None) -> int:
@@ -81,6 +101,8 @@ def run(db: str | None = None, robot: SmokeRobot | None = None) -> int:
         if robot is not None:
             print(f"smoke test FAILED: {message}", file=sys.stderr)
         else:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(window, "合规服务台", message)
         app.exit(1)
 
@@ -90,6 +112,8 @@ def run(db: str | None = None, robot: SmokeRobot | None = None) -> int:
         robot.attach(startup)
     startup.present(window)
     window.show()
+    QTimer.singleShot(0, instance.listen)  # second launches are heard once the window is up
+    QTimer.singleShot(0, rotate_logs)
     exit_code = app.exec()
     if robot is None:
         settings_store.save(settings)

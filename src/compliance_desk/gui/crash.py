@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.paths import log_dir
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+# QMessageBox and traceback are imported when needed: the hook is installed before the main
+# window's first paint, which they would delay.
 log = logging.getLogger("compliance_desk.crash")
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     """The single place where the GUI turns an exception into something a person reads."""
+    from PySide6.QtWidgets import QMessageBox
+
     if isinstance(exc, DomainError):
         log.info("refused: %s", exc.message_en)
         QMessageBox.warning(
@@ -37,6 +44,10 @@ def report_crash(
     tb: TracebackType | None,
     parent: QWidget | None = None,
 ) -> None:
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
     text = "".join(traceback.format_exception(kind, exc, tb))
     log.error("unexpected error\n%s", text)
     if QApplication.instance() is None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
+import zlib
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -40,7 +40,8 @@ def compiled_dir() -> Path:
 
 def compiled_name(ts: Path) -> str:
     """The .qm of ``ts`` is named by the content it came from, so it can never be stale."""
-    return f"{ts.stem}-{hashlib.sha256(ts.read_bytes()).hexdigest()[:12]}.qm"
+    data = ts.read_bytes()
+    return f"{ts.stem}-{zlib.crc32(data):08x}{len(data):x}.qm"
 
 
 def ensure_compiled() -> list[Path]:
