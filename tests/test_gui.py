@@ -339,6 +339,8 @@ def test_single_instance_raises_the_first(qtbot) -> None:  # type: ignore[no-unt
     first.listen()  # the window is up
     with qtbot.waitSignal(first.activated, timeout=3000):
         assert SingleInstance(name).another_is_running()
+    first.release()  # its window closed: a new launch starts while it finishes closing
+    assert not SingleInstance(name).another_is_running()
 
 
 def test_a_killed_first_instance_does_not_block_the_next_start() -> None:
@@ -488,9 +490,67 @@ def test_the_main_window_signs_in_while_the_database_opens(qtbot, sqlite_url: st
 def test_an_empty_name_is_asked_for_before_any_check(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
     startup, window, _shown = _locked_window(qtbot, sqlite_url)
     panel = window.sign_in
-    with qtbot.assertNotEmitted(startup.refused, wait=200):
+    with qtbot.assertNotEmitted(panel.submitted):
         panel.submit()
     assert panel.error.text() == "请输入用户名。" and panel.button.isEnabled()
+    startup.close()
+
+
+def test_enter_pressed_before_the_desk_knows_it_has_no_users(qtbot, sqlite_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A person types at once on a brand-new database: no 'wrong password' is shown, the
+    first-run dialog asks for the administrator, and the window opens as that person."""
+    startup, window, shown = _locked_window(qtbot, sqlite_url, "admin")
+    refusals: list[str] = []
+    startup.refused.connect(refusals.append)
+
+    def answer(form) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(form, FirstRunDialog):
+
+            def go() -> None:
+                qtbot.wait(1500)  # the typed check (argon2 on no user) finishes meanwhile
+                assert window.sign_in.error.text() == ""
+                form.display_name.setText("王主任")
+                form.password.setText("Secret123")
+                form.repeat.setText("Secret123")
+                form.try_create()
+
+            QTimer.singleShot(0, go)
+
+    startup.sign_in_shown.connect(answer)
+    window.sign_in.password.setText("Secret123")
+    with qtbot.waitSignal(startup.signed_in, timeout=30000):
+        window.sign_in.submit()
+    assert refusals == [] and window.user is not None and window.user.username == "admin"
+    startup.close()
+
+
+def test_closing_while_the_database_opens_still_closes_it(
+    qtbot, sqlite_url: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.bootstrap import Desk
+
+    closed: list[object] = []
+    real_close = Desk.close
+    monkeypatch.setattr(Desk, "close", lambda desk: (closed.append(desk), real_close(desk)))
+    startup, window, _shown = _locked_window(qtbot, sqlite_url, "clerk")
+    startup.start_opening()
+    window.close()  # before the worker is done: close() waits for it, then closes the desk
+    startup.close()
+    assert startup.is_open() and closed == [startup.desk()]
+
+
+def test_a_file_that_is_not_a_database_is_said_in_the_window(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "desk.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    startup, window, _shown = _locked_window(qtbot, f"sqlite:///{path}", "clerk")
+    panel = window.sign_in
+    panel.password.setText("Clerk2026")
+    with qtbot.waitSignal(startup.failed, timeout=30000) as said:
+        panel.submit()
+    assert said.args[0].startswith("无法打开数据库")
+    qtbot.wait(300)  # the check's answer, if any, changes nothing
+    assert panel.error.text() == said.args[0] and not panel.button.isEnabled()
+    assert window.user is None and path.read_bytes().startswith(b"this is not a database")
     startup.close()
 
 
@@ -579,19 +639,23 @@ def test_the_log_starts_plain_and_rotates_once_the_window_is_up(tmp_path, monkey
 
     from compliance_desk.gui import app
 
-    monkeypatch.setattr(app, "log_dir", lambda: tmp_path)
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "linked").symlink_to(real)  # a home folder reached through a link
+    monkeypatch.setattr(app, "log_dir", lambda: tmp_path / "linked")
     root = logging.getLogger("compliance_desk")
     before = list(root.handlers)
     try:
-        app.setup_logging()
-        logging.getLogger("compliance_desk.test").info("before the window")
-        app.rotate_logs()
-        logging.getLogger("compliance_desk.test").info("after the window")
+        for _run in range(2):  # two runs in one process (as the tests do): still one handler
+            app.setup_logging()
+            logging.getLogger("compliance_desk.test").info("before the window")
+            app.rotate_logs()
+            logging.getLogger("compliance_desk.test").info("after the window")
         ours = [h for h in root.handlers if h not in before]
         assert [type(h) for h in ours] == [logging.handlers.RotatingFileHandler]
         assert ours[0].maxBytes == 2_000_000 and ours[0].backupCount == 5
-        text = (tmp_path / "compliance-desk.log").read_text(encoding="utf-8")
-        assert "before the window" in text and "after the window" in text
+        text = (real / "compliance-desk.log").read_text(encoding="utf-8")
+        assert text.count("before the window") == 2 and text.count("after the window") == 2
     finally:
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)

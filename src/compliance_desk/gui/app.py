@@ -40,16 +40,26 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_file_handlers: list[logging.Handler] = []  # ours on the "compliance_desk" logger
+
+
+def _use_handler(handler: logging.Handler) -> None:
+    """``handler`` becomes the one file handler of ours (a run in the same process, as tests
+    do, replaces the earlier run's instead of doubling every line)."""
+    root = logging.getLogger("compliance_desk")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)
+    for old in _file_handlers:
+        root.removeHandler(old)
+        old.close()
+    _file_handlers[:] = [handler]
 
 
 def setup_logging() -> None:
     """Log to the file from the first line; the rotating handler takes over once the window
     is up (``rotate_logs``: logging.handlers and its imports would delay the first paint)."""
-    handler = logging.FileHandler(log_dir() / "compliance-desk.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    root = logging.getLogger("compliance_desk")
-    root.setLevel(logging.INFO)
-    root.addHandler(handler)
+    _use_handler(logging.FileHandler(log_dir() / "compliance-desk.log", encoding="utf-8"))
+    logging.getLogger("compliance_desk").setLevel(logging.INFO)
     qInstallMessageHandler(_qt_message)
 
 
@@ -58,17 +68,11 @@ def rotate_logs() -> None:
     one on the same file."""
     import logging.handlers
 
-    root = logging.getLogger("compliance_desk")
-    path = log_dir() / "compliance-desk.log"
-    rotating = logging.handlers.RotatingFileHandler(
-        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    _use_handler(
+        logging.handlers.RotatingFileHandler(
+            log_dir() / "compliance-desk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
     )
-    rotating.setFormatter(logging.Formatter(LOG_FORMAT))
-    for handler in list(root.handlers):
-        if type(handler) is logging.FileHandler and handler.baseFilename == str(path.resolve()):
-            root.removeHandler(handler)
-            handler.close()
-    root.addHandler(rotating)
 
 
 def run(db: str | None = None, robot: SmokeRobot | None = None) -> int:
@@ -115,6 +119,7 @@ def run(db: str | None = None, robot: SmokeRobot | None = None) -> int:
     QTimer.singleShot(0, instance.listen)  # second launches are heard once the window is up
     QTimer.singleShot(0, rotate_logs)
     exit_code = app.exec()
+    instance.release()  # a new launch may start while this one closes the database
     if robot is None:
         settings_store.save(settings)
     startup.close()

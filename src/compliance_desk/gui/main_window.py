@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         from compliance_desk.gui.visit_page import VisitPage
         from compliance_desk.sync.client import SyncService
 
-        self.desk, self.user, self.runner = desk, user, runner
+        self.desk, self.runner = desk, runner
         if self.sign_in is not None:
             self.pages.removeWidget(self.sign_in)
             self.sign_in.deleteLater()
@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
         self._synced_attention = known.conflicts + known.rejected
         if self.conflicts_page is not None:
             self.conflicts_page.refresh()
+        self.user = user  # last: closeEvent takes a window with a user as wholly built
         self.background_sync.start()
 
     # --- sync ---------------------------------------------------------------------------

@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("compliance_desk.gui.single_instance")
 
 
+def _lock_path(name: str) -> str:
+    """In the user's own runtime folder (mode 0700) when there is one, else the temp folder
+    (the name carries the user name, the file is the user's own, mode 0600)."""
+    folder = os.environ.get("XDG_RUNTIME_DIR", "")
+    if not folder or not os.access(folder, os.W_OK):
+        folder = tempfile.gettempdir()
+    return os.path.join(folder, f"{name}.lock")
+
+
 def server_name(database_label: str) -> str:
     digest = f"{zlib.crc32(database_label.encode()):08x}"
     return f"compliance-desk-{getpass.getuser()}-{digest}"
@@ -46,16 +55,36 @@ class SingleInstance(QObject):
                 return True
             self.listen()
             return False
-        lock = open(os.path.join(tempfile.gettempdir(), f"{self.name}.lock"), "a")  # noqa: SIM115
+        try:
+            fd = os.open(_lock_path(self.name), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # no lock file possible: the local server alone decides
+            log.warning("cannot create the instance lock for %s: %s", self.name, exc)
+            if self._ask_the_first():
+                return True
+            self.listen()
+            return False
+        lock = os.fdopen(fd, "r+")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             lock.close()
             if not self._ask_the_first():
+                # Still starting (its window not up yet), or hung: either way not a second
+                # window on the same database.
                 log.warning("another instance holds %s but did not answer", self.name)
             return True
-        self._lock = lock  # held until this process ends
+        self._lock = lock  # held until release() or the end of this process
         return False
+
+    def release(self) -> None:
+        """The window has closed: a new launch may start at once, even while this process
+        still finishes (closing the database, waiting for its workers)."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        if self._lock is not None:
+            self._lock.close()  # closing the descriptor releases the flock
+            self._lock = None
 
     def _ask_the_first(self) -> bool:
         from PySide6.QtNetwork import QLocalSocket
@@ -83,7 +112,12 @@ class SingleInstance(QObject):
         QLocalServer.removeServer(self.name)  # a stale socket left by a crash
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._on_connection)
-        self._server.listen(self.name)
+        if not self._server.listen(self.name):
+            log.warning(
+                "cannot listen for second launches on %s: %s",
+                self.name,
+                self._server.errorString(),
+            )
 
     def _on_connection(self) -> None:
         assert self._server is not None

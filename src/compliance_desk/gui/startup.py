@@ -58,6 +58,7 @@ class Startup(QObject):
         self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sign-in")
         self._future: Future[Desk] | None = None
         self._closed = False
+        self._first_running = False
         self._opened.connect(self._on_opened)
         self._checked.connect(self._on_checked)
 
@@ -95,19 +96,26 @@ class Startup(QObject):
         assert self._future is not None
         return self._future.exception()
 
+    def _gone(self) -> bool:
+        """Closed (or closing): a late answer from a worker has nobody to show itself to."""
+        return self._closed or (self.window is not None and not self.window.isVisible())
+
     def _on_opened(self) -> None:
-        if self._closed:
-            return  # delivered after the window went: nobody to ask
+        if self._gone():
+            return
         error = self._open_error()
         if error is not None:
-            if not isinstance(error, DomainError):
-                raise error  # the crash dialog: logged, the data untouched
-            log.error("cannot open the database: %s", error.message_en)
+            if isinstance(error, DomainError):
+                log.error("cannot open the database: %s", error.message_en)
+                message = error.message_zh
+            else:  # a file that is not a database, a folder that cannot be written...
+                log.error("cannot open the database", exc_info=error)
+                message = f"无法打开数据库：{error}"
             if self.panel is not None:
-                self.panel.refuse(error.message_zh)
-                self.panel.set_busy(error.message_zh)  # nothing to sign in to
+                self.panel.refuse(message)
+                self.panel.set_busy(message)  # nothing to sign in to
             self.opened.emit()
-            self.failed.emit(error.message_zh)
+            self.failed.emit(message)
             return
         self.opened.emit()
         if self.window is not None and self.window.user is None and self._needs_first_run():
@@ -137,8 +145,8 @@ class Startup(QObject):
         return self._future.result().auth.login(username, password)
 
     def _on_checked(self, future: Future[CurrentUser]) -> None:
-        if self._closed or self._open_error() is not None:
-            return  # said once, by _on_opened
+        if self._gone() or self._open_error() is not None:
+            return  # an opening that failed is said once, by _on_opened
         if self.window is None or self.window.user is not None:
             return  # the first run signed someone in meanwhile
         error = future.exception()
@@ -147,6 +155,11 @@ class Startup(QObject):
             return
         if not isinstance(error, DomainError):
             raise error
+        if self._first_running or self._needs_first_run():
+            # Typed before the desk knew it has no users: the first-run dialog answers that.
+            if self.panel is not None:
+                self.panel.set_busy("")
+            return
         if self.panel is not None:
             self.panel.refuse(error.message_zh)
         self.refused.emit(error.message_zh)
@@ -155,10 +168,15 @@ class Startup(QObject):
         """A database with no users: the administrator chooses their own password first."""
         assert self.window is not None
         dialog = FirstRunDialog(self.desk().auth, self.window)
+        self._first_running = True
         self.sign_in_shown.emit(dialog)
-        if dialog.exec() and dialog.user is not None:
+        try:
+            accepted = dialog.exec() and dialog.user is not None
+        finally:
+            self._first_running = False
+        if accepted and dialog.user is not None:
             self._sign_in(dialog.user)
-        else:
+        elif not self._gone():
             self.window.close()  # nobody can sign in to an empty database: the app ends
 
     def _sign_in(self, user: CurrentUser) -> None:
@@ -173,11 +191,11 @@ class Startup(QObject):
         self.signed_in.emit(user)
 
     def close(self) -> None:
-        """After the event loop: the desk closed (if it opened), the worker stopped."""
+        """After the event loop: the workers finished, then the desk closed if it opened."""
         self._closed = True
         if self.window is not None and self.window.runner is not None:
             self.window.runner.shutdown()
-        if self.is_open() and self._open_error() is None:
-            self.desk().close()
         self._checker.shutdown(wait=True)
         self._executor.shutdown(wait=True)
+        if self.is_open() and self._open_error() is None:
+            self.desk().close()
