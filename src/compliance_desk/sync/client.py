@@ -15,13 +15,14 @@ import logging
 import ssl
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from compliance_desk import __version__
@@ -35,6 +36,7 @@ from compliance_desk.sync import (
     crashpoints,
     gc_pause,
     leasing,
+    outbox_page,
     protocol,
     replica,
     resend,
@@ -187,12 +189,15 @@ class SyncService:
     def _call(
         self, client: httpx.Client, method: str, path: str, token: str | None = None,
         body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
+        content: bytes | None = None,
     ) -> dict[str, Any]:  # fmt: skip
+        """``content``: a JSON body already written (a push page, sync/outbox_page.py)."""
         headers = {"X-Device-Id": str(self.ctx.device_id)}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        content = None
-        if body is not None:  # orjson: pages of thousands of operations (raw payloads kept raw)
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        elif body is not None:  # orjson: pages of thousands of operations (raw payloads kept raw)
             try:
                 content = orjson.dumps(body)
             except TypeError:  # a key that is not a string, an integer over 64 bits
@@ -338,38 +343,49 @@ class SyncService:
         self, client: httpx.Client, token: str, counts: dict[str, int], files: Attachments,
         page: int = protocol.MAX_BATCH,
     ) -> int:  # fmt: skip
+        """Pages in outbox order, each sent only after the one before it is answered (so an
+        operation never reaches the server before one it depends on); while the server works
+        on a page, the next one is read here (sync/outbox_page.py)."""
+        factory = self.ctx.factory
+
+        def read(after: outbox_page.Page | None) -> outbox_page.Page | None:
+            with factory() as session:
+                return outbox_page.read(session, page, after)
+
         pushed = 0
-        while True:
-            with self.ctx.factory() as session:
-                payload = replica.waiting_wire(session, page)
-                if not payload:
-                    return pushed
-                ids = [uuid.UUID(o["id"]) for o in payload]
-                session.execute(
-                    update(SyncOutbox)
-                    .where(SyncOutbox.id.in_(ids))
-                    .values(attempts=SyncOutbox.attempts + 1)
-                    .execution_options(synchronize_session=False)
-                )
-                session.commit()
-            crashpoints.reached("push_prepared")
-            files.upload_for(client, payload)  # the files first: rows never outrun them
-            answer = self._call(client, "POST", "/v1/push", token, {"ops": payload})
-            crashpoints.reached("push_answered")
-            with self.ctx.factory() as session:
-                session.info[capture.APPLYING] = True
-                got = replica.record_results(
-                    session, ids, list(answer.get("results", [])), self.ctx.clock()
-                )
-                session.commit()
-            crashpoints.reached("push_recorded")
-            gc_pause.checkpoint()
-            for key, value in got.items():
-                counts[key] += value
-            pushed += len(payload)
-            if sum(got.values()) < len(payload):
-                raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
-                                "push answered only part of the batch", "partial")  # fmt: skip
+        with ThreadPoolExecutor(1, thread_name_prefix="push-read") as reader:
+            current = read(None)
+            while current is not None:
+                with factory() as session:
+                    outbox_page.count_attempt(session, current)
+                    session.commit()
+                crashpoints.reached("push_prepared")
+                files.upload_for(
+                    client, current.blob_ops
+                )  # the files first: rows never outrun them
+                ahead = reader.submit(read, current)
+                try:
+                    answer = self._call(client, "POST", "/v1/push", token, content=current.body)
+                except BaseException:
+                    ahead.cancel()
+                    raise
+                crashpoints.reached("push_answered")
+                with factory() as session:
+                    session.info[capture.APPLYING] = True
+                    got = outbox_page.record(
+                        session, current, list(answer.get("results", [])), self.ctx.clock()
+                    )
+                    session.commit()
+                crashpoints.reached("push_recorded")
+                gc_pause.checkpoint()
+                for key, value in got.items():
+                    counts[key] += value
+                pushed += len(current)
+                if sum(got.values()) < len(current):
+                    raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
+                                    "push answered only part of the batch", "partial")  # fmt: skip
+                current = ahead.result()
+        return pushed
 
     def _pull(
         self, client: httpx.Client, token: str, files: Attachments, page: int = protocol.MAX_BATCH
