@@ -343,49 +343,72 @@ class SyncService:
         self, client: httpx.Client, token: str, counts: dict[str, int], files: Attachments,
         page: int = protocol.MAX_BATCH,
     ) -> int:  # fmt: skip
-        """Pages in outbox order, each sent only after the one before it is answered (so an
-        operation never reaches the server before one it depends on); while the server works
-        on a page, the next one is read here (sync/outbox_page.py)."""
+        """Pages in outbox order, each sent only after the one before it is answered (the
+        server has committed it: an operation never reaches the server before one it depends
+        on).  While the server works on a page, this side records the answers to the page
+        before and reads the next one (sync/outbox_page.py): the two sides' work overlaps
+        instead of alternating.  A crash between sending a page and recording the answers to
+        the one before leaves both waiting: they are sent again, and the server answers
+        replays from its records (rule 6)."""
         factory = self.ctx.factory
-
-        def read(after: outbox_page.Page | None) -> outbox_page.Page | None:
-            with factory() as session:
-                return outbox_page.read(session, page, after)
-
+        with factory() as session:
+            current = outbox_page.read(session, page)
+            if current is not None:
+                outbox_page.count_attempt(session, current)
+                session.commit()
+        if current is None:
+            return 0
         pushed = 0
-        with ThreadPoolExecutor(1, thread_name_prefix="push-read") as reader:
-            current = read(None)
+        answered: tuple[outbox_page.Page, dict[str, Any]] | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="push-send") as sender:
             while current is not None:
-                with factory() as session:
-                    outbox_page.count_attempt(session, current)
-                    session.commit()
                 crashpoints.reached("push_prepared")
                 files.upload_for(
                     client, current.blob_ops
                 )  # the files first: rows never outrun them
-                ahead = reader.submit(read, current)
+                sending = sender.submit(
+                    self._call, client, "POST", "/v1/push", token, content=current.body
+                )
                 try:
-                    answer = self._call(client, "POST", "/v1/push", token, content=current.body)
-                except BaseException:
-                    ahead.cancel()
-                    raise
+                    ahead = self._record_and_read(answered, current, page, counts)
+                finally:
+                    answer = sending.result()  # waited for even when recording failed
                 crashpoints.reached("push_answered")
-                with factory() as session:
-                    session.info[capture.APPLYING] = True
-                    got = outbox_page.record(
-                        session, current, list(answer.get("results", [])), self.ctx.clock()
-                    )
-                    session.commit()
-                crashpoints.reached("push_recorded")
-                gc_pause.checkpoint()
-                for key, value in got.items():
-                    counts[key] += value
                 pushed += len(current)
-                if sum(got.values()) < len(current):
-                    raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
-                                    "push answered only part of the batch", "partial")  # fmt: skip
-                current = ahead.result()
+                answered = (current, answer)
+                current = ahead
+        self._record_and_read(answered, None, page, counts)
         return pushed
+
+    def _record_and_read(
+        self, answered: tuple[outbox_page.Page, dict[str, Any]] | None,
+        sent: outbox_page.Page | None, page: int, counts: dict[str, int],
+    ) -> outbox_page.Page | None:  # fmt: skip
+        """In one local transaction: the answers to the page ``answered`` recorded; if a page
+        was just ``sent``, the next one read and its attempt counted."""
+        ahead = None
+        with self.ctx.factory() as session:
+            session.info[capture.APPLYING] = True
+            got = None
+            if answered is not None:
+                done, answer = answered
+                got = outbox_page.record(
+                    session, done, list(answer.get("results", [])), self.ctx.clock()
+                )
+            if sent is not None:
+                ahead = outbox_page.read(session, page, sent)
+                if ahead is not None:
+                    outbox_page.count_attempt(session, ahead)
+            session.commit()
+        if answered is not None and got is not None:
+            crashpoints.reached("push_recorded")
+            gc_pause.checkpoint()
+            for key, value in got.items():
+                counts[key] += value
+            if sum(got.values()) < len(answered[0]):
+                raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
+                                "push answered only part of the batch", "partial")  # fmt: skip
+        return ahead
 
     def _pull(
         self, client: httpx.Client, token: str, files: Attachments, page: int = protocol.MAX_BATCH
