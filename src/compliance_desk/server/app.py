@@ -149,6 +149,10 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         except (KeyError, ValueError) as exc:
             raise Refused(400, "bad_request", "登记请求缺少设备编号、用户名或密码",
                           f"bad enrol request: {exc}") from exc  # fmt: skip
+        texts = (username, password, body.get("device_name"), body.get("centre"))
+        if any(isinstance(t, str) and "\x00" in t for t in texts):  # PostgreSQL refuses NUL
+            raise Refused(400, "bad_request", "登记请求含有无效字符",
+                          "NUL character in an enrol field")  # fmt: skip
         try:
             admin = desk.auth.login(username, password)
             admin.require(Permission.USER_ADMIN)
