@@ -68,3 +68,20 @@ def test_a_push_in_pages_read_ahead_sends_everything_once_in_order(
     with rig.server_desk.ctx.factory() as s:  # the server took them in the outbox's order
         order = [i for (i,) in s.execute(select(SyncChange.op_id).order_by(SyncChange.seq))]
     assert [i for i in order if i in set(waiting)] == waiting
+
+
+def test_an_operation_fingerprint_is_the_json_modules_bytes_whatever_the_values() -> None:
+    """The canonical form stays json.dumps's (what stored fingerprints were made of) when orjson
+    writes it: floats, big integers and nesting included (protocol._plain decides)."""
+    payloads = [
+        {"row": {"a": "x", "n": 3, "b": True, "z": None}},
+        {"row": {"f": 1.5, "e": 1e20, "tiny": 5e-324}},
+        {"row": {"deep": [{"k": [1, 2.0, "三"]}, None, False]}},
+        {"row": {"big": 2**64, "neg": -(2**63) - 1, "ok": 2**64 - 1}},
+        {"changes": {"notes": ["a", {"b": [0.1]}]}},
+    ]
+    for payload in payloads:
+        op = {"id": "x", "table": "visit", "row_id": "y", "kind": "insert", "base_version": None,
+              "command": None, "payload": payload, "user_id": None, "at": "t"}  # fmt: skip
+        expected = json.dumps(op, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert protocol.canonical(op) == expected.encode("utf-8"), payload
