@@ -14,7 +14,7 @@ import json
 import logging
 import ssl
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -189,22 +189,26 @@ class SyncService:
     def _call(
         self, client: httpx.Client, method: str, path: str, token: str | None = None,
         body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
-        content: bytes | None = None,
+        content: list[bytes] | None = None,
     ) -> dict[str, Any]:  # fmt: skip
-        """``content``: a JSON body already written (a push page, sync/outbox_page.py)."""
+        """``content``: a JSON body already written, in pieces (a push page: sync/outbox_page.py),
+        sent one after the other with the whole length announced (not chunked)."""
         headers = {"X-Device-Id": str(self.ctx.device_id)}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        sending: bytes | Iterator[bytes] | None = None
         if content is not None:
             headers["Content-Type"] = "application/json"
+            headers["Content-Length"] = str(sum(len(piece) for piece in content))
+            sending = iter(content)
         elif body is not None:  # orjson: pages of thousands of operations (raw payloads kept raw)
             try:
-                content = orjson.dumps(body)
+                sending = orjson.dumps(body)
             except TypeError:  # a key that is not a string, an integer over 64 bits
-                content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                sending = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
         try:
-            response = client.request(method, path, content=content, params=params,
+            response = client.request(method, path, content=sending, params=params,
                                       headers=headers)  # fmt: skip
         except httpx.HTTPError as exc:
             raise SyncError(
@@ -367,7 +371,7 @@ class SyncService:
                     client, current.blob_ops
                 )  # the files first: rows never outrun them
                 sending = sender.submit(
-                    self._call, client, "POST", "/v1/push", token, content=current.body
+                    self._call, client, "POST", "/v1/push", token, content=current.chunks
                 )
                 try:
                     ahead = self._record_and_read(answered, current, page, counts)
