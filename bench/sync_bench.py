@@ -150,6 +150,16 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def pg_cpu(pg: Any) -> float:
+    """CPU seconds so far of the PostgreSQL cluster's processes (the postmaster's children)."""
+    try:
+        postmaster = int((Path(pg.root) / "data" / "postmaster.pid").read_text().split()[0])
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+    except (OSError, ValueError, AttributeError):
+        return 0.0
+    return sum(_cpu(int(pid)) for pid in children)
+
+
 def timed(run: Callable[[], Any], server: ServerProcess) -> tuple[Any, float, float, float]:
     """``run()``'s result, wall seconds, this process's and the server's CPU seconds."""
     wall, mine, theirs = time.perf_counter(), time.process_time(), _cpu(server.process.pid)
@@ -158,7 +168,9 @@ def timed(run: Callable[[], Any], server: ServerProcess) -> tuple[Any, float, fl
             _cpu(server.process.pid) - theirs)  # fmt: skip
 
 
-def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
+def measure_backlog(
+    pg: Any, base: int, work: Path, ops: int, push_only: bool = False, profile: str | None = None
+) -> dict[str, Any]:
     sync_data.server_database(pg, base, base)
     url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
     with ServerProcess(url, work / "server.log") as server:
@@ -172,25 +184,60 @@ def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
         sync_data._say(
             f"backlog of {made:,} operations made in {time.perf_counter() - started:.0f} s"
         )
-        pushed, push_s, push_client, push_server = timed(
-            lambda: pusher.sync_once(pull=False), server
-        )
+        push = lambda: pusher.sync_once(pull=False)  # noqa: E731
+        if profile:  # the client under cProfile, the server under py-spy (if installed)
+            push = _profiled(push, profile, server)
+        pg_before = pg_cpu(pg)  # backends that end during the push are not counted
+        pushed, push_s, push_client, push_server = timed(push, server)
+        push_pg = pg_cpu(pg) - pg_before
         sync_data._say(f"pushed {pushed.pushed:,} in {push_s:.1f} s (CPU: client "
-                       f"{push_client:.1f} s, server {push_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
-        pulled, pull_s, pull_client, pull_server = timed(
-            lambda: puller.sync_once(push=False), server
-        )
-        sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s (CPU: client "
-                       f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
+                       f"{push_client:.1f} s, server {push_server:.1f} s, PostgreSQL {push_pg:.1f} s; "
+                       f"load {os.getloadavg()[0]:.1f})")  # fmt: skip
+        if push_only:
+            pulled, pull_s, pull_client, pull_server = None, 0.0, 0.0, 0.0
+        else:
+            pulled, pull_s, pull_client, pull_server = timed(
+                lambda: puller.sync_once(push=False), server
+            )
+            sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s (CPU: client "
+                           f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
         copied, copy_s = copy_baseline(url, top)
-        stall = measure_stalls(work, server, url, ops)
+        stall = None if push_only else measure_stalls(work, server, url, ops)
         desk_a.close()
         desk_b.close()
     return {
         "made": made, "pushed": pushed, "push_s": push_s, "pulled": pulled, "pull_s": pull_s,
         "copied": copied, "copy_s": copy_s, "stall": stall,
         "cpu": {"push": (push_client, push_server), "pull": (pull_client, pull_server)},
+        "push_pg_cpu": push_pg,
     }  # fmt: skip
+
+
+def _profiled(run: Callable[[], Any], out: str, server: ServerProcess) -> Callable[[], Any]:
+    """``run`` with cProfile on (written to OUT.client.prof) and py-spy recording the server
+    process (OUT.server.txt, collapsed stacks), when py-spy is on the PATH of this venv."""
+    import cProfile
+    import shutil
+    import subprocess
+
+    def go() -> Any:
+        spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        recorder = None
+        if Path(spy).exists():
+            recorder = subprocess.Popen([spy, "record", "--pid", str(server.process.pid),
+                                         "--format", "raw", "--rate", "200", "--nonblocking",
+                                         "-o", f"{out}.server.txt"])  # fmt: skip
+            time.sleep(1.0)
+        profiler = cProfile.Profile()
+        try:
+            return profiler.runcall(run)
+        finally:
+            profiler.dump_stats(f"{out}.client.prof")
+            if recorder is not None:
+                recorder.send_signal(2)
+                recorder.wait(timeout=60)
+
+    return go
 
 
 def measure_stalls(work: Path, server: ServerProcess, url: str, ops: int) -> dict[str, Any]:
@@ -287,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--stall-only", action="store_true", help="only the event loop's stalls")
     parser.add_argument("--no-big-laptop", action="store_true", help="skip the 1,000,000 laptop")
+    parser.add_argument(
+        "--push-only", action="store_true", help="only the backlog's push and its COPY baseline"
+    )
+    parser.add_argument(
+        "--profile", metavar="OUT", help="with --push-only: cProfile the client, py-spy the server"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     ops = args.ops or (2_000 if quick else 100_000)
@@ -299,6 +352,9 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp)
             if args.stall_only:
                 return stall_only(pg, base, work, ops)
+            if args.push_only:
+                backlog = measure_backlog(pg, base, work, ops, True, args.profile)
+                return print_push(backlog)
             idle = measure_idle(pg, base, base, work, rounds, big_laptop=False)
             if not quick and not args.no_million:
                 big = not args.no_big_laptop
@@ -336,6 +392,20 @@ def main(argv: list[str] | None = None) -> int:
     ok &= stall["max_gap"] <= STALL_TARGET_MS
     print_stall(stall)
     return 0 if ok else 1
+
+
+def print_push(backlog: dict[str, Any]) -> int:
+    copy_rate = backlog["copied"] / backlog["copy_s"]
+    count, seconds = backlog["pushed"].pushed, backlog["push_s"]
+    rate = count / seconds
+    client, server_cpu = backlog["cpu"]["push"]
+    met = rate >= THROUGHPUT_RATIO * copy_rate
+    print(f"\nCOPY of the same {backlog['copied']:,} rows: {backlog['copy_s']:.2f} s "
+          f"({copy_rate:,.0f} rows/s); push: {count:,} in {seconds:.1f} s ({rate:,.0f}/s, "
+          f"{rate / copy_rate:.3f} of COPY) {'met' if met else 'NOT MET'}; CPU: client "
+          f"{client:.2f} s, server {server_cpu:.2f} s, PostgreSQL {backlog['push_pg_cpu']:.2f} s; "
+          f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

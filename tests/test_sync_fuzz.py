@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,14 @@ def test_what_the_fuzzer_found_stays_fixed(target: Target) -> None:
 
     response = anyio.run(pull)
     assert response.status_code == 400 and response.json()["message_zh"] == "拉取参数不正确"
+
+    async def enrol() -> httpx.Response:  # a NUL in a name was a 500 (PostgreSQL's DataError)
+        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
+            return await client.post("/v1/enrol", json={
+                "username": "ad\x00min", "password": "x", "device_id": str(uuid.uuid4()),
+                "device_name": "d"})  # fmt: skip
+
+    before = target.fingerprint()
+    response = anyio.run(enrol)
+    assert response.status_code == 400 and response.json()["message_zh"] == "登记请求含有无效字符"
+    assert target.fingerprint() == before

@@ -35,7 +35,7 @@ from compliance_desk.server import prepare as preparing
 from compliance_desk.server import pull as pulling
 from compliance_desk.server import push as pushing
 from compliance_desk.server.devices import Refused
-from compliance_desk.sync import blob_refs, protocol
+from compliance_desk.sync import blob_refs, gc_pause, protocol
 
 log = logging.getLogger("compliance_desk.server")
 
@@ -149,6 +149,10 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         except (KeyError, ValueError) as exc:
             raise Refused(400, "bad_request", "登记请求缺少设备编号、用户名或密码",
                           f"bad enrol request: {exc}") from exc  # fmt: skip
+        texts = (username, password, body.get("device_name"), body.get("centre"))
+        if any(isinstance(t, str) and "\x00" in t for t in texts):  # PostgreSQL refuses NUL
+            raise Refused(400, "bad_request", "登记请求含有无效字符",
+                          "NUL character in an enrol field")  # fmt: skip
         try:
             admin = desk.auth.login(username, password)
             admin.require(Permission.USER_ADMIN)
@@ -248,8 +252,10 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         except Refused as exc:
             return _refused(exc)
 
-    def endpoint(work: Any, read_body: bool = True) -> Any:
-        """Database work off the event loop; a Refused becomes its JSON error."""
+    def endpoint(work: Any, read_body: bool = True, large: bool = False) -> Any:
+        """Database work off the event loop; a Refused becomes its JSON error.  ``large``: a
+        push, whose page (up to MAX_PUSH operations) is parsed, applied and answered with the
+        cyclic collector paused (sync/gc_pause.py)."""
 
         async def handle(request: Request) -> JSONResponse:
             try:
@@ -258,7 +264,11 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             except Refused as exc:
                 return _refused(exc)
 
-        return handle
+        async def handle_large(request: Request) -> JSONResponse:
+            with gc_pause.collector_off():
+                return await handle(request)
+
+        return handle_large if large else handle
 
     app = Starlette(
         routes=[
@@ -266,7 +276,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             Route("/openapi.json", openapi_json, methods=["GET"]),
             Route("/v1/enrol", enrol, methods=["POST"]),
             Route("/v1/handshake", endpoint(do_handshake), methods=["POST"]),
-            Route("/v1/push", endpoint(do_push), methods=["POST"]),
+            Route("/v1/push", endpoint(do_push, large=True), methods=["POST"]),
             Route("/v1/pull", endpoint(do_pull, read_body=False), methods=["GET"]),
             *blob_api.routes(ctx.factory, device_of, state.now),
             Route("/v1/leases", endpoint(do_leases), methods=["POST"]),

@@ -17,13 +17,15 @@ the stored results, as ``_one`` answers them.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, Uuid, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -99,10 +101,10 @@ def _run(
     for op in ops:
         tbl = codec.table(op.table)
         try:
-            row = codec.decode_row(tbl, op.payload["row"])
+            row = _decode(tbl, op.payload["row"])
         except (TypeError, ValueError):
             return None
-        if row.get("id") != op.row_id:
+        if row.get("id") != str(op.row_id):
             return None
         if "row_version" in tbl.c:
             row["row_version"] = 1
@@ -137,10 +139,12 @@ def _apply_run(
 ) -> list[dict[str, Any]] | None:
     connection = session.connection()
     digests = [protocol.fingerprint(raw) for raw in raws]
-    claimed = _claim(connection, device_id, ops, digests, now)
+    keys = [str(op.id) for op in ops]
+    claimed = _claim(connection, device_id, keys, digests, now)
+    every = len(claimed) == len(ops)  # the usual case: no replays, nothing to look up
     stored = {}
-    if len(claimed) < len(ops):
-        replayed = [op.id for op in ops if op.id not in claimed]
+    if not every:
+        replayed = [op.id for op, key in zip(ops, keys, strict=True) if key not in claimed]
         stored = {
             r.op_id: r
             for r in connection.execute(
@@ -148,7 +152,11 @@ def _apply_run(
                 .where(among(connection, SyncOperation.op_id, replayed))
             )
         }  # fmt: skip
-    fresh = [(op, row) for op, row in zip(ops, rows, strict=True) if op.id in claimed]
+    fresh = (
+        list(zip(ops, rows, strict=True))
+        if every
+        else [(op, row) for op, row, key in zip(ops, rows, keys, strict=True) if key in claimed]
+    )
     by_table: dict[str, list[uuid.UUID]] = {}
     for op, _row in fresh:
         by_table.setdefault(op.table, []).append(op.row_id)
@@ -166,10 +174,11 @@ def _apply_run(
             sets.insert_rows(connection, codec.table(op.table), stretch)
             stretch = []
     results = []
-    for op, digest in zip(ops, digests, strict=True):
-        if op.id in claimed:
+    applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
+    for op, digest, key in zip(ops, digests, keys, strict=True):
+        if every or key in claimed:
             capture.note_change(session, op.table, op.row_id, op.id)
-            results.append(merge.Outcome("applied").as_result(op.id))
+            results.append({**applied, "op_id": key})
             continue
         prior = stored[op.id]
         if prior.payload_hash != digest:
@@ -186,38 +195,70 @@ def _apply_run(
 def _claim(
     connection: Connection,
     device_id: uuid.UUID,
-    ops: list[merge.Op],
+    keys: list[str],
     digests: list[str],
     now: datetime,
-) -> set[uuid.UUID]:
-    """Claim the run's ids with their result ("applied") written; returns those claimed (the
-    others were claimed before: replays).  On PostgreSQL one INSERT .. SELECT from arrays."""
+) -> set[str]:
+    """Claim the run's ids (``keys``: str(op.id)) with their result ("applied") written;
+    returns those claimed, as keys (the others were claimed before: replays).  On PostgreSQL
+    one INSERT .. SELECT from arrays."""
+    applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
     if connection.dialect.name == "postgresql":
-        applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
         found = connection.exec_driver_sql(
             "INSERT INTO sync_operation (op_id, device_id, payload_hash, result, received_at) "
             "SELECT u.op_id, %(device)s, u.digest, json_build_object('op_id', u.op_id::text, "
             "'status', %(status)s::text, 'reason_zh', %(zh)s::text, 'reason_en', %(en)s::text, "
             "'conflict', NULL), %(now)s FROM unnest(%(ids)s::uuid[], %(digests)s::text[]) "
-            "AS u(op_id, digest) ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
+            "AS u(op_id, digest) ON CONFLICT (op_id) DO NOTHING RETURNING op_id::text",
             {"device": device_id, "status": applied["status"], "zh": applied["reason_zh"],
              "en": applied["reason_en"], "now": now,
              # array literals: the driver's array adapter costs microseconds per element
-             "ids": "{" + ",".join(str(op.id) for op in ops) + "}",
+             "ids": "{" + ",".join(keys) + "}",
              "digests": "{" + ",".join(digests) + "}"},
         )  # fmt: skip
-        return {r[0] if isinstance(r[0], uuid.UUID) else uuid.UUID(str(r[0])) for r in found}
+        return {str(r[0]) for r in found.all()}
     claim = (
         insert_for(connection)(SyncOperation)
         .on_conflict_do_nothing(index_elements=[SyncOperation.op_id])
         .returning(SyncOperation.op_id)
     )
     rows = [
-        {"op_id": op.id, "device_id": device_id, "payload_hash": digest,
-         "result": merge.Outcome("applied").as_result(op.id), "received_at": now}
-        for op, digest in zip(ops, digests, strict=True)
+        {"op_id": uuid.UUID(key), "device_id": device_id, "payload_hash": digest,
+         "result": {**applied, "op_id": key}, "received_at": now}
+        for key, digest in zip(keys, digests, strict=True)
     ]  # fmt: skip
-    return set(connection.execute(claim, rows).scalars())
+    return {str(i) for i in connection.execute(claim, rows).scalars()}
+
+
+# str(uuid.UUID(...)) of a UUID: such a value is taken as it is (PostgreSQL reads it the same).
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _uuid_text(value: Any) -> Any:
+    if type(value) is str and _CANONICAL.fullmatch(value):
+        return value
+    return str(codec.decode_uuid(value))
+
+
+@functools.cache
+def _decoders(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """codec's decoders, but a UUID column's value kept as its text (checked as strictly: the
+    same values are refused), a natural key's values decoded as codec decodes them."""
+    key = set(policy(tbl.name).natural_key)
+    return tuple(
+        (name, _uuid_text if isinstance(tbl.c[name].type, Uuid) and name not in key else convert)
+        for name, convert in codec.column_decoders(tbl)
+    )
+
+
+def _decode(tbl: Table, data: dict[str, Any]) -> dict[str, Any]:
+    """codec.decode_row for COPY: the same columns, the same values refused."""
+    out: dict[str, Any] = {}
+    for name, convert in _decoders(tbl):
+        if name in data:
+            value = data[name]
+            out[name] = value if value is None or convert is None else convert(value)
+    return out
 
 
 def _twins(connection: Connection, fresh: list[tuple[merge.Op, dict[str, Any]]]) -> bool:

@@ -14,14 +14,15 @@ import json
 import logging
 import ssl
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from compliance_desk import __version__
@@ -35,6 +36,7 @@ from compliance_desk.sync import (
     crashpoints,
     gc_pause,
     leasing,
+    outbox_page,
     protocol,
     replica,
     resend,
@@ -187,19 +189,26 @@ class SyncService:
     def _call(
         self, client: httpx.Client, method: str, path: str, token: str | None = None,
         body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
+        content: list[bytes] | None = None,
     ) -> dict[str, Any]:  # fmt: skip
+        """``content``: a JSON body already written, in pieces (a push page: sync/outbox_page.py),
+        sent one after the other with the whole length announced (not chunked)."""
         headers = {"X-Device-Id": str(self.ctx.device_id)}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        content = None
-        if body is not None:  # orjson: pages of thousands of operations (raw payloads kept raw)
+        sending: bytes | Iterator[bytes] | None = None
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+            headers["Content-Length"] = str(sum(len(piece) for piece in content))
+            sending = iter(content)
+        elif body is not None:  # orjson: pages of thousands of operations (raw payloads kept raw)
             try:
-                content = orjson.dumps(body)
+                sending = orjson.dumps(body)
             except TypeError:  # a key that is not a string, an integer over 64 bits
-                content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                sending = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
         try:
-            response = client.request(method, path, content=content, params=params,
+            response = client.request(method, path, content=sending, params=params,
                                       headers=headers)  # fmt: skip
         except httpx.HTTPError as exc:
             raise SyncError(
@@ -338,38 +347,72 @@ class SyncService:
         self, client: httpx.Client, token: str, counts: dict[str, int], files: Attachments,
         page: int = protocol.MAX_BATCH,
     ) -> int:  # fmt: skip
+        """Pages in outbox order, each sent only after the one before it is answered (the
+        server has committed it: an operation never reaches the server before one it depends
+        on).  While the server works on a page, this side records the answers to the page
+        before and reads the next one (sync/outbox_page.py): the two sides' work overlaps
+        instead of alternating.  A crash between sending a page and recording the answers to
+        the one before leaves both waiting: they are sent again, and the server answers
+        replays from its records (rule 6)."""
+        factory = self.ctx.factory
+        with factory() as session:
+            current = outbox_page.read(session, page)
+            if current is not None:
+                outbox_page.count_attempt(session, current)
+                session.commit()
+        if current is None:
+            return 0
         pushed = 0
-        while True:
-            with self.ctx.factory() as session:
-                payload = replica.waiting_wire(session, page)
-                if not payload:
-                    return pushed
-                ids = [uuid.UUID(o["id"]) for o in payload]
-                session.execute(
-                    update(SyncOutbox)
-                    .where(SyncOutbox.id.in_(ids))
-                    .values(attempts=SyncOutbox.attempts + 1)
-                    .execution_options(synchronize_session=False)
+        answered: tuple[outbox_page.Page, dict[str, Any]] | None = None
+        with ThreadPoolExecutor(1, thread_name_prefix="push-send") as sender:
+            while current is not None:
+                crashpoints.reached("push_prepared")
+                files.upload_for(
+                    client, current.blob_ops
+                )  # the files first: rows never outrun them
+                sending = sender.submit(
+                    self._call, client, "POST", "/v1/push", token, content=current.chunks
                 )
-                session.commit()
-            crashpoints.reached("push_prepared")
-            files.upload_for(client, payload)  # the files first: rows never outrun them
-            answer = self._call(client, "POST", "/v1/push", token, {"ops": payload})
-            crashpoints.reached("push_answered")
-            with self.ctx.factory() as session:
-                session.info[capture.APPLYING] = True
-                got = replica.record_results(
-                    session, ids, list(answer.get("results", [])), self.ctx.clock()
+                try:
+                    ahead = self._record_and_read(answered, current, page, counts)
+                finally:
+                    answer = sending.result()  # waited for even when recording failed
+                crashpoints.reached("push_answered")
+                pushed += len(current)
+                answered = (current, answer)
+                current = ahead
+        self._record_and_read(answered, None, page, counts)
+        return pushed
+
+    def _record_and_read(
+        self, answered: tuple[outbox_page.Page, dict[str, Any]] | None,
+        sent: outbox_page.Page | None, page: int, counts: dict[str, int],
+    ) -> outbox_page.Page | None:  # fmt: skip
+        """In one local transaction: the answers to the page ``answered`` recorded; if a page
+        was just ``sent``, the next one read and its attempt counted."""
+        ahead = None
+        with self.ctx.factory() as session:
+            session.info[capture.APPLYING] = True
+            got = None
+            if answered is not None:
+                done, answer = answered
+                got = outbox_page.record(
+                    session, done, list(answer.get("results", [])), self.ctx.clock()
                 )
-                session.commit()
+            if sent is not None:
+                ahead = outbox_page.read(session, page, sent)
+                if ahead is not None:
+                    outbox_page.count_attempt(session, ahead)
+            session.commit()
+        if answered is not None and got is not None:
             crashpoints.reached("push_recorded")
             gc_pause.checkpoint()
             for key, value in got.items():
                 counts[key] += value
-            pushed += len(payload)
-            if sum(got.values()) < len(payload):
+            if sum(got.values()) < len(answered[0]):
                 raise SyncError("同步服务器未答复全部操作，稍后会再次同步",
                                 "push answered only part of the batch", "partial")  # fmt: skip
+        return ahead
 
     def _pull(
         self, client: httpx.Client, token: str, files: Attachments, page: int = protocol.MAX_BATCH

@@ -91,6 +91,15 @@ def _decoders(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]
     return tuple(out)
 
 
+def column_decoders(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Each column's decoder (None: the value as it is), as ``decode_row`` applies them."""
+    return _decoders(tbl)
+
+
+def decode_uuid(value: Any) -> uuid.UUID:
+    return _to_uuid(value)  # type: ignore[no-any-return]
+
+
 def decode_row(tbl: Table, data: Mapping[str, Any]) -> dict[str, Any]:
     """Known columns only: a column a newer schema added is dropped, not an error.  (A page
     decodes thousands of rows: the decoders are chosen once per table, the same as

@@ -43,3 +43,29 @@ def checkpoint() -> None:
     with _lock:
         if _depth > 0:
             gc.freeze()
+
+
+_off = 0
+_was_enabled = False
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """No cyclic collections at all while inside (the server's push of a large page: its
+    million short-lived objects made the collector walk them again and again, a third of the
+    push's time).  Objects are still freed by their reference counts; cycles made meanwhile
+    are collected after.  Nested or concurrent uses share one pause; the collector is turned
+    back on only if it was on when the first began."""
+    global _off, _was_enabled
+    with _lock:
+        if _off == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _off += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _off -= 1
+            if _off == 0 and _was_enabled:
+                gc.enable()

@@ -60,7 +60,7 @@ def centres(
             query = select(tbl.c.id, tbl.c[owner_table], tbl.c[owner_id]).where(
                 among(connection, tbl.c.id, wanted[start : start + CHUNK])
             )
-            for row_id, other_table, other_id in connection.execute(query):
+            for row_id, other_table, other_id in connection.execute(query).all():
                 if other_table in VIA or other_table in OWNED:
                     by_owner[other_table].append((row_id, other_id))
         for other_table, pairs in by_owner.items():
@@ -84,7 +84,7 @@ def centres(
             .select_from(joined)
             .where(among(connection, start_tbl.c.id, wanted[start : start + CHUNK]))
         )
-        for row in connection.execute(query):
+        for row in connection.execute(query).all():  # one fetch, not one per row
             found[row[0]] = row[1]
     return found
 

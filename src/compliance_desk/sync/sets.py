@@ -31,7 +31,7 @@ def present(
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             query = select(tbl.c.id).where(among(connection, tbl.c.id, chunk))
-            found.update((table, i) for i in connection.execute(query).scalars())
+            found.update((table, i) for i in connection.execute(query).scalars().all())
     return found
 
 
@@ -58,7 +58,7 @@ def natural_key_twins(
             query = select(tbl.c.id, tbl.c[key[0]]).where(
                 among(connection, tbl.c[key[0]], chunk), tbl.c.deleted_at.is_(None)
             )
-            for found_id, value in connection.execute(query):
+            for found_id, value in connection.execute(query).all():
                 mine = by_value.get((value,))
                 if mine is not None and mine != found_id:
                     twins.setdefault(mine, found_id)
