@@ -158,7 +158,37 @@ def timed(run: Callable[[], Any], server: ServerProcess) -> tuple[Any, float, fl
             _cpu(server.process.pid) - theirs)  # fmt: skip
 
 
-def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
+def _profiled(run: Callable[[], Any], server: ServerProcess, into: Path | None) -> Any:
+    """``run()``, under cProfile (the client, ``into``/pull-client.prof) and py-spy (the server
+    process, ``into``/pull-server.txt, collapsed stacks) when ``into`` is given."""
+    if into is None:
+        return run()
+    import cProfile
+    import shutil
+    import subprocess
+
+    into.mkdir(parents=True, exist_ok=True)
+    spy = None
+    if shutil.which("py-spy"):
+        spy = subprocess.Popen(
+            ["py-spy", "record", "--pid", str(server.process.pid), "--format", "raw",
+             "--rate", "200", "-o", str(into / "pull-server.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(1.0)  # py-spy attaches
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(run)
+    finally:
+        profile.dump_stats(into / "pull-client.prof")
+        if spy is not None:
+            spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
+            spy.wait(timeout=60)
+
+
+def measure_backlog(
+    pg: Any, base: int, work: Path, ops: int, stalls: bool = True, profile: Path | None = None
+) -> dict[str, Any]:
     sync_data.server_database(pg, base, base)
     url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
     with ServerProcess(url, work / "server.log") as server:
@@ -178,12 +208,12 @@ def measure_backlog(pg: Any, base: int, work: Path, ops: int) -> dict[str, Any]:
         sync_data._say(f"pushed {pushed.pushed:,} in {push_s:.1f} s (CPU: client "
                        f"{push_client:.1f} s, server {push_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
         pulled, pull_s, pull_client, pull_server = timed(
-            lambda: puller.sync_once(push=False), server
+            lambda: _profiled(lambda: puller.sync_once(push=False), server, profile), server
         )
         sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s (CPU: client "
                        f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
         copied, copy_s = copy_baseline(url, top)
-        stall = measure_stalls(work, server, url, ops)
+        stall = measure_stalls(work, server, url, ops) if stalls else None
         desk_a.close()
         desk_b.close()
     return {
@@ -287,6 +317,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--stall-only", action="store_true", help="only the event loop's stalls")
     parser.add_argument("--no-big-laptop", action="store_true", help="skip the 1,000,000 laptop")
+    parser.add_argument(
+        "--backlog-only", action="store_true",
+        help="only the backlog's push, pull and COPY (no idle syncs, no stall run)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--profile-pull", type=Path, default=None, metavar="DIR",
+        help="profile the pull: cProfile of the client, py-spy of the server (if installed)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     quick = args.quick
     ops = args.ops or (2_000 if quick else 100_000)
@@ -299,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp)
             if args.stall_only:
                 return stall_only(pg, base, work, ops)
+            if args.backlog_only:
+                backlog = measure_backlog(pg, base, work, ops, False, args.profile_pull)
+                return print_backlog(backlog, ok)
             idle = measure_idle(pg, base, base, work, rounds, big_laptop=False)
             if not quick and not args.no_million:
                 big = not args.no_big_laptop
@@ -311,9 +352,13 @@ def main(argv: list[str] | None = None) -> int:
                       f"max {figures['max']:.1f}  {'met' if met else 'NOT MET'}")  # fmt: skip
             if args.idle_only:
                 return 0 if ok else 1
-            backlog = measure_backlog(pg, base, work, ops)
+            backlog = measure_backlog(pg, base, work, ops, True, args.profile_pull)
     finally:
         pg.stop()
+    return print_backlog(backlog, ok)
+
+
+def print_backlog(backlog: dict[str, Any], ok: bool) -> int:
     copy_rate = backlog["copied"] / backlog["copy_s"]
     print(
         f"\nA backlog of {backlog['made']:,} operations (load average now "
@@ -333,8 +378,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{rate / copy_rate:.2f} of COPY)  {'met' if met else 'NOT MET'}; CPU: client "
               f"{client:.1f} s, server {server_cpu:.1f} s")  # fmt: skip
     stall = backlog["stall"]
-    ok &= stall["max_gap"] <= STALL_TARGET_MS
-    print_stall(stall)
+    if stall is not None:
+        ok &= stall["max_gap"] <= STALL_TARGET_MS
+        print_stall(stall)
     return 0 if ok else 1
 
 
