@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from compliance_desk.persistence.models import UtcDateTime
 from compliance_desk.persistence.sync_models import SyncChange
 from compliance_desk.server import pull as pulling
-from compliance_desk.sync import codec
+from compliance_desk.sync import codec, pull_wire
 from compliance_desk.sync.policy import synced_tables
 
 pytestmark = pytest.mark.postgres
@@ -158,3 +158,52 @@ def test_a_decoded_page_is_the_rows_as_the_client_decodes_them(server: Engine) -
             assert codec.decode_row(tbl, change["row"]) == {
                 c.name: codec.decode(c, codec.encode(c, stored[c.name])) for c in tbl.columns
             }
+
+
+class _CountingJson:
+    """orjson, counting the parses and the bytes of the largest one."""
+
+    JSONDecodeError = orjson.JSONDecodeError
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.largest = 0
+
+    def loads(self, data: bytes) -> Any:
+        self.calls += 1
+        self.largest = max(self.largest, len(data))
+        return orjson.loads(data)
+
+
+def test_a_large_page_is_parsed_in_pieces_and_to_the_same_value(
+    server: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Session(server) as session:
+        _fill(session, [None])
+        # A stored JSON value with a line break where the changes are separated: that page
+        # is parsed whole, to the same value.
+        audit = codec.table("audit_entry")
+        odd = session.execute(audit.select().limit(1)).mappings().one()["id"]
+    with Session(server) as session:
+        body = orjson.dumps({**pulling.page(session, 0, 10_000), "server_epoch": "e"})
+    assert body.count(b",\n") == 3 * len(synced_tables()) - 1  # one change a line
+    counting = _CountingJson()
+    monkeypatch.setattr(pull_wire, "orjson", counting)
+    monkeypatch.setattr(pull_wire, "PIECES", 10)
+    assert pull_wire.loads(body) == orjson.loads(body)
+    assert counting.calls > 5 and counting.largest < len(body) / 4  # in pieces
+    with Session(server) as session:
+        session.execute(text("UPDATE audit_entry SET changes = '[1,\n2]'::json WHERE id = :i"),
+                        {"i": odd})  # fmt: skip
+        session.commit()
+        body = orjson.dumps({**pulling.page(session, 0, 10_000), "server_epoch": "e"})
+    assert b"[1,\n2]" in body
+    assert pull_wire.loads(body) == orjson.loads(body)
+    # An older server's page (no line breaks), and an empty one.
+    with Session(server) as session:
+        old = orjson.dumps({**pulling.pull(session, 0, 10_000), "server_epoch": "e"})
+        empty = orjson.dumps({**pulling.page(session, 10**9, 10), "server_epoch": "e"})
+    assert pull_wire.loads(old) == orjson.loads(old)
+    assert pull_wire.loads(empty) == orjson.loads(empty) == {
+        "changes": [], "last_seq": 10**9, "more": False, "server_epoch": "e"
+    }  # fmt: skip

@@ -12,6 +12,10 @@ every column type):
   ``isoformat`` writes them (microseconds in six digits, left out when zero), by ``to_char``:
   ``row_to_json`` would write the session's zone and trim trailing zeros.
 
+One change a line (the array's elements joined by ",\n": still one JSON value for any client),
+so that a client may parse a large page in pieces (sync/pull_wire.py) rather than in one call
+that holds the interpreter's lock for tens of milliseconds.
+
 Only the columns this server's schema declares are written (a column the database has and the
 metadata does not stays out of the page, as ``select(tbl)`` leaves it out).
 """
@@ -106,10 +110,13 @@ def pull_page(
         body = b""
         if branches:
             cursor.execute(
-                prelude + "SELECT string_agg(c::text, ',' ORDER BY seq) FROM ("
-                + " UNION ALL ".join(branches) + ") r",
+                prelude
+                + "SELECT string_agg(c::text, E',\\n' ORDER BY seq) FROM ("
+                + " UNION ALL ".join(branches)
+                + ") r",
                 params,
             )
             text = cursor.fetchone()[0]
             body = (text or "").encode("utf-8")
-    return b"[" + body + b"]", int(last), int(total) > limit
+    changes = b"[\n" + body + b"\n]" if body else b"[]"
+    return changes, int(last), int(total) > limit
