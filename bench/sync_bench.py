@@ -150,10 +150,36 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(run: Callable[[], Any], server: ServerProcess) -> tuple[Any, float, float, float]:
-    """``run()``'s result, wall seconds, this process's and the server's CPU seconds."""
+def _pg_cpu(pg: Any) -> dict[int, float]:
+    """CPU seconds of the cluster's postmaster and each of its children alive now, by pid."""
+    try:
+        top = int((pg.root / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError):
+        return {}
+    out = {top: _cpu(top)}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == top:
+                out[int(entry.name)] = _cpu(int(entry.name))
+    return out
+
+
+def timed(
+    run: Callable[[], Any], server: ServerProcess, pg: Any = None
+) -> tuple[Any, float, float, float]:
+    """``run()``'s result, wall seconds, this process's and the server's CPU seconds.  With
+    ``pg``, the cluster's CPU during the run is printed too (its processes alive at the end)."""
     wall, mine, theirs = time.perf_counter(), time.process_time(), _cpu(server.process.pid)
+    before = _pg_cpu(pg) if pg is not None else {}
     result = run()
+    if pg is not None:
+        after = _pg_cpu(pg)
+        used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+        sync_data._say(f"PostgreSQL's CPU during it: {used:.1f} s")
     return (result, time.perf_counter() - wall, time.process_time() - mine,
             _cpu(server.process.pid) - theirs)  # fmt: skip
 
@@ -208,7 +234,7 @@ def measure_backlog(
         sync_data._say(f"pushed {pushed.pushed:,} in {push_s:.1f} s (CPU: client "
                        f"{push_client:.1f} s, server {push_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
         pulled, pull_s, pull_client, pull_server = timed(
-            lambda: _profiled(lambda: puller.sync_once(push=False), server, profile), server
+            lambda: _profiled(lambda: puller.sync_once(push=False), server, profile), server, pg
         )
         sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s (CPU: client "
                        f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip

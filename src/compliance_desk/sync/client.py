@@ -389,13 +389,15 @@ class SyncService:
             cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
         mine = str(self.ctx.device_id)
 
-        def fetch(after: int) -> dict[str, Any]:
+        def fetch(after: int, limit: int = page) -> dict[str, Any]:
             return self._call(client, "GET", "/v1/pull", token,
-                              params={"after": after, "limit": page},
+                              params={"after": after, "limit": limit},
                               parse=pull_wire.loads)  # fmt: skip
 
         with ThreadPoolExecutor(1, thread_name_prefix="sync-pull-ahead") as ahead:
-            answer = fetch(cursor)
+            # The first page is waited for with nothing to overlap: a small one (the next,
+            # full size, is asked for while it is applied).
+            answer = fetch(cursor, min(page, protocol.FIRST_PULL_PAGE))
             while True:
                 last = int(answer["last_seq"])
                 if not answer["changes"] and last == cursor:
