@@ -37,7 +37,7 @@ from compliance_desk.persistence import search_index
 from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec, pull_bulk, sets
+from compliance_desk.sync import codec, gc_pause, pull_bulk, sets
 from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
@@ -213,6 +213,7 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     present = _present(connection, changes, keys)
     twinned = {i.hex for i in _twinned(connection, changes)}
     stored = _stored(connection, present)
+    gc_pause.checkpoint()  # the page's rows here, read for comparison: out of full collections
     plain = _PlainInserts(connection)
     # SQLite: the common case goes from the wire to the driver (sync/pull_bulk.py).
     raw = pull_bulk.RawInserts(connection) if connection.dialect.name == "sqlite" else None
