@@ -8,12 +8,16 @@ import itertools
 import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import insert
 
 from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.persistence import search_index
 from compliance_desk.sync import codec, pull_bulk
 from compliance_desk.sync.policy import synced_tables
+from tests.sync_support import Laptop, Rig
+from tests.test_sync import USCC
 from tests.test_sync_pull_page import _value
 
 
@@ -104,3 +108,26 @@ def stored_row(connection: Any, table: str, hex_id: str) -> tuple[Any, ...]:
     names = ", ".join(f'"{c.name}"' for c in codec.table(table).columns)
     query = f'SELECT {names} FROM "{table}" WHERE id = ?'
     return tuple(connection.exec_driver_sql(query, (hex_id,)).one())
+
+
+@pytest.mark.postgres
+def test_enterprises_pulled_are_found_at_once_by_every_kind_of_search(rig: Rig) -> None:
+    """The search box on the laptop that pulled: a character, two, the pinyin, the initials,
+    a credit-code prefix and the phone digits all find an enterprise another laptop made."""
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    made = a.desk.enterprises.create(
+        a.user(),
+        EnterpriseDraft(name="崧厦某某伞业有限公司", uscc=USCC, contact_phone="0575-82181234"),
+    )
+    a.sync.sync_once()
+    queries = ["伞", "伞业", "songxia", "sxmm", USCC[:8], "82181234"]
+    assert all(made.id not in found(b, q) for q in queries)  # not here before the pull
+    assert b.sync.sync_once().pulled >= 1
+    for q in queries:
+        assert made.id in found(b, q), q
+
+
+def found(laptop: Laptop, query: str) -> set[uuid.UUID]:
+    return {v.id for v in laptop.desk.enterprises.search(laptop.user(), query)}
