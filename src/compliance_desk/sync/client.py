@@ -398,7 +398,11 @@ class SyncService:
             gc_pause.checkpoint()
             return answer
 
-        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull-ahead") as ahead:
+        with (
+            replica.pulling(self.ctx.engine) as connection,
+            ThreadPoolExecutor(1, thread_name_prefix="sync-pull-ahead") as ahead,
+        ):
+            bind: dict[str, Any] = {} if connection is None else {"bind": connection}
             # The first page is waited for with nothing to overlap: a small one (the next,
             # full size, is asked for while it is applied).
             answer = fetch(cursor, min(page, protocol.FIRST_PULL_PAGE))
@@ -409,7 +413,7 @@ class SyncService:
                 following = ahead.submit(fetch, last) if answer.get("more") else None
                 try:
                     others += sum(1 for c in answer["changes"] if not self._mine(c, mine))
-                    with self.ctx.factory() as session:
+                    with self.ctx.factory(**bind) as session:
                         session.info[capture.APPLYING] = True
                         pulled += replica.apply_pulled(session, answer["changes"], last)
                         files.want(session, answer["changes"], self.ctx.clock())

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import (
     Connection,
+    Engine,
     Table,
     Text,
     delete,
@@ -189,6 +191,33 @@ def record_results(
             parents.add((pol.command, parent_id))
     _project(connection, parents)
     return counts
+
+
+@contextmanager
+def pulling(engine: Engine) -> Iterator[Connection | None]:
+    """One connection for a pull's pages (None: not SQLite, any connection will do).
+
+    A commit that leaves SQLite's write-ahead log longer than its auto-checkpoint threshold
+    (1,000 pages) copies the log back into the database there and then: with pages of 10,000
+    rows that was every page's commit (~130 ms each).  On this connection the automatic
+    checkpoints are off for the pull, and one passive checkpoint follows its last page; the
+    setting is the connection's own (not stored in the file), restored however the pull ends,
+    and a process killed mid-pull leaves a longer log, which SQLite replays or checkpoints
+    like any other (nothing of a committed page is lost, nothing uncommitted kept)."""
+    if engine.dialect.name != "sqlite":
+        yield None
+        return
+    with engine.connect() as connection:
+        before = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+        connection.commit()
+        try:
+            yield connection
+        finally:
+            connection.rollback()  # a page's transaction a failure left open
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").all()
+            connection.commit()
 
 
 def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: int) -> int:
