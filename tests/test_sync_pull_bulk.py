@@ -14,7 +14,7 @@ from sqlalchemy import insert
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.persistence import search_index
-from compliance_desk.sync import codec, pull_bulk
+from compliance_desk.sync import codec, pull_bulk, replica
 from compliance_desk.sync.policy import synced_tables
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import USCC
@@ -131,3 +131,24 @@ def test_enterprises_pulled_are_found_at_once_by_every_kind_of_search(rig: Rig) 
 
 def found(laptop: Laptop, query: str) -> set[uuid.UUID]:
     return {v.id for v in laptop.desk.enterprises.search(laptop.user(), query)}
+
+
+def test_a_pull_that_fails_midway_keeps_nothing_of_its_page_and_checkpoints_as_before(
+    sqlite_desk: Desk,
+) -> None:
+    """The pull's connection has automatic checkpoints off only while it pulls: a failure in
+    a page rolls the page back and gives the connection back with the setting it had (else
+    every later commit on it would let the write-ahead log grow without end)."""
+    engine = sqlite_desk.ctx.engine
+    engine.dispose()  # one connection in the pool: the one the pull used comes back next
+    with pytest.raises(RuntimeError), replica.pulling(engine) as connection:
+        assert connection is not None
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        with sqlite_desk.ctx.factory(bind=connection) as session:
+            replica.set_setting(session, replica.CURSOR, "12345")
+            session.flush()
+            raise RuntimeError("the server went away")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    with sqlite_desk.ctx.factory() as session:
+        assert replica.get_setting(session, replica.CURSOR) != "12345"
