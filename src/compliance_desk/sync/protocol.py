@@ -34,9 +34,10 @@ MIN_CLIENT_SCHEMA = "0008"
 # (an older one) is pulled from as before.
 MAX_BATCH = 500
 MAX_PUSH = 20000  # what this server accepts in one push (a page of plain inserts is a few MB)
-MAX_PULL = 5000  # the most changes this server sends in one pull page
+MAX_PULL = 20000  # the most changes this server sends in one pull page (5,000 before)
 PUSH_PAGE = 20000  # what this client sends when the server takes it (max_push)
-PULL_PAGE = 2000  # what this client asks for when the server gives it
+PULL_PAGE = 10000  # what this client asks for when the server gives it (2,000 before)
+FIRST_PULL_PAGE = 2000  # the first page of a pull, which nothing overlaps (sync/client.py)
 
 OP_FIELDS = ("id", "table", "row_id", "kind", "base_version", "command", "payload", "user_id", "at")
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import (
     Connection,
+    Engine,
     Table,
     Text,
     delete,
@@ -37,12 +39,16 @@ from compliance_desk.persistence import search_index
 from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec, sets
+from compliance_desk.sync import codec, gc_pause, pull_bulk, sets
 from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
 
 CURSOR = "sync.cursor"
+# table -> the command families whose parent it is (their projection follows a pulled row)
+_PARENT_OF: dict[str, tuple[str, ...]] = {}
+for _name, _family in FAMILIES.items():
+    _PARENT_OF[_family.parent_table] = (*_PARENT_OF.get(_family.parent_table, ()), _name)
 
 
 def get_setting(session: Session, key: str) -> str | None:
@@ -187,6 +193,33 @@ def record_results(
     return counts
 
 
+@contextmanager
+def pulling(engine: Engine) -> Iterator[Connection | None]:
+    """One connection for a pull's pages (None: not SQLite, any connection will do).
+
+    A commit that leaves SQLite's write-ahead log longer than its auto-checkpoint threshold
+    (1,000 pages) copies the log back into the database there and then: with pages of 10,000
+    rows that was every page's commit (~130 ms each).  On this connection the automatic
+    checkpoints are off for the pull, and one passive checkpoint follows its last page; the
+    setting is the connection's own (not stored in the file), restored however the pull ends,
+    and a process killed mid-pull leaves a longer log, which SQLite replays or checkpoints
+    like any other (nothing of a committed page is lost, nothing uncommitted kept)."""
+    if engine.dialect.name != "sqlite":
+        yield None
+        return
+    with engine.connect() as connection:
+        before = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+        connection.commit()
+        try:
+            yield connection
+        finally:
+            connection.rollback()  # a page's transaction a failure left open
+            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").all()
+            connection.commit()
+
+
 def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: int) -> int:
     """Apply one pulled batch and move the cursor, atomically; returns the rows applied."""
     connection = session.connection()
@@ -197,38 +230,51 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     parents: set[tuple[str, uuid.UUID]] = set()
     count = 0
     changes = [c for c in changes if policy(str(c["table"])).synced]
-    rebased = set(
-        session.scalars(
+    rebased = {
+        i.hex
+        for i in session.scalars(
             select(SyncOutbox.row_id).where(
                 SyncOutbox.status == "pending", SyncOutbox.kind != "insert"
             )  # fmt: skip
         )
-    )
-    present = _present(connection, changes)
-    twinned = _twinned(connection, changes)
+    }
+    keys = [_hex(c["id"]) for c in changes]  # ids as SQLite stores them: no UUID objects
+    present = _present(connection, changes, keys)
+    twinned = {i.hex for i in _twinned(connection, changes)}
     stored = _stored(connection, present)
+    gc_pause.checkpoint()  # the page's rows here, read for comparison: out of full collections
     plain = _PlainInserts(connection)
-    for change in changes:
+    # SQLite: the common case goes from the wire to the driver (sync/pull_bulk.py).
+    raw = pull_bulk.RawInserts(connection) if connection.dialect.name == "sqlite" else None
+    for change, key in zip(changes, keys, strict=True):
         table = str(change["table"])
         pol = policy(table)
         tbl = codec.table(table)
+        exists = (table, key) in present
+        special = key in rebased or key in twinned
+        if raw is not None and not exists and pol.command is None and not special:
+            if raw.add(tbl, change["row"]):  # nothing to rebase, set aside or make room for
+                for name in _PARENT_OF.get(table, ()):
+                    parents.add((name, uuid.UUID(hex=key)))
+                count += 1
+                continue
         row = codec.decode_row(tbl, change["row"])
-        for name, family in FAMILIES.items():
-            if family.parent_table == table:
-                parents.add((name, row["id"]))
-        exists = (table, row["id"]) in present
-        special = row["id"] in rebased or row["id"] in twinned
+        for name in _PARENT_OF.get(table, ()):
+            parents.add((name, row["id"]))
         if not exists and pol.command is None and not special:
             plain.add(tbl, row)  # nothing to rebase, set aside or make room for: in bulk
             count += 1
             continue
         if exists and pol.command is None and not special:
-            here = stored.get((table, row["id"]))
+            here = stored.get((table, key))
             if here is not None and all(here.get(k) == v for k, v in row.items()):
                 count += 1  # the row here is the server's already (often this device's own,
                 continue  # come back after its push): nothing to write
-        plain.flush()  # what came before this row is written before it, as one by one
-        if row["id"] in rebased:
+        # what came before this row is written before it, as one by one
+        if raw is not None:
+            raw.flush()
+        plain.flush()
+        if key in rebased:
             _rebase(session, tbl, row)
         if pol.natural_key and row.get("deleted_at") is None:
             _set_aside_twins(connection, tbl, pol.natural_key, row, now)
@@ -247,6 +293,8 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
 
             appeal_clocks.enterprise_renamed(connection, row["id"], row.get("name_pinyin", ""))
         count += 1
+    if raw is not None:
+        raw.flush()
     plain.flush()
     _project(connection, parents)
     set_setting(session, CURSOR, str(last_seq))
@@ -308,28 +356,51 @@ def _twinned(connection: Connection, changes: list[dict[str, Any]]) -> set[uuid.
     return out
 
 
-def _present(connection: Connection, changes: list[dict[str, Any]]) -> set[tuple[str, uuid.UUID]]:
-    """Which of the pulled rows this database has already, one query per table."""
-    wanted: dict[str, list[uuid.UUID]] = {}
-    for change in changes:
-        wanted.setdefault(str(change["table"]), []).append(uuid.UUID(str(change["id"])))
-    return sets.present(connection, wanted)
+def _hex(value: Any) -> str:
+    """A wire id as SQLite stores it (32 lower-case hex digits)."""
+    text_ = str(value)
+    digits = text_.replace("-", "")
+    if len(text_) == 36 and len(digits) == 32 and digits == digits.lower():
+        return digits
+    return uuid.UUID(text_).hex
+
+
+def _present(
+    connection: Connection, changes: list[dict[str, Any]], keys: list[str]
+) -> set[tuple[str, str]]:
+    """Which of the pulled rows this database has already (as (table, hex id)), one query per
+    table and sets.CHUNK ids."""
+    wanted: dict[str, list[str]] = {}
+    for change, key in zip(changes, keys, strict=True):
+        wanted.setdefault(str(change["table"]), []).append(key)
+    if connection.dialect.name != "sqlite":
+        by_uuid = {t: [uuid.UUID(hex=k) for k in ks] for t, ks in wanted.items()}
+        return {(t, i.hex) for t, i in sets.present(connection, by_uuid)}
+    found: set[tuple[str, str]] = set()
+    for table, ids in wanted.items():
+        codec.table(table)  # a known table (its name goes into the statement)
+        for start in range(0, len(ids), sets.CHUNK):
+            chunk = ids[start : start + sets.CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            query = f'SELECT id FROM "{table}" WHERE id IN ({marks})'
+            found.update((table, i) for (i,) in connection.exec_driver_sql(query, tuple(chunk)))
+    return found
 
 
 def _stored(
-    connection: Connection, present: set[tuple[str, uuid.UUID]]
-) -> dict[tuple[str, uuid.UUID], dict[str, Any]]:
+    connection: Connection, present: set[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
     """The rows here that a pulled batch names, a statement per table (and sets.CHUNK ids)."""
     wanted: dict[str, list[uuid.UUID]] = {}
-    for table, row_id in present:
-        wanted.setdefault(table, []).append(row_id)
-    found: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
+    for table, key in present:
+        wanted.setdefault(table, []).append(uuid.UUID(hex=key))
+    found: dict[tuple[str, str], dict[str, Any]] = {}
     for table, ids in wanted.items():
         tbl = codec.table(table)
         for start in range(0, len(ids), sets.CHUNK):
             query = select(tbl).where(among(connection, tbl.c.id, ids[start : start + sets.CHUNK]))
             for r in connection.execute(query).mappings():
-                found[(table, r["id"])] = dict(r)
+                found[(table, r["id"].hex)] = dict(r)
     return found
 
 

@@ -1,0 +1,122 @@
+"""A pull page written by PostgreSQL: the JSON of the changes, made in one statement.
+
+The same page as ``pull.pull`` builds in Python (the entries after the cursor, each row once
+at its first place, the current row), but PostgreSQL writes the JSON text and the server
+passes it on as bytes: no Python object per row or per value.  The text decodes to exactly
+what ``sync.codec.encode_row`` gives (tests/test_sync_pull_page.py compares them on rows with
+every column type):
+
+- uuid, text, integers, booleans, null, dates (ISO, as ``row_to_json`` writes them), JSON
+  columns (their stored JSON, embedded);
+- timestamps with zone: UTC, ``YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00`` as Python's
+  ``isoformat`` writes them (microseconds in six digits, left out when zero), by ``to_char``:
+  ``row_to_json`` would write the session's zone and trim trailing zeros.
+
+One change a line (the array's elements joined by ",\n": still one JSON value for any client),
+so that a client may parse a large page in pieces (sync/pull_wire.py) rather than in one call
+that holds the interpreter's lock for tens of milliseconds.
+
+Only the columns this server's schema declares are written (a column the database has and the
+metadata does not stays out of the page, as ``select(tbl)`` leaves it out).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+from compliance_desk.persistence.models import Base, UtcDateTime
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _column(tbl: Table, name: str) -> str:
+    column = tbl.c[name]
+    ref = "t." + _quote(name)
+    if isinstance(column.type, UtcDateTime):
+        utc = f"({ref} AT TIME ZONE 'UTC')"
+        return (
+            f"CASE WHEN {ref} IS NULL THEN NULL "
+            f"WHEN {utc} = date_trunc('second', {utc}) "
+            f"""THEN to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') """
+            f"""ELSE to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') END"""
+        )
+    return ref
+
+
+def _row_json(tbl: Table) -> str:
+    """The SELECT list of a subquery whose ``row_to_json`` is the row's wire form."""
+    return ", ".join(f"{_column(tbl, c.name)} AS {_quote(c.name)}" for c in tbl.columns)
+
+
+def _entries(centre_id: uuid.UUID | None) -> str:
+    """The change-log entries after the cursor, at most limit + 1 (as pull.changes_query)."""
+    if centre_id is None:
+        return (
+            "SELECT seq, table_name, row_id FROM sync_change WHERE seq > %(after)s "
+            "ORDER BY seq LIMIT %(more)s"
+        )
+    walk = (
+        "(SELECT seq, table_name, row_id FROM sync_change WHERE {match} AND seq > %(after)s "
+        "ORDER BY seq LIMIT %(more)s)"
+    )
+    both = " UNION ALL ".join(
+        (walk.format(match="centre_id = %(centre)s"), walk.format(match="centre_id IS NULL"))
+    )
+    return f"SELECT seq, table_name, row_id FROM ({both}) w ORDER BY seq LIMIT %(more)s"
+
+
+def _prelude(centre_id: uuid.UUID | None) -> str:
+    return (
+        f"WITH e AS ({_entries(centre_id)}), "
+        "p AS (SELECT seq, table_name, row_id FROM e ORDER BY seq LIMIT %(limit)s), "
+        "f AS (SELECT table_name, row_id, min(seq) AS seq FROM p GROUP BY table_name, row_id) "
+    )
+
+
+def pull_page(
+    connection: Connection, after: int, limit: int, centre_id: uuid.UUID | None = None
+) -> tuple[bytes, int, bool]:
+    """(the JSON array of the page's changes, the page's last seq, whether more follow)."""
+    raw: Any = connection.connection.dbapi_connection
+    params: dict[str, Any] = {"after": after, "limit": limit, "more": limit + 1,
+                              "centre": centre_id}  # fmt: skip
+    prelude = _prelude(centre_id)
+    with raw.cursor() as cursor:
+        cursor.execute(
+            prelude + "SELECT (SELECT count(*) FROM e), (SELECT max(seq) FROM p), "
+            "(SELECT array_agg(DISTINCT table_name) FROM p)",
+            params,
+        )
+        total, last, tables = cursor.fetchone()
+        if not total:
+            return b"[]", after, False
+        branches = []
+        for name in sorted(tables or ()):
+            tbl = Base.metadata.tables.get(name)
+            if tbl is None:
+                continue  # not a table of this server's schema (the log names only its own)
+            literal = name.replace("'", "''")
+            branches.append(
+                "SELECT f.seq, json_build_object('seq', f.seq, 'table', f.table_name, "
+                "'id', x.id, 'row', row_to_json(x)) AS c FROM f "
+                f"JOIN (SELECT {_row_json(tbl)} FROM {_quote(name)} t) x ON x.id = f.row_id "
+                f"WHERE f.table_name = '{literal}'"
+            )
+        body = b""
+        if branches:
+            cursor.execute(
+                prelude
+                + "SELECT string_agg(c::text, E',\\n' ORDER BY seq) FROM ("
+                + " UNION ALL ".join(branches)
+                + ") r",
+                params,
+            )
+            text = cursor.fetchone()[0]
+            body = (text or "").encode("utf-8")
+    changes = b"[\n" + body + b"\n]" if body else b"[]"
+    return changes, int(last), int(total) > limit

@@ -1,0 +1,154 @@
+"""Pulled rows written from their wire form (sync/pull_bulk.py) are stored exactly as SQLAlchemy
+stores the decoded rows, for every column type of every synced table, and pulled enterprises
+are found by the search box."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.enterprise import EnterpriseDraft
+from compliance_desk.persistence import search_index
+from compliance_desk.sync import codec, pull_bulk, replica
+from compliance_desk.sync.policy import synced_tables
+from tests.sync_support import Laptop, Rig
+from tests.test_sync import USCC
+from tests.test_sync_pull_page import _value
+
+
+def _rows(table: str, counter: itertools.count[int]) -> list[dict[str, Any]]:
+    tbl = codec.table(table)
+    out = []
+    for k in range(4):
+        row = {c.name: _value(c, next(counter)) for c in tbl.columns}
+        if k == 0:
+            row.update({c.name: None for c in tbl.columns if c.nullable and not c.primary_key})
+        out.append(row)
+    return out
+
+
+def _odd(wire: dict[str, Any]) -> dict[str, Any]:
+    """The same values in forms the server does not write (they take the long way)."""
+    out = {}
+    for name, value in wire.items():
+        if isinstance(value, str) and value.endswith("+00:00") and value[10:11] == "T":
+            value = value.replace("+00:00", "Z") if "." in value else value[:-6]  # naive: UTC
+        elif isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
+            try:
+                value = str(uuid.UUID(value)).upper()
+            except ValueError:
+                pass
+        out[name] = value
+    return out
+
+
+def test_wire_values_reach_the_driver_as_sqlalchemy_would_bind_the_decoded_row(
+    sqlite_desk: Desk,
+) -> None:
+    counter = itertools.count()
+    with sqlite_desk.ctx.engine.connect() as connection:
+        dialect = connection.dialect
+        for table in synced_tables():
+            tbl = codec.table(table)
+            for row in _rows(table, counter):
+                wire = codec.encode_row(tbl, row)
+                decoded = codec.decode_row(tbl, wire)
+                expected = []
+                for c in tbl.columns:
+                    process = c.type.dialect_impl(dialect).bind_processor(dialect)
+                    value = decoded[c.name]
+                    expected.append(value if process is None else process(value))
+                assert pull_bulk.stored_form(connection, tbl, wire) == tuple(expected), table
+                assert pull_bulk.stored_form(connection, tbl, _odd(wire)) == tuple(expected)
+
+
+def test_rows_inserted_raw_are_stored_as_the_rows_inserted_by_sqlalchemy(sqlite_desk: Desk) -> None:
+    counter = itertools.count()
+    made = {table: _rows(table, counter) for table in synced_tables()}
+
+    def snapshot(connection: Any) -> dict[str, list[tuple[Any, ...]]]:
+        return {table: [stored_row(connection, table, r["id"].hex) for r in rows]
+                for table, rows in made.items()}  # fmt: skip
+
+    with sqlite_desk.ctx.engine.connect() as connection, connection.begin() as tx:
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        raw = pull_bulk.RawInserts(connection)
+        for table, rows in made.items():
+            tbl = codec.table(table)
+            for row in rows:
+                assert raw.add(tbl, codec.encode_row(tbl, row))
+        lacking = codec.encode_row(codec.table("visit"), made["visit"][1])
+        del lacking["channel"]
+        assert not raw.add(codec.table("visit"), lacking)  # a column missing: the long way
+        raw.flush()
+        by_raw = snapshot(connection)
+        live = [r for r in made["enterprise"] if r["deleted_at"] is None]
+        assert live
+        for r in live:  # the search box finds the pulled enterprises
+            hits = search_index.search(connection, r["name"][:8], 50)
+            assert r["id"] in {h.id for h in hits}
+        tx.rollback()
+    with sqlite_desk.ctx.engine.connect() as connection, connection.begin() as tx:
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        for table, rows in made.items():
+            tbl = codec.table(table)
+            decoded = [codec.decode_row(tbl, codec.encode_row(tbl, r)) for r in rows]
+            connection.execute(insert(tbl), decoded)
+        assert snapshot(connection) == by_raw
+        tx.rollback()
+
+
+def stored_row(connection: Any, table: str, hex_id: str) -> tuple[Any, ...]:
+    """The values as SQLite holds them (no SQLAlchemy type between), in the metadata's order."""
+    names = ", ".join(f'"{c.name}"' for c in codec.table(table).columns)
+    query = f'SELECT {names} FROM "{table}" WHERE id = ?'
+    return tuple(connection.exec_driver_sql(query, (hex_id,)).one())
+
+
+@pytest.mark.postgres
+def test_enterprises_pulled_are_found_at_once_by_every_kind_of_search(rig: Rig) -> None:
+    """The search box on the laptop that pulled: a character, two, the pinyin, the initials,
+    a credit-code prefix and the phone digits all find an enterprise another laptop made."""
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    made = a.desk.enterprises.create(
+        a.user(),
+        EnterpriseDraft(name="崧厦某某伞业有限公司", uscc=USCC, contact_phone="0575-82181234"),
+    )
+    a.sync.sync_once()
+    queries = ["伞", "伞业", "songxia", "sxmm", USCC[:8], "82181234"]
+    assert all(made.id not in found(b, q) for q in queries)  # not here before the pull
+    assert b.sync.sync_once().pulled >= 1
+    for q in queries:
+        assert made.id in found(b, q), q
+
+
+def found(laptop: Laptop, query: str) -> set[uuid.UUID]:
+    return {v.id for v in laptop.desk.enterprises.search(laptop.user(), query)}
+
+
+def test_a_pull_that_fails_midway_keeps_nothing_of_its_page_and_checkpoints_as_before(
+    sqlite_desk: Desk,
+) -> None:
+    """The pull's connection has automatic checkpoints off only while it pulls: a failure in
+    a page rolls the page back and gives the connection back with the setting it had (else
+    every later commit on it would let the write-ahead log grow without end)."""
+    engine = sqlite_desk.ctx.engine
+    engine.dispose()  # one connection in the pool: the one the pull used comes back next
+    with pytest.raises(RuntimeError), replica.pulling(engine) as connection:
+        assert connection is not None
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        with sqlite_desk.ctx.factory(bind=connection) as session:
+            replica.set_setting(session, replica.CURSOR, "12345")
+            session.flush()
+            raise RuntimeError("the server went away")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    with sqlite_desk.ctx.factory() as session:
+        assert replica.get_setting(session, replica.CURSOR) != "12345"
