@@ -303,6 +303,58 @@ def _profiled(run: Callable[[], Any], out: str, server: ServerProcess) -> Callab
     return go
 
 
+class _StackSampler:
+    """SYNC_BENCH_TRACE_STALLS=1: every 2 ms, where the other threads are (their innermost
+    frames); after the run, the samples around each long gap of the GUI thread's timer.  A
+    thread holding the GIL through a gap shows as the last sample before it and the first
+    after it (the sampler waits for the GIL like the GUI thread)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[tuple[float, str]] = []
+        self._stop = threading.Event()
+        self._me = threading.get_ident()
+        self._main = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import sys
+        import traceback
+
+        while not self._stop.wait(0.002):
+            now = time.perf_counter()
+            where = []
+            for ident, frame in sys._current_frames().items():
+                if ident in (self._me, self._main):
+                    continue
+                stack = traceback.extract_stack(frame)[-4:]
+                where.append(
+                    " < ".join(
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack)
+                    )
+                )
+            self.samples.append((now, " || ".join(where)))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def explain(self, ticks: list[float], over_ms: float) -> None:
+        import bisect
+
+        times = [t for t, _ in self.samples]
+        for a, b in zip(ticks, ticks[1:], strict=False):
+            if (b - a) * 1000 < over_ms:
+                continue
+            print(f"gap {(b - a) * 1000:.1f} ms at {a - ticks[0]:.2f} s:")
+            lo = bisect.bisect_left(times, a) - 1
+            hi = bisect.bisect_right(times, b) + 1
+            for t, where in self.samples[max(lo, 0) : hi]:
+                print(f"   {(t - a) * 1000:7.1f} ms  {where[:400]}")
+
+
 def measure_stalls(work: Path, server: ServerProcess, url: str, ops: int) -> dict[str, Any]:
     """The GUI thread's gaps while the task runner syncs a backlog of ``ops`` operations."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -338,11 +390,15 @@ def measure_stalls(work: Path, server: ServerProcess, url: str, ops: int) -> dic
     app.exec()
     idle_gaps = [_ms(b - a) for a, b in zip(ticks, ticks[1:], strict=False)]
     ticks.clear()
+    tracer = _StackSampler() if os.environ.get("SYNC_BENCH_TRACE_STALLS") else None
     started = time.perf_counter()
     ticks.append(time.perf_counter())
     runner.run(service.sync_once, finish, fail)
     app.exec()
     timer.stop()
+    if tracer is not None:
+        tracer.stop()
+        tracer.explain(ticks, STALL_TARGET_MS * 0.8)
     elapsed = time.perf_counter() - started
     runner.shutdown()
     desk.close()
