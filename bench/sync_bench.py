@@ -18,6 +18,7 @@ Prints the figures and exits non-zero when a target is missed.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import statistics
@@ -316,8 +317,19 @@ class _StackSampler:
         self._stop = threading.Event()
         self._me = threading.get_ident()
         self._main = threading.main_thread().ident
+        self.collections: list[tuple[float, float, int, int]] = []  # start, end, gen, objects
+        self._began = 0.0
+        gc.callbacks.append(self._collector)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
+
+    def _collector(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.collections.append(
+                (self._began, time.perf_counter(), info["generation"], info["collected"])
+            )
 
     def _run(self) -> None:
         import sys
@@ -338,6 +350,7 @@ class _StackSampler:
             self.samples.append((now, " || ".join(where)))
 
     def stop(self) -> None:
+        gc.callbacks.remove(self._collector)
         self._stop.set()
         self._thread.join()
 
@@ -353,6 +366,10 @@ class _StackSampler:
             hi = bisect.bisect_right(times, b) + 1
             for t, where in self.samples[max(lo, 0) : hi]:
                 print(f"   {(t - a) * 1000:7.1f} ms  {where[:400]}")
+            for began, ended, generation, collected in self.collections:
+                if ended > a and began < b:
+                    print(f"   collection of generation {generation}: {(began - a) * 1000:.1f} "
+                          f"to {(ended - a) * 1000:.1f} ms, {collected} collected")  # fmt: skip
 
 
 def measure_stalls(work: Path, server: ServerProcess, url: str, ops: int) -> dict[str, Any]:

@@ -41,6 +41,7 @@ from compliance_desk.sync import (
     pull_wire,
     replica,
     resend,
+    switching,
 )
 from compliance_desk.sync.attachments import Attachments, BlobTransferError
 
@@ -254,7 +255,8 @@ class SyncService:
     def sync_once(
         self, server_url: str | None = None, push: bool = True, pull: bool = True
     ) -> SyncReport:
-        with gc_pause.frozen():  # no long collections while the window's loop waits (gc_pause)
+        # No long collections, and short GIL turns, while the window's loop waits.
+        with gc_pause.frozen(), switching.short_turns():
             return self._sync_once(server_url, push, pull)
 
     def _sync_once(self, server_url: str | None, push: bool, pull: bool) -> SyncReport:
