@@ -524,6 +524,31 @@ def test_enter_pressed_before_the_desk_knows_it_has_no_users(qtbot, sqlite_url: 
     startup.close()
 
 
+def test_an_unexpected_error_in_the_check_leaves_the_form_usable(
+    qtbot, sqlite_url: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.bootstrap import open_desk
+    from compliance_desk.services.auth import AuthService
+
+    seeded = open_desk(sqlite_url)
+    seeded.auth.create_first_administrator("admin", "王主任", "Secret123")
+    seeded.close()
+
+    def broken(self, username: str, password: str):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(AuthService, "login", broken)
+    startup, window, _shown = _locked_window(qtbot, sqlite_url, "admin")
+    panel = window.sign_in
+    panel.password.setText("Secret123")
+    with qtbot.captureExceptions() as caught:
+        panel.submit()
+        qtbot.waitUntil(panel.button.isEnabled, timeout=30000)
+    assert [type(exc).__name__ for _kind, exc, _tb in caught] == ["RuntimeError"]
+    assert panel.error.text() == "登录时出错，请重试；详情已写入日志" and window.user is None
+    startup.close()
+
+
 def test_closing_while_the_database_opens_still_closes_it(
     qtbot, sqlite_url: str, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -154,6 +154,8 @@ class Startup(QObject):
             self._sign_in(future.result())
             return
         if not isinstance(error, DomainError):
+            if self.panel is not None:  # the crash dialog says what; the form is usable again
+                self.panel.refuse("登录时出错，请重试；详情已写入日志")
             raise error
         if self._first_running or self._needs_first_run():
             # Typed before the desk knew it has no users: the first-run dialog answers that.
