@@ -58,8 +58,6 @@ class Robot:
 
     def sign_in(self, panel) -> None:  # type: ignore[no-untyped-def]
         print(since(self.t0), flush=True)  # the main window is up, its sign-in answering
-        if os.environ.get("BENCH_MARK"):
-            print("=== window up", file=sys.stderr, flush=True)
         panel.username.setText("clerk")
         panel.password.setText("Clerk2026")
         QTimer.singleShot(self.typing_ms, lambda: self.press(panel))

@@ -207,3 +207,40 @@ def test_a_large_page_is_parsed_in_pieces_and_to_the_same_value(
     assert pull_wire.loads(empty) == orjson.loads(empty) == {
         "changes": [], "last_seq": 10**9, "more": False, "server_epoch": "e"
     }  # fmt: skip
+
+
+def test_a_change_committed_between_the_page_s_two_statements_waits_for_the_next_page(
+    server: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A push commits after the page's entries were counted and before its rows are written:
+    the page is still exactly the counted entries (nothing after its last seq, which the next
+    page sends), so a child never comes without its parent's table."""
+    from compliance_desk.server import pull_json
+
+    with Session(server) as session:
+        last = _fill(session, [None])
+        expected = _python(session, 0, 10_000, None)
+    tbl = codec.table("enterprise")
+    late = {c.name: _value(c, 999) for c in tbl.columns} | {"id": uuid.uuid4()}
+    real = pull_json._prelude
+
+    def racing(centre_id: uuid.UUID | None, upto: bool = False) -> str:
+        if upto:  # between the two statements: another device's push commits
+            with Session(server) as other:
+                other.execute(text("SET session_replication_role = replica"))
+                other.execute(insert(tbl).values(late))
+                other.execute(insert(SyncChange).values(
+                    seq=last + 1, table_name="enterprise", row_id=late["id"], centre_id=None
+                ))  # fmt: skip
+                other.commit()
+        return real(centre_id, upto)
+
+    monkeypatch.setattr(pull_json, "_prelude", racing)
+    with Session(server) as session:
+        page = _database(session, 0, 10_000, None)
+    assert page == expected and page["last_seq"] == last
+    assert all(c["seq"] <= last for c in page["changes"])
+    monkeypatch.setattr(pull_json, "_prelude", real)
+    with Session(server) as session:
+        following = _database(session, last, 10_000, None)
+    assert [c["id"] for c in following["changes"]] == [str(late["id"])]

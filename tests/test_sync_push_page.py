@@ -70,6 +70,43 @@ def test_a_push_in_pages_read_ahead_sends_everything_once_in_order(
     assert [i for i in order if i in set(waiting)] == waiting
 
 
+def test_a_page_answered_in_part_holds_back_the_page_read_ahead(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server (or a proxy) that answers only part of a page: the next page, already read,
+    is not sent; the sync says so, and the next sync sends the rest in order, once each."""
+    from compliance_desk.sync.client import SyncError, SyncService
+
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    visits(a, e.id, 20)
+    waiting = [o.id for o in outbox(a, "pending")]
+    monkeypatch.setattr(protocol, "PUSH_PAGE", 7)
+    real = SyncService._call
+    cut: list[int] = []
+
+    def lossy(self, client, method, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = real(self, client, method, path, *args, **kwargs)
+        if path == "/v1/push" and not cut:
+            cut.append(len(answer["results"]))
+            answer = {**answer, "results": answer["results"][:-2]}  # the last two unanswered
+        return answer
+
+    monkeypatch.setattr(SyncService, "_call", lossy)
+    a.wire.paths.clear()
+    with pytest.raises(SyncError) as said:
+        a.sync.sync_once(pull=False)
+    assert said.value.code == "partial" and cut == [7]
+    assert a.wire.paths.count("/v1/push") == 1  # the page read ahead was not sent
+    assert len(outbox(a, "pending")) == len(waiting) - 5
+    report = a.sync.sync_once(pull=False)  # the rest, the two unanswered first (replayed)
+    assert outbox(a, "pending") == [] and report.applied == len(waiting) - 5
+    with rig.server_desk.ctx.factory() as s:
+        order = [i for (i,) in s.execute(select(SyncChange.op_id).order_by(SyncChange.seq))]
+    assert [i for i in order if i in set(waiting)] == waiting
+
+
 def test_an_operation_fingerprint_is_the_json_modules_bytes_whatever_the_values() -> None:
     """The canonical form stays json.dumps's (what stored fingerprints were made of) when orjson
     writes it: floats, big integers and nesting included (protocol._plain decides)."""

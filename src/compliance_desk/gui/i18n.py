@@ -41,7 +41,7 @@ def compiled_dir() -> Path:
 def compiled_name(ts: Path) -> str:
     """The .qm of ``ts`` is named by the content it came from, so it can never be stale."""
     data = ts.read_bytes()
-    return f"{ts.stem}-{zlib.crc32(data):08x}{len(data):x}.qm"
+    return f"{ts.stem}-{zlib.crc32(data):08x}{len(data) & 0xFFFF:04x}.qm"  # 12 hex digits
 
 
 def ensure_compiled() -> list[Path]:

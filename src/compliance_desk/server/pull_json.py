@@ -53,16 +53,19 @@ def _row_json(tbl: Table) -> str:
     return ", ".join(f"{_column(tbl, c.name)} AS {_quote(c.name)}" for c in tbl.columns)
 
 
-def _entries(centre_id: uuid.UUID | None) -> str:
-    """The change-log entries after the cursor, at most limit + 1 (as pull.changes_query)."""
+def _entries(centre_id: uuid.UUID | None, upto: bool = False) -> str:
+    """The change-log entries after the cursor, at most limit + 1 (as pull.changes_query);
+    ``upto``: none after %(last)s either (the page's second statement, see pull_page)."""
+    bound = "seq > %(after)s" + (" AND seq <= %(last)s" if upto else "")
     if centre_id is None:
         return (
-            "SELECT seq, table_name, row_id FROM sync_change WHERE seq > %(after)s "
+            f"SELECT seq, table_name, row_id FROM sync_change WHERE {bound} "
             "ORDER BY seq LIMIT %(more)s"
         )
     walk = (
-        "(SELECT seq, table_name, row_id FROM sync_change WHERE {match} AND seq > %(after)s "
-        "ORDER BY seq LIMIT %(more)s)"
+        "(SELECT seq, table_name, row_id FROM sync_change WHERE {match} AND "
+        + bound
+        + " ORDER BY seq LIMIT %(more)s)"
     )
     both = " UNION ALL ".join(
         (walk.format(match="centre_id = %(centre)s"), walk.format(match="centre_id IS NULL"))
@@ -70,9 +73,9 @@ def _entries(centre_id: uuid.UUID | None) -> str:
     return f"SELECT seq, table_name, row_id FROM ({both}) w ORDER BY seq LIMIT %(more)s"
 
 
-def _prelude(centre_id: uuid.UUID | None) -> str:
+def _prelude(centre_id: uuid.UUID | None, upto: bool = False) -> str:
     return (
-        f"WITH e AS ({_entries(centre_id)}), "
+        f"WITH e AS ({_entries(centre_id, upto)}), "
         "p AS (SELECT seq, table_name, row_id FROM e ORDER BY seq LIMIT %(limit)s), "
         "f AS (SELECT table_name, row_id, min(seq) AS seq FROM p GROUP BY table_name, row_id) "
     )
@@ -109,8 +112,12 @@ def pull_page(
             )
         body = b""
         if branches:
+            # A second statement sees changes committed since the first (READ COMMITTED): it
+            # stops at the first's last seq, so the page holds exactly the entries counted
+            # and only rows of the tables listed (a child never without its parent's table).
+            params["last"] = last
             cursor.execute(
-                prelude
+                _prelude(centre_id, upto=True)
                 + "SELECT string_agg(c::text, E',\\n' ORDER BY seq) FROM ("
                 + " UNION ALL ".join(branches)
                 + ") r",

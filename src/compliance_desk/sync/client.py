@@ -384,6 +384,8 @@ class SyncService:
                 crashpoints.reached("push_answered")
                 pushed += len(current)
                 answered = (current, answer)
+                if not _answers_all(current, answer):
+                    break  # the next page waits: none of it may outrun an unanswered operation
                 current = ahead
         self._record_and_read(answered, None, page, counts)
         return pushed
@@ -486,3 +488,13 @@ class SyncService:
             return uuid.UUID(str(device)) == self.ctx.device_id
         except ValueError:
             return False
+
+
+def _answers_all(page: outbox_page.Page, answer: dict[str, Any]) -> bool:
+    """Whether the server answered every operation of ``page`` (an older server, a proxy or a
+    mismatch may answer part: the rest must go before anything after them, rule 9)."""
+    results = answer.get("results")
+    if not isinstance(results, list):
+        return False
+    answered = {r.get("op_id") for r in results if isinstance(r, dict)}
+    return answered.issuperset(page.ids)
