@@ -439,6 +439,14 @@ def test_admin_restores_a_deleted_enterprise_from_the_page(
     assert not page.deleted.isChecked() and page.count.text() == "共 200 家企业"
 
 
+def _create_administrator(form: FirstRunDialog) -> None:
+    """What a person types into the first-run dialog."""
+    form.display_name.setText("王主任")
+    form.password.setText("Secret123")
+    form.repeat.setText("Secret123")
+    form.try_create()
+
+
 def _locked_window(qtbot, url: str, username: str = ""):  # type: ignore[no-untyped-def]
     """The start-up as app.run does it: the main window at once, the sign-in inside it."""
     from compliance_desk.gui.startup import Startup
@@ -509,10 +517,7 @@ def test_enter_pressed_before_the_desk_knows_it_has_no_users(qtbot, sqlite_url: 
             def go() -> None:
                 qtbot.wait(1500)  # the typed check (argon2 on no user) finishes meanwhile
                 assert window.sign_in.error.text() == ""
-                form.display_name.setText("王主任")
-                form.password.setText("Secret123")
-                form.repeat.setText("Secret123")
-                form.try_create()
+                _create_administrator(form)
 
             QTimer.singleShot(0, go)
 
@@ -589,10 +594,7 @@ def test_a_new_database_asks_for_the_administrator_over_the_main_window(
 
             def go() -> None:
                 assert form.parent() is window and form.isModal()
-                form.display_name.setText("王主任")
-                form.password.setText("Secret123")
-                form.repeat.setText("Secret123")
-                form.try_create()
+                _create_administrator(form)
 
             QTimer.singleShot(0, go)
 

@@ -253,12 +253,7 @@ def _decoders(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]
 
 def _decode(tbl: Table, data: dict[str, Any]) -> dict[str, Any]:
     """codec.decode_row for COPY: the same columns, the same values refused."""
-    out: dict[str, Any] = {}
-    for name, convert in _decoders(tbl):
-        if name in data:
-            value = data[name]
-            out[name] = value if value is None or convert is None else convert(value)
-    return out
+    return codec.decode_with(_decoders(tbl), data)
 
 
 def _twins(connection: Connection, fresh: list[tuple[merge.Op, dict[str, Any]]]) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -104,8 +104,15 @@ def decode_row(tbl: Table, data: Mapping[str, Any]) -> dict[str, Any]:
     """Known columns only: a column a newer schema added is dropped, not an error.  (A page
     decodes thousands of rows: the decoders are chosen once per table, the same as
     ``decode`` would choose them.)"""
+    return decode_with(_decoders(tbl), data)
+
+
+def decode_with(
+    decoders: Iterable[tuple[str, Callable[[Any], Any] | None]], data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``data``'s known columns, each through its decoder (None: kept as it is)."""
     out: dict[str, Any] = {}
-    for name, convert in _decoders(tbl):
+    for name, convert in decoders:
         if name in data:
             value = data[name]
             out[name] = value if value is None or convert is None else convert(value)
