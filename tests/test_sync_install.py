@@ -236,3 +236,26 @@ def test_the_real_server_process_and_the_command_line(
     assert revoked.returncode == 0, revoked.stderr
     refused = _cli("--db", laptop, "sync", env_dir=tmp_path)
     assert refused.returncode == 1 and "已被管理员停用" in refused.stderr
+
+
+def test_the_server_refuses_a_sqlite_database_and_makes_no_file(tmp_path: Path) -> None:
+    """The server's bulk paths are PostgreSQL's: on a SQLite file it would fail some pushes."""
+    target = tmp_path / "shared.sqlite3"
+    done = _cli("server", "--db", f"sqlite:///{target}", "--port", "1", env_dir=tmp_path)
+    assert done.returncode != 0
+    assert "同步服务只能使用 PostgreSQL 数据库" in done.stderr
+    assert not target.exists()
+
+
+def test_the_server_app_refuses_a_desk_on_sqlite(tmp_path: Path) -> None:
+    from compliance_desk.bootstrap import open_desk
+    from compliance_desk.domain.errors import DomainError
+    from compliance_desk.server.app import create_app
+
+    desk = open_desk(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    try:
+        with pytest.raises(DomainError) as refused:
+            create_app(desk=desk)
+        assert "PostgreSQL" in refused.value.message_zh
+    finally:
+        desk.close()

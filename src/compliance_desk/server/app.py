@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -115,10 +116,23 @@ def check_versions(protocol_version: Any, schema: Any) -> None:
                       f"client schema {schema} older than {protocol.MIN_CLIENT_SCHEMA}")  # fmt: skip
 
 
+def _needs_postgresql(url: str) -> DomainError:
+    """The server's bulk paths (COPY, arrays, JSON written by PostgreSQL) and its locks are
+    PostgreSQL's: on a SQLite file it would answer some pushes with errors, so it does not start."""
+    return DomainError(
+        "同步服务只能使用 PostgreSQL 数据库（--db postgresql+psycopg://…），不能使用本机数据库文件",
+        f"the sync server needs a PostgreSQL database, not {url.split('://')[0]}",
+    )
+
+
 def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
     if desk is None:
         assert url is not None
+        if make_url(url).get_backend_name() != "postgresql":  # before a file is made there
+            raise _needs_postgresql(url)
         desk = open_desk(url)
+    if desk.ctx.engine.dialect.name != "postgresql":
+        raise _needs_postgresql(str(desk.ctx.engine.url))
     state = ServerState(desk, *server_epoch(desk))
     ctx = desk.ctx
 
