@@ -175,9 +175,10 @@ def _apply_run(
             stretch = []
     results = []
     applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
-    for op, digest, key in zip(ops, digests, keys, strict=True):
+    noted: list[tuple[str, str, str | None]] = []
+    for op, row, digest, key in zip(ops, rows, digests, keys, strict=True):
         if every or key in claimed:
-            capture.note_change(session, op.table, op.row_id, op.id)
+            noted.append((op.table, row["id"], key))
             results.append({**applied, "op_id": key})
             continue
         prior = stored[op.id]
@@ -189,6 +190,7 @@ def _apply_run(
                             "conflict": None})  # fmt: skip
         else:
             results.append(dict(prior.result))
+    capture.note_changes(session, noted)
     return results
 
 
