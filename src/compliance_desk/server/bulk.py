@@ -22,14 +22,16 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, Uuid, select
+import orjson
+from sqlalchemy import JSON, Column, Connection, Date, DateTime, Table, Uuid, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among, insert_for
+from compliance_desk.persistence.models import UtcDateTime
 from compliance_desk.persistence.sync_models import SyncOperation
 from compliance_desk.server import admission
 from compliance_desk.sync import capture, codec, merge, protocol, sets
@@ -97,11 +99,12 @@ def _run(
         return None
     if len({op.id for op in ops}) < len(ops) or len({(o.table, o.row_id) for o in ops}) < len(ops):
         return None
+    prints = [protocol.fingerprint_plain(raw) for raw in raws]
     rows: list[dict[str, Any]] = []
-    for op in ops:
+    for op, (_digest, plain) in zip(ops, prints, strict=True):
         tbl = codec.table(op.table)
         try:
-            row = _decode(tbl, op.payload["row"])
+            row = codec.decode_with(_decoders(tbl, plain), op.payload["row"])
         except (TypeError, ValueError):
             return None
         if row.get("id") != str(op.row_id):
@@ -111,7 +114,8 @@ def _run(
         rows.append(row)
     savepoint = session.begin_nested()
     try:
-        results = _apply_run(session, device_id, raws, ops, rows, now)
+        digests = [digest for digest, _plain in prints]
+        results = _apply_run(session, device_id, digests, ops, rows, now)
     except OperationalError as exc:
         savepoint.rollback()
         if "deadlock" in str(exc.orig).lower():
@@ -132,13 +136,12 @@ def _run(
 def _apply_run(
     session: Session,
     device_id: uuid.UUID,
-    raws: list[dict[str, Any]],
+    digests: list[str],
     ops: list[merge.Op],
     rows: list[dict[str, Any]],
     now: datetime,
 ) -> list[dict[str, Any]] | None:
     connection = session.connection()
-    digests = [protocol.fingerprint(raw) for raw in raws]
     keys = [str(op.id) for op in ops]
     claimed = _claim(connection, device_id, keys, digests, now)
     every = len(claimed) == len(ops)  # the usual case: no replays, nothing to look up
@@ -171,7 +174,7 @@ def _apply_run(
             stretch.append(row)
         last = n + 1 == len(fresh) or fresh[n + 1][0].table != op.table
         if last and stretch:
-            sets.insert_rows(connection, codec.table(op.table), stretch)
+            sets.insert_rows(connection, codec.table(op.table), stretch, as_text=True)
             stretch = []
     results = []
     applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
@@ -234,6 +237,9 @@ def _claim(
 
 # str(uuid.UUID(...)) of a UUID: such a value is taken as it is (PostgreSQL reads it the same).
 _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# datetime.isoformat() of an aware datetime, and date.isoformat(): read alike by PostgreSQL
+_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d")
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def _uuid_text(value: Any) -> Any:
@@ -242,20 +248,59 @@ def _uuid_text(value: Any) -> Any:
     return str(codec.decode_uuid(value))
 
 
+def _datetime_text(value: Any) -> Any:
+    """A timestamp in its canonical text is checked as codec checks it (datetime.fromisoformat
+    refuses a 30 February) and COPYed as that text: formatting a datetime object costs COPY
+    several microseconds.  Any other form is decoded as codec decodes it."""
+    if type(value) is str and _DATETIME.fullmatch(value):
+        datetime.fromisoformat(value)
+        return value
+    return codec.decode(_A_DATETIME, value)
+
+
+def _date_text(value: Any) -> Any:
+    if type(value) is str and _DATE.fullmatch(value):
+        date.fromisoformat(value)
+        return value
+    return codec.decode(_A_DATE, value)
+
+
+def _json_text(value: Any) -> Any:
+    """A JSON column's value of an operation of plain values (protocol.fingerprint_plain) as
+    its JSON text, written by orjson (the stdlib's dumper, which psycopg calls, is slower)."""
+    try:
+        return sets.JsonText(orjson.dumps(value).decode("utf-8"))
+    except (orjson.JSONEncodeError, TypeError):
+        return value
+
+
+_A_DATETIME: Column[Any] = Column("at", UtcDateTime())
+_A_DATE: Column[Any] = Column("on", Date())
+
+
 @functools.cache
-def _decoders(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
-    """codec's decoders, but a UUID column's value kept as its text (checked as strictly: the
-    same values are refused), a natural key's values decoded as codec decodes them."""
+def _decoders(tbl: Table, plain: bool) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """codec's decoders, but UUID, timestamp and date columns' values kept as their canonical
+    text (checked as strictly: the same values are refused), and, for an operation of plain
+    values, JSON columns' values as JSON text; a natural key's values decoded as codec
+    decodes them (they are compared with the server's)."""
     key = set(policy(tbl.name).natural_key)
-    return tuple(
-        (name, _uuid_text if isinstance(tbl.c[name].type, Uuid) and name not in key else convert)
-        for name, convert in codec.column_decoders(tbl)
-    )
-
-
-def _decode(tbl: Table, data: dict[str, Any]) -> dict[str, Any]:
-    """codec.decode_row for COPY: the same columns, the same values refused."""
-    return codec.decode_with(_decoders(tbl), data)
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for name, convert in codec.column_decoders(tbl):
+        kind = tbl.c[name].type
+        if name in key:
+            out.append((name, convert))
+        elif isinstance(kind, Uuid):
+            out.append((name, _uuid_text))
+        elif isinstance(kind, (UtcDateTime, DateTime)):
+            out.append((name, _datetime_text))
+        elif isinstance(kind, Date):
+            out.append((name, _date_text))
+        elif isinstance(kind, JSON) and plain:
+            out.append((name, _json_text))
+        else:
+            out.append((name, convert))
+    return tuple(out)
 
 
 def _twins(connection: Connection, fresh: list[tuple[merge.Op, dict[str, Any]]]) -> bool:
