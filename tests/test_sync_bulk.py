@@ -225,3 +225,85 @@ def test_rows_the_server_already_holds_are_not_taken_for_their_own_twins(rig: Ri
     assert len(counted.seen) < 20  # one by one: six or more statements per operation
     live = [e for e in rig.server_enterprises().values() if e["deleted_at"] is None]
     assert len([e for e in live if e["name"].startswith("崧厦第")]) == 10
+
+
+def test_the_bulk_copy_of_text_values_stores_what_one_by_one_stores(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk path COPYs timestamps, dates and JSON as text (server/bulk.py): the rows stored
+    and the answers are those of the one-by-one path for the same page, whatever the form of a
+    timestamp (an offset, Z, none) and whatever the JSON holds (floats, escapes, unicode)."""
+    from compliance_desk.server import bulk
+    from tests.sync_support import rows
+
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    a.sync.sync_once()
+    visits(a, e.id, 12)
+    page = _waiting(a)
+    assert len(page) == 24
+    visits_ = [op for op in page if op["table"] == "visit"]
+    audits = [op for op in page if op["table"] == "audit_entry"]
+    for op, at in zip(visits_, ["2026-03-05T18:00:00+08:00", "2026-03-05T10:00:00",
+                                "2026-03-05T10:00:00Z", "2026-03-05T10:00:00.5+00:00"],
+                      strict=False):  # fmt: skip
+        op["payload"]["row"]["visited_at"] = at
+    audits[0]["payload"]["row"]["changes"] = {"x": [1.5, 2e20], "y": [None, 0.1]}
+    audits[1]["payload"]["row"]["changes"] = {"t": ['a"b\\c\n\t', "三\u2028\u0001"], "n": [2**40]}
+    audits[2]["payload"]["row"]["changes"] = {}
+    audits[3]["payload"]["row"]["changes"] = {"deep": [[{"k": [True, False, None, "é"]}]]}
+
+    def renamed(ops: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """The same page under new ids (operations and rows): it can be pushed again."""
+        names = {i: str(new_id()) for op in ops for i in (op["id"], op["row_id"])}
+        text = orjson.dumps(ops).decode()
+        for old, new in names.items():
+            text = text.replace(old, new)
+        return orjson.loads(text), {new: old for old, new in names.items()}
+
+    engine = rig.server_desk.ctx.engine
+    with engine.begin() as c:  # not UTC: a timestamp read without its offset would show
+        c.exec_driver_sql(
+            f"ALTER DATABASE \"{engine.url.database}\" SET timezone TO 'Asia/Shanghai'"
+        )
+    engine.dispose()
+    factory = rig.server_desk.ctx.factory
+    device = a.desk.ctx.device_id
+    bulk_page, bulk_names = renamed(page)
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        in_bulk = pushing.push(factory, device, bulk_page, rig.clock())
+    assert len(counted.seen) < 20  # it went the bulk way
+    monkeypatch.setattr(bulk, "MIN_RUN", 10**9)  # one by one
+    single_page, single_names = renamed(page)
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        one_by_one = pushing.push(factory, device, single_page, rig.clock())
+    assert len(counted.seen) > 100
+
+    def original(results: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+        return [{**r, "op_id": names[r["op_id"]]} for r in results]
+
+    assert original(in_bulk, bulk_names) == original(one_by_one, single_names)
+    assert [r["status"] for r in in_bulk] == ["applied"] * 24
+
+    def stored(table: str, names: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """The page's rows, as stored, with the page's own ids put back (in the JSON too)."""
+        out = {}
+        for row_id, row in rows(rig.server_desk, table).items():
+            if str(row_id) in names:
+                text = orjson.dumps(row).decode()
+                for new, old in names.items():
+                    text = text.replace(new, old)
+                out[names[str(row_id)]] = orjson.loads(text)
+        return out
+
+    for table in ("visit", "audit_entry"):
+        fast, slow = stored(table, bulk_names), stored(table, single_names)
+        assert len(fast) == 12 and fast == slow, table
+    fast = stored("visit", bulk_names)
+    assert fast[visits_[0]["row_id"]]["visited_at"] == "2026-03-05T10:00:00+00:00"
+    assert fast[visits_[1]["row_id"]]["visited_at"] == "2026-03-05T10:00:00+00:00"
+    assert fast[visits_[3]["row_id"]]["visited_at"] == "2026-03-05T10:00:00.500000+00:00"
+    logged = stored("audit_entry", bulk_names)
+    assert logged[audits[0]["row_id"]]["changes"] == {"x": [1.5, 2e20], "y": [None, 0.1]}
+    assert logged[audits[1]["row_id"]]["changes"]["t"] == ['a"b\\c\n\t', "三\u2028\u0001"]
