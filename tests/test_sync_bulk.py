@@ -307,3 +307,65 @@ def test_the_bulk_copy_of_text_values_stores_what_one_by_one_stores(
     logged = stored("audit_entry", bulk_names)
     assert logged[audits[0]["row_id"]]["changes"] == {"x": [1.5, 2e20], "y": [None, 0.1]}
     assert logged[audits[1]["row_id"]]["changes"]["t"] == ['a"b\\c\n\t', "三\u2028\u0001"]
+
+
+def test_the_bulk_paths_checks_refuse_what_the_one_by_one_parse_refuses() -> None:
+    """server/bulk.py reads plain inserts without merge.parse's typed operation: it accepts and
+    refuses the same operations, and reads the same ids; its fingerprints (from orjson's
+    output) are protocol.fingerprint's, floats, escapes and look-alike text included."""
+    from compliance_desk.server import bulk
+    from compliance_desk.sync import merge
+
+    device = new_id()
+    good = {"id": str(new_id()), "table": "visit", "row_id": str(new_id()), "kind": "insert",
+            "base_version": None, "command": None, "payload": {"row": {"id": "x"}},
+            "user_id": str(new_id()), "at": "2026-03-05T10:00:00+00:00"}  # fmt: skip
+    upper = str(new_id()).upper()
+    variants: list[dict[str, Any]] = [
+        good,
+        {**good, "id": upper},
+        {**good, "row_id": "{" + good["row_id"] + "}"},
+        {**good, "id": good["id"].replace("-", "")},
+        {**good, "id": "not-a-uuid"},
+        {**good, "row_id": 12},
+        {**good, "user_id": ""},
+        {**good, "user_id": None},
+        {**good, "user_id": "nobody"},
+        {**good, "user_id": 7},
+        {**good, "at": "yesterday"},
+        {**good, "at": "2026-02-30T10:00:00+00:00"},
+        {**good, "at": "2026-03-05"},
+        {**good, "base_version": "x"},
+        {**good, "base_version": 3},
+        {**good, "payload": []},
+        {**good, "payload": "row"},
+        {**good, "payload": {"changes": {}}},
+        {**good, "payload": {"row": [1]}},
+        {k: v for k, v in good.items() if k != "at"},
+        {k: v for k, v in good.items() if k != "payload"},
+    ]
+    outcomes = {"accepted": 0, "refused": 0}
+    for raw in variants:
+        try:
+            op = merge.parse(raw, device)
+            expected: Any = (str(op.id), op.table, str(op.row_id), op.payload["row"])
+        except merge.BadOperation:
+            expected = "refused"
+        try:
+            got: Any = tuple(bulk._parsed(raw, device))
+        except merge.BadOperation:
+            got = "refused"
+        assert got == expected, raw
+        outcomes["refused" if expected == "refused" else "accepted"] += 1
+    assert outcomes["accepted"] >= 6 and outcomes["refused"] >= 10
+    rows = [
+        {"a": "x", "n": 3, "b": True, "z": None, "big": 2**63},
+        {"f": 1.5}, {"e": [1e20]}, {"tiny": 5e-324}, {"neg": -0.0},
+        {"text": "x:1.5,", "t": "09:30:00.5+00:00", "u": "三\u2028\"\\"},
+        {"deep": [{"k": [1, 2.0, "三"]}, None, False]},
+    ]  # fmt: skip
+    for row in rows:
+        op = orjson.loads(orjson.dumps({**good, "payload": {"row": row}}))
+        digest, plain = protocol.fingerprint_plain(op, from_orjson=True)
+        assert digest == protocol.fingerprint(op), row
+        assert (digest, plain) == protocol.fingerprint_plain(op), row

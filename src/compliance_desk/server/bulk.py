@@ -23,7 +23,7 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import JSON, Column, Connection, Date, DateTime, Table, Uuid, select
@@ -55,9 +55,15 @@ def plain_insert(raw: dict[str, Any]) -> bool:
 
 
 def apply(
-    session: Session, device_id: uuid.UUID, raws: list[dict[str, Any]], now: datetime, one: One
+    session: Session,
+    device_id: uuid.UUID,
+    raws: list[dict[str, Any]],
+    now: datetime,
+    one: One,
+    from_orjson: bool = False,
 ) -> list[dict[str, Any]]:
-    """Results for ``raws`` in order, the same as ``[one(...) for raw in raws]`` would give."""
+    """Results for ``raws`` in order, the same as ``[one(...) for raw in raws]`` would give.
+    ``from_orjson``: ``raws`` were read by orjson (protocol.fingerprint_plain)."""
     results: list[dict[str, Any]] = []
     i = 0
     while i < len(raws):
@@ -65,7 +71,7 @@ def apply(
         while j < len(raws) and plain_insert(raws[j]):
             j += 1
         if j - i >= MIN_RUN:
-            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one))
+            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, from_orjson))
             i = j
         else:
             results.append(one(session, device_id, raws[i], now))
@@ -74,40 +80,86 @@ def apply(
 
 
 def _run_or_halves(
-    session: Session, device_id: uuid.UUID, raws: list[dict[str, Any]], now: datetime, one: One
+    session: Session,
+    device_id: uuid.UUID,
+    raws: list[dict[str, Any]],
+    now: datetime,
+    one: One,
+    from_orjson: bool = False,
 ) -> list[dict[str, Any]]:
     """The run in bulk; if that cannot be, each half in bulk, down to one by one (so that one
     odd operation in a page costs the page a few more statements, not six per operation)."""
     if len(raws) >= MIN_RUN:
-        done = _run(session, device_id, raws, now)
+        done = _run(session, device_id, raws, now, from_orjson)
         if done is not None:
             return done
         if len(raws) >= 2 * MIN_RUN:
             half = len(raws) // 2
-            return _run_or_halves(session, device_id, raws[:half], now, one) + _run_or_halves(
-                session, device_id, raws[half:], now, one
-            )
+            return _run_or_halves(
+                session, device_id, raws[:half], now, one, from_orjson
+            ) + _run_or_halves(session, device_id, raws[half:], now, one, from_orjson)
     return [one(session, device_id, raw, now) for raw in raws]
 
 
+class _Insert(NamedTuple):
+    """A plain insert as the bulk path needs it: ids as their canonical text."""
+
+    id: str
+    table: str
+    row_id: str
+    row: Any  # the payload's row, as sent
+
+
+def _parsed(raw: dict[str, Any], device_id: uuid.UUID) -> _Insert:
+    """merge.parse's checks of a plain insert (``plain_insert`` said it is one), without
+    building its typed operation: ids in canonical text are checked by pattern, anything in
+    another form goes through merge.parse itself.  Raises merge.BadOperation as it does."""
+    i, r, u = raw.get("id"), raw.get("row_id"), raw.get("user_id")
+    if not (
+        type(i) is str
+        and type(r) is str
+        and _CANONICAL.fullmatch(i)
+        and _CANONICAL.fullmatch(r)
+        and (not u or (type(u) is str and _CANONICAL.fullmatch(u)))
+    ):
+        op = merge.parse(raw, device_id)
+        return _Insert(str(op.id), op.table, str(op.row_id), op.payload["row"])
+    try:
+        table = str(raw["table"])
+        datetime.fromisoformat(str(raw["at"]))
+        if raw.get("base_version") is not None:
+            int(raw["base_version"])
+        payload = dict(raw["payload"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise merge.BadOperation(f"malformed operation: {exc}") from exc
+    row = payload.get("row")
+    if not isinstance(row, dict):
+        raise merge.BadOperation("insert without row")
+    return _Insert(i, table, r, row)
+
+
 def _run(
-    session: Session, device_id: uuid.UUID, raws: list[dict[str, Any]], now: datetime
+    session: Session,
+    device_id: uuid.UUID,
+    raws: list[dict[str, Any]],
+    now: datetime,
+    from_orjson: bool,
 ) -> list[dict[str, Any]] | None:
     try:
-        ops = [merge.parse(raw, device_id) for raw in raws]
+        ops = [_parsed(raw, device_id) for raw in raws]
     except merge.BadOperation:
         return None
     if len({op.id for op in ops}) < len(ops) or len({(o.table, o.row_id) for o in ops}) < len(ops):
         return None
-    prints = [protocol.fingerprint_plain(raw) for raw in raws]
+    prints = [protocol.fingerprint_plain(raw, from_orjson) for raw in raws]
     rows: list[dict[str, Any]] = []
     for op, (_digest, plain) in zip(ops, prints, strict=True):
         tbl = codec.table(op.table)
         try:
-            row = codec.decode_with(_decoders(tbl, plain), op.payload["row"])
+            row = codec.decode_with(_decoders(tbl, plain), op.row)
         except (TypeError, ValueError):
             return None
-        if row.get("id") != str(op.row_id):
+        if row.get("id") != op.row_id:
             return None
         if "row_version" in tbl.c:
             row["row_version"] = 1
@@ -137,19 +189,19 @@ def _apply_run(
     session: Session,
     device_id: uuid.UUID,
     digests: list[str],
-    ops: list[merge.Op],
+    ops: list[_Insert],
     rows: list[dict[str, Any]],
     now: datetime,
 ) -> list[dict[str, Any]] | None:
     connection = session.connection()
-    keys = [str(op.id) for op in ops]
+    keys = [op.id for op in ops]
     claimed = _claim(connection, device_id, keys, digests, now)
     every = len(claimed) == len(ops)  # the usual case: no replays, nothing to look up
     stored = {}
     if not every:
-        replayed = [op.id for op, key in zip(ops, keys, strict=True) if key not in claimed]
+        replayed = [uuid.UUID(key) for key in keys if key not in claimed]
         stored = {
-            r.op_id: r
+            str(r.op_id): r
             for r in connection.execute(
                 select(SyncOperation.op_id, SyncOperation.payload_hash, SyncOperation.result)
                 .where(among(connection, SyncOperation.op_id, replayed))
@@ -160,10 +212,10 @@ def _apply_run(
         if every
         else [(op, row) for op, row, key in zip(ops, rows, keys, strict=True) if key in claimed]
     )
-    by_table: dict[str, list[uuid.UUID]] = {}
+    by_table: dict[str, list[str]] = {}
     for op, _row in fresh:
         by_table.setdefault(op.table, []).append(op.row_id)
-    present = sets.present(connection, by_table)
+    present = sets.present_text(connection, by_table)
     # A row the server holds already is applied as it is (the union keeps the server's copy),
     # so only the others can have a natural-key twin.
     if _twins(connection, [(op, row) for op, row in fresh if (op.table, op.row_id) not in present]):
@@ -179,15 +231,15 @@ def _apply_run(
     results = []
     applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
     noted: list[tuple[str, str, str | None]] = []
-    for op, row, digest, key in zip(ops, rows, digests, keys, strict=True):
+    for op, digest, key in zip(ops, digests, keys, strict=True):
         if every or key in claimed:
-            noted.append((op.table, row["id"], key))
+            noted.append((op.table, op.row_id, key))
             results.append({**applied, "op_id": key})
             continue
-        prior = stored[op.id]
+        prior = stored[key]
         if prior.payload_hash != digest:
-            log.warning("operation %s replayed with a different payload: refused", op.id)
-            results.append({"op_id": str(op.id), "status": "refused",
+            log.warning("operation %s replayed with a different payload: refused", key)
+            results.append({"op_id": key, "status": "refused",
                             "reason_zh": "同一操作编号的内容与先前不同，服务器拒绝处理",
                             "reason_en": "same operation id, different payload",
                             "conflict": None})  # fmt: skip
@@ -303,14 +355,14 @@ def _decoders(tbl: Table, plain: bool) -> tuple[tuple[str, Callable[[Any], Any] 
     return tuple(out)
 
 
-def _twins(connection: Connection, fresh: list[tuple[merge.Op, dict[str, Any]]]) -> bool:
+def _twins(connection: Connection, fresh: list[tuple[_Insert, dict[str, Any]]]) -> bool:
     """Whether a live new row's natural key is taken by another row (here or twice in the
     run): then the one-by-one path sets it aside and opens the merge task."""
     keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]] = {}
     for op, row in fresh:
         key = policy(op.table).natural_key
         if key and row.get("deleted_at") is None:
-            keyed.setdefault(op.table, []).append((op.row_id, row))
+            keyed.setdefault(op.table, []).append((uuid.UUID(op.row_id), row))
     for table, rows in keyed.items():
         if sets.natural_key_twins(connection, codec.table(table), policy(table).natural_key, rows):
             return True

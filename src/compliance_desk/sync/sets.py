@@ -36,6 +36,25 @@ def present(
     return found
 
 
+def present_text(
+    connection: Connection, by_table: Mapping[str, Sequence[str]]
+) -> set[tuple[str, str]]:
+    """``present`` for ids in canonical text (str(uuid)), answered in that text: on PostgreSQL
+    one array literal per table and CHUNK ids, no UUID object per id."""
+    if connection.dialect.name != "postgresql":
+        found = present(connection, {t: [uuid.UUID(i) for i in ids] for t, ids in by_table.items()})
+        return {(t, str(i)) for t, i in found}
+    out: set[tuple[str, str]] = set()
+    for table, ids in by_table.items():
+        codec.table(table)  # a table's name goes into the statement: known tables only
+        for start in range(0, len(ids), CHUNK):
+            literal = "{" + ",".join(ids[start : start + CHUNK]) + "}"
+            query = f'SELECT id::text FROM "{table}" WHERE id IN (SELECT unnest(%(ids)s::uuid[]))'
+            rows = connection.exec_driver_sql(query, {"ids": literal}).all()
+            out.update((table, r[0]) for r in rows)
+    return out
+
+
 def natural_key_twins(
     connection: Connection,
     tbl: Table,
