@@ -81,17 +81,16 @@ class FastJSON(JSONResponse):
             return super().render(content)
 
 
-def _loads(data: bytes) -> tuple[Any, bool]:
-    """The value, and whether orjson read it (then it holds JSON's values only)."""
+def _loads(data: bytes) -> Any:
     try:
-        return orjson.loads(data), True
+        return orjson.loads(data)
     except orjson.JSONDecodeError:
-        return json.loads(data), False  # what orjson refuses and json takes (NaN, huge integers)
+        return json.loads(data)  # what orjson refuses and json takes (NaN, huge integers)
 
 
 async def _body(request: Request) -> dict[str, Any]:
     try:
-        data, request.state.from_orjson = _loads(await request.body())
+        data = _loads(await request.body())
     except (ValueError, UnicodeDecodeError) as exc:
         raise Refused(400, "bad_request", "请求内容不是有效的 JSON", f"bad JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -205,8 +204,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         if lacking:
             raise Refused(409, "blobs_missing", "附件尚未上传完成，服务器暂不接收引用它们的记录",
                           f"blobs not on the server: {', '.join(lacking[:5])}")  # fmt: skip
-        results = pushing.push(ctx.factory, device_id, ops, state.now(), state.before_commit,
-                               getattr(request.state, "from_orjson", False))  # fmt: skip
+        results = pushing.push(ctx.factory, device_id, ops, state.now(), state.before_commit)
         return {"results": results, "server_epoch": state.epoch}
 
     def device_centre(device_id: uuid.UUID) -> uuid.UUID | None:

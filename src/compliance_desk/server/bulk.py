@@ -60,10 +60,8 @@ def apply(
     raws: list[dict[str, Any]],
     now: datetime,
     one: One,
-    from_orjson: bool = False,
 ) -> list[dict[str, Any]]:
-    """Results for ``raws`` in order, the same as ``[one(...) for raw in raws]`` would give.
-    ``from_orjson``: ``raws`` were read by orjson (protocol.fingerprint_plain)."""
+    """Results for ``raws`` in order, the same as ``[one(...) for raw in raws]`` would give."""
     results: list[dict[str, Any]] = []
     i = 0
     while i < len(raws):
@@ -71,7 +69,7 @@ def apply(
         while j < len(raws) and plain_insert(raws[j]):
             j += 1
         if j - i >= MIN_RUN:
-            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, from_orjson))
+            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one))
             i = j
         else:
             results.append(one(session, device_id, raws[i], now))
@@ -85,19 +83,18 @@ def _run_or_halves(
     raws: list[dict[str, Any]],
     now: datetime,
     one: One,
-    from_orjson: bool = False,
 ) -> list[dict[str, Any]]:
     """The run in bulk; if that cannot be, each half in bulk, down to one by one (so that one
     odd operation in a page costs the page a few more statements, not six per operation)."""
     if len(raws) >= MIN_RUN:
-        done = _run(session, device_id, raws, now, from_orjson)
+        done = _run(session, device_id, raws, now)
         if done is not None:
             return done
         if len(raws) >= 2 * MIN_RUN:
             half = len(raws) // 2
-            return _run_or_halves(
-                session, device_id, raws[:half], now, one, from_orjson
-            ) + _run_or_halves(session, device_id, raws[half:], now, one, from_orjson)
+            return _run_or_halves(session, device_id, raws[:half], now, one) + _run_or_halves(
+                session, device_id, raws[half:], now, one
+            )
     return [one(session, device_id, raw, now) for raw in raws]
 
 
@@ -143,7 +140,6 @@ def _run(
     device_id: uuid.UUID,
     raws: list[dict[str, Any]],
     now: datetime,
-    from_orjson: bool,
 ) -> list[dict[str, Any]] | None:
     try:
         ops = [_parsed(raw, device_id) for raw in raws]
@@ -151,7 +147,7 @@ def _run(
         return None
     if len({op.id for op in ops}) < len(ops) or len({(o.table, o.row_id) for o in ops}) < len(ops):
         return None
-    prints = [protocol.fingerprint_plain(raw, from_orjson) for raw in raws]
+    prints = [protocol.fingerprint_plain(raw) for raw in raws]
     rows: list[dict[str, Any]] = []
     for op, (_digest, plain) in zip(ops, prints, strict=True):
         tbl = codec.table(op.table)

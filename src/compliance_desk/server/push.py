@@ -38,10 +38,7 @@ def push(
     ops: list[dict[str, Any]],
     now: datetime,
     before_commit: Hook | None = None,
-    from_orjson: bool = False,
 ) -> list[dict[str, Any]]:
-    """The results of ``ops``, in order.  ``from_orjson``: the request was read by orjson,
-    so ``ops`` hold JSON's values only (what the bulk path's fingerprints rely on)."""
     for attempt in range(3):
         try:
             with factory() as session:
@@ -55,7 +52,7 @@ def push(
                     return _one(s, d, c, op, at)
 
                 if centre_id is None:  # runs of plain inserts in bulk (see server/bulk.py)
-                    results = bulk.apply(session, device_id, ops, now, one, from_orjson)
+                    results = bulk.apply(session, device_id, ops, now, one)
                 else:  # a centre's device: each operation's scope is checked (admission)
                     results = [one(session, device_id, op, now) for op in ops]
                 capture.settle(session)  # numbered; the counter is locked until the commit

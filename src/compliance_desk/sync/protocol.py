@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any
 
 import orjson
@@ -95,30 +94,10 @@ def fingerprint(op: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(op)).hexdigest()
 
 
-# A number with a fraction or an exponent, as orjson writes it between the punctuation that
-# surrounds a value (compact output: no spaces).  Text inside a string can look like it too:
-# then the json module's way is taken, which gives the same bytes for plain values.
-_FLOAT = re.compile(rb"[:,\[]-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+)[,\]}]")
-
-
-def fingerprint_plain(op: dict[str, Any], from_orjson: bool = False) -> tuple[str, bool]:
+def fingerprint_plain(op: dict[str, Any]) -> tuple[str, bool]:
     """``fingerprint(op)``, and whether every value in the operation is plain JSON (strings,
     integers of 64 bits, booleans, null, lists, objects): then orjson writes any part of it
     as the json module would read it back (no float, no NaN), which the server's bulk COPY
-    uses for JSON columns.
-
-    ``from_orjson``: ``op`` was read by orjson.loads, so it holds nothing but JSON's values
-    (no NaN, no integer beyond 64 bits, string keys): a float is then the only thing that is
-    not plain, and orjson's own output shows whether there is one, without a walk over every
-    value in Python (``_plain``)."""
-    if from_orjson:
-        fields = {k: op.get(k) for k in OP_FIELDS}
-        try:
-            data = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
-        except orjson.JSONEncodeError:  # a lone surrogate: as ``_canonical`` says it
-            pass
-        else:
-            if _FLOAT.search(data) is None:
-                return hashlib.sha256(data).hexdigest(), True
+    uses for JSON columns."""
     data, plain = _canonical(op)
     return hashlib.sha256(data).hexdigest(), plain
