@@ -18,7 +18,7 @@ from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.models import Visit
 from compliance_desk.persistence.sync_models import SyncChange, SyncOperation
 from compliance_desk.server import push as pushing
-from compliance_desk.sync import protocol, replica
+from compliance_desk.sync import merge, protocol, replica
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import create
 
@@ -96,6 +96,18 @@ def test_a_page_of_plain_inserts_is_applied_in_bulk_with_the_answers_of_one_by_o
                          rig.clock())  # fmt: skip
     assert again[3]["status"] == "refused"
     assert again[:3] + again[4:] == results[:3] + results[4:]
+    # Applied in bulk, an operation's result is stored as NULL ("applied"): its answer, and
+    # a replay's by either path (three operations go one by one), are the full result the
+    # older server stored and answered.
+    with factory() as s:
+        stored = s.execute(
+            select(SyncOperation.result).where(SyncOperation.op_id == uuid.UUID(page[0]["id"]))
+        ).one()
+    assert stored.result is None
+    assert results == [merge.Outcome("applied").as_result(uuid.UUID(op["id"])) for op in page]
+    alone = pushing.push(factory, a.desk.ctx.device_id, page[:3], rig.clock())
+    assert alone == results[:3]
+    assert pushing.push(factory, a.desk.ctx.device_id, page, rig.clock()) == results
     with factory() as s:
         assert int(s.scalar(select(func.max(SyncChange.seq))) or 0) == before + 60
         assert s.scalar(select(func.count()).select_from(Visit)) == 30

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.models import UtcDateTime
 from compliance_desk.persistence.sync_models import SyncOperation
-from compliance_desk.server import admission
+from compliance_desk.server import admission, operations
 from compliance_desk.sync import capture, codec, merge, protocol, sets
 from compliance_desk.sync.policy import policy
 
@@ -225,12 +225,11 @@ def _apply_run(
             sets.insert_rows(connection, codec.table(op.table), stretch, as_text=True)
             stretch = []
     results = []
-    applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
     noted: list[tuple[str, str, str | None]] = []
     for op, digest, key in zip(ops, digests, keys, strict=True):
         if every or key in claimed:
             noted.append((op.table, op.row_id, key))
-            results.append({**applied, "op_id": key})
+            results.append(operations.applied(key))  # what a replay of it gets
             continue
         prior = stored[key]
         if prior.payload_hash != digest:
@@ -240,7 +239,7 @@ def _apply_run(
                             "reason_en": "same operation id, different payload",
                             "conflict": None})  # fmt: skip
         else:
-            results.append(dict(prior.result))
+            results.append(operations.replayed(key, prior.result))
     capture.note_changes(session, noted)
     return results
 
@@ -252,19 +251,16 @@ def _claim(
     digests: list[str],
     now: datetime,
 ) -> set[str]:
-    """Claim the run's ids (``keys``: str(op.id)) with their result ("applied") written;
-    returns those claimed, as keys (the others were claimed before: replays).  On PostgreSQL
-    one INSERT .. SELECT from arrays."""
-    applied = merge.Outcome("applied").as_result(uuid.UUID(int=0))
+    """Claim the run's ids (``keys``: str(op.id)) as applied (a NULL result: see
+    server/operations.py); returns those claimed, as keys (the others were claimed before:
+    replays).  On PostgreSQL one INSERT .. SELECT from arrays."""
     if connection.dialect.name == "postgresql":
         found = connection.exec_driver_sql(
             "INSERT INTO sync_operation (op_id, device_id, payload_hash, result, received_at) "
-            "SELECT u.op_id, %(device)s, u.digest, json_build_object('op_id', u.op_id::text, "
-            "'status', %(status)s::text, 'reason_zh', %(zh)s::text, 'reason_en', %(en)s::text, "
-            "'conflict', NULL), %(now)s FROM unnest(%(ids)s::uuid[], %(digests)s::text[]) "
-            "AS u(op_id, digest) ON CONFLICT (op_id) DO NOTHING RETURNING op_id::text",
-            {"device": device_id, "status": applied["status"], "zh": applied["reason_zh"],
-             "en": applied["reason_en"], "now": now,
+            "SELECT u.op_id, %(device)s, u.digest, NULL, %(now)s "
+            "FROM unnest(%(ids)s::uuid[], %(digests)s::text[]) AS u(op_id, digest) "
+            "ON CONFLICT (op_id) DO NOTHING RETURNING op_id::text",
+            {"device": device_id, "now": now,
              # array literals: the driver's array adapter costs microseconds per element
              "ids": "{" + ",".join(keys) + "}",
              "digests": "{" + ",".join(digests) + "}"},
@@ -277,7 +273,7 @@ def _claim(
     )
     rows = [
         {"op_id": uuid.UUID(key), "device_id": device_id, "payload_hash": digest,
-         "result": {**applied, "op_id": key}, "received_at": now}
+         "result": None, "received_at": now}
         for key, digest in zip(keys, digests, strict=True)
     ]  # fmt: skip
     return {str(i) for i in connection.execute(claim, rows).scalars()}
