@@ -381,3 +381,52 @@ def test_the_bulk_paths_checks_refuse_what_the_one_by_one_parse_refuses() -> Non
     for row, plain in rows:
         op = orjson.loads(orjson.dumps({**good, "payload": {"row": row}}))
         assert protocol.fingerprint_plain(op) == (protocol.fingerprint(op), plain), row
+
+
+def test_the_same_page_pushed_twice_at_once_is_applied_once_and_answered_alike(
+    rig: Rig,
+) -> None:
+    """The bulk claim inserts without ON CONFLICT: a second push of the same operations, while
+    the first has not committed, waits for it, then goes one by one and gets the first's
+    answers as replays (rule 6); every row is stored and logged once."""
+    import threading
+
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    a.sync.sync_once()
+    visits(a, e.id, 12)
+    page = _waiting(a)
+    factory = rig.server_desk.ctx.factory
+    device = a.desk.ctx.device_id
+    with factory() as s:
+        before = int(s.scalar(select(func.max(SyncChange.seq))) or 0)
+    held, release = threading.Event(), threading.Event()
+    answers: dict[str, list[dict[str, Any]]] = {}
+
+    def hold() -> None:
+        held.set()
+        assert release.wait(20)
+
+    def first() -> None:
+        answers["first"] = pushing.push(factory, device, page, rig.clock(), before_commit=hold)
+
+    def second() -> None:
+        answers["second"] = pushing.push(factory, device, page, rig.clock())
+
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert held.wait(20)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    t2.join(1.0)
+    assert t2.is_alive()  # waiting for the first push's claims
+    release.set()
+    t1.join(20)
+    t2.join(20)
+    assert [r["status"] for r in answers["first"]] == ["applied"] * 24
+    assert answers["second"] == answers["first"]
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 12
+        logged = list(s.scalars(select(SyncChange.row_id).where(SyncChange.seq > before)))
+    assert sorted(logged) == sorted(uuid.UUID(op["row_id"]) for op in page)
