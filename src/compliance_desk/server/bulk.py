@@ -3,10 +3,11 @@
 Most of a backlog is new rows that cannot conflict with anything: visits, audit entries, new
 enterprises.  Handled one by one (push._one) each costs a claim, a savepoint, a look-up, an
 insert and the stored result: six round trips.  Here a run of consecutive inserts (of tables
-without a workflow command) is applied inside one savepoint: the ids claimed in one statement
-(with their result, "applied", already written), the rows already present and the natural keys
-already taken looked up once per table, and the rows inserted one ``executemany`` per stretch
-of one table, in the order they came.
+without a workflow command) is applied inside one savepoint: the ids claimed in two statements
+(their result NULL, "applied": server/operations.py), the rows already present and the natural
+keys already taken looked up once per table, and the rows COPYed per stretch of one table, in
+the order they came, their values as text where PostgreSQL reads them so (server/copy_text.py).
+The operations are checked as merge.parse checks them, with ids kept as their text.
 
 Anything unusual rolls the savepoint back and tries each half of the run, down to short runs
 that go one by one, so the outcome is the same as there: a malformed operation, an id twice
@@ -17,23 +18,19 @@ the stored results, as ``_one`` answers them.
 
 from __future__ import annotations
 
-import functools
 import logging
-import re
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 
-import orjson
-from sqlalchemy import JSON, Column, Connection, Date, DateTime, Table, Uuid, select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among, insert_for
-from compliance_desk.persistence.models import UtcDateTime
 from compliance_desk.persistence.sync_models import SyncOperation
-from compliance_desk.server import admission, operations
+from compliance_desk.server import admission, copy_text, operations
 from compliance_desk.sync import capture, codec, merge, protocol, sets
 from compliance_desk.sync.policy import policy
 
@@ -115,9 +112,9 @@ def _parsed(raw: dict[str, Any], device_id: uuid.UUID) -> _Insert:
     if not (
         type(i) is str
         and type(r) is str
-        and _CANONICAL.fullmatch(i)
-        and _CANONICAL.fullmatch(r)
-        and (not u or (type(u) is str and _CANONICAL.fullmatch(u)))
+        and copy_text.CANONICAL_UUID.fullmatch(i)
+        and copy_text.CANONICAL_UUID.fullmatch(r)
+        and (not u or (type(u) is str and copy_text.CANONICAL_UUID.fullmatch(u)))
     ):
         op = merge.parse(raw, device_id)
         return _Insert(str(op.id), op.table, str(op.row_id), op.payload["row"])
@@ -152,7 +149,7 @@ def _run(
     for op, (_digest, plain) in zip(ops, prints, strict=True):
         tbl = codec.table(op.table)
         try:
-            row = codec.decode_with(_decoders(tbl, plain), op.row)
+            row = codec.decode_with(copy_text.decoders(tbl, plain), op.row)
         except (TypeError, ValueError):
             return None
         if row.get("id") != op.row_id:
@@ -290,74 +287,6 @@ def _claim(
         for key, digest in zip(keys, digests, strict=True)
     ]  # fmt: skip
     return {str(i) for i in connection.execute(claim, rows).scalars()}
-
-
-# str(uuid.UUID(...)) of a UUID: such a value is taken as it is (PostgreSQL reads it the same).
-_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-# datetime.isoformat() of an aware datetime, and date.isoformat(): read alike by PostgreSQL
-_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{6})?[+-]\d\d:\d\d")
-_DATE = re.compile(r"\d{4}-\d\d-\d\d")
-
-
-def _uuid_text(value: Any) -> Any:
-    if type(value) is str and _CANONICAL.fullmatch(value):
-        return value
-    return str(codec.decode_uuid(value))
-
-
-def _datetime_text(value: Any) -> Any:
-    """A timestamp in its canonical text is checked as codec checks it (datetime.fromisoformat
-    refuses a 30 February) and COPYed as that text: formatting a datetime object costs COPY
-    several microseconds.  Any other form is decoded as codec decodes it."""
-    if type(value) is str and _DATETIME.fullmatch(value):
-        datetime.fromisoformat(value)
-        return value
-    return codec.decode(_A_DATETIME, value)
-
-
-def _date_text(value: Any) -> Any:
-    if type(value) is str and _DATE.fullmatch(value):
-        date.fromisoformat(value)
-        return value
-    return codec.decode(_A_DATE, value)
-
-
-def _json_text(value: Any) -> Any:
-    """A JSON column's value of an operation of plain values (protocol.fingerprint_plain) as
-    its JSON text, written by orjson (the stdlib's dumper, which psycopg calls, is slower)."""
-    try:
-        return sets.JsonText(orjson.dumps(value).decode("utf-8"))
-    except (orjson.JSONEncodeError, TypeError):
-        return value
-
-
-_A_DATETIME: Column[Any] = Column("at", UtcDateTime())
-_A_DATE: Column[Any] = Column("on", Date())
-
-
-@functools.cache
-def _decoders(tbl: Table, plain: bool) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
-    """codec's decoders, but UUID, timestamp and date columns' values kept as their canonical
-    text (checked as strictly: the same values are refused), and, for an operation of plain
-    values, JSON columns' values as JSON text; a natural key's values decoded as codec
-    decodes them (they are compared with the server's)."""
-    key = set(policy(tbl.name).natural_key)
-    out: list[tuple[str, Callable[[Any], Any] | None]] = []
-    for name, convert in codec.column_decoders(tbl):
-        kind = tbl.c[name].type
-        if name in key:
-            out.append((name, convert))
-        elif isinstance(kind, Uuid):
-            out.append((name, _uuid_text))
-        elif isinstance(kind, (UtcDateTime, DateTime)):
-            out.append((name, _datetime_text))
-        elif isinstance(kind, Date):
-            out.append((name, _date_text))
-        elif isinstance(kind, JSON) and plain:
-            out.append((name, _json_text))
-        else:
-            out.append((name, convert))
-    return tuple(out)
 
 
 def _twins(connection: Connection, fresh: list[tuple[_Insert, dict[str, Any]]]) -> bool:
