@@ -18,7 +18,7 @@ from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.models import Visit
 from compliance_desk.persistence.sync_models import SyncChange, SyncOperation
 from compliance_desk.server import push as pushing
-from compliance_desk.sync import protocol, replica
+from compliance_desk.sync import merge, protocol, replica
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import create
 
@@ -96,6 +96,18 @@ def test_a_page_of_plain_inserts_is_applied_in_bulk_with_the_answers_of_one_by_o
                          rig.clock())  # fmt: skip
     assert again[3]["status"] == "refused"
     assert again[:3] + again[4:] == results[:3] + results[4:]
+    # Applied in bulk, an operation's result is stored as NULL ("applied"): its answer, and
+    # a replay's by either path (three operations go one by one), are the full result the
+    # older server stored and answered.
+    with factory() as s:
+        stored = s.execute(
+            select(SyncOperation.result).where(SyncOperation.op_id == uuid.UUID(page[0]["id"]))
+        ).one()
+    assert stored.result is None
+    assert results == [merge.Outcome("applied").as_result(uuid.UUID(op["id"])) for op in page]
+    alone = pushing.push(factory, a.desk.ctx.device_id, page[:3], rig.clock())
+    assert alone == results[:3]
+    assert pushing.push(factory, a.desk.ctx.device_id, page, rig.clock()) == results
     with factory() as s:
         assert int(s.scalar(select(func.max(SyncChange.seq))) or 0) == before + 60
         assert s.scalar(select(func.count()).select_from(Visit)) == 30
@@ -225,3 +237,196 @@ def test_rows_the_server_already_holds_are_not_taken_for_their_own_twins(rig: Ri
     assert len(counted.seen) < 20  # one by one: six or more statements per operation
     live = [e for e in rig.server_enterprises().values() if e["deleted_at"] is None]
     assert len([e for e in live if e["name"].startswith("崧厦第")]) == 10
+
+
+def test_the_bulk_copy_of_text_values_stores_what_one_by_one_stores(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk path COPYs timestamps, dates and JSON as text (server/bulk.py): the rows stored
+    and the answers are those of the one-by-one path for the same page, whatever the form of a
+    timestamp (an offset, Z, none) and whatever the JSON holds (floats, escapes, unicode)."""
+    from compliance_desk.server import bulk
+    from tests.sync_support import rows
+
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    a.sync.sync_once()
+    visits(a, e.id, 12)
+    page = _waiting(a)
+    assert len(page) == 24
+    visits_ = [op for op in page if op["table"] == "visit"]
+    audits = [op for op in page if op["table"] == "audit_entry"]
+    for op, at in zip(visits_, ["2026-03-05T18:00:00+08:00", "2026-03-05T10:00:00",
+                                "2026-03-05T10:00:00Z", "2026-03-05T10:00:00.5+00:00"],
+                      strict=False):  # fmt: skip
+        op["payload"]["row"]["visited_at"] = at
+    audits[0]["payload"]["row"]["changes"] = {"x": [1.5, 2e20], "y": [None, 0.1]}
+    audits[1]["payload"]["row"]["changes"] = {"t": ['a"b\\c\n\t', "三\u2028\u0001"], "n": [2**40]}
+    audits[2]["payload"]["row"]["changes"] = {}
+    audits[3]["payload"]["row"]["changes"] = {"deep": [[{"k": [True, False, None, "é"]}]]}
+
+    def renamed(ops: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """The same page under new ids (operations and rows): it can be pushed again."""
+        names = {i: str(new_id()) for op in ops for i in (op["id"], op["row_id"])}
+        text = orjson.dumps(ops).decode()
+        for old, new in names.items():
+            text = text.replace(old, new)
+        return orjson.loads(text), {new: old for old, new in names.items()}
+
+    engine = rig.server_desk.ctx.engine
+    with engine.begin() as c:  # not UTC: a timestamp read without its offset would show
+        c.exec_driver_sql(
+            f"ALTER DATABASE \"{engine.url.database}\" SET timezone TO 'Asia/Shanghai'"
+        )
+    engine.dispose()
+    factory = rig.server_desk.ctx.factory
+    device = a.desk.ctx.device_id
+    bulk_page, bulk_names = renamed(page)
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        in_bulk = pushing.push(factory, device, bulk_page, rig.clock())
+    assert len(counted.seen) < 20  # it went the bulk way
+    monkeypatch.setattr(bulk, "MIN_RUN", 10**9)  # one by one
+    single_page, single_names = renamed(page)
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        one_by_one = pushing.push(factory, device, single_page, rig.clock())
+    assert len(counted.seen) > 100
+
+    def original(results: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+        return [{**r, "op_id": names[r["op_id"]]} for r in results]
+
+    assert original(in_bulk, bulk_names) == original(one_by_one, single_names)
+    assert [r["status"] for r in in_bulk] == ["applied"] * 24
+
+    def stored(table: str, names: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """The page's rows, as stored, with the page's own ids put back (in the JSON too)."""
+        out = {}
+        for row_id, row in rows(rig.server_desk, table).items():
+            if str(row_id) in names:
+                text = orjson.dumps(row).decode()
+                for new, old in names.items():
+                    text = text.replace(new, old)
+                out[names[str(row_id)]] = orjson.loads(text)
+        return out
+
+    for table in ("visit", "audit_entry"):
+        fast, slow = stored(table, bulk_names), stored(table, single_names)
+        assert len(fast) == 12 and fast == slow, table
+    fast = stored("visit", bulk_names)
+    assert fast[visits_[0]["row_id"]]["visited_at"] == "2026-03-05T10:00:00+00:00"
+    assert fast[visits_[1]["row_id"]]["visited_at"] == "2026-03-05T10:00:00+00:00"
+    assert fast[visits_[3]["row_id"]]["visited_at"] == "2026-03-05T10:00:00.500000+00:00"
+    logged = stored("audit_entry", bulk_names)
+    assert logged[audits[0]["row_id"]]["changes"] == {"x": [1.5, 2e20], "y": [None, 0.1]}
+    assert logged[audits[1]["row_id"]]["changes"]["t"] == ['a"b\\c\n\t', "三\u2028\u0001"]
+
+
+def test_the_bulk_paths_checks_refuse_what_the_one_by_one_parse_refuses() -> None:
+    """server/bulk.py reads plain inserts without merge.parse's typed operation: it accepts and
+    refuses the same operations, and reads the same ids; its fingerprints are
+    protocol.fingerprint's, and an operation with a float is not plain (its JSON columns are
+    then written by the json module, server/bulk.py)."""
+    from compliance_desk.server import bulk
+    from compliance_desk.sync import merge
+
+    device = new_id()
+    good = {"id": str(new_id()), "table": "visit", "row_id": str(new_id()), "kind": "insert",
+            "base_version": None, "command": None, "payload": {"row": {"id": "x"}},
+            "user_id": str(new_id()), "at": "2026-03-05T10:00:00+00:00"}  # fmt: skip
+    upper = str(new_id()).upper()
+    variants: list[dict[str, Any]] = [
+        good,
+        {**good, "id": upper},
+        {**good, "row_id": "{" + good["row_id"] + "}"},
+        {**good, "id": good["id"].replace("-", "")},
+        {**good, "id": "not-a-uuid"},
+        {**good, "row_id": 12},
+        {**good, "user_id": ""},
+        {**good, "user_id": None},
+        {**good, "user_id": "nobody"},
+        {**good, "user_id": 7},
+        {**good, "at": "yesterday"},
+        {**good, "at": "2026-02-30T10:00:00+00:00"},
+        {**good, "at": "2026-03-05"},
+        {**good, "base_version": "x"},
+        {**good, "base_version": 3},
+        {**good, "payload": []},
+        {**good, "payload": "row"},
+        {**good, "payload": {"changes": {}}},
+        {**good, "payload": {"row": [1]}},
+        {k: v for k, v in good.items() if k != "at"},
+        {k: v for k, v in good.items() if k != "payload"},
+    ]
+    outcomes = {"accepted": 0, "refused": 0}
+    for raw in variants:
+        try:
+            op = merge.parse(raw, device)
+            expected: Any = (str(op.id), op.table, str(op.row_id), op.payload["row"])
+        except merge.BadOperation:
+            expected = "refused"
+        try:
+            got: Any = tuple(bulk._parsed(raw, device))
+        except merge.BadOperation:
+            got = "refused"
+        assert got == expected, raw
+        outcomes["refused" if expected == "refused" else "accepted"] += 1
+    assert outcomes["accepted"] >= 6 and outcomes["refused"] >= 10
+    rows = [  # (row, whether plain: no float anywhere in it)
+        ({"a": "x", "n": 3, "b": True, "z": None, "big": 2**63}, True),
+        ({"f": 1.5}, False), ({"e": [1e20]}, False), ({"tiny": 5e-324}, False),
+        ({"text": "x:1.5,", "t": "09:30:00.5+00:00", "u": "三\u2028\"\\"}, True),
+        ({"deep": [{"k": [1, 2.0, "三"]}, None, False]}, False),
+        ({"deep": [{"k": [1, 2, "三"]}, None, False]}, True),
+    ]  # fmt: skip
+    for row, plain in rows:
+        op = orjson.loads(orjson.dumps({**good, "payload": {"row": row}}))
+        assert protocol.fingerprint_plain(op) == (protocol.fingerprint(op), plain), row
+
+
+def test_the_same_page_pushed_twice_at_once_is_applied_once_and_answered_alike(
+    rig: Rig,
+) -> None:
+    """The bulk claim inserts without ON CONFLICT: a second push of the same operations, while
+    the first has not committed, waits for it, then goes one by one and gets the first's
+    answers as replays (rule 6); every row is stored and logged once."""
+    import threading
+
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    a.sync.sync_once()
+    visits(a, e.id, 12)
+    page = _waiting(a)
+    factory = rig.server_desk.ctx.factory
+    device = a.desk.ctx.device_id
+    with factory() as s:
+        before = int(s.scalar(select(func.max(SyncChange.seq))) or 0)
+    held, release = threading.Event(), threading.Event()
+    answers: dict[str, list[dict[str, Any]]] = {}
+
+    def hold() -> None:
+        held.set()
+        assert release.wait(20)
+
+    def first() -> None:
+        answers["first"] = pushing.push(factory, device, page, rig.clock(), before_commit=hold)
+
+    def second() -> None:
+        answers["second"] = pushing.push(factory, device, page, rig.clock())
+
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert held.wait(20)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    t2.join(1.0)
+    assert t2.is_alive()  # waiting for the first push's claims
+    release.set()
+    t1.join(20)
+    t2.join(20)
+    assert [r["status"] for r in answers["first"]] == ["applied"] * 24
+    assert answers["second"] == answers["first"]
+    with factory() as s:
+        assert s.scalar(select(func.count()).select_from(Visit)) == 12
+        logged = list(s.scalars(select(SyncChange.row_id).where(SyncChange.seq > before)))
+    assert sorted(logged) == sorted(uuid.UUID(op["row_id"]) for op in page)

@@ -216,3 +216,59 @@ def test_sync_change_entries_carry_the_centre(rig: Rig, world: World) -> None:
         clerk = s.scalars(select(AppUser.id).where(AppUser.username == "game_clerk")).one()
     assert owner[world.a] == owner[world.appeal_a] == world.centre["umbrella"]
     assert owner[world.b] == owner[world.appeal_b] == owner[clerk] == world.centre["game"]
+
+
+def test_the_change_logs_centres_set_by_postgresql_are_those_scope_gives(
+    rig: Rig, world: World
+) -> None:
+    """capture.assign_sequence stamps a whole page in one statement (scope.centre_sql): each
+    entry's centre is what scope.centres says, for rows of a centre, rows owned through one or
+    two owners (an audit entry of an attachment of an appeal), shared and missing rows."""
+    from compliance_desk.domain.ids import new_id
+    from compliance_desk.persistence.models import Attachment, AuditEntry
+    from compliance_desk.sync import capture, scope
+
+    now = rig.clock()
+    with rig.server_desk.ctx.factory() as s:
+        photo, deeper, stray = new_id(), new_id(), new_id()
+        for row_id, owner_table, owner_id in (
+            (photo, "appeal", world.appeal_b),  # game centre, through the appeal's enterprise
+            (deeper, "audit_entry", new_id()),  # owned by an owned row: beyond the depth
+            (stray, "nowhere", world.a),  # an owner table scope does not know: shared
+        ):
+            s.add(Attachment(id=row_id, owner_table=owner_table, owner_id=owner_id,
+                             sha256="0" * 64, filename="a.jpg", size=1, row_version=1,
+                             created_at=now, updated_at=now))  # fmt: skip
+        s.flush()
+        audit_of_photo = new_id()
+        s.add(AuditEntry(id=audit_of_photo, at=now, table_name="attachment", row_id=photo,
+                         action="insert", changes={}))  # fmt: skip
+        s.flush()
+        pairs: list[tuple[str, uuid.UUID]] = [
+            ("attachment", photo), ("attachment", deeper), ("attachment", stray),
+            ("audit_entry", audit_of_photo), ("enterprise", world.b), ("appeal", world.appeal_a),
+            ("industry", world.industry["game"]), ("visit", new_id()),
+        ]  # fmt: skip
+        pairs += [("audit_entry", i) for i in s.scalars(select(AuditEntry.id).limit(200))]
+        pairs += [
+            (t, i)
+            for t in ("appeal_event", "app_user", "enterprise")
+            for i in s.scalars(text(f"SELECT id FROM {t}"))
+        ]
+        expected = scope.of_changes(s.connection(), pairs)
+        top = int(s.scalar(text("SELECT value FROM sync_counter WHERE name = 'change'")) or 0)
+        capture.assign_sequence(s, [(t, str(i), None) for t, i in pairs])
+        logged = s.execute(
+            select(SyncChange.seq, SyncChange.table_name, SyncChange.row_id, SyncChange.centre_id)
+            .where(SyncChange.seq > top).order_by(SyncChange.seq)
+        ).all()  # fmt: skip
+        s.rollback()
+    assert [(t, r) for _s, t, r, _c in logged] == pairs  # numbered in the order given
+    assert [s for s, *_ in logged] == list(range(top + 1, top + 1 + len(pairs)))
+    assert {(t, r): c for _s, t, r, c in logged} == expected
+    got = {(t, r): c for _s, t, r, c in logged}
+    assert (
+        got[("attachment", photo)] == got[("audit_entry", audit_of_photo)] == world.centre["game"]
+    )
+    assert got[("attachment", deeper)] is None and got[("attachment", stray)] is None
+    assert got[("enterprise", world.b)] == world.centre["game"]

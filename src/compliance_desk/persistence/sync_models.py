@@ -112,7 +112,8 @@ class SyncOperation(Base):
     op_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     payload_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    result: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    # NULL: "applied" (server/operations.py), as the bulk push stores it
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.sync_models import SyncDevice, SyncOperation
-from compliance_desk.server import admission, bulk
+from compliance_desk.server import admission, bulk, operations
 from compliance_desk.sync import capture, merge, protocol
 
 log = logging.getLogger("compliance_desk.server")
@@ -106,7 +106,7 @@ def _one(
             return {"op_id": str(op.id), "status": "refused",
                     "reason_zh": "同一操作编号的内容与先前不同，服务器拒绝处理",
                     "reason_en": "same operation id, different payload", "conflict": None}  # fmt: skip
-        return dict(stored.result)
+        return operations.replayed(op.id, stored.result)
     try:
         with session.begin_nested():
             # The savepoint is only emitted when the nested transaction's connection is asked

@@ -47,15 +47,19 @@ def canonical(op: dict[str, Any]) -> bytes:
     of.  orjson writes the same bytes many times faster for strings, integers, booleans, null,
     lists and objects with string keys; a float (whose exponent it writes differently), an
     integer beyond 64 bits or a key of another type take the json module."""
+    return _canonical(op)[0]
+
+
+def _canonical(op: dict[str, Any]) -> tuple[bytes, bool]:
+    """The canonical bytes, and whether every value was plain (orjson wrote them)."""
     fields = {k: op.get(k) for k in OP_FIELDS}
     if _plain(fields):
         try:
-            return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+            return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS), True
         except orjson.JSONEncodeError:  # a lone surrogate: json says it as it always did
             pass
-    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8"), False
 
 
 def _plain(value: Any) -> bool:
@@ -88,3 +92,12 @@ def _plain(value: Any) -> bool:
 def fingerprint(op: dict[str, Any]) -> str:
     """What an operation id stands for: a replay must carry exactly this."""
     return hashlib.sha256(canonical(op)).hexdigest()
+
+
+def fingerprint_plain(op: dict[str, Any]) -> tuple[str, bool]:
+    """``fingerprint(op)``, and whether every value in the operation is plain JSON (strings,
+    integers of 64 bits, booleans, null, lists, objects): then orjson writes any part of it
+    as the json module would read it back (no float, no NaN), which the server's bulk COPY
+    uses for JSON columns."""
+    data, plain = _canonical(op)
+    return hashlib.sha256(data).hexdigest(), plain

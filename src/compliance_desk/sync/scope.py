@@ -112,3 +112,39 @@ def outside(
         for (table, row_id), other in of_changes(connection, changes).items()
         if other is not None and other != centre_id
     ]
+
+
+def centre_sql(table: str, id_expr: str, depth: int = 0, _names: list[int] | None = None) -> str:
+    """``centres`` as one SQL expression (PostgreSQL): the centre of row ``id_expr`` of
+    ``table``, NULL when shared or not there.  Each hop is a scalar subquery looked up by the
+    primary key, and an owned row's owner is chosen by CASE, so a statement can stamp a whole
+    page's change-log entries without a Python step per entry (sync/capture.py)."""
+    names = _names if _names is not None else [0]
+
+    def alias() -> str:
+        names[0] += 1
+        return f"c{names[0]}"
+
+    if table in OWNED:
+        if depth >= 2:
+            return "NULL::uuid"
+        owner_table, owner_id = OWNED[table]
+        me = alias()
+        branches = " ".join(
+            f"WHEN '{other}' THEN {centre_sql(other, f'{me}.{owner_id}', depth + 1, names)}"
+            for other in (*VIA, *OWNED)
+        )
+        return (
+            f"(SELECT CASE {me}.{owner_table} {branches} END "
+            f"FROM {table} {me} WHERE {me}.id = {id_expr})"
+        )
+    hops = VIA.get(table)
+    if hops is None:
+        return "NULL::uuid"
+    start = alias()
+    joins, current = "", start
+    for column, target in hops:
+        nxt = alias()
+        joins += f" JOIN {target} {nxt} ON {nxt}.id = {current}.{column}"
+        current = nxt
+    return f"(SELECT {current}.centre_id FROM {table} {start}{joins} WHERE {start}.id = {id_expr})"

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Connection, Table, and_, insert, select
 from sqlalchemy.exc import DBAPIError
 
@@ -33,6 +34,25 @@ def present(
             query = select(tbl.c.id).where(among(connection, tbl.c.id, chunk))
             found.update((table, i) for i in connection.execute(query).scalars().all())
     return found
+
+
+def present_text(
+    connection: Connection, by_table: Mapping[str, Sequence[str]]
+) -> set[tuple[str, str]]:
+    """``present`` for ids in canonical text (str(uuid)), answered in that text: on PostgreSQL
+    one array literal per table and CHUNK ids, no UUID object per id."""
+    if connection.dialect.name != "postgresql":
+        found = present(connection, {t: [uuid.UUID(i) for i in ids] for t, ids in by_table.items()})
+        return {(t, str(i)) for t, i in found}
+    out: set[tuple[str, str]] = set()
+    for table, ids in by_table.items():
+        codec.table(table)  # a table's name goes into the statement: known tables only
+        for start in range(0, len(ids), CHUNK):
+            literal = "{" + ",".join(ids[start : start + CHUNK]) + "}"
+            query = f'SELECT id::text FROM "{table}" WHERE id IN (SELECT unnest(%(ids)s::uuid[]))'
+            rows = connection.exec_driver_sql(query, {"ids": literal}).all()
+            out.update((table, r[0]) for r in rows)
+    return out
 
 
 def natural_key_twins(
@@ -73,11 +93,19 @@ def natural_key_twins(
     return twins
 
 
-def insert_rows(connection: Connection, tbl: Table, rows: Sequence[dict[str, Any]]) -> None:
+class JsonText(str):
+    """A JSON column's value already written as JSON text (COPYed as it is)."""
+
+
+def insert_rows(
+    connection: Connection, tbl: Table, rows: Sequence[dict[str, Any]], as_text: bool = False
+) -> None:
     """New rows, decoded (codec.decode_row).  On PostgreSQL rows that name every column go in
     by COPY (the database's own bulk load: no statement per row to bind and parse); the rest,
     and SQLite, by one executemany per set of columns (an older client may send fewer, and
-    the columns' Python defaults fill them)."""
+    the columns' Python defaults fill them).  ``as_text``: the rows may hold timestamps,
+    dates and JSON as their text (the server's bulk push, server/bulk.py): COPY takes them
+    so, a statement gets them decoded."""
     groups: dict[frozenset[str], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(frozenset(row), []).append(row)
@@ -86,7 +114,15 @@ def insert_rows(connection: Connection, tbl: Table, rows: Sequence[dict[str, Any
         if connection.dialect.name == "postgresql" and columns == every:
             _copy(connection, tbl, group)
         else:
-            connection.execute(insert(tbl), group)
+            connection.execute(insert(tbl), [_decoded(tbl, r) for r in group] if as_text else group)
+
+
+def _decoded(tbl: Table, row: dict[str, Any]) -> dict[str, Any]:
+    out = codec.decode_row(tbl, row)
+    for name, value in out.items():
+        if type(value) is JsonText:
+            out[name] = orjson.loads(value)
+    return out
 
 
 def _copy(connection: Connection, tbl: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -111,4 +147,6 @@ def _copy(connection: Connection, tbl: Table, rows: Sequence[dict[str, Any]]) ->
 
 
 def _json(value: Any, none_as_null: bool, wrap: Any) -> Any:
+    if type(value) is JsonText:
+        return str(value)
     return None if value is None and none_as_null else wrap(value)
