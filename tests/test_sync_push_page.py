@@ -59,6 +59,8 @@ def test_the_page_read_from_the_envelopes_is_the_python_wire_form_with_the_same_
     assert page.ids == [o["id"] for o in expected]
     report = a.sync.sync_once()
     assert report.applied == len(expected) and report.rejected == report.conflicts == 0
+    with a.desk.ctx.factory() as s:  # applied: the envelopes are not kept for 30 days
+        assert s.scalar(text("SELECT count(*) FROM sync_outbox WHERE envelope IS NOT NULL")) == 0
 
 
 def test_the_page_written_by_sqlite_is_the_python_wire_form_with_the_same_fingerprints(

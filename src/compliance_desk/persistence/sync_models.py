@@ -50,7 +50,9 @@ class SyncOutbox(Base):
     # When the server applied it (status "done"): kept a while to re-send to a restored server.
     acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The operation's wire JSON up to its payload, written at capture: the push's page is then
-    # ``envelope || payload || '}'`` (sync/outbox_page.py).  None: a row written before 0015.
+    # ``envelope || payload || '}'`` (sync/outbox_page.py).  None: a row written before 0015,
+    # or one the server applied (dropped then: 30 days of them are kept, sync/resend.py; one
+    # sent again to a restored server is written as before).
     envelope: Mapped[str | None] = mapped_column(Text)
 
     # Narrow on purpose: the push rewrites every row twice in its life (pending, then done),

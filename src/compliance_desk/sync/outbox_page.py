@@ -9,9 +9,11 @@ SQLite wrote the JSON at each read).  The server parses the same values either w
 operation's fingerprint (protocol.fingerprint, over the parsed values) is the same as before:
 a replay after an upgrade is still a replay (tests/test_sync_push_page.py compares the forms).
 
-Rows written before 0015 have no envelope: SQLite writes their JSON in the statement as
-before, and a row whose stored form is not the one that SQL expects (a UUID not of 32 hex
-digits, a time not ``YYYY-MM-DD HH:MM:SS.ffffff``) is written by Python.
+Rows without an envelope (written before 0015; applied ones, whose envelope is dropped with
+the row's rewrite as done, sent again to a server restored from a backup) have SQLite write
+their JSON in the statement as before, and a row whose stored form is not the one that SQL
+expects (a UUID not of 32 hex digits, a time not ``YYYY-MM-DD HH:MM:SS.ffffff``) is written
+by Python.
 
 Writes are kept to one rewrite of each row per push: the attempt is counted when the answer
 is recorded (with the status, in the same statement), and a page sent and never answered
@@ -192,7 +194,13 @@ def record(
         session.connection().execute(
             update(outbox)
             .where(outbox.c.id.in_(_ids_in(applied)))
-            .values(status="done", result=None, acked_at=now, attempts=outbox.c.attempts + 1)
+            .values(
+                status="done",
+                result=None,
+                acked_at=now,
+                attempts=outbox.c.attempts + 1,
+                envelope=None,
+            )  # fmt: skip
         )
     if len(applied) + len(others) < len(page):  # answered in part: the rest were sent too
         outbox = SyncOutbox.__table__  # type: ignore[assignment]
