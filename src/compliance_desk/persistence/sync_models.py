@@ -55,8 +55,8 @@ class SyncOutbox(Base):
     # sent again to a restored server is written as before).
     envelope: Mapped[str | None] = mapped_column(Text)
 
-    # Narrow on purpose: the push rewrites every row twice in its life (pending, then done),
-    # and each index holding ``status`` or ``acked_at`` is rewritten with it (0015).
+    # Narrow on purpose: a row is rewritten once when its answer comes (done, with when), and
+    # every index holding ``status`` or ``acked_at`` moves with it (0015: 2 indexes, was 3).
     __table_args__ = (
         Index("uq_sync_outbox_position", "position", unique=True),
         Index("ix_sync_outbox_status", "status", "position"),
