@@ -32,6 +32,7 @@ KNOWN_REVISIONS = (
     "0010",
     "0011",
     "0014",
+    "0015",
     "0017",
 )  # in order; a test keeps it equal to db/versions
 

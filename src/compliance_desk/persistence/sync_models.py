@@ -19,7 +19,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance_desk.persistence.models import Base, UtcDateTime
@@ -49,12 +49,24 @@ class SyncOutbox(Base):
     last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # When the server applied it (status "done"): kept a while to re-send to a restored server.
     acked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The operation's wire JSON up to its payload, written at capture: the push's page is then
+    # ``envelope || payload || '}'`` (sync/outbox_page.py).  None: a row written before 0015,
+    # or one the server applied (dropped then: 30 days of them are kept, sync/resend.py; one
+    # sent again to a restored server is written as before).
+    envelope: Mapped[str | None] = mapped_column(Text)
 
+    # Narrow on purpose: a row is rewritten once when its answer comes (done, with when), and
+    # every index holding ``status`` or ``acked_at`` moves with it (0015: 2 indexes, was 3).
     __table_args__ = (
         Index("uq_sync_outbox_position", "position", unique=True),
         Index("ix_sync_outbox_status", "status", "position"),
-        Index("ix_sync_outbox_row", "row_id", "status"),
-        Index("ix_sync_outbox_acked", "status", "acked_at"),
+        Index("ix_sync_outbox_row", "row_id"),
+        Index(
+            "ix_sync_outbox_acked",
+            "acked_at",
+            sqlite_where=text("acked_at IS NOT NULL"),
+            postgresql_where=text("acked_at IS NOT NULL"),
+        ),
     )
 
 

@@ -3,8 +3,9 @@
 ``SyncService`` is what the command line calls now and what the window will call later from
 its task runner (one call per background run, its own sessions, no Qt).  Errors a user can
 act on are ``DomainError``s with a Chinese message; nothing local is changed by a failed call
-except the outbox's attempt counter: a half-done sync leaves the outbox and the cursor where
-the last committed local transaction put them, and the next sync carries on from there.
+except the outbox's note of the pages in flight: a half-done sync leaves the outbox and the
+cursor where the last committed local transaction put them, and the next sync carries on from
+there.
 """
 
 from __future__ import annotations
@@ -360,10 +361,11 @@ class SyncService:
         replays from its records (rule 6)."""
         factory = self.ctx.factory
         with factory() as session:
+            outbox_page.count_unanswered(session)  # pages a push before this one lost
             current = outbox_page.read(session, page)
             if current is not None:
-                outbox_page.count_attempt(session, current)
-                session.commit()
+                outbox_page.in_flight(session, current)
+            session.commit()
         if current is None:
             return 0
         pushed = 0
@@ -394,8 +396,9 @@ class SyncService:
         self, answered: tuple[outbox_page.Page, dict[str, Any]] | None,
         sent: outbox_page.Page | None, page: int, counts: dict[str, int],
     ) -> outbox_page.Page | None:  # fmt: skip
-        """In one local transaction: the answers to the page ``answered`` recorded; if a page
-        was just ``sent``, the next one read and its attempt counted."""
+        """In one local transaction: the answers to the page ``answered`` recorded (with their
+        attempts); if a page was just ``sent``, the next one read, and the two remembered as
+        in flight (sync/outbox_page.py)."""
         ahead = None
         with self.ctx.factory() as session:
             session.info[capture.APPLYING] = True
@@ -407,8 +410,8 @@ class SyncService:
                 )
             if sent is not None:
                 ahead = outbox_page.read(session, page, sent)
-                if ahead is not None:
-                    outbox_page.count_attempt(session, ahead)
+            # What may reach the server unanswered: the page sent and the one read ahead.
+            outbox_page.in_flight(session, sent, ahead)
             session.commit()
         if answered is not None and got is not None:
             crashpoints.reached("push_recorded")

@@ -174,6 +174,7 @@ def record_results(
         status = str(result.get("status"))
         op.status = "conflict" if status == "conflict" else "rejected"
         op.result = result
+        op.attempts += 1  # counted with the answer (sync/outbox_page.py)
         counts[op.status] += 1
         conflict = result.get("conflict")
         if isinstance(conflict, dict):
