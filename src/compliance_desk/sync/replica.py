@@ -39,7 +39,7 @@ from compliance_desk.persistence import search_index
 from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec, gc_pause, pull_bulk, sets
+from compliance_desk.sync import codec, gc_pause, pull_ahead, pull_bulk, sets
 from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
@@ -220,8 +220,12 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
             connection.commit()
 
 
-def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: int) -> int:
-    """Apply one pulled batch and move the cursor, atomically; returns the rows applied."""
+def apply_pulled(
+    session: Session, changes: Iterable[dict[str, Any]], last_seq: int,
+    prepared: pull_ahead.Prepared | None = None,
+) -> int:  # fmt: skip
+    """Apply one pulled batch and move the cursor, atomically; returns the rows applied.
+    ``prepared``: what the read-ahead thread made of ``changes`` (sync/pull_ahead.py)."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         # Parents may arrive after children within one batch: check the keys at commit.
@@ -229,7 +233,16 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     now = datetime.now(UTC)
     parents: set[tuple[str, uuid.UUID]] = set()
     count = 0
-    changes = [c for c in changes if policy(str(c["table"])).synced]
+    changes = list(changes)
+    if prepared is None or len(prepared.forms) != len(changes):
+        prepared = pull_ahead.Prepared([None] * len(changes), [None] * len(changes))
+    kept = [i for i, c in enumerate(changes) if policy(str(c["table"])).synced]
+    if len(kept) < len(changes):
+        changes = [changes[i] for i in kept]
+        forms = [prepared.forms[i] for i in kept]
+        docs = [prepared.docs[i] for i in kept]
+    else:
+        forms, docs = prepared.forms, prepared.docs
     rebased = {
         i.hex
         for i in session.scalars(
@@ -246,14 +259,16 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     plain = _PlainInserts(connection)
     # SQLite: the common case goes from the wire to the driver (sync/pull_bulk.py).
     raw = pull_bulk.RawInserts(connection) if connection.dialect.name == "sqlite" else None
-    for change, key in zip(changes, keys, strict=True):
+    for change, key, form, doc in zip(changes, keys, forms, docs, strict=True):
         table = str(change["table"])
         pol = policy(table)
         tbl = codec.table(table)
         exists = (table, key) in present
         special = key in rebased or key in twinned
         if raw is not None and not exists and pol.command is None and not special:
-            if raw.add(tbl, change["row"]):  # nothing to rebase, set aside or make room for
+            if raw.add(
+                tbl, change["row"], form, doc
+            ):  # nothing to rebase, set aside or make room for
                 for name in _PARENT_OF.get(table, ()):
                     parents.add((name, uuid.UUID(hex=key)))
                 count += 1
