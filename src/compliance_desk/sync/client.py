@@ -440,7 +440,7 @@ class SyncService:
 
         def fetch(
             after: int, limit: int = page
-        ) -> tuple[dict[str, Any], pull_ahead.Prepared | None]:
+        ) -> tuple[dict[str, Any], pull_ahead.Prepared | None, int]:
             answer = self._call(client, "GET", "/v1/pull", token,
                                 params={"after": after, "limit": limit},
                                 parse=pull_wire.loads)  # fmt: skip
@@ -454,7 +454,8 @@ class SyncService:
                 # of the GIL as it writes): sync/pull_ahead.py.
                 made = pull_ahead.prepare(changes, dialect)
                 gc_pause.checkpoint()
-            return answer, made
+            theirs = sum(1 for c in changes if not self._mine(c, mine)) if changes else 0
+            return answer, made, theirs
 
         with (
             replica.pulling(self.ctx.engine) as connection,
@@ -463,14 +464,14 @@ class SyncService:
             bind: dict[str, Any] = {} if connection is None else {"bind": connection}
             # The first page is waited for with nothing to overlap: a small one (the next,
             # full size, is asked for while it is applied).
-            answer, made = fetch(cursor, min(page, protocol.FIRST_PULL_PAGE))
+            answer, made, theirs = fetch(cursor, min(page, protocol.FIRST_PULL_PAGE))
             while True:
                 last = int(answer["last_seq"])
                 if not answer["changes"] and last == cursor:
                     return pulled, others  # nothing new: no local write transaction for nothing
                 following = ahead.submit(fetch, last) if answer.get("more") else None
                 try:
-                    others += sum(1 for c in answer["changes"] if not self._mine(c, mine))
+                    others += theirs
                     with self.ctx.factory(**bind) as session:
                         session.info[capture.APPLYING] = True
                         pulled += replica.apply_pulled(session, answer["changes"], last, made)
@@ -486,7 +487,7 @@ class SyncService:
                 if following is None:
                     return pulled, others
                 cursor = last
-                answer, made = following.result()
+                answer, made, theirs = following.result()
 
     def _mine(self, change: dict[str, Any], mine: str | None = None) -> bool:
         """Was this pulled row last written by this device (its own change come back)?"""

@@ -31,6 +31,7 @@ class Prepared:
 
     forms: list[tuple[Any, ...] | None]
     docs: list[search_index.DocRows | None]
+    keys: list[str] | None = None  # ids as SQLite stores them (pull_bulk.hex_id)
 
 
 def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
@@ -59,4 +60,8 @@ def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
             continue
         for i, form in zip(whole, made, strict=True):
             forms[i] = form
-    return Prepared(forms, docs)
+    try:
+        keys: list[str] | None = [pull_bulk.hex_id(c["id"]) for c in changes]
+    except (KeyError, TypeError, ValueError):
+        keys = None  # the apply fails on it, as before
+    return Prepared(forms, docs, keys)

@@ -14,6 +14,7 @@ page in one call.
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -180,3 +181,12 @@ def index_doc(row_id: Any, row: dict[str, Any]) -> search_index.IndexDoc:
         phone=row.get("contact_phone") or "",
         live=row.get("deleted_at") is None,
     )
+
+
+def hex_id(value: Any) -> str:
+    """A wire id as SQLite stores it (32 lower-case hex digits)."""
+    text_ = str(value)
+    digits = text_.replace("-", "")
+    if len(text_) == 36 and len(digits) == 32 and digits == digits.lower():
+        return digits
+    return uuid.UUID(text_).hex

@@ -236,13 +236,15 @@ def apply_pulled(
     changes = list(changes)
     if prepared is None or len(prepared.forms) != len(changes):
         prepared = pull_ahead.Prepared([None] * len(changes), [None] * len(changes))
+    # ids as SQLite stores them: no UUID objects
+    keys = prepared.keys if prepared.keys is not None else [_hex(c["id"]) for c in changes]
     kept = [i for i, c in enumerate(changes) if policy(str(c["table"])).synced]
+    forms, docs = prepared.forms, prepared.docs
     if len(kept) < len(changes):
         changes = [changes[i] for i in kept]
-        forms = [prepared.forms[i] for i in kept]
-        docs = [prepared.docs[i] for i in kept]
-    else:
-        forms, docs = prepared.forms, prepared.docs
+        forms = [forms[i] for i in kept]
+        docs = [docs[i] for i in kept]
+        keys = [keys[i] for i in kept]
     rebased = {
         i.hex
         for i in session.scalars(
@@ -251,9 +253,8 @@ def apply_pulled(
             )  # fmt: skip
         )
     }
-    keys = [_hex(c["id"]) for c in changes]  # ids as SQLite stores them: no UUID objects
     present = _present(connection, changes, keys)
-    twinned = {i.hex for i in _twinned(connection, changes)}
+    twinned = _twinned(connection, changes, keys)
     stored = _stored(connection, present)
     gc_pause.checkpoint()  # the page's rows here, read for comparison: out of full collections
     plain = _PlainInserts(connection)
@@ -335,19 +336,19 @@ class _PlainInserts:
         self.rows = {}
 
 
-def _twinned(connection: Connection, changes: list[dict[str, Any]]) -> set[uuid.UUID]:
+def _twinned(connection: Connection, changes: list[dict[str, Any]], keys: list[str]) -> set[str]:
     """Live pulled rows whose natural key another row here holds (or another row of the same
-    batch): these go one by one, so that the twin is set aside in order."""
-    keyed: dict[str, dict[Any, list[uuid.UUID]]] = {}
-    for change in changes:
-        key = policy(str(change["table"])).natural_key
+    batch): these go one by one, so that the twin is set aside in order.  Ids as ``keys``
+    (SQLite's hex)."""
+    keyed: dict[str, dict[Any, list[str]]] = {}
+    natural = {t: policy(t).natural_key for t in {str(c["table"]) for c in changes}}
+    for change, hex_id in zip(changes, keys, strict=True):
+        key = natural[str(change["table"])]
         row = change["row"]
         if key and row.get("deleted_at") is None:
             value = tuple(row.get(k) for k in key)
-            keyed.setdefault(str(change["table"]), {}).setdefault(value, []).append(
-                uuid.UUID(str(change["id"]))
-            )
-    out: set[uuid.UUID] = set()
+            keyed.setdefault(str(change["table"]), {}).setdefault(value, []).append(hex_id)
+    out: set[str] = set()
     for table, values in keyed.items():
         tbl = codec.table(table)
         key = policy(table).natural_key
@@ -366,18 +367,12 @@ def _twinned(connection: Connection, changes: list[dict[str, Any]]) -> set[uuid.
             ):
                 stored = zip(key, found[1:], strict=True)
                 twin = values.get(tuple(codec.encode(tbl.c[k], v) for k, v in stored))
-                if twin is not None and twin[0] != found[0]:
+                if twin is not None and twin[0] != found[0].hex:
                     out.add(twin[0])
     return out
 
 
-def _hex(value: Any) -> str:
-    """A wire id as SQLite stores it (32 lower-case hex digits)."""
-    text_ = str(value)
-    digits = text_.replace("-", "")
-    if len(text_) == 36 and len(digits) == 32 and digits == digits.lower():
-        return digits
-    return uuid.UUID(text_).hex
+_hex = pull_bulk.hex_id
 
 
 def _present(
