@@ -183,6 +183,9 @@ def test_a_page_made_ahead_is_applied_exactly_as_the_page_converted_in_place(
         return real(connection, tbl, wires)
 
     monkeypatch.setattr(pull_bulk, "stored_forms", counting)
+    whole: list[bool] = []  # whether the page went in a table at a time (replica._all_new)
+    real_all_new = replica._all_new
+    monkeypatch.setattr(replica, "_all_new", lambda *a: whole.append(real_all_new(*a)) or whole[-1])
 
     def applied(ahead: bool) -> Any:
         with sqlite_desk.ctx.engine.connect() as connection:
@@ -217,4 +220,5 @@ def test_a_page_made_ahead_is_applied_exactly_as_the_page_converted_in_place(
     converted.clear()
     assert applied(True) == by_apply
     assert sum(converted) == 0  # every row's values came from the read-ahead
+    assert whole == [False, True]  # row by row without them, a table at a time with them
     assert by_apply[1]  # live enterprises were indexed

@@ -152,6 +152,20 @@ class RawInserts:
                 self.docs.append(doc)
         return True
 
+    def extend(
+        self, tbl: Table, wires: list[dict[str, Any]], forms: list[tuple[Any, ...]],
+        docs: list[search_index.DocRows | None],
+    ) -> None:  # fmt: skip
+        """Rows that all came with their driver values (``add`` for each, in one go)."""
+        self.rows.setdefault(tbl.name, []).extend(zip(wires, forms, strict=True))
+        if tbl.name == "enterprise":
+            for wire, doc in zip(wires, docs, strict=True):
+                if doc is None and wire.get("deleted_at") is None:
+                    row_id = codec.decode_row(tbl, {"id": wire["id"]})["id"]
+                    doc = search_index.doc_rows(index_doc(row_id, wire))
+                if doc is not None:
+                    self.docs.append(doc)
+
     def flush(self) -> None:
         for table, pairs in self.rows.items():
             tbl = codec.table(table)

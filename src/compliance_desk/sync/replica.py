@@ -260,7 +260,27 @@ def apply_pulled(
     plain = _PlainInserts(connection)
     # SQLite: the common case goes from the wire to the driver (sync/pull_bulk.py).
     raw = pull_bulk.RawInserts(connection) if connection.dialect.name == "sqlite" else None
-    for change, key, form, doc in zip(changes, keys, forms, docs, strict=True):
+    bulk = raw is not None and _all_new(changes, keys, forms, present, rebased, twinned)
+    if raw is not None and bulk:
+        # The common page of a backlog: every row new here, nothing to rebase, set aside or
+        # make room for, every row's values made ahead: added a table at a time, no per-row
+        # decisions (what the loop below would decide for each of them).
+        by_table: dict[str, tuple[list[Any], list[Any], list[Any], list[str]]] = {}
+        for change, key, form, doc in zip(changes, keys, forms, docs, strict=True):
+            lists = by_table.get(change["table"])
+            if lists is None:
+                lists = by_table[change["table"]] = ([], [], [], [])
+            lists[0].append(change["row"])
+            lists[1].append(form)
+            lists[2].append(doc)
+            lists[3].append(key)
+        for table, (wires, made, index, hex_ids) in by_table.items():
+            raw.extend(codec.table(table), wires, made, index)
+            for name in _PARENT_OF.get(table, ()):
+                parents.update((name, uuid.UUID(hex=k)) for k in hex_ids)
+        count = len(changes)
+    one_by_one = [] if bulk else zip(changes, keys, forms, docs, strict=True)
+    for change, key, form, doc in one_by_one:
         table = str(change["table"])
         pol = policy(table)
         tbl = codec.table(table)
@@ -315,6 +335,17 @@ def apply_pulled(
     _project(connection, parents)
     set_setting(session, CURSOR, str(last_seq))
     return count
+
+
+def _all_new(
+    changes: list[dict[str, Any]], keys: list[str], forms: list[Any],
+    present: set[tuple[str, str]], rebased: set[str], twinned: set[str],
+) -> bool:  # fmt: skip
+    """Whether every row of a page takes the raw path: none held here, none pending or
+    twinned, no timeline step, every row's values made ahead."""
+    if present or twinned or not rebased.isdisjoint(keys) or None in forms:
+        return False
+    return all(policy(str(t)).command is None for t in {c["table"] for c in changes})
 
 
 class _PlainInserts:
