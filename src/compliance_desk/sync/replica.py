@@ -238,9 +238,10 @@ def apply_pulled(
         prepared = pull_ahead.Prepared([None] * len(changes), [None] * len(changes))
     # ids as SQLite stores them: no UUID objects
     keys = prepared.keys if prepared.keys is not None else [_hex(c["id"]) for c in changes]
-    kept = [i for i, c in enumerate(changes) if policy(str(c["table"])).synced]
+    synced = {t: policy(t).synced for t in {str(c["table"]) for c in changes}}
     forms, docs = prepared.forms, prepared.docs
-    if len(kept) < len(changes):
+    if not all(synced.values()):
+        kept = [i for i, c in enumerate(changes) if synced[str(c["table"])]]
         changes = [changes[i] for i in kept]
         forms = [forms[i] for i in kept]
         docs = [docs[i] for i in kept]
