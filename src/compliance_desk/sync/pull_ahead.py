@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Dialect
 
 from compliance_desk.persistence import search_index
-from compliance_desk.sync import codec, pull_bulk
+from compliance_desk.sync import codec, gc_pause, pull_bulk
 
 log = logging.getLogger("compliance_desk.sync")
 
@@ -60,6 +60,7 @@ def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
             continue
         for i, form in zip(whole, made, strict=True):
             forms[i] = form
+        gc_pause.checkpoint()  # a table's values out of full collections (inside a sync)
     try:
         keys: list[str] | None = [pull_bulk.hex_id(c["id"]) for c in changes]
     except (KeyError, TypeError, ValueError):
