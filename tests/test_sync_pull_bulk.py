@@ -14,8 +14,8 @@ from sqlalchemy import insert
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.persistence import search_index
-from compliance_desk.sync import codec, pull_bulk, replica
-from compliance_desk.sync.policy import synced_tables
+from compliance_desk.sync import codec, pull_ahead, pull_bulk, replica
+from compliance_desk.sync.policy import policy, synced_tables
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import USCC
 from tests.test_sync_pull_page import _value
@@ -152,3 +152,73 @@ def test_a_pull_that_fails_midway_keeps_nothing_of_its_page_and_checkpoints_as_b
         assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
     with sqlite_desk.ctx.factory() as session:
         assert replica.get_setting(session, replica.CURSOR) != "12345"
+
+
+def test_a_page_made_ahead_is_applied_exactly_as_the_page_converted_in_place(
+    sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-ahead thread's work (sync/pull_ahead.py: driver values, index rows) gives the
+    same database as the apply's own conversion, a local table's change among the page's (it
+    is dropped, and what was made for the others stays with its own row); and with it the
+    apply converts nothing itself."""
+    counter = itertools.count()
+    # not the timelines' steps nor their parents (whose projection would read the made-up rows)
+    tables = [t for t in synced_tables()
+              if policy(t).command is None and t not in replica._PARENT_OF]  # fmt: skip
+    made = {table: _rows(table, counter) for table in tables}
+    changes: list[dict[str, Any]] = []
+    for k in range(4):
+        for table in tables:
+            row = made[table][k]
+            changes.append({"table": table, "id": str(row["id"]),
+                            "row": codec.encode_row(codec.table(table), row)})  # fmt: skip
+        if k == 1:
+            changes.append({"table": "local_setting", "id": str(uuid.uuid4()),
+                            "row": {"key": "x", "value": "y"}})  # fmt: skip
+    converted: list[int] = []
+    real = pull_bulk.stored_forms
+
+    def counting(connection: Any, tbl: Any, wires: list[dict[str, Any]]) -> Any:
+        converted.append(len(wires))
+        return real(connection, tbl, wires)
+
+    monkeypatch.setattr(pull_bulk, "stored_forms", counting)
+    whole: list[bool] = []  # whether the page went in a table at a time (replica._all_new)
+    real_all_new = replica._all_new
+    monkeypatch.setattr(replica, "_all_new", lambda *a: whole.append(real_all_new(*a)) or whole[-1])
+
+    def applied(ahead: bool) -> Any:
+        with sqlite_desk.ctx.engine.connect() as connection:
+            # made-up keys: no parents (the rows are compared, then rolled back)
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
+            try:
+                return _applied_on(connection, ahead)
+            finally:
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()
+
+    def _applied_on(connection: Any, ahead: bool) -> Any:
+        with connection.begin() as tx:
+            prepared = pull_ahead.prepare(changes, connection.dialect) if ahead else None
+            with sqlite_desk.ctx.factory(bind=connection) as session:
+                assert replica.apply_pulled(session, changes, 9, prepared) == len(changes) - 1
+                session.flush()
+            rows = {
+                t: [stored_row(connection, t, r["id"].hex) for r in rs] for t, rs in made.items()
+            }
+            index = connection.exec_driver_sql(
+                "SELECT rowid, eid, name, pinyin, initials, phone FROM enterprise_fts ORDER BY 1"
+            ).all()
+            grams = {r["name"]: set(search_index.search_ids(connection, r["name"][:1].lower(), 999))
+                     for r in made["enterprise"]}  # fmt: skip
+            tx.rollback()
+        return rows, index, grams
+
+    by_apply = applied(False)
+    assert sum(converted) >= len(changes) - 1
+    converted.clear()
+    assert applied(True) == by_apply
+    assert sum(converted) == 0  # every row's values came from the read-ahead
+    assert whole == [False, True]  # row by row without them, a table at a time with them
+    assert by_apply[1]  # live enterprises were indexed

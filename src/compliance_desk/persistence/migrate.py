@@ -33,6 +33,7 @@ KNOWN_REVISIONS = (
     "0011",
     "0014",
     "0015",
+    "0016",
     "0017",
 )  # in order; a test keeps it equal to db/versions
 

@@ -5,7 +5,10 @@ On SQLite (every desk and laptop) two derived, local tables serve it:
   (any substring of the name, its pinyin or initials, the phone digits; credit-code
   prefixes use the enterprise table's own B-tree index);
 - ``enterprise_gram``: the 1- and 2-character grams of the name and the initials, for the
-  first keystrokes (崧, 崧厦, sx), which trigrams cannot serve.
+  first keystrokes (崧, 崧厦, sx), which trigrams cannot serve.  An FTS5 table too (contentless,
+  no positions, the ``ascii`` tokenizer), one row a document whose text is its grams as
+  tokens (``gram_text``): FTS5 files a document's ~50 grams in one go, about a quarter of the
+  time of the ~50 B-tree rows a document the gram table held before (migration 0016).
 Both are keyed by ``docid``, a 63-bit number derived from the enterprise's UUID, and are
 kept current by the unit of work's flush hook, in the same transaction as the change.
 On PostgreSQL the service falls back to LIKE over the enterprise columns.
@@ -48,6 +51,25 @@ def short_grams(*fields: str) -> set[str]:
     return grams
 
 
+# A gram as one token of the ``ascii`` tokenizer, for which every non-ASCII character is part of
+# a token and ASCII letters and digits are too (folded to lower case), the rest separators:
+# ASCII characters move to the private-use code points U+E000..U+E07F, and a character already
+# in U+E000..U+E080 is written after U+E080 (an escape), so that distinct grams stay distinct.
+_TOKEN = {i: chr(0xE000 + i) for i in range(128)} | {
+    i: "\ue080" + chr(i) for i in range(0xE000, 0xE081)
+}
+
+
+def gram_token(gram: str) -> str:
+    return gram.translate(_TOKEN)
+
+
+def gram_text(name: str, initials: str) -> str:
+    """A document's row of ``enterprise_gram``: its short grams as tokens, in a fixed order
+    (the same text deletes it again: a contentless table is told what it held)."""
+    return " ".join([g.translate(_TOKEN) for g in sorted(short_grams(name, initials))])
+
+
 def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False) -> None:
     """(Re)index ``docs``; ``fresh`` says they were never indexed, so nothing to remove first."""
     docs = list(docs)
@@ -55,22 +77,35 @@ def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False
         return
     if not fresh:
         _remove(connection, [docid(d.id) for d in docs])
+    insert_rows(connection, [doc_rows(d) for d in docs if d.live])
+
+
+DocRows = tuple[int, tuple[str, str, str, str, str], str]
+
+
+def doc_rows(doc: IndexDoc) -> DocRows:
+    """A live document's docid, its FTS row's values after the rowid, and its grams' text: pure
+    work, which a pull does for the next page while this one is written."""
+    fts = (doc.id.hex, doc.name, doc.pinyin, doc.initials, digits_only(doc.phone))
+    return docid(doc.id), fts, gram_text(doc.name, doc.initials)
+
+
+def insert_rows(connection: Connection, rows: list[DocRows]) -> None:
+    """Index documents never indexed (``doc_rows`` of each)."""
+    if not rows:
+        return
     # In ascending rowid order: FTS5 writes its pending terms out as a new segment whenever a
     # rowid lower than the last one comes (docids are hashes, so about every other document
     # of a pulled page, and the merges after); in order, a page is one segment (2.5x faster).
-    live = sorted(((docid(d.id), d) for d in docs if d.live), key=lambda pair: pair[0])
-    if not live:
-        return
+    rows = sorted(rows, key=lambda r: r[0])
     connection.exec_driver_sql(
         "INSERT INTO enterprise_fts (rowid, eid, name, pinyin, initials, phone) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [(n, d.id.hex, d.name, d.pinyin, d.initials, digits_only(d.phone)) for n, d in live],
+        [(n, *fts) for n, fts, _grams in rows],
     )
-    # Tens of grams a document, hundreds of thousands for a pulled backlog: plain tuples to
-    # the driver (half the time of named parameters through SQLAlchemy).
     connection.exec_driver_sql(
-        "INSERT OR IGNORE INTO enterprise_gram (gram, docid) VALUES (?, ?)",
-        [(gram, n) for n, d in live for gram in short_grams(d.name, d.initials)],
+        "INSERT INTO enterprise_gram (rowid, grams) VALUES (?, ?)",
+        [(n, grams) for n, _fts, grams in rows],
     )
 
 
@@ -83,8 +118,11 @@ def _remove(connection: Connection, docids: list[int]) -> None:
         if old is None:
             continue
         connection.execute(
-            text("DELETE FROM enterprise_gram WHERE gram = :g AND docid = :d"),
-            [{"g": g, "d": d} for g in short_grams(old[0], old[1])],
+            text(
+                "INSERT INTO enterprise_gram (enterprise_gram, rowid, grams) "
+                "VALUES ('delete', :d, :g)"
+            ),
+            {"g": gram_text(old[0], old[1]), "d": d},
         )
         connection.execute(text("DELETE FROM enterprise_fts WHERE rowid = :d"), {"d": d})
 
@@ -153,19 +191,22 @@ def search(connection: Connection, query: str, limit: int, scope: Scope | None =
         rows: Sequence[tuple[str, str, str, str]] = connection.execute(
             text(sql), {**params, "q": f"{columns} : {_fts_phrase(query)}", "n": limit}
         ).all()
-    else:
+    elif query:
         sql = (
             "SELECT enterprise_fts.eid, enterprise_fts.name, enterprise_fts.pinyin, "
-            "enterprise_fts.initials FROM enterprise_gram g "
-            "JOIN enterprise_fts ON enterprise_fts.rowid = g.docid"
+            "enterprise_fts.initials FROM enterprise_gram "
+            "JOIN enterprise_fts ON enterprise_fts.rowid = enterprise_gram.rowid"
         )
         sql += join.replace(" WHERE ", " AND ", 1) if join else ""
-        sql += " WHERE g.gram = :q LIMIT :n"
-        rows = connection.execute(text(sql), {**params, "q": query, "n": limit}).all()
+        sql += " WHERE enterprise_gram MATCH :q LIMIT :n"
+        token = '"' + gram_token(query) + '"'  # no ASCII in it: no quote to escape
+        rows = connection.execute(text(sql), {**params, "q": token, "n": limit}).all()
+    else:
+        rows = []
     return [Hit(uuid.UUID(hex=r[0]), r[1], r[2], r[3]) for r in rows]
 
 
 def rebuild(connection: Connection, docs: Iterable[IndexDoc]) -> None:
     connection.execute(text("DELETE FROM enterprise_fts"))
-    connection.execute(text("DELETE FROM enterprise_gram"))
+    connection.execute(text("INSERT INTO enterprise_gram (enterprise_gram) VALUES ('delete-all')"))
     update(connection, docs, fresh=True)

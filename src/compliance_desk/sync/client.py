@@ -39,6 +39,7 @@ from compliance_desk.sync import (
     leasing,
     outbox_page,
     protocol,
+    pull_ahead,
     pull_wire,
     replica,
     resend,
@@ -438,14 +439,26 @@ class SyncService:
             cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
         mine = str(self.ctx.device_id)
 
-        def fetch(after: int, limit: int = page) -> dict[str, Any]:
+        dialect = self.ctx.engine.dialect
+
+        def fetch(
+            after: int, limit: int = page
+        ) -> tuple[dict[str, Any], pull_ahead.Prepared | None, int]:
             answer = self._call(client, "GET", "/v1/pull", token,
                                 params={"after": after, "limit": limit},
                                 parse=pull_wire.loads)  # fmt: skip
             # A page of 10,000 rows is tens of thousands of objects: out of the collector's
             # walks at once (a full pass over two pages held the GIL for 57 ms).
             gc_pause.checkpoint()
-            return answer
+            made = None
+            changes = answer.get("changes")
+            if dialect.name == "sqlite" and isinstance(changes, list) and changes:
+                # The page's Python work, while the page before is written (SQLite lets go
+                # of the GIL as it writes): sync/pull_ahead.py.
+                made = pull_ahead.prepare(changes, dialect)
+                gc_pause.checkpoint()
+            theirs = sum(1 for c in changes if not self._mine(c, mine)) if changes else 0
+            return answer, made, theirs
 
         with (
             replica.pulling(self.ctx.engine) as connection,
@@ -454,17 +467,17 @@ class SyncService:
             bind: dict[str, Any] = {} if connection is None else {"bind": connection}
             # The first page is waited for with nothing to overlap: a small one (the next,
             # full size, is asked for while it is applied).
-            answer = fetch(cursor, min(page, protocol.FIRST_PULL_PAGE))
+            answer, made, theirs = fetch(cursor, min(page, protocol.FIRST_PULL_PAGE))
             while True:
                 last = int(answer["last_seq"])
                 if not answer["changes"] and last == cursor:
                     return pulled, others  # nothing new: no local write transaction for nothing
                 following = ahead.submit(fetch, last) if answer.get("more") else None
                 try:
-                    others += sum(1 for c in answer["changes"] if not self._mine(c, mine))
+                    others += theirs
                     with self.ctx.factory(**bind) as session:
                         session.info[capture.APPLYING] = True
-                        pulled += replica.apply_pulled(session, answer["changes"], last)
+                        pulled += replica.apply_pulled(session, answer["changes"], last, made)
                         files.want(session, answer["changes"], self.ctx.clock())
                         crashpoints.reached("pull_applied")
                         session.commit()
@@ -477,7 +490,7 @@ class SyncService:
                 if following is None:
                     return pulled, others
                 cursor = last
-                answer = following.result()
+                answer, made, theirs = following.result()
 
     def _mine(self, change: dict[str, Any], mine: str | None = None) -> bool:
         """Was this pulled row last written by this device (its own change come back)?"""

@@ -14,6 +14,7 @@ page in one call.
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -106,8 +107,13 @@ def stored_forms(
 ) -> list[tuple[Any, ...]]:
     """The values the driver gets for wire rows that name every column: column by column (a
     comprehension per column rather than a call per value), then zipped into rows."""
+    return forms_for(connection.dialect, tbl, wires)
+
+
+def forms_for(dialect: Dialect, tbl: Table, wires: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """``stored_forms`` without a connection (the pull's read-ahead thread has none)."""
     columns = []
-    for name, many, slow in converters(tbl, connection.dialect):
+    for name, many, slow in converters(tbl, dialect):
         values = [w[name] for w in wires]
         columns.append(values if many is None else many(values, slow))
     return list(zip(*columns, strict=True))
@@ -119,39 +125,64 @@ def stored_form(connection: Connection, tbl: Table, wire: dict[str, Any]) -> tup
 
 
 class RawInserts:
-    """New rows in wire form, written one ``executemany`` per table at ``flush``."""
+    """New rows in wire form, written one ``executemany`` per table at ``flush``.
+
+    A row may come with its driver values and index rows already made (``form``, ``doc``:
+    sync/pull_ahead.py, done while the page before was written); the others are converted
+    here, the same way."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.rows: dict[str, list[dict[str, Any]]] = {}
-        self.docs: list[search_index.IndexDoc] = []
+        self.rows: dict[str, list[tuple[dict[str, Any], tuple[Any, ...] | None]]] = {}
+        self.docs: list[search_index.DocRows] = []
 
-    def add(self, tbl: Table, wire: dict[str, Any]) -> bool:
+    def add(
+        self, tbl: Table, wire: dict[str, Any], form: tuple[Any, ...] | None = None,
+        doc: search_index.DocRows | None = None,
+    ) -> bool:  # fmt: skip
         """False (and nothing added) when the row lacks a column: it takes the long way."""
-        if not wire.keys() >= _names(tbl):
+        if form is None and not wire.keys() >= names(tbl):
             return False
-        self.rows.setdefault(tbl.name, []).append(wire)
+        self.rows.setdefault(tbl.name, []).append((wire, form))
         if tbl.name == "enterprise":
-            self.docs.append(index_doc(codec.decode_row(tbl, {"id": wire["id"]})["id"], wire))
+            if doc is None and wire.get("deleted_at") is None:
+                row_id = codec.decode_row(tbl, {"id": wire["id"]})["id"]
+                doc = search_index.doc_rows(index_doc(row_id, wire))
+            if doc is not None:
+                self.docs.append(doc)
         return True
 
+    def extend(
+        self, tbl: Table, wires: list[dict[str, Any]], forms: list[tuple[Any, ...]],
+        docs: list[search_index.DocRows | None],
+    ) -> None:  # fmt: skip
+        """Rows that all came with their driver values (``add`` for each, in one go)."""
+        self.rows.setdefault(tbl.name, []).extend(zip(wires, forms, strict=True))
+        if tbl.name == "enterprise":
+            for wire, doc in zip(wires, docs, strict=True):
+                if doc is None and wire.get("deleted_at") is None:
+                    row_id = codec.decode_row(tbl, {"id": wire["id"]})["id"]
+                    doc = search_index.doc_rows(index_doc(row_id, wire))
+                if doc is not None:
+                    self.docs.append(doc)
+
     def flush(self) -> None:
-        for table, wires in self.rows.items():
+        for table, pairs in self.rows.items():
             tbl = codec.table(table)
-            names = ", ".join(f'"{c.name}"' for c in tbl.columns)
+            columns = ", ".join(f'"{c.name}"' for c in tbl.columns)
             marks = ", ".join("?" for _ in tbl.columns)
-            rows = stored_forms(self.connection, tbl, wires)
+            made = iter(stored_forms(self.connection, tbl, [w for w, f in pairs if f is None]))
+            rows = [next(made) if f is None else f for _w, f in pairs]
             self.connection.exec_driver_sql(
-                f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows
+                f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows
             )
-        if self.docs:
-            search_index.update(self.connection, self.docs, fresh=True)
+        search_index.insert_rows(self.connection, self.docs)
         self.rows = {}
         self.docs = []
 
 
 @functools.cache
-def _names(tbl: Table) -> frozenset[str]:
+def names(tbl: Table) -> frozenset[str]:
     return frozenset(c.name for c in tbl.columns)
 
 
@@ -164,3 +195,12 @@ def index_doc(row_id: Any, row: dict[str, Any]) -> search_index.IndexDoc:
         phone=row.get("contact_phone") or "",
         live=row.get("deleted_at") is None,
     )
+
+
+def hex_id(value: Any) -> str:
+    """A wire id as SQLite stores it (32 lower-case hex digits)."""
+    text_ = str(value)
+    digits = text_.replace("-", "")
+    if len(text_) == 36 and len(digits) == 32 and digits == digits.lower():
+        return digits
+    return uuid.UUID(text_).hex

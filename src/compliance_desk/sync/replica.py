@@ -39,7 +39,7 @@ from compliance_desk.persistence import search_index
 from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec, gc_pause, pull_bulk, sets
+from compliance_desk.sync import codec, gc_pause, pull_ahead, pull_bulk, sets
 from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
@@ -221,8 +221,12 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
             connection.commit()
 
 
-def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: int) -> int:
-    """Apply one pulled batch and move the cursor, atomically; returns the rows applied."""
+def apply_pulled(
+    session: Session, changes: Iterable[dict[str, Any]], last_seq: int,
+    prepared: pull_ahead.Prepared | None = None,
+) -> int:  # fmt: skip
+    """Apply one pulled batch and move the cursor, atomically; returns the rows applied.
+    ``prepared``: what the read-ahead thread made of ``changes`` (sync/pull_ahead.py)."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         # Parents may arrive after children within one batch: check the keys at commit.
@@ -230,7 +234,19 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     now = datetime.now(UTC)
     parents: set[tuple[str, uuid.UUID]] = set()
     count = 0
-    changes = [c for c in changes if policy(str(c["table"])).synced]
+    changes = list(changes)
+    if prepared is None or len(prepared.forms) != len(changes):
+        prepared = pull_ahead.Prepared([None] * len(changes), [None] * len(changes))
+    # ids as SQLite stores them: no UUID objects
+    keys = prepared.keys if prepared.keys is not None else [_hex(c["id"]) for c in changes]
+    synced = {t: policy(t).synced for t in {str(c["table"]) for c in changes}}
+    forms, docs = prepared.forms, prepared.docs
+    if not all(synced.values()):
+        kept = [i for i, c in enumerate(changes) if synced[str(c["table"])]]
+        changes = [changes[i] for i in kept]
+        forms = [forms[i] for i in kept]
+        docs = [docs[i] for i in kept]
+        keys = [keys[i] for i in kept]
     rebased = {
         i.hex
         for i in session.scalars(
@@ -239,22 +255,43 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
             )  # fmt: skip
         )
     }
-    keys = [_hex(c["id"]) for c in changes]  # ids as SQLite stores them: no UUID objects
     present = _present(connection, changes, keys)
-    twinned = {i.hex for i in _twinned(connection, changes)}
+    twinned = _twinned(connection, changes, keys)
     stored = _stored(connection, present)
     gc_pause.checkpoint()  # the page's rows here, read for comparison: out of full collections
     plain = _PlainInserts(connection)
     # SQLite: the common case goes from the wire to the driver (sync/pull_bulk.py).
     raw = pull_bulk.RawInserts(connection) if connection.dialect.name == "sqlite" else None
-    for change, key in zip(changes, keys, strict=True):
+    bulk = raw is not None and _all_new(changes, keys, forms, present, rebased, twinned)
+    if raw is not None and bulk:
+        # The common page of a backlog: every row new here, nothing to rebase, set aside or
+        # make room for, every row's values made ahead: added a table at a time, no per-row
+        # decisions (what the loop below would decide for each of them).
+        by_table: dict[str, tuple[list[Any], list[Any], list[Any], list[str]]] = {}
+        for change, key, form, doc in zip(changes, keys, forms, docs, strict=True):
+            lists = by_table.get(change["table"])
+            if lists is None:
+                lists = by_table[change["table"]] = ([], [], [], [])
+            lists[0].append(change["row"])
+            lists[1].append(form)
+            lists[2].append(doc)
+            lists[3].append(key)
+        for table, (wires, made, index, hex_ids) in by_table.items():
+            raw.extend(codec.table(table), wires, made, index)
+            for name in _PARENT_OF.get(table, ()):
+                parents.update((name, uuid.UUID(hex=k)) for k in hex_ids)
+        count = len(changes)
+    one_by_one = [] if bulk else zip(changes, keys, forms, docs, strict=True)
+    for change, key, form, doc in one_by_one:
         table = str(change["table"])
         pol = policy(table)
         tbl = codec.table(table)
         exists = (table, key) in present
         special = key in rebased or key in twinned
         if raw is not None and not exists and pol.command is None and not special:
-            if raw.add(tbl, change["row"]):  # nothing to rebase, set aside or make room for
+            if raw.add(
+                tbl, change["row"], form, doc
+            ):  # nothing to rebase, set aside or make room for
                 for name in _PARENT_OF.get(table, ()):
                     parents.add((name, uuid.UUID(hex=key)))
                 count += 1
@@ -302,6 +339,17 @@ def apply_pulled(session: Session, changes: Iterable[dict[str, Any]], last_seq: 
     return count
 
 
+def _all_new(
+    changes: list[dict[str, Any]], keys: list[str], forms: list[Any],
+    present: set[tuple[str, str]], rebased: set[str], twinned: set[str],
+) -> bool:  # fmt: skip
+    """Whether every row of a page takes the raw path: none held here, none pending or
+    twinned, no timeline step, every row's values made ahead."""
+    if present or twinned or not rebased.isdisjoint(keys) or None in forms:
+        return False
+    return all(policy(str(t)).command is None for t in {c["table"] for c in changes})
+
+
 class _PlainInserts:
     """New rows that need nothing but inserting, written one executemany per table (and per
     set of columns) instead of one statement each; foreign keys are checked at commit."""
@@ -321,19 +369,19 @@ class _PlainInserts:
         self.rows = {}
 
 
-def _twinned(connection: Connection, changes: list[dict[str, Any]]) -> set[uuid.UUID]:
+def _twinned(connection: Connection, changes: list[dict[str, Any]], keys: list[str]) -> set[str]:
     """Live pulled rows whose natural key another row here holds (or another row of the same
-    batch): these go one by one, so that the twin is set aside in order."""
-    keyed: dict[str, dict[Any, list[uuid.UUID]]] = {}
-    for change in changes:
-        key = policy(str(change["table"])).natural_key
+    batch): these go one by one, so that the twin is set aside in order.  Ids as ``keys``
+    (SQLite's hex)."""
+    keyed: dict[str, dict[Any, list[str]]] = {}
+    natural = {t: policy(t).natural_key for t in {str(c["table"]) for c in changes}}
+    for change, hex_id in zip(changes, keys, strict=True):
+        key = natural[str(change["table"])]
         row = change["row"]
         if key and row.get("deleted_at") is None:
             value = tuple(row.get(k) for k in key)
-            keyed.setdefault(str(change["table"]), {}).setdefault(value, []).append(
-                uuid.UUID(str(change["id"]))
-            )
-    out: set[uuid.UUID] = set()
+            keyed.setdefault(str(change["table"]), {}).setdefault(value, []).append(hex_id)
+    out: set[str] = set()
     for table, values in keyed.items():
         tbl = codec.table(table)
         key = policy(table).natural_key
@@ -352,18 +400,12 @@ def _twinned(connection: Connection, changes: list[dict[str, Any]]) -> set[uuid.
             ):
                 stored = zip(key, found[1:], strict=True)
                 twin = values.get(tuple(codec.encode(tbl.c[k], v) for k, v in stored))
-                if twin is not None and twin[0] != found[0]:
+                if twin is not None and twin[0] != found[0].hex:
                     out.add(twin[0])
     return out
 
 
-def _hex(value: Any) -> str:
-    """A wire id as SQLite stores it (32 lower-case hex digits)."""
-    text_ = str(value)
-    digits = text_.replace("-", "")
-    if len(text_) == 36 and len(digits) == 32 and digits == digits.lower():
-        return digits
-    return uuid.UUID(text_).hex
+_hex = pull_bulk.hex_id
 
 
 def _present(

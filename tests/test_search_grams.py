@@ -1,0 +1,131 @@
+"""The first keystrokes of the search box (one or two characters) are served by the short-gram
+index (an FTS5 table since migration 0016): for every one- and two-character query it finds
+exactly the live enterprises whose name or initials hold it, through new documents, renames,
+deletions and a rebuild, with awkward characters (ASCII punctuation, spaces, quotes, the
+private-use code points the index's tokens are made of, characters beyond the BMP); and a
+database upgraded from 0014 searches the same."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from compliance_desk.bootstrap import open_desk
+from compliance_desk.persistence import migrate, search_index
+from compliance_desk.persistence.db import make_engine
+from compliance_desk.services.demo_data import ensure_demo_users, load_demo
+from tests.conftest import FAST_HASHER
+
+AWKWARD = [
+    "崧厦蓝天伞业有限公司",
+    "ABC (绍兴) Co., Ltd.",
+    'a"b c-d',
+    "\ue041\ue080\ue000x",  # private use: the tokens' own code points ('a' is U+E061)
+    "A\ue061a\ue020",
+    "𠀋𠀌 伞",
+    "  空 格  ",
+    "AaBb",
+]
+
+
+def _docs(rng: random.Random, count: int) -> dict[uuid.UUID, tuple[str, str]]:
+    alphabet = "崧厦伞业有限公司绍兴上虞 ab-(\"')AB\ue061\ue080𠀋"
+    docs = {uuid.uuid4(): (name, name[:3].lower()) for name in AWKWARD}
+    for _ in range(count):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8)))
+        initials = "".join(rng.choice("abcsxyAB-") for _ in range(rng.randint(0, 4)))
+        docs[uuid.uuid4()] = (name, initials)
+    return docs
+
+
+def _index(connection: Connection, docs: dict[uuid.UUID, tuple[str, str]], fresh: bool) -> None:
+    search_index.update(
+        connection,
+        [search_index.IndexDoc(i, n, "pinyin", ini, "", True) for i, (n, ini) in docs.items()],
+        fresh=fresh,
+    )
+
+
+def _expected(docs: dict[uuid.UUID, tuple[str, str]], query: str) -> set[uuid.UUID]:
+    return {i for i, (n, ini) in docs.items() if query in n.lower() or query in ini.lower()}
+
+
+def _queries(docs: dict[uuid.UUID, tuple[str, str]]) -> set[str]:
+    out = {"q", "zz", "\ue061", "\ue080", "\ue080\ue000", "Ａ", "a\ue061"}
+    for name, initials in docs.values():
+        for value in (name.lower(), initials.lower()):
+            out.update(value)
+            out.update(value[i : i + 2] for i in range(len(value) - 1))
+    return {q for q in out if q.strip() == q and q}
+
+
+def _check(connection: Connection, docs: dict[uuid.UUID, tuple[str, str]]) -> int:
+    queries = _queries(docs)
+    for query in queries:
+        found = search_index.search_ids(connection, query, 10_000)
+        assert len(found) == len(set(found)), query
+        assert set(found) == _expected(docs, query), repr(query)
+    return len(queries)
+
+
+def test_short_queries_find_exactly_the_names_and_initials_that_hold_them(tmp_path: Path) -> None:
+    desk = open_desk(f"sqlite:///{tmp_path / 'd.sqlite3'}", hasher=FAST_HASHER)
+    rng = random.Random(6)
+    docs = _docs(rng, 300)
+    with desk.ctx.engine.begin() as connection:
+        _index(connection, docs, fresh=True)
+        assert _check(connection, docs) > 100
+        renamed = {i: (n[::-1] + "改", ini + "g") for i, (n, ini) in list(docs.items())[:60]}
+        _index(connection, renamed, fresh=False)  # re-indexed: old grams gone, new ones found
+        docs.update(renamed)
+        _check(connection, docs)
+        gone = list(docs)[60:120]
+        search_index.update(
+            connection,
+            [search_index.IndexDoc(i, *docs[i][:1], "p", docs[i][1], "", False) for i in gone],
+        )
+        for i in gone:
+            del docs[i]
+        _check(connection, docs)
+        search_index.rebuild(
+            connection,
+            [search_index.IndexDoc(i, n, "p", ini, "", True) for i, (n, ini) in docs.items()],
+        )
+        _check(connection, docs)
+        assert search_index.search_ids(connection, "", 10) == []
+    desk.close()
+
+
+def test_a_database_of_0014_gets_the_new_gram_index_and_searches_the_same(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    desk = open_desk(url, hasher=FAST_HASHER)
+    ensure_demo_users(desk.ctx)
+    load_demo(desk.ctx, "small", appeals=0)
+    with desk.ctx.engine.connect() as connection:
+        docs = {
+            uuid.UUID(hex=eid): (name, initials)
+            for eid, name, initials in connection.exec_driver_sql(
+                "SELECT eid, name, initials FROM enterprise_fts"
+            )
+        }
+    desk.close()
+    assert len(docs) > 100
+    from alembic import command
+
+    engine = make_engine(url)
+    cfg = migrate.alembic_config()
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0014")
+    with engine.connect() as connection:  # the B-tree of grams, as 0014 had it
+        grams = connection.exec_driver_sql("SELECT count(*) FROM enterprise_gram").scalar()
+        assert grams is not None and grams > 10 * len(docs)
+    engine.dispose()
+    desk = open_desk(url, hasher=FAST_HASHER)  # upgraded on opening
+    assert migrate.current_revision(desk.ctx.engine) == migrate.SCHEMA_HEAD
+    with desk.ctx.engine.connect() as connection:
+        _check(connection, docs)
+    desk.close()
