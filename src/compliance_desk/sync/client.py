@@ -487,6 +487,9 @@ class SyncService:
                     if following is not None:
                         following.cancel()
                     raise
+                # The page applied is let go of in slices: freed at once by the next assignment,
+                # its few hundred thousand objects held the GIL for 45-60 ms (traced).
+                pull_ahead.release(answer["changes"], made)
                 if following is None:
                     return pulled, others
                 cursor = last

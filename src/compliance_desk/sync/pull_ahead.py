@@ -66,3 +66,17 @@ def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
     except (KeyError, TypeError, ValueError):
         keys = None  # the apply fails on it, as before
     return Prepared(forms, docs, keys)
+
+
+RELEASE = 1000  # changes freed at a time
+
+
+def release(changes: list[Any], made: Prepared | None) -> None:
+    """Empty a page that has been applied, a slice at a time (the interpreter may switch to
+    the window's thread between slices); objects still referred to elsewhere live on."""
+    lists: list[list[Any]] = [changes]
+    if made is not None:
+        lists += [made.forms, made.docs, made.keys or []]
+    for items in lists:
+        while items:
+            del items[-RELEASE:]
