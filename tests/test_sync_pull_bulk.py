@@ -173,7 +173,8 @@ def test_a_page_made_ahead_is_applied_exactly_as_the_page_converted_in_place(
             changes.append({"table": table, "id": str(row["id"]),
                             "row": codec.encode_row(codec.table(table), row)})  # fmt: skip
         if k == 1:
-            changes.append({"table": "local_setting", "id": str(uuid.uuid4()),
+            # keyed by its name, not a UUID: left aside, it must not stop the page
+            changes.append({"table": "local_setting", "id": "x",
                             "row": {"key": "x", "value": "y"}})  # fmt: skip
     converted: list[int] = []
     real = pull_bulk.stored_forms
@@ -222,3 +223,16 @@ def test_a_page_made_ahead_is_applied_exactly_as_the_page_converted_in_place(
     assert sum(converted) == 0  # every row's values came from the read-ahead
     assert whole == [False, True]  # row by row without them, a table at a time with them
     assert by_apply[1]  # live enterprises were indexed
+
+
+def test_a_page_applied_is_let_go_of_whole_and_what_is_kept_elsewhere_lives_on() -> None:
+    """The pull empties each applied page (in slices, so that the window's thread gets turns
+    while a page of objects is freed: bench/sync_bench.py --stall-only)."""
+    changes: list[Any] = [{"table": "visit", "id": str(uuid.uuid4()), "row": {"n": n}}
+                          for n in range(2 * pull_ahead.RELEASE + 7)]  # fmt: skip
+    kept = changes[3]
+    made = pull_ahead.Prepared([(n,) for n in range(len(changes))], [None] * len(changes),
+                               [c["id"] for c in changes])  # fmt: skip
+    pull_ahead.release(changes, made)
+    assert changes == [] and made.forms == [] and made.docs == [] and made.keys == []
+    assert kept["row"] == {"n": 3}

@@ -237,16 +237,18 @@ def apply_pulled(
     changes = list(changes)
     if prepared is None or len(prepared.forms) != len(changes):
         prepared = pull_ahead.Prepared([None] * len(changes), [None] * len(changes))
-    # ids as SQLite stores them: no UUID objects
-    keys = prepared.keys if prepared.keys is not None else [_hex(c["id"]) for c in changes]
     synced = {t: policy(t).synced for t in {str(c["table"]) for c in changes}}
-    forms, docs = prepared.forms, prepared.docs
-    if not all(synced.values()):
+    forms, docs, keys = prepared.forms, prepared.docs, prepared.keys
+    if not all(synced.values()):  # a table not synced here (a newer server's): left aside
         kept = [i for i, c in enumerate(changes) if synced[str(c["table"])]]
         changes = [changes[i] for i in kept]
         forms = [forms[i] for i in kept]
         docs = [docs[i] for i in kept]
-        keys = [keys[i] for i in kept]
+        keys = None if keys is None else [keys[i] for i in kept]
+    # ids as SQLite stores them (no UUID objects), of the rows kept only: a table left aside
+    # may have ids of another form
+    if keys is None:
+        keys = [_hex(c["id"]) for c in changes]
     rebased = {
         i.hex
         for i in session.scalars(
