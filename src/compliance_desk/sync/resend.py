@@ -38,7 +38,10 @@ RETENTION = timedelta(days=30)
 def prune(session: Session, now: datetime) -> int:
     """Forget what the server acknowledged more than RETENTION ago (looked for first, so that
     a sync with nothing to do writes nothing here)."""
-    old = (SyncOutbox.status == "done", SyncOutbox.acked_at < now - RETENTION)
+    # acked_at is set only with status "done" (and cleared when a restore queues them again):
+    # the time alone reads the partial index on it; with the status SQLite chose the status
+    # index and walked every retained row, 60 ms a handshake after a push of 100,000.
+    old = (SyncOutbox.acked_at < now - RETENTION,)
     if session.scalar(select(SyncOutbox.id).where(*old).limit(1)) is None:
         return 0
     result = session.execute(delete(SyncOutbox).where(*old))
