@@ -236,3 +236,37 @@ def test_a_page_applied_is_let_go_of_whole_and_what_is_kept_elsewhere_lives_on()
     pull_ahead.release(changes, made)
     assert changes == [] and made.forms == [] and made.docs == [] and made.keys == []
     assert kept["row"] == {"n": 3}
+
+
+def test_a_pulled_page_holds_the_write_lock_from_its_first_look_up(
+    sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit saved while a page is being applied waits for the page (it was written over by
+    the server's row when it landed between the page's look-ups and its first write)."""
+    import sqlite3
+
+    path = sqlite_desk.ctx.engine.url.database
+    attempts: list[str] = []
+    real_present = replica._present
+
+    def edit_meanwhile(*args: Any) -> Any:
+        other = sqlite3.connect(str(path), timeout=0)
+        try:
+            other.execute("UPDATE local_setting SET value = value WHERE key = 'nothing'")
+            other.commit()
+            attempts.append("written")
+        except sqlite3.OperationalError as exc:
+            attempts.append(str(exc))
+        finally:
+            other.close()
+        return real_present(*args)
+
+    monkeypatch.setattr(replica, "_present", edit_meanwhile)
+    row = _rows("visit", itertools.count())[0]
+    changes = [{"table": "visit", "id": str(row["id"]),
+                "row": codec.encode_row(codec.table("visit"), row)}]  # fmt: skip
+    with sqlite_desk.ctx.engine.connect() as connection:
+        with sqlite_desk.ctx.factory(bind=connection) as session:
+            replica.apply_pulled(session, changes, 9)
+            session.rollback()
+    assert attempts == ["database is locked"]

@@ -229,6 +229,12 @@ def apply_pulled(
     ``prepared``: what the read-ahead thread made of ``changes`` (sync/pull_ahead.py)."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
+        driver = connection.connection.dbapi_connection
+        if driver is not None and not getattr(driver, "in_transaction", True):
+            # The write lock before the page's look-ups (what is held, pending, twinned): the
+            # driver begins only at the first write, and an edit saved in between was written
+            # over by the server's row (on screen until its operation came back).
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         # Parents may arrive after children within one batch: check the keys at commit.
         connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     now = datetime.now(UTC)
