@@ -158,3 +158,42 @@ def test_what_the_fuzzer_found_stays_fixed(target: Target) -> None:
     response = anyio.run(enrol)
     assert response.status_code == 400 and response.json()["message_zh"] == "登记请求含有无效字符"
     assert target.fingerprint() == before
+
+
+def test_a_lone_surrogate_in_a_pushed_row_rejects_that_operation_only(target: Target) -> None:
+    """A string the JSON allows and UTF-8 does not (a lone surrogate, "\\ud800") was a 500 for
+    the whole push (its fingerprint could not be written); now those operations (the row and its
+    audit entry) are rejected, with their reason, and the page's others are applied (rule 9)."""
+    import random
+
+    import anyio
+    import httpx
+
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+    from compliance_desk.sync import outbox_page
+    from tests.sync_support import URL
+
+    laptop = target.rig.laptops[0]
+    rng = random.Random(7)
+    for n in range(12):
+        address = "崧厦镇ZZSURR路" if n == 5 else f"崧厦镇{n}号"
+        laptop.desk.enterprises.create(laptop.user(), EnterpriseDraft(
+            name=f"崧厦代理测试伞业{n}有限公司", uscc=_uscc(rng), address=address))  # fmt: skip
+    with laptop.desk.ctx.factory() as session:
+        page = outbox_page.read(session, 1000)
+    assert page is not None and page.body.count(b"ZZSURR") == 2  # the row, its audit entry
+    body = page.body.replace(b"ZZSURR", b"\\ud800")
+    transport = httpx.ASGITransport(app=target.app)
+
+    async def push() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
+            return await client.post("/v1/push", content=body, headers=target.auth)
+
+    response = anyio.run(push)
+    assert response.status_code == 200, response.text[:300]
+    statuses = [r["status"] for r in response.json()["results"]]
+    assert len(statuses) == len(page) and statuses.count("rejected") == 2, statuses
+    assert statuses.count("applied") == len(page) - 2
+    rejected = [r for r in response.json()["results"] if r["status"] == "rejected"]
+    assert {r["reason_zh"] for r in rejected} == {"操作中含有无法保存的字符，服务器未处理"}

@@ -144,7 +144,10 @@ def _run(
         return None
     if len({op.id for op in ops}) < len(ops) or len({(o.table, o.row_id) for o in ops}) < len(ops):
         return None
-    prints = [protocol.fingerprint_plain(raw) for raw in raws]
+    try:
+        prints = [protocol.fingerprint_plain(raw) for raw in raws]
+    except ValueError:  # text without UTF-8 (a lone surrogate): one by one rejects it
+        return None
     rows: list[dict[str, Any]] = []
     for op, (_digest, plain) in zip(ops, prints, strict=True):
         tbl = codec.table(op.table)

@@ -82,7 +82,13 @@ def _one(
         return {"op_id": str(raw.get("id")), "status": "rejected",
                 "reason_zh": "操作格式不正确，服务器未处理", "reason_en": str(exc),
                 "conflict": None}  # fmt: skip
-    digest = protocol.fingerprint(raw)
+    try:
+        digest = protocol.fingerprint(raw)
+    except ValueError as exc:  # a lone surrogate ("\ud800" is JSON, not UTF-8): no fingerprint
+        log.info("operation %s rejected: text without UTF-8: %s", op.id, exc)
+        return {"op_id": str(op.id), "status": "rejected",
+                "reason_zh": "操作中含有无法保存的字符，服务器未处理",
+                "reason_en": f"text that has no UTF-8 form: {exc}"[:500], "conflict": None}  # fmt: skip
     claimed = connection.execute(
         insert_for(connection)(SyncOperation)
         .values(
