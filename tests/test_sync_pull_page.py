@@ -244,3 +244,52 @@ def test_a_change_committed_between_the_page_s_two_statements_waits_for_the_next
     with Session(server) as session:
         following = _database(session, last, 10_000, None)
     assert [c["id"] for c in following["changes"]] == [str(late["id"])]
+
+
+def test_the_page_after_next_is_asked_for_while_a_page_is_applied(
+    rig: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three pages in the pipe: while page n is written here, page n+1 is parsed and page n+2
+    is already asked of the server (its cursor read from page n+1's tail before the parse).
+    Each page is asked for once, in cursor order, and the laptop ends with every row."""
+    import random
+    import threading
+
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+    from compliance_desk.sync import protocol, replica
+
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    rng = random.Random(11)
+    made = [a.desk.enterprises.create(a.user(), EnterpriseDraft(
+        name=f"崧厦流水线测试伞业{n}有限公司", uscc=_uscc(rng))).id for n in range(12)]  # fmt: skip
+    a.sync.sync_once()
+    monkeypatch.setattr(protocol, "PULL_PAGE", 4)
+    monkeypatch.setattr(protocol, "FIRST_PULL_PAGE", 4)
+    afters: list[int] = []
+    third_asked = threading.Event()
+    real_handle = b.wire.handle_request
+
+    def handle(request: Any) -> Any:
+        if request.url.path == "/v1/pull":
+            afters.append(int(request.url.params["after"]))
+            if len(afters) >= 3:
+                third_asked.set()
+        return real_handle(request)
+
+    monkeypatch.setattr(b.wire, "handle_request", handle)
+    waited: list[bool] = []
+    real_apply = replica.apply_pulled
+
+    def apply(*args: Any) -> Any:
+        if not waited:  # the first page is held until the third is asked for
+            waited.append(third_asked.wait(timeout=15))
+        return real_apply(*args)
+
+    monkeypatch.setattr(replica, "apply_pulled", apply)
+    b.sync.sync_once()
+    assert waited == [True], "the page after next was not asked for while a page was applied"
+    assert afters == sorted(set(afters)) and len(afters) >= 6
+    assert set(made) <= set(b.enterprises())
