@@ -16,7 +16,7 @@ import logging
 import ssl
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,12 +48,6 @@ from compliance_desk.sync import (
 from compliance_desk.sync.attachments import Attachments, BlobTransferError
 
 log = logging.getLogger("compliance_desk.sync")
-
-# A pulled page: its answer, what the read-ahead made of it, how many of its rows another
-# device wrote, and the next page asked for already (its cursor, the download), if it was.
-Fetched = tuple[
-    dict[str, Any], "pull_ahead.Prepared | None", int, "tuple[int, Future[dict[str, Any]]] | None"
-]
 
 SERVER_URL = "sync.server_url"
 TOKEN = "sync.token"
@@ -447,23 +441,12 @@ class SyncService:
 
         dialect = self.ctx.engine.dialect
 
-        def download(after: int, limit: int = page) -> dict[str, Any]:
-            return self._call(client, "GET", "/v1/pull", token,
-                              params={"after": after, "limit": limit},
-                              parse=pull_wire.raw_or_loads)  # fmt: skip
-
-        def fetch(got: dict[str, Any]) -> Fetched:
-            nxt = None
-            content = got.get(pull_wire.RAW)
-            if isinstance(content, bytes):
-                # The page after this one is asked for before this one is parsed: the server
-                # and PostgreSQL write it while this one is parsed and the one before applied.
-                rest = pull_wire.tail(content)
-                if rest and rest.get("more") is True and type(rest.get("last_seq")) is int:
-                    nxt = (rest["last_seq"], downloads.submit(download, rest["last_seq"]))
-                answer = pull_wire.loads(content)
-            else:
-                answer = got
+        def fetch(
+            after: int, limit: int = page
+        ) -> tuple[dict[str, Any], pull_ahead.Prepared | None, int]:
+            answer = self._call(client, "GET", "/v1/pull", token,
+                                params={"after": after, "limit": limit},
+                                parse=pull_wire.loads)  # fmt: skip
             # A page of 10,000 rows is tens of thousands of objects: out of the collector's
             # walks at once (a full pass over two pages held the GIL for 57 ms).
             gc_pause.checkpoint()
@@ -475,30 +458,21 @@ class SyncService:
                 made = pull_ahead.prepare(changes, dialect)
                 gc_pause.checkpoint()
             theirs = sum(1 for c in changes if not self._mine(c, mine)) if changes else 0
-            return answer, made, theirs, nxt
-
-        def fetch_when(asked: Future[dict[str, Any]]) -> Fetched:
-            return fetch(asked.result())
+            return answer, made, theirs
 
         with (
             replica.pulling(self.ctx.engine) as connection,
             ThreadPoolExecutor(1, thread_name_prefix="sync-pull-ahead") as ahead,
-            ThreadPoolExecutor(1, thread_name_prefix="sync-pull-download") as downloads,
         ):
             bind: dict[str, Any] = {} if connection is None else {"bind": connection}
             # The first page is waited for with nothing to overlap: a small one (the next,
-            # full size, is asked for while it is parsed).
-            answer, made, theirs, nxt = fetch(download(cursor, min(page, protocol.FIRST_PULL_PAGE)))
+            # full size, is asked for while it is applied).
+            answer, made, theirs = fetch(cursor, min(page, protocol.FIRST_PULL_PAGE))
             while True:
                 last = int(answer["last_seq"])
                 if not answer["changes"] and last == cursor:
                     return pulled, others  # nothing new: no local write transaction for nothing
-                following = None
-                if answer.get("more"):
-                    asked = nxt[1] if nxt is not None and nxt[0] == last else None
-                    if asked is None:  # not asked for at the parse (an older server's page)
-                        asked = downloads.submit(download, last)
-                    following = ahead.submit(fetch_when, asked)
+                following = ahead.submit(fetch, last) if answer.get("more") else None
                 try:
                     others += theirs
                     with self.ctx.factory(**bind) as session:
@@ -519,7 +493,7 @@ class SyncService:
                 if following is None:
                     return pulled, others
                 cursor = last
-                answer, made, theirs, nxt = following.result()
+                answer, made, theirs = following.result()
 
     def _mine(self, change: dict[str, Any], mine: str | None = None) -> bool:
         """Was this pulled row last written by this device (its own change come back)?"""

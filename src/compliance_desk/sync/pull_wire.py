@@ -22,30 +22,6 @@ _HEAD = b'{"changes":[\n'
 _TAIL = b"\n]"
 
 
-RAW = "raw page"  # raw_or_loads: the key of a page's bytes left unparsed
-
-
-def raw_or_loads(content: bytes) -> Any:
-    """A page written one change a line, unparsed (``{RAW: content}``: parsed later, in
-    another thread); anything else (an error's answer, an older server's page) parsed now."""
-    return {RAW: content} if content.startswith(_HEAD) else orjson.loads(content)
-
-
-def tail(content: bytes) -> dict[str, Any] | None:
-    """The fields after the changes (last_seq, more ...), read without the changes; None for a
-    page not written one change a line."""
-    if not content.startswith(_HEAD):
-        return None
-    end = content.rfind(_TAIL)
-    if end < 0 or content[end + 2 : end + 3] not in (b",", b"}"):
-        return None
-    try:
-        rest = orjson.loads(b"{" + content[end + 3 :]) if content[end + 2 : end + 3] == b"," else {}
-    except orjson.JSONDecodeError:
-        return None
-    return rest if isinstance(rest, dict) else None
-
-
 def loads(content: bytes) -> Any:
     if not content.startswith(_HEAD):
         return orjson.loads(content)
