@@ -67,6 +67,17 @@ def _waiting(laptop: Laptop) -> list[dict[str, Any]]:
         return [replica.wire(o) for o in replica.waiting(s, 500)]
 
 
+def _visits_waiting(rig: Rig, count: int) -> tuple[Laptop, Any, list[dict[str, Any]]]:
+    """Laptop a with an enterprise the server has and ``count`` visits to it waiting (with
+    their audit entries): the laptop, the enterprise, the waiting operations' wire forms."""
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    a.sync.sync_once()
+    visits(a, e.id, count)
+    return a, e, _waiting(a)
+
+
 def test_a_page_of_plain_inserts_is_applied_in_bulk_with_the_answers_of_one_by_one(
     rig: Rig,
 ) -> None:
@@ -248,12 +259,7 @@ def test_the_bulk_copy_of_text_values_stores_what_one_by_one_stores(
     from compliance_desk.server import bulk
     from tests.sync_support import rows
 
-    a = rig.laptop("a")
-    a.sync.sync_once()
-    e = create(a)
-    a.sync.sync_once()
-    visits(a, e.id, 12)
-    page = _waiting(a)
+    a, e, page = _visits_waiting(rig, 12)
     assert len(page) == 24
     visits_ = [op for op in page if op["table"] == "visit"]
     audits = [op for op in page if op["table"] == "audit_entry"]
@@ -391,12 +397,7 @@ def test_the_same_page_pushed_twice_at_once_is_applied_once_and_answered_alike(
     answers as replays (rule 6); every row is stored and logged once."""
     import threading
 
-    a = rig.laptop("a")
-    a.sync.sync_once()
-    e = create(a)
-    a.sync.sync_once()
-    visits(a, e.id, 12)
-    page = _waiting(a)
+    a, e, page = _visits_waiting(rig, 12)
     factory = rig.server_desk.ctx.factory
     device = a.desk.ctx.device_id
     with factory() as s:
