@@ -14,58 +14,40 @@ has kept so far too (what a page leaves behind stays out of the next pages' coll
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
-_lock = threading.Lock()
-_depth = 0
+from compliance_desk.sync.nesting import Shared
+
+_frozen = Shared(gc.freeze, lambda _saved: gc.unfreeze())
 
 
-@contextmanager
-def frozen() -> Iterator[None]:
-    global _depth
-    with _lock:
-        if _depth == 0:
-            gc.freeze()
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                gc.unfreeze()
+def frozen() -> AbstractContextManager[None]:
+    return _frozen.held()
 
 
 def checkpoint() -> None:
     """Inside ``frozen()``: freeze what is alive now as well (a page's leftovers)."""
-    with _lock:
-        if _depth > 0:
-            gc.freeze()
+    _frozen.while_held(gc.freeze)
 
 
-_off = 0
-_was_enabled = False
+def _collector_paused() -> bool:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    return was_enabled
 
 
-@contextmanager
-def collector_off() -> Iterator[None]:
+def _collector_back(was_enabled: bool) -> None:
+    if was_enabled:
+        gc.enable()
+
+
+_off = Shared(_collector_paused, _collector_back)
+
+
+def collector_off() -> AbstractContextManager[None]:
     """No cyclic collections at all while inside (the server's push of a large page: its
     million short-lived objects made the collector walk them again and again, a third of the
     push's time).  Objects are still freed by their reference counts; cycles made meanwhile
     are collected after.  Nested or concurrent uses share one pause; the collector is turned
     back on only if it was on when the first began."""
-    global _off, _was_enabled
-    with _lock:
-        if _off == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _off += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _off -= 1
-            if _off == 0 and _was_enabled:
-                gc.enable()
+    return _off.held()

@@ -12,29 +12,21 @@ concurrent syncs share one setting; the previous interval comes back when the la
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+
+from compliance_desk.sync.nesting import Shared
 
 SYNC_INTERVAL = 0.001  # seconds
 
-_lock = threading.Lock()
-_depth = 0
-_previous = 0.0
+
+def _shorter() -> float:
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, SYNC_INTERVAL))
+    return previous
 
 
-@contextmanager
-def short_turns() -> Iterator[None]:
-    global _depth, _previous
-    with _lock:
-        if _depth == 0:
-            _previous = sys.getswitchinterval()
-            sys.setswitchinterval(min(_previous, SYNC_INTERVAL))
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                sys.setswitchinterval(_previous)
+_turns = Shared(_shorter, sys.setswitchinterval)
+
+
+def short_turns() -> AbstractContextManager[None]:
+    return _turns.held()
