@@ -36,6 +36,26 @@ def _page_and_python_wire(laptop: Laptop) -> tuple[outbox_page.Page, list[dict[s
     return page, expected
 
 
+def _visits_waiting(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch, count: int, page: int
+) -> tuple[Laptop, list[Any]]:
+    """A synced laptop with an enterprise and ``count`` visits to it waiting, pushed in pages
+    of ``page``: the laptop and its waiting operations' ids in outbox order."""
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    e = create(a)
+    visits(a, e.id, count)
+    monkeypatch.setattr(protocol, "PUSH_PAGE", page)
+    return a, [o.id for o in outbox(a, "pending")]
+
+
+def _applied_in_order_once(rig: Rig, waiting: list[Any]) -> None:
+    """The server logged each waiting operation's change once, in the outbox's order."""
+    with rig.server_desk.ctx.factory() as s:
+        order = [i for (i,) in s.execute(select(SyncChange.op_id).order_by(SyncChange.seq))]
+    assert [i for i in order if i in set(waiting)] == waiting
+
+
 def test_the_page_read_from_the_envelopes_is_the_python_wire_form_with_the_same_fingerprints(
     rig: Rig,
 ) -> None:
@@ -99,21 +119,14 @@ def test_the_page_written_by_sqlite_is_the_python_wire_form_with_the_same_finger
 def test_a_push_in_pages_read_ahead_sends_everything_once_in_order(
     rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    a = rig.laptop("a")
-    a.sync.sync_once()
-    e = create(a)
-    visits(a, e.id, 30)
-    waiting = [o.id for o in outbox(a, "pending")]
-    monkeypatch.setattr(protocol, "PUSH_PAGE", 7)
+    a, waiting = _visits_waiting(rig, monkeypatch, 30, 7)
     a.wire.old_server = False
     a.wire.paths.clear()
     report = a.sync.sync_once(pull=False)
     assert report.pushed == len(waiting) == 62 and report.applied == 62
     assert a.wire.paths.count("/v1/push") == 9  # pages of 7, each after the one before
     assert outbox(a, "pending") == [] and all(o.attempts == 1 for o in outbox(a, "done"))
-    with rig.server_desk.ctx.factory() as s:  # the server took them in the outbox's order
-        order = [i for (i,) in s.execute(select(SyncChange.op_id).order_by(SyncChange.seq))]
-    assert [i for i in order if i in set(waiting)] == waiting
+    _applied_in_order_once(rig, waiting)  # in the outbox's order
 
 
 def test_a_page_answered_in_part_holds_back_the_page_read_ahead(
@@ -123,12 +136,7 @@ def test_a_page_answered_in_part_holds_back_the_page_read_ahead(
     is not sent; the sync says so, and the next sync sends the rest in order, once each."""
     from compliance_desk.sync.client import SyncError, SyncService
 
-    a = rig.laptop("a")
-    a.sync.sync_once()
-    e = create(a)
-    visits(a, e.id, 20)
-    waiting = [o.id for o in outbox(a, "pending")]
-    monkeypatch.setattr(protocol, "PUSH_PAGE", 7)
+    a, waiting = _visits_waiting(rig, monkeypatch, 20, 7)
     real = SyncService._call
     cut: list[int] = []
 
@@ -148,9 +156,7 @@ def test_a_page_answered_in_part_holds_back_the_page_read_ahead(
     assert len(outbox(a, "pending")) == len(waiting) - 5
     report = a.sync.sync_once(pull=False)  # the rest, the two unanswered first (replayed)
     assert outbox(a, "pending") == [] and report.applied == len(waiting) - 5
-    with rig.server_desk.ctx.factory() as s:
-        order = [i for (i,) in s.execute(select(SyncChange.op_id).order_by(SyncChange.seq))]
-    assert [i for i in order if i in set(waiting)] == waiting
+    _applied_in_order_once(rig, waiting)
 
 
 def test_a_page_whose_answer_was_lost_counts_its_attempt_and_is_applied_once(
@@ -162,13 +168,8 @@ def test_a_page_whose_answer_was_lost_counts_its_attempt_and_is_applied_once(
     each operation once."""
     from compliance_desk.sync.client import SyncError
 
-    a = rig.laptop("a")
-    a.sync.sync_once()
-    e = create(a)
-    visits(a, e.id, 10)
-    waiting = [o.id for o in outbox(a, "pending")]
+    a, waiting = _visits_waiting(rig, monkeypatch, 10, 8)
     assert len(waiting) == 22
-    monkeypatch.setattr(protocol, "PUSH_PAGE", 8)
     real = SyncService._call
 
     def lost(self, client, method, path, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -189,9 +190,7 @@ def test_a_page_whose_answer_was_lost_counts_its_attempt_and_is_applied_once(
     assert [o.attempts for o in outbox(a, "done")] == [2] * 16 + [1] * 6
     with a.desk.ctx.factory() as s:
         assert replica.get_setting(s, outbox_page.IN_FLIGHT) is None  # nothing in flight now
-    with rig.server_desk.ctx.factory() as s:
-        order = [i for (i,) in s.execute(select(SyncChange.op_id).order_by(SyncChange.seq))]
-    assert [i for i in order if i in set(waiting)] == waiting  # once each, in order
+    _applied_in_order_once(rig, waiting)
 
 
 def test_operations_waiting_from_before_the_envelope_push_after_the_upgrade(
