@@ -232,17 +232,18 @@ def measure_backlog(
     profile: str | None = None,
     stalls: bool = True,
     profile_pull: Path | None = None,
+    centre: str | None = None,
 ) -> dict[str, Any]:
     sync_data.server_database(pg, base, base)
     url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
     with ServerProcess(url, work / "server.log") as server:
         top = sync_data.server_top(url)
-        desk_a, pusher = laptop(work / "push.sqlite3", server, "push")
-        desk_b, puller = laptop(work / "pull.sqlite3", server, "pull")
+        desk_a, pusher = laptop(work / "push.sqlite3", server, "push", centre)
+        desk_b, puller = laptop(work / "pull.sqlite3", server, "pull", centre)
         sync_data.set_cursor(desk_a, top)
         sync_data.set_cursor(desk_b, top)
         started = time.perf_counter()
-        made = sync_data.make_backlog(desk_a, ops, seed=101)
+        made = sync_data.make_backlog(desk_a, ops, seed=101, centre=centre)
         sync_data._say(
             f"backlog of {made:,} operations made in {time.perf_counter() - started:.0f} s"
         )
@@ -481,6 +482,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only the backlog's push, pull and COPY (no idle syncs, no stall run)",
     )  # fmt: skip
     parser.add_argument(
+        "--centre", default=None, metavar="CODE",
+        help="the backlog's laptops enrolled for one centre (umbrella or game), its data that "
+        "centre's, as an inspector's laptop is; default: an administrator's, every centre",
+    )  # fmt: skip
+    parser.add_argument(
         "--profile-pull", type=Path, default=None, metavar="DIR",
         help="profile the pull: cProfile of the client, py-spy of the server (if installed)",
     )  # fmt: skip
@@ -497,12 +503,15 @@ def main(argv: list[str] | None = None) -> int:
             if args.stall_only:
                 return stall_only(pg, base, work, ops)
             if args.push_only:
-                backlog = measure_backlog(pg, base, work, ops, True, args.profile)
+                backlog = measure_backlog(
+                    pg, base, work, ops, True, args.profile, centre=args.centre
+                )
                 return print_push(backlog)
             if args.backlog_only:
                 backlog = measure_backlog(
-                    pg, base, work, ops, stalls=False, profile_pull=args.profile_pull
-                )
+                    pg, base, work, ops, stalls=False, profile_pull=args.profile_pull,
+                    centre=args.centre,
+                )  # fmt: skip
                 return print_backlog(backlog, ok)
             idle = measure_idle(pg, base, base, work, rounds, big_laptop=False)
             if not quick and not args.no_million:

@@ -13,6 +13,7 @@ operations is N/10 enterprises, 4N/10 visits and N/2 audit entries.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 import sys
@@ -215,8 +216,10 @@ def server_top(url: str) -> int:
         engine.dispose()
 
 
-def make_backlog(desk: Desk, operations: int, seed: int) -> int:
-    """About ``operations`` operations waiting in the outbox; returns how many there are."""
+def make_backlog(desk: Desk, operations: int, seed: int, centre: str | None = None) -> int:
+    """About ``operations`` operations waiting in the outbox; returns how many there are.
+    ``centre`` (a centre's code): every new enterprise is that centre's, as on the laptop of
+    an inspector of that centre; None: the demo's mix of both."""
     ctx = desk.ctx
     # No local users: a laptop gets its users from the server, and demo users made here would
     # be twins of the server's (merge tasks), not the plain backlog this measures.
@@ -224,7 +227,10 @@ def make_backlog(desk: Desk, operations: int, seed: int) -> int:
     with desk.ctx.factory() as session:
         before = session.scalar(select(SyncOutbox.position).order_by(SyncOutbox.position.desc()))
     enterprises = max(1, operations // 10)
-    drafts = demo_data.enterprise_drafts(enterprises, seed, demo_data._refs(ctx))
+    refs = demo_data._refs(ctx)
+    drafts = demo_data.enterprise_drafts(enterprises, seed, refs)
+    if centre is not None:
+        drafts = [dataclasses.replace(d, centre_id=refs[f"{centre}_centre"]) for d in drafts]
     for start in range(0, len(drafts), 2000):
         demo_data._bulk_enterprises(ctx, admin, drafts[start : start + 2000])
     with ctx.uow(None) as uow:

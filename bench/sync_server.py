@@ -58,9 +58,12 @@ class ServerProcess:
         self.stop()
 
 
-def laptop(path: Path, server: ServerProcess, name: str) -> tuple[Desk, SyncService]:
-    """A desk on ``path`` enrolled with ``server`` by the demo administrator."""
+def laptop(
+    path: Path, server: ServerProcess, name: str, centre: str | None = None
+) -> tuple[Desk, SyncService]:
+    """A desk on ``path`` enrolled with ``server`` by the demo administrator, for ``centre``
+    (a centre's code) or, None, for every centre."""
     desk = open_desk(f"sqlite:///{path}")
     service = SyncService(desk.ctx)
-    service.enrol(server.url, "admin", "Admin2026", name)
+    service.enrol(server.url, "admin", "Admin2026", name, centre)
     return desk, service

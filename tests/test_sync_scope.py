@@ -13,12 +13,14 @@ from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.domain.front_desk import AppealDraft
 from compliance_desk.domain.roles import Role
-from compliance_desk.persistence.models import AppUser, Centre, Department, Industry
+from compliance_desk.persistence.models import AppUser, Centre, Department, Industry, Visit
 from compliance_desk.persistence.sync_models import SyncChange, SyncOutbox
 from compliance_desk.server import pull as pulling
+from compliance_desk.server import push as pushing
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.sync.prepare import prepare_day
 from tests.sync_support import URL, Laptop, Rig, rows
+from tests.test_sync_bulk import Statements, _waiting, visits
 
 pytestmark = pytest.mark.postgres
 
@@ -128,9 +130,9 @@ def test_a_change_to_another_centres_data_is_rejected_with_the_reason(
 
 
 def test_a_long_run_of_another_centres_new_records_is_each_rejected(rig: Rig, world: World) -> None:
-    """A page of many plain inserts from a centre's laptop is checked operation by operation
-    (the server's bulk path for such runs is for unscoped devices only): none of twelve new
-    enterprises of the other centre reaches the server."""
+    """A page of many plain inserts from a centre's laptop, all of the other centre: the bulk
+    run is refused as a whole and halved down to one by one, where each is refused: none of
+    twelve new enterprises of the other centre reaches the server."""
     a = _enrolled(rig, "umbrella-laptop", "umbrella")
     a.sync.sync_once()
     user = _user(a)
@@ -272,3 +274,44 @@ def test_the_change_logs_centres_set_by_postgresql_are_those_scope_gives(
     )
     assert got[("attachment", deeper)] is None and got[("attachment", stray)] is None
     assert got[("enterprise", world.b)] == world.centre["game"]
+
+
+def test_a_centre_laptops_backlog_goes_in_bulk_and_only_the_other_centres_rows_are_refused(
+    rig: Rig, world: World
+) -> None:
+    """An inspector's laptop (enrolled for one centre) pushes a page of visits: applied in a
+    few statements, as an administrator's device's page is; two visits to the other centre's
+    enterprise in the middle of it (and their audit entries) are refused with the reason, as
+    one by one refuses them, and everything else is applied."""
+    a = _enrolled(rig, "umbrella-laptop", "umbrella")
+    a.sync.sync_once()
+    assert world.b not in a.enterprises()
+    visits(a, world.a, 40)
+    page = _waiting(a)
+    assert len(page) == 80
+    # The other centre's enterprise, as a laptop that edited offline before a re-enrolment
+    # would hold it: two visits to it go in the middle of the page.
+    at = [n for n, op in enumerate(page) if op["table"] == "visit"][10:32:21]
+    strangers = []
+    for n in at:
+        op = page[n]
+        row_id = str(uuid.uuid4())
+        row = {**op["payload"]["row"], "id": row_id, "enterprise_id": str(world.b)}
+        strangers.append({**op, "id": str(uuid.uuid4()), "row_id": row_id, "payload": {"row": row}})
+    page = [*page[: at[0]], strangers[0], *page[at[0] : at[1]], strangers[1], *page[at[1] :]]
+    factory = rig.server_desk.ctx.factory
+    results = pushing.push(factory, a.desk.ctx.device_id, page, rig.clock())
+    refused = [r for r in results if r["status"] != "applied"]
+    assert [r["op_id"] for r in refused] == [s["id"] for s in strangers]
+    assert all(r["status"] == "rejected" and "属于其他中心" in r["reason_zh"] for r in refused)
+    with factory() as s:
+        held = set(s.scalars(select(Visit.id)))
+    assert {uuid.UUID(op["row_id"]) for op in page if op["table"] == "visit"} - held == {
+        uuid.UUID(s["row_id"]) for s in strangers
+    }
+    # A page all of its own centre: a few statements (one by one: six or more an operation).
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        visits(a, world.a, 40)
+        results = pushing.push(factory, a.desk.ctx.device_id, _waiting(a)[80:], rig.clock())
+    assert [r["status"] for r in results] == ["applied"] * 80
+    assert len(counted.seen) < 30

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
-from compliance_desk.server import admission, copy_text, operations
+from compliance_desk.server import admission, bulk_scope, copy_text, operations
 from compliance_desk.sync import capture, codec, merge, protocol, sets
 from compliance_desk.sync.policy import policy
 
@@ -57,8 +57,10 @@ def apply(
     raws: list[dict[str, Any]],
     now: datetime,
     one: One,
+    centre_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]]:
-    """Results for ``raws`` in order, the same as ``[one(...) for raw in raws]`` would give."""
+    """Results for ``raws`` in order, the same as ``[one(...) for raw in raws]`` would give.
+    ``centre_id``: the device's centre, whose runs are checked as a whole (server/bulk_scope.py)."""
     results: list[dict[str, Any]] = []
     i = 0
     while i < len(raws):
@@ -66,7 +68,7 @@ def apply(
         while j < len(raws) and plain_insert(raws[j]):
             j += 1
         if j - i >= MIN_RUN:
-            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one))
+            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, centre_id))
             i = j
         else:
             results.append(one(session, device_id, raws[i], now))
@@ -80,18 +82,19 @@ def _run_or_halves(
     raws: list[dict[str, Any]],
     now: datetime,
     one: One,
+    centre_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]]:
     """The run in bulk; if that cannot be, each half in bulk, down to one by one (so that one
     odd operation in a page costs the page a few more statements, not six per operation)."""
     if len(raws) >= MIN_RUN:
-        done = _run(session, device_id, raws, now)
+        done = _run(session, device_id, raws, now, centre_id)
         if done is not None:
             return done
         if len(raws) >= 2 * MIN_RUN:
             half = len(raws) // 2
-            return _run_or_halves(session, device_id, raws[:half], now, one) + _run_or_halves(
-                session, device_id, raws[half:], now, one
-            )
+            return _run_or_halves(
+                session, device_id, raws[:half], now, one, centre_id
+            ) + _run_or_halves(session, device_id, raws[half:], now, one, centre_id)
     return [one(session, device_id, raw, now) for raw in raws]
 
 
@@ -137,6 +140,7 @@ def _run(
     device_id: uuid.UUID,
     raws: list[dict[str, Any]],
     now: datetime,
+    centre_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]] | None:
     try:
         ops = [_parsed(raw, device_id) for raw in raws]
@@ -163,7 +167,7 @@ def _run(
     savepoint = session.begin_nested()
     try:
         digests = [digest for digest, _plain in prints]
-        results = _apply_run(session, device_id, digests, ops, rows, now)
+        results = _apply_run(session, device_id, digests, ops, rows, now, centre_id)
     except OperationalError as exc:
         savepoint.rollback()
         if "deadlock" in str(exc.orig).lower():
@@ -188,6 +192,7 @@ def _apply_run(
     ops: list[_Insert],
     rows: list[dict[str, Any]],
     now: datetime,
+    centre_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]] | None:
     connection = session.connection()
     keys = [op.id for op in ops]
@@ -224,6 +229,8 @@ def _apply_run(
         if last and stretch:
             sets.insert_rows(connection, codec.table(op.table), stretch, as_text=True)
             stretch = []
+    if centre_id is not None and bulk_scope.strangers(connection, centre_id, by_table):
+        return None  # halves, down to one by one: those of another centre are refused there
     results = []
     noted: list[tuple[str, str, str | None]] = []
     for op, digest, key in zip(ops, digests, keys, strict=True):

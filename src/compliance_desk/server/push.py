@@ -51,10 +51,9 @@ def push(
                 ) -> dict[str, Any]:
                     return _one(s, d, c, op, at)
 
-                if centre_id is None:  # runs of plain inserts in bulk (see server/bulk.py)
-                    results = bulk.apply(session, device_id, ops, now, one)
-                else:  # a centre's device: each operation's scope is checked (admission)
-                    results = [one(session, device_id, op, now) for op in ops]
+                # Runs of plain inserts in bulk (server/bulk.py), a centre's device's checked
+                # against its scope as a whole (server/bulk_scope.py).
+                results = bulk.apply(session, device_id, ops, now, one, centre_id)
                 capture.settle(session)  # numbered; the counter is locked until the commit
                 if before_commit is not None:
                     before_commit()
