@@ -245,3 +245,37 @@ def test_an_operation_fingerprint_is_the_json_modules_bytes_whatever_the_values(
               "command": None, "payload": payload, "user_id": None, "at": "t"}  # fmt: skip
         expected = json.dumps(op, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         assert protocol.canonical(op) == expected.encode("utf-8"), payload
+
+
+def test_a_push_waits_long_for_its_answer_and_a_late_answer_is_not_called_offline(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page the server takes a long time over (edits and workflow steps go one by one) is
+    waited for far longer than the client's usual read timeout; if even that runs out, the
+    user is told the server did not answer, not that the network is down, and nothing is lost."""
+    from compliance_desk.sync.client import PUSH_WAIT, SyncError
+
+    a, waiting = _visits_waiting(rig, monkeypatch, 5, 500)
+    timeouts: dict[str, Any] = {}
+    real = a.wire.handle_request
+    late: list[str] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        timeouts[request.url.path] = request.extensions.get("timeout")
+        if request.url.path == "/v1/push" and not late:
+            late.append(request.url.path)
+            raise httpx.ReadTimeout("no answer in time", request=request)
+        return real(request)
+
+    monkeypatch.setattr(a.wire, "handle_request", slow)
+    with pytest.raises(SyncError) as said:
+        a.sync.sync_once()
+    assert said.value.code == "timeout" and "没有答复" in said.value.message_zh
+    assert "网络" not in said.value.message_zh
+    assert PUSH_WAIT >= 300
+    assert timeouts["/v1/push"]["read"] == PUSH_WAIT
+    assert timeouts["/v1/handshake"]["read"] < PUSH_WAIT
+    assert [o.id for o in outbox(a, "pending")] == waiting
+    report = a.sync.sync_once()
+    assert report.applied == len(waiting) and outbox(a, "pending") == []
+    _applied_in_order_once(rig, waiting)

@@ -115,6 +115,13 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+# How long a push's answer may take.  A page is up to 20,000 operations; those that cannot go in
+# bulk (edits, workflow steps) cost the server a few milliseconds each, so a full page of them
+# takes a minute or more: the client's 30 s (meant to notice a server that is gone) would give
+# up on a server that is working, and say the network was down.
+PUSH_WAIT = 600.0
+
+
 def default_http(base_url: str) -> httpx.Client:
     return httpx.Client(base_url=base_url, timeout=httpx.Timeout(30.0, connect=5.0), verify=_tls())
 
@@ -195,9 +202,11 @@ class SyncService:
         body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
         content: list[bytes] | None = None,
         parse: Callable[[bytes], Any] = orjson.loads,
+        wait: float | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """``content``: a JSON body already written, in pieces (a push page: sync/outbox_page.py),
-        sent one after the other with the whole length announced (not chunked)."""
+        sent one after the other with the whole length announced (not chunked).  ``wait``: how
+        long the answer may take (seconds; default: the client's own read timeout)."""
         headers = {"X-Device-Id": str(self.ctx.device_id)}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -212,9 +221,18 @@ class SyncService:
             except TypeError:  # a key that is not a string, an integer over 64 bits
                 sending = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
+        timeout: Any = httpx.USE_CLIENT_DEFAULT
+        if wait is not None:
+            timeout = httpx.Timeout(**(client.timeout.as_dict() | {"read": wait}))
         try:
             response = client.request(method, path, content=sending, params=params,
-                                      headers=headers)  # fmt: skip
+                                      headers=headers, timeout=timeout)  # fmt: skip
+        except httpx.ReadTimeout as exc:  # the line is up: the server is still at work
+            raise SyncError(
+                "同步服务器长时间没有答复（可能正忙），本机数据已保存，稍后会再次同步",
+                f"{method} {path}: no answer in time: {exc}",
+                "timeout",
+            ) from exc
         except httpx.HTTPError as exc:
             raise SyncError(
                 "无法连接同步服务器（可能没有网络），本机数据已保存，稍后会再次同步",
@@ -378,8 +396,9 @@ class SyncService:
                     client, current.blob_ops
                 )  # the files first: rows never outrun them
                 sending = sender.submit(
-                    self._call, client, "POST", "/v1/push", token, content=current.chunks
-                )
+                    self._call, client, "POST", "/v1/push", token, content=current.chunks,
+                    wait=PUSH_WAIT,
+                )  # fmt: skip
                 try:
                     ahead = self._record_and_read(answered, current, page, counts)
                 finally:
