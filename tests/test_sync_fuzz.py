@@ -197,3 +197,52 @@ def test_a_lone_surrogate_in_a_pushed_row_rejects_that_operation_only(target: Ta
     assert statuses.count("applied") == len(page) - 2
     rejected = [r for r in response.json()["results"] if r["status"] == "rejected"]
     assert {r["reason_zh"] for r in rejected} == {"操作中含有无法保存的字符，服务器未处理"}
+
+
+@pytest.mark.parametrize("alone", [False, True], ids=["in a page", "alone"])
+def test_a_timestamp_with_no_utc_form_rejects_that_operation_only(
+    target: Target, alone: bool
+) -> None:
+    """A visit at '0001-01-01T00:00:00+05:00' is JSON and ISO 8601, and has no UTC form in the
+    years 1..9999: one by one it was a 500 (OverflowError), in bulk it was stored as year 0, a
+    row every pulling device would fail to read.  It is rejected as malformed, with its reason,
+    by either path; the page's other operations are applied."""
+    import random
+
+    import anyio
+    import httpx
+    import orjson
+
+    from compliance_desk.services.demo_data import _uscc
+    from tests.sync_support import URL
+    from tests.test_sync import create
+    from tests.test_sync_bulk import _waiting, visits
+
+    laptop = target.rig.laptops[0]
+    e = create(
+        laptop, f"崧厦时间测试伞业{int(alone)}有限公司", _uscc(random.Random(int(alone) + 70))
+    )
+    laptop.sync.sync_once()
+    visits(laptop, e.id, 1 if alone else 12)
+    ops = _waiting(laptop)
+    odd = next(n for n, op in enumerate(ops) if op["table"] == "visit")
+    ops[odd]["payload"]["row"]["visited_at"] = "0001-01-01T00:00:00+05:00"
+    if alone:
+        ops = [ops[odd]]
+        odd = 0
+    transport = httpx.ASGITransport(app=target.app)
+
+    async def push() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
+            return await client.post(
+                "/v1/push", content=orjson.dumps({"ops": ops}), headers=target.auth
+            )
+
+    response = anyio.run(push)
+    assert response.status_code == 200, response.text[:300]
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [
+        "rejected" if n == odd else "applied" for n in range(len(ops))
+    ]
+    assert "服务器未" in results[odd]["reason_zh"]  # said in Chinese to the laptop's user
+    assert "out of range" in results[odd]["reason_en"]

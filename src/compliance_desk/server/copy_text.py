@@ -37,7 +37,9 @@ def _datetime_text(value: Any) -> Any:
     refuses a 30 February) and COPYed as that text: formatting a datetime object costs COPY
     several microseconds.  Any other form is decoded as codec decodes it."""
     if type(value) is str and _DATETIME.fullmatch(value):
-        datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        if moment.year in (1, 9999):  # an offset may take it out of range (codec.in_range)
+            codec.in_range(moment)
         return value
     return codec.decode(_A_DATETIME, value)
 

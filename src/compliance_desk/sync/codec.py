@@ -51,8 +51,7 @@ def decode(column: Column[Any], value: Any) -> Any:
     if isinstance(column.type, Uuid):
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     if _is_datetime(column):
-        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return _to_datetime(value)
     if isinstance(column.type, Date):
         return value if isinstance(value, date) else date.fromisoformat(str(value))
     return value
@@ -68,7 +67,21 @@ def _to_uuid(value: Any) -> Any:
 
 def _to_datetime(value: Any) -> Any:
     parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    if parsed.year in (1, 9999):  # an offset may take it out of the years a datetime holds
+        in_range(parsed)
+    return parsed
+
+
+def in_range(moment: datetime) -> None:
+    """ValueError (a malformed value, refused with its reason) for a moment that has no UTC
+    form between the years 1 and 9999: stored as it is it would be a year that every pulling
+    device refuses to read."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"timestamp out of range in UTC: {moment.isoformat()}") from exc
 
 
 def _to_date(value: Any) -> Any:
