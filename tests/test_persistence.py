@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -167,3 +169,33 @@ def test_administrator_edits_reference_data(
     assert "上虞区伞业行业协会" not in desk.reference.lookup(admin, "chamber")
     with pytest.raises(PermissionDenied):
         desk.reference.add(clerk, "department", "新部门")
+
+
+def test_a_big_transactions_wal_file_is_cut_back_after_the_next_checkpoint(tmp_path: Path) -> None:
+    """A pull of a big backlog writes its pages with the automatic checkpoints off: the WAL file
+    grows to the whole pull.  After a checkpoint it is cut back (not left at its high-water
+    mark on the laptop's disk), and nothing written is lost."""
+    import os
+
+    from compliance_desk.persistence.db import WAL_LIMIT
+
+    path = tmp_path / "wal.sqlite3"
+    engine = create_engine_for(f"sqlite:///{path}")
+    blob = os.urandom(4000)
+    with engine.begin() as c:
+        c.exec_driver_sql("PRAGMA wal_autocheckpoint=0")  # as replica.pulling does
+        c.exec_driver_sql("CREATE TABLE big (n INTEGER PRIMARY KEY, b BLOB)")
+        c.exec_driver_sql(
+            "INSERT INTO big (b) VALUES (?)", [(blob,)] * (WAL_LIMIT // len(blob) + 2000)
+        )
+    wal = tmp_path / "wal.sqlite3-wal"
+    assert wal.stat().st_size > WAL_LIMIT
+    with engine.begin() as c:
+        c.exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
+        c.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    with engine.begin() as c:
+        c.exec_driver_sql("INSERT INTO big (b) VALUES (x'00')")
+    assert wal.stat().st_size <= WAL_LIMIT
+    with engine.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM big").scalar() == WAL_LIMIT // 4000 + 2001
+    engine.dispose()

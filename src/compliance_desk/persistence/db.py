@@ -37,6 +37,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+WAL_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to after a checkpoint
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -44,6 +47,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA cache_size=-8000")  # 8 MB of pages: the search index stays warm
+    # The WAL file keeps the size of the longest stretch between checkpoints (a pull of a big
+    # backlog: hundreds of MB on a laptop's disk) unless it is cut back after one.
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
     cursor.close()
 
 
