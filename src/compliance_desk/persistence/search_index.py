@@ -17,6 +17,7 @@ On PostgreSQL the service falls back to LIKE over the enterprise columns.
 from __future__ import annotations
 
 import hashlib
+import operator
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,11 @@ class IndexDoc:
 
 
 def docid(enterprise_id: uuid.UUID) -> int:
-    digest = hashlib.blake2b(enterprise_id.bytes, digest_size=8).digest()
+    return _docid(enterprise_id.bytes)
+
+
+def _docid(id_bytes: bytes) -> int:
+    digest = hashlib.blake2b(id_bytes, digest_size=8).digest()
     return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
@@ -46,7 +51,7 @@ def short_grams(*fields: str) -> set[str]:
     for value in fields:
         value = value.lower()
         grams.update(value)
-        grams.update(value[i : i + 2] for i in range(len(value) - 1))
+        grams.update(pairs(value))
     grams.discard(" ")
     return grams
 
@@ -64,10 +69,26 @@ def gram_token(gram: str) -> str:
     return gram.translate(_TOKEN)
 
 
+def pairs(value: str) -> map[str]:
+    """The two-character grams of ``value``."""
+    return map(operator.add, value, value[1:])
+
+
 def gram_text(name: str, initials: str) -> str:
     """A document's row of ``enterprise_gram``: its short grams as tokens, in a fixed order
     (the same text deletes it again: a contentless table is told what it held)."""
-    return " ".join([g.translate(_TOKEN) for g in sorted(short_grams(name, initials))])
+    # Each field translated once (not each of its ~50 grams): where every character becomes
+    # one, a gram's token is the same slice of the translated field.
+    tokens: dict[str, str] = {}
+    for value in (name.lower(), initials.lower()):
+        translated = value.translate(_TOKEN)
+        if len(translated) != len(value):  # a private-use character escaped: the long way
+            grams = sorted(short_grams(name, initials))
+            return " ".join([g.translate(_TOKEN) for g in grams])
+        tokens.update(zip(value, translated, strict=True))
+        tokens.update(zip(pairs(value), pairs(translated), strict=True))
+    tokens.pop(" ", None)
+    return " ".join([tokens[g] for g in sorted(tokens)])
 
 
 def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False) -> None:
@@ -86,8 +107,14 @@ DocRows = tuple[int, tuple[str, str, str, str, str], str]
 def doc_rows(doc: IndexDoc) -> DocRows:
     """A live document's docid, its FTS row's values after the rowid, and its grams' text: pure
     work, which a pull does for the next page while this one is written."""
-    fts = (doc.id.hex, doc.name, doc.pinyin, doc.initials, digits_only(doc.phone))
-    return docid(doc.id), fts, gram_text(doc.name, doc.initials)
+    return hex_doc_rows(doc.id.hex, doc.name, doc.pinyin, doc.initials, doc.phone)
+
+
+def hex_doc_rows(hex_id: str, name: str, pinyin: str, initials: str, phone: str) -> DocRows:
+    """``doc_rows`` of a live document whose id is given as SQLite stores it (32 lower-case
+    hex digits): no UUID object made (a pull's read-ahead)."""
+    fts = (hex_id, name, pinyin, initials, digits_only(phone))
+    return _docid(bytes.fromhex(hex_id)), fts, gram_text(name, initials)
 
 
 def insert_rows(connection: Connection, rows: list[DocRows]) -> None:
