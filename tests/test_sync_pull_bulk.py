@@ -67,6 +67,55 @@ def test_wire_values_reach_the_driver_as_sqlalchemy_would_bind_the_decoded_row(
                 assert pull_bulk.stored_form(connection, tbl, _odd(wire)) == tuple(expected)
 
 
+def _expected_forms(dialect: Any, tbl: Any, wires: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What SQLAlchemy's bind processors make of the decoded rows."""
+    out = []
+    for wire in wires:
+        decoded = codec.decode_row(tbl, wire)
+        values = []
+        for c in tbl.columns:
+            process = c.type.dialect_impl(dialect).bind_processor(dialect)
+            values.append(decoded[c.name] if process is None else process(decoded[c.name]))
+        out.append(tuple(values))
+    return out
+
+
+def test_a_page_of_rows_converted_a_column_at_a_time_gets_the_values_sqlalchemy_would_bind(
+    sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columns whose values are all in the server's form are converted whole (a regex over the
+    joined values, then a replace and a split); a page whose columns mix forms, hold a None or
+    a value with a line break, value by value; both give SQLAlchemy's values, row for row."""
+    whole: list[bool] = []
+    real = pull_bulk._lines
+    monkeypatch.setattr(pull_bulk, "_lines", lambda *a: whole.append(real(*a) is not None)
+                        or real(*a))  # fmt: skip
+    counter = itertools.count()
+    with sqlite_desk.ctx.engine.connect() as connection:
+        dialect = connection.dialect
+        for table in synced_tables():
+            tbl = codec.table(table)
+            rows = [{c.name: _value(c, next(counter)) for c in tbl.columns} for _ in range(9)]
+            for row in rows:  # every timestamp in the server's long form (a fraction)
+                for c in tbl.columns:
+                    if hasattr(row[c.name], "tzinfo"):
+                        row[c.name] = row[c.name].replace(microsecond=424242)
+            server = [codec.encode_row(tbl, r) for r in rows]
+            mixed = [*server, _odd(server[0]), codec.encode_row(tbl, _rows(table, counter)[0])]
+            for wires in (server, mixed, server[:1], []):
+                assert pull_bulk.forms_for(dialect, tbl, wires) == _expected_forms(
+                    dialect, tbl, wires
+                ), table
+    assert True in whole and False in whole  # both ways were taken
+    ids = [str(uuid.uuid4()) for _ in range(5)]
+    assert pull_bulk.hex_ids(ids) == [uuid.UUID(i).hex for i in ids]
+    odd = [*ids, ids[0].upper(), "\n".join(ids[:2])]  # the last: not one id (refused)
+    with pytest.raises(ValueError):
+        pull_bulk.hex_ids(odd)
+    assert pull_bulk.hex_ids(odd[:-1]) == [uuid.UUID(i).hex for i in odd[:-1]]
+    assert pull_bulk._uuids(["\n".join(ids[:2])] * 2, lambda v: "slow") == ["slow", "slow"]
+
+
 def test_rows_inserted_raw_are_stored_as_the_rows_inserted_by_sqlalchemy(sqlite_desk: Desk) -> None:
     counter = itertools.count()
     made = {table: _rows(table, counter) for table in synced_tables()}

@@ -48,11 +48,14 @@ def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
             whole = [i for i in positions if changes[i]["row"].keys() >= names]
             made = pull_bulk.forms_for(dialect, tbl, [changes[i]["row"] for i in whole])
             if table == "enterprise":
-                for i in whole:
+                at = [c.name for c in tbl.columns].index("id")  # its stored form: hex
+                for i, form in zip(whole, made, strict=True):
                     wire = changes[i]["row"]
                     if wire.get("deleted_at") is None:
-                        row_id = codec.decode_row(tbl, {"id": wire["id"]})["id"]
-                        docs[i] = search_index.doc_rows(pull_bulk.index_doc(row_id, wire))
+                        docs[i] = search_index.hex_doc_rows(
+                            form[at], wire["name"], wire["name_pinyin"], wire["name_initials"],
+                            wire.get("contact_phone") or "",
+                        )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - the apply converts these rows itself
             log.debug("pull read-ahead left table %s to the apply: %r", table, exc)
             for i in positions:
@@ -62,7 +65,7 @@ def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
             forms[i] = form
         gc_pause.checkpoint()  # a table's values out of full collections (inside a sync)
     try:
-        keys: list[str] | None = [pull_bulk.hex_id(c["id"]) for c in changes]
+        keys: list[str] | None = pull_bulk.hex_ids([c["id"] for c in changes])
     except (KeyError, TypeError, ValueError):
         keys = None  # the apply fails on it, as before
     return Prepared(forms, docs, keys)

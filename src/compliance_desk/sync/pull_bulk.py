@@ -7,18 +7,22 @@ would store for the decoded one (a UUID's 32 hex digits, a UTC timestamp's
 with converters chosen once per table, and a page goes to the driver as one ``executemany`` of
 tuples per table.  A value not in the form the server writes takes the long way (``codec.decode``, then
 the column's own bind processor), so the stored values are SQLAlchemy's either way
-(tests/test_sync_pull_bulk.py compares them).  The enterprise search index is fed the same
+(tests/test_sync_pull_bulk.py compares them).  A column whose values are all in the server's
+form is converted whole (a regex over them joined, then string work on the joined text).  The enterprise search index is fed the same
 page in one call.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, Table, Uuid
+from sqlalchemy import JSON, Boolean, Connection, Date, Table, Uuid
 from sqlalchemy.engine import Dialect
 
 from compliance_desk.persistence import search_index
@@ -38,7 +42,40 @@ def _slow(column: Any, dialect: Dialect) -> Convert:
     return convert
 
 
+# The server's forms, checked a whole column at a time: the column's values joined by newlines
+# match one of these (one pass of the regex engine), and are then converted by a replace and a
+# split of the joined text, no Python per value.  Any other column (a None among the values, a
+# value in another form) is converted value by value, to the same values.
+_H = "[0-9a-f]"
+_UUID = f"{_H}{{8}}-{_H}{{4}}-{_H}{{4}}-{_H}{{4}}-{_H}{{12}}"
+_STAMP = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00"
+_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_UUID_LINES, _STAMP_LINES, _DATE_LINES = (
+    re.compile(f"{form}(?:\n{form})*") for form in (_UUID, _STAMP, _DATE)
+)
+
+
+def _lines(values: list[Any], lines: re.Pattern[str]) -> str | None:
+    """The values joined by newlines when every one is text of ``lines``' form (else None)."""
+    try:
+        joined = "\n".join(values)
+    except TypeError:  # a None, a number: value by value
+        return None
+    if joined.count("\n") != len(values) - 1:  # a value with a line break in it
+        return None
+    return joined if lines.fullmatch(joined) else None
+
+
+def _all_none(values: list[Any]) -> bool:
+    return values.count(None) == len(values)
+
+
 def _uuids(values: list[Any], slow: Convert) -> list[Any]:
+    joined = _lines(values, _UUID_LINES)
+    if joined is not None:
+        return joined.replace("-", "").split("\n")
+    if _all_none(values):
+        return list(values)
     # The server's form: 36 characters, lower case (PostgreSQL's and str(UUID)'s).
     return [
         v.replace("-", "") if type(v) is str and len(v) == 36 and v.islower()
@@ -48,6 +85,11 @@ def _uuids(values: list[Any], slow: Convert) -> list[Any]:
 
 
 def _timestamps(values: list[Any], slow: Convert) -> list[Any]:
+    joined = _lines(values, _STAMP_LINES)
+    if joined is not None:  # v[:10] + " " + v[11:26] of each
+        return joined.replace("T", " ").replace("+00:00", "").split("\n")
+    if _all_none(values):
+        return list(values)
     # The server's form: UTC, "YYYY-MM-DDTHH:MM:SS.ffffff+00:00", or without the fraction.
     return [
         v[:10] + " " + v[11:26] if type(v) is str and len(v) == 32 and v[10] == "T"
@@ -60,6 +102,8 @@ def _timestamps(values: list[Any], slow: Convert) -> list[Any]:
 
 
 def _dates(values: list[Any], slow: Convert) -> list[Any]:
+    if _all_none(values) or _lines(values, _DATE_LINES) is not None:
+        return list(values)
     return [
         v if type(v) is str and len(v) == 10 and v[4] == "-" and v[7] == "-"
         else None if v is None else slow(v)
@@ -75,7 +119,25 @@ def _others(values: list[Any], slow: Convert) -> list[Any]:
     return [slow(v) for v in values]
 
 
+def _json(dumps: Callable[[Any], str]) -> Column:
+    """A JSON column's: an object or array is what the column's bind processor gives it, the
+    dialect's serializer of it (the engine's ``json_serializer``: persistence/db.py's orjson);
+    anything else (null, a scalar) the long way."""
+
+    def many(values: list[Any], slow: Convert) -> list[Any]:
+        return [dumps(v) if type(v) is dict or type(v) is list else slow(v) for v in values]
+
+    return many
+
+
 Column = Callable[[list[Any], Convert], list[Any]]
+
+
+def _plain_json(type_: JSON, dialect: Dialect) -> bool:
+    """Whether the column's bind processor gives an object exactly its serializer's text
+    (SQLite's JSON: no string processing after it)."""
+    impl = type_.dialect_impl(dialect)
+    return isinstance(impl, JSON) and impl._str_impl.bind_processor(dialect) is None
 
 
 @functools.cache
@@ -96,8 +158,10 @@ def converters(tbl: Table, dialect: Dialect) -> tuple[tuple[str, Column | None, 
             many = _booleans
         elif column.type.dialect_impl(dialect).bind_processor(dialect) is None:
             many = None  # text, integers, floats: stored as they come
+        elif isinstance(column.type, JSON) and _plain_json(column.type, dialect):
+            many = _json(getattr(dialect, "_json_serializer", None) or json.dumps)
         else:
-            many = _others  # JSON: SQLAlchemy's own processor (its serializer)
+            many = _others  # anything else: SQLAlchemy's own processor
         out.append((column.name, many, slow))
     return tuple(out)
 
@@ -112,10 +176,10 @@ def stored_forms(
 
 def forms_for(dialect: Dialect, tbl: Table, wires: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """``stored_forms`` without a connection (the pull's read-ahead thread has none)."""
-    columns = []
+    columns: list[Iterable[Any]] = []
     for name, many, slow in converters(tbl, dialect):
-        values = [w[name] for w in wires]
-        columns.append(values if many is None else many(values, slow))
+        values = map(itemgetter(name), wires)  # KeyError (in the zip) if a row lacks it
+        columns.append(values if many is None else many(list(values), slow))
     return list(zip(*columns, strict=True))
 
 
@@ -195,6 +259,14 @@ def index_doc(row_id: Any, row: dict[str, Any]) -> search_index.IndexDoc:
         phone=row.get("contact_phone") or "",
         live=row.get("deleted_at") is None,
     )
+
+
+def hex_ids(values: list[Any]) -> list[str]:
+    """``hex_id`` of each (the server's form: a replace and a split of them all)."""
+    joined = _lines(values, _UUID_LINES)
+    if joined is not None:
+        return joined.replace("-", "").split("\n")
+    return [hex_id(v) for v in values]
 
 
 def hex_id(value: Any) -> str:
