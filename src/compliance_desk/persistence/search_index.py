@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -49,9 +50,7 @@ def _docid(id_bytes: bytes) -> int:
 def short_grams(*fields: str) -> set[str]:
     grams: set[str] = set()
     for value in fields:
-        value = value.lower()
-        grams.update(value)
-        grams.update(pairs(value))
+        grams.update(_grams(value.lower()))
     grams.discard(" ")
     return grams
 
@@ -77,18 +76,25 @@ def pairs(value: str) -> map[str]:
 def gram_text(name: str, initials: str) -> str:
     """A document's row of ``enterprise_gram``: its short grams as tokens, in a fixed order
     (the same text deletes it again: a contentless table is told what it held)."""
-    # Each field translated once (not each of its ~50 grams): where every character becomes
-    # one, a gram's token is the same slice of the translated field.
-    tokens: dict[str, str] = {}
-    for value in (name.lower(), initials.lower()):
-        translated = value.translate(_TOKEN)
-        if len(translated) != len(value):  # a private-use character escaped: the long way
-            grams = sorted(short_grams(name, initials))
-            return " ".join([g.translate(_TOKEN) for g in grams])
-        tokens.update(zip(value, translated, strict=True))
-        tokens.update(zip(pairs(value), pairs(translated), strict=True))
-    tokens.pop(" ", None)
-    return " ".join([tokens[g] for g in sorted(tokens)])
+    lower_name, lower_initials = name.lower(), initials.lower()
+    if lower_initials.isascii() and _PLAIN_NAME.fullmatch(lower_name):
+        # The common document (a Chinese name, ASCII initials), ~3x faster: the name's grams
+        # are their own tokens; the initials, translated whole (one character each), give
+        # their grams' tokens in the grams' order; and every ASCII gram sorts before the name's.
+        ascii_tokens = _grams(lower_initials.translate(_TOKEN))
+        ascii_tokens.discard(_SPACE)
+        return " ".join(sorted(ascii_tokens) + sorted(_grams(lower_name)))
+    return " ".join([g.translate(_TOKEN) for g in sorted(short_grams(name, initials))])
+
+
+_PLAIN_NAME = re.compile("[^\x00-\x7f\ue000-\ue080]*")  # no character _TOKEN changes
+_SPACE = " ".translate(_TOKEN)
+
+
+def _grams(value: str) -> set[str]:
+    grams = set(value)
+    grams.update(pairs(value))
+    return grams
 
 
 def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False) -> None:
