@@ -45,8 +45,12 @@ def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
         try:
             tbl = codec.table(table)
             names = pull_bulk.names(tbl)
-            whole = [i for i in positions if changes[i]["row"].keys() >= names]
-            made = pull_bulk.forms_for(dialect, tbl, [changes[i]["row"] for i in whole])
+            whole = positions
+            try:
+                made = pull_bulk.forms_for(dialect, tbl, [changes[i]["row"] for i in whole])
+            except KeyError:  # rows lacking a column (an older server's): left to the apply
+                whole = [i for i in positions if changes[i]["row"].keys() >= names]
+                made = pull_bulk.forms_for(dialect, tbl, [changes[i]["row"] for i in whole])
             if table == "enterprise":
                 at = [c.name for c in tbl.columns].index("id")  # its stored form: hex
                 for i, form in zip(whole, made, strict=True):

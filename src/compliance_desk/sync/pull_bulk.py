@@ -18,7 +18,7 @@ import functools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -55,7 +55,7 @@ _UUID_LINES, _STAMP_LINES, _DATE_LINES = (
 )
 
 
-def _lines(values: list[Any], lines: re.Pattern[str]) -> str | None:
+def _lines(values: Sequence[Any], lines: re.Pattern[str]) -> str | None:
     """The values joined by newlines when every one is text of ``lines``' form (else None)."""
     try:
         joined = "\n".join(values)
@@ -66,11 +66,11 @@ def _lines(values: list[Any], lines: re.Pattern[str]) -> str | None:
     return joined if lines.fullmatch(joined) else None
 
 
-def _all_none(values: list[Any]) -> bool:
+def _all_none(values: Sequence[Any]) -> bool:
     return values.count(None) == len(values)
 
 
-def _uuids(values: list[Any], slow: Convert) -> list[Any]:
+def _uuids(values: Sequence[Any], slow: Convert) -> list[Any]:
     joined = _lines(values, _UUID_LINES)
     if joined is not None:
         return joined.replace("-", "").split("\n")
@@ -84,7 +84,7 @@ def _uuids(values: list[Any], slow: Convert) -> list[Any]:
     ]  # fmt: skip
 
 
-def _timestamps(values: list[Any], slow: Convert) -> list[Any]:
+def _timestamps(values: Sequence[Any], slow: Convert) -> list[Any]:
     joined = _lines(values, _STAMP_LINES)
     if joined is not None:  # v[:10] + " " + v[11:26] of each
         return joined.replace("T", " ").replace("+00:00", "").split("\n")
@@ -101,7 +101,7 @@ def _timestamps(values: list[Any], slow: Convert) -> list[Any]:
     ]  # fmt: skip
 
 
-def _dates(values: list[Any], slow: Convert) -> list[Any]:
+def _dates(values: Sequence[Any], slow: Convert) -> list[Any]:
     if _all_none(values) or _lines(values, _DATE_LINES) is not None:
         return list(values)
     return [
@@ -111,11 +111,11 @@ def _dates(values: list[Any], slow: Convert) -> list[Any]:
     ]  # fmt: skip
 
 
-def _booleans(values: list[Any], slow: Convert) -> list[Any]:
+def _booleans(values: Sequence[Any], slow: Convert) -> list[Any]:
     return [1 if v is True else 0 if v is False else slow(v) for v in values]
 
 
-def _others(values: list[Any], slow: Convert) -> list[Any]:
+def _others(values: Sequence[Any], slow: Convert) -> list[Any]:
     return [slow(v) for v in values]
 
 
@@ -124,13 +124,13 @@ def _json(dumps: Callable[[Any], str]) -> Column:
     dialect's serializer of it (the engine's ``json_serializer``: persistence/db.py's orjson);
     anything else (null, a scalar) the long way."""
 
-    def many(values: list[Any], slow: Convert) -> list[Any]:
+    def many(values: Sequence[Any], slow: Convert) -> list[Any]:
         return [dumps(v) if type(v) is dict or type(v) is list else slow(v) for v in values]
 
     return many
 
 
-Column = Callable[[list[Any], Convert], list[Any]]
+Column = Callable[[Sequence[Any], Convert], list[Any]]
 
 
 def _plain_json(type_: JSON, dialect: Dialect) -> bool:
@@ -175,10 +175,13 @@ def stored_forms(
 
 
 def forms_for(dialect: Dialect, tbl: Table, wires: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """``stored_forms`` without a connection (the pull's read-ahead thread has none)."""
+    """``stored_forms`` without a connection (the pull's read-ahead thread has none).  A column
+    that needs no converting goes from the rows to the driver's tuples by ``itemgetter`` (no
+    Python per value; KeyError, in the zip, if a row lacks it).  (Reading each row's values
+    at once and transposing cost more: tried.)"""
     columns: list[Iterable[Any]] = []
     for name, many, slow in converters(tbl, dialect):
-        values = map(itemgetter(name), wires)  # KeyError (in the zip) if a row lacks it
+        values = map(itemgetter(name), wires)
         columns.append(values if many is None else many(list(values), slow))
     return list(zip(*columns, strict=True))
 
