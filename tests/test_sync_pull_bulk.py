@@ -83,13 +83,15 @@ def _expected_forms(dialect: Any, tbl: Any, wires: list[dict[str, Any]]) -> list
 def test_a_page_of_rows_converted_a_column_at_a_time_gets_the_values_sqlalchemy_would_bind(
     sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Columns whose values are all in the server's form are converted whole (a regex over the
-    joined values, then a replace and a split); a page whose columns mix forms, hold a None or
-    a value with a line break, value by value; both give SQLAlchemy's values, row for row."""
+    """Columns whose values are all in the server's form are converted whole (the joined values
+    checked by strided slices, then a replace and a split); a page whose columns mix forms,
+    hold a None or a value with a line break, value by value; both give SQLAlchemy's values,
+    row for row."""
     whole: list[bool] = []
-    real = pull_bulk._lines
-    monkeypatch.setattr(pull_bulk, "_lines", lambda *a: whole.append(real(*a) is not None)
-                        or real(*a))  # fmt: skip
+    for name in ("_whole_uuids", "_whole_timestamps"):
+        real = getattr(pull_bulk, name)
+        monkeypatch.setattr(pull_bulk, name, lambda values, real=real: whole.append(
+            real(values) is not None) or real(values))  # fmt: skip
     counter = itertools.count()
     with sqlite_desk.ctx.engine.connect() as connection:
         dialect = connection.dialect

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
@@ -42,28 +41,73 @@ def _slow(column: Any, dialect: Dialect) -> Convert:
     return convert
 
 
-# The server's forms, checked a whole column at a time: the column's values joined by newlines
-# match one of these (one pass of the regex engine), and are then converted by a replace and a
-# split of the joined text, no Python per value.  Any other column (a None among the values, a
+# A column whose values are all in the server's form is converted whole: its values joined by
+# newlines are checked by slices taken with a stride (every value's character at one place)
+# and a byte translation (which characters there are), then converted by a replace and a
+# split of the joined text: no Python per value.  Any other column (a None among the values, a
 # value in another form) is converted value by value, to the same values.
-_H = "[0-9a-f]"
-_UUID = f"{_H}{{8}}-{_H}{{4}}-{_H}{{4}}-{_H}{{4}}-{_H}{{12}}"
-_STAMP = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00"
-_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_UUID_LINES, _STAMP_LINES, _DATE_LINES = (
-    re.compile(f"{form}(?:\n{form})*") for form in (_UUID, _STAMP, _DATE)
-)
+_HEX = b"0123456789abcdef\n"
+_DIGITS = b"0123456789"
 
 
-def _lines(values: Sequence[Any], lines: re.Pattern[str]) -> str | None:
-    """The values joined by newlines when every one is text of ``lines``' form (else None)."""
+def _joined(values: Sequence[Any], width: int) -> str | None:
+    """The values joined by newlines, when each is text of ``width`` characters."""
     try:
         joined = "\n".join(values)
     except TypeError:  # a None, a number: value by value
         return None
-    if joined.count("\n") != len(values) - 1:  # a value with a line break in it
+    n = len(values)
+    if n == 0 or len(joined) != (width + 1) * n - 1 or joined[width :: width + 1] != "\n" * (n - 1):
         return None
-    return joined if lines.fullmatch(joined) else None
+    return joined
+
+
+def _at(joined: str, width: int, places: dict[int, str]) -> bool:
+    n = (len(joined) + 1) // (width + 1)
+    return all(joined[i :: width + 1] == c * n for i, c in places.items())
+
+
+def _ascii(text: str) -> bytes | None:
+    try:
+        return text.encode("ascii")
+    except UnicodeEncodeError:
+        return None
+
+
+def _whole_uuids(values: Sequence[Any]) -> list[str] | None:
+    """Lower-case UUIDs with their dashes, as 32 hex digits each."""
+    joined = _joined(values, 36)
+    if joined is None or not _at(joined, 36, {8: "-", 13: "-", 18: "-", 23: "-"}):
+        return None
+    digits = joined.replace("-", "")  # only those four dashes: the length says
+    raw = _ascii(digits)
+    if len(digits) != 33 * len(values) - 1 or raw is None or raw.translate(None, _HEX):
+        return None
+    return digits.split("\n")
+
+
+_STAMP_AT = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: ".", 26: "+", 27: "0", 28: "0",
+             29: ":", 30: "0", 31: "0"}  # fmt: skip
+_STAMP_SKELETON = b"--T::.+:"  # what is left of one when its digits are taken out
+
+
+def _whole_timestamps(values: Sequence[Any]) -> list[str] | None:
+    """``YYYY-MM-DDTHH:MM:SS.ffffff+00:00`` each, as ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    joined = _joined(values, 32)
+    if joined is None or not _at(joined, 32, _STAMP_AT):
+        return None
+    raw = _ascii(joined)
+    if raw is None or raw.translate(None, _DIGITS) != b"\n".join([_STAMP_SKELETON] * len(values)):
+        return None  # a character that is not a digit where digits go
+    return joined.replace("T", " ").replace("+00:00", "").split("\n")
+
+
+def _whole_dates(values: Sequence[Any]) -> bool:
+    joined = _joined(values, 10)
+    if joined is None or not _at(joined, 10, {4: "-", 7: "-"}):
+        return False
+    raw = _ascii(joined)
+    return raw is not None and raw.translate(None, _DIGITS) == b"\n".join([b"--"] * len(values))
 
 
 def _all_none(values: Sequence[Any]) -> bool:
@@ -71,9 +115,9 @@ def _all_none(values: Sequence[Any]) -> bool:
 
 
 def _uuids(values: Sequence[Any], slow: Convert) -> list[Any]:
-    joined = _lines(values, _UUID_LINES)
-    if joined is not None:
-        return joined.replace("-", "").split("\n")
+    whole = _whole_uuids(values)
+    if whole is not None:
+        return whole
     if _all_none(values):
         return list(values)
     # The server's form: 36 characters, lower case (PostgreSQL's and str(UUID)'s).
@@ -85,9 +129,9 @@ def _uuids(values: Sequence[Any], slow: Convert) -> list[Any]:
 
 
 def _timestamps(values: Sequence[Any], slow: Convert) -> list[Any]:
-    joined = _lines(values, _STAMP_LINES)
-    if joined is not None:  # v[:10] + " " + v[11:26] of each
-        return joined.replace("T", " ").replace("+00:00", "").split("\n")
+    whole = _whole_timestamps(values)
+    if whole is not None:
+        return whole
     if _all_none(values):
         return list(values)
     # The server's form: UTC, "YYYY-MM-DDTHH:MM:SS.ffffff+00:00", or without the fraction.
@@ -102,7 +146,7 @@ def _timestamps(values: Sequence[Any], slow: Convert) -> list[Any]:
 
 
 def _dates(values: Sequence[Any], slow: Convert) -> list[Any]:
-    if _all_none(values) or _lines(values, _DATE_LINES) is not None:
+    if _all_none(values) or _whole_dates(values):
         return list(values)
     return [
         v if type(v) is str and len(v) == 10 and v[4] == "-" and v[7] == "-"
@@ -266,10 +310,8 @@ def index_doc(row_id: Any, row: dict[str, Any]) -> search_index.IndexDoc:
 
 def hex_ids(values: list[Any]) -> list[str]:
     """``hex_id`` of each (the server's form: a replace and a split of them all)."""
-    joined = _lines(values, _UUID_LINES)
-    if joined is not None:
-        return joined.replace("-", "").split("\n")
-    return [hex_id(v) for v in values]
+    whole = _whole_uuids(values)
+    return [hex_id(v) for v in values] if whole is None else whole
 
 
 def hex_id(value: Any) -> str:
