@@ -33,6 +33,7 @@ from compliance_desk.persistence.models import Synced
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
 from compliance_desk.sync import (
+    blob_refs,
     capture,
     crashpoints,
     gc_pause,
@@ -478,7 +479,8 @@ class SyncService:
                     with self.ctx.factory(**bind) as session:
                         session.info[capture.APPLYING] = True
                         pulled += replica.apply_pulled(session, answer["changes"], last, made)
-                        files.want(session, answer["changes"], self.ctx.clock())
+                        files.want(session, _naming_blobs(answer["changes"], made),
+                                   self.ctx.clock())  # fmt: skip
                         crashpoints.reached("pull_applied")
                         session.commit()
                     crashpoints.reached("pull_committed")
@@ -507,6 +509,14 @@ class SyncService:
             return uuid.UUID(str(device)) == self.ctx.device_id
         except ValueError:
             return False
+
+
+def _naming_blobs(changes: list[Any], made: pull_ahead.Prepared | None) -> list[Any]:
+    """The changes of a page whose rows may name a file (all when not known where each
+    table's changes are): a backlog's page of visits is not looked through row by row."""
+    if made is None or made.tables is None:
+        return changes
+    return [changes[i] for t in blob_refs.BLOB_COLUMNS for i in made.tables.get(t, ())]
 
 
 def _answers_all(page: outbox_page.Page, answer: dict[str, Any]) -> bool:

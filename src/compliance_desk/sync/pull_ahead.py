@@ -32,6 +32,8 @@ class Prepared:
     forms: list[tuple[Any, ...] | None]
     docs: list[search_index.DocRows | None]
     keys: list[str] | None = None  # ids as SQLite stores them (pull_bulk.hex_id)
+    # where each table's changes are (replica._positions), when every change names its row
+    tables: dict[str, list[int]] | None = None
 
 
 def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
@@ -72,7 +74,8 @@ def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
         keys: list[str] | None = pull_bulk.hex_ids([c["id"] for c in changes])
     except (KeyError, TypeError, ValueError):
         keys = None  # the apply fails on it, as before
-    return Prepared(forms, docs, keys)
+    every = sum(map(len, by_table.values())) == len(changes)
+    return Prepared(forms, docs, keys, by_table if every else None)
 
 
 RELEASE = 1000  # changes freed at a time
@@ -83,7 +86,7 @@ def release(changes: list[Any], made: Prepared | None) -> None:
     the window's thread between slices); objects still referred to elsewhere live on."""
     lists: list[list[Any]] = [changes]
     if made is not None:
-        lists += [made.forms, made.docs, made.keys or []]
+        lists += [made.forms, made.docs, made.keys or [], *(made.tables or {}).values()]
     for items in lists:
         while items:
             del items[-RELEASE:]
