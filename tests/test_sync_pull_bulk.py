@@ -108,6 +108,11 @@ def test_a_page_of_rows_converted_a_column_at_a_time_gets_the_values_sqlalchemy_
                 assert pull_bulk.forms_for(dialect, tbl, wires) == _expected_forms(
                     dialect, tbl, wires
                 ), table
+        audit = codec.table("audit_entry")
+        rows = [{c.name: _value(c, n) for c in audit.columns} for n in range(4)]
+        rows[1]["changes"] = {"n": 2**70, "中": ["文"]}  # refused by orjson: json.dumps writes it
+        wires = [codec.encode_row(audit, r) for r in rows]
+        assert pull_bulk.forms_for(dialect, audit, wires) == _expected_forms(dialect, audit, wires)
     assert True in whole and False in whole  # both ways were taken
     ids = [str(uuid.uuid4()) for _ in range(5)]
     assert pull_bulk.hex_ids(ids) == [uuid.UUID(i).hex for i in ids]

@@ -40,7 +40,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-_OPTIONS = (
+JSON_OPTIONS = (  # json_text's
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 )
 
@@ -54,7 +54,7 @@ def json_text(value: Any) -> str:
     to pass on) goes to ``json.dumps`` in the same shape, so what it refused still raises
     ``TypeError``.  (One difference left: a float NaN becomes null rather than ``NaN``.)"""
     try:
-        return orjson.dumps(value, option=_OPTIONS).decode("utf-8")
+        return orjson.dumps(value, option=JSON_OPTIONS).decode("utf-8")
     except TypeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 

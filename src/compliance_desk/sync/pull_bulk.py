@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, Boolean, Connection, Date, Table, Uuid
 from sqlalchemy.engine import Dialect
 
-from compliance_desk.persistence import search_index
+from compliance_desk.persistence import db, search_index
 from compliance_desk.persistence.models import UtcDateTime
 from compliance_desk.sync import codec
 
@@ -171,7 +172,19 @@ def _json(dumps: Callable[[Any], str]) -> Column:
     def many(values: Sequence[Any], slow: Convert) -> list[Any]:
         return [dumps(v) if type(v) is dict or type(v) is list else slow(v) for v in values]
 
-    return many
+    def orjson_many(values: Sequence[Any], slow: Convert) -> list[Any]:
+        # db.json_text without a call per value: orjson inline, json_text's fallback for a
+        # column holding a value orjson refuses
+        try:
+            return [
+                orjson.dumps(v, option=db.JSON_OPTIONS).decode("utf-8")
+                if type(v) is dict or type(v) is list else slow(v)
+                for v in values
+            ]  # fmt: skip
+        except TypeError:
+            return many(values, slow)
+
+    return orjson_many if dumps is db.json_text else many
 
 
 Column = Callable[[Sequence[Any], Convert], list[Any]]
