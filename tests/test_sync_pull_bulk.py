@@ -8,13 +8,14 @@ import itertools
 import uuid
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import insert
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.persistence import search_index
-from compliance_desk.sync import codec, pull_ahead, pull_bulk, replica
+from compliance_desk.sync import codec, protocol, pull_ahead, pull_bulk, pull_wire, replica
 from compliance_desk.sync.policy import policy, synced_tables
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import USCC
@@ -326,3 +327,41 @@ def test_a_pulled_page_holds_the_write_lock_from_its_first_look_up(
             replica.apply_pulled(session, changes, 9)
             session.rollback()
     assert attempts == ["database is locked"]
+
+
+def test_a_pull_in_pages_asks_for_each_page_once_the_page_after_next_from_the_tail(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page after the one being read is asked for as soon as the one before it arrived
+    (its cursor read from the page's tail: pull_wire.ahead); every page is asked for once, the
+    replica ends with the server's rows, and a page that is not in lines (an older server's)
+    or says nothing follows tells no cursor."""
+    from tests.sync_support import rows
+    from tests.test_sync import create
+    from tests.test_sync_bulk import visits
+
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    visits(a, create(a).id, 40)
+    a.sync.sync_once()
+    monkeypatch.setattr(protocol, "PULL_PAGE", 9)
+    monkeypatch.setattr(protocol, "FIRST_PULL_PAGE", 4)
+    told: list[int | None] = []
+    real = pull_wire.ahead
+    monkeypatch.setattr(pull_wire, "ahead", lambda content: told.append(real(content)) or told[-1])
+    b.wire.paths.clear()
+    report = b.sync.sync_once(push=False)
+    assert report.pulled >= 80  # the visits and their audit entries, and the enterprise's
+    pulls = b.wire.paths.count("/v1/pull")
+    assert pulls == len(told) >= 9  # every page asked for once
+    assert all(isinstance(t, int) for t in told[:-1]) and told[-1] is None  # the last: no more
+    assert told[:-1] == sorted(told[:-1])
+    for table in ("visit", "audit_entry", "enterprise"):  # the server's rows, here as there
+        here, there = rows(b.desk, table), rows(rig.server_desk, table)
+        assert {k: here.get(k) for k in there} == there, table
+    one_line = orjson.dumps({"changes": [{"seq": 1}], "last_seq": 5, "more": True})
+    assert real(one_line) is None and pull_wire.loads(one_line)["last_seq"] == 5
+    lines = b'{"changes":[\n{"seq":1},\n{"seq":2}\n],"last_seq":7,"more":true,"server_epoch":"e"}'
+    assert real(lines) == 7 and real(lines.replace(b"true", b"false")) is None
+    assert real(lines[:-5]) is None  # cut short: read whole, as before

@@ -22,6 +22,23 @@ _HEAD = b'{"changes":[\n'
 _TAIL = b"\n]"
 
 
+def ahead(content: bytes) -> int | None:
+    """The cursor of the page after this one, read from this page's tail before the page is
+    parsed (a page in the server's lines that says more follow); None: not said, or not a page
+    in lines (an older server's: the next page is asked for once this one is read)."""
+    end = content.rfind(_TAIL) if content.startswith(_HEAD) else -1
+    if end < 0 or content[end + 2 : end + 3] != b",":
+        return None
+    try:
+        rest = orjson.loads(b"{" + content[end + 3 :])
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(rest, dict) or rest.get("more") is not True:
+        return None
+    last = rest.get("last_seq")
+    return last if type(last) is int else None
+
+
 def loads(content: bytes) -> Any:
     if not content.startswith(_HEAD):
         return orjson.loads(content)
