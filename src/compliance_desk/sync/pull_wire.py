@@ -11,6 +11,7 @@ same value either way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -20,6 +21,30 @@ from compliance_desk.sync import gc_pause
 PIECES = 1000  # changes per parse (about 5 ms)
 _HEAD = b'{"changes":[\n'
 _TAIL = b"\n]"
+_SEP = b",\n"
+
+
+def _chunks(content: bytes, start: int, end: int) -> Iterator[tuple[bytes, int]]:
+    """The changes between ``start`` and ``end``, PIECES at a time: (a JSON array of them, how
+    many there are), found separator by separator (a split of the whole page at once held the
+    interpreter's lock for 45 ms under load: bench/sync_bench.py --stall-only)."""
+    pos = start
+    while pos < end:
+        seps: list[int] = []
+        at = pos
+        while len(seps) < PIECES:
+            found = content.find(_SEP, at, end)
+            if found < 0:
+                break
+            seps.append(found)
+            at = found + 2
+        if len(seps) < PIECES:  # the last changes
+            yield b"[" + content[pos:end] + b"]", len(seps) + 1
+            return
+        yield b"[" + content[pos : seps[-1]] + b"]", PIECES
+        pos = seps[-1] + 2
+    if pos == end and start < end:  # a separator with no change after it
+        raise orjson.JSONDecodeError("a page ends with a separator", "", 0)
 
 
 def ahead(content: bytes) -> int | None:
@@ -47,12 +72,10 @@ def loads(content: bytes) -> Any:
         return orjson.loads(content)
     try:
         rest = orjson.loads(b"{" + content[end + 3 :]) if content[end + 2 : end + 3] == b"," else {}
-        pieces = content[len(_HEAD) : end].split(b",\n")
         changes: list[Any] = []
-        for start in range(0, len(pieces), PIECES):
-            chunk = pieces[start : start + PIECES]
-            parsed = orjson.loads(b"[" + b",".join(chunk) + b"]")
-            if len(parsed) != len(chunk):  # a piece was not one change
+        for chunk, count in _chunks(content, len(_HEAD), end):
+            parsed = orjson.loads(chunk)
+            if len(parsed) != count:  # a piece between line breaks was not one change
                 return orjson.loads(content)
             changes.extend(parsed)
             # Out of the collector's full passes at once (gc_pause: inside a sync only): a
