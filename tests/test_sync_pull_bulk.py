@@ -88,6 +88,7 @@ def test_a_page_of_rows_converted_a_column_at_a_time_gets_the_values_sqlalchemy_
     checked by strided slices, then a replace and a split); a page whose columns mix forms,
     hold a None or a value with a line break, value by value; both give SQLAlchemy's values,
     row for row."""
+    monkeypatch.setattr(pull_bulk, "SLICE", 4)  # a page's rows converted a few at a time
     whole: list[bool] = []
     for name in ("_whole_uuids", "_whole_timestamps"):
         real = getattr(pull_bulk, name)
