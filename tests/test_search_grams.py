@@ -129,3 +129,33 @@ def test_a_database_of_0014_gets_the_new_gram_index_and_searches_the_same(tmp_pa
     with desk.ctx.engine.connect() as connection:
         _check(connection, docs)
     desk.close()
+
+
+def test_a_documents_gram_text_is_its_grams_tokens_in_order_whatever_the_characters() -> None:
+    """``gram_text`` of a Chinese name with ASCII initials is made without translating each
+    gram: the text is still each gram's token in the grams' order, the text the index was given
+    before (a contentless table is told the same text to delete it); awkward characters too."""
+    rng = random.Random(7)
+    docs = _docs(rng, 2000)
+    docs[uuid.uuid4()] = ("İstanbul 崧厦", "İs")  # lower() makes it longer
+    docs[uuid.uuid4()] = ("", "")
+    docs[uuid.uuid4()] = (
+        "绍兴上虞润泽曜石兴隆动漫设计有限公司",
+        "SXSY rzysxl-dmsj",
+    )  # the common kind
+    docs[uuid.uuid4()] = ("崧厦", "")
+    for name, initials in docs.values():
+        grams = sorted(search_index.short_grams(name, initials))
+        expected = " ".join(search_index.gram_token(g) for g in grams)
+        assert search_index.gram_text(name, initials) == expected, (name, initials)
+
+
+def test_a_documents_index_rows_from_its_hex_id_are_those_from_its_uuid() -> None:
+    doc = search_index.IndexDoc(
+        uuid.uuid4(), "崧厦伞业", "songxiasanye", "sxsy", "０５７５-8", True
+    )
+    assert search_index.hex_doc_rows(doc.id.hex, doc.name, doc.pinyin, doc.initials, doc.phone) == (
+        search_index.docid(doc.id),
+        (doc.id.hex, doc.name, doc.pinyin, doc.initials, "05758"),
+        search_index.gram_text(doc.name, doc.initials),
+    )

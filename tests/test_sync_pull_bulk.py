@@ -8,13 +8,14 @@ import itertools
 import uuid
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import insert
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.persistence import search_index
-from compliance_desk.sync import codec, pull_ahead, pull_bulk, replica
+from compliance_desk.sync import codec, protocol, pull_ahead, pull_bulk, pull_wire, replica
 from compliance_desk.sync.policy import policy, synced_tables
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import USCC
@@ -65,6 +66,63 @@ def test_wire_values_reach_the_driver_as_sqlalchemy_would_bind_the_decoded_row(
                     expected.append(value if process is None else process(value))
                 assert pull_bulk.stored_form(connection, tbl, wire) == tuple(expected), table
                 assert pull_bulk.stored_form(connection, tbl, _odd(wire)) == tuple(expected)
+
+
+def _expected_forms(dialect: Any, tbl: Any, wires: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What SQLAlchemy's bind processors make of the decoded rows."""
+    out = []
+    for wire in wires:
+        decoded = codec.decode_row(tbl, wire)
+        values = []
+        for c in tbl.columns:
+            process = c.type.dialect_impl(dialect).bind_processor(dialect)
+            values.append(decoded[c.name] if process is None else process(decoded[c.name]))
+        out.append(tuple(values))
+    return out
+
+
+def test_a_page_of_rows_converted_a_column_at_a_time_gets_the_values_sqlalchemy_would_bind(
+    sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columns whose values are all in the server's form are converted whole (the joined values
+    checked by strided slices, then a replace and a split); a page whose columns mix forms,
+    hold a None or a value with a line break, value by value; both give SQLAlchemy's values,
+    row for row."""
+    monkeypatch.setattr(pull_bulk, "SLICE", 4)  # a page's rows converted a few at a time
+    whole: list[bool] = []
+    for name in ("_whole_uuids", "_whole_timestamps"):
+        real = getattr(pull_bulk, name)
+        monkeypatch.setattr(pull_bulk, name, lambda values, real=real: whole.append(
+            real(values) is not None) or real(values))  # fmt: skip
+    counter = itertools.count()
+    with sqlite_desk.ctx.engine.connect() as connection:
+        dialect = connection.dialect
+        for table in synced_tables():
+            tbl = codec.table(table)
+            rows = [{c.name: _value(c, next(counter)) for c in tbl.columns} for _ in range(9)]
+            for row in rows:  # every timestamp in the server's long form (a fraction)
+                for c in tbl.columns:
+                    if hasattr(row[c.name], "tzinfo"):
+                        row[c.name] = row[c.name].replace(microsecond=424242)
+            server = [codec.encode_row(tbl, r) for r in rows]
+            mixed = [*server, _odd(server[0]), codec.encode_row(tbl, _rows(table, counter)[0])]
+            for wires in (server, mixed, server[:1], []):
+                assert pull_bulk.forms_for(dialect, tbl, wires) == _expected_forms(
+                    dialect, tbl, wires
+                ), table
+        audit = codec.table("audit_entry")
+        rows = [{c.name: _value(c, n) for c in audit.columns} for n in range(4)]
+        rows[1]["changes"] = {"n": 2**70, "中": ["文"]}  # refused by orjson: json.dumps writes it
+        wires = [codec.encode_row(audit, r) for r in rows]
+        assert pull_bulk.forms_for(dialect, audit, wires) == _expected_forms(dialect, audit, wires)
+    assert True in whole and False in whole  # both ways were taken
+    ids = [str(uuid.uuid4()) for _ in range(5)]
+    assert pull_bulk.hex_ids(ids) == [uuid.UUID(i).hex for i in ids]
+    odd = [*ids, ids[0].upper(), "\n".join(ids[:2])]  # the last: not one id (refused)
+    with pytest.raises(ValueError):
+        pull_bulk.hex_ids(odd)
+    assert pull_bulk.hex_ids(odd[:-1]) == [uuid.UUID(i).hex for i in odd[:-1]]
+    assert pull_bulk._uuids(["\n".join(ids[:2])] * 2, lambda v: "slow") == ["slow", "slow"]
 
 
 def test_rows_inserted_raw_are_stored_as_the_rows_inserted_by_sqlalchemy(sqlite_desk: Desk) -> None:
@@ -270,3 +328,41 @@ def test_a_pulled_page_holds_the_write_lock_from_its_first_look_up(
             replica.apply_pulled(session, changes, 9)
             session.rollback()
     assert attempts == ["database is locked"]
+
+
+def test_a_pull_in_pages_asks_for_each_page_once_the_page_after_next_from_the_tail(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page after the one being read is asked for as soon as the one before it arrived
+    (its cursor read from the page's tail: pull_wire.ahead); every page is asked for once, the
+    replica ends with the server's rows, and a page that is not in lines (an older server's)
+    or says nothing follows tells no cursor."""
+    from tests.sync_support import rows
+    from tests.test_sync import create
+    from tests.test_sync_bulk import visits
+
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    visits(a, create(a).id, 40)
+    a.sync.sync_once()
+    monkeypatch.setattr(protocol, "PULL_PAGE", 9)
+    monkeypatch.setattr(protocol, "FIRST_PULL_PAGE", 4)
+    told: list[int | None] = []
+    real = pull_wire.ahead
+    monkeypatch.setattr(pull_wire, "ahead", lambda content: told.append(real(content)) or told[-1])
+    b.wire.paths.clear()
+    report = b.sync.sync_once(push=False)
+    assert report.pulled >= 80  # the visits and their audit entries, and the enterprise's
+    pulls = b.wire.paths.count("/v1/pull")
+    assert pulls == len(told) >= 9  # every page asked for once
+    assert all(isinstance(t, int) for t in told[:-1]) and told[-1] is None  # the last: no more
+    assert told[:-1] == sorted(told[:-1])
+    for table in ("visit", "audit_entry", "enterprise"):  # the server's rows, here as there
+        here, there = rows(b.desk, table), rows(rig.server_desk, table)
+        assert {k: here.get(k) for k in there} == there, table
+    one_line = orjson.dumps({"changes": [{"seq": 1}], "last_seq": 5, "more": True})
+    assert real(one_line) is None and pull_wire.loads(one_line)["last_seq"] == 5
+    lines = b'{"changes":[\n{"seq":1},\n{"seq":2}\n],"last_seq":7,"more":true,"server_epoch":"e"}'
+    assert real(lines) == 7 and real(lines.replace(b"true", b"false")) is None
+    assert real(lines[:-5]) is None  # cut short: read whole, as before

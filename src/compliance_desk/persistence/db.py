@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -31,10 +33,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("json_serializer", json_text)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+JSON_OPTIONS = (  # json_text's
+    orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's stored text on SQLite: orjson's (UTF-8, no spaces), a few times faster
+    than ``json.dumps`` and half the bytes of its ``\\u`` escapes for Chinese (a pull of a
+    backlog writes tens of thousands of audit entries).  Read back by ``json.loads`` as
+    before, and nothing compares the stored text, so rows written before stay as they are.
+    What orjson refuses (an integer over 64 bits; datetimes and dataclasses, which it is told
+    to pass on) goes to ``json.dumps`` in the same shape, so what it refused still raises
+    ``TypeError``.  (One difference left: a float NaN becomes null rather than ``NaN``.)"""
+    try:
+        return orjson.dumps(value, option=JSON_OPTIONS).decode("utf-8")
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 WAL_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to after a checkpoint

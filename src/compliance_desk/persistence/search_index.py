@@ -17,6 +17,8 @@ On PostgreSQL the service falls back to LIKE over the enterprise columns.
 from __future__ import annotations
 
 import hashlib
+import operator
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,16 +39,18 @@ class IndexDoc:
 
 
 def docid(enterprise_id: uuid.UUID) -> int:
-    digest = hashlib.blake2b(enterprise_id.bytes, digest_size=8).digest()
+    return _docid(enterprise_id.bytes)
+
+
+def _docid(id_bytes: bytes) -> int:
+    digest = hashlib.blake2b(id_bytes, digest_size=8).digest()
     return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
 def short_grams(*fields: str) -> set[str]:
     grams: set[str] = set()
     for value in fields:
-        value = value.lower()
-        grams.update(value)
-        grams.update(value[i : i + 2] for i in range(len(value) - 1))
+        grams.update(_grams(value.lower()))
     grams.discard(" ")
     return grams
 
@@ -64,10 +68,33 @@ def gram_token(gram: str) -> str:
     return gram.translate(_TOKEN)
 
 
+def pairs(value: str) -> map[str]:
+    """The two-character grams of ``value``."""
+    return map(operator.add, value, value[1:])
+
+
 def gram_text(name: str, initials: str) -> str:
     """A document's row of ``enterprise_gram``: its short grams as tokens, in a fixed order
     (the same text deletes it again: a contentless table is told what it held)."""
+    lower_name, lower_initials = name.lower(), initials.lower()
+    if lower_initials.isascii() and _PLAIN_NAME.fullmatch(lower_name):
+        # The common document (a Chinese name, ASCII initials), ~3x faster: the name's grams
+        # are their own tokens; the initials, translated whole (one character each), give
+        # their grams' tokens in the grams' order; and every ASCII gram sorts before the name's.
+        ascii_tokens = _grams(lower_initials.translate(_TOKEN))
+        ascii_tokens.discard(_SPACE)
+        return " ".join(sorted(ascii_tokens) + sorted(_grams(lower_name)))
     return " ".join([g.translate(_TOKEN) for g in sorted(short_grams(name, initials))])
+
+
+_PLAIN_NAME = re.compile("[^\x00-\x7f\ue000-\ue080]*")  # no character _TOKEN changes
+_SPACE = " ".translate(_TOKEN)
+
+
+def _grams(value: str) -> set[str]:
+    grams = set(value)
+    grams.update(pairs(value))
+    return grams
 
 
 def update(connection: Connection, docs: Iterable[IndexDoc], fresh: bool = False) -> None:
@@ -86,8 +113,14 @@ DocRows = tuple[int, tuple[str, str, str, str, str], str]
 def doc_rows(doc: IndexDoc) -> DocRows:
     """A live document's docid, its FTS row's values after the rowid, and its grams' text: pure
     work, which a pull does for the next page while this one is written."""
-    fts = (doc.id.hex, doc.name, doc.pinyin, doc.initials, digits_only(doc.phone))
-    return docid(doc.id), fts, gram_text(doc.name, doc.initials)
+    return hex_doc_rows(doc.id.hex, doc.name, doc.pinyin, doc.initials, doc.phone)
+
+
+def hex_doc_rows(hex_id: str, name: str, pinyin: str, initials: str, phone: str) -> DocRows:
+    """``doc_rows`` of a live document whose id is given as SQLite stores it (32 lower-case
+    hex digits): no UUID object made (a pull's read-ahead)."""
+    fts = (hex_id, name, pinyin, initials, digits_only(phone))
+    return _docid(bytes.fromhex(hex_id)), fts, gram_text(name, initials)
 
 
 def insert_rows(connection: Connection, rows: list[DocRows]) -> None:

@@ -38,13 +38,10 @@ def _column(tbl: Table, name: str) -> str:
     column = tbl.c[name]
     ref = "t." + _quote(name)
     if isinstance(column.type, UtcDateTime):
+        # with six digits of fraction, which a whole second leaves out (the only '.' in it):
+        # one to_char, not a comparison of the value truncated and a to_char in a CASE
         utc = f"({ref} AT TIME ZONE 'UTC')"
-        return (
-            f"CASE WHEN {ref} IS NULL THEN NULL "
-            f"WHEN {utc} = date_trunc('second', {utc}) "
-            f"""THEN to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') """
-            f"""ELSE to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') END"""
-        )
+        return f"""replace(to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'), '.000000+', '+')"""
     return ref
 
 
@@ -116,6 +113,9 @@ def pull_page(
             # stops at the first's last seq, so the page holds exactly the entries counted
             # and only rows of the tables listed (a child never without its parent's table).
             params["last"] = last
+            # The page's ~10 MB of JSON sorted by seq in memory, not in temporary files (the
+            # default 4 MB of work_mem spilled it), for this transaction only.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute(
                 _prelude(centre_id, upto=True)
                 + "SELECT string_agg(c::text, E',\\n' ORDER BY seq) FROM ("

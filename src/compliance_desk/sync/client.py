@@ -16,7 +16,7 @@ import logging
 import ssl
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +33,7 @@ from compliance_desk.persistence.models import Synced
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
 from compliance_desk.services.context import ServiceContext
 from compliance_desk.sync import (
+    blob_refs,
     capture,
     crashpoints,
     gc_pause,
@@ -207,6 +208,15 @@ class SyncService:
         """``content``: a JSON body already written, in pieces (a push page: sync/outbox_page.py),
         sent one after the other with the whole length announced (not chunked).  ``wait``: how
         long the answer may take (seconds; default: the client's own read timeout)."""
+        response = self._send(client, method, path, token, body, params, content, wait)
+        return self._answer(method, path, response, parse)
+
+    def _send(
+        self, client: httpx.Client, method: str, path: str, token: str | None = None,
+        body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
+        content: list[bytes] | None = None, wait: float | None = None,
+    ) -> httpx.Response:  # fmt: skip
+        """A request's answer as it came (``_answer`` reads it)."""
         headers = {"X-Device-Id": str(self.ctx.device_id)}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -239,6 +249,11 @@ class SyncService:
                 f"{method} {path}: {type(exc).__name__}: {exc}",
                 "offline",
             ) from exc
+        return response
+
+    def _answer(
+        self, method: str, path: str, response: httpx.Response, parse: Callable[[bytes], Any]
+    ) -> dict[str, Any]:
         try:
             data = parse(response.content)
         except ValueError:
@@ -450,9 +465,12 @@ class SyncService:
         written by another device: what the window's lists should show anew).
 
         The pull is read-only and goes by cursor: while a page is applied here, the next one
-        (after the page's last seq) is already asked for in a helper thread, so the server's
-        work and this machine's overlap.  A page that fails to apply leaves the cursor where
-        it was; the page asked ahead is then dropped (the next sync asks again)."""
+        (after the page's last seq) is read and prepared in a helper thread, and the one after
+        it is already asked for (its cursor read from the tail of the page before, as soon as
+        that arrived: sync/pull_wire.ahead), so that the server writes a page while this
+        machine reads the one before.  At most one page is asked for ahead of the one being
+        read.  A page that fails to apply leaves the cursor where it was; the pages asked
+        ahead are then dropped (the next sync asks again)."""
         pulled = others = 0
         with self.ctx.factory() as session:
             cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
@@ -460,12 +478,21 @@ class SyncService:
 
         dialect = self.ctx.engine.dialect
 
+        asked: dict[int, Future[httpx.Response]] = {}  # pages asked for ahead, by cursor
+
+        def get(after: int, limit: int = page) -> httpx.Response:
+            return self._send(client, "GET", "/v1/pull", token,
+                              params={"after": after, "limit": limit})  # fmt: skip
+
         def fetch(
             after: int, limit: int = page
         ) -> tuple[dict[str, Any], pull_ahead.Prepared | None, int]:
-            answer = self._call(client, "GET", "/v1/pull", token,
-                                params={"after": after, "limit": limit},
-                                parse=pull_wire.loads)  # fmt: skip
+            early = asked.pop(after, None)
+            response = get(after, limit) if early is None else early.result()
+            following = pull_wire.ahead(response.content) if response.status_code < 400 else None
+            if following is not None and following not in asked:
+                asked[following] = getter.submit(get, following)  # written while this is read
+            answer = self._answer("GET", "/v1/pull", response, pull_wire.loads)
             # A page of 10,000 rows is tens of thousands of objects: out of the collector's
             # walks at once (a full pass over two pages held the GIL for 57 ms).
             gc_pause.checkpoint()
@@ -482,6 +509,7 @@ class SyncService:
         with (
             replica.pulling(self.ctx.engine) as connection,
             ThreadPoolExecutor(1, thread_name_prefix="sync-pull-ahead") as ahead,
+            ThreadPoolExecutor(1, thread_name_prefix="sync-pull-get") as getter,
         ):
             bind: dict[str, Any] = {} if connection is None else {"bind": connection}
             # The first page is waited for with nothing to overlap: a small one (the next,
@@ -497,7 +525,8 @@ class SyncService:
                     with self.ctx.factory(**bind) as session:
                         session.info[capture.APPLYING] = True
                         pulled += replica.apply_pulled(session, answer["changes"], last, made)
-                        files.want(session, answer["changes"], self.ctx.clock())
+                        files.want(session, _naming_blobs(answer["changes"], made),
+                                   self.ctx.clock())  # fmt: skip
                         crashpoints.reached("pull_applied")
                         session.commit()
                     crashpoints.reached("pull_committed")
@@ -526,6 +555,14 @@ class SyncService:
             return uuid.UUID(str(device)) == self.ctx.device_id
         except ValueError:
             return False
+
+
+def _naming_blobs(changes: list[Any], made: pull_ahead.Prepared | None) -> list[Any]:
+    """The changes of a page whose rows may name a file (all when not known where each
+    table's changes are): a backlog's page of visits is not looked through row by row."""
+    if made is None or made.tables is None:
+        return changes
+    return [changes[i] for t in blob_refs.BLOB_COLUMNS for i in made.tables.get(t, ())]
 
 
 def _answers_all(page: outbox_page.Page, answer: dict[str, Any]) -> bool:

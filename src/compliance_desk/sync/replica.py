@@ -243,7 +243,9 @@ def apply_pulled(
     changes = list(changes)
     if prepared is None or len(prepared.forms) != len(changes):
         prepared = pull_ahead.Prepared([None] * len(changes), [None] * len(changes))
-    synced = {t: policy(t).synced for t in {str(c["table"]) for c in changes}}
+    # where each table's changes are (one pass over the page, or none: the read-ahead's)
+    tables = prepared.tables if prepared.tables is not None else _positions(changes)
+    synced = {t: policy(t).synced for t in tables}
     forms, docs, keys = prepared.forms, prepared.docs, prepared.keys
     if not all(synced.values()):  # a table not synced here (a newer server's): left aside
         kept = [i for i, c in enumerate(changes) if synced[str(c["table"])]]
@@ -251,6 +253,7 @@ def apply_pulled(
         forms = [forms[i] for i in kept]
         docs = [docs[i] for i in kept]
         keys = None if keys is None else [keys[i] for i in kept]
+        tables = _positions(changes)
     # ids as SQLite stores them (no UUID objects), of the rows kept only: a table left aside
     # may have ids of another form
     if keys is None:
@@ -263,31 +266,24 @@ def apply_pulled(
             )  # fmt: skip
         )
     }
-    present = _present(connection, changes, keys)
-    twinned = _twinned(connection, changes, keys)
+    present = _present(connection, {t: [keys[i] for i in at] for t, at in tables.items()})
+    twinned = _twinned(connection, changes, keys, tables)
     stored = _stored(connection, present)
     gc_pause.checkpoint()  # the page's rows here, read for comparison: out of full collections
     plain = _PlainInserts(connection)
     # SQLite: the common case goes from the wire to the driver (sync/pull_bulk.py).
     raw = pull_bulk.RawInserts(connection) if connection.dialect.name == "sqlite" else None
-    bulk = raw is not None and _all_new(changes, keys, forms, present, rebased, twinned)
+    bulk = raw is not None and _all_new(tables, keys, forms, present, rebased, twinned)
     if raw is not None and bulk:
         # The common page of a backlog: every row new here, nothing to rebase, set aside or
         # make room for, every row's values made ahead: added a table at a time, no per-row
         # decisions (what the loop below would decide for each of them).
-        by_table: dict[str, tuple[list[Any], list[Any], list[Any], list[str]]] = {}
-        for change, key, form, doc in zip(changes, keys, forms, docs, strict=True):
-            lists = by_table.get(change["table"])
-            if lists is None:
-                lists = by_table[change["table"]] = ([], [], [], [])
-            lists[0].append(change["row"])
-            lists[1].append(form)
-            lists[2].append(doc)
-            lists[3].append(key)
-        for table, (wires, made, index, hex_ids) in by_table.items():
-            raw.extend(codec.table(table), wires, made, index)
+        for table, at in tables.items():
+            wires = [changes[i]["row"] for i in at]
+            made: list[Any] = [forms[i] for i in at]  # none is None (_all_new)
+            raw.extend(codec.table(table), wires, made, [docs[i] for i in at])
             for name in _PARENT_OF.get(table, ()):
-                parents.update((name, uuid.UUID(hex=k)) for k in hex_ids)
+                parents.update((name, uuid.UUID(hex=keys[i])) for i in at)
         count = len(changes)
     one_by_one = [] if bulk else zip(changes, keys, forms, docs, strict=True)
     for change, key, form, doc in one_by_one:
@@ -348,14 +344,22 @@ def apply_pulled(
 
 
 def _all_new(
-    changes: list[dict[str, Any]], keys: list[str], forms: list[Any],
+    tables: dict[str, list[int]], keys: list[str], forms: list[Any],
     present: set[tuple[str, str]], rebased: set[str], twinned: set[str],
 ) -> bool:  # fmt: skip
     """Whether every row of a page takes the raw path: none held here, none pending or
     twinned, no timeline step, every row's values made ahead."""
     if present or twinned or not rebased.isdisjoint(keys) or None in forms:
         return False
-    return all(policy(str(t)).command is None for t in {c["table"] for c in changes})
+    return all(policy(t).command is None for t in tables)
+
+
+def _positions(changes: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Where each table's changes are in a page (pull_ahead.prepare makes the same ahead)."""
+    out: dict[str, list[int]] = {}
+    for i, change in enumerate(changes):
+        out.setdefault(str(change["table"]), []).append(i)
+    return out
 
 
 class _PlainInserts:
@@ -377,18 +381,23 @@ class _PlainInserts:
         self.rows = {}
 
 
-def _twinned(connection: Connection, changes: list[dict[str, Any]], keys: list[str]) -> set[str]:
+def _twinned(
+    connection: Connection, changes: list[dict[str, Any]], keys: list[str],
+    tables: dict[str, list[int]],
+) -> set[str]:  # fmt: skip
     """Live pulled rows whose natural key another row here holds (or another row of the same
     batch): these go one by one, so that the twin is set aside in order.  Ids as ``keys``
-    (SQLite's hex)."""
+    (SQLite's hex); ``tables``: where each table's changes are (``_positions``)."""
     keyed: dict[str, dict[Any, list[str]]] = {}
-    natural = {t: policy(t).natural_key for t in {str(c["table"]) for c in changes}}
-    for change, hex_id in zip(changes, keys, strict=True):
-        key = natural[str(change["table"])]
-        row = change["row"]
-        if key and row.get("deleted_at") is None:
-            value = tuple(row.get(k) for k in key)
-            keyed.setdefault(str(change["table"]), {}).setdefault(value, []).append(hex_id)
+    for table, at in tables.items():
+        key = policy(table).natural_key
+        if not key:
+            continue
+        for i in at:
+            row = changes[i]["row"]
+            if row.get("deleted_at") is None:
+                value = tuple(row.get(k) for k in key)
+                keyed.setdefault(table, {}).setdefault(value, []).append(keys[i])
     out: set[str] = set()
     for table, values in keyed.items():
         tbl = codec.table(table)
@@ -416,14 +425,9 @@ def _twinned(connection: Connection, changes: list[dict[str, Any]], keys: list[s
 _hex = pull_bulk.hex_id
 
 
-def _present(
-    connection: Connection, changes: list[dict[str, Any]], keys: list[str]
-) -> set[tuple[str, str]]:
-    """Which of the pulled rows this database has already (as (table, hex id)), one query per
-    table and sets.CHUNK ids."""
-    wanted: dict[str, list[str]] = {}
-    for change, key in zip(changes, keys, strict=True):
-        wanted.setdefault(str(change["table"]), []).append(key)
+def _present(connection: Connection, wanted: dict[str, list[str]]) -> set[tuple[str, str]]:
+    """Which of the pulled rows (hex ids by table) this database has already (as (table, hex
+    id)), one query per table and sets.CHUNK ids."""
     if connection.dialect.name != "sqlite":
         by_uuid = {t: [uuid.UUID(hex=k) for k in ks] for t, ks in wanted.items()}
         return {(t, i.hex) for t, i in sets.present(connection, by_uuid)}
