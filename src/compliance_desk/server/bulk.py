@@ -21,23 +21,25 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
 from compliance_desk.server import admission, copy_text, operations
-from compliance_desk.sync import capture, codec, merge, protocol, sets
+from compliance_desk.sync import capture, codec, merge, protocol, sets, switching
 from compliance_desk.sync.policy import policy
 
 log = logging.getLogger("compliance_desk.server")
 
 One = Callable[[Session, uuid.UUID, dict[str, Any], datetime], dict[str, Any]]
 MIN_RUN = 8  # shorter runs are not worth a savepoint of their own
+CHUNK = 2000  # operations prepared while PostgreSQL applies the chunk before (``_run``)
 
 
 def plain_insert(raw: dict[str, Any]) -> bool:
@@ -132,23 +134,28 @@ def _parsed(raw: dict[str, Any], device_id: uuid.UUID) -> _Insert:
     return _Insert(i, table, r, row)
 
 
-def _run(
-    session: Session,
-    device_id: uuid.UUID,
-    raws: list[dict[str, Any]],
-    now: datetime,
-) -> list[dict[str, Any]] | None:
+class _Chunk(NamedTuple):
+    """A stretch of a run made ready off the session's thread: what needs no database."""
+
+    ops: list[_Insert]
+    digests: list[str]
+    rows: list[dict[str, Any]]  # decoded (copy_text.decoders), for the checks and statements
+    lines: list[str | None]  # each row as COPY text (copy_text.line), None: psycopg's way
+
+
+def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
+    """merge.parse's checks, the fingerprints, the rows decoded and written as COPY text;
+    None if something in it means the run cannot go in bulk."""
     try:
         ops = [_parsed(raw, device_id) for raw in raws]
     except merge.BadOperation:
-        return None
-    if len({op.id for op in ops}) < len(ops) or len({(o.table, o.row_id) for o in ops}) < len(ops):
         return None
     try:
         prints = [protocol.fingerprint_plain(raw) for raw in raws]
     except ValueError:  # text without UTF-8 (a lone surrogate): one by one rejects it
         return None
     rows: list[dict[str, Any]] = []
+    lines: list[str | None] = []
     for op, (_digest, plain) in zip(ops, prints, strict=True):
         tbl = codec.table(op.table)
         try:
@@ -160,36 +167,92 @@ def _run(
         if "row_version" in tbl.c:
             row["row_version"] = 1
         rows.append(row)
+        lines.append(copy_text.line(tbl, row))
+    return _Chunk(ops, [digest for digest, _plain in prints], rows, lines)
+
+
+def _run(
+    session: Session,
+    device_id: uuid.UUID,
+    raws: list[dict[str, Any]],
+    now: datetime,
+) -> list[dict[str, Any]] | None:
+    """The run in one savepoint, a CHUNK of operations at a time: while PostgreSQL applies one
+    chunk (psycopg lets go of the GIL while it waits), a thread prepares the next, so a page
+    costs about the larger of its Python and its PostgreSQL time, not their sum."""
+    parts = [raws[k : k + CHUNK] for k in range(0, len(raws), CHUNK)]
+    if len(parts) == 1:
+        return _apply_chunks(session, device_id, [lambda: _prepare(parts[0], device_id)], now)
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="push-prepare") as pool,
+        switching.short_turns(),  # the session's thread gets the GIL back soon after a wait
+    ):
+        futures = [pool.submit(_prepare, part, device_id) for part in parts]
+        try:
+            return _apply_chunks(session, device_id, [f.result for f in futures], now)
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _apply_chunks(
+    session: Session,
+    device_id: uuid.UUID,
+    chunks: list[Callable[[], _Chunk | None]],
+    now: datetime,
+) -> list[dict[str, Any]] | None:
+    first = chunks[0]()
+    if first is None:
+        return None
+    ids: set[str] = set()
+    keys: set[tuple[str, str]] = set()
+    results: list[dict[str, Any]] = []
+    noted: list[tuple[str, str, str | None]] = []
     savepoint = session.begin_nested()
     try:
-        digests = [digest for digest, _plain in prints]
-        results = _apply_run(session, device_id, digests, ops, rows, now)
+        for n, get in enumerate(chunks):
+            chunk = first if n == 0 else get()
+            if chunk is None or _repeats(chunk, ids, keys):
+                savepoint.rollback()
+                return None
+            done = _apply_run(session, device_id, chunk, now)
+            if done is None:
+                savepoint.rollback()
+                return None
+            results.extend(done[0])
+            noted.extend(done[1])
     except OperationalError as exc:
         savepoint.rollback()
         if "deadlock" in str(exc.orig).lower():
             raise
-        log.info("bulk push of %d operations fell back to one by one: %s", len(ops), exc)
+        log.info("bulk push of %d operations fell back to one by one: %s", len(ids), exc)
         return None
     except DBAPIError as exc:
         savepoint.rollback()
-        log.info("bulk push of %d operations fell back to one by one: %s", len(ops), exc)
+        log.info("bulk push of %d operations fell back to one by one: %s", len(ids), exc)
         return None
-    if results is None:
-        savepoint.rollback()
-        return None
+    capture.note_changes(session, noted)  # only for a run applied whole
     savepoint.commit()
     return results
+
+
+def _repeats(chunk: _Chunk, ids: set[str], keys: set[tuple[str, str]]) -> bool:
+    """Whether an operation id or a row comes twice in the run so far (then one by one)."""
+    had_ids, had_keys = len(ids), len(keys)
+    ids.update([op.id for op in chunk.ops])
+    keys.update([(op.table, op.row_id) for op in chunk.ops])
+    return len(ids) - had_ids < len(chunk.ops) or len(keys) - had_keys < len(chunk.ops)
 
 
 def _apply_run(
     session: Session,
     device_id: uuid.UUID,
-    digests: list[str],
-    ops: list[_Insert],
-    rows: list[dict[str, Any]],
+    chunk: _Chunk,
     now: datetime,
-) -> list[dict[str, Any]] | None:
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, str | None]]] | None:
+    """One chunk's claims, look-ups and COPYs: its results and its change-log entries."""
     connection = session.connection()
+    ops, digests = chunk.ops, chunk.digests
     keys = [op.id for op in ops]
     claimed = _claim(connection, device_id, keys, digests, now)
     every = len(claimed) == len(ops)  # the usual case: no replays, nothing to look up
@@ -203,26 +266,24 @@ def _apply_run(
                 .where(among(connection, SyncOperation.op_id, replayed))
             )
         }  # fmt: skip
-    fresh = (
-        list(zip(ops, rows, strict=True))
-        if every
-        else [(op, row) for op, row, key in zip(ops, rows, keys, strict=True) if key in claimed]
-    )
+    items = zip(ops, chunk.rows, chunk.lines, strict=True)
+    fresh = list(items) if every else [i for i in items if i[0].id in claimed]
     by_table: dict[str, list[str]] = {}
-    for op, _row in fresh:
+    for op, _row, _line in fresh:
         by_table.setdefault(op.table, []).append(op.row_id)
     present = sets.present_text(connection, by_table)
     # A row the server holds already is applied as it is (the union keeps the server's copy),
     # so only the others can have a natural-key twin.
-    if _twins(connection, [(op, row) for op, row in fresh if (op.table, op.row_id) not in present]):
+    if _twins(connection, [(o, r) for o, r, _l in fresh if (o.table, o.row_id) not in present]):
         return None
-    stretch: list[dict[str, Any]] = []
-    for n, (op, row) in enumerate(fresh):
+    stretch: list[tuple[_Insert, dict[str, Any], str | None]] = []
+    for n, item in enumerate(fresh):
+        op = item[0]
         if (op.table, op.row_id) not in present:
-            stretch.append(row)
+            stretch.append(item)
         last = n + 1 == len(fresh) or fresh[n + 1][0].table != op.table
         if last and stretch:
-            sets.insert_rows(connection, codec.table(op.table), stretch, as_text=True)
+            _insert(connection, codec.table(op.table), stretch)
             stretch = []
     results = []
     noted: list[tuple[str, str, str | None]] = []
@@ -240,8 +301,19 @@ def _apply_run(
                             "conflict": None})  # fmt: skip
         else:
             results.append(operations.replayed(key, prior.result))
-    capture.note_changes(session, noted)
-    return results
+    return results, noted
+
+
+def _insert(
+    connection: Connection, tbl: Table, items: list[tuple[_Insert, dict[str, Any], str | None]]
+) -> None:
+    """A stretch of one table's new rows: their COPY text as written, or (a row that psycopg
+    formats itself, a row without every column) by sets.insert_rows."""
+    lines = [line for _op, _row, line in items]
+    if None in lines:
+        sets.insert_rows(connection, tbl, [row for _op, row, _line in items], as_text=True)
+    else:
+        sets.copy_text(connection, tbl, "".join(lines).encode())  # type: ignore[arg-type]
 
 
 def _claim(

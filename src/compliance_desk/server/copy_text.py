@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -85,3 +86,78 @@ def decoders(tbl: Table, plain: bool) -> tuple[tuple[str, Callable[[Any], Any] |
         else:
             out.append((name, convert))
     return tuple(out)
+
+
+# What psycopg's text COPY escapes (and PostgreSQL reads back): backslash, tab, newline, CR;
+# a NUL it refuses (PostgreSQL's text has none), so a row with one goes psycopg's way.
+_SPECIAL = re.compile(r"[\\\t\n\r\x00]")
+
+
+@functools.cache
+def _json_nulls(tbl: Table) -> dict[str, str]:
+    """JSON columns -> how None is COPYed there: NULL when the column says none_as_null (as
+    SQLAlchemy stores it), else JSON null (as sets._copy writes it)."""
+    return {
+        c.name: ("\\N" if c.type.none_as_null else "null")
+        for c in tbl.columns
+        if isinstance(c.type, JSON)
+    }
+
+
+@functools.cache
+def _names(tbl: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in tbl.columns)
+
+
+def _escaped(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def line(tbl: Table, row: dict[str, Any]) -> str | None:
+    """A decoded row (``decoders``' values, every column named) as a line of COPY text, the
+    text psycopg's ``write_row`` would send for it (sets._copy); None when a value is of a
+    kind that psycopg formats itself (a float, a datetime, JSON that is not yet text, a NUL):
+    that row goes the psycopg way.  Written off the session's thread (server/bulk.py)."""
+    if len(row) != len(tbl.columns):
+        return None
+    texts: list[str] = []
+    text = _line(tbl, row, texts)
+    if text is not None and _SPECIAL.search("".join(texts)) is not None:
+        text = None if any("\x00" in t for t in texts) else _line(tbl, row, None)
+    return text
+
+
+def _line(tbl: Table, row: dict[str, Any], texts: list[str] | None) -> str | None:
+    """The line; its text values are put in ``texts`` (to be checked for what needs escaping),
+    or, ``texts`` being None, escaped."""
+    json_nulls = _json_nulls(tbl)
+    parts: list[str] = []
+    for name in _names(tbl):
+        value = row.get(name, _MISSING)
+        kind = type(value)
+        if kind is str or kind is sets.JsonText:
+            if name in json_nulls and kind is not sets.JsonText:
+                return None
+            if texts is None:
+                parts.append(_escaped(value))
+            else:
+                parts.append(value)
+                texts.append(value)
+        elif value is None:
+            parts.append(json_nulls.get(name, "\\N"))
+        elif name in json_nulls:
+            return None
+        elif kind is int:
+            parts.append(str(value))
+        elif kind is bool:
+            parts.append("t" if value else "f")
+        elif kind is uuid.UUID:
+            parts.append(str(value))
+        else:
+            return None
+    return "\t".join(parts) + "\n"
+
+
+_MISSING = object()

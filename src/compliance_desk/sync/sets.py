@@ -146,6 +146,21 @@ def _copy(connection: Connection, tbl: Table, rows: Sequence[dict[str, Any]]) ->
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
+def copy_text(connection: Connection, tbl: Table, data: bytes) -> None:
+    """Rows already written as COPY text lines (every column, in the table's order: the
+    server's bulk push, server/copy_text.line), COPYed as they are."""
+    import psycopg
+
+    quoted = ", ".join(f'"{c.name}"' for c in tbl.columns)
+    raw: Any = connection.connection.dbapi_connection
+    statement = f'COPY "{tbl.name}" ({quoted}) FROM STDIN'
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(data)
+    except psycopg.Error as exc:  # as SQLAlchemy's own statements raise it (IntegrityError, ..)
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
 def _json(value: Any, none_as_null: bool, wrap: Any) -> Any:
     if type(value) is JsonText:
         return str(value)
