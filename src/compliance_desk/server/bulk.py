@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
 from compliance_desk.server import admission, copy_text, operations
-from compliance_desk.sync import capture, codec, merge, protocol, sets, switching
+from compliance_desk.sync import capture, codec, merge, protocol, scope, sets, switching
 from compliance_desk.sync.policy import policy
 
 log = logging.getLogger("compliance_desk.server")
@@ -141,6 +141,7 @@ class _Chunk(NamedTuple):
     digests: list[str]
     rows: list[dict[str, Any]]  # decoded (copy_text.decoders), for the checks and statements
     lines: list[str | None]  # each row as COPY text (copy_text.line), None: psycopg's way
+    decides: list[tuple[Any, ...]]  # each row's values that decide its centre (scope.deciding)
 
 
 def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
@@ -156,6 +157,7 @@ def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
         return None
     rows: list[dict[str, Any]] = []
     lines: list[str | None] = []
+    decides: list[tuple[Any, ...]] = []
     for op, (_digest, plain) in zip(ops, prints, strict=True):
         tbl = codec.table(op.table)
         try:
@@ -168,7 +170,9 @@ def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
             row["row_version"] = 1
         rows.append(row)
         lines.append(copy_text.line(tbl, row))
-    return _Chunk(ops, [digest for digest, _plain in prints], rows, lines)
+        values = [row.get(c) for c in scope.deciding(op.table)]
+        decides.append(tuple(v if v is None or type(v) is str else str(v) for v in values))
+    return _Chunk(ops, [digest for digest, _plain in prints], rows, lines, decides)
 
 
 def _run(
@@ -208,6 +212,7 @@ def _apply_chunks(
     keys: set[tuple[str, str]] = set()
     results: list[dict[str, Any]] = []
     noted: list[tuple[str, str, str | None]] = []
+    inserted: dict[tuple[str, str], tuple[Any, ...]] = {}
     savepoint = session.begin_nested()
     try:
         for n, get in enumerate(chunks):
@@ -215,7 +220,7 @@ def _apply_chunks(
             if chunk is None or _repeats(chunk, ids, keys):
                 savepoint.rollback()
                 return None
-            done = _apply_run(session, device_id, chunk, now)
+            done = _apply_run(session, device_id, chunk, now, inserted)
             if done is None:
                 savepoint.rollback()
                 return None
@@ -231,7 +236,7 @@ def _apply_chunks(
         savepoint.rollback()
         log.info("bulk push of %d operations fell back to one by one: %s", len(ids), exc)
         return None
-    capture.note_changes(session, noted)  # only for a run applied whole
+    capture.note_changes(session, noted, inserted)  # only for a run applied whole
     savepoint.commit()
     return results
 
@@ -249,8 +254,10 @@ def _apply_run(
     device_id: uuid.UUID,
     chunk: _Chunk,
     now: datetime,
+    inserted: dict[tuple[str, str], tuple[Any, ...]],
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str, str | None]]] | None:
-    """One chunk's claims, look-ups and COPYs: its results and its change-log entries."""
+    """One chunk's claims, look-ups and COPYs: its results and its change-log entries; the
+    rows it inserts are added to ``inserted`` with what decides their centres."""
     connection = session.connection()
     ops, digests = chunk.ops, chunk.digests
     keys = [op.id for op in ops]
@@ -266,21 +273,23 @@ def _apply_run(
                 .where(among(connection, SyncOperation.op_id, replayed))
             )
         }  # fmt: skip
-    items = zip(ops, chunk.rows, chunk.lines, strict=True)
+    items = zip(ops, chunk.rows, chunk.lines, chunk.decides, strict=True)
     fresh = list(items) if every else [i for i in items if i[0].id in claimed]
     by_table: dict[str, list[str]] = {}
-    for op, _row, _line in fresh:
+    for op, *_rest in fresh:
         by_table.setdefault(op.table, []).append(op.row_id)
     present = sets.present_text(connection, by_table)
     # A row the server holds already is applied as it is (the union keeps the server's copy),
     # so only the others can have a natural-key twin.
-    if _twins(connection, [(o, r) for o, r, _l in fresh if (o.table, o.row_id) not in present]):
+    new = [item for item in fresh if (item[0].table, item[0].row_id) not in present]
+    if _twins(connection, [(op, row) for op, row, _line, _decides in new]):
         return None
-    stretch: list[tuple[_Insert, dict[str, Any], str | None]] = []
+    stretch: list[tuple[_Insert, dict[str, Any], str | None, tuple[Any, ...]]] = []
     for n, item in enumerate(fresh):
         op = item[0]
         if (op.table, op.row_id) not in present:
             stretch.append(item)
+            inserted[(op.table, op.row_id)] = item[3]
         last = n + 1 == len(fresh) or fresh[n + 1][0].table != op.table
         if last and stretch:
             _insert(connection, codec.table(op.table), stretch)
@@ -305,13 +314,15 @@ def _apply_run(
 
 
 def _insert(
-    connection: Connection, tbl: Table, items: list[tuple[_Insert, dict[str, Any], str | None]]
+    connection: Connection,
+    tbl: Table,
+    items: list[tuple[_Insert, dict[str, Any], str | None, tuple[Any, ...]]],
 ) -> None:
     """A stretch of one table's new rows: their COPY text as written, or (a row that psycopg
     formats itself, a row without every column) by sets.insert_rows."""
-    lines = [line for _op, _row, line in items]
+    lines = [item[2] for item in items]
     if None in lines:
-        sets.insert_rows(connection, tbl, [row for _op, row, _line in items], as_text=True)
+        sets.insert_rows(connection, tbl, [item[1] for item in items], as_text=True)
     else:
         sets.copy_text(connection, tbl, "".join(lines).encode())  # type: ignore[arg-type]
 

@@ -88,9 +88,11 @@ def decoders(tbl: Table, plain: bool) -> tuple[tuple[str, Callable[[Any], Any] |
     return tuple(out)
 
 
-# What psycopg's text COPY escapes (and PostgreSQL reads back): backslash, tab, newline, CR;
-# a NUL it refuses (PostgreSQL's text has none), so a row with one goes psycopg's way.
-_SPECIAL = re.compile(r"[\\\t\n\r\x00]")
+# What psycopg's text COPY escapes (and PostgreSQL reads back): backslash, and the controls
+# \b \t \n \v \f \r; a NUL it refuses (PostgreSQL's text has none): such a row goes its way.
+_SPECIAL = re.compile(r"[\\\x08\t\n\x0b\x0c\r\x00]")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n",
+                          "\v": "\\v", "\f": "\\f", "\r": "\\r"})  # fmt: skip
 
 
 @functools.cache
@@ -110,9 +112,7 @@ def _names(tbl: Table) -> tuple[str, ...]:
 
 
 def _escaped(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    )
+    return value.translate(_ESCAPES)
 
 
 def line(tbl: Table, row: dict[str, Any]) -> str | None:
