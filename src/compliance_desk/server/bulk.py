@@ -38,6 +38,7 @@ from compliance_desk.sync.policy import policy
 log = logging.getLogger("compliance_desk.server")
 
 One = Callable[[Session, uuid.UUID, dict[str, Any], datetime], dict[str, Any]]
+_LEAVES = frozenset((str, bool, type(None)))
 MIN_RUN = 8  # shorter runs are not worth a savepoint of their own
 CHUNK = 2000  # operations prepared while PostgreSQL applies the chunk before (``_run``)
 
@@ -151,28 +152,39 @@ def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
         ops = [_parsed(raw, device_id) for raw in raws]
     except merge.BadOperation:
         return None
-    try:
-        prints = [protocol.fingerprint_plain(raw) for raw in raws]
-    except ValueError:  # text without UTF-8 (a lone surrogate): one by one rejects it
-        return None
+    digests: list[str] = []
     rows: list[dict[str, Any]] = []
     lines: list[str | None] = []
     decides: list[tuple[Any, ...]] = []
-    for op, (_digest, plain) in zip(ops, prints, strict=True):
+    for raw, op in zip(raws, ops, strict=True):
         tbl = codec.table(op.table)
         try:
-            row = codec.decode_with(copy_text.decoders(tbl, plain), op.row)
-        except (TypeError, ValueError):
-            return None
+            row, line, plain = copy_text.prepare(tbl, op.row)
+            digests.append(protocol.fingerprint_of(raw, plain and _plain_but_row(raw, op.row)))
+        except (TypeError, ValueError):  # a value refused, text without UTF-8 (a lone
+            return None  # surrogate): one by one rejects it
         if row.get("id") != op.row_id:
             return None
-        if "row_version" in tbl.c:
-            row["row_version"] = 1
         rows.append(row)
-        lines.append(copy_text.line(tbl, row))
+        lines.append(line)
         values = [row.get(c) for c in scope.deciding(op.table)]
         decides.append(tuple(v if v is None or type(v) is str else str(v) for v in values))
-    return _Chunk(ops, [digest for digest, _plain in prints], rows, lines, decides)
+    return _Chunk(ops, digests, rows, lines, decides)
+
+
+def _plain_but_row(raw: dict[str, Any], row: dict[str, Any]) -> bool:
+    """Whether the operation's fields but its payload's ``row`` (judged by copy_text.prepare)
+    are plain JSON as protocol.fingerprint's walk judges them (False: not known, the walk)."""
+    payload = raw.get("payload")
+    if type(payload) is not dict or payload.get("row") is not row:
+        return False
+    for k in protocol.OP_FIELDS:
+        value: Any = raw.get(k)
+        if k == "payload" or type(value) in _LEAVES:
+            continue
+        if type(value) is not int or not -(2**63) <= value < 2**64:
+            return False
+    return all(k == "row" or (type(k) is str and protocol.plain(v)) for k, v in payload.items())
 
 
 def _run(

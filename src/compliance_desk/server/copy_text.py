@@ -17,7 +17,7 @@ import orjson
 from sqlalchemy import JSON, Column, Date, DateTime, Table, Uuid
 
 from compliance_desk.persistence.models import UtcDateTime
-from compliance_desk.sync import codec, sets
+from compliance_desk.sync import codec, protocol, sets
 from compliance_desk.sync.policy import policy
 
 # str(uuid.UUID(...)) of a UUID: such a value is taken as it is (PostgreSQL reads it the same).
@@ -115,23 +115,11 @@ def _escaped(value: str) -> str:
     return value.translate(_ESCAPES)
 
 
-def line(tbl: Table, row: dict[str, Any]) -> str | None:
-    """A decoded row (``decoders``' values, every column named) as a line of COPY text, the
-    text psycopg's ``write_row`` would send for it (sets._copy); None when a value is of a
-    kind that psycopg formats itself (a float, a datetime, JSON that is not yet text, a NUL):
-    that row goes the psycopg way.  Written off the session's thread (server/bulk.py)."""
-    if len(row) != len(tbl.columns):
-        return None
-    texts: list[str] = []
-    text = _line(tbl, row, texts)
-    if text is not None and _SPECIAL.search("".join(texts)) is not None:
-        text = None if any("\x00" in t for t in texts) else _line(tbl, row, None)
-    return text
-
-
 def _line(tbl: Table, row: dict[str, Any], texts: list[str] | None) -> str | None:
-    """The line; its text values are put in ``texts`` (to be checked for what needs escaping),
-    or, ``texts`` being None, escaped."""
+    """A decoded row (every column named) as a line of COPY text, the text psycopg's
+    ``write_row`` would send for it (sets._copy); None when a value is of a kind that psycopg
+    formats itself.  Its text values are put in ``texts`` (to be checked for what needs
+    escaping), or, ``texts`` being None, escaped."""
     json_nulls = _json_nulls(tbl)
     parts: list[str] = []
     for name in _names(tbl):
@@ -161,3 +149,85 @@ def _line(tbl: Table, row: dict[str, Any], texts: list[str] | None) -> str | Non
 
 
 _MISSING = object()
+
+
+_OTHER, _JSON_COLUMN, _VERSION = 0, 1, 2
+
+
+@functools.cache
+def _plan(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None, int, str], ...]:
+    """Each column: its name, its decoder (``decoders``), its role, how None is COPYed."""
+    json_nulls = _json_nulls(tbl)
+    return tuple(
+        (name, convert,
+         _VERSION if name == "row_version" else _JSON_COLUMN if name in json_nulls else _OTHER,
+         json_nulls.get(name, "\\N"))
+        for name, convert in decoders(tbl, False)
+    )  # fmt: skip
+
+
+def prepare(tbl: Table, data: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:
+    """A pushed new row in one pass: decoded as ``decoders`` decode it (``row_version`` 1: a
+    new row; a JSON column's value as its text when it is plain), its COPY ``line`` (None:
+    psycopg's way), and whether every value in ``data`` is plain as protocol._plain judges
+    it (then its operation's fingerprint needs no walk of the row: protocol.fingerprint_of).
+    Raises TypeError or ValueError for a value its decoder refuses."""
+    out: dict[str, Any] = {}
+    parts: list[str] = []
+    texts: list[str] = []
+    plain = writable = True
+    seen = 0
+    for name, convert, role, null in _plan(tbl):
+        if name not in data:
+            if role == _VERSION:
+                out[name] = 1
+                parts.append("1")
+            else:
+                writable = False
+            continue
+        seen += 1
+        value = data[name]
+        kind = type(value)
+        if not (kind is str or value is None or kind is bool):
+            if kind is int:
+                plain = plain and -(2**63) <= value < 2**64
+            else:
+                plain = plain and protocol.plain(value)
+        if role == _VERSION:
+            out[name] = 1
+            parts.append("1")
+            continue
+        if value is None:
+            out[name] = None
+            parts.append(null)
+            continue
+        if role == _JSON_COLUMN:
+            value = _json_text(value) if protocol.plain(value) else value
+            if type(value) is not sets.JsonText:
+                writable = False
+        elif convert is not None:
+            value = convert(value)
+        out[name] = value
+        kind = type(value)
+        if kind is str or kind is sets.JsonText:
+            parts.append(value)
+            texts.append(value)
+        elif kind is int:
+            parts.append(str(value))
+        elif kind is bool:
+            parts.append("t" if value else "f")
+        elif kind is uuid.UUID:
+            parts.append(str(value))
+        else:
+            writable = False
+    if seen != len(data):  # keys that are not columns: dropped, but part of the fingerprint
+        names = _names(tbl)
+        plain = plain and all(
+            type(k) is str and protocol.plain(v) for k, v in data.items() if k not in names
+        )
+    line = None
+    if writable:
+        line = "\t".join(parts) + "\n"
+        if _SPECIAL.search("".join(texts)) is not None:
+            line = None if any("\x00" in t for t in texts) else _line(tbl, out, None)
+    return out, line, plain

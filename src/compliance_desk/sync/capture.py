@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, event, func, insert, inspect, select, update
+from sqlalchemy import Connection, Table, event, func, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -334,6 +334,15 @@ def assign_sequence(
     subquery per entry cost PostgreSQL 15 us an entry), before the counter is locked.
     """
     connection = session.connection()
+    # Each hop is a look-up by primary key; a table filled in this same transaction (a push)
+    # still has the planner's estimate of a small one, and a sequential scan per entry would
+    # take seconds: the index is asked for.  The many subplans' summed cost estimate is huge
+    # and would have the statement compiled by JIT first (12 s for the 2,000 entries tried):
+    # JIT is off.  Both for these statements only.
+    seqscan, jit = connection.exec_driver_sql(
+        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
+        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+    ).one()[:2]
     known = None if inserted is None else scope.centres_known(connection, changes, inserted)
     top = connection.execute(
         update(SyncCounter)
@@ -356,20 +365,22 @@ def assign_sequence(
                 "c": "{" + ",".join([c or "NULL" for c in known]) + "}",
             },
         )
-        return
+    else:
+        _numbered_by_sql(connection, changes, first)
+    connection.exec_driver_sql(
+        "SELECT set_config('enable_seqscan', %(scan)s, true), set_config('jit', %(jit)s, true)",
+        {"scan": seqscan, "jit": jit},
+    )
+
+
+def _numbered_by_sql(
+    connection: Connection, changes: list[tuple[str, str, str | None]], first: int
+) -> None:
+    """The change log's entries from ``first`` on, each one's centre found by PostgreSQL."""
     tables = sorted({t for t, _r, _o in changes})
     for t in tables:  # names go into the statement's text: table names only
         codec.table(t)
     branches = " ".join(f"WHEN '{t}' THEN {scope.centre_sql(t, 'u.r')}" for t in tables)
-    # Each hop is a look-up by primary key; a table filled in this same transaction (a push)
-    # still has the planner's estimate of a small one, and a sequential scan per entry would
-    # take seconds: the index is asked for.  The many subplans' summed cost estimate is huge
-    # and would have the statement compiled by JIT first (12 s for the 2,000 entries tried):
-    # JIT is off.  Both for this statement only.
-    seqscan, jit = connection.exec_driver_sql(
-        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-    ).one()[:2]
     connection.exec_driver_sql(
         "INSERT INTO sync_change (seq, table_name, row_id, op_id, centre_id) "
         f"SELECT %(first)s + u.n - 1, u.t, u.r, u.o, CASE u.t {branches} END "
@@ -382,10 +393,6 @@ def assign_sequence(
             "r": "{" + ",".join([r for _t, r, _o in changes]) + "}",
             "o": "{" + ",".join([o or "NULL" for _t, _r, o in changes]) + "}",
         },
-    )
-    connection.exec_driver_sql(
-        "SELECT set_config('enable_seqscan', %(scan)s, true), set_config('jit', %(jit)s, true)",
-        {"scan": seqscan, "jit": jit},
     )
 
 

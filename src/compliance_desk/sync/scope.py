@@ -210,8 +210,9 @@ def centres_known(
     rows: Mapping[tuple[str, str], tuple[Any, ...]],
 ) -> list[str | None] | None:
     """The centre of each change-log entry (table, row id, ..) as ``centres`` has it, from
-    ``rows`` (see ``centre_of``) and one query per table for the rows on the way that it does
-    not hold; None when most would need a query (the SQL of ``centre_sql`` is then cheaper)."""
+    ``rows`` (see ``centre_of``) and, for the rows on the way that it does not hold, one
+    statement per table of ``centre_sql`` (PostgreSQL); None when most entries would need
+    that (the change log's own statement is then as cheap)."""
     out = [centre_of(t, r, rows, {}) for t, r, _o in changes]
     missing = {m for m in out if type(m) is Missing}
     if not missing:
@@ -223,9 +224,14 @@ def centres_known(
         wanted[(m.table, m.depth)].append(m.row_id)
     found: dict[tuple[str, str, int], str | None] = {}
     for (table, depth), ids in wanted.items():
-        read = centres(connection, table, [uuid.UUID(i) for i in ids], depth)
-        for row_id, owner in read.items():
-            found[(table, str(row_id), depth)] = None if owner is None else str(owner)
+        codec.table(table)  # a table's name goes into the statement: known tables only
+        read = connection.exec_driver_sql(
+            f"SELECT u.r::text, ({centre_sql(table, 'u.r', depth)})::text "
+            "FROM unnest(%(ids)s::uuid[]) AS u(r)",
+            {"ids": "{" + ",".join(ids) + "}"},
+        ).all()
+        for row_id, owner in read:
+            found[(table, row_id, depth)] = owner
     done: list[str | None] = []
     for (t, r, _o), known in zip(changes, out, strict=True):
         if type(known) is Missing:

@@ -121,7 +121,7 @@ def _decoded(tbl: Table, row: dict[str, Any]) -> dict[str, Any]:
     out = codec.decode_row(tbl, row)
     for name, value in out.items():
         if type(value) is JsonText:
-            out[name] = orjson.loads(value)
+            out[name] = orjson.loads(str(value))  # orjson reads no str subclass
     return out
 
 
