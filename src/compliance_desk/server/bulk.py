@@ -39,6 +39,7 @@ log = logging.getLogger("compliance_desk.server")
 
 One = Callable[[Session, uuid.UUID, dict[str, Any], datetime], dict[str, Any]]
 _LEAVES = frozenset((str, bool, type(None)))
+_BUT_PAYLOAD = tuple(k for k in protocol.OP_FIELDS if k != "payload")
 MIN_RUN = 8  # shorter runs are not worth a savepoint of their own
 CHUNK = 2000  # operations prepared while PostgreSQL applies the chunk before (``_run``)
 
@@ -167,8 +168,7 @@ def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
             return None
         rows.append(row)
         lines.append(line)
-        values = [row.get(c) for c in scope.deciding(op.table)]
-        decides.append(tuple(v if v is None or type(v) is str else str(v) for v in values))
+        decides.append(tuple(map(row.get, scope.deciding(op.table))))
     return _Chunk(ops, digests, rows, lines, decides)
 
 
@@ -178,12 +178,13 @@ def _plain_but_row(raw: dict[str, Any], row: dict[str, Any]) -> bool:
     payload = raw.get("payload")
     if type(payload) is not dict or payload.get("row") is not row:
         return False
-    for k in protocol.OP_FIELDS:
-        value: Any = raw.get(k)
-        if k == "payload" or type(value) in _LEAVES:
-            continue
-        if type(value) is not int or not -(2**63) <= value < 2**64:
-            return False
+    if not set(map(type, map(raw.get, _BUT_PAYLOAD))) <= _LEAVES:
+        for k in _BUT_PAYLOAD:
+            value: Any = raw.get(k)
+            if type(value) not in _LEAVES and not (
+                type(value) is int and -(2**63) <= value < 2**64
+            ):
+                return False
     return all(k == "row" or (type(k) is str and protocol.plain(v)) for k, v in payload.items())
 
 

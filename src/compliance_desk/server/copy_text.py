@@ -188,11 +188,13 @@ def prepare(tbl: Table, data: dict[str, Any]) -> tuple[dict[str, Any], str | Non
         seen += 1
         value = data[name]
         kind = type(value)
-        if not (kind is str or value is None or kind is bool):
-            if kind is int:
-                plain = plain and -(2**63) <= value < 2**64
-            else:
-                plain = plain and protocol.plain(value)
+        if kind is str or value is None or kind is bool:
+            simple = True
+        elif kind is int:
+            simple = -(2**63) <= value < 2**64
+        else:
+            simple = protocol.plain(value)
+        plain = plain and simple
         if role == _VERSION:
             out[name] = 1
             parts.append("1")
@@ -202,7 +204,7 @@ def prepare(tbl: Table, data: dict[str, Any]) -> tuple[dict[str, Any], str | Non
             parts.append(null)
             continue
         if role == _JSON_COLUMN:
-            value = _json_text(value) if protocol.plain(value) else value
+            value = _json_text(value) if simple else value
             if type(value) is not sets.JsonText:
                 writable = False
         elif convert is not None:

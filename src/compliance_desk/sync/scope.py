@@ -12,6 +12,7 @@ so a centre's pull reads an index (centre_id, seq) instead of judging rows at pu
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -159,6 +160,7 @@ class Missing(NamedTuple):
     depth: int
 
 
+@functools.cache
 def deciding(table: str) -> tuple[str, ...]:
     """The columns of a row of ``table`` that its centre follows (``centre_of``)."""
     if table in OWNED:
@@ -195,7 +197,7 @@ def centre_of(
         other_table, other_id = values
         if other_id is None or not (other_table in VIA or other_table in OWNED):
             return None
-        return centre_of(str(other_table), str(other_id), rows, found, depth + 1)
+        return centre_of(other_table, str(other_id), rows, found, depth + 1)
     hops = VIA[table]
     if not hops:
         return None if values[0] is None else str(values[0])
