@@ -144,6 +144,18 @@ class _Chunk(NamedTuple):
     rows: list[dict[str, Any]]  # decoded (copy_text.decoders), for the checks and statements
     lines: list[str | None]  # each row as COPY text (copy_text.line), None: psycopg's way
     decides: list[tuple[Any, ...]]  # each row's values that decide its centre (scope.deciding)
+    # What the session's thread needs when every operation is new and no row is there yet
+    # (the usual case), made here too, so that it only runs the statements:
+    ready: _Ready | None
+
+
+class _Ready(NamedTuple):
+    by_table: dict[str, list[str]]  # row ids per table (sets.present_text)
+    keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]]  # live rows with a natural key
+    stretches: list[tuple[str, bytes | None, list[dict[str, Any]]]]  # table, COPY text, rows
+    results: list[dict[str, Any]]
+    noted: list[tuple[str, str, str | None]]
+    inserted: dict[tuple[str, str], tuple[Any, ...]]
 
 
 def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
@@ -169,7 +181,34 @@ def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
         rows.append(row)
         lines.append(line)
         decides.append(tuple(map(row.get, scope.deciding(op.table))))
-    return _Chunk(ops, digests, rows, lines, decides)
+    return _Chunk(ops, digests, rows, lines, decides, _ready(ops, rows, lines, decides))
+
+
+def _ready(
+    ops: list[_Insert],
+    rows: list[dict[str, Any]],
+    lines: list[str | None],
+    decides: list[tuple[Any, ...]],
+) -> _Ready:
+    """The chunk's statements' inputs for the usual case (see ``_apply_run``)."""
+    by_table: dict[str, list[str]] = {}
+    stretches: list[tuple[str, bytes | None, list[dict[str, Any]]]] = []
+    start = 0
+    for n, op in enumerate(ops):
+        by_table.setdefault(op.table, []).append(op.row_id)
+        if n + 1 == len(ops) or ops[n + 1].table != op.table:
+            part = lines[start : n + 1]
+            text = None if None in part else "".join(part).encode()  # type: ignore[arg-type]
+            stretches.append((op.table, text, rows[start : n + 1]))
+            start = n + 1
+    return _Ready(
+        by_table,
+        _keyed(list(zip(ops, rows, strict=True))),
+        stretches,
+        [operations.applied(op.id) for op in ops],
+        [(op.table, op.row_id, op.id) for op in ops],
+        {(op.table, op.row_id): d for op, d in zip(ops, decides, strict=True)},
+    )
 
 
 def _plain_but_row(raw: dict[str, Any], row: dict[str, Any]) -> bool:
@@ -286,6 +325,18 @@ def _apply_run(
                 .where(among(connection, SyncOperation.op_id, replayed))
             )
         }  # fmt: skip
+    if every and chunk.ready is not None:
+        ready = chunk.ready
+        if not sets.present_text(connection, ready.by_table):  # none there: all inserted
+            if _twins_keyed(connection, ready.keyed):
+                return None
+            for table, text, rows in ready.stretches:
+                if text is not None:
+                    sets.copy_text(connection, codec.table(table), text)
+                else:
+                    sets.insert_rows(connection, codec.table(table), rows, as_text=True)
+            inserted.update(ready.inserted)
+            return ready.results, ready.noted
     items = zip(ops, chunk.rows, chunk.lines, chunk.decides, strict=True)
     fresh = list(items) if every else [i for i in items if i[0].id in claimed]
     by_table: dict[str, list[str]] = {}
@@ -391,11 +442,24 @@ def _claim(
 def _twins(connection: Connection, fresh: list[tuple[_Insert, dict[str, Any]]]) -> bool:
     """Whether a live new row's natural key is taken by another row (here or twice in the
     run): then the one-by-one path sets it aside and opens the merge task."""
+    return _twins_keyed(connection, _keyed(fresh))
+
+
+def _keyed(
+    fresh: list[tuple[_Insert, dict[str, Any]]],
+) -> dict[str, list[tuple[uuid.UUID, dict[str, Any]]]]:
+    """The live new rows that have a natural key, per table."""
     keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]] = {}
     for op, row in fresh:
         key = policy(op.table).natural_key
         if key and row.get("deleted_at") is None:
             keyed.setdefault(op.table, []).append((uuid.UUID(op.row_id), row))
+    return keyed
+
+
+def _twins_keyed(
+    connection: Connection, keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]]
+) -> bool:
     for table, rows in keyed.items():
         if sets.natural_key_twins(connection, codec.table(table), policy(table).natural_key, rows):
             return True
