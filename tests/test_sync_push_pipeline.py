@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.sync_models import SyncChange
-from compliance_desk.server import bulk
+from compliance_desk.server import bulk, bulk_chunks
 from compliance_desk.server import push as pushing
 from tests.sync_support import Rig, rows
 from tests.test_sync_bulk import _visits_waiting
@@ -66,13 +66,13 @@ def _both_ways(
     for each, the answers, the page's rows as stored and its change log, all under the page's
     own ids; and the names of the threads that prepared the chunks."""
     threads: list[str] = []
-    prepare = bulk._prepare
+    prepare = bulk_chunks.prepare
 
     def spied(*args: Any) -> Any:
         threads.append(threading.current_thread().name)
         return prepare(*args)
 
-    monkeypatch.setattr(bulk, "_prepare", spied)
+    monkeypatch.setattr(bulk_chunks, "prepare", spied)
     monkeypatch.setattr(bulk, "CHUNK", 8)
     out = []
     for min_run in (bulk.MIN_RUN, 10**9):  # in bulk, then one by one

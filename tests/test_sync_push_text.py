@@ -144,7 +144,7 @@ def test_the_fingerprint_of_an_operation_found_plain_is_the_fingerprint(
     digest is protocol.fingerprint's for every operation it is told is plain, and the bulk
     push tells it so only when the walk agrees (floats, integers beyond 64 bits, keys that
     are not strings, lone surrogates: the walk, or the rejection, as before)."""
-    from compliance_desk.server import bulk
+    from compliance_desk.server import bulk_chunks
 
     for n, value in enumerate([*values, {1: "x"}, "\ud800", 2**64, 0.1]):
         op = {"id": str(uuid.UUID(int=n)), "table": "audit_entry",
@@ -159,7 +159,7 @@ def test_the_fingerprint_of_an_operation_found_plain_is_the_fingerprint(
                 protocol.fingerprint_of(op, True)
             continue
         _row, _line, plain = copy_text.prepare(tbl, op["payload"]["row"])
-        told = plain and bulk._plain_but_row(op, op["payload"]["row"])
+        told = plain and bulk_chunks.plain_but_row(op, op["payload"]["row"])
         assert told is protocol._plain({k: op.get(k) for k in protocol.OP_FIELDS})
         assert protocol.fingerprint_of(op, told) == expected
         if told:

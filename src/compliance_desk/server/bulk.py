@@ -9,6 +9,10 @@ keys already taken looked up once per table, and the rows COPYed per stretch of 
 the order they came, their values as text where PostgreSQL reads them so (server/copy_text.py).
 The operations are checked as merge.parse checks them, with ids kept as their text.
 
+A long run goes a CHUNK at a time inside its savepoint, a thread preparing the next chunk (the
+checks, fingerprints, decoding and COPY text: everything that needs no database) while the
+session's thread has PostgreSQL apply the one before (``_run``).
+
 Anything unusual rolls the savepoint back and tries each half of the run, down to short runs
 that go one by one, so the outcome is the same as there: a malformed operation, an id twice
 in the run, a live twin of a natural key (the merge task), or a statement that fails (a row
@@ -23,7 +27,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -31,15 +35,14 @@ from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
-from compliance_desk.server import admission, copy_text, operations
-from compliance_desk.sync import capture, codec, merge, protocol, scope, sets, switching
+from compliance_desk.server import admission, bulk_chunks, operations
+from compliance_desk.server.bulk_chunks import Chunk, Insert, keyed
+from compliance_desk.sync import capture, codec, sets, switching
 from compliance_desk.sync.policy import policy
 
 log = logging.getLogger("compliance_desk.server")
 
 One = Callable[[Session, uuid.UUID, dict[str, Any], datetime], dict[str, Any]]
-_LEAVES = frozenset((str, bool, type(None)))
-_BUT_PAYLOAD = tuple(k for k in protocol.OP_FIELDS if k != "payload")
 MIN_RUN = 8  # shorter runs are not worth a savepoint of their own
 CHUNK = 2000  # operations prepared while PostgreSQL applies the chunk before (``_run``)
 
@@ -99,134 +102,6 @@ def _run_or_halves(
     return [one(session, device_id, raw, now) for raw in raws]
 
 
-class _Insert(NamedTuple):
-    """A plain insert as the bulk path needs it: ids as their canonical text."""
-
-    id: str
-    table: str
-    row_id: str
-    row: Any  # the payload's row, as sent
-
-
-def _parsed(raw: dict[str, Any], device_id: uuid.UUID) -> _Insert:
-    """merge.parse's checks of a plain insert (``plain_insert`` said it is one), without
-    building its typed operation: ids in canonical text are checked by pattern, anything in
-    another form goes through merge.parse itself.  Raises merge.BadOperation as it does."""
-    i, r, u = raw.get("id"), raw.get("row_id"), raw.get("user_id")
-    if not (
-        type(i) is str
-        and type(r) is str
-        and copy_text.CANONICAL_UUID.fullmatch(i)
-        and copy_text.CANONICAL_UUID.fullmatch(r)
-        and (not u or (type(u) is str and copy_text.CANONICAL_UUID.fullmatch(u)))
-    ):
-        op = merge.parse(raw, device_id)
-        return _Insert(str(op.id), op.table, str(op.row_id), op.payload["row"])
-    try:
-        table = str(raw["table"])
-        datetime.fromisoformat(str(raw["at"]))
-        if raw.get("base_version") is not None:
-            int(raw["base_version"])
-        payload = dict(raw["payload"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise merge.BadOperation(f"malformed operation: {exc}") from exc
-    row = payload.get("row")
-    if not isinstance(row, dict):
-        raise merge.BadOperation("insert without row")
-    return _Insert(i, table, r, row)
-
-
-class _Chunk(NamedTuple):
-    """A stretch of a run made ready off the session's thread: what needs no database."""
-
-    ops: list[_Insert]
-    digests: list[str]
-    rows: list[dict[str, Any]]  # decoded (copy_text.decoders), for the checks and statements
-    lines: list[str | None]  # each row as COPY text (copy_text.line), None: psycopg's way
-    decides: list[tuple[Any, ...]]  # each row's values that decide its centre (scope.deciding)
-    # What the session's thread needs when every operation is new and no row is there yet
-    # (the usual case), made here too, so that it only runs the statements:
-    ready: _Ready | None
-
-
-class _Ready(NamedTuple):
-    by_table: dict[str, list[str]]  # row ids per table (sets.present_text)
-    keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]]  # live rows with a natural key
-    stretches: list[tuple[str, bytes | None, list[dict[str, Any]]]]  # table, COPY text, rows
-    results: list[dict[str, Any]]
-    noted: list[tuple[str, str, str | None]]
-    inserted: dict[tuple[str, str], tuple[Any, ...]]
-
-
-def _prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> _Chunk | None:
-    """merge.parse's checks, the fingerprints, the rows decoded and written as COPY text;
-    None if something in it means the run cannot go in bulk."""
-    try:
-        ops = [_parsed(raw, device_id) for raw in raws]
-    except merge.BadOperation:
-        return None
-    digests: list[str] = []
-    rows: list[dict[str, Any]] = []
-    lines: list[str | None] = []
-    decides: list[tuple[Any, ...]] = []
-    for raw, op in zip(raws, ops, strict=True):
-        tbl = codec.table(op.table)
-        try:
-            row, line, plain = copy_text.prepare(tbl, op.row)
-            digests.append(protocol.fingerprint_of(raw, plain and _plain_but_row(raw, op.row)))
-        except (TypeError, ValueError):  # a value refused, text without UTF-8 (a lone
-            return None  # surrogate): one by one rejects it
-        if row.get("id") != op.row_id:
-            return None
-        rows.append(row)
-        lines.append(line)
-        decides.append(tuple(map(row.get, scope.deciding(op.table))))
-    return _Chunk(ops, digests, rows, lines, decides, _ready(ops, rows, lines, decides))
-
-
-def _ready(
-    ops: list[_Insert],
-    rows: list[dict[str, Any]],
-    lines: list[str | None],
-    decides: list[tuple[Any, ...]],
-) -> _Ready:
-    """The chunk's statements' inputs for the usual case (see ``_apply_run``)."""
-    by_table: dict[str, list[str]] = {}
-    stretches: list[tuple[str, bytes | None, list[dict[str, Any]]]] = []
-    start = 0
-    for n, op in enumerate(ops):
-        by_table.setdefault(op.table, []).append(op.row_id)
-        if n + 1 == len(ops) or ops[n + 1].table != op.table:
-            part = lines[start : n + 1]
-            text = None if None in part else "".join(part).encode()  # type: ignore[arg-type]
-            stretches.append((op.table, text, rows[start : n + 1]))
-            start = n + 1
-    return _Ready(
-        by_table,
-        _keyed(list(zip(ops, rows, strict=True))),
-        stretches,
-        [operations.applied(op.id) for op in ops],
-        [(op.table, op.row_id, op.id) for op in ops],
-        {(op.table, op.row_id): d for op, d in zip(ops, decides, strict=True)},
-    )
-
-
-def _plain_but_row(raw: dict[str, Any], row: dict[str, Any]) -> bool:
-    """Whether the operation's fields but its payload's ``row`` (judged by copy_text.prepare)
-    are plain JSON as protocol.fingerprint's walk judges them (False: not known, the walk)."""
-    payload = raw.get("payload")
-    if type(payload) is not dict or payload.get("row") is not row:
-        return False
-    if not set(map(type, map(raw.get, _BUT_PAYLOAD))) <= _LEAVES:
-        for k in _BUT_PAYLOAD:
-            value: Any = raw.get(k)
-            if type(value) not in _LEAVES and not (
-                type(value) is int and -(2**63) <= value < 2**64
-            ):
-                return False
-    return all(k == "row" or (type(k) is str and protocol.plain(v)) for k, v in payload.items())
-
-
 def _run(
     session: Session,
     device_id: uuid.UUID,
@@ -238,12 +113,14 @@ def _run(
     costs about the larger of its Python and its PostgreSQL time, not their sum."""
     parts = [raws[k : k + CHUNK] for k in range(0, len(raws), CHUNK)]
     if len(parts) == 1:
-        return _apply_chunks(session, device_id, [lambda: _prepare(parts[0], device_id)], now)
+        return _apply_chunks(
+            session, device_id, [lambda: bulk_chunks.prepare(parts[0], device_id)], now
+        )
     with (
         ThreadPoolExecutor(1, thread_name_prefix="push-prepare") as pool,
         switching.short_turns(),  # the session's thread gets the GIL back soon after a wait
     ):
-        futures = [pool.submit(_prepare, part, device_id) for part in parts]
+        futures = [pool.submit(bulk_chunks.prepare, part, device_id) for part in parts]
         try:
             return _apply_chunks(session, device_id, [f.result for f in futures], now)
         finally:
@@ -254,7 +131,7 @@ def _run(
 def _apply_chunks(
     session: Session,
     device_id: uuid.UUID,
-    chunks: list[Callable[[], _Chunk | None]],
+    chunks: list[Callable[[], Chunk | None]],
     now: datetime,
 ) -> list[dict[str, Any]] | None:
     first = chunks[0]()
@@ -293,7 +170,7 @@ def _apply_chunks(
     return results
 
 
-def _repeats(chunk: _Chunk, ids: set[str], keys: set[tuple[str, str]]) -> bool:
+def _repeats(chunk: Chunk, ids: set[str], keys: set[tuple[str, str]]) -> bool:
     """Whether an operation id or a row comes twice in the run so far (then one by one)."""
     had_ids, had_keys = len(ids), len(keys)
     ids.update([op.id for op in chunk.ops])
@@ -304,7 +181,7 @@ def _repeats(chunk: _Chunk, ids: set[str], keys: set[tuple[str, str]]) -> bool:
 def _apply_run(
     session: Session,
     device_id: uuid.UUID,
-    chunk: _Chunk,
+    chunk: Chunk,
     now: datetime,
     inserted: dict[tuple[str, str], tuple[Any, ...]],
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str, str | None]]] | None:
@@ -348,7 +225,7 @@ def _apply_run(
     new = [item for item in fresh if (item[0].table, item[0].row_id) not in present]
     if _twins(connection, [(op, row) for op, row, _line, _decides in new]):
         return None
-    stretch: list[tuple[_Insert, dict[str, Any], str | None, tuple[Any, ...]]] = []
+    stretch: list[tuple[Insert, dict[str, Any], str | None, tuple[Any, ...]]] = []
     for n, item in enumerate(fresh):
         op = item[0]
         if (op.table, op.row_id) not in present:
@@ -380,7 +257,7 @@ def _apply_run(
 def _insert(
     connection: Connection,
     tbl: Table,
-    items: list[tuple[_Insert, dict[str, Any], str | None, tuple[Any, ...]]],
+    items: list[tuple[Insert, dict[str, Any], str | None, tuple[Any, ...]]],
 ) -> None:
     """A stretch of one table's new rows: their COPY text as written, or (a row that psycopg
     formats itself, a row without every column) by sets.insert_rows."""
@@ -439,22 +316,10 @@ def _claim(
     return {str(i) for i in connection.execute(claim, rows).scalars()}
 
 
-def _twins(connection: Connection, fresh: list[tuple[_Insert, dict[str, Any]]]) -> bool:
+def _twins(connection: Connection, fresh: list[tuple[Insert, dict[str, Any]]]) -> bool:
     """Whether a live new row's natural key is taken by another row (here or twice in the
     run): then the one-by-one path sets it aside and opens the merge task."""
-    return _twins_keyed(connection, _keyed(fresh))
-
-
-def _keyed(
-    fresh: list[tuple[_Insert, dict[str, Any]]],
-) -> dict[str, list[tuple[uuid.UUID, dict[str, Any]]]]:
-    """The live new rows that have a natural key, per table."""
-    keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]] = {}
-    for op, row in fresh:
-        key = policy(op.table).natural_key
-        if key and row.get("deleted_at") is None:
-            keyed.setdefault(op.table, []).append((uuid.UUID(op.row_id), row))
-    return keyed
+    return _twins_keyed(connection, keyed(fresh))
 
 
 def _twins_keyed(

@@ -51,8 +51,8 @@ def _date_text(value: Any) -> Any:
 
 
 def _json_text(value: Any) -> Any:
-    """A JSON column's value of an operation of plain values (protocol.fingerprint_plain) as
-    its JSON text, written by orjson (the stdlib's dumper, which psycopg calls, is slower)."""
+    """A JSON column's plain value (protocol.plain: no float) as its JSON text, written by
+    orjson (the stdlib's dumper, which psycopg calls, is slower)."""
     try:
         return sets.JsonText(orjson.dumps(value).decode("utf-8"))
     except (orjson.JSONEncodeError, TypeError):
