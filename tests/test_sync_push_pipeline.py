@@ -105,15 +105,15 @@ def test_a_run_in_chunks_stores_and_answers_what_one_by_one_does(
     assert len(in_chunks["rows"]["visit"]) == 30 and len(in_chunks["log"]) == 60
     names = {v["visitor_name"] for v in in_chunks["rows"]["visit"].values()}
     assert set(ODD_NAMES) <= names
-    # 60 operations in chunks of 8: eight chunks, all but the first prepared by the thread
-    assert len(threads) == 8 and sum(t.startswith("push-prepare") for t in threads) >= 7
+    # 60 operations: a first chunk of 2, then chunks of 8: nine, prepared by the thread
+    assert len(threads) == 9 and all(t.startswith("push-prepare") for t in threads)
 
 
 def test_a_chunk_that_fails_late_undoes_the_run_and_its_halves_answer_as_one_by_one(
     rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A visit to an enterprise the server does not have, in the run's fourth chunk (its COPY
-    fails after three chunks were applied), and an operation id that comes twice, far apart:
+    """A visit to an enterprise the server does not have, in the run's fifth chunk (its COPY
+    fails after four chunks were applied), and an operation id that comes twice, far apart:
     the run is undone whole, its halves answer as one by one would, and the change log holds
     exactly the rows applied (none of the undone chunks' entries)."""
     a, _e, page = _visits_waiting(rig, 30)
