@@ -332,7 +332,7 @@ def test_the_bulk_paths_checks_refuse_what_the_one_by_one_parse_refuses() -> Non
     refuses the same operations, and reads the same ids; its fingerprints are
     protocol.fingerprint's, and an operation with a float is not plain (its JSON columns are
     then written by the json module, server/bulk.py)."""
-    from compliance_desk.server import bulk
+    from compliance_desk.server import bulk_chunks
     from compliance_desk.sync import merge
 
     device = new_id()
@@ -371,7 +371,7 @@ def test_the_bulk_paths_checks_refuse_what_the_one_by_one_parse_refuses() -> Non
         except merge.BadOperation:
             expected = "refused"
         try:
-            got: Any = tuple(bulk._parsed(raw, device))
+            got: Any = tuple(bulk_chunks.parsed(raw, device))
         except merge.BadOperation:
             got = "refused"
         assert got == expected, raw

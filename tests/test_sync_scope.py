@@ -315,3 +315,53 @@ def test_a_centre_laptops_backlog_goes_in_bulk_and_only_the_other_centres_rows_a
         results = pushing.push(factory, a.desk.ctx.device_id, _waiting(a)[80:], rig.clock())
     assert [r["status"] for r in results] == ["applied"] * 80
     assert len(counted.seen) < 30
+
+
+def test_the_centres_found_from_the_rows_a_push_inserted_are_those_scope_gives(
+    rig: Rig, world: World
+) -> None:
+    """capture.assign_sequence told what decides the centre of rows just inserted
+    (scope.centres_known) finds each entry's centre as scope.centres does: through owners
+    (an audit entry of an attachment of an appeal), beyond the depth, an unknown owner table,
+    a row whose parent it was not told about (read), rows it was not told about at all."""
+    from compliance_desk.domain.ids import new_id
+    from compliance_desk.persistence.models import Attachment, AuditEntry
+    from compliance_desk.sync import capture, scope
+
+    now = rig.clock()
+    with rig.server_desk.ctx.factory() as s:
+        photo, deeper, stray, audit_of_photo = new_id(), new_id(), new_id(), new_id()
+        owners = {photo: ("appeal", world.appeal_b), deeper: ("audit_entry", new_id()),
+                  stray: ("nowhere", world.a)}  # fmt: skip
+        for row_id, (owner_table, owner_id) in owners.items():
+            s.add(Attachment(id=row_id, owner_table=owner_table, owner_id=owner_id,
+                             sha256="0" * 64, filename="a.jpg", size=1, row_version=1,
+                             created_at=now, updated_at=now))  # fmt: skip
+        s.flush()
+        s.add(AuditEntry(id=audit_of_photo, at=now, table_name="attachment", row_id=photo,
+                         action="insert", changes={}))  # fmt: skip
+        s.flush()
+        inserted: dict[tuple[str, str], tuple[object, ...]] = {
+            ("attachment", str(k)): (t, str(o)) for k, (t, o) in owners.items()
+        }
+        inserted[("audit_entry", str(audit_of_photo))] = ("attachment", str(photo))
+        inserted[("enterprise", str(world.b))] = (str(world.centre["game"]),)
+        pairs: list[tuple[str, uuid.UUID]] = [
+            ("audit_entry", audit_of_photo), ("attachment", photo), ("attachment", deeper),
+            ("attachment", stray), ("enterprise", world.b), ("appeal", world.appeal_a),
+            ("appeal", world.appeal_b), ("industry", world.industry["game"]),
+        ]  # fmt: skip
+        expected = scope.of_changes(s.connection(), pairs)
+        known = scope.centres_known(s.connection(), [(t, str(i), None) for t, i in pairs],
+                                    inserted)  # fmt: skip
+        assert known == [None if expected[p] is None else str(expected[p]) for p in pairs]
+        assert known[0] == known[1] == str(world.centre["game"])
+        top = int(s.scalar(text("SELECT value FROM sync_counter WHERE name = 'change'")) or 0)
+        capture.assign_sequence(s, [(t, str(i), None) for t, i in pairs], inserted)
+        logged = s.execute(
+            select(SyncChange.table_name, SyncChange.row_id, SyncChange.centre_id)
+            .where(SyncChange.seq > top).order_by(SyncChange.seq)
+        ).all()  # fmt: skip
+        s.rollback()
+    assert [(t, r) for t, r, _c in logged] == pairs
+    assert {(t, r): c for t, r, c in logged} == expected

@@ -220,8 +220,11 @@ def test_a_concurrent_note_joins_the_timeline_and_a_concurrent_step_is_a_conflic
         assert detail.status.tier is AppealTier.GENERAL and detail.status.paused_since is None
 
 
-def _naive_sequence(session: Any, changes: list[tuple[str, uuid.UUID, uuid.UUID | None]]) -> None:
-    """What rule 7 warns against: a plain PostgreSQL sequence, numbers taken before commit."""
+def _naive_sequence(
+    session: Any, changes: list[tuple[str, uuid.UUID, uuid.UUID | None]], _inserted: Any = None
+) -> None:
+    """What rule 7 warns against: a plain PostgreSQL sequence, numbers taken before commit
+    (capture.assign_sequence's stand-in: the centres it may be told are not needed here)."""
     from sqlalchemy import insert
 
     from compliance_desk.persistence.sync_models import SyncChange

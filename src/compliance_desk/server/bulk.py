@@ -9,6 +9,10 @@ keys already taken looked up once per table, and the rows COPYed per stretch of 
 the order they came, their values as text where PostgreSQL reads them so (server/copy_text.py).
 The operations are checked as merge.parse checks them, with ids kept as their text.
 
+A long run goes a CHUNK at a time inside its savepoint, a thread preparing the next chunk (the
+checks, fingerprints, decoding and COPY text: everything that needs no database) while the
+session's thread has PostgreSQL apply the one before (``_run``).
+
 Anything unusual rolls the savepoint back and tries each half of the run, down to short runs
 that go one by one, so the outcome is the same as there: a malformed operation, an id twice
 in the run, a live twin of a natural key (the merge task), or a statement that fails (a row
@@ -21,23 +25,26 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
-from compliance_desk.server import admission, bulk_scope, copy_text, operations
-from compliance_desk.sync import capture, codec, merge, protocol, sets
+from compliance_desk.server import admission, bulk_chunks, bulk_scope, operations
+from compliance_desk.server.bulk_chunks import Chunk, Insert, keyed
+from compliance_desk.sync import capture, codec, sets, switching
 from compliance_desk.sync.policy import policy
 
 log = logging.getLogger("compliance_desk.server")
 
 One = Callable[[Session, uuid.UUID, dict[str, Any], datetime], dict[str, Any]]
 MIN_RUN = 8  # shorter runs are not worth a savepoint of their own
+CHUNK = 2000  # operations prepared while PostgreSQL applies the chunk before (``_run``)
 
 
 def plain_insert(raw: dict[str, Any]) -> bool:
@@ -98,43 +105,6 @@ def _run_or_halves(
     return [one(session, device_id, raw, now) for raw in raws]
 
 
-class _Insert(NamedTuple):
-    """A plain insert as the bulk path needs it: ids as their canonical text."""
-
-    id: str
-    table: str
-    row_id: str
-    row: Any  # the payload's row, as sent
-
-
-def _parsed(raw: dict[str, Any], device_id: uuid.UUID) -> _Insert:
-    """merge.parse's checks of a plain insert (``plain_insert`` said it is one), without
-    building its typed operation: ids in canonical text are checked by pattern, anything in
-    another form goes through merge.parse itself.  Raises merge.BadOperation as it does."""
-    i, r, u = raw.get("id"), raw.get("row_id"), raw.get("user_id")
-    if not (
-        type(i) is str
-        and type(r) is str
-        and copy_text.CANONICAL_UUID.fullmatch(i)
-        and copy_text.CANONICAL_UUID.fullmatch(r)
-        and (not u or (type(u) is str and copy_text.CANONICAL_UUID.fullmatch(u)))
-    ):
-        op = merge.parse(raw, device_id)
-        return _Insert(str(op.id), op.table, str(op.row_id), op.payload["row"])
-    try:
-        table = str(raw["table"])
-        datetime.fromisoformat(str(raw["at"]))
-        if raw.get("base_version") is not None:
-            int(raw["base_version"])
-        payload = dict(raw["payload"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise merge.BadOperation(f"malformed operation: {exc}") from exc
-    row = payload.get("row")
-    if not isinstance(row, dict):
-        raise merge.BadOperation("insert without row")
-    return _Insert(i, table, r, row)
-
-
 def _run(
     session: Session,
     device_id: uuid.UUID,
@@ -142,59 +112,104 @@ def _run(
     now: datetime,
     centre_id: uuid.UUID | None = None,
 ) -> list[dict[str, Any]] | None:
-    try:
-        ops = [_parsed(raw, device_id) for raw in raws]
-    except merge.BadOperation:
-        return None
-    if len({op.id for op in ops}) < len(ops) or len({(o.table, o.row_id) for o in ops}) < len(ops):
-        return None
-    try:
-        prints = [protocol.fingerprint_plain(raw) for raw in raws]
-    except ValueError:  # text without UTF-8 (a lone surrogate): one by one rejects it
-        return None
-    rows: list[dict[str, Any]] = []
-    for op, (_digest, plain) in zip(ops, prints, strict=True):
-        tbl = codec.table(op.table)
+    """The run in one savepoint, a CHUNK of operations at a time: while PostgreSQL applies one
+    chunk (psycopg lets go of the GIL while it waits), a thread prepares the next, so a page
+    costs about the larger of its Python and its PostgreSQL time, not their sum.  The first
+    chunk is a quarter of the others: nothing overlaps its preparation."""
+    first = max(1, CHUNK // 4) if len(raws) > CHUNK else CHUNK
+    parts = [raws[:first]] + [raws[k : k + CHUNK] for k in range(first, len(raws), CHUNK)]
+    if len(parts) == 1:
+        return _apply_chunks(
+            session, device_id, [lambda: bulk_chunks.prepare(parts[0], device_id)], now, centre_id
+        )
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="push-prepare") as pool,
+        switching.short_turns(),  # the session's thread gets the GIL back soon after a wait
+    ):
+        futures = [pool.submit(bulk_chunks.prepare, part, device_id) for part in parts]
         try:
-            row = codec.decode_with(copy_text.decoders(tbl, plain), op.row)
-        except (TypeError, ValueError):
-            return None
-        if row.get("id") != op.row_id:
-            return None
-        if "row_version" in tbl.c:
-            row["row_version"] = 1
-        rows.append(row)
+            return _apply_chunks(session, device_id, [f.result for f in futures], now, centre_id)
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _apply_chunks(
+    session: Session,
+    device_id: uuid.UUID,
+    chunks: list[Callable[[], Chunk | None]],
+    now: datetime,
+    centre_id: uuid.UUID | None = None,
+) -> list[dict[str, Any]] | None:
+    """The chunks applied in one savepoint; a centre's device's run is then checked against
+    its scope as a whole (server/bulk_scope.py)."""
+    first = chunks[0]()
+    if first is None:
+        return None
+    ids: set[str] = set()
+    keys: set[tuple[str, str]] = set()
+    results: list[dict[str, Any]] = []
+    noted: list[tuple[str, str, str | None]] = []
+    inserted: dict[tuple[str, str], tuple[Any, ...]] = {}
     savepoint = session.begin_nested()
+    connection = session.connection()
     try:
-        digests = [digest for digest, _plain in prints]
-        results = _apply_run(session, device_id, digests, ops, rows, now, centre_id)
+        for n, get in enumerate(chunks):
+            chunk = first if n == 0 else get()
+            if chunk is None or _repeats(chunk, ids, keys):
+                savepoint.rollback()
+                return None
+            done = _apply_run(session, device_id, chunk, now, inserted)
+            if done is None:
+                savepoint.rollback()
+                return None
+            results.extend(done[0])
+            noted.extend(done[1])
+        if centre_id is not None and bulk_scope.strangers(connection, centre_id, _by_table(noted)):
+            savepoint.rollback()  # halves, down to one by one: another centre's are refused there
+            return None
     except OperationalError as exc:
         savepoint.rollback()
         if "deadlock" in str(exc.orig).lower():
             raise
-        log.info("bulk push of %d operations fell back to one by one: %s", len(ops), exc)
+        log.info("bulk push of %d operations fell back to one by one: %s", len(ids), exc)
         return None
     except DBAPIError as exc:
         savepoint.rollback()
-        log.info("bulk push of %d operations fell back to one by one: %s", len(ops), exc)
+        log.info("bulk push of %d operations fell back to one by one: %s", len(ids), exc)
         return None
-    if results is None:
-        savepoint.rollback()
-        return None
+    capture.note_changes(session, noted, inserted)  # only for a run applied whole
     savepoint.commit()
     return results
+
+
+def _by_table(noted: list[tuple[str, str, str | None]]) -> dict[str, list[str]]:
+    """The rows of the change-log entries ``noted`` (table, row id, op id), by table."""
+    out: dict[str, list[str]] = {}
+    for table, row_id, _op in noted:
+        out.setdefault(table, []).append(row_id)
+    return out
+
+
+def _repeats(chunk: Chunk, ids: set[str], keys: set[tuple[str, str]]) -> bool:
+    """Whether an operation id or a row comes twice in the run so far (then one by one)."""
+    had_ids, had_keys = len(ids), len(keys)
+    ids.update([op.id for op in chunk.ops])
+    keys.update([(op.table, op.row_id) for op in chunk.ops])
+    return len(ids) - had_ids < len(chunk.ops) or len(keys) - had_keys < len(chunk.ops)
 
 
 def _apply_run(
     session: Session,
     device_id: uuid.UUID,
-    digests: list[str],
-    ops: list[_Insert],
-    rows: list[dict[str, Any]],
+    chunk: Chunk,
     now: datetime,
-    centre_id: uuid.UUID | None = None,
-) -> list[dict[str, Any]] | None:
+    inserted: dict[tuple[str, str], tuple[Any, ...]],
+) -> tuple[list[dict[str, Any]], list[tuple[str, str, str | None]]] | None:
+    """One chunk's claims, look-ups and COPYs: its results and its change-log entries; the
+    rows it inserts are added to ``inserted`` with what decides their centres."""
     connection = session.connection()
+    ops, digests = chunk.ops, chunk.digests
     keys = [op.id for op in ops]
     claimed = _claim(connection, device_id, keys, digests, now)
     every = len(claimed) == len(ops)  # the usual case: no replays, nothing to look up
@@ -208,29 +223,39 @@ def _apply_run(
                 .where(among(connection, SyncOperation.op_id, replayed))
             )
         }  # fmt: skip
-    fresh = (
-        list(zip(ops, rows, strict=True))
-        if every
-        else [(op, row) for op, row, key in zip(ops, rows, keys, strict=True) if key in claimed]
-    )
+    if every and chunk.ready is not None:
+        ready = chunk.ready
+        if not sets.present_text(connection, ready.by_table):  # none there: all inserted
+            if _twins_keyed(connection, ready.keyed):
+                return None
+            for table, text, rows in ready.stretches:
+                if text is not None:
+                    sets.copy_text(connection, codec.table(table), text)
+                else:
+                    sets.insert_rows(connection, codec.table(table), rows, as_text=True)
+            inserted.update(ready.inserted)
+            return ready.results, ready.noted
+    items = zip(ops, chunk.rows, chunk.lines, chunk.decides, strict=True)
+    fresh = list(items) if every else [i for i in items if i[0].id in claimed]
     by_table: dict[str, list[str]] = {}
-    for op, _row in fresh:
+    for op, *_rest in fresh:
         by_table.setdefault(op.table, []).append(op.row_id)
     present = sets.present_text(connection, by_table)
     # A row the server holds already is applied as it is (the union keeps the server's copy),
     # so only the others can have a natural-key twin.
-    if _twins(connection, [(op, row) for op, row in fresh if (op.table, op.row_id) not in present]):
+    new = [item for item in fresh if (item[0].table, item[0].row_id) not in present]
+    if _twins(connection, [(op, row) for op, row, _line, _decides in new]):
         return None
-    stretch: list[dict[str, Any]] = []
-    for n, (op, row) in enumerate(fresh):
+    stretch: list[tuple[Insert, dict[str, Any], str | None, tuple[Any, ...]]] = []
+    for n, item in enumerate(fresh):
+        op = item[0]
         if (op.table, op.row_id) not in present:
-            stretch.append(row)
+            stretch.append(item)
+            inserted[(op.table, op.row_id)] = item[3]
         last = n + 1 == len(fresh) or fresh[n + 1][0].table != op.table
         if last and stretch:
-            sets.insert_rows(connection, codec.table(op.table), stretch, as_text=True)
+            _insert(connection, codec.table(op.table), stretch)
             stretch = []
-    if centre_id is not None and bulk_scope.strangers(connection, centre_id, by_table):
-        return None  # halves, down to one by one: those of another centre are refused there
     results = []
     noted: list[tuple[str, str, str | None]] = []
     for op, digest, key in zip(ops, digests, keys, strict=True):
@@ -247,8 +272,21 @@ def _apply_run(
                             "conflict": None})  # fmt: skip
         else:
             results.append(operations.replayed(key, prior.result))
-    capture.note_changes(session, noted)
-    return results
+    return results, noted
+
+
+def _insert(
+    connection: Connection,
+    tbl: Table,
+    items: list[tuple[Insert, dict[str, Any], str | None, tuple[Any, ...]]],
+) -> None:
+    """A stretch of one table's new rows: their COPY text as written, or (a row that psycopg
+    formats itself, a row without every column) by sets.insert_rows."""
+    lines = [item[2] for item in items]
+    if None in lines:
+        sets.insert_rows(connection, tbl, [item[1] for item in items], as_text=True)
+    else:
+        sets.copy_text(connection, tbl, "".join(lines).encode())  # type: ignore[arg-type]
 
 
 def _claim(
@@ -299,14 +337,15 @@ def _claim(
     return {str(i) for i in connection.execute(claim, rows).scalars()}
 
 
-def _twins(connection: Connection, fresh: list[tuple[_Insert, dict[str, Any]]]) -> bool:
+def _twins(connection: Connection, fresh: list[tuple[Insert, dict[str, Any]]]) -> bool:
     """Whether a live new row's natural key is taken by another row (here or twice in the
     run): then the one-by-one path sets it aside and opens the merge task."""
-    keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]] = {}
-    for op, row in fresh:
-        key = policy(op.table).natural_key
-        if key and row.get("deleted_at") is None:
-            keyed.setdefault(op.table, []).append((uuid.UUID(op.row_id), row))
+    return _twins_keyed(connection, keyed(fresh))
+
+
+def _twins_keyed(
+    connection: Connection, keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]]
+) -> bool:
     for table, rows in keyed.items():
         if sets.natural_key_twins(connection, codec.table(table), policy(table).natural_key, rows):
             return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -16,7 +17,7 @@ import orjson
 from sqlalchemy import JSON, Column, Date, DateTime, Table, Uuid
 
 from compliance_desk.persistence.models import UtcDateTime
-from compliance_desk.sync import codec, sets
+from compliance_desk.sync import codec, protocol, sets
 from compliance_desk.sync.policy import policy
 
 # str(uuid.UUID(...)) of a UUID: such a value is taken as it is (PostgreSQL reads it the same).
@@ -52,8 +53,8 @@ def _date_text(value: Any) -> Any:
 
 
 def _json_text(value: Any) -> Any:
-    """A JSON column's value of an operation of plain values (protocol.fingerprint_plain) as
-    its JSON text, written by orjson (the stdlib's dumper, which psycopg calls, is slower)."""
+    """A JSON column's plain value (protocol.plain: no float) as its JSON text, written by
+    orjson (the stdlib's dumper, which psycopg calls, is slower)."""
     try:
         return sets.JsonText(orjson.dumps(value).decode("utf-8"))
     except (orjson.JSONEncodeError, TypeError):
@@ -87,3 +88,150 @@ def decoders(tbl: Table, plain: bool) -> tuple[tuple[str, Callable[[Any], Any] |
         else:
             out.append((name, convert))
     return tuple(out)
+
+
+# What psycopg's text COPY escapes (and PostgreSQL reads back): backslash, and the controls
+# \b \t \n \v \f \r; a NUL it refuses (PostgreSQL's text has none): such a row goes its way.
+_SPECIAL = re.compile(r"[\\\x08\t\n\x0b\x0c\r\x00]")
+_ESCAPES = str.maketrans({"\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n",
+                          "\v": "\\v", "\f": "\\f", "\r": "\\r"})  # fmt: skip
+
+
+@functools.cache
+def _json_nulls(tbl: Table) -> dict[str, str]:
+    """JSON columns -> how None is COPYed there: NULL when the column says none_as_null (as
+    SQLAlchemy stores it), else JSON null (as sets._copy writes it)."""
+    return {
+        c.name: ("\\N" if c.type.none_as_null else "null")
+        for c in tbl.columns
+        if isinstance(c.type, JSON)
+    }
+
+
+@functools.cache
+def _names(tbl: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in tbl.columns)
+
+
+def _escaped(value: str) -> str:
+    return value.translate(_ESCAPES)
+
+
+def _line(tbl: Table, row: dict[str, Any], texts: list[str] | None) -> str | None:
+    """A decoded row (every column named) as a line of COPY text, the text psycopg's
+    ``write_row`` would send for it (sets._copy); None when a value is of a kind that psycopg
+    formats itself.  Its text values are put in ``texts`` (to be checked for what needs
+    escaping), or, ``texts`` being None, escaped."""
+    json_nulls = _json_nulls(tbl)
+    parts: list[str] = []
+    for name in _names(tbl):
+        value = row.get(name, _MISSING)
+        kind = type(value)
+        if kind is str or kind is sets.JsonText:
+            if name in json_nulls and kind is not sets.JsonText:
+                return None
+            if texts is None:
+                parts.append(_escaped(value))
+            else:
+                parts.append(value)
+                texts.append(value)
+        elif value is None:
+            parts.append(json_nulls.get(name, "\\N"))
+        elif name in json_nulls:
+            return None
+        elif kind is int:
+            parts.append(str(value))
+        elif kind is bool:
+            parts.append("t" if value else "f")
+        elif kind is uuid.UUID:
+            parts.append(str(value))
+        else:
+            return None
+    return "\t".join(parts) + "\n"
+
+
+_MISSING = object()
+
+
+_OTHER, _JSON_COLUMN, _VERSION = 0, 1, 2
+
+
+@functools.cache
+def _plan(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None, int, str], ...]:
+    """Each column: its name, its decoder (``decoders``), its role, how None is COPYed."""
+    json_nulls = _json_nulls(tbl)
+    return tuple(
+        (name, convert,
+         _VERSION if name == "row_version" else _JSON_COLUMN if name in json_nulls else _OTHER,
+         json_nulls.get(name, "\\N"))
+        for name, convert in decoders(tbl, False)
+    )  # fmt: skip
+
+
+def prepare(tbl: Table, data: dict[str, Any]) -> tuple[dict[str, Any], str | None, bool]:
+    """A pushed new row in one pass: decoded as ``decoders`` decode it (``row_version`` 1: a
+    new row; a JSON column's value as its text when it is plain), its COPY ``line`` (None:
+    psycopg's way), and whether every value in ``data`` is plain as protocol._plain judges
+    it (then its operation's fingerprint needs no walk of the row: protocol.fingerprint_of).
+    Raises TypeError or ValueError for a value its decoder refuses."""
+    out: dict[str, Any] = {}
+    parts: list[str] = []
+    texts: list[str] = []
+    plain = writable = True
+    seen = 0
+    for name, convert, role, null in _plan(tbl):
+        if name not in data:
+            if role == _VERSION:
+                out[name] = 1
+                parts.append("1")
+            else:
+                writable = False
+            continue
+        seen += 1
+        value = data[name]
+        kind = type(value)
+        if kind is str or value is None or kind is bool:
+            simple = True
+        elif kind is int:
+            simple = -(2**63) <= value < 2**64
+        else:
+            simple = protocol.plain(value)
+        plain = plain and simple
+        if role == _VERSION:
+            out[name] = 1
+            parts.append("1")
+            continue
+        if value is None:
+            out[name] = None
+            parts.append(null)
+            continue
+        if role == _JSON_COLUMN:
+            value = _json_text(value) if simple else value
+            if type(value) is not sets.JsonText:
+                writable = False
+        elif convert is not None:
+            value = convert(value)
+        out[name] = value
+        kind = type(value)
+        if kind is str or kind is sets.JsonText:
+            parts.append(value)
+            texts.append(value)
+        elif kind is int:
+            parts.append(str(value))
+        elif kind is bool:
+            parts.append("t" if value else "f")
+        elif kind is uuid.UUID:
+            parts.append(str(value))
+        else:
+            writable = False
+    if seen != len(data):  # keys that are not columns: dropped, but part of the fingerprint
+        names = _names(tbl)
+        plain = plain and all(
+            type(k) is str and protocol.plain(v) for k, v in data.items() if k not in names
+        )
+    line = None
+    if writable:
+        line = "\t".join(parts) + "\n"
+        if _SPECIAL.search("".join(texts)) is not None:
+            line = None if any("\x00" in t for t in texts) else _line(tbl, out, None)
+    return out, line, plain

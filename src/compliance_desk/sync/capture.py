@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, event, func, insert, inspect, select, update
+from sqlalchemy import Connection, Table, event, func, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -50,6 +50,10 @@ APPLYING = "sync_applying"  # rows written by the sync itself (pulled rows, merg
 SEEDING = "sync_seeding"  # seeded rows: the same ids and values on every installation
 _CHANGES = "sync_changes"  # primary: (table, row id, op id) waiting for sequence numbers
 _UPDATES = "sync_pending_updates"  # replica: update operations found before the flush
+# primary: what decides the centre of rows the server's bulk push inserted (scope.deciding),
+# (table, id) -> values, usable while nothing else was noted in the transaction (_OTHER)
+_ROWS = "sync_inserted_rows"
+_OTHER = "sync_other_changes"
 
 _TABLE_ORDER = {t.name: n for n, t in enumerate(Base.metadata.sorted_tables)}
 
@@ -209,6 +213,7 @@ def record(session: Session, ops: list[Operation]) -> None:
     if is_primary(session):
         pending: list[tuple[str, Any, Any]] = session.info.setdefault(_CHANGES, [])
         pending.extend((op.table, op.row_id, None) for op in ops)
+        session.info[_OTHER] = True
         return
     connection = session.connection()
     # The flush that produced these operations holds SQLite's write lock: no other writer can
@@ -261,11 +266,24 @@ def note_change(
     """The primary: ``row_id`` changed (or must be re-sent) in this transaction.  Ids may come
     as their canonical text (str(uuid)): the server's bulk push holds them so already."""
     session.info.setdefault(_CHANGES, []).append((table, row_id, op_id))
+    session.info[_OTHER] = True
 
 
-def note_changes(session: Session, changes: list[tuple[str, str, str | None]]) -> None:
-    """Many ``note_change`` at once: (table, str(row id), str(op id) or None)."""
+def note_changes(
+    session: Session,
+    changes: list[tuple[str, str, str | None]],
+    inserted: dict[tuple[str, str], tuple[Any, ...]] | None = None,
+) -> None:
+    """Many ``note_change`` at once: (table, str(row id), str(op id) or None).  ``inserted``:
+    the rows among them that were inserted just now, (table, id) -> their ``scope.deciding``
+    values as text, so that their centres need no query when they are numbered; they hold
+    only while every change of the transaction is noted so (a change noted otherwise may
+    have moved a row to another centre, and then every centre is read by SQL)."""
     session.info.setdefault(_CHANGES, []).extend(changes)
+    if inserted is None:
+        session.info[_OTHER] = True
+    else:
+        session.info.setdefault(_ROWS, {}).update(inserted)
 
 
 def _before_commit(session: Session) -> None:
@@ -281,6 +299,9 @@ def settle(session: Session) -> None:
     ends).  Commit calls it; a caller may call it earlier to hold the order before commit."""
     session.flush()  # the last changes are captured before the sequence is handed out
     pending: list[tuple[str, Any, Any]] = session.info.pop(_CHANGES, [])
+    inserted = session.info.pop(_ROWS, None)
+    if session.info.pop(_OTHER, False):
+        inserted = None
     seen: set[tuple[str, str]] = set()
     unique: list[tuple[str, str, str | None]] = []
     for table, row_id, op_id in pending:
@@ -290,10 +311,14 @@ def settle(session: Session) -> None:
             op = op_id if op_id is None or type(op_id) is str else str(op_id)
             unique.append((table, key[1], op))
     if unique:
-        assign_sequence(session, unique)
+        assign_sequence(session, unique, inserted)
 
 
-def assign_sequence(session: Session, changes: list[tuple[str, str, str | None]]) -> None:
+def assign_sequence(
+    session: Session,
+    changes: list[tuple[str, str, str | None]],
+    inserted: dict[tuple[str, str], tuple[Any, ...]] | None = None,
+) -> None:
     """Take ``len(changes)`` numbers from the counter and log the changes under them:
     (table, row id, op id or None), ids as canonical text.
 
@@ -304,9 +329,21 @@ def assign_sequence(session: Session, changes: list[tuple[str, str, str | None]]
     One INSERT .. SELECT from three arrays, numbered in their order, each entry stamped with
     its row's centre by PostgreSQL (sync/scope.py's ``centre_sql``, the same rules as
     ``scope.centres``), so that a centre's pull reads an index; no Python step per entry
-    beyond joining the arrays' text.
+    beyond joining the arrays' text.  Rows inserted by the server's bulk push (``inserted``:
+    see ``note_changes``) have their centres found here instead (scope.centres_known: a
+    subquery per entry cost PostgreSQL 15 us an entry), before the counter is locked.
     """
     connection = session.connection()
+    # Each hop is a look-up by primary key; a table filled in this same transaction (a push)
+    # still has the planner's estimate of a small one, and a sequential scan per entry would
+    # take seconds: the index is asked for.  The many subplans' summed cost estimate is huge
+    # and would have the statement compiled by JIT first (12 s for the 2,000 entries tried):
+    # JIT is off.  Both for these statements only.
+    seqscan, jit = connection.exec_driver_sql(
+        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
+        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+    ).one()[:2]
+    known = None if inserted is None else scope.centres_known(connection, changes, inserted)
     top = connection.execute(
         update(SyncCounter)
         .where(SyncCounter.name == "change")
@@ -314,19 +351,36 @@ def assign_sequence(session: Session, changes: list[tuple[str, str, str | None]]
         .returning(SyncCounter.value)
     ).scalar_one()
     first = int(top) - len(changes) + 1
+    if known is not None:
+        connection.exec_driver_sql(
+            "INSERT INTO sync_change (seq, table_name, row_id, op_id, centre_id) "
+            "SELECT %(first)s + u.n - 1, u.t, u.r, u.o, u.c "
+            "FROM unnest(%(t)s::text[], %(r)s::uuid[], %(o)s::uuid[], %(c)s::uuid[]) "
+            "WITH ORDINALITY AS u(t, r, o, c, n)",
+            {
+                "first": first,
+                "t": "{" + ",".join([t for t, _r, _o in changes]) + "}",
+                "r": "{" + ",".join([r for _t, r, _o in changes]) + "}",
+                "o": "{" + ",".join([o or "NULL" for _t, _r, o in changes]) + "}",
+                "c": "{" + ",".join([c or "NULL" for c in known]) + "}",
+            },
+        )
+    else:
+        _numbered_by_sql(connection, changes, first)
+    connection.exec_driver_sql(
+        "SELECT set_config('enable_seqscan', %(scan)s, true), set_config('jit', %(jit)s, true)",
+        {"scan": seqscan, "jit": jit},
+    )
+
+
+def _numbered_by_sql(
+    connection: Connection, changes: list[tuple[str, str, str | None]], first: int
+) -> None:
+    """The change log's entries from ``first`` on, each one's centre found by PostgreSQL."""
     tables = sorted({t for t, _r, _o in changes})
     for t in tables:  # names go into the statement's text: table names only
         codec.table(t)
     branches = " ".join(f"WHEN '{t}' THEN {scope.centre_sql(t, 'u.r')}" for t in tables)
-    # Each hop is a look-up by primary key; a table filled in this same transaction (a push)
-    # still has the planner's estimate of a small one, and a sequential scan per entry would
-    # take seconds: the index is asked for.  The many subplans' summed cost estimate is huge
-    # and would have the statement compiled by JIT first (12 s for the 2,000 entries tried):
-    # JIT is off.  Both for this statement only.
-    seqscan, jit = connection.exec_driver_sql(
-        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-    ).one()[:2]
     connection.exec_driver_sql(
         "INSERT INTO sync_change (seq, table_name, row_id, op_id, centre_id) "
         f"SELECT %(first)s + u.n - 1, u.t, u.r, u.o, CASE u.t {branches} END "
@@ -340,21 +394,21 @@ def assign_sequence(session: Session, changes: list[tuple[str, str, str | None]]
             "o": "{" + ",".join([o or "NULL" for _t, _r, o in changes]) + "}",
         },
     )
-    connection.exec_driver_sql(
-        "SELECT set_config('enable_seqscan', %(scan)s, true), set_config('jit', %(jit)s, true)",
-        {"scan": seqscan, "jit": jit},
-    )
 
 
 def _forget(session: Session, previous: Any) -> None:
     if getattr(previous, "parent", None) is None:  # the whole transaction, not a savepoint
         session.info.pop(_CHANGES, None)
+        session.info.pop(_ROWS, None)
+        session.info.pop(_OTHER, None)
     session.info.pop(_UPDATES, None)
 
 
 def _forget_after_commit(session: Session) -> None:
     if not session.in_nested_transaction():  # a released savepoint: numbered at the end
         session.info.pop(_CHANGES, None)
+        session.info.pop(_ROWS, None)
+        session.info.pop(_OTHER, None)
     session.info.pop(_UPDATES, None)
 
 

@@ -89,6 +89,25 @@ def _plain(value: Any) -> bool:
     return False
 
 
+def plain(value: Any) -> bool:
+    """Whether ``value`` is plain JSON (strings, integers of 64 bits, booleans, null, lists,
+    objects with string keys): orjson writes it as the json module does."""
+    return _plain(value)
+
+
+def fingerprint_of(op: dict[str, Any], plain: bool) -> str:
+    """``fingerprint(op)``; ``plain``: the caller has found every value of the operation plain
+    (server/copy_text.prepare walks a pushed row once for its own needs), so the walk is not
+    repeated here.  Not plain (or not known to be): as ``fingerprint``."""
+    if plain:
+        fields = {k: op.get(k) for k in OP_FIELDS}
+        try:
+            return hashlib.sha256(orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        except orjson.JSONEncodeError:  # a lone surrogate: as fingerprint says it
+            pass
+    return fingerprint(op)
+
+
 def fingerprint(op: dict[str, Any]) -> str:
     """What an operation id stands for: a replay must carry exactly this."""
     return hashlib.sha256(canonical(op)).hexdigest()

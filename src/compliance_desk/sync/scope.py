@@ -12,9 +12,11 @@ so a centre's pull reads an index (centre_id, seq) instead of judging rows at pu
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, FromClause, select
 
@@ -148,3 +150,94 @@ def centre_sql(table: str, id_expr: str, depth: int = 0, _names: list[int] | Non
         joins += f" JOIN {target} {nxt} ON {nxt}.id = {current}.{column}"
         current = nxt
     return f"(SELECT {current}.centre_id FROM {table} {start}{joins} WHERE {start}.id = {id_expr})"
+
+
+class Missing(NamedTuple):
+    """A row on the way to a centre that ``centre_of`` was not told about."""
+
+    table: str
+    row_id: str
+    depth: int
+
+
+@functools.cache
+def deciding(table: str) -> tuple[str, ...]:
+    """The columns of a row of ``table`` that its centre follows (``centre_of``)."""
+    if table in OWNED:
+        return OWNED[table]
+    hops = VIA.get(table)
+    if hops is None:
+        return ()
+    return (hops[0][0],) if hops else ("centre_id",)
+
+
+def centre_of(
+    table: str,
+    row_id: str,
+    rows: Mapping[tuple[str, str], tuple[Any, ...]],
+    found: Mapping[tuple[str, str, int], str | None],
+    depth: int = 0,
+) -> str | None | Missing:
+    """``centres``' answer for one row (ids as canonical text) from what is known without the
+    database: ``rows``, (table, id) -> the row's ``deciding`` values (the server's bulk push
+    knows them for the rows it inserted), and ``found``, (table, id, depth) -> a centre read
+    before.  A row on the way that neither holds comes back as Missing (to be read)."""
+    if table in OWNED:
+        if depth >= 2:
+            return None
+    elif table not in VIA:
+        return None
+    depth_key = depth if table in OWNED else 0
+    if (table, row_id, depth_key) in found:
+        return found[(table, row_id, depth_key)]
+    values = rows.get((table, row_id))
+    if values is None:
+        return Missing(table, row_id, depth_key)
+    if table in OWNED:
+        other_table, other_id = values
+        if other_id is None or not (other_table in VIA or other_table in OWNED):
+            return None
+        return centre_of(other_table, str(other_id), rows, found, depth + 1)
+    hops = VIA[table]
+    if not hops:
+        return None if values[0] is None else str(values[0])
+    if values[0] is None:  # no parent: no centre (the hop finds no row)
+        return None
+    return centre_of(hops[0][1], str(values[0]), rows, found, depth)
+
+
+def centres_known(
+    connection: Connection,
+    changes: Sequence[tuple[str, str, Any]],
+    rows: Mapping[tuple[str, str], tuple[Any, ...]],
+) -> list[str | None] | None:
+    """The centre of each change-log entry (table, row id, ..) as ``centres`` has it, from
+    ``rows`` (see ``centre_of``) and, for the rows on the way that it does not hold, one
+    statement per table of ``centre_sql`` (PostgreSQL); None when most entries would need
+    that (the change log's own statement is then as cheap)."""
+    out = [centre_of(t, r, rows, {}) for t, r, _o in changes]
+    missing = {m for m in out if type(m) is Missing}
+    if not missing:
+        return out  # type: ignore[return-value]
+    if len(missing) * 2 > len(changes):
+        return None
+    wanted: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for m in missing:
+        wanted[(m.table, m.depth)].append(m.row_id)
+    found: dict[tuple[str, str, int], str | None] = {}
+    for (table, depth), ids in wanted.items():
+        codec.table(table)  # a table's name goes into the statement: known tables only
+        read = connection.exec_driver_sql(
+            f"SELECT u.r::text, ({centre_sql(table, 'u.r', depth)})::text "
+            "FROM unnest(%(ids)s::uuid[]) AS u(r)",
+            {"ids": "{" + ",".join(ids) + "}"},
+        ).all()
+        for row_id, owner in read:
+            found[(table, row_id, depth)] = owner
+    done: list[str | None] = []
+    for (t, r, _o), known in zip(changes, out, strict=True):
+        if type(known) is Missing:
+            known = centre_of(t, r, rows, found)
+            assert type(known) is not Missing, (t, r)
+        done.append(known)  # type: ignore[arg-type]
+    return done

@@ -121,7 +121,7 @@ def _decoded(tbl: Table, row: dict[str, Any]) -> dict[str, Any]:
     out = codec.decode_row(tbl, row)
     for name, value in out.items():
         if type(value) is JsonText:
-            out[name] = orjson.loads(value)
+            out[name] = orjson.loads(str(value))  # orjson reads no str subclass
     return out
 
 
@@ -142,6 +142,21 @@ def _copy(connection: Connection, tbl: Table, rows: Sequence[dict[str, Any]]) ->
             for row in rows:
                 copy.write_row([_json(row[n], json_columns[n], Json) if n in json_columns
                                 else row[n] for n in names])  # fmt: skip
+    except psycopg.Error as exc:  # as SQLAlchemy's own statements raise it (IntegrityError, ..)
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def copy_text(connection: Connection, tbl: Table, data: bytes) -> None:
+    """Rows already written as COPY text lines (every column, in the table's order: the
+    server's bulk push, server/copy_text.line), COPYed as they are."""
+    import psycopg
+
+    quoted = ", ".join(f'"{c.name}"' for c in tbl.columns)
+    raw: Any = connection.connection.dbapi_connection
+    statement = f'COPY "{tbl.name}" ({quoted}) FROM STDIN'
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(data)
     except psycopg.Error as exc:  # as SQLAlchemy's own statements raise it (IntegrityError, ..)
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
