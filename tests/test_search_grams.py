@@ -11,6 +11,7 @@ import random
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Connection
 
 from compliance_desk.bootstrap import open_desk
@@ -18,6 +19,7 @@ from compliance_desk.persistence import migrate, search_index
 from compliance_desk.persistence.db import make_engine
 from compliance_desk.services.demo_data import ensure_demo_users, load_demo
 from tests.conftest import FAST_HASHER
+from tests.sync_support import Rig
 
 AWKWARD = [
     "崧厦蓝天伞业有限公司",
@@ -159,3 +161,69 @@ def test_a_documents_index_rows_from_its_hex_id_are_those_from_its_uuid() -> Non
         (doc.id.hex, doc.name, doc.pinyin, doc.initials, "05758"),
         search_index.gram_text(doc.name, doc.initials),
     )
+
+
+def test_a_name_with_full_width_brackets_is_found_however_the_brackets_are_typed(
+    tmp_path: Path,
+) -> None:
+    """Company names are written with full-width brackets (上虞（绍兴）伞业有限公司); the search
+    box folds full-width ASCII to half-width as it is typed, so the index holds the names folded
+    the same way: （绍兴）, (绍兴), （ and （绍 all find it (before, only (绍兴)-less queries did).
+    A database indexed before migration 0018 is folded by it."""
+    from alembic import command
+
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+
+    url = f"sqlite:///{tmp_path / 'fold.sqlite3'}"
+    desk = open_desk(url, hasher=FAST_HASHER)
+    ensure_demo_users(desk.ctx)
+    user = desk.auth.login("admin", "Admin2026")
+    made = desk.enterprises.create(
+        user, EnterpriseDraft(name="上虞（绍兴）晴天伞业有限公司", uscc=_uscc(random.Random(3)))
+    )
+
+    def found(query: str) -> bool:
+        return made.id in {v.id for v in desk.enterprises.search(user, query)}
+
+    queries = ["（绍兴）", "(绍兴)", "（", "(", "（绍", "兴）晴", "晴天伞"]
+    assert all(found(q) for q in queries), [q for q in queries if not found(q)]
+    desk.close()
+    engine = make_engine(url)
+    cfg = migrate.alembic_config()
+    with engine.begin() as connection:  # the index as the release before 0018 wrote it
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0017")
+        indexed = connection.exec_driver_sql("SELECT name FROM enterprise_fts").scalars().all()
+    engine.dispose()
+    assert "上虞（绍兴）晴天伞业有限公司" in indexed
+    desk = open_desk(url, hasher=FAST_HASHER)  # upgraded on opening
+    user = desk.auth.login("admin", "Admin2026")
+    assert all(found(q) for q in queries), [q for q in queries if not found(q)]
+    with desk.ctx.engine.connect() as connection:
+        _check(  # the short grams of every document still exactly right
+            connection,
+            {
+                uuid.UUID(hex=eid): (name, initials)
+                for eid, name, initials in connection.exec_driver_sql(
+                    "SELECT eid, name, initials FROM enterprise_fts"
+                )
+            },
+        )
+    desk.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_too_full_width_brackets_are_found_however_typed(rig: Rig) -> None:
+    """A desk on the shared PostgreSQL searches by LIKE over the columns: the name is folded
+    there as the query is."""
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+
+    desk = rig.server_desk
+    user = desk.auth.login("admin", "Admin2026")
+    made = desk.enterprises.create(
+        user, EnterpriseDraft(name="上虞（绍兴）雨天伞业有限公司", uscc=_uscc(random.Random(4)))
+    )
+    for query in ("（绍兴）", "(绍兴)", "（绍", "兴）雨", "雨天伞"):
+        assert made.id in {v.id for v in desk.enterprises.search(user, query)}, query

@@ -8,18 +8,13 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+# Full-width ASCII (U+FF01..U+FF5E) to its half-width twin, the ideographic space to a space.
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def to_halfwidth(text: str) -> str:
-    """Full-width ASCII (Ａ, ９, ＿) to half-width; CJK characters are left alone."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code == 0x3000:
-            out.append(" ")
-        elif 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Full-width ASCII (Ａ, ９, ＿, （) to half-width; CJK characters are left alone."""
+    return text.translate(_HALFWIDTH)
 
 
 def clean_name(text: str) -> str:

@@ -19,7 +19,7 @@ from compliance_desk.persistence.backup import backup_before_migrating, sqlite_f
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0018"
 KNOWN_REVISIONS = (
     "0001",
     "0002",
@@ -35,6 +35,7 @@ KNOWN_REVISIONS = (
     "0015",
     "0016",
     "0017",
+    "0018",
 )  # in order; a test keeps it equal to db/versions
 
 # The local search index (SQLite only) is derived data that the migrations create by hand.

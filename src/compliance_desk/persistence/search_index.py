@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from compliance_desk.domain.phone import digits_only
+from compliance_desk.domain.text import to_halfwidth
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ def doc_rows(doc: IndexDoc) -> DocRows:
 def hex_doc_rows(hex_id: str, name: str, pinyin: str, initials: str, phone: str) -> DocRows:
     """``doc_rows`` of a live document whose id is given as SQLite stores it (32 lower-case
     hex digits): no UUID object made (a pull's read-ahead)."""
+    name = to_halfwidth(name)  # as the query is (（绍兴） and (绍兴) find each other)
     fts = (hex_id, name, pinyin, initials, digits_only(phone))
     return _docid(bytes.fromhex(hex_id)), fts, gram_text(name, initials)
 

@@ -157,6 +157,10 @@ def _raw_ids(session: Session, stmt: Select[Any]) -> Sequence[uuid.UUID]:
         result.close()
 
 
+# What the search box folds (domain/text.to_halfwidth): full-width ASCII, the ideographic space.
+_FULL_WIDTH = "".join(map(chr, range(0xFF01, 0xFF5F))) + "\u3000"
+
+
 def normalise_query(text: str) -> str:
     return to_halfwidth(text).strip().lower()
 
@@ -260,10 +264,13 @@ class EnterpriseService:
         )
         if text_search and not use_index:
             like = f"%{_like_escape(query)}%"
+            name: Any = Enterprise.name
+            if session.get_bind().dialect.name == "postgresql":  # folded as the query is
+                name = func.translate(name, _FULL_WIDTH, to_halfwidth(_FULL_WIDTH))
             stmt = stmt.where(
                 or_(
                     Enterprise.id.in_(candidates),
-                    Enterprise.name.ilike(like, escape="\\"),
+                    name.ilike(like, escape="\\"),
                     Enterprise.name_pinyin.like(like, escape="\\"),
                     Enterprise.name_initials.like(like, escape="\\"),
                     and_(
@@ -277,7 +284,7 @@ class EnterpriseService:
         else:
             return []
         rows = [tuple(r) for r in session.execute(stmt)]
-        rows.sort(key=lambda r: search_rank(query, r[1], r[2], r[3], r[4]))
+        rows.sort(key=lambda r: search_rank(query, to_halfwidth(r[1]), r[2], r[3], r[4]))
         return [r[0] for r in rows[:limit]]
 
     def rows(self, user: CurrentUser, ids: Sequence[uuid.UUID]) -> list[EnterpriseView]:
