@@ -52,7 +52,10 @@ def test_what_orjson_refuses_is_written_by_json_dumps_and_the_rest_still_fails(
 ) -> None:
     big = {"count": 2**70, "中": "文"}
     stored, back = _write(sqlite_desk, big)
-    assert stored == '{"count":1180591620717411303424,"中":"文"}' and back == big
+    assert stored == '{"count":1180591620717411303424,"\\u4e2d":"\\u6587"}' and back == big
+    lone = {"a": "\ud800"}  # a lone surrogate: JSON, but no UTF-8 (orjson refuses it)
+    stored, back = _write(sqlite_desk, lone)
+    assert stored == '{"a":"\\ud800"}' and back == lone  # saved, as before orjson
     assert json_text({1: "a"}) == '{"1":"a"}'  # keys made text, as json.dumps does
     with pytest.raises(StatementError, match="not JSON serializable"):
         _write(sqlite_desk, {"at": datetime.now(UTC)})  # as before: a datetime is refused

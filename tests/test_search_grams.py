@@ -227,3 +227,22 @@ def test_on_postgresql_too_full_width_brackets_are_found_however_typed(rig: Rig)
     )
     for query in ("（绍兴）", "(绍兴)", "（绍", "兴）雨", "雨天伞"):
         assert made.id in {v.id for v in desk.enterprises.search(user, query)}, query
+
+
+def test_the_recycle_bin_search_on_sqlite_folds_names_too(tmp_path: Path) -> None:
+    """Deleted enterprises are searched over the table itself (not the index of live ones):
+    the name is folded there as the query is."""
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+    from compliance_desk.services.enterprises import Filter
+
+    desk = open_desk(f"sqlite:///{tmp_path / 'bin.sqlite3'}", hasher=FAST_HASHER)
+    ensure_demo_users(desk.ctx)
+    user = desk.auth.login("admin", "Admin2026")
+    made = desk.enterprises.create(
+        user, EnterpriseDraft(name="上虞（绍兴）阴天伞业有限公司", uscc=_uscc(random.Random(5)))
+    )
+    desk.enterprises.delete(user, made.id)
+    for query in ("（绍兴）", "(绍兴)", "兴）阴"):
+        assert made.id in desk.enterprises.ids(user, Filter(text=query, deleted_only=True)), query
+    desk.close()

@@ -431,3 +431,21 @@ def test_the_same_page_pushed_twice_at_once_is_applied_once_and_answered_alike(
         assert s.scalar(select(func.count()).select_from(Visit)) == 12
         logged = list(s.scalars(select(SyncChange.row_id).where(SyncChange.seq > before)))
     assert sorted(logged) == sorted(uuid.UUID(op["row_id"]) for op in page)
+
+
+def test_a_bulk_run_that_falls_back_logs_no_row_values(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A statement that fails quotes its rows (PostgreSQL's CONTEXT line, the parameters):
+    names and phone numbers.  The server's log keeps the error's kind and primary message."""
+    import logging
+
+    a, _e, page = _visits_waiting(rig, 12)
+    odd = next(n for n, op in enumerate(page) if op["table"] == "visit")
+    page[odd]["payload"]["row"]["visitor_phone"] = "13912345678" * 9  # over the column's 60
+    with caplog.at_level(logging.INFO, logger="compliance_desk.server"):
+        results = pushing.push(rig.server_desk.ctx.factory, a.desk.ctx.device_id, page,
+                               rig.clock())  # fmt: skip
+    assert [r["status"] for r in results].count("rejected") == 1
+    assert "fell back to one by one" in caplog.text and "too long" in caplog.text
+    assert "13912345678" not in caplog.text

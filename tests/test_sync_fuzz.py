@@ -246,3 +246,47 @@ def test_a_timestamp_with_no_utc_form_rejects_that_operation_only(
     ]
     assert "服务器未" in results[odd]["reason_zh"]  # said in Chinese to the laptop's user
     assert "out of range" in results[odd]["reason_en"]
+
+
+@pytest.mark.parametrize("alone", [False, True], ids=["in a page", "alone"])
+def test_a_boolean_sent_as_text_rejects_that_operation_only(target: Target, alone: bool) -> None:
+    """``"is_model": "yes"``: PostgreSQL's COPY would have stored true (the bulk path), the
+    driver refused it with a 500 for the whole push (one by one).  Now it is refused as
+    malformed by either path, with its reason; the page's other operations are applied."""
+    import random
+
+    import anyio
+    import httpx
+    import orjson
+
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+    from tests.sync_support import URL
+    from tests.test_sync_bulk import _waiting
+
+    laptop = target.rig.laptops[0]
+    rng = random.Random(90 + int(alone))
+    for n in range(1 if alone else 10):
+        laptop.desk.enterprises.create(laptop.user(), EnterpriseDraft(
+            name=f"崧厦布尔测试伞业{int(alone)}{n}有限公司", uscc=_uscc(rng)))  # fmt: skip
+    ops = [op for op in _waiting(laptop) if op["table"] in ("enterprise", "audit_entry")]
+    odd = next(n for n, op in enumerate(ops) if op["table"] == "enterprise")
+    ops[odd]["payload"]["row"]["is_model"] = "yes"
+    if alone:
+        ops = [ops[odd]]
+        odd = 0
+    transport = httpx.ASGITransport(app=target.app)
+
+    async def push() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
+            return await client.post(
+                "/v1/push", content=orjson.dumps({"ops": ops}), headers=target.auth
+            )
+
+    response = anyio.run(push)
+    assert response.status_code == 200, response.text[:300]
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == [
+        "rejected" if n == odd else "applied" for n in range(len(ops))
+    ]
+    assert "not a boolean" in results[odd]["reason_en"]

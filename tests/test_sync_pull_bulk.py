@@ -366,3 +366,16 @@ def test_a_pull_in_pages_asks_for_each_page_once_the_page_after_next_from_the_ta
     lines = b'{"changes":[\n{"seq":1},\n{"seq":2}\n],"last_seq":7,"more":true,"server_epoch":"e"}'
     assert real(lines) == 7 and real(lines.replace(b"true", b"false")) is None
     assert real(lines[:-5]) is None  # cut short: read whole, as before
+
+
+def test_ids_with_a_line_break_inside_are_not_split_into_more_ids() -> None:
+    """The whole-column conversion joins a page's ids with line breaks: an id holding one
+    (no server writes such a thing) takes the per-id way, which refuses it, rather than
+    giving more ids than rows."""
+    from compliance_desk.sync import pull_bulk
+
+    u = str(uuid.uuid4())
+    with pytest.raises(ValueError):
+        pull_bulk.hex_ids([u[:10] + "\n" + u[11:], u])
+    v = str(uuid.uuid4())
+    assert pull_bulk.hex_ids([u, v]) == [uuid.UUID(u).hex, uuid.UUID(v).hex]

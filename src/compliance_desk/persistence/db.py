@@ -11,6 +11,8 @@ import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from compliance_desk.domain.text import to_halfwidth
+
 log = logging.getLogger("compliance_desk.db")
 
 
@@ -50,13 +52,15 @@ def json_text(value: Any) -> str:
     than ``json.dumps`` and half the bytes of its ``\\u`` escapes for Chinese (a pull of a
     backlog writes tens of thousands of audit entries).  Read back by ``json.loads`` as
     before, and nothing compares the stored text, so rows written before stay as they are.
-    What orjson refuses (an integer over 64 bits; datetimes and dataclasses, which it is told
-    to pass on) goes to ``json.dumps`` in the same shape, so what it refused still raises
-    ``TypeError``.  (One difference left: a float NaN becomes null rather than ``NaN``.)"""
+    What orjson refuses (an integer over 64 bits, a lone surrogate; datetimes and dataclasses,
+    which it is told to pass on) goes to ``json.dumps`` as before (``\\u`` escapes: a lone
+    surrogate has no UTF-8), so what that refuses still raises ``TypeError``.  Differences
+    left: orjson writes a float NaN as null, and takes UUIDs, enums and non-string keys that
+    ``json.dumps`` refused (as their text)."""
     try:
         return orjson.dumps(value, option=JSON_OPTIONS).decode("utf-8")
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(value, separators=(",", ":"))
 
 
 WAL_LIMIT = 64 * 1024 * 1024  # bytes the WAL file is cut back to after a checkpoint
@@ -73,6 +77,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # backlog: hundreds of MB on a laptop's disk) unless it is cut back after one.
     cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
     cursor.close()
+    # The search box's folding, for the searches that read the enterprise table itself.
+    dbapi_connection.create_function("halfwidth", 1, _halfwidth, deterministic=True)
+
+
+def _halfwidth(value: Any) -> Any:
+    return to_halfwidth(value) if isinstance(value, str) else value
 
 
 def describe(url: str) -> str:

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
-from compliance_desk.server import admission, bulk_chunks, bulk_scope, operations
+from compliance_desk.server import admission, bulk_chunks, bulk_scope, log_text, operations
 from compliance_desk.server.bulk_chunks import Chunk, Insert, keyed
 from compliance_desk.sync import capture, codec, sets, switching
 from compliance_desk.sync.policy import policy
@@ -172,11 +172,13 @@ def _apply_chunks(
         savepoint.rollback()
         if "deadlock" in str(exc.orig).lower():
             raise
-        log.info("bulk push of %d operations fell back to one by one: %s", len(ids), exc)
+        log.info("bulk push fell back to one by one (after %d operations): %s", len(ids),
+                 log_text.safe(exc))  # fmt: skip
         return None
     except DBAPIError as exc:
         savepoint.rollback()
-        log.info("bulk push of %d operations fell back to one by one: %s", len(ids), exc)
+        log.info("bulk push fell back to one by one (after %d operations): %s", len(ids),
+                 log_text.safe(exc))  # fmt: skip
         return None
     capture.note_changes(session, noted, inserted)  # only for a run applied whole
     savepoint.commit()

@@ -18,13 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.sync_models import SyncDevice, SyncOperation
-from compliance_desk.server import admission, bulk, operations
+from compliance_desk.server import admission, bulk, log_text, operations
 from compliance_desk.sync import capture, merge, protocol
 
 log = logging.getLogger("compliance_desk.server")
@@ -125,13 +125,13 @@ def _one(
         merge.BadOperation,
         DomainError,
         IntegrityError,
-        DBAPIError,
+        StatementError,  # DBAPIError, and a value the driver's processors refuse
         ValueError,
         KeyError,
     ) as exc:
         if isinstance(exc, OperationalError) and "deadlock" in str(exc.orig).lower():
             raise
-        log.info("operation %s rejected: %s", op.id, exc)
+        log.info("operation %s rejected: %s", op.id, log_text.safe(exc))
         reason = getattr(exc, "message_zh", None) or "数据与服务器上的记录不相容，服务器未采用"
         outcome = merge.Outcome("rejected", reason, f"{type(exc).__name__}: {exc}"[:500])
     for table, row_id in outcome.touched:

@@ -267,6 +267,8 @@ class EnterpriseService:
             name: Any = Enterprise.name
             if session.get_bind().dialect.name == "postgresql":  # folded as the query is
                 name = func.translate(name, _FULL_WIDTH, to_halfwidth(_FULL_WIDTH))
+            else:  # SQLite's recycle bin (persistence/db.py gives it the function)
+                name = func.halfwidth(name)
             stmt = stmt.where(
                 or_(
                     Enterprise.id.in_(candidates),

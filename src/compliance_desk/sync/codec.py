@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, DateTime, Table, Uuid
+from sqlalchemy import Boolean, Column, Date, DateTime, Table, Uuid
 
 from compliance_desk.persistence.models import Base, UtcDateTime
 
@@ -54,6 +54,8 @@ def decode(column: Column[Any], value: Any) -> Any:
         return _to_datetime(value)
     if isinstance(column.type, Date):
         return value if isinstance(value, date) else date.fromisoformat(str(value))
+    if isinstance(column.type, Boolean):
+        return _to_bool(value)
     return value
 
 
@@ -84,6 +86,13 @@ def in_range(moment: datetime) -> None:
         raise ValueError(f"timestamp out of range in UTC: {moment.isoformat()}") from exc
 
 
+def _to_bool(value: Any) -> bool:
+    """A JSON boolean (``"yes"`` would be true to PostgreSQL's COPY, an error to the driver)."""
+    if type(value) is bool:
+        return value
+    raise ValueError(f"not a boolean: {value!r}"[:80])
+
+
 def _to_date(value: Any) -> Any:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -99,6 +108,8 @@ def _decoders(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]
             out.append((c.name, _to_datetime))
         elif isinstance(c.type, Date):
             out.append((c.name, _to_date))
+        elif isinstance(c.type, Boolean):
+            out.append((c.name, _to_bool))
         else:
             out.append((c.name, None))
     return tuple(out)

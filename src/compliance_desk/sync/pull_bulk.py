@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
@@ -84,7 +85,8 @@ def _whole_uuids(values: Sequence[Any]) -> list[str] | None:
     raw = _ascii(digits)
     if len(digits) != 33 * len(values) - 1 or raw is None or raw.translate(None, _HEX):
         return None
-    return digits.split("\n")
+    ids = digits.split("\n")
+    return ids if len(ids) == len(values) else None  # a line break inside a value
 
 
 _STAMP_AT = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: ".", 26: "+", 27: "0", 28: "0",
@@ -339,6 +341,9 @@ def hex_id(value: Any) -> str:
     """A wire id as SQLite stores it (32 lower-case hex digits)."""
     text_ = str(value)
     digits = text_.replace("-", "")
-    if len(text_) == 36 and len(digits) == 32 and digits == digits.lower():
+    if len(text_) == 36 and _HEX_ID.fullmatch(digits):
         return digits
     return uuid.UUID(text_).hex
+
+
+_HEX_ID = re.compile("[0-9a-f]{32}")
