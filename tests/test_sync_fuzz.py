@@ -199,6 +199,31 @@ def test_a_lone_surrogate_in_a_pushed_row_rejects_that_operation_only(target: Ta
     assert {r["reason_zh"] for r in rejected} == {"操作中含有无法保存的字符，服务器未处理"}
 
 
+def _pushed_with_one_rejected(target: Target, ops: list[dict[str, Any]], odd: int) -> list[Any]:
+    """``ops`` pushed as one request: answered 200, only ``ops[odd]`` rejected; the results."""
+    import anyio
+    import httpx
+    import orjson
+
+    from tests.sync_support import URL
+
+    transport = httpx.ASGITransport(app=target.app)
+
+    async def push() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
+            return await client.post(
+                "/v1/push", content=orjson.dumps({"ops": ops}), headers=target.auth
+            )
+
+    response = anyio.run(push)
+    assert response.status_code == 200, response.text[:300]
+    results: list[Any] = response.json()["results"]
+    assert [r["status"] for r in results] == [
+        "rejected" if n == odd else "applied" for n in range(len(ops))
+    ]
+    return results
+
+
 @pytest.mark.parametrize("alone", [False, True], ids=["in a page", "alone"])
 def test_a_timestamp_with_no_utc_form_rejects_that_operation_only(
     target: Target, alone: bool
@@ -209,12 +234,7 @@ def test_a_timestamp_with_no_utc_form_rejects_that_operation_only(
     by either path; the page's other operations are applied."""
     import random
 
-    import anyio
-    import httpx
-    import orjson
-
     from compliance_desk.services.demo_data import _uscc
-    from tests.sync_support import URL
     from tests.test_sync import create
     from tests.test_sync_bulk import _waiting, visits
 
@@ -230,20 +250,7 @@ def test_a_timestamp_with_no_utc_form_rejects_that_operation_only(
     if alone:
         ops = [ops[odd]]
         odd = 0
-    transport = httpx.ASGITransport(app=target.app)
-
-    async def push() -> httpx.Response:
-        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
-            return await client.post(
-                "/v1/push", content=orjson.dumps({"ops": ops}), headers=target.auth
-            )
-
-    response = anyio.run(push)
-    assert response.status_code == 200, response.text[:300]
-    results = response.json()["results"]
-    assert [r["status"] for r in results] == [
-        "rejected" if n == odd else "applied" for n in range(len(ops))
-    ]
+    results = _pushed_with_one_rejected(target, ops, odd)
     assert "服务器未" in results[odd]["reason_zh"]  # said in Chinese to the laptop's user
     assert "out of range" in results[odd]["reason_en"]
 
@@ -255,13 +262,8 @@ def test_a_boolean_sent_as_text_rejects_that_operation_only(target: Target, alon
     malformed by either path, with its reason; the page's other operations are applied."""
     import random
 
-    import anyio
-    import httpx
-    import orjson
-
     from compliance_desk.domain.enterprise import EnterpriseDraft
     from compliance_desk.services.demo_data import _uscc
-    from tests.sync_support import URL
     from tests.test_sync_bulk import _waiting
 
     laptop = target.rig.laptops[0]
@@ -275,18 +277,5 @@ def test_a_boolean_sent_as_text_rejects_that_operation_only(target: Target, alon
     if alone:
         ops = [ops[odd]]
         odd = 0
-    transport = httpx.ASGITransport(app=target.app)
-
-    async def push() -> httpx.Response:
-        async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
-            return await client.post(
-                "/v1/push", content=orjson.dumps({"ops": ops}), headers=target.auth
-            )
-
-    response = anyio.run(push)
-    assert response.status_code == 200, response.text[:300]
-    results = response.json()["results"]
-    assert [r["status"] for r in results] == [
-        "rejected" if n == odd else "applied" for n in range(len(ops))
-    ]
+    results = _pushed_with_one_rejected(target, ops, odd)
     assert "not a boolean" in results[odd]["reason_en"]

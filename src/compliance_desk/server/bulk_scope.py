@@ -21,28 +21,14 @@ from compliance_desk.sync import codec, scope
 def strangers(connection: Connection, centre_id: uuid.UUID, by_table: dict[str, list[str]]) -> bool:
     """Whether a row among ``by_table`` (table -> ids as text, written in this transaction)
     belongs to a centre other than ``centre_id`` (rows of no centre are everyone's)."""
-    # As for the change log's stamps (capture.assign_sequence): each hop is a look-up by
-    # primary key (tables filled in this transaction still look small to the planner), and
-    # JIT would compile the subplans for seconds.  For these statements only.
-    seqscan, jit = connection.exec_driver_sql(
-        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-    ).one()[:2]
-    # No try/finally: a failed statement aborts the savepoint, whose rollback undoes these
-    # settings (set_config's local ones) with it; restoring them there would fail and hide
-    # the error.
-    other = None
-    for table, ids in by_table.items():
-        codec.table(table)  # a synced table's name: it goes into the statement's text
-        other = connection.exec_driver_sql(
-            f"SELECT 1 FROM unnest(%(ids)s::uuid[]) AS u(r) "
-            f"WHERE {scope.centre_sql(table, 'u.r')} <> %(centre)s LIMIT 1",
-            {"ids": "{" + ",".join(ids) + "}", "centre": centre_id},
-        ).first()
-        if other is not None:
-            break
-    connection.exec_driver_sql(
-        "SELECT set_config('enable_seqscan', %(scan)s, true), set_config('jit', %(jit)s, true)",
-        {"scan": seqscan, "jit": jit},
-    )
-    return other is not None
+    with scope.by_primary_key(connection):
+        for table, ids in by_table.items():
+            codec.table(table)  # a synced table's name: it goes into the statement's text
+            other = connection.exec_driver_sql(
+                f"SELECT 1 FROM unnest(%(ids)s::uuid[]) AS u(r) "
+                f"WHERE {scope.centre_sql(table, 'u.r')} <> %(centre)s LIMIT 1",
+                {"ids": "{" + ",".join(ids) + "}", "centre": centre_id},
+            ).first()
+            if other is not None:
+                return True
+    return False

@@ -139,15 +139,22 @@ def _line(tbl: Table, row: dict[str, Any], texts: list[str] | None) -> str | Non
             parts.append(json_nulls.get(name, "\\N"))
         elif name in json_nulls:
             return None
-        elif kind is int:
-            parts.append(str(value))
-        elif kind is bool:
-            parts.append("t" if value else "f")
-        elif kind is uuid.UUID:
-            parts.append(str(value))
         else:
-            return None
+            scalar = _scalar_text(value)
+            if scalar is None:
+                return None
+            parts.append(scalar)
     return "\t".join(parts) + "\n"
+
+
+def _scalar_text(value: Any) -> str | None:
+    """An integer, a boolean or a UUID as COPY text (psycopg's); None for any other kind."""
+    kind = type(value)
+    if kind is int or kind is uuid.UUID:
+        return str(value)
+    if kind is bool:
+        return "t" if value else "f"
+    return None
 
 
 _MISSING = object()
@@ -216,14 +223,12 @@ def prepare(tbl: Table, data: dict[str, Any]) -> tuple[dict[str, Any], str | Non
         if kind is str or kind is sets.JsonText:
             parts.append(value)
             texts.append(value)
-        elif kind is int:
-            parts.append(str(value))
-        elif kind is bool:
-            parts.append("t" if value else "f")
-        elif kind is uuid.UUID:
-            parts.append(str(value))
         else:
-            writable = False
+            scalar = _scalar_text(value)
+            if scalar is None:
+                writable = False
+            else:
+                parts.append(scalar)
     if seen != len(data):  # keys that are not columns: dropped, but part of the fingerprint
         names = _names(tbl)
         plain = plain and all(

@@ -334,15 +334,16 @@ def assign_sequence(
     subquery per entry cost PostgreSQL 15 us an entry), before the counter is locked.
     """
     connection = session.connection()
-    # Each hop is a look-up by primary key; a table filled in this same transaction (a push)
-    # still has the planner's estimate of a small one, and a sequential scan per entry would
-    # take seconds: the index is asked for.  The many subplans' summed cost estimate is huge
-    # and would have the statement compiled by JIT first (12 s for the 2,000 entries tried):
-    # JIT is off.  Both for these statements only.
-    seqscan, jit = connection.exec_driver_sql(
-        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
-    ).one()[:2]
+    with scope.by_primary_key(connection):  # its hops by index, no JIT
+        _numbered(connection, changes, inserted)
+
+
+def _numbered(
+    connection: Connection,
+    changes: list[tuple[str, str, str | None]],
+    inserted: dict[tuple[str, str], tuple[Any, ...]] | None,
+) -> None:
+    """``assign_sequence``'s statements: the centres, the numbers, the entries."""
     known = None if inserted is None else scope.centres_known(connection, changes, inserted)
     top = connection.execute(
         update(SyncCounter)
@@ -367,10 +368,6 @@ def assign_sequence(
         )
     else:
         _numbered_by_sql(connection, changes, first)
-    connection.exec_driver_sql(
-        "SELECT set_config('enable_seqscan', %(scan)s, true), set_config('jit', %(jit)s, true)",
-        {"scan": seqscan, "jit": jit},
-    )
 
 
 def _numbered_by_sql(

@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, FromClause, select
@@ -114,6 +115,26 @@ def outside(
         for (table, row_id), other in of_changes(connection, changes).items()
         if other is not None and other != centre_id
     ]
+
+
+@contextmanager
+def by_primary_key(connection: Connection) -> Iterator[None]:
+    """For the statements inside (PostgreSQL), ``centre_sql``'s hops looked up by primary key
+    and no JIT.  A table filled in this same transaction (a push) still has the planner's
+    estimate of a small one, and a sequential scan per entry would take seconds; the many
+    subplans' summed cost estimate is huge and would have a statement compiled by JIT first
+    (12 s for 2,000 entries tried).  Transaction-local settings, put back after; when a
+    statement inside fails they are left to the rollback that must follow (which undoes
+    them), since putting them back in an aborted transaction would fail and hide the error."""
+    seqscan, jit = connection.exec_driver_sql(
+        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
+        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+    ).one()[:2]
+    yield
+    connection.exec_driver_sql(
+        "SELECT set_config('enable_seqscan', %(scan)s, true), set_config('jit', %(jit)s, true)",
+        {"scan": seqscan, "jit": jit},
+    )
 
 
 def centre_sql(table: str, id_expr: str, depth: int = 0, _names: list[int] | None = None) -> str:
