@@ -224,6 +224,18 @@ def _pushed_with_one_rejected(target: Target, ops: list[dict[str, Any]], odd: in
     return results
 
 
+def _one_odd_pushed(
+    target: Target, ops: list[dict[str, Any]], table: str, column: str, value: Any, alone: bool
+) -> list[Any]:
+    """The first ``table`` operation's ``column`` set to ``value``, pushed with the others
+    (or ``alone``): only it rejected; the results."""
+    odd = next(n for n, op in enumerate(ops) if op["table"] == table)
+    ops[odd]["payload"]["row"][column] = value
+    if alone:
+        ops, odd = [ops[odd]], 0
+    return _pushed_with_one_rejected(target, ops, odd)
+
+
 @pytest.mark.parametrize("alone", [False, True], ids=["in a page", "alone"])
 def test_a_timestamp_with_no_utc_form_rejects_that_operation_only(
     target: Target, alone: bool
@@ -245,12 +257,10 @@ def test_a_timestamp_with_no_utc_form_rejects_that_operation_only(
     laptop.sync.sync_once()
     visits(laptop, e.id, 1 if alone else 12)
     ops = _waiting(laptop)
-    odd = next(n for n, op in enumerate(ops) if op["table"] == "visit")
-    ops[odd]["payload"]["row"]["visited_at"] = "0001-01-01T00:00:00+05:00"
-    if alone:
-        ops = [ops[odd]]
-        odd = 0
-    results = _pushed_with_one_rejected(target, ops, odd)
+    results = _one_odd_pushed(
+        target, ops, "visit", "visited_at", "0001-01-01T00:00:00+05:00", alone
+    )
+    odd = 0 if alone else next(n for n, op in enumerate(ops) if op["table"] == "visit")
     assert "服务器未" in results[odd]["reason_zh"]  # said in Chinese to the laptop's user
     assert "out of range" in results[odd]["reason_en"]
 
@@ -272,10 +282,6 @@ def test_a_boolean_sent_as_text_rejects_that_operation_only(target: Target, alon
         laptop.desk.enterprises.create(laptop.user(), EnterpriseDraft(
             name=f"崧厦布尔测试伞业{int(alone)}{n}有限公司", uscc=_uscc(rng)))  # fmt: skip
     ops = [op for op in _waiting(laptop) if op["table"] in ("enterprise", "audit_entry")]
-    odd = next(n for n, op in enumerate(ops) if op["table"] == "enterprise")
-    ops[odd]["payload"]["row"]["is_model"] = "yes"
-    if alone:
-        ops = [ops[odd]]
-        odd = 0
-    results = _pushed_with_one_rejected(target, ops, odd)
+    results = _one_odd_pushed(target, ops, "enterprise", "is_model", "yes", alone)
+    odd = 0 if alone else next(n for n, op in enumerate(ops) if op["table"] == "enterprise")
     assert "not a boolean" in results[odd]["reason_en"]

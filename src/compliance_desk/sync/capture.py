@@ -352,44 +352,37 @@ def _numbered(
         .returning(SyncCounter.value)
     ).scalar_one()
     first = int(top) - len(changes) + 1
-    if known is not None:
-        connection.exec_driver_sql(
-            "INSERT INTO sync_change (seq, table_name, row_id, op_id, centre_id) "
-            "SELECT %(first)s + u.n - 1, u.t, u.r, u.o, u.c "
-            "FROM unnest(%(t)s::text[], %(r)s::uuid[], %(o)s::uuid[], %(c)s::uuid[]) "
-            "WITH ORDINALITY AS u(t, r, o, c, n)",
-            {
-                "first": first,
-                "t": "{" + ",".join([t for t, _r, _o in changes]) + "}",
-                "r": "{" + ",".join([r for _t, r, _o in changes]) + "}",
-                "o": "{" + ",".join([o or "NULL" for _t, _r, o in changes]) + "}",
-                "c": "{" + ",".join([c or "NULL" for c in known]) + "}",
-            },
-        )
-    else:
-        _numbered_by_sql(connection, changes, first)
+    _log(connection, changes, first, known)
 
 
-def _numbered_by_sql(
-    connection: Connection, changes: list[tuple[str, str, str | None]], first: int
+def _log(
+    connection: Connection,
+    changes: list[tuple[str, str, str | None]],
+    first: int,
+    known: list[str | None] | None,
 ) -> None:
-    """The change log's entries from ``first`` on, each one's centre found by PostgreSQL."""
-    tables = sorted({t for t, _r, _o in changes})
-    for t in tables:  # names go into the statement's text: table names only
-        codec.table(t)
-    branches = " ".join(f"WHEN '{t}' THEN {scope.centre_sql(t, 'u.r')}" for t in tables)
+    """The change log's entries from ``first`` on, each stamped with its centre: ``known``
+    (scope.centres_known), or, None, found by PostgreSQL (scope.centre_sql per table)."""
+    arrays = {  # array literals: the driver's array adapter costs microseconds per element
+        "t": "{" + ",".join([t for t, _r, _o in changes]) + "}",
+        "r": "{" + ",".join([r for _t, r, _o in changes]) + "}",
+        "o": "{" + ",".join([o or "NULL" for _t, _r, o in changes]) + "}",
+    }
+    if known is not None:
+        arrays["c"] = "{" + ",".join([c or "NULL" for c in known]) + "}"
+        centre, extra, named = "u.c", ", %(c)s::uuid[]", ", c"
+    else:
+        tables = sorted({t for t, _r, _o in changes})
+        for t in tables:  # names go into the statement's text: table names only
+            codec.table(t)
+        branches = " ".join(f"WHEN '{t}' THEN {scope.centre_sql(t, 'u.r')}" for t in tables)
+        centre, extra, named = f"CASE u.t {branches} END", "", ""
     connection.exec_driver_sql(
         "INSERT INTO sync_change (seq, table_name, row_id, op_id, centre_id) "
-        f"SELECT %(first)s + u.n - 1, u.t, u.r, u.o, CASE u.t {branches} END "
-        "FROM unnest(%(t)s::text[], %(r)s::uuid[], %(o)s::uuid[]) WITH ORDINALITY "
-        "AS u(t, r, o, n)",
-        {
-            "first": first,
-            # array literals: the driver's array adapter costs microseconds per element
-            "t": "{" + ",".join([t for t, _r, _o in changes]) + "}",
-            "r": "{" + ",".join([r for _t, r, _o in changes]) + "}",
-            "o": "{" + ",".join([o or "NULL" for _t, _r, o in changes]) + "}",
-        },
+        f"SELECT %(first)s + u.n - 1, u.t, u.r, u.o, {centre} "
+        f"FROM unnest(%(t)s::text[], %(r)s::uuid[], %(o)s::uuid[]{extra}) "
+        f"WITH ORDINALITY AS u(t, r, o{named}, n)",
+        {"first": first, **arrays},
     )
 
 
