@@ -285,3 +285,38 @@ def test_a_boolean_sent_as_text_rejects_that_operation_only(target: Target, alon
     results = _one_odd_pushed(target, ops, "enterprise", "is_model", "yes", alone)
     odd = 0 if alone else next(n for n, op in enumerate(ops) if op["table"] == "enterprise")
     assert "not a boolean" in results[odd]["reason_en"]
+
+
+@pytest.mark.parametrize("value", [True, 17, {"省": "浙江"}], ids=["boolean", "number", "object"])
+@pytest.mark.parametrize("alone", [False, True], ids=["in a page", "alone"])
+def test_a_text_field_sent_as_another_kind_rejects_that_operation_only(
+    target: Target, alone: bool, value: Any
+) -> None:
+    """``"address": true``: the bulk COPY stored it as ``t``, one by one it was ``true``, so
+    the same push left different text on the server by the path it took.  Now anything but a
+    string for a text field is refused as malformed by either path, with its reason (said in
+    Chinese to the laptop's user); the page's other operations are applied, and the
+    enterprise refused is not on the server."""
+    import random
+
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+    from tests.test_sync_bulk import _waiting
+
+    laptop = target.rig.laptops[0]
+    seed = 300 + 10 * int(alone) + ["bool", "int", "dict"].index(type(value).__name__)
+    rng = random.Random(seed)
+    before = {op["id"] for op in _waiting(laptop)}  # earlier tests' operations, pushed by hand
+    for n in range(1 if alone else 10):
+        laptop.desk.enterprises.create(laptop.user(), EnterpriseDraft(
+            name=f"崧厦文本测试伞业{seed}{n}有限公司", uscc=_uscc(rng)))  # fmt: skip
+    ops = [op for op in _waiting(laptop)
+           if op["table"] in ("enterprise", "audit_entry") and op["id"] not in before]  # fmt: skip
+    results = _one_odd_pushed(target, ops, "enterprise", "address", value, alone)
+    odd = 0 if alone else next(n for n, op in enumerate(ops) if op["table"] == "enterprise")
+    assert "not text" in results[odd]["reason_en"]
+    assert "服务器未" in results[odd]["reason_zh"]
+    refused = ops[odd]["row_id"]
+    with target.rig.server_desk.ctx.engine.connect() as c:
+        held = c.execute(text("SELECT count(*) FROM enterprise WHERE id = :i"), {"i": refused})
+        assert held.scalar() == 0

@@ -160,17 +160,19 @@ def _scalar_text(value: Any) -> str | None:
 _MISSING = object()
 
 
-_OTHER, _JSON_COLUMN, _VERSION = 0, 1, 2
+_OTHER, _JSON_COLUMN, _VERSION, _TEXT = 0, 1, 2, 3
 
 
 @functools.cache
 def _plan(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None, int, str], ...]:
-    """Each column: its name, its decoder (``decoders``), its role, how None is COPYed."""
+    """Each column: its name, its decoder (``decoders``), its role, how None is COPYed.  A
+    text column's check (codec: a string) is made in ``prepare`` itself, not by a call."""
     json_nulls = _json_nulls(tbl)
     return tuple(
-        (name, convert,
-         _VERSION if name == "row_version" else _JSON_COLUMN if name in json_nulls else _OTHER,
-         json_nulls.get(name, "\\N"))
+        (name, convert, _VERSION, "\\N") if name == "row_version"
+        else (name, convert, _JSON_COLUMN, json_nulls[name]) if name in json_nulls
+        else (name, None, _TEXT, "\\N") if convert is codec.to_text
+        else (name, convert, _OTHER, "\\N")
         for name, convert in decoders(tbl, False)
     )  # fmt: skip
 
@@ -218,6 +220,8 @@ def prepare(tbl: Table, data: dict[str, Any]) -> tuple[dict[str, Any], str | Non
                 writable = False
         elif convert is not None:
             value = convert(value)
+        elif role == _TEXT and kind is not str:
+            codec.to_text(value)  # raises: not text
         out[name] = value
         kind = type(value)
         if kind is str or kind is sets.JsonText:

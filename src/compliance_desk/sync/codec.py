@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Table, Uuid
+from sqlalchemy import Boolean, Column, Date, DateTime, String, Table, Uuid
 
 from compliance_desk.persistence.models import Base, UtcDateTime
 
@@ -56,6 +56,8 @@ def decode(column: Column[Any], value: Any) -> Any:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
     if isinstance(column.type, Boolean):
         return _to_bool(value)
+    if isinstance(column.type, String):
+        return to_text(value)
     return value
 
 
@@ -93,6 +95,14 @@ def _to_bool(value: Any) -> bool:
     raise ValueError(f"not a boolean: {value!r}"[:80])
 
 
+def to_text(value: Any) -> str:
+    """A JSON string (a boolean would be stored as ``t`` by PostgreSQL's COPY and as ``true``
+    one by one; a number or an object is not what a text field holds)."""
+    if type(value) is str:
+        return value
+    raise ValueError(f"not text: {value!r}"[:80])
+
+
 def _to_date(value: Any) -> Any:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -110,6 +120,8 @@ def _decoders(tbl: Table) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]
             out.append((c.name, _to_date))
         elif isinstance(c.type, Boolean):
             out.append((c.name, _to_bool))
+        elif isinstance(c.type, String):
+            out.append((c.name, to_text))
         else:
             out.append((c.name, None))
     return tuple(out)
