@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import null, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -94,7 +94,7 @@ def _one(
             op_id=op.id,
             device_id=device_id,
             payload_hash=digest,
-            result={"status": "pending"},
+            result=null(),  # "applied" (server/operations.py); anything else is written below
             received_at=now,
         )  # fmt: skip
         .on_conflict_do_nothing(index_elements=[SyncOperation.op_id])
@@ -137,7 +137,8 @@ def _one(
     for table, row_id in outcome.touched:
         capture.note_change(session, table, row_id, op.id)
     result = outcome.as_result(op.id)
-    connection.execute(
-        update(SyncOperation).where(SyncOperation.op_id == op.id).values(result=result)
-    )
+    if result != operations.applied(op.id):  # applied: the claim's NULL says it
+        connection.execute(
+            update(SyncOperation).where(SyncOperation.op_id == op.id).values(result=result)
+        )
     return result

@@ -225,8 +225,10 @@ def _update(
         else:
             clashes[key] = {"base": old, "server": here, "device": new}
     values = codec.decode_row(tbl, take)
-    twin = _natural_key_twin(connection, tbl, pol, {**current, **values}, op.row_id)
-    duplicate = twin is not None and any(k in values for k in pol.natural_key)
+    twin = None  # a twin matters only to a change of the natural key (one look-up saved a row)
+    if any(k in values for k in pol.natural_key):
+        twin = _natural_key_twin(connection, tbl, pol, {**current, **values}, op.row_id)
+    duplicate = twin is not None
     if duplicate:
         for k in pol.natural_key:
             if k in values:
