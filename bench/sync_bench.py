@@ -290,7 +290,7 @@ def _profiled(run: Callable[[], Any], out: str, server: ServerProcess) -> Callab
         recorder = None
         if Path(spy).exists():
             recorder = subprocess.Popen([spy, "record", "--pid", str(server.process.pid),
-                                         "--format", "raw", "--rate", "200", "--nonblocking",
+                                         "--format", "raw", "--rate", "200", "--nonblocking", "--gil",
                                          "-o", f"{out}.server.txt"])  # fmt: skip
             time.sleep(1.0)
         profiler = cProfile.Profile()

@@ -33,9 +33,17 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from compliance_desk.persistence.dialect import among, insert_for
+from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.sync_models import SyncOperation
-from compliance_desk.server import admission, bulk_chunks, bulk_scope, log_text, operations
+from compliance_desk.server import (
+    admission,
+    bulk_chunks,
+    bulk_scope,
+    bulk_updates,
+    claims,
+    log_text,
+    operations,
+)
 from compliance_desk.server.bulk_chunks import Chunk, Insert, keyed
 from compliance_desk.sync import capture, codec, sets, switching
 from compliance_desk.sync.policy import policy
@@ -71,16 +79,28 @@ def apply(
     results: list[dict[str, Any]] = []
     i = 0
     while i < len(raws):
-        j = i
-        while j < len(raws) and plain_insert(raws[j]):
-            j += 1
-        if j - i >= MIN_RUN:
-            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, centre_id))
+        bulk_run: Run | None = None
+        for kind, run in ((plain_insert, _run), (bulk_updates.plain_update, bulk_updates.run)):
+            j = i
+            while j < len(raws) and kind(raws[j]):
+                j += 1
+            if j - i >= MIN_RUN:
+                bulk_run = run
+                break
+        if bulk_run is not None:
+            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, centre_id,
+                                          bulk_run))  # fmt: skip
             i = j
         else:
             results.append(one(session, device_id, raws[i], now))
             i += 1
     return results
+
+
+Run = Callable[
+    [Session, uuid.UUID, list[dict[str, Any]], datetime, uuid.UUID | None],
+    list[dict[str, Any]] | None,
+]
 
 
 def _run_or_halves(
@@ -90,18 +110,22 @@ def _run_or_halves(
     now: datetime,
     one: One,
     centre_id: uuid.UUID | None = None,
+    run: Run | None = None,
 ) -> list[dict[str, Any]]:
-    """The run in bulk; if that cannot be, each half in bulk, down to one by one (so that one
-    odd operation in a page costs the page a few more statements, not six per operation)."""
+    """The run in bulk (``run``: a run of plain inserts, ``_run``, or of plain updates,
+    server/bulk_updates.py); if that cannot be, each half in bulk, down to one by one (so
+    that one odd operation in a page costs the page a few more statements, not six per
+    operation)."""
+    run = run or _run
     if len(raws) >= MIN_RUN:
-        done = _run(session, device_id, raws, now, centre_id)
+        done = run(session, device_id, raws, now, centre_id)
         if done is not None:
             return done
         if len(raws) >= 2 * MIN_RUN:
             half = len(raws) // 2
             return _run_or_halves(
-                session, device_id, raws[:half], now, one, centre_id
-            ) + _run_or_halves(session, device_id, raws[half:], now, one, centre_id)
+                session, device_id, raws[:half], now, one, centre_id, run
+            ) + _run_or_halves(session, device_id, raws[half:], now, one, centre_id, run)
     return [one(session, device_id, raw, now) for raw in raws]
 
 
@@ -213,7 +237,7 @@ def _apply_run(
     connection = session.connection()
     ops, digests = chunk.ops, chunk.digests
     keys = [op.id for op in ops]
-    claimed = _claim(connection, device_id, keys, digests, now)
+    claimed = claims.claim(connection, device_id, keys, digests, now)
     every = len(claimed) == len(ops)  # the usual case: no replays, nothing to look up
     stored = {}
     if not every:
@@ -265,15 +289,7 @@ def _apply_run(
             noted.append((op.table, op.row_id, key))
             results.append(operations.applied(key))  # what a replay of it gets
             continue
-        prior = stored[key]
-        if prior.payload_hash != digest:
-            log.warning("operation %s replayed with a different payload: refused", key)
-            results.append({"op_id": key, "status": "refused",
-                            "reason_zh": "同一操作编号的内容与先前不同，服务器拒绝处理",
-                            "reason_en": "same operation id, different payload",
-                            "conflict": None})  # fmt: skip
-        else:
-            results.append(operations.replayed(key, prior.result))
+        results.append(operations.answer_replay(key, digest, stored[key]))
     return results, noted
 
 
@@ -289,54 +305,6 @@ def _insert(
         sets.insert_rows(connection, tbl, [item[1] for item in items], as_text=True)
     else:
         sets.copy_text(connection, tbl, "".join(lines).encode())  # type: ignore[arg-type]
-
-
-def _claim(
-    connection: Connection,
-    device_id: uuid.UUID,
-    keys: list[str],
-    digests: list[str],
-    now: datetime,
-) -> set[str]:
-    """Claim the run's ids (``keys``: str(op.id)) as applied (a NULL result: see
-    server/operations.py); returns those claimed, as keys (the others were claimed before:
-    replays).  On PostgreSQL the ids claimed already are looked up in one statement and the
-    others inserted by one INSERT .. SELECT from arrays, without ON CONFLICT (its speculative
-    insertion cost PostgreSQL twice as much CPU as the look-up and a plain insert): an id
-    that another push claims at the same time makes the insert fail, and the run goes the
-    one-by-one way, which waits for that claim and answers as a replay (rule 6)."""
-    if connection.dialect.name == "postgresql":
-        taken = {
-            r[0]
-            for r in connection.exec_driver_sql(
-                "SELECT op_id::text FROM sync_operation "
-                "WHERE op_id IN (SELECT unnest(%(ids)s::uuid[]))",
-                {"ids": "{" + ",".join(keys) + "}"},
-            ).all()
-        }
-        pairs = [(k, d) for k, d in zip(keys, digests, strict=True) if k not in taken]
-        if pairs:
-            connection.exec_driver_sql(
-                "INSERT INTO sync_operation (op_id, device_id, payload_hash, result, received_at) "
-                "SELECT u.op_id, %(device)s, u.digest, NULL, %(now)s "
-                "FROM unnest(%(ids)s::uuid[], %(digests)s::text[]) AS u(op_id, digest)",
-                {"device": device_id, "now": now,
-                 # array literals: the driver's array adapter costs microseconds per element
-                 "ids": "{" + ",".join([k for k, _d in pairs]) + "}",
-                 "digests": "{" + ",".join([d for _k, d in pairs]) + "}"},
-            )  # fmt: skip
-        return {k for k, _d in pairs}
-    claim = (
-        insert_for(connection)(SyncOperation)
-        .on_conflict_do_nothing(index_elements=[SyncOperation.op_id])
-        .returning(SyncOperation.op_id)
-    )
-    rows = [
-        {"op_id": uuid.UUID(key), "device_id": device_id, "payload_hash": digest,
-         "result": None, "received_at": now}
-        for key, digest in zip(keys, digests, strict=True)
-    ]  # fmt: skip
-    return {str(i) for i in connection.execute(claim, rows).scalars()}
 
 
 def _twins(connection: Connection, fresh: list[tuple[Insert, dict[str, Any]]]) -> bool:

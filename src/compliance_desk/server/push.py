@@ -106,12 +106,7 @@ def _one(
                 SyncOperation.op_id == op.id
             )
         ).one()
-        if stored.payload_hash != digest:
-            log.warning("operation %s replayed with a different payload: refused", op.id)
-            return {"op_id": str(op.id), "status": "refused",
-                    "reason_zh": "同一操作编号的内容与先前不同，服务器拒绝处理",
-                    "reason_en": "same operation id, different payload", "conflict": None}  # fmt: skip
-        return operations.replayed(op.id, stored.result)
+        return operations.answer_replay(op.id, digest, stored)
     try:
         with session.begin_nested():
             # The savepoint is only emitted when the nested transaction's connection is asked

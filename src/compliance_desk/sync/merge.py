@@ -20,6 +20,7 @@ changes are reported back so the caller logs them under server sequence numbers.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -188,13 +189,7 @@ def _update(
         return Outcome(
             "rejected", "服务器上找不到要修改的记录", f"{op.table} {op.row_id} not on the server"
         )
-    changes: dict[str, list[Any]] = {}
-    for key, pair in op.payload["changes"].items():
-        if key not in tbl.c or key in codec.STAMPS or key in pol.derived:
-            continue  # projections come from commands; stamps are the server's to set
-        if not isinstance(pair, list) or len(pair) != 2:
-            raise BadOperation(f"change of {key} is not [old, new]")
-        changes[key] = pair
+    changes = _pairs(op, tbl, pol)
     deleted_here = current["deleted_at"] is not None
     touched = [(op.table, op.row_id)]
     if deleted_here and op.kind == "update":
@@ -214,16 +209,7 @@ def _update(
         en = f"delete of {op.table} {op.row_id} based on v{op.base_version}, server has v{version}"
         conflict = _conflict(connection, op, "delete_vs_update", {}, None, now, zh, en)
         return Outcome("conflict", zh, en, conflict, touched)
-    take: dict[str, Any] = {}
-    clashes: dict[str, dict[str, Any]] = {}
-    for key, (old, new) in changes.items():
-        here = codec.encode(tbl.c[key], current[key])
-        if here == new:
-            continue
-        if here == old:
-            take[key] = new
-        else:
-            clashes[key] = {"base": old, "server": here, "device": new}
+    take, clashes = _three_way(tbl, current, changes)
     values = codec.decode_row(tbl, take)
     twin = None  # a twin matters only to a change of the natural key (one look-up saved a row)
     if any(k in values for k in pol.natural_key):
@@ -235,8 +221,7 @@ def _update(
                 clashes[k] = {"base": changes[k][0], "server": codec.encode(tbl.c[k], current[k]),
                               "device": changes[k][1]}  # fmt: skip
                 values.pop(k)
-    if values and "updated_at" in tbl.c:
-        values.update(updated_at=op.at, updated_by=op.user_id, device_id=op.device_id)
+    _stamp(tbl, op, values)
     if "row_version" in tbl.c:
         values["row_version"] = tbl.c.row_version + 1
     if values:
@@ -262,6 +247,66 @@ def _update(
     en = f"{op.table} {op.row_id}: both sides changed {sorted(clashes)}"
     conflict = _conflict(connection, op, kind, clashes, twin if duplicate else None, now, zh, en)
     return Outcome("conflict", zh, en, conflict, touched)
+
+
+def _pairs(op: Op, tbl: Table, pol: TablePolicy) -> dict[str, list[Any]]:
+    """An update's changes, field -> [old, new], but for stamps and projections (the server's
+    and the commands' to set); BadOperation for a change that is not a pair."""
+    changes: dict[str, list[Any]] = {}
+    for key, pair in op.payload["changes"].items():
+        if key not in tbl.c or key in codec.STAMPS or key in pol.derived:
+            continue  # projections come from commands; stamps are the server's to set
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise BadOperation(f"change of {key} is not [old, new]")
+        changes[key] = pair
+    return changes
+
+
+def _three_way(
+    tbl: Table, current: Mapping[Any, Any], changes: dict[str, list[Any]]
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The field-level merge: the new values to take (the server still holds the old one) and
+    the clashes (the server holds a third value)."""
+    take: dict[str, Any] = {}
+    clashes: dict[str, dict[str, Any]] = {}
+    for key, (old, new) in changes.items():
+        here = codec.encode(tbl.c[key], current[key])
+        if here == new:
+            continue
+        if here == old:
+            take[key] = new
+        else:
+            clashes[key] = {"base": old, "server": here, "device": new}
+    return take, clashes
+
+
+def _stamp(tbl: Table, op: Op, values: dict[str, Any]) -> None:
+    """Who changed the row, when, from where (only when a value changes)."""
+    if values and "updated_at" in tbl.c:
+        values.update(updated_at=op.at, updated_by=op.user_id, device_id=op.device_id)
+
+
+def plain_update(op: Op, current: Mapping[Any, Any]) -> dict[str, Any] | None:
+    """What ``apply_op`` would write for update ``op`` of the row ``current`` (read under lock)
+    when the merge has nothing to say: the field values, stamped (the row version is the
+    caller's to add), for a server's bulk run (server/bulk_updates.py).  None when it has
+    something to say or to do besides: a row deleted here, a clash, a natural key changed (a
+    twin to look for), an enterprise renamed (the appeal log's text).  Raises BadOperation or
+    ValueError as ``apply_op`` does."""
+    tbl = codec.table(op.table)
+    pol = policy(op.table)
+    if op.kind != "update" or current.get("deleted_at") is not None:
+        return None
+    take, clashes = _three_way(tbl, current, _pairs(op, tbl, pol))
+    values = codec.decode_row(tbl, take)
+    if clashes or any(k in values for k in pol.natural_key):
+        return None
+    if op.table == "enterprise" and ("name" in values or "name_pinyin" in values):
+        return None
+    if op.table == "appeal" and "enterprise_id" in values:
+        return None
+    _stamp(tbl, op, values)
+    return values
 
 
 def _conflict(
