@@ -21,7 +21,7 @@ from compliance_desk.server import push as pushing
 from compliance_desk.services.demo_data import _uscc
 from compliance_desk.sync import codec
 from tests.sync_support import Laptop, Rig
-from tests.test_sync import create
+from tests.test_sync import create, edit
 from tests.test_sync_bulk import Statements, _waiting
 from tests.test_sync_scope import World, _enrolled, world  # noqa: F401 (a fixture)
 
@@ -36,10 +36,12 @@ def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 
 def _edited(
-    laptop: Laptop, count: int, seed: int, **draft: Any
+    laptop: Laptop, count: int, seed: int, at_once: bool = True, **draft: Any
 ) -> tuple[list[uuid.UUID], list[dict[str, Any]]]:
     """``count`` enterprises made on ``laptop`` and synced, then all edited in one go (as an
-    import of the ledger edits them): their ids and the waiting operations' wire forms."""
+    import of the ledger edits them) or, not ``at_once``, each saved on its own (as a clerk
+    edits them: each edit followed by its audit entry): their ids and the waiting operations'
+    wire forms."""
     rng = random.Random(seed)
     user = laptop.user()
     ids = [create(laptop, f"崧厦批量修改测试{seed}-{n}伞业有限公司", _uscc(rng)).id
@@ -51,13 +53,13 @@ def _edited(
                     setattr(e, key, value)
             uow.commit()
     laptop.sync.sync_once()
-    with laptop.desk.ctx.uow(user) as uow:
-        for n, e in enumerate(
-            uow.session.scalars(select(Enterprise).where(Enterprise.id.in_(ids)))
-        ):
-            e.contact_person = f"联系人{n}"
-            e.contact_phone = f"1380000{n:04d}"
-        uow.commit()
+    for part in [ids] if at_once else [[i] for i in ids]:
+        with laptop.desk.ctx.uow(user) as uow:
+            for e in uow.session.scalars(select(Enterprise).where(Enterprise.id.in_(part))):
+                n = ids.index(e.id)
+                e.contact_person = f"联系人{n}"
+                e.contact_phone = f"1380000{n:04d}"
+            uow.commit()
     return ids, _waiting(laptop)
 
 
@@ -65,14 +67,24 @@ def _updates(page: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [op for op in page if op["kind"] == "update"]
 
 
-def test_a_run_of_edits_is_applied_as_one_by_one_applies_it(rig: Rig, path: str) -> None:
+@pytest.mark.parametrize("at_once", [True, False], ids=["in one go", "one at a time"])
+def test_a_run_of_edits_is_applied_as_one_by_one_applies_it(
+    rig: Rig, path: str, at_once: bool
+) -> None:
+    """Twelve records edited in one go (their edits come as a run) or one at a time (each edit
+    followed by its audit entry): the same answers, rows, stamps, versions and change log by
+    either path, a replay changes nothing, and another desk receives the edits."""
     a = rig.laptop("a")
     a.sync.sync_once()
-    ids, page = _edited(a, 12, 1)
+    ids, page = _edited(a, 12, 1, at_once)
     updates = _updates(page)
     assert len(updates) == 12
     first = page.index(updates[0])
-    assert page[first : first + 12] == updates  # a run, as an import makes it
+    if at_once:
+        assert page[first : first + 12] == updates  # a run, as an import makes it
+    else:
+        tables = [op["table"] for op in page]  # each edit beside its audit entry
+        assert tables in (["enterprise", "audit_entry"] * 12, ["audit_entry", "enterprise"] * 12)
     before = rig.server_enterprises()
     factory = rig.server_desk.ctx.factory
     with factory() as s:
@@ -221,3 +233,27 @@ def test_the_bulk_merge_of_an_edit_is_the_one_by_one_merge() -> None:
                               {**current, "deleted_at": "x"}) is None  # fmt: skip
     with pytest.raises(ValueError):
         merge.plain_update(op(contact_person=["张三", 5]), current)  # not text
+
+
+def test_a_record_made_and_edited_before_the_sync_ends_the_same_on_both_sides(
+    rig: Rig, path: str
+) -> None:
+    """Ten enterprises registered and then corrected offline, before any sync: their inserts,
+    edits and audit entries in one page; the server holds each as edited (version 2, as one by
+    one makes it) and, after the laptop's pull, the laptop and the server hold the same rows."""
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    rng = random.Random(5)
+    made = [create(a, f"崧厦先建后改{n}伞业有限公司", _uscc(rng)) for n in range(10)]
+    for n, e in enumerate(made):
+        edit(a, e, contact_person=f"改后联系人{n}")
+    page = _waiting(a)
+    assert [op["kind"] for op in page].count("update") == 10
+    results = pushing.push(rig.server_desk.ctx.factory, a.desk.ctx.device_id, page, rig.clock())
+    assert results == [operations.applied(op["id"]) for op in page]
+    held = rig.server_enterprises()
+    assert [held[e.id]["contact_person"] for e in made] == [f"改后联系人{n}" for n in range(10)]
+    assert [held[e.id]["row_version"] for e in made] == [2] * 10
+    a.sync.sync_once()
+    mine = a.enterprises()
+    assert {e.id: mine[e.id] for e in made} == {e.id: held[e.id] for e in made}

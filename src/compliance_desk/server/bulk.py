@@ -79,28 +79,16 @@ def apply(
     results: list[dict[str, Any]] = []
     i = 0
     while i < len(raws):
-        bulk_run: Run | None = None
-        for kind, run in ((plain_insert, _run), (bulk_updates.plain_update, bulk_updates.run)):
-            j = i
-            while j < len(raws) and kind(raws[j]):
-                j += 1
-            if j - i >= MIN_RUN:
-                bulk_run = run
-                break
-        if bulk_run is not None:
-            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, centre_id,
-                                          bulk_run))  # fmt: skip
+        j = i
+        while j < len(raws) and (plain_insert(raws[j]) or bulk_updates.plain_update(raws[j])):
+            j += 1
+        if j - i >= MIN_RUN:
+            results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, centre_id))
             i = j
         else:
             results.append(one(session, device_id, raws[i], now))
             i += 1
     return results
-
-
-Run = Callable[
-    [Session, uuid.UUID, list[dict[str, Any]], datetime, uuid.UUID | None],
-    list[dict[str, Any]] | None,
-]
 
 
 def _run_or_halves(
@@ -110,23 +98,62 @@ def _run_or_halves(
     now: datetime,
     one: One,
     centre_id: uuid.UUID | None = None,
-    run: Run | None = None,
 ) -> list[dict[str, Any]]:
-    """The run in bulk (``run``: a run of plain inserts, ``_run``, or of plain updates,
-    server/bulk_updates.py); if that cannot be, each half in bulk, down to one by one (so
-    that one odd operation in a page costs the page a few more statements, not six per
-    operation)."""
-    run = run or _run
+    """The run in bulk; if that cannot be, each half in bulk, down to one by one (so that one
+    odd operation in a page costs the page a few more statements, not six per operation)."""
     if len(raws) >= MIN_RUN:
-        done = run(session, device_id, raws, now, centre_id)
+        done = _mixed(session, device_id, raws, now, centre_id)
         if done is not None:
             return done
         if len(raws) >= 2 * MIN_RUN:
             half = len(raws) // 2
             return _run_or_halves(
-                session, device_id, raws[:half], now, one, centre_id, run
-            ) + _run_or_halves(session, device_id, raws[half:], now, one, centre_id, run)
+                session, device_id, raws[:half], now, one, centre_id
+            ) + _run_or_halves(session, device_id, raws[half:], now, one, centre_id)
     return [one(session, device_id, raw, now) for raw in raws]
+
+
+# Change-log entries of a part of a run, with the rows it inserted (capture.note_changes), kept
+# back until the whole run is applied.
+Noting = list[
+    tuple[list[tuple[str, str, str | None]], dict[tuple[str, str], tuple[Any, ...]] | None]
+]
+
+
+def _mixed(
+    session: Session,
+    device_id: uuid.UUID,
+    raws: list[dict[str, Any]],
+    now: datetime,
+    centre_id: uuid.UUID | None = None,
+) -> list[dict[str, Any]] | None:
+    """A run of plain inserts and plain edits (a clerk's edit and its audit entry, again and
+    again): the inserts in bulk (``_run``), then the edits (server/bulk_updates.py), in one
+    savepoint; the answers in the run's order.  A row inserted and edited in the same run is
+    inserted first, as one by one has it; other rows do not depend on the order (an edit
+    touches its own row, and the change log is read by row).  Anything either part cannot take
+    whole rolls both back: None (the run is halved)."""
+    inserting = [plain_insert(raw) for raw in raws]
+    if all(inserting):
+        return _run(session, device_id, raws, now, centre_id)
+    if not any(inserting):
+        return bulk_updates.run(session, device_id, raws, now, centre_id)
+    noting: Noting = []
+    savepoint = session.begin_nested()
+    inserts = [raw for raw, i in zip(raws, inserting, strict=True) if i]
+    edits = [raw for raw, i in zip(raws, inserting, strict=True) if not i]
+    inserted = _run(session, device_id, inserts, now, centre_id, noting)
+    edited = None
+    if inserted is not None:
+        edited = bulk_updates.run(session, device_id, edits, now, centre_id, noting)
+    if inserted is None or edited is None:
+        savepoint.rollback()
+        return None
+    for noted, rows in noting:
+        capture.note_changes(session, noted, rows)
+    savepoint.commit()
+    of_inserts, of_edits = iter(inserted), iter(edited)
+    return [next(of_inserts) if i else next(of_edits) for i in inserting]
 
 
 def _run(
@@ -135,6 +162,7 @@ def _run(
     raws: list[dict[str, Any]],
     now: datetime,
     centre_id: uuid.UUID | None = None,
+    noting: Noting | None = None,
 ) -> list[dict[str, Any]] | None:
     """The run in one savepoint, a CHUNK of operations at a time: while PostgreSQL applies one
     chunk (psycopg lets go of the GIL while it waits), a thread prepares the next, so a page
@@ -144,7 +172,12 @@ def _run(
     parts = [raws[:first]] + [raws[k : k + CHUNK] for k in range(first, len(raws), CHUNK)]
     if len(parts) == 1:
         return _apply_chunks(
-            session, device_id, [lambda: bulk_chunks.prepare(parts[0], device_id)], now, centre_id
+            session,
+            device_id,
+            [lambda: bulk_chunks.prepare(parts[0], device_id)],
+            now,
+            centre_id,
+            noting,
         )
     with (
         ThreadPoolExecutor(1, thread_name_prefix="push-prepare") as pool,
@@ -152,7 +185,9 @@ def _run(
     ):
         futures = [pool.submit(bulk_chunks.prepare, part, device_id) for part in parts]
         try:
-            return _apply_chunks(session, device_id, [f.result for f in futures], now, centre_id)
+            return _apply_chunks(
+                session, device_id, [f.result for f in futures], now, centre_id, noting
+            )
         finally:
             for future in futures:
                 future.cancel()
@@ -164,9 +199,11 @@ def _apply_chunks(
     chunks: list[Callable[[], Chunk | None]],
     now: datetime,
     centre_id: uuid.UUID | None = None,
+    noting: Noting | None = None,
 ) -> list[dict[str, Any]] | None:
     """The chunks applied in one savepoint; a centre's device's run is then checked against
-    its scope as a whole (server/bulk_scope.py)."""
+    its scope as a whole (server/bulk_scope.py).  Its change-log entries are noted, or, given
+    ``noting``, put there for the caller to note once everything it runs is applied."""
     first = chunks[0]()
     if first is None:
         return None
@@ -204,7 +241,10 @@ def _apply_chunks(
         log.info("bulk push fell back to one by one (after %d operations): %s", len(ids),
                  log_text.safe(exc))  # fmt: skip
         return None
-    capture.note_changes(session, noted, inserted)  # only for a run applied whole
+    if noting is None:
+        capture.note_changes(session, noted, inserted)  # only for a run applied whole
+    else:
+        noting.append((noted, inserted))
     savepoint.commit()
     return results
 

@@ -54,8 +54,10 @@ def run(
     raws: list[dict[str, Any]],
     now: datetime,
     centre_id: uuid.UUID | None = None,
+    noting: list[Any] | None = None,
 ) -> list[dict[str, Any]] | None:
-    """The run's results, the same as one by one would give; None when it cannot go whole."""
+    """The run's results, the same as one by one would give; None when it cannot go whole.
+    Its change-log entries are noted, or, given ``noting`` (server/bulk.py), put there."""
     try:
         ops = [merge.parse(raw, device_id) for raw in raws]
         digests = [protocol.fingerprint(raw) for raw in raws]
@@ -82,7 +84,10 @@ def run(
         savepoint.rollback()
         return None
     results, noted = done
-    capture.note_changes(session, noted)  # their centres read by SQL as the rows are now
+    if noting is None:
+        capture.note_changes(session, noted)  # their centres read by SQL as the rows are now
+    else:
+        noting.append((noted, None))
     savepoint.commit()
     return results
 
