@@ -168,65 +168,76 @@ class Page:
 
 
 def adapt(answer: dict[str, Any], dialect: Dialect, mine: str) -> Page:
-    """``mine``: this device's id as SQLite stores it (32 hex digits)."""
+    """``mine``: this device's id as SQLite stores it (32 hex digits).  The page is taken
+    apart a column of it at a time (``map`` and ``itemgetter``: no Python per change but
+    the grouping by table and the small dicts of today's shape)."""
     items = answer["changes"]
     columns = answer["columns"]
-    if not isinstance(items, list):
-        raise ValueError("a stored pull page without a list of changes")
-    changes: list[dict[str, Any]] = []
+    if not isinstance(items, list) or not set(map(type, items)) <= {list}:
+        raise ValueError("a stored pull page's changes are not lists")
+    if not set(map(len, items)) <= {3}:
+        raise ValueError("a stored pull page's change is not [seq, table, values]")
+    seqs = list(map(itemgetter(0), items))
+    tables = list(map(itemgetter(1), items))
+    values = list(map(itemgetter(2), items))
+    if not set(map(type, values)) <= {list} or not set(map(type, tables)) <= {str}:
+        raise ValueError("a stored pull page's change is not [seq, table, values]")
     by_table: dict[str, list[int]] = {}
-    for i, item in enumerate(items):
-        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[2], list)):
-            raise ValueError(f"a stored pull page's change is not [seq, table, values]: {item!r}")
-        changes.append({"seq": item[0], "table": item[1], "id": None, "row": None})
-        by_table.setdefault(str(item[1]), []).append(i)
-    n = len(changes)
-    forms: list[Any] = [None] * n
+    for i, table in enumerate(tables):
+        by_table.setdefault(table, []).append(i)
+    n = len(items)
+    forms: list[Any] = values.copy()  # as parsed, but where a table's rows are converted
     docs: list[search_index.DocRows | None] = [None] * n
-    keys: list[str] = [""] * n
+    keys: list[Any] = [None] * n
+    wires: dict[int, dict[str, Any]] = {}  # today's wire rows, where made now
     theirs = 0
     plans: dict[str, Plan] = {}
     for table, at in by_table.items():
-        rows = [items[i][2] for i in at]
+        rows = [values[i] for i in at]
         names = columns.get(table)
         if not isinstance(names, list) or not all(type(x) is str for x in names):
             raise ValueError(f"a stored pull page names no columns of table {table}")
+        if not set(map(len, rows)) <= {len(names)} or "id" not in names:
+            raise ValueError(f"a stored pull page's row of {table} has not its columns")
         try:
             tbl = codec.table(table)
         except Exception:  # noqa: BLE001 - a table this client does not know: left aside
             for i, row in zip(at, rows, strict=True):
-                changes[i]["row"] = dict(zip(names, row, strict=False))
-                changes[i]["id"] = changes[i]["row"].get("id")
-                keys[i] = str(changes[i]["id"])
+                wires[i] = dict(zip(names, row, strict=True))
+                keys[i] = wires[i]["id"]
+                forms[i] = None
+            theirs += len(at)
             continue
         p = plans[table] = plan(tbl, tuple(names))
-        if any(len(r) != len(names) for r in rows):
-            raise ValueError(f"a stored pull page's row of {table} has not its columns")
-        id_at = names.index("id")
         ready = _forms(p, rows, dialect) if p.same else None
         if ready is None:  # not this client's columns, or not stored form: today's path
             for i, row in zip(at, rows, strict=True):
-                wire = changes[i]["row"] = wire_row(p, row)
-                changes[i]["id"] = wire.get("id")
+                wire = wires[i] = wire_row(p, row)
                 keys[i] = pull_bulk.hex_id(wire.get("id"))
+                forms[i] = None
                 theirs += wire.get("device_id") != _wire_value("hex", mine)
             continue
-        ids = list(map(itemgetter(id_at), rows))
-        for i, key, form in zip(at, ids, ready, strict=True):
-            changes[i]["id"] = key
+        for i, key in zip(at, map(itemgetter(p.at["id"]), rows), strict=True):
             keys[i] = key
-            forms[i] = form
-        if "device_id" in names:
-            theirs += len(rows) - list(map(itemgetter(names.index("device_id")), rows)).count(mine)
-        else:
-            theirs += len(rows)
+        if ready is not rows:
+            for i, form in zip(at, ready, strict=True):
+                forms[i] = form
+        device = p.at.get("device_id")
+        theirs += len(rows)
+        if device is not None:
+            theirs -= list(map(itemgetter(device), rows)).count(mine)
         if table == "enterprise":
             _docs(p, at, rows, docs)
         if table in blob_refs.BLOB_COLUMNS:  # the files they name are looked for (few rows)
             for i, row in zip(at, rows, strict=True):
-                changes[i]["row"] = wire_row(p, row)
+                wires[i] = wire_row(p, row)
         gc_pause.checkpoint()
-    values = [item[2] for item in items]
+    changes = [
+        {"seq": seq, "table": table, "id": key, "row": None}
+        for seq, table, key in zip(seqs, tables, keys, strict=True)
+    ]
+    for i, wire in wires.items():
+        changes[i]["row"] = wire
     made = pull_ahead.Prepared(forms, docs, keys, by_table, values, plans)
     return Page(changes, made, theirs)
 
