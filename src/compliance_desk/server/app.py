@@ -254,7 +254,9 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             )
         with ctx.factory() as session:
             device = authenticated(session, request)
-            result = pulling.page(session, after, limit, device.centre_id)
+            result = pulling.page(
+                session, after, limit, device.centre_id, request.query_params.get("form")
+            )
             session.commit()
         result["server_epoch"] = state.epoch
         return result

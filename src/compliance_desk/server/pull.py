@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.sync_models import SyncChange
 from compliance_desk.server import pull_json
-from compliance_desk.sync import codec
+from compliance_desk.sync import codec, pull_stored
 
 
 def changes_query(
@@ -89,12 +89,26 @@ def pull(
 
 
 def page(
-    session: Session, after: int, limit: int, centre_id: uuid.UUID | None = None
+    session: Session,
+    after: int,
+    limit: int,
+    centre_id: uuid.UUID | None = None,
+    form: str | None = None,
 ) -> dict[str, Any]:
     """The page ``pull`` makes; on PostgreSQL written by the database (server/pull_json.py)
-    and passed on as JSON text (``changes`` an ``orjson.Fragment``)."""
+    and passed on as JSON text (``changes`` an ``orjson.Fragment``).
+
+    ``form``: the page form the client asked for (the ``form`` query parameter).  ``stored``
+    (sync/pull_stored.py) is written by PostgreSQL only, and said so in the answer (``form``,
+    ``columns``); any other value, or none, or another database: today's form, unchanged."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return pull(session, after, limit, centre_id)
-    changes, last, more = pull_json.pull_page(connection, after, limit, centre_id)
-    return {"changes": orjson.Fragment(changes), "last_seq": last, "more": more}
+    changes, last, more, columns = pull_json.pull_page(
+        connection, after, limit, centre_id, form == pull_stored.STORED
+    )
+    answer: dict[str, Any] = {"changes": orjson.Fragment(changes), "last_seq": last, "more": more}
+    if columns is not None:
+        answer["form"] = pull_stored.STORED
+        answer["columns"] = columns
+    return answer

@@ -18,6 +18,11 @@ that holds the interpreter's lock for tens of milliseconds.
 
 Only the columns this server's schema declares are written (a column the database has and the
 metadata does not stays out of the page, as ``select(tbl)`` leaves it out).
+
+The stored form (``stored=True``, asked for by ``form=stored``: sync/pull_stored.py) writes each
+change as ``[seq, table, [values]]``, the values in the table's column order and in the text
+SQLite holds for them (ids as 32 hex digits, timestamps ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC,
+dates ISO, booleans 1/0; every other column as above), and the column names once per table.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 from compliance_desk.persistence.models import Base, UtcDateTime
+from compliance_desk.sync import pull_stored
 
 
 def _quote(name: str) -> str:
@@ -43,6 +49,30 @@ def _column(tbl: Table, name: str) -> str:
         utc = f"({ref} AT TIME ZONE 'UTC')"
         return f"""replace(to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'), '.000000+', '+')"""
     return ref
+
+
+def _stored(tbl: Table, name: str) -> str:
+    """A column's value as SQLite stores it (pull_stored.kind), or as ``_column`` writes it."""
+    ref = "t." + _quote(name)
+    kind = pull_stored.kind(tbl.c[name])
+    if kind == "hex":
+        return f"replace({ref}::text, '-', '')"  # PostgreSQL writes a uuid in lower case
+    if kind == "stamp":
+        return f"to_char({ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+    if kind == "date":
+        return f"to_char({ref}, 'YYYY-MM-DD')"
+    if kind == "bool":
+        return f"{ref}::int"
+    return _column(tbl, name)
+
+
+WIDEST = 100  # json_build_array's most arguments: a wider table is sent in today's form
+
+
+def _stored_json(tbl: Table) -> str:
+    """The expression of a change in the stored form."""
+    values = ", ".join(_stored(tbl, c.name) for c in tbl.columns)
+    return f"json_build_array(f.seq, f.table_name, json_build_array({values}))"
 
 
 def _row_json(tbl: Table) -> str:
@@ -79,13 +109,20 @@ def _prelude(centre_id: uuid.UUID | None, upto: bool = False) -> str:
 
 
 def pull_page(
-    connection: Connection, after: int, limit: int, centre_id: uuid.UUID | None = None
-) -> tuple[bytes, int, bool]:
-    """(the JSON array of the page's changes, the page's last seq, whether more follow)."""
+    connection: Connection,
+    after: int,
+    limit: int,
+    centre_id: uuid.UUID | None = None,
+    stored: bool = False,
+) -> tuple[bytes, int, bool, dict[str, list[str]] | None]:
+    """(the JSON array of the page's changes, the page's last seq, whether more follow, the
+    column names of each table the page holds when it is in the stored form, else None)."""
     raw: Any = connection.connection.dbapi_connection
     params: dict[str, Any] = {"after": after, "limit": limit, "more": limit + 1,
                               "centre": centre_id}  # fmt: skip
     prelude = _prelude(centre_id)
+    if stored and any(len(t.columns) > WIDEST for t in Base.metadata.tables.values()):
+        stored = False  # none is (27 at most); the page says which form it is (server/pull.py)
     with raw.cursor() as cursor:
         cursor.execute(
             prelude + "SELECT (SELECT count(*) FROM e), (SELECT max(seq) FROM p), "
@@ -93,14 +130,22 @@ def pull_page(
             params,
         )
         total, last, tables = cursor.fetchone()
+        columns: dict[str, list[str]] | None = {} if stored else None
         if not total:
-            return b"[]", after, False
+            return b"[]", after, False, columns
         branches = []
         for name in sorted(tables or ()):
             tbl = Base.metadata.tables.get(name)
             if tbl is None:
                 continue  # not a table of this server's schema (the log names only its own)
             literal = name.replace("'", "''")
+            if columns is not None:
+                columns[name] = [c.name for c in tbl.columns]
+                branches.append(
+                    f"SELECT f.seq, {_stored_json(tbl)} AS c FROM f "
+                    f"JOIN {_quote(name)} t ON t.id = f.row_id WHERE f.table_name = '{literal}'"
+                )
+                continue
             branches.append(
                 "SELECT f.seq, json_build_object('seq', f.seq, 'table', f.table_name, "
                 "'id', x.id, 'row', row_to_json(x)) AS c FROM f "
@@ -126,4 +171,4 @@ def pull_page(
             text = cursor.fetchone()[0]
             body = (text or "").encode("utf-8")
     changes = b"[\n" + body + b"\n]" if body else b"[]"
-    return changes, int(last), int(total) > limit
+    return changes, int(last), int(total) > limit, columns

@@ -41,6 +41,7 @@ from compliance_desk.sync import (
     outbox_page,
     protocol,
     pull_ahead,
+    pull_stored,
     pull_wire,
     replica,
     resend,
@@ -480,9 +481,13 @@ class SyncService:
 
         asked: dict[int, Future[httpx.Response]] = {}  # pages asked for ahead, by cursor
 
+        params: dict[str, Any] = {}
+        if dialect.name == "sqlite":  # rows in the form SQLite stores them: sync/pull_stored.py
+            params["form"] = pull_stored.STORED
+
         def get(after: int, limit: int = page) -> httpx.Response:
             return self._send(client, "GET", "/v1/pull", token,
-                              params={"after": after, "limit": limit})  # fmt: skip
+                              params={"after": after, "limit": limit, **params})  # fmt: skip
 
         def fetch(
             after: int, limit: int = page
@@ -496,6 +501,12 @@ class SyncService:
             # A page of 10,000 rows is tens of thousands of objects: out of the collector's
             # walks at once (a full pass over two pages held the GIL for 57 ms).
             gc_pause.checkpoint()
+            if dialect.name == "sqlite" and pull_stored.is_stored(answer):
+                # the server answered in the stored form (an older one answers today's)
+                stored = pull_stored.adapt(answer, dialect, self.ctx.device_id.hex)
+                answer["changes"] = stored.changes
+                gc_pause.checkpoint()
+                return answer, stored.prepared, stored.theirs
             made = None
             changes = answer.get("changes")
             if dialect.name == "sqlite" and isinstance(changes, list) and changes:

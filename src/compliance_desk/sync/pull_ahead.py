@@ -34,6 +34,10 @@ class Prepared:
     keys: list[str] | None = None  # ids as SQLite stores them (pull_bulk.hex_id)
     # where each table's changes are (replica._positions), when every change names its row
     tables: dict[str, list[int]] | None = None
+    # a stored page's (sync/pull_stored.py): each change's values as parsed, and each table's
+    # columns as the page names them (a change whose ``row`` is None gets its wire row of them)
+    values: list[Any] | None = None
+    plans: dict[str, Any] | None = None
 
 
 def prepare(changes: list[Any], dialect: Dialect) -> Prepared:
@@ -86,7 +90,8 @@ def release(changes: list[Any], made: Prepared | None) -> None:
     the window's thread between slices); objects still referred to elsewhere live on."""
     lists: list[list[Any]] = [changes]
     if made is not None:
-        lists += [made.forms, made.docs, made.keys or [], *(made.tables or {}).values()]
+        lists += [made.forms, made.docs, made.keys or [], made.values or [],
+                  *(made.tables or {}).values()]  # fmt: skip
     for items in lists:
         while items:
             del items[-RELEASE:]

@@ -267,19 +267,21 @@ class RawInserts:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.rows: dict[str, list[tuple[dict[str, Any], tuple[Any, ...] | None]]] = {}
+        self.rows: dict[str, list[tuple[dict[str, Any] | None, Sequence[Any] | None]]] = {}
         self.docs: list[search_index.DocRows] = []
 
     def add(
-        self, tbl: Table, wire: dict[str, Any], form: tuple[Any, ...] | None = None,
+        self, tbl: Table, wire: dict[str, Any] | None, form: Sequence[Any] | None = None,
         doc: search_index.DocRows | None = None,
     ) -> bool:  # fmt: skip
-        """False (and nothing added) when the row lacks a column: it takes the long way."""
-        if form is None and not wire.keys() >= names(tbl):
+        """False (and nothing added) when the row lacks a column: it takes the long way.
+        ``wire`` None: a stored page's row (sync/pull_stored.py), whose ``form`` and ``doc``
+        (None: not live) were made with it."""
+        if form is None and (wire is None or not wire.keys() >= names(tbl)):
             return False
         self.rows.setdefault(tbl.name, []).append((wire, form))
         if tbl.name == "enterprise":
-            if doc is None and wire.get("deleted_at") is None:
+            if doc is None and wire is not None and wire.get("deleted_at") is None:
                 row_id = codec.decode_row(tbl, {"id": wire["id"]})["id"]
                 doc = search_index.doc_rows(index_doc(row_id, wire))
             if doc is not None:
@@ -287,14 +289,14 @@ class RawInserts:
         return True
 
     def extend(
-        self, tbl: Table, wires: list[dict[str, Any]], forms: list[tuple[Any, ...]],
+        self, tbl: Table, wires: list[dict[str, Any] | None], forms: list[Sequence[Any]],
         docs: list[search_index.DocRows | None],
     ) -> None:  # fmt: skip
         """Rows that all came with their driver values (``add`` for each, in one go)."""
         self.rows.setdefault(tbl.name, []).extend(zip(wires, forms, strict=True))
         if tbl.name == "enterprise":
             for wire, doc in zip(wires, docs, strict=True):
-                if doc is None and wire.get("deleted_at") is None:
+                if doc is None and wire is not None and wire.get("deleted_at") is None:
                     row_id = codec.decode_row(tbl, {"id": wire["id"]})["id"]
                     doc = search_index.doc_rows(index_doc(row_id, wire))
                 if doc is not None:
@@ -305,11 +307,17 @@ class RawInserts:
             tbl = codec.table(table)
             columns = ", ".join(f'"{c.name}"' for c in tbl.columns)
             marks = ", ".join("?" for _ in tbl.columns)
-            made = iter(stored_forms(self.connection, tbl, [w for w, f in pairs if f is None]))
-            rows = [next(made) if f is None else f for _w, f in pairs]
-            self.connection.exec_driver_sql(
-                f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows
+            made = iter(
+                stored_forms(self.connection, tbl, [w for w, f in pairs if f is None and w])
             )
+            rows = [next(made) if f is None else f for _w, f in pairs]
+            # The driver's own executemany: it takes a stored page's lists as they were parsed
+            # (sync/pull_stored.py), which SQLAlchemy's would want as tuples.
+            cursor = self.connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)
+            finally:
+                cursor.close()
         search_index.insert_rows(self.connection, self.docs)
         self.rows = {}
         self.docs = []

@@ -39,7 +39,7 @@ from compliance_desk.persistence import search_index
 from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec, gc_pause, pull_ahead, pull_bulk, sets
+from compliance_desk.sync import codec, gc_pause, pull_ahead, pull_bulk, pull_stored, sets
 from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
@@ -254,6 +254,8 @@ def apply_pulled(
         docs = [docs[i] for i in kept]
         keys = None if keys is None else [keys[i] for i in kept]
         tables = _positions(changes)
+        values = None if prepared.values is None else [prepared.values[i] for i in kept]
+        prepared = pull_ahead.Prepared(forms, docs, keys, tables, values, prepared.plans)
     # ids as SQLite stores them (no UUID objects), of the rows kept only: a table left aside
     # may have ids of another form
     if keys is None:
@@ -267,7 +269,7 @@ def apply_pulled(
         )
     }
     present = _present(connection, {t: [keys[i] for i in at] for t, at in tables.items()})
-    twinned = _twinned(connection, changes, keys, tables)
+    twinned = _twinned(connection, changes, keys, tables, prepared)
     stored = _stored(connection, present)
     gc_pause.checkpoint()  # the page's rows here, read for comparison: out of full collections
     plain = _PlainInserts(connection)
@@ -285,8 +287,8 @@ def apply_pulled(
             for name in _PARENT_OF.get(table, ()):
                 parents.update((name, uuid.UUID(hex=keys[i])) for i in at)
         count = len(changes)
-    one_by_one = [] if bulk else zip(changes, keys, forms, docs, strict=True)
-    for change, key, form, doc in one_by_one:
+    one_by_one = [] if bulk else enumerate(zip(changes, keys, forms, docs, strict=True))
+    for i, (change, key, form, doc) in one_by_one:
         table = str(change["table"])
         pol = policy(table)
         tbl = codec.table(table)
@@ -300,7 +302,8 @@ def apply_pulled(
                     parents.add((name, uuid.UUID(hex=key)))
                 count += 1
                 continue
-        row = codec.decode_row(tbl, change["row"])
+        # a stored page's row (sync/pull_stored.py): its wire row made for the merge paths
+        row = codec.decode_row(tbl, pull_stored.wire_of(change, prepared, i))
         for name in _PARENT_OF.get(table, ()):
             parents.add((name, row["id"]))
         if not exists and pol.command is None and not special:
@@ -383,18 +386,20 @@ class _PlainInserts:
 
 def _twinned(
     connection: Connection, changes: list[dict[str, Any]], keys: list[str],
-    tables: dict[str, list[int]],
+    tables: dict[str, list[int]], made: pull_ahead.Prepared,
 ) -> set[str]:  # fmt: skip
     """Live pulled rows whose natural key another row here holds (or another row of the same
     batch): these go one by one, so that the twin is set aside in order.  Ids as ``keys``
-    (SQLite's hex); ``tables``: where each table's changes are (``_positions``)."""
+    (SQLite's hex); ``tables``: where each table's changes are (``_positions``); ``made``:
+    a stored page's values (the key's fields read of them, not the whole wire row)."""
     keyed: dict[str, dict[Any, list[str]]] = {}
     for table, at in tables.items():
         key = policy(table).natural_key
         if not key:
             continue
+        wanted = (*key, "deleted_at")
         for i in at:
-            row = changes[i]["row"]
+            row = pull_stored.fields(changes[i], made, i, wanted)
             if row.get("deleted_at") is None:
                 value = tuple(row.get(k) for k in key)
                 keyed.setdefault(table, {}).setdefault(value, []).append(keys[i])
