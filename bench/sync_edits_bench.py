@@ -2,11 +2,13 @@
 
 A laptop edits the contact person of every enterprise it holds and pushes (each edit is an
 update and its audit entry), two ways:
-- all in one go, as an import of the ledger edits them: the updates come as a run, which the
-  server applies in bulk (server/bulk_updates.py);
-- one at a time, as a clerk edits them in the register: each update is followed by its audit
-  entry, so they go one by one (push._one: its claim, a savepoint, the row read under lock,
-  the field-level merge, the update).
+- all in one go, as an import of the ledger edits them: the updates come as a run, then their
+  audit entries;
+- one at a time, as a clerk edits them in the register: each update followed by its audit
+  entry.
+The server takes both in bulk (server/bulk_updates.py, and bulk._mixed for a run of inserts and
+edits); before the ninth session each edit went one by one (push._one: its claim, a savepoint,
+the row read under lock, the field-level merge, the update, its result).
 
 Baseline, the same run and server: the same number of single-row UPDATEs of the enterprise
 table, one statement and one round trip each, in one transaction (what the rows would cost with

@@ -233,6 +233,12 @@ def test_the_bulk_merge_of_an_edit_is_the_one_by_one_merge() -> None:
                               {**current, "deleted_at": "x"}) is None  # fmt: skip
     with pytest.raises(ValueError):
         merge.plain_update(op(contact_person=["张三", 5]), current)  # not text
+    with pytest.raises(merge.BadOperation):
+        merge.plain_update(op(id=[str(row_id), str(uuid.uuid4())]), current)  # a row's id
+    audit = merge.parse({"id": str(uuid.uuid4()), "table": "audit_entry", "row_id": str(row_id),
+                         "kind": "update", "at": "2026-11-30T08:00:00+00:00",
+                         "payload": {"changes": {"action": ["create", "x"]}}}, uuid.uuid4())  # fmt: skip
+    assert merge.plain_update(audit, {"id": row_id, "action": "create"}) is None  # append-only
 
 
 def test_a_record_made_and_edited_before_the_sync_ends_the_same_on_both_sides(
@@ -249,11 +255,124 @@ def test_a_record_made_and_edited_before_the_sync_ends_the_same_on_both_sides(
         edit(a, e, contact_person=f"改后联系人{n}")
     page = _waiting(a)
     assert [op["kind"] for op in page].count("update") == 10
-    results = pushing.push(rig.server_desk.ctx.factory, a.desk.ctx.device_id, page, rig.clock())
+    with Statements(rig.server_desk.ctx.engine) as counted:
+        results = pushing.push(rig.server_desk.ctx.factory, a.desk.ctx.device_id, page, rig.clock())
     assert results == [operations.applied(op["id"]) for op in page]
+    if path == "bulk":  # one by one: five statements or more an operation
+        assert len(counted.seen) < 40
     held = rig.server_enterprises()
     assert [held[e.id]["contact_person"] for e in made] == [f"改后联系人{n}" for n in range(10)]
     assert [held[e.id]["row_version"] for e in made] == [2] * 10
     a.sync.sync_once()
     mine = a.enterprises()
     assert {e.id: mine[e.id] for e in made} == {e.id: held[e.id] for e in made}
+
+
+# Pages a laptop would not make, forged here: each answered by the bulk path as one by one
+# answers it (found by review: before, the bulk path applied what one by one refuses).
+
+
+def _op(
+    laptop: Laptop, table: str, row_id: Any, kind: str, payload: dict[str, Any], base: Any = None
+) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "table": table, "row_id": str(row_id), "kind": kind,
+            "base_version": base, "command": None, "user_id": str(laptop.user().id),
+            "at": "2026-11-30T08:00:00+00:00", "payload": payload}  # fmt: skip
+
+
+def _synced(rig: Rig, seed: int, count: int = 8) -> tuple[Laptop, list[uuid.UUID]]:
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    rng = random.Random(seed)
+    made = [create(a, f"崧厦伪造{seed}-{n}伞业有限公司", _uscc(rng)).id for n in range(count)]
+    a.sync.sync_once()
+    return a, made
+
+
+def _contact_edits(rig: Rig, a: Laptop, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    held = rig.server_enterprises()
+    return [_op(a, "enterprise", i, "update",
+                {"changes": {"contact_person": [held[i]["contact_person"], f"人{n}"]}},
+                held[i]["row_version"]) for n, i in enumerate(ids)]  # fmt: skip
+
+
+def _push(rig: Rig, a: Laptop, page: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return pushing.push(rig.server_desk.ctx.factory, a.desk.ctx.device_id, page, rig.clock())
+
+
+def test_an_audit_entry_is_never_edited_by_either_path(rig: Rig, path: str) -> None:
+    """Audit entries are only ever added (SYNC.md: append-only unions): eight edits of them in a
+    run are each rejected with the reason, and the entries stay as they were."""
+    from tests.sync_support import rows
+
+    a, made = _synced(rig, 901)
+    audits = {k: v for k, v in rows(rig.server_desk, "audit_entry").items()
+              if v["row_id"] in {str(i) for i in made}}  # fmt: skip
+    page = [_op(a, "audit_entry", k, "update", {"changes": {"action": [v["action"], "forged"]}})
+            for k, v in list(audits.items())[:8]]  # fmt: skip
+    assert len(page) == 8
+    results = _push(rig, a, page)
+    assert [r["status"] for r in results] == ["rejected"] * 8
+    assert all("只能新增" in r["reason_zh"] for r in results)
+    after = rows(rig.server_desk, "audit_entry")
+    assert [after[uuid.UUID(op["row_id"])]["action"] for op in page] == [
+        audits[uuid.UUID(op["row_id"])]["action"] for op in page
+    ]
+
+
+def test_an_edit_of_a_rows_id_is_refused_by_either_path(rig: Rig, path: str) -> None:
+    """Every replica and the change log know a row by its id: an edit that changes it is
+    rejected (one by one it re-keyed the row, and the bulk path answered "applied" and changed
+    nothing); the run's other edits are applied."""
+    a, made = _synced(rig, 902)
+    page = _contact_edits(rig, a, made)
+    page[2]["payload"]["changes"]["id"] = [str(made[2]), str(uuid.uuid4())]
+    results = _push(rig, a, page)
+    assert [r["status"] for r in results] == ["applied"] * 2 + ["rejected"] + ["applied"] * 5
+    held = rig.server_enterprises()
+    assert made[2] in held and held[made[2]]["contact_person"] != "人2"
+    assert [held[i]["contact_person"] for i in made[3:]] == [f"人{n}" for n in range(3, 8)]
+
+
+def test_an_edit_before_the_insert_it_depends_on_is_answered_as_one_by_one(
+    rig: Rig, path: str
+) -> None:
+    """An edit of a row whose insert comes later in the page meets no row one by one (rejected),
+    and an edit naming a row inserted later fails its foreign key; inserting first would have
+    applied both.  An edit and a later insert under the same operation id: the edit is applied,
+    the insert refused as a replay with another payload."""
+    a, made = _synced(rig, 903)
+    held = rig.server_enterprises()
+    template = held[made[0]]
+    new = uuid.uuid4()
+    row = {**template, "id": str(new), "uscc": _uscc(random.Random(9031)),
+           "name": "崧厦后建伞业有限公司", "contact_person": "甲", "row_version": 1}  # fmt: skip
+    page = _contact_edits(rig, a, made[:7])
+    page += [_op(a, "enterprise", new, "update", {"changes": {"contact_person": ["甲", "乙"]}}, 1),
+             _op(a, "enterprise", new, "insert", {"row": row})]  # fmt: skip
+    results = _push(rig, a, page)
+    assert [r["status"] for r in results] == ["applied"] * 7 + ["rejected", "applied"]
+    after = rig.server_enterprises()[new]
+    assert (after["contact_person"], after["row_version"]) == ("甲", 1)
+
+    from tests.sync_support import rows
+
+    chamber = {**next(iter(rows(rig.server_desk, "chamber").values())), "id": str(uuid.uuid4()),
+               "name": "后建商会", "row_version": 1}  # fmt: skip
+    page = _contact_edits(rig, a, made[:7])
+    last = rig.server_enterprises()[made[7]]
+    page += [_op(a, "enterprise", made[7], "update",
+                 {"changes": {"chamber_id": [last["chamber_id"], chamber["id"]]}},
+                 last["row_version"]),
+             _op(a, "chamber", chamber["id"], "insert", {"row": chamber})]  # fmt: skip
+    results = _push(rig, a, page)
+    assert [r["status"] for r in results] == ["applied"] * 7 + ["rejected", "applied"]
+    assert rig.server_enterprises()[made[7]]["chamber_id"] == last["chamber_id"]
+
+    page = _contact_edits(rig, a, made[:8])
+    twin = {**row, "id": str(uuid.uuid4()), "uscc": _uscc(random.Random(9071)),
+            "name": "崧厦同号伞业有限公司"}  # fmt: skip
+    same_id = {**_op(a, "enterprise", twin["id"], "insert", {"row": twin}), "id": page[7]["id"]}
+    results = _push(rig, a, [*page, same_id])
+    assert [r["status"] for r in results] == ["applied"] * 8 + ["refused"]
+    assert uuid.UUID(twin["id"]) not in rig.server_enterprises()

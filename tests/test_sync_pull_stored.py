@@ -197,6 +197,35 @@ def test_values_not_in_the_stored_form_take_today_s_path_to_the_same_rows(
         assert c.execute(select(codec.table("visit").c.id)).first() is None
 
 
+def test_values_of_the_wrong_widths_are_not_taken_for_the_stored_form(
+    server: Engine, sqlite_desk: Desk
+) -> None:
+    """A column is checked value by value, not only as a whole: two ids of 31 and 33 digits,
+    a timestamp with five digits of fraction beside one with a five-digit year, a short date
+    beside a long one, have the right total length but are not in the stored form (found by
+    review: they went to SQLite as they were, rows no read could decode).  A page holding
+    misaligned ids is refused with nothing written."""
+    assert not pull_stored._checked("hex", ["a" * 31, "b" * 33])
+    assert not pull_stored._checked(
+        "stamp", ["2026-03-02 09:30:05.12345", "72026-03-02 09:30:05.123456"]
+    )
+    assert not pull_stored._checked("date", ["2026-03-0", "92026-03-02"])
+    assert pull_stored._checked("hex", ["a" * 32, "b" * 32])
+    old = _answer(server, None)
+    bad = _answer(server, pull_stored.STORED)
+    columns = bad["columns"]["audit_entry"]
+    ids = [c[2] for c in bad["changes"] if c[1] == "audit_entry"]
+    assert len(ids) >= 2
+    ids[0][columns.index("id")] = ids[0][columns.index("id")][:31]
+    ids[1][columns.index("id")] = ids[1][columns.index("id")] + "0"
+    with sqlite_desk.ctx.engine.connect() as c:
+        before = set(c.execute(select(codec.table("audit_entry").c.id)).scalars())
+    with pytest.raises(ValueError):
+        _applied(sqlite_desk, bad, _held(old))
+    with sqlite_desk.ctx.engine.connect() as c:
+        assert set(c.execute(select(codec.table("audit_entry").c.id)).scalars()) == before
+
+
 def test_without_the_parameter_the_server_answers_today_s_page(server: Engine) -> None:
     with Session(server) as session:
         today = orjson.loads(orjson.dumps(pulling.page(session, 0, 10_000, None)))

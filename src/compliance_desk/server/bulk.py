@@ -113,6 +113,26 @@ def _run_or_halves(
     return [one(session, device_id, raw, now) for raw in raws]
 
 
+def _edit_before_its_insert(raws: list[dict[str, Any]], inserting: list[bool]) -> bool:
+    """Whether an edit in the run comes before an insert it may depend on: of the same row,
+    under the same operation id, or of a row the edit names among its new values (a foreign
+    key).  One by one the edit would meet the row missing; inserts first, it would not."""
+    later_rows: set[str] = set()
+    later_ids: set[str] = set()
+    for raw, insert in zip(reversed(raws), reversed(inserting), strict=True):
+        if insert:
+            later_rows.add(str(raw.get("row_id")))
+            later_ids.add(str(raw.get("id")))
+            continue
+        if str(raw.get("row_id")) in later_rows or str(raw.get("id")) in later_ids:
+            return True
+        changes = raw["payload"]["changes"]  # bulk_updates.plain_update: a dict
+        for pair in changes.values():
+            if isinstance(pair, list) and len(pair) == 2 and str(pair[1]) in later_rows:
+                return True
+    return False
+
+
 # Change-log entries of a part of a run, with the rows it inserted (capture.note_changes), kept
 # back until the whole run is applied.
 Noting = list[
@@ -138,6 +158,8 @@ def _mixed(
         return _run(session, device_id, raws, now, centre_id)
     if not any(inserting):
         return bulk_updates.run(session, device_id, raws, now, centre_id)
+    if _edit_before_its_insert(raws, inserting):
+        return None
     noting: Noting = []
     savepoint = session.begin_nested()
     inserts = [raw for raw, i in zip(raws, inserting, strict=True) if i]

@@ -160,9 +160,25 @@ DOCUMENT: dict[str, Any] = {
                     *_DEVICE,
                     {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    # rows as SQLite stores them (sync/pull_stored.py); any other value or none:
+                    # the page as before
+                    {
+                        "name": "form",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["stored"]},
+                    },
                 ],
                 "responses": {
-                    "200": _ok({"type": "object", "required": ["changes", "last_seq", "more"]}),
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "required": ["changes", "last_seq", "more"],
+                            "properties": {
+                                "form": {"type": "string"},
+                                "columns": {"type": "object"},
+                            },
+                        }
+                    ),
                     **_errors("400", "401", "403"),
                 },
             }

@@ -181,6 +181,9 @@ def _set_projection(
 def _update(
     connection: Connection, op: Op, tbl: Table, pol: TablePolicy, now: datetime, lock: bool
 ) -> Outcome:
+    if "deleted_at" not in tbl.c:  # an audit entry: only ever added
+        return Outcome("rejected", "此类记录只能新增，不能修改或删除，服务器未采用",
+                       f"{op.table} rows are append-only: {op.kind} refused")  # fmt: skip
     query = select(tbl).where(tbl.c.id == op.row_id)
     if lock:
         query = query.with_for_update()
@@ -258,6 +261,10 @@ def _pairs(op: Op, tbl: Table, pol: TablePolicy) -> dict[str, list[Any]]:
             continue  # projections come from commands; stamps are the server's to set
         if not isinstance(pair, list) or len(pair) != 2:
             raise BadOperation(f"change of {key} is not [old, new]")
+        if key == "id":
+            if pair[0] != pair[1]:  # the change log and every replica know a row by its id
+                raise BadOperation("change of a row's id")
+            continue
         changes[key] = pair
     return changes
 
@@ -295,7 +302,7 @@ def plain_update(op: Op, current: Mapping[Any, Any]) -> dict[str, Any] | None:
     ValueError as ``apply_op`` does."""
     tbl = codec.table(op.table)
     pol = policy(op.table)
-    if op.kind != "update" or current.get("deleted_at") is not None:
+    if op.kind != "update" or "deleted_at" not in tbl.c or current["deleted_at"] is not None:
         return None
     take, clashes = _three_way(tbl, current, _pairs(op, tbl, pol))
     values = codec.decode_row(tbl, take)

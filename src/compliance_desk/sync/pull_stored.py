@@ -79,7 +79,7 @@ def _fixed(values: list[Any], width: int, skeleton: bytes, digits: bytes) -> boo
     except TypeError:  # a number among them
         return False
     n = len(values)
-    if len(joined) != width * n:
+    if len(joined) != width * n or set(map(len, values)) != {width}:  # each, not only all
         return False
     try:
         raw = joined.encode("ascii")
