@@ -376,3 +376,21 @@ def test_an_edit_before_the_insert_it_depends_on_is_answered_as_one_by_one(
     results = _push(rig, a, [*page, same_id])
     assert [r["status"] for r in results] == ["applied"] * 8 + ["refused"]
     assert uuid.UUID(twin["id"]) not in rig.server_enterprises()
+
+
+def test_a_mixed_runs_change_log_follows_the_page(rig: Rig, path: str) -> None:
+    """Edits and the inserts between them (a clerk's edits one at a time, and visits) are
+    numbered in the change log in the page's order, as one by one numbers them: a device
+    pulling a page boundary between them gets a row's parent first."""
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    ids, page = _edited(a, 10, 6, at_once=False)
+    factory = rig.server_desk.ctx.factory
+    with factory() as s:
+        top = int(s.scalar(select(SyncChange.seq).order_by(SyncChange.seq.desc()).limit(1)) or 0)
+    results = _push(rig, a, page)
+    assert [r["status"] for r in results] == ["applied"] * len(page)
+    with factory() as s:
+        logged = list(s.scalars(select(SyncChange.op_id).where(SyncChange.seq > top)
+                                .order_by(SyncChange.seq)))  # fmt: skip
+    assert logged == [uuid.UUID(op["id"]) for op in page]

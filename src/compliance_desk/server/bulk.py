@@ -9,6 +9,9 @@ keys already taken looked up once per table, and the rows COPYed per stretch of 
 the order they came, their values as text where PostgreSQL reads them so (server/copy_text.py).
 The operations are checked as merge.parse checks them, with ids kept as their text.
 
+Plain edits among them (a clerk's edit and its audit entry, an import's edits) join the run:
+the inserts go as above, then the edits (server/bulk_updates.py), in one savepoint (``_mixed``).
+
 A long run goes a CHUNK at a time inside its savepoint, a thread preparing the next chunk (the
 checks, fingerprints, decoding and COPY text: everything that needs no database) while the
 session's thread has PostgreSQL apply the one before (``_run``).
@@ -149,10 +152,10 @@ def _mixed(
 ) -> list[dict[str, Any]] | None:
     """A run of plain inserts and plain edits (a clerk's edit and its audit entry, again and
     again): the inserts in bulk (``_run``), then the edits (server/bulk_updates.py), in one
-    savepoint; the answers in the run's order.  A row inserted and edited in the same run is
-    inserted first, as one by one has it; other rows do not depend on the order (an edit
-    touches its own row, and the change log is read by row).  Anything either part cannot take
-    whole rolls both back: None (the run is halved)."""
+    savepoint; the answers and the change log in the run's order.  A row inserted and edited in
+    the same run is inserted first, as one by one has it; an edit before an insert it may
+    depend on sends the run the one-by-one way.  Anything either part cannot take whole rolls
+    both back: None (the run is halved)."""
     inserting = [plain_insert(raw) for raw in raws]
     if all(inserting):
         return _run(session, device_id, raws, now, centre_id)
@@ -171,8 +174,12 @@ def _mixed(
     if inserted is None or edited is None:
         savepoint.rollback()
         return None
-    for noted, rows in noting:
-        capture.note_changes(session, noted, rows)
+    # The change log in the page's order, as one by one numbers it: a device that pulls a
+    # visit before the enterprise an edit moved into its centre would miss its parent.
+    at = {str(raw.get("id")): n for n, raw in enumerate(raws)}
+    (by_inserts, rows), (by_edits, _none) = noting
+    capture.note_changes(session, sorted(by_inserts + by_edits, key=lambda e: at[str(e[2])]), rows)
+    capture.note_changes(session, [], None)  # an edit may move a row: centres read by SQL
     savepoint.commit()
     of_inserts, of_edits = iter(inserted), iter(edited)
     return [next(of_inserts) if i else next(of_edits) for i in inserting]
