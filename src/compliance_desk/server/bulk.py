@@ -176,10 +176,10 @@ def _mixed(
         return None
     # The change log in the page's order, as one by one numbers it: a device that pulls a
     # visit before the enterprise an edit moved into its centre would miss its parent.
+    # Noted without the inserted rows' centres: an edit may have moved one (all read by SQL).
     at = {str(raw.get("id")): n for n, raw in enumerate(raws)}
-    (by_inserts, rows), (by_edits, _none) = noting
-    capture.note_changes(session, sorted(by_inserts + by_edits, key=lambda e: at[str(e[2])]), rows)
-    capture.note_changes(session, [], None)  # an edit may move a row: centres read by SQL
+    (by_inserts, _rows), (by_edits, _none) = noting
+    capture.note_changes(session, sorted(by_inserts + by_edits, key=lambda e: at[str(e[2])]))
     savepoint.commit()
     of_inserts, of_edits = iter(inserted), iter(edited)
     return [next(of_inserts) if i else next(of_edits) for i in inserting]
