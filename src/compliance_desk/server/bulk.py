@@ -32,12 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from compliance_desk.persistence.dialect import among
-from compliance_desk.persistence.sync_models import SyncOperation
 from compliance_desk.server import (
     admission,
     bulk_chunks,
@@ -310,14 +308,7 @@ def _apply_run(
     every = len(claimed) == len(ops)  # the usual case: no replays, nothing to look up
     stored = {}
     if not every:
-        replayed = [uuid.UUID(key) for key in keys if key not in claimed]
-        stored = {
-            str(r.op_id): r
-            for r in connection.execute(
-                select(SyncOperation.op_id, SyncOperation.payload_hash, SyncOperation.result)
-                .where(among(connection, SyncOperation.op_id, replayed))
-            )
-        }  # fmt: skip
+        stored = claims.records(connection, [uuid.UUID(key) for key in keys if key not in claimed])
     if every and chunk.ready is not None:
         ready = chunk.ready
         if not sets.present_text(connection, ready.by_table):  # none there: all inserted

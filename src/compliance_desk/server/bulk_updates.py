@@ -29,7 +29,6 @@ from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from compliance_desk.persistence.dialect import among
-from compliance_desk.persistence.sync_models import SyncOperation
 from compliance_desk.server import admission, bulk_scope, claims, log_text, operations
 from compliance_desk.sync import capture, codec, merge, protocol, scope
 from compliance_desk.sync.policy import policy
@@ -145,14 +144,7 @@ def _apply(
         return None
     stored = {}
     if len(fresh) < len(ops):
-        replayed = [op.id for op in ops if str(op.id) not in claimed]
-        stored = {
-            str(r.op_id): r
-            for r in connection.execute(
-                select(SyncOperation.op_id, SyncOperation.payload_hash, SyncOperation.result)
-                .where(among(connection, SyncOperation.op_id, replayed))
-            )
-        }  # fmt: skip
+        stored = claims.records(connection, [op.id for op in ops if str(op.id) not in claimed])
     results: list[dict[str, Any]] = []
     noted: list[tuple[str, str, str | None]] = []
     for op, key, digest in zip(ops, keys, digests, strict=True):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from compliance_desk.persistence.dialect import insert_for
+from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
 
 
@@ -58,3 +59,15 @@ def claim(
         for key, digest in zip(keys, digests, strict=True)
     ]  # fmt: skip
     return {str(i) for i in connection.execute(claim, rows).scalars()}
+
+
+def records(connection: Connection, op_ids: list[uuid.UUID]) -> dict[str, Any]:
+    """The records (op_id, payload_hash, result) of ids claimed before, by id as text: what
+    their replays are answered from (operations.answer_replay)."""
+    return {
+        str(r.op_id): r
+        for r in connection.execute(
+            select(SyncOperation.op_id, SyncOperation.payload_hash, SyncOperation.result)
+            .where(among(connection, SyncOperation.op_id, op_ids))
+        )
+    }  # fmt: skip
