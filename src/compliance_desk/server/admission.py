@@ -8,6 +8,7 @@ undoes the operation and nothing else; the device gets the reason.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -15,8 +16,22 @@ from compliance_desk.domain.errors import DomainError
 from compliance_desk.server import leases
 from compliance_desk.sync import scope
 from compliance_desk.sync.merge import Op, Outcome
+from compliance_desk.sync.policy import TablePolicy, policy
 
 NUMBERED = ("document_number", "letter")  # tables whose rows leases.check_pushed checks
+
+
+def plain(raw: Any, kind: str) -> TablePolicy | None:
+    """The table's policy when ``raw`` is an operation of ``kind`` on a synced table without a
+    workflow command or a number's lease (checked operation by operation): a candidate for the
+    server's bulk paths (server/bulk.py, server/bulk_updates.py); else None."""
+    if not isinstance(raw, dict) or raw.get("kind") != kind:
+        return None
+    table = str(raw.get("table"))
+    if table in NUMBERED:
+        return None
+    pol = policy(table)
+    return pol if pol.synced and pol.command is None else None
 
 
 class OutOfScope(DomainError):

@@ -58,13 +58,7 @@ CHUNK = 2000  # operations prepared while PostgreSQL applies the chunk before (`
 
 def plain_insert(raw: dict[str, Any]) -> bool:
     """An insert of a table without a workflow command: a candidate for the bulk path."""
-    if not isinstance(raw, dict) or raw.get("kind") != "insert":
-        return False
-    table = str(raw.get("table"))
-    if table in admission.NUMBERED:  # a number's lease is checked operation by operation
-        return False
-    pol = policy(table)
-    return pol.synced and pol.command is None
+    return admission.plain(raw, "insert") is not None
 
 
 def apply(

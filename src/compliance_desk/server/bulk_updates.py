@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from compliance_desk.persistence.dialect import among
 from compliance_desk.server import admission, bulk_scope, claims, log_text, operations
 from compliance_desk.sync import capture, codec, merge, protocol, scope
-from compliance_desk.sync.policy import policy
 
 log = logging.getLogger("compliance_desk.server")
 
@@ -44,13 +43,11 @@ _ALONE = {"enterprise": frozenset({"name", "name_pinyin"}), "appeal": frozenset(
 def plain_update(raw: dict[str, Any]) -> bool:
     """An update of a table without a workflow command that the bulk merge can take: not of
     an append-only table (refused one by one), nor of a natural key, a name or an id."""
-    if not isinstance(raw, dict) or raw.get("kind") != "update":
+    pol = admission.plain(raw, "update")
+    if pol is None:
         return False
-    table = str(raw.get("table"))
-    if table in admission.NUMBERED:  # a number's lease is checked operation by operation
-        return False
-    pol = policy(table)
-    if not pol.synced or pol.command is not None or "deleted_at" not in codec.table(table).c:
+    table = str(raw["table"])
+    if "deleted_at" not in codec.table(table).c:
         return False
     payload = raw.get("payload")
     changes = payload.get("changes") if isinstance(payload, dict) else None
