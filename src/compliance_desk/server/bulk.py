@@ -312,7 +312,7 @@ def _apply_run(
                 if text is not None:
                     sets.copy_text(connection, codec.table(table), text)
                 else:
-                    sets.insert_rows(connection, codec.table(table), rows, as_text=True)
+                    sets.insert_rows(connection, codec.table(table), _made(rows), as_text=True)
             inserted.update(ready.inserted)
             return ready.results, ready.noted
     items = zip(ops, chunk.rows, chunk.lines, chunk.decides, strict=True)
@@ -324,9 +324,10 @@ def _apply_run(
     # A row the server holds already is applied as it is (the union keeps the server's copy),
     # so only the others can have a natural-key twin.
     new = [item for item in fresh if (item[0].table, item[0].row_id) not in present]
-    if _twins(connection, [(op, row) for op, row, _line, _decides in new]):
+    # (a row not made is of a table without a natural key: bulk_chunks.Chunk.rows)
+    if _twins(connection, [(op, row) for op, row, _line, _decides in new if row is not None]):
         return None
-    stretch: list[tuple[Insert, dict[str, Any], str | None, tuple[Any, ...]]] = []
+    stretch: list[tuple[Insert, dict[str, Any] | None, str | None, tuple[Any, ...]]] = []
     for n, item in enumerate(fresh):
         op = item[0]
         if (op.table, op.row_id) not in present:
@@ -350,15 +351,24 @@ def _apply_run(
 def _insert(
     connection: Connection,
     tbl: Table,
-    items: list[tuple[Insert, dict[str, Any], str | None, tuple[Any, ...]]],
+    items: list[tuple[Insert, dict[str, Any] | None, str | None, tuple[Any, ...]]],
 ) -> None:
     """A stretch of one table's new rows: their COPY text as written, or (a row that psycopg
     formats itself, a row without every column) by sets.insert_rows."""
     lines = [item[2] for item in items]
     if None in lines:
-        sets.insert_rows(connection, tbl, [item[1] for item in items], as_text=True)
+        sets.insert_rows(connection, tbl, _made([item[1] for item in items]), as_text=True)
     else:
         sets.copy_text(connection, tbl, "".join(lines).encode())  # type: ignore[arg-type]
+
+
+def _made(rows: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """A stretch's decoded rows, where a line is not written: a table's rows in a chunk are
+    either all made one at a time or all written a column at a time (bulk_chunks.prepare)."""
+    made = [row for row in rows if row is not None]
+    if len(made) != len(rows):
+        raise AssertionError(f"a stretch of {len(rows)} rows with {len(made)} made")
+    return made
 
 
 def _twins(connection: Connection, fresh: list[tuple[Insert, dict[str, Any]]]) -> bool:

@@ -8,10 +8,15 @@ yet), the statements' inputs, so that the session's thread only runs statements.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from compliance_desk.server import copy_text, operations
+from sqlalchemy import Table
+
+from compliance_desk.server import bulk_columns, copy_text, operations
 from compliance_desk.sync import codec, merge, protocol, scope
 from compliance_desk.sync.policy import policy
 
@@ -61,7 +66,9 @@ class Chunk(NamedTuple):
 
     ops: list[Insert]
     digests: list[str]
-    rows: list[dict[str, Any]]  # decoded (copy_text.prepare), for the checks and statements
+    # decoded (copy_text.prepare), for the checks and statements; None where bulk_columns
+    # wrote the line (a table without a natural key, every line written: nothing reads it)
+    rows: list[dict[str, Any] | None]
     lines: list[str | None]  # each row as COPY text (copy_text.prepare), None: psycopg's way
     decides: list[tuple[Any, ...]]  # each row's values that decide its centre (scope.deciding)
     # What the session's thread needs when every operation is new and no row is there yet
@@ -72,7 +79,8 @@ class Chunk(NamedTuple):
 class Ready(NamedTuple):
     by_table: dict[str, list[str]]  # row ids per table (sets.present_text)
     keyed: dict[str, list[tuple[uuid.UUID, dict[str, Any]]]]  # live rows with a natural key
-    stretches: list[tuple[str, bytes | None, list[dict[str, Any]]]]  # table, COPY text, rows
+    # table, COPY text, rows (read only where the text is None: then made one at a time)
+    stretches: list[tuple[str, bytes | None, list[dict[str, Any] | None]]]
     results: list[dict[str, Any]]
     noted: list[tuple[str, str, str | None]]
     inserted: dict[tuple[str, str], tuple[Any, ...]]
@@ -80,54 +88,118 @@ class Ready(NamedTuple):
 
 def prepare(raws: list[dict[str, Any]], device_id: uuid.UUID) -> Chunk | None:
     """merge.parse's checks, the fingerprints, the rows decoded and written as COPY text;
-    None if something in it means the run cannot go in bulk."""
-    try:
-        ops = [parsed(raw, device_id) for raw in raws]
-    except merge.BadOperation:
-        return None
-    digests: list[str] = []
-    rows: list[dict[str, Any]] = []
-    lines: list[str | None] = []
-    decides: list[tuple[Any, ...]] = []
-    for raw, op in zip(raws, ops, strict=True):
-        tbl = codec.table(op.table)
+    None if something in it means the run cannot go in bulk.  The usual chunk is prepared a
+    column at a time (server/bulk_columns.py), each table's rows that cannot be one at a time."""
+    given = bulk_columns.fields(raws)
+    if given is None:
+        try:
+            ops = [parsed(raw, device_id) for raw in raws]
+        except merge.BadOperation:
+            return None
+    else:
+        ops = list(map(Insert, given.ids, given.tables, given.row_ids, given.rows))
+    n = len(ops)
+    made = _Made([""] * n, [None] * n, [None] * n, [()] * n)
+    by_table: dict[str, list[int]] = {}
+    for table, run in groupby(range(n), key=list(map(itemgetter(1), ops)).__getitem__):
+        by_table.setdefault(table, []).extend(run)
+    for table, at in by_table.items():
+        tbl = codec.table(table)
+        if given is None or not _by_columns(tbl, raws, ops, at, made):
+            if not _one_at_a_time(tbl, raws, ops, at, made):
+                return None
+    digests, rows, lines, decides = made
+    return Chunk(ops, digests, rows, lines, decides, _ready(ops, rows, lines, decides))
+
+
+class _Made(NamedTuple):
+    """What ``prepare`` makes of each operation of a chunk, in its order."""
+
+    digests: list[str]
+    rows: list[dict[str, Any] | None]  # None: not made (bulk_columns.Rows)
+    lines: list[str | None]
+    decides: list[tuple[Any, ...]]
+
+
+def _pick(items: list[Any], at: list[int]) -> list[Any]:
+    return items if len(at) == len(items) else list(map(items.__getitem__, at))
+
+
+def _put(items: list[Any], at: list[int], values: Sequence[Any]) -> None:
+    if len(at) == len(items):
+        items[:] = values
+        return
+    for i, value in zip(at, values, strict=True):
+        items[i] = value
+
+
+def _by_columns(
+    tbl: Table, raws: list[dict[str, Any]], ops: list[Insert], at: list[int], made: _Made
+) -> bool:
+    """A table's operations of a chunk prepared a column at a time (bulk_columns): False if
+    they cannot be so (they are then prepared one at a time, which refuses what is wrong)."""
+    columns = bulk_columns.rows(tbl, [op.row for op in _pick(ops, at)])
+    if columns is None:
+        return False
+    sums = bulk_columns.fingerprints(_pick(raws, at))
+    if sums is None or list(columns.columns["id"]) != [op.row_id for op in _pick(ops, at)]:
+        return False
+    _put(made.lines, at, columns.lines)
+    if columns.rows is not None:
+        _put(made.rows, at, columns.rows)
+    _put(made.digests, at, sums)
+    deciding = scope.deciding(tbl.name)
+    if deciding:
+        _put(made.decides, at, list(zip(*(columns.columns[c] for c in deciding), strict=True)))
+    return True
+
+
+def _one_at_a_time(
+    tbl: Table, raws: list[dict[str, Any]], ops: list[Insert], at: list[int], made: _Made
+) -> bool:
+    """A table's operations of a chunk prepared each on its own; False: one is refused."""
+    deciding = scope.deciding(tbl.name)
+    for i in at:
+        raw, op = raws[i], ops[i]
         try:
             row, line, plain = copy_text.prepare(tbl, op.row)
-            digests.append(protocol.fingerprint_of(raw, plain and plain_but_row(raw, op.row)))
+            made.digests[i] = protocol.fingerprint_of(raw, plain and plain_but_row(raw, op.row))
         except (TypeError, ValueError):  # a value refused, text without UTF-8 (a lone
-            return None  # surrogate): one by one rejects it
+            return False  # surrogate): one by one rejects it
         if row.get("id") != op.row_id:
-            return None
-        rows.append(row)
-        lines.append(line)
-        decides.append(tuple(map(row.get, scope.deciding(op.table))))
-    return Chunk(ops, digests, rows, lines, decides, _ready(ops, rows, lines, decides))
+            return False
+        made.rows[i], made.lines[i] = row, line
+        made.decides[i] = tuple(map(row.get, deciding))
+    return True
 
 
 def _ready(
     ops: list[Insert],
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any] | None],
     lines: list[str | None],
     decides: list[tuple[Any, ...]],
 ) -> Ready:
-    """The chunk's statements' inputs for the usual case (see ``_apply_run``)."""
+    """The chunk's statements' inputs for the usual case (see ``_apply_run``), a list at a
+    time."""
+    ids, tables, row_ids = (list(map(itemgetter(k), ops)) for k in range(3))
     by_table: dict[str, list[str]] = {}
-    stretches: list[tuple[str, bytes | None, list[dict[str, Any]]]] = []
+    stretches: list[tuple[str, bytes | None, list[dict[str, Any] | None]]] = []
     start = 0
-    for n, op in enumerate(ops):
-        by_table.setdefault(op.table, []).append(op.row_id)
-        if n + 1 == len(ops) or ops[n + 1].table != op.table:
-            part = lines[start : n + 1]
-            text = None if None in part else "".join(part).encode()  # type: ignore[arg-type]
-            stretches.append((op.table, text, rows[start : n + 1]))
-            start = n + 1
+    for table, run in groupby(tables):
+        end = start + len(list(run))
+        part = lines[start:end]
+        text = None if None in part else "".join(part).encode()  # type: ignore[arg-type]
+        stretches.append((table, text, rows[start:end]))
+        by_table.setdefault(table, []).extend(row_ids[start:end])
+        start = end
+    named = {t for t in by_table if policy(t).natural_key}
     return Ready(
         by_table,
-        keyed(list(zip(ops, rows, strict=True))),
+        keyed([(op, row) for op, row in zip(ops, rows, strict=True) if op.table in named and row]),
         stretches,
-        [operations.applied(op.id) for op in ops],
-        [(op.table, op.row_id, op.id) for op in ops],
-        {(op.table, op.row_id): d for op, d in zip(ops, decides, strict=True)},
+        list(map(operations.applied, ids)),
+        list(zip(tables, row_ids, ids, strict=True)),
+        dict(zip(zip(tables, row_ids, strict=True), decides, strict=True)),
     )
 
 
