@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import DBAPIError
 
 from compliance_desk.persistence.dialect import among, insert_for
 from compliance_desk.persistence.sync_models import SyncOperation
@@ -26,8 +27,14 @@ def claim(
     others inserted by one INSERT .. SELECT from arrays, without ON CONFLICT (its speculative
     insertion cost PostgreSQL twice as much CPU as the look-up and a plain insert): an id
     that another push claims at the same time makes the insert fail, and the run goes the
-    one-by-one way, which waits for that claim and answers as a replay (rule 6)."""
+    one-by-one way, which waits for that claim and answers as a replay (rule 6).
+
+    Most runs claim only new ids: they are first inserted without the look-up, in a
+    savepoint; an id claimed before (a page sent again after its answer was lost) fails that
+    insert, and the run then claims as above."""
     if connection.dialect.name == "postgresql":
+        if keys and _inserted(connection, device_id, keys, digests, now):
+            return set(keys)
         taken = {
             r[0]
             for r in connection.exec_driver_sql(
@@ -38,15 +45,8 @@ def claim(
         }
         pairs = [(k, d) for k, d in zip(keys, digests, strict=True) if k not in taken]
         if pairs:
-            connection.exec_driver_sql(
-                "INSERT INTO sync_operation (op_id, device_id, payload_hash, result, received_at) "
-                "SELECT u.op_id, %(device)s, u.digest, NULL, %(now)s "
-                "FROM unnest(%(ids)s::uuid[], %(digests)s::text[]) AS u(op_id, digest)",
-                {"device": device_id, "now": now,
-                 # array literals: the driver's array adapter costs microseconds per element
-                 "ids": "{" + ",".join([k for k, _d in pairs]) + "}",
-                 "digests": "{" + ",".join([d for _k, d in pairs]) + "}"},
-            )  # fmt: skip
+            new, sums = [k for k, _d in pairs], [d for _k, d in pairs]
+            connection.exec_driver_sql(_INSERT, _params(device_id, new, sums, now))
         return {k for k, _d in pairs}
     claim = (
         insert_for(connection)(SyncOperation)
@@ -59,6 +59,37 @@ def claim(
         for key, digest in zip(keys, digests, strict=True)
     ]  # fmt: skip
     return {str(i) for i in connection.execute(claim, rows).scalars()}
+
+
+def _inserted(
+    connection: Connection, device_id: uuid.UUID, keys: list[str], digests: list[str], now: datetime
+) -> bool:
+    """The ids claimed by ``_INSERT`` in a savepoint; False, the savepoint undone, when one of
+    them was claimed before."""
+    import psycopg
+
+    raw: Any = connection.connection.dbapi_connection
+    try:
+        with raw.transaction(), raw.cursor() as cursor:
+            cursor.execute(_INSERT, _params(device_id, keys, digests, now))
+    except psycopg.errors.UniqueViolation:
+        return False
+    except psycopg.Error as exc:  # as SQLAlchemy's own statements raise it (sets.copy_text)
+        raise DBAPIError.instance(_INSERT, None, exc, psycopg.Error) from exc
+    return True
+
+
+_INSERT = (
+    "INSERT INTO sync_operation (op_id, device_id, payload_hash, result, received_at) "
+    "SELECT u.op_id, %(device)s, u.digest, NULL, %(now)s "
+    "FROM unnest(%(ids)s::uuid[], %(digests)s::text[]) AS u(op_id, digest)"
+)
+
+
+def _params(device_id: uuid.UUID, keys: list[str], digests: list[str], now: datetime) -> Any:
+    return {"device": device_id, "now": now,
+            # array literals: the driver's array adapter costs microseconds per element
+            "ids": "{" + ",".join(keys) + "}", "digests": "{" + ",".join(digests) + "}"}  # fmt: skip
 
 
 def records(connection: Connection, op_ids: list[uuid.UUID]) -> dict[str, Any]:

@@ -196,35 +196,41 @@ def centre_of(
     table: str,
     row_id: str,
     rows: Mapping[tuple[str, str], tuple[Any, ...]],
-    found: Mapping[tuple[str, str, int], str | None],
+    found: dict[tuple[str, str, int], str | None | Missing],
     depth: int = 0,
 ) -> str | None | Missing:
     """``centres``' answer for one row (ids as canonical text) from what is known without the
     database: ``rows``, (table, id) -> the row's ``deciding`` values (the server's bulk push
     knows them for the rows it inserted), and ``found``, (table, id, depth) -> a centre read
-    before.  A row on the way that neither holds comes back as Missing (to be read)."""
+    before or found here (each row's answer is kept there, Missing too: the rows on the way
+    of many entries, a visit of its audit entries, are followed once).  A row on the way that
+    neither holds comes back as Missing (to be read)."""
     if table in OWNED:
         if depth >= 2:
             return None
     elif table not in VIA:
         return None
-    depth_key = depth if table in OWNED else 0
-    if (table, row_id, depth_key) in found:
-        return found[(table, row_id, depth_key)]
+    key = (table, row_id, depth if table in OWNED else 0)
+    if key in found:
+        return found[key]
     values = rows.get((table, row_id))
     if values is None:
-        return Missing(table, row_id, depth_key)
+        return Missing(*key)
+    got: str | None | Missing
     if table in OWNED:
         other_table, other_id = values
         if other_id is None or not (other_table in VIA or other_table in OWNED):
-            return None
-        return centre_of(other_table, str(other_id), rows, found, depth + 1)
-    hops = VIA[table]
-    if not hops:
-        return None if values[0] is None else str(values[0])
-    if values[0] is None:  # no parent: no centre (the hop finds no row)
-        return None
-    return centre_of(hops[0][1], str(values[0]), rows, found, depth)
+            got = None
+        else:
+            got = centre_of(other_table, str(other_id), rows, found, depth + 1)
+    elif not VIA[table]:
+        got = None if values[0] is None else str(values[0])
+    elif values[0] is None:  # no parent: no centre (the hop finds no row)
+        got = None
+    else:
+        got = centre_of(VIA[table][0][1], str(values[0]), rows, found, depth)
+    found[key] = got
+    return got
 
 
 def centres_known(
@@ -236,8 +242,10 @@ def centres_known(
     ``rows`` (see ``centre_of``) and, for the rows on the way that it does not hold, one
     statement per table of ``centre_sql`` (PostgreSQL); None when most entries would need
     that (the change log's own statement is then as cheap)."""
-    out = [centre_of(t, r, rows, {}) for t, r, _o in changes]
+    found: dict[tuple[str, str, int], str | None | Missing] = {}
+    out = [centre_of(t, r, rows, found) for t, r, _o in changes]
     missing = {m for m in out if type(m) is Missing}
+    found = {k: v for k, v in found.items() if type(v) is not Missing}  # those are read now
     if not missing:
         return out  # type: ignore[return-value]
     if len(missing) * 2 > len(changes):
@@ -245,7 +253,6 @@ def centres_known(
     wanted: dict[tuple[str, int], list[str]] = defaultdict(list)
     for m in missing:
         wanted[(m.table, m.depth)].append(m.row_id)
-    found: dict[tuple[str, str, int], str | None] = {}
     for (table, depth), ids in wanted.items():
         codec.table(table)  # a table's name goes into the statement: known tables only
         read = connection.exec_driver_sql(
@@ -255,10 +262,8 @@ def centres_known(
         ).all()
         for row_id, owner in read:
             found[(table, row_id, depth)] = owner
-    done: list[str | None] = []
-    for (t, r, _o), known in zip(changes, out, strict=True):
-        if type(known) is Missing:
-            known = centre_of(t, r, rows, found)
-            assert type(known) is not Missing, (t, r)
-        done.append(known)  # type: ignore[arg-type]
-    return done
+    for i in [i for i, known in enumerate(out) if type(known) is Missing]:
+        t, r, _o = changes[i]
+        out[i] = centre_of(t, r, rows, found)
+        assert type(out[i]) is not Missing, (t, r)
+    return out  # type: ignore[return-value]
