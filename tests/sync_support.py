@@ -42,6 +42,7 @@ class Wire(httpx.BaseTransport):
         self.down = False  # nothing gets through
         self.paths: list[str] = []  # every request's path, in order
         self.old_server = False  # answer handshakes as a server of before max_push/pull_pending
+        self.hide: set[str] = set()  # fields of the handshake's answer an older server lacks
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
@@ -57,9 +58,11 @@ class Wire(httpx.BaseTransport):
             return httpx.Response(response.status_code, headers=response.headers, content=body)
 
         response = anyio.run(go)
-        if self.old_server and request.url.path == "/v1/handshake" and response.status_code == 200:
+        hidden = self.hide | ({"max_push", "max_pull", "pull_pending", "push_order"}
+                              if self.old_server else set())  # fmt: skip
+        if hidden and request.url.path == "/v1/handshake" and response.status_code == 200:
             answer = json.loads(response.content)
-            for newer in ("max_push", "max_pull", "pull_pending"):
+            for newer in hidden:
                 answer.pop(newer, None)
             response = httpx.Response(200, json=answer)
         lost = request.url.path in self.lose_answer_to

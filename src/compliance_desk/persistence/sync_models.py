@@ -9,6 +9,7 @@ On the shared database (the primary, PostgreSQL) the server adds:
 - ``sync_counter``: the single row that hands out that sequence under a row lock;
 - ``sync_operation``: what the server did with each operation id (idempotency, rule 6);
 - ``sync_device``: enrolled devices, their hashed tokens, revocation;
+- ``sync_push_order``: each device's last page pushed with a token (pages kept in order);
 and also writes ``sync_conflict`` rows.  One migration builds all of them on both databases,
 so that the schema stays identical; the server-only ones simply stay empty on a laptop.
 """
@@ -127,6 +128,16 @@ class SyncOperation(Base):
     # NULL: "applied" (server/operations.py), as the bulk push stores it
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
+
+
+class SyncPushOrder(Base):
+    """The last page a device pushed with a token (server/push_order.py): the next page it
+    sends before that one is answered names it, and is applied only after it committed."""
+
+    __tablename__ = "sync_push_order"
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    page: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), nullable=False)
 
 
 class SyncDevice(Base):

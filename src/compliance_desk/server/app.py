@@ -31,7 +31,7 @@ from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.sync_models import SyncDevice
-from compliance_desk.server import blob_api, blobs, devices, epoch, leases, openapi
+from compliance_desk.server import blob_api, blobs, devices, epoch, leases, openapi, push_order
 from compliance_desk.server import prepare as preparing
 from compliance_desk.server import pull as pulling
 from compliance_desk.server import push as pushing
@@ -87,6 +87,17 @@ def _loads(data: bytes) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(data)  # what orjson refuses and json takes (NaN, huge integers)
+
+
+def _token(request: Request, header: str) -> uuid.UUID | None:
+    """A page token in a header (server/push_order.py); None when not sent."""
+    value = request.headers.get(header)
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise Refused(400, "bad_request", "推送参数不正确", f"{header} is not a UUID") from exc
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -199,6 +210,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
                 "server_time": state.now().isoformat(),
                 "max_push": protocol.MAX_PUSH,
                 "max_pull": protocol.MAX_PULL,
+                "push_order": True,  # a page may name the one before (server/push_order.py)
             }
             if after is not None:  # a client that has nothing to push skips the pull's trip
                 answer["pull_pending"] = pulling.pending(session, after, device.centre_id)
@@ -218,7 +230,13 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         if lacking:
             raise Refused(409, "blobs_missing", "附件尚未上传完成，服务器暂不接收引用它们的记录",
                           f"blobs not on the server: {', '.join(lacking[:5])}")  # fmt: skip
-        results = pushing.push(ctx.factory, device_id, ops, state.now(), state.before_commit)
+        order = (_token(request, "x-push-page"), _token(request, "x-push-after"))
+        try:
+            results = pushing.push(
+                ctx.factory, device_id, ops, state.now(), state.before_commit, order
+            )
+        except push_order.OutOfOrder as exc:
+            raise Refused(409, "out_of_order", exc.message_zh, exc.message_en) from exc
         return {"results": results, "server_epoch": state.epoch}
 
     def device_centre(device_id: uuid.UUID) -> uuid.UUID | None:

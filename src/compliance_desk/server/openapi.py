@@ -135,6 +135,13 @@ DOCUMENT: dict[str, Any] = {
         "/v1/push": {
             "post": {
                 **_SECURED,
+                # a page's token and the one sent before it, not yet answered: applied after
+                # that one has committed, or refused (409 out_of_order); server/push_order.py
+                "parameters": [
+                    *_DEVICE,
+                    {"name": "X-Push-Page", "in": "header", "schema": _UUID},
+                    {"name": "X-Push-After", "in": "header", "schema": _UUID},
+                ],
                 "requestBody": {
                     "required": True,
                     **_json(

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.sync_models import SyncDevice, SyncOperation
-from compliance_desk.server import admission, bulk, log_text, operations
+from compliance_desk.server import admission, bulk, log_text, operations, push_order
 from compliance_desk.sync import capture, merge, protocol
 
 log = logging.getLogger("compliance_desk.server")
@@ -38,10 +38,14 @@ def push(
     ops: list[dict[str, Any]],
     now: datetime,
     before_commit: Hook | None = None,
+    order: tuple[uuid.UUID | None, uuid.UUID | None] = (None, None),
 ) -> list[dict[str, Any]]:
+    """``order``: the page's token and the one before's (server/push_order.py); a page whose
+    page before did not commit raises push_order.OutOfOrder, nothing of it applied."""
     for attempt in range(3):
         try:
             with factory() as session:
+                push_order.take(session, device_id, *order, now)
                 session.info[capture.APPLYING] = True
                 device = session.get(SyncDevice, device_id)
                 centre_id = device.centre_id if device is not None else None

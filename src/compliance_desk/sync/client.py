@@ -10,11 +10,14 @@ there.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import ssl
+import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -104,6 +107,7 @@ class _Handshake:
     push_page: int  # operations per push the server takes (protocol.py)
     pull_page: int
     pull_pending: bool | None  # None: the server did not say (an older one), so pull
+    push_order: bool = False  # the server applies a page sent early after the one before
 
 
 def _int(value: Any, default: int) -> int:
@@ -204,28 +208,34 @@ class SyncService:
         body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
         content: list[bytes] | None = None,
         parse: Callable[[bytes], Any] = orjson.loads,
-        wait: float | None = None,
+        wait: float | None = None, headers: dict[str, str] | None = None,
+        uploaded: threading.Event | None = None,
     ) -> dict[str, Any]:  # fmt: skip
         """``content``: a JSON body already written, in pieces (a push page: sync/outbox_page.py),
         sent one after the other with the whole length announced (not chunked).  ``wait``: how
-        long the answer may take (seconds; default: the client's own read timeout)."""
-        response = self._send(client, method, path, token, body, params, content, wait)
+        long the answer may take (seconds; default: the client's own read timeout).
+        ``headers``: more headers (a push page's order: server/push_order.py); ``uploaded``:
+        set when the last piece of ``content`` has gone out."""
+        response = self._send(
+            client, method, path, token, body, params, content, wait, headers, uploaded
+        )
         return self._answer(method, path, response, parse)
 
     def _send(
         self, client: httpx.Client, method: str, path: str, token: str | None = None,
         body: dict[str, Any] | None = None, params: dict[str, Any] | None = None,
         content: list[bytes] | None = None, wait: float | None = None,
+        more: dict[str, str] | None = None, uploaded: threading.Event | None = None,
     ) -> httpx.Response:  # fmt: skip
         """A request's answer as it came (``_answer`` reads it)."""
-        headers = {"X-Device-Id": str(self.ctx.device_id)}
+        headers = {"X-Device-Id": str(self.ctx.device_id), **(more or {})}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         sending: bytes | Iterator[bytes] | None = None
         if content is not None:
             headers["Content-Type"] = "application/json"
             headers["Content-Length"] = str(sum(len(piece) for piece in content))
-            sending = iter(content)
+            sending = _pieces(content, uploaded)
         elif body is not None:  # orjson: pages of thousands of operations (raw payloads kept raw)
             try:
                 sending = orjson.dumps(body)
@@ -313,7 +323,11 @@ class SyncService:
             crashpoints.reached("after_handshake")
             counts = {"applied": 0, "conflict": 0, "rejected": 0}
             try:
-                pushed = self._push(client, token, counts, files, shake.push_page) if push else 0
+                pushed = (
+                    self._push(client, token, counts, files, shake.push_page, shake.push_order)
+                    if push
+                    else 0
+                )
                 # Nothing sent and nothing to bring: the pull's round trip is saved (an older
                 # server does not say, and is asked).
                 pulling = pull and (pushed > 0 or shake.pull_pending is not False)
@@ -381,59 +395,99 @@ class SyncService:
             # After a restore (a new epoch) the cursor the server judged by may be moved back:
             # always pull then.
             pending if isinstance(pending, bool) and known.get(EPOCH) in (None, epoch) else None,
+            answer.get("push_order") is True,
         )  # fmt: skip
 
     def _push(
         self, client: httpx.Client, token: str, counts: dict[str, int], files: Attachments,
-        page: int = protocol.MAX_BATCH,
+        page: int = protocol.MAX_BATCH, ordered: bool = False,
     ) -> int:  # fmt: skip
-        """Pages in outbox order, each sent only after the one before it is answered (the
-        server has committed it: an operation never reaches the server before one it depends
-        on).  While the server works on a page, this side records the answers to the page
-        before and reads the next one (sync/outbox_page.py): the two sides' work overlaps
-        instead of alternating.  A crash between sending a page and recording the answers to
-        the one before leaves both waiting: they are sent again, and the server answers
-        replays from its records (rule 6)."""
-        factory = self.ctx.factory
-        with factory() as session:
+        """Pages in outbox order.  While the server works on a page, this side records the
+        answers to the page before and reads the next one (sync/outbox_page.py): the two
+        sides' work overlaps instead of alternating.  ``ordered`` (the server keeps pushed
+        pages in order: server/push_order.py): the next page is sent before the one in flight
+        is answered, naming it, so that its upload and parsing overlap the server's work on
+        that one; else each page is sent only after the one before it is answered.  Either
+        way no page is applied before the one before it has committed (an operation never
+        reaches the server before one it depends on).  A crash with pages unanswered leaves
+        them waiting: they are sent again, and the server answers replays from its records
+        (rule 6)."""
+        with self.ctx.factory() as session:
             outbox_page.count_unanswered(session)  # pages a push before this one lost
-            current = outbox_page.read(session, page)
-            if current is not None:
-                outbox_page.in_flight(session, current)
+            ahead = outbox_page.read(session, page)
+            if ahead is not None:
+                outbox_page.in_flight(session, ahead)
             session.commit()
-        if current is None:
-            return 0
+        depth = 2 if ordered else 1  # pages sent and not yet answered
         pushed = 0
-        answered: tuple[outbox_page.Page, dict[str, Any]] | None = None
-        with ThreadPoolExecutor(1, thread_name_prefix="push-send") as sender:
-            while current is not None:
-                crashpoints.reached("push_prepared")
-                files.upload_for(
-                    client, current.blob_ops
-                )  # the files first: rows never outrun them
-                sending = sender.submit(
-                    self._call, client, "POST", "/v1/push", token, content=current.chunks,
-                    wait=PUSH_WAIT,
-                )  # fmt: skip
-                try:
-                    ahead = self._record_and_read(answered, current, page, counts)
-                finally:
-                    answer = sending.result()  # waited for even when recording failed
-                crashpoints.reached("push_answered")
-                pushed += len(current)
-                answered = (current, answer)
-                if not _answers_all(current, answer):
-                    break  # the next page waits: none of it may outrun an unanswered operation
-                current = ahead
-        self._record_and_read(answered, None, page, counts)
+        flying: deque[_Sent] = deque()
+        answered: list[tuple[outbox_page.Page, dict[str, Any]]] = []  # not yet recorded
+
+        def record(size: int) -> outbox_page.Page | None:
+            """``answered`` recorded, and (``size``) the next page read."""
+            done = answered.pop(0) if answered else None
+            return self._record_and_read(done, [f.page for f in flying], size, counts)
+
+        with ThreadPoolExecutor(depth, thread_name_prefix="push-send") as sender:
+            try:
+                while ahead is not None or flying:
+                    if ahead is not None and len(flying) < depth:
+                        flying.append(self._send_page(sender, client, token, files, ahead,
+                                                      flying[-1] if flying else None, ordered))  # fmt: skip
+                        ahead = record(page)
+                        if ahead is not None and len(flying) < depth:
+                            continue  # the next page goes out at once
+                    elif answered:
+                        record(0)  # nothing more to send: the answers now
+                    answer = flying[0].answer.result()
+                    done = flying.popleft().page
+                    crashpoints.reached("push_answered")
+                    pushed += len(done)
+                    answered.append((done, answer))
+                    if not _answers_all(done, answer):
+                        ahead = None  # none of the rest may outrun an unanswered operation
+                record(0)
+            except BaseException:
+                for other in list(flying):  # every request ends before the pool does
+                    other.answer.cancel()
+                    with contextlib.suppress(Exception):
+                        answered.append((other.page, other.answer.result()))  # kept
+                        flying.remove(other)
+                while answered:
+                    with contextlib.suppress(Exception):
+                        record(0)
+                raise
         return pushed
+
+    def _send_page(
+        self, sender: ThreadPoolExecutor, client: httpx.Client, token: str, files: Attachments,
+        page: outbox_page.Page, before: _Sent | None, ordered: bool,
+    ) -> _Sent:  # fmt: skip
+        """A page handed to the sending thread: its files first (rows never outrun them), and,
+        ``ordered``, its token and the one of the page ``before`` it, still in flight, once
+        that one's body has gone out (so that it reaches the server first, as a rule: the
+        server waits a while for the page before, then refuses)."""
+        crashpoints.reached("push_prepared")
+        files.upload_for(client, page.blob_ops)
+        mark = str(uuid.uuid4()) if ordered else None
+        headers = {} if mark is None else {"X-Push-Page": mark}
+        if ordered and before is not None:
+            headers["X-Push-After"] = str(before.mark)
+            while not before.uploaded.wait(0.05) and not before.answer.done():
+                pass
+        uploaded = threading.Event()
+        answer = sender.submit(self._call, client, "POST", "/v1/push", token,
+                               content=page.chunks, wait=PUSH_WAIT, headers=headers,
+                               uploaded=uploaded)  # fmt: skip
+        return _Sent(page, answer, mark, uploaded)
 
     def _record_and_read(
         self, answered: tuple[outbox_page.Page, dict[str, Any]] | None,
-        sent: outbox_page.Page | None, page: int, counts: dict[str, int],
+        unanswered: list[outbox_page.Page], page: int, counts: dict[str, int],
     ) -> outbox_page.Page | None:  # fmt: skip
         """In one local transaction: the answers to the page ``answered`` recorded (with their
-        attempts); if a page was just ``sent``, the next one read, and the two remembered as
+        attempts); given a ``page`` size, the page after the ``unanswered`` ones (sent, not yet
+        answered) read; and the pages from the first unanswered to the one read remembered as
         in flight (sync/outbox_page.py)."""
         ahead = None
         with self.ctx.factory() as session:
@@ -444,10 +498,11 @@ class SyncService:
                 got = outbox_page.record(
                     session, done, list(answer.get("results", [])), self.ctx.clock()
                 )
-            if sent is not None:
-                ahead = outbox_page.read(session, page, sent)
-            # What may reach the server unanswered: the page sent and the one read ahead.
-            outbox_page.in_flight(session, sent, ahead)
+            if page and unanswered:
+                ahead = outbox_page.read(session, page, unanswered[-1])
+            # What may reach the server unanswered: the pages sent and the one read ahead.
+            outbox_page.in_flight(session, unanswered[0] if unanswered else None,
+                                  ahead or (unanswered[-1] if unanswered else None))  # fmt: skip
             session.commit()
         if answered is not None and got is not None:
             crashpoints.reached("push_recorded")
@@ -574,6 +629,23 @@ def _naming_blobs(changes: list[Any], made: pull_ahead.Prepared | None) -> list[
     if made is None or made.tables is None:
         return changes
     return [changes[i] for t in blob_refs.BLOB_COLUMNS for i in made.tables.get(t, ())]
+
+
+def _pieces(content: list[bytes], uploaded: threading.Event | None) -> Iterator[bytes]:
+    """A body's pieces as httpx sends them, ``uploaded`` set after the last."""
+    yield from content
+    if uploaded is not None:
+        uploaded.set()
+
+
+@dataclass
+class _Sent:
+    """A push page handed to the sending thread."""
+
+    page: outbox_page.Page
+    answer: Future[dict[str, Any]]
+    mark: str | None  # its token (server/push_order.py), None to an older server
+    uploaded: threading.Event  # its body has gone out
 
 
 def _answers_all(page: outbox_page.Page, answer: dict[str, Any]) -> bool:

@@ -91,6 +91,7 @@ POLICIES: dict[str, TablePolicy] = {
     "sync_counter": LOCAL,
     "sync_operation": LOCAL,
     "sync_device": LOCAL,
+    "sync_push_order": LOCAL,  # the server's: each device's last page (server/push_order.py)
     "sync_blob": LOCAL,  # the server's attachment store (sync/attachments.py)
     "sync_blob_chunk": LOCAL,
     "sync_blob_wanted": LOCAL,  # a replica's files still to download
