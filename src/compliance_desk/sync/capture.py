@@ -302,6 +302,19 @@ def settle(session: Session) -> None:
     inserted = session.info.pop(_ROWS, None)
     if session.info.pop(_OTHER, False):
         inserted = None
+    unique = _unique(pending)
+    if unique:
+        assign_sequence(session, unique, inserted)
+
+
+def _unique(pending: list[tuple[str, Any, Any]]) -> list[tuple[str, str, str | None]]:
+    """Each row's first change (ids as text): a page's bulk run's, all text and each row once,
+    are taken as they are."""
+    if pending:
+        _tables, rows, ops = zip(*pending, strict=True)
+        if set(map(type, rows)) <= {str} and set(map(type, ops)) <= {str, type(None)}:
+            if len(set(zip(_tables, rows, strict=True))) == len(pending):
+                return pending
     seen: set[tuple[str, str]] = set()
     unique: list[tuple[str, str, str | None]] = []
     for table, row_id, op_id in pending:
@@ -310,8 +323,7 @@ def settle(session: Session) -> None:
             seen.add(key)
             op = op_id if op_id is None or type(op_id) is str else str(op_id)
             unique.append((table, key[1], op))
-    if unique:
-        assign_sequence(session, unique, inserted)
+    return unique
 
 
 def assign_sequence(
@@ -363,19 +375,20 @@ def _log(
 ) -> None:
     """The change log's entries from ``first`` on, each stamped with its centre: ``known``
     (scope.centres_known), or, None, found by PostgreSQL (scope.centre_sql per table)."""
+    tables, rows, ops = zip(*changes, strict=True)
     arrays = {  # array literals: the driver's array adapter costs microseconds per element
-        "t": "{" + ",".join([t for t, _r, _o in changes]) + "}",
-        "r": "{" + ",".join([r for _t, r, _o in changes]) + "}",
-        "o": "{" + ",".join([o or "NULL" for _t, _r, o in changes]) + "}",
+        "t": "{" + ",".join(tables) + "}",
+        "r": "{" + ",".join(rows) + "}",
+        "o": "{" + ",".join([o or "NULL" for o in ops]) + "}",
     }
     if known is not None:
         arrays["c"] = "{" + ",".join([c or "NULL" for c in known]) + "}"
         centre, extra, named = "u.c", ", %(c)s::uuid[]", ", c"
     else:
-        tables = sorted({t for t, _r, _o in changes})
-        for t in tables:  # names go into the statement's text: table names only
+        named_tables = sorted(set(tables))
+        for t in named_tables:  # names go into the statement's text: table names only
             codec.table(t)
-        branches = " ".join(f"WHEN '{t}' THEN {scope.centre_sql(t, 'u.r')}" for t in tables)
+        branches = " ".join(f"WHEN '{t}' THEN {scope.centre_sql(t, 'u.r')}" for t in named_tables)
         centre, extra, named = f"CASE u.t {branches} END", "", ""
     connection.exec_driver_sql(
         "INSERT INTO sync_change (seq, table_name, row_id, op_id, centre_id) "

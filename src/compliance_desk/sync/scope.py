@@ -262,8 +262,7 @@ def centres_known(
         ).all()
         for row_id, owner in read:
             found[(table, row_id, depth)] = owner
-    for i in [i for i, known in enumerate(out) if type(known) is Missing]:
-        t, r, _o = changes[i]
-        out[i] = centre_of(t, r, rows, found)
-        assert type(out[i]) is not Missing, (t, r)
-    return out  # type: ignore[return-value]
+    # An entry that met a row not held here has that row's centre (the rest of its way is
+    # the same as centre_sql's): each Missing is the key of what was just read.
+    done = [found[known] if type(known) is Missing else known for known in out]
+    return done  # type: ignore[return-value]
