@@ -233,6 +233,7 @@ def measure_backlog(
     stalls: bool = True,
     profile_pull: Path | None = None,
     centre: str | None = None,
+    interleaved: bool = False,
 ) -> dict[str, Any]:
     sync_data.server_database(pg, base, base)
     url = sync_pg.create_database(pg, "backlog", template=f"appeals_{base}")
@@ -244,6 +245,8 @@ def measure_backlog(
         sync_data.set_cursor(desk_b, top)
         started = time.perf_counter()
         made = sync_data.make_backlog(desk_a, ops, seed=101, centre=centre)
+        if interleaved:
+            sync_data.interleave(desk_a)
         sync_data._say(
             f"backlog of {made:,} operations made in {time.perf_counter() - started:.0f} s"
         )
@@ -487,6 +490,10 @@ def main(argv: list[str] | None = None) -> int:
         "centre's, as an inspector's laptop is; default: an administrator's, every centre",
     )  # fmt: skip
     parser.add_argument(
+        "--interleaved", action="store_true",
+        help="the backlog in a clerk's order: each record followed by its audit entry",
+    )  # fmt: skip
+    parser.add_argument(
         "--profile-pull", type=Path, default=None, metavar="DIR",
         help="profile the pull: cProfile of the client, py-spy of the server (if installed)",
     )  # fmt: skip
@@ -504,13 +511,14 @@ def main(argv: list[str] | None = None) -> int:
                 return stall_only(pg, base, work, ops)
             if args.push_only:
                 backlog = measure_backlog(
-                    pg, base, work, ops, True, args.profile, centre=args.centre
-                )
+                    pg, base, work, ops, True, args.profile, centre=args.centre,
+                    interleaved=args.interleaved,
+                )  # fmt: skip
                 return print_push(backlog)
             if args.backlog_only:
                 backlog = measure_backlog(
                     pg, base, work, ops, stalls=False, profile_pull=args.profile_pull,
-                    centre=args.centre,
+                    centre=args.centre, interleaved=args.interleaved,
                 )  # fmt: skip
                 return print_backlog(backlog, ok)
             idle = measure_idle(pg, base, base, work, rounds, big_laptop=False)

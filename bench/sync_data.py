@@ -267,3 +267,32 @@ def make_backlog(desk: Desk, operations: int, seed: int, centre: str | None = No
     with desk.ctx.factory() as session:
         after = session.scalar(select(SyncOutbox.position).order_by(SyncOutbox.position.desc()))
     return int(after or 0) - int(before or 0)
+
+
+def interleave(desk: Desk) -> None:
+    """The backlog's outbox in a clerk's order: each record followed by its audit entry (its
+    bulk statements leave each table's operations together, a page a few runs of one table)."""
+    with desk.ctx.engine.begin() as c:
+        waiting = c.execute(
+            text(
+                "SELECT position, table_name, row_id, json_extract(payload, '$.row.row_id') "
+                "FROM sync_outbox WHERE status = 'pending' ORDER BY position"
+            )
+        ).all()
+        audits: dict[str, list[int]] = {}
+        for position, table, _row, audited in waiting:
+            if table == "audit_entry" and audited:
+                audits.setdefault(str(audited).replace("-", ""), []).append(position)
+        order: list[int] = []
+        for position, table, row, _audited in waiting:
+            if table != "audit_entry":
+                order.append(position)
+                order.extend(audits.pop(str(row).replace("-", ""), []))
+        order.extend(sorted(p for ps in audits.values() for p in ps))
+        assert len(order) == len(waiting)
+        c.execute(text("UPDATE sync_outbox SET position = -position WHERE status = 'pending'"))
+        first = waiting[0][0]
+        c.execute(
+            text("UPDATE sync_outbox SET position = :new WHERE position = :old"),
+            [{"new": first + n, "old": -old} for n, old in enumerate(order)],
+        )

@@ -183,6 +183,10 @@ def test_an_odd_value_gives_what_one_at_a_time_gives(
         lambda raw: raw.update(at=None),
         lambda raw: raw.update(base_version=3),
         lambda raw: raw.update(base_version="x"),
+        lambda raw: raw.update(base_version=[1]),
+        lambda raw: raw.update(base_version=float("inf")),  # json.loads takes Infinity
+        lambda raw: raw.update(command={}),
+        lambda raw: raw.update(kind=["insert"]),
         lambda raw: raw.update(user_id="not-a-uuid"),
         lambda raw: raw.update(command="close"),
         lambda raw: raw.update(extra=1),

@@ -19,6 +19,7 @@ from compliance_desk.domain.ids import new_id
 from compliance_desk.persistence.sync_models import SyncChange
 from compliance_desk.server import bulk, bulk_chunks
 from compliance_desk.server import push as pushing
+from compliance_desk.sync import sets
 from tests.sync_support import Rig, rows
 from tests.test_sync_bulk import _visits_waiting
 
@@ -107,6 +108,43 @@ def test_a_run_in_chunks_stores_and_answers_what_one_by_one_does(
     assert set(ODD_NAMES) <= names
     # 60 operations: a first chunk of 2, then chunks of 8: nine, prepared by the thread
     assert len(threads) == 9 and all(t.startswith("push-prepare") for t in threads)
+
+
+def test_a_clerks_page_a_record_then_its_audit_entry_goes_in_a_few_copies(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each visit followed by its audit entry, as a clerk's saves make a page: the audit
+    entries (no foreign key to or from the others) are COPYed together after the visits,
+    one COPY per table and chunk rather than one per row; stored, answered and logged as one
+    by one, the log in the page's order."""
+    a, _e, page = _visits_waiting(rig, 30)
+    visits, audits = page[:30], page[30:]
+    assert {op["table"] for op in visits} == {"visit"} and len(audits) == 30
+    page = [op for pair in zip(visits, audits, strict=True) for op in pair]
+    copies: list[str] = []
+    real = sets.copy_text
+
+    def counted(connection: Any, tbl: Any, data: bytes) -> None:
+        copies.append(tbl.name)
+        real(connection, tbl, data)
+
+    monkeypatch.setattr(sets, "copy_text", counted)
+    in_chunks, one_by_one, _threads = _both_ways(rig, monkeypatch, a.desk.ctx.device_id, page)
+    assert in_chunks == one_by_one
+    assert [t for t, _r, _o, _c in in_chunks["log"]] == ["visit", "audit_entry"] * 30
+    # 60 operations in chunks of 2, 8 x 7, 2 (see _both_ways): each chunk a COPY of its
+    # entries and one of its visits (in row order; one by one COPYs nothing)
+    assert copies == ["audit_entry", "visit"] * 9
+
+
+def test_rows_of_tables_tied_by_a_foreign_key_keep_the_pages_order() -> None:
+    """An enterprise and a visit to it, each with its audit entry: the visit must follow its
+    enterprise, so those two tables keep the page's order; only the entries move."""
+    tables = ["enterprise", "audit_entry", "visit", "audit_entry", "enterprise", "audit_entry"]
+    order = bulk_chunks._copy_order(tables)
+    assert [tables[i] for i in order] == ["enterprise", "visit", "enterprise", *["audit_entry"] * 3]
+    assert order[:3] == [0, 2, 4] and order[3:] == [1, 3, 5]
+    assert bulk_chunks._copy_order(["visit", "visit"]) == [0, 1]
 
 
 def test_a_chunk_that_fails_late_undoes_the_run_and_its_halves_answer_as_one_by_one(

@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from operator import methodcaller
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -61,6 +62,17 @@ def plain_insert(raw: dict[str, Any]) -> bool:
     return admission.plain(raw, "insert") is not None
 
 
+def _plain_inserts(raws: list[dict[str, Any]]) -> list[bool]:
+    """``plain_insert`` of each operation, judged once per kind and table (all it looks at)."""
+    try:
+        pairs = list(zip(map(methodcaller("get", "kind"), raws),
+                         map(methodcaller("get", "table"), raws), strict=True))  # fmt: skip
+        judged = {pair: plain_insert({"kind": pair[0], "table": pair[1]}) for pair in set(pairs)}
+    except (TypeError, AttributeError):  # an operation that is not an object, a list as table
+        return [plain_insert(raw) for raw in raws]
+    return list(map(judged.__getitem__, pairs))
+
+
 def apply(
     session: Session,
     device_id: uuid.UUID,
@@ -72,10 +84,12 @@ def apply(
     """Results for ``raws`` in order, the same as ``[one(...) for raw in raws]`` would give.
     ``centre_id``: the device's centre, whose runs are checked as a whole (server/bulk_scope.py)."""
     results: list[dict[str, Any]] = []
+    inserts = _plain_inserts(raws)
+    bulky = [ins or bulk_updates.plain_update(r) for ins, r in zip(inserts, raws, strict=True)]
     i = 0
     while i < len(raws):
         j = i
-        while j < len(raws) and (plain_insert(raws[j]) or bulk_updates.plain_update(raws[j])):
+        while j < len(raws) and bulky[j]:
             j += 1
         if j - i >= MIN_RUN:
             results.extend(_run_or_halves(session, device_id, raws[i:j], now, one, centre_id))
@@ -148,7 +162,7 @@ def _mixed(
     the same run is inserted first, as one by one has it; an edit before an insert it may
     depend on sends the run the one-by-one way.  Anything either part cannot take whole rolls
     both back: None (the run is halved)."""
-    inserting = [plain_insert(raw) for raw in raws]
+    inserting = _plain_inserts(raws)
     if all(inserting):
         return _run(session, device_id, raws, now, centre_id)
     if not any(inserting):

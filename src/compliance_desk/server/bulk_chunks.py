@@ -7,6 +7,7 @@ yet), the statements' inputs, so that the session's thread only runs statements.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -53,7 +54,7 @@ def parsed(raw: dict[str, Any], device_id: uuid.UUID) -> Insert:
         if raw.get("base_version") is not None:
             int(raw["base_version"])
         payload = dict(raw["payload"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:  # int(Infinity) overflows
         raise merge.BadOperation(f"malformed operation: {exc}") from exc
     row = payload.get("row")
     if not isinstance(row, dict):
@@ -183,15 +184,14 @@ def _ready(
     time."""
     ids, tables, row_ids = (list(map(itemgetter(k), ops)) for k in range(3))
     by_table: dict[str, list[str]] = {}
+    for table, run in groupby(range(len(ops)), key=tables.__getitem__):
+        by_table.setdefault(table, []).extend(map(row_ids.__getitem__, run))
     stretches: list[tuple[str, bytes | None, list[dict[str, Any] | None]]] = []
-    start = 0
-    for table, run in groupby(tables):
-        end = start + len(list(run))
-        part = lines[start:end]
+    for table, run in groupby(_copy_order(tables), key=tables.__getitem__):
+        at = list(run)
+        part = list(map(lines.__getitem__, at))
         text = None if None in part else "".join(part).encode()  # type: ignore[arg-type]
-        stretches.append((table, text, rows[start:end]))
-        by_table.setdefault(table, []).extend(row_ids[start:end])
-        start = end
+        stretches.append((table, text, list(map(rows.__getitem__, at))))
     named = {t for t in by_table if policy(t).natural_key}
     return Ready(
         by_table,
@@ -200,6 +200,28 @@ def _ready(
         list(map(operations.applied, ids)),
         list(zip(tables, row_ids, ids, strict=True)),
         dict(zip(zip(tables, row_ids, strict=True), decides, strict=True)),
+    )
+
+
+def _copy_order(tables: list[str]) -> list[int]:
+    """The order the chunk's rows are COPYed in: the page's, but the rows of a table that
+    neither names nor is named by another of the chunk's tables in a foreign key (an audit
+    entry) all at the end, so that a clerk's page (a record, its audit entry, the next
+    record...) is a few stretches of one table, a COPY each, not one per row."""
+    present = set(tables)
+    free = {t for t in present if not _related(t, frozenset(present - {t}))}
+    if not free or len(present) == 1:
+        return list(range(len(tables)))
+    kept = [i for i, t in enumerate(tables) if t not in free]
+    return kept + sorted((i for i, t in enumerate(tables) if t in free), key=tables.__getitem__)
+
+
+@functools.cache
+def _related(table: str, others: frozenset[str]) -> bool:
+    """Whether ``table`` names one of ``others`` in a foreign key, or one of them names it."""
+    refs = {fk.column.table.name for fk in codec.table(table).foreign_keys}
+    return bool(refs & others) or any(
+        fk.column.table.name == table for o in others for fk in codec.table(o).foreign_keys
     )
 
 

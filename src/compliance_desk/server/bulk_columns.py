@@ -149,7 +149,9 @@ def fields(raws: list[Any]) -> Fields | None:
     ids, tables, row_ids, kinds, bases, commands, payloads, users, ats = map(
         list, zip(*map(get, raws), strict=True)
     )
-    if set(kinds) != {"insert"} or set(bases) != {None} or set(commands) != {None}:
+    if not set(map(type, bases)) | set(map(type, commands)) <= {_NONE}:
+        return None  # (by type: a list or an object there cannot be hashed)
+    if not set(map(type, kinds)) <= {str} or set(kinds) != {"insert"}:
         return None
     if not (uuids(ids) and uuids(row_ids) and set(map(type, tables)) <= {str}):
         return None

@@ -69,6 +69,8 @@ def _inserted(
     import psycopg
 
     raw: Any = connection.connection.dbapi_connection
+    if raw.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS:
+        return False  # not inside the push's transaction: psycopg's would commit on its own
     try:
         with raw.transaction(), raw.cursor() as cursor:
             cursor.execute(_INSERT, _params(device_id, keys, digests, now))

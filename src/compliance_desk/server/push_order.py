@@ -24,8 +24,8 @@ from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence.dialect import insert_for
 from compliance_desk.persistence.sync_models import SyncPushOrder
 
-WAIT = 10.0  # seconds a page waits for the page before it to arrive and commit
-POLL = 0.02
+WAIT = 10.0  # seconds a page waits for the page before it to arrive (its work not counted)
+POLL = 0.02  # the first pause between looks, doubled up to half a second
 
 
 class OutOfOrder(DomainError):
@@ -45,18 +45,19 @@ def take(
     and taken again until it has committed, for at most WAIT seconds."""
     if page is None and after is None:
         return
-    deadline = time.monotonic() + WAIT
+    waited, pause = 0.0, POLL
     while True:
-        held = _locked(session, device_id, now)
+        held = _locked(session, device_id, now)  # a wait here: the page before is at work
         if after is None or held == after:
             break
-        if time.monotonic() >= deadline:
+        if waited >= WAIT:
             raise OutOfOrder(
                 "上一批数据尚未被服务器采用，本批未处理，稍后会按顺序再次发送",
                 f"page {after} before this one was not committed (last: {held})",
             )
         session.rollback()  # nothing done yet but the lock: let the page before take it
-        time.sleep(POLL)
+        time.sleep(pause)
+        waited, pause = waited + pause, min(pause * 2, 0.5)
     session.execute(
         update(SyncPushOrder).where(SyncPushOrder.device_id == device_id).values(page=page, at=now)
     )
@@ -65,11 +66,13 @@ def take(
 def _locked(session: Session, device_id: uuid.UUID, now: datetime) -> uuid.UUID | None:
     """The device's last page, its row locked (made first for the device's first page: by one
     push if two race)."""
-    session.execute(
-        insert_for(session)(SyncPushOrder)
-        .values(device_id=device_id, page=None, at=now)
-        .on_conflict_do_nothing(index_elements=[SyncPushOrder.device_id])
-    )
-    return session.execute(
-        select(SyncPushOrder.page).where(SyncPushOrder.device_id == device_id).with_for_update()
-    ).scalar_one()
+    locked = select(SyncPushOrder.page).where(SyncPushOrder.device_id == device_id)
+    row = session.execute(locked.with_for_update()).first()
+    if row is None:
+        session.execute(
+            insert_for(session)(SyncPushOrder)
+            .values(device_id=device_id, page=None, at=now)
+            .on_conflict_do_nothing(index_elements=[SyncPushOrder.device_id])
+        )
+        row = session.execute(locked.with_for_update()).one()
+    return row[0]

@@ -431,6 +431,8 @@ class SyncService:
         with ThreadPoolExecutor(depth, thread_name_prefix="push-send") as sender:
             try:
                 while ahead is not None or flying:
+                    if ahead is not None and flying and _failed(flying[-1]):
+                        ahead = None  # the page before failed: the next would be refused
                     if ahead is not None and len(flying) < depth:
                         flying.append(self._send_page(sender, client, token, files, ahead,
                                                       flying[-1] if flying else None, ordered))  # fmt: skip
@@ -646,6 +648,10 @@ class _Sent:
     answer: Future[dict[str, Any]]
     mark: str | None  # its token (server/push_order.py), None to an older server
     uploaded: threading.Event  # its body has gone out
+
+
+def _failed(sent: _Sent) -> bool:
+    return sent.answer.done() and sent.answer.exception() is not None
 
 
 def _answers_all(page: outbox_page.Page, answer: dict[str, Any]) -> bool:
