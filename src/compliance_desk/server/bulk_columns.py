@@ -76,23 +76,25 @@ _STAMP_AT = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: ".", 26: "+", 27: "0
 
 def stamps(values: list[Any]) -> bool:
     """``YYYY-MM-DDTHH:MM:SS.ffffff+00:00`` each (datetime.isoformat() of a UTC moment with
-    microseconds), a real moment (each distinct value parsed once; in UTC already, so within
-    the years a datetime holds: codec.in_range)."""
-    if not (_fixed(values, 32, b"--T::.+:", _DIGITS) and _places(values, 32, _STAMP_AT)):
-        return False
-    try:
-        list(map(datetime.fromisoformat, set(values)))
-    except ValueError:
-        return False
-    return True
+    microseconds), a real moment (in UTC already, so within the years a datetime holds:
+    codec.in_range)."""
+    return _real(values, 32, b"--T::.+:", _STAMP_AT, datetime.fromisoformat)
 
 
 def dates(values: list[Any]) -> bool:
     """``YYYY-MM-DD`` each, a real day."""
-    if not (_fixed(values, 10, b"--", _DIGITS) and _places(values, 10, {4: "-", 7: "-"})):
+    return _real(values, 10, b"--", {4: "-", 7: "-"}, date.fromisoformat)
+
+
+def _real(
+    values: list[Any], width: int, skeleton: bytes, places: dict[int, str], parse: Any
+) -> bool:
+    """Each value of ``width`` digits and separators in their places, and (each distinct value
+    parsed once) a real moment or day."""
+    if not (_fixed(values, width, skeleton, _DIGITS) and _places(values, width, places)):
         return False
     try:
-        list(map(date.fromisoformat, set(values)))
+        list(map(parse, set(values)))
     except ValueError:
         return False
     return True
