@@ -163,7 +163,9 @@ def test_when_a_page_fails_the_one_sent_after_it_is_refused_and_both_go_again_in
     with pytest.raises(SyncError) as said:
         a.sync.sync_once(pull=False)
     assert said.value.code == "unavailable"  # the failure itself, not the refusal after it
-    assert most[0] == 2 and len(headers) == 3  # the third page was under way, then refused
+    # The first two pages were under way at once; the third was either not sent (the second
+    # had failed already) or sent and refused: only the first page went in.
+    assert most[0] == 2 and len(headers) in (2, 3)
     assert _count(rig, SyncOperation) == claimed + 7  # only the first page went in
     assert len(outbox(a, "pending")) == len(waiting) - 7
     monkeypatch.setattr(pushing, "push", real)
