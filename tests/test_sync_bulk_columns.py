@@ -107,15 +107,43 @@ def _same(raws: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> Any:
     return got
 
 
+def _taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tables whose rows bulk_columns.rows takes (from here on)."""
+    calls: list[str] = []
+    rows = bulk_columns.rows
+
+    def taken(tbl: Any, given: Any) -> Any:
+        made = rows(tbl, given)
+        if made is not None:
+            calls.append(tbl.name)
+        return made
+
+    monkeypatch.setattr(bulk_columns, "rows", taken)
+    return calls
+
+
+def test_timestamps_on_a_whole_second_are_taken_a_column_at_a_time_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """datetime.isoformat() leaves out a zero fraction: a column all so (a clock on whole
+    seconds) is still taken whole, and written as one at a time writes it."""
+    raws = _chunk(["visit", "audit_entry"], 5)
+    for raw in raws:
+        row = raw["payload"]["row"]
+        for name in ("visited_at", "created_at", "updated_at", "at"):
+            if name in row:
+                row[name] = "2026-11-30T06:49:56+00:00"
+    calls = _taken(monkeypatch)
+    got = _same(raws, monkeypatch)
+    assert sorted(calls) == ["audit_entry", "visit"]
+    assert "\t2026-11-30T06:49:56+00:00\t" in got.lines[0]
+
+
 def test_the_usual_chunk_is_prepared_a_column_at_a_time_with_the_same_results(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     raws = _chunk(["enterprise", "audit_entry", "visit", "audit_entry"], 30)
-    calls: list[str] = []
-    rows = bulk_columns.rows
-    monkeypatch.setattr(
-        bulk_columns, "rows", lambda tbl, given: calls.append(tbl.name) or rows(tbl, given)
-    )
+    calls = _taken(monkeypatch)
     got = _same(raws, monkeypatch)
     assert sorted(calls) == ["audit_entry", "enterprise", "visit"]  # every table column-wise
     # the enterprises' rows are made (their natural keys are looked for), the others' not
@@ -131,7 +159,8 @@ ODD: list[tuple[str, Any]] = [
     ("id", "01A22B37-B7D1-7BBA-8A35-028D8871D026"),  # a UUID in upper case
     ("enterprise_id", "01a22b37b7d17bba8a35028d8871d026"),  # without dashes
     ("centre_id", "not-a-uuid"),
-    ("visited_at", "2026-11-30T06:49:56+00:00"),  # no fraction (a whole second)
+    ("visited_at", "2026-11-30T06:49:56+00:00"),  # no fraction (a whole second), among others
+    ("created_at", 7),  # a number first where the whole second's form is looked for
     ("visited_at", "2026-11-30T14:49:56.000001+08:00"),  # another offset
     ("visited_at", "2026-02-30T10:00:00.000000+00:00"),  # no such day
     ("visited_at", "9999-12-31T23:59:59.999999+00:00"),

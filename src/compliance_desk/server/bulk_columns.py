@@ -74,10 +74,16 @@ _STAMP_AT = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: ".", 26: "+", 27: "0
              29: ":", 30: "0", 31: "0"}  # fmt: skip
 
 
+_WHOLE_AT = {4: "-", 7: "-", 10: "T", 13: ":", 16: ":", 19: "+", 20: "0", 21: "0", 22: ":",
+             23: "0", 24: "0"}  # fmt: skip
+
+
 def stamps(values: list[Any]) -> bool:
-    """``YYYY-MM-DDTHH:MM:SS.ffffff+00:00`` each (datetime.isoformat() of a UTC moment with
-    microseconds), a real moment (in UTC already, so within the years a datetime holds:
-    codec.in_range)."""
+    """``YYYY-MM-DDTHH:MM:SS.ffffff+00:00`` each, or ``YYYY-MM-DDTHH:MM:SS+00:00`` each
+    (datetime.isoformat() of a UTC moment, with microseconds or on a whole second), a real
+    moment (in UTC already, so within the years a datetime holds: codec.in_range)."""
+    if values and type(values[0]) is str and len(values[0]) == 25:
+        return _real(values, 25, b"--T::+:", _WHOLE_AT, datetime.fromisoformat)
     return _real(values, 32, b"--T::.+:", _STAMP_AT, datetime.fromisoformat)
 
 
