@@ -142,7 +142,7 @@ def test_the_sync_runs_in_a_worker_and_the_window_keeps_responding(qtbot, rig: R
     slow = a.wire.handle_request
 
     def slow_line(request):  # type: ignore[no-untyped-def]
-        time.sleep(0.05)  # a slow network: the whole sync takes well over a second
+        time.sleep(0.15)  # a slow network: the whole sync takes about a second
         return slow(request)
 
     a.wire.handle_request = slow_line  # type: ignore[method-assign]
