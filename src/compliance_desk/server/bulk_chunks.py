@@ -139,11 +139,12 @@ def _by_columns(
 ) -> bool:
     """A table's operations of a chunk prepared a column at a time (bulk_columns): False if
     they cannot be so (they are then prepared one at a time, which refuses what is wrong)."""
-    columns = bulk_columns.rows(tbl, [op.row for op in _pick(ops, at)])
+    mine = _pick(ops, at)
+    columns = bulk_columns.rows(tbl, [op.row for op in mine])
     if columns is None:
         return False
     sums = bulk_columns.fingerprints(_pick(raws, at))
-    if sums is None or list(columns.columns["id"]) != [op.row_id for op in _pick(ops, at)]:
+    if sums is None or list(columns.columns["id"]) != [op.row_id for op in mine]:
         return False
     _put(made.lines, at, columns.lines)
     if columns.rows is not None:

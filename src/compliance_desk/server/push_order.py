@@ -8,7 +8,8 @@ until the transaction of the page before ends, and goes on only if that one comm
 row holds its token).  Otherwise nothing of it is applied and the device is told
 (``OutOfOrder``: 409 ``out_of_order``); it sends the page again at its next sync, after the
 one before.  The page before may still be on its way (the two requests travel side by side):
-a page waits for it a while (``WAIT``) before it is refused.  A push without these headers (an older client) takes no lock, as before.
+a page waits for it a while (``WAIT``) before it is refused.  A push without these headers (an
+older client) takes no lock, as before.
 """
 
 from __future__ import annotations

@@ -244,8 +244,7 @@ def centres_known(
     that (the change log's own statement is then as cheap)."""
     found: dict[tuple[str, str, int], str | None | Missing] = {}
     out = [centre_of(t, r, rows, found) for t, r, _o in changes]
-    missing = {m for m in out if type(m) is Missing}
-    found = {k: v for k, v in found.items() if type(v) is not Missing}  # those are read now
+    missing = {m for m in out if type(m) is Missing}  # each read below, over its mark
     if not missing:
         return out  # type: ignore[return-value]
     if len(missing) * 2 > len(changes):
