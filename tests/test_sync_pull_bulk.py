@@ -15,7 +15,15 @@ from sqlalchemy import insert
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.persistence import search_index
-from compliance_desk.sync import codec, protocol, pull_ahead, pull_bulk, pull_wire, replica
+from compliance_desk.sync import (
+    codec,
+    protocol,
+    pull_ahead,
+    pull_bulk,
+    pull_wire,
+    replica,
+    wal_checkpoint,
+)
 from compliance_desk.sync.policy import policy, synced_tables
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import USCC
@@ -206,6 +214,7 @@ def test_a_pull_that_fails_midway_keeps_nothing_of_its_page_and_checkpoints_as_b
             replica.set_setting(session, replica.CURSOR, "12345")
             session.flush()
             raise RuntimeError("the server went away")
+    wal_checkpoint.wait(engine)  # the pull's checkpoint has given the connection back
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
     with sqlite_desk.ctx.factory() as session:

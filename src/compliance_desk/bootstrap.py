@@ -27,7 +27,7 @@ from compliance_desk.services.inspections import InspectionService
 from compliance_desk.services.letters import LetterService
 from compliance_desk.services.reference import ReferenceService, seed
 from compliance_desk.services.signing_keys import KeyStore
-from compliance_desk.sync import capture
+from compliance_desk.sync import capture, wal_checkpoint
 
 log = logging.getLogger("compliance_desk.bootstrap")
 
@@ -47,6 +47,7 @@ class Desk:
     compliant_list: CompliantListService
 
     def close(self) -> None:
+        wal_checkpoint.wait(self.ctx.engine)  # a pull's checkpoint of the file, if one runs
         self.ctx.engine.dispose()
 
 

@@ -39,7 +39,15 @@ from compliance_desk.persistence import search_index
 from compliance_desk.persistence.dialect import among
 from compliance_desk.persistence.models import LocalSetting
 from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
-from compliance_desk.sync import codec, gc_pause, pull_ahead, pull_bulk, pull_stored, sets
+from compliance_desk.sync import (
+    codec,
+    gc_pause,
+    pull_ahead,
+    pull_bulk,
+    pull_stored,
+    sets,
+    wal_checkpoint,
+)
 from compliance_desk.sync.blob_refs import BLOB_COLUMNS
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import policy
@@ -201,24 +209,27 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
     A commit that leaves SQLite's write-ahead log longer than its auto-checkpoint threshold
     (1,000 pages) copies the log back into the database there and then: with pages of 10,000
     rows that was every page's commit (~130 ms each).  On this connection the automatic
-    checkpoints are off for the pull, and one passive checkpoint follows its last page; the
-    setting is the connection's own (not stored in the file), restored however the pull ends,
-    and a process killed mid-pull leaves a longer log, which SQLite replays or checkpoints
-    like any other (nothing of a committed page is lost, nothing uncommitted kept)."""
+    checkpoints are off for the pull, and one passive checkpoint follows its last page, on a
+    thread of its own (sync/wal_checkpoint.py); the setting is the connection's own (not
+    stored in the file), restored however the pull ends, and a process killed mid-pull leaves
+    a longer log, which SQLite replays or checkpoints like any other (nothing of a committed
+    page is lost, nothing uncommitted kept)."""
     if engine.dialect.name != "sqlite":
         yield None
         return
-    with engine.connect() as connection:
-        before = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-        connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
-        connection.commit()
-        try:
-            yield connection
-        finally:
-            connection.rollback()  # a page's transaction a failure left open
-            connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").all()
+    try:
+        with engine.connect() as connection:
+            before = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+            connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
             connection.commit()
+            try:
+                yield connection
+            finally:
+                connection.rollback()  # a page's transaction a failure left open
+                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
+                connection.commit()
+    finally:
+        wal_checkpoint.start(engine)
 
 
 def apply_pulled(
