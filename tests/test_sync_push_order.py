@@ -18,7 +18,7 @@ from compliance_desk.persistence.sync_models import SyncChange, SyncOperation
 from compliance_desk.server import push as pushing
 from compliance_desk.server import push_order
 from compliance_desk.server.devices import Refused
-from compliance_desk.sync import outbox_page, replica
+from compliance_desk.sync import outbox_page, protocol, replica
 from compliance_desk.sync.client import TOKEN, SyncError, SyncService
 from tests.sync_support import Rig
 from tests.test_sync import outbox
@@ -139,6 +139,29 @@ def test_the_client_sends_the_next_page_before_the_answer_and_everything_arrives
     assert outbox(a, "pending") == [] and all(o.attempts == 1 for o in outbox(a, "done"))
     with a.desk.ctx.factory() as s:
         assert replica.get_setting(s, outbox_page.IN_FLIGHT) is None
+    _applied_in_order_once(rig, waiting)
+
+
+def test_a_push_starts_with_a_small_page_and_each_next_is_three_times_larger(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first page is waited for with nothing to overlap its reading, sending and parsing:
+    a small one starts the server sooner; the next pages grow to the full size."""
+    a, waiting = _pages_waiting(rig, monkeypatch, 30, 20)
+    monkeypatch.setattr(protocol, "FIRST_PUSH_PAGE", 2)
+    sizes: list[int] = []
+    read = outbox_page.read
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        page = read(*args, **kwargs)
+        if page is not None:
+            sizes.append(len(page))
+        return page
+
+    monkeypatch.setattr(outbox_page, "read", counted)
+    report = a.sync.sync_once(pull=False)
+    assert report.pushed == len(waiting) == 62 and report.applied == 62
+    assert sizes == [2, 6, 18, 20, 16]
     _applied_in_order_once(rig, waiting)
 
 

@@ -412,9 +412,12 @@ class SyncService:
         reaches the server before one it depends on).  A crash with pages unanswered leaves
         them waiting: they are sent again, and the server answers replays from its records
         (rule 6)."""
+        # The first page is waited for with nothing to overlap (read, sent, parsed): a small
+        # one, then each page three times the one before, up to ``page``.
+        size = min(page, protocol.FIRST_PUSH_PAGE)
         with self.ctx.factory() as session:
             outbox_page.count_unanswered(session)  # pages a push before this one lost
-            ahead = outbox_page.read(session, page)
+            ahead = outbox_page.read(session, size)
             if ahead is not None:
                 outbox_page.in_flight(session, ahead)
             session.commit()
@@ -436,7 +439,8 @@ class SyncService:
                     if ahead is not None and len(flying) < depth:
                         flying.append(self._send_page(sender, client, token, files, ahead,
                                                       flying[-1] if flying else None, ordered))  # fmt: skip
-                        ahead = record(page)
+                        size = min(page, size * 3)
+                        ahead = record(size)
                         if ahead is not None and len(flying) < depth:
                             continue  # the next page goes out at once
                     elif answered:

@@ -38,6 +38,7 @@ MAX_PULL = 20000  # the most changes this server sends in one pull page (5,000 b
 PUSH_PAGE = 20000  # what this client sends when the server takes it (max_push)
 PULL_PAGE = 10000  # what this client asks for when the server gives it (2,000 before)
 FIRST_PULL_PAGE = 2000  # the first page of a pull, which nothing overlaps (sync/client.py)
+FIRST_PUSH_PAGE = 2000  # the first page of a push, the next each three times larger
 
 OP_FIELDS = ("id", "table", "row_id", "kind", "base_version", "command", "payload", "user_id", "at")
 
