@@ -280,15 +280,19 @@ def measure_backlog(
                        f"load {os.getloadavg()[0]:.1f})")  # fmt: skip
         if push_only:
             pulled, pull_s, pull_client, pull_server = None, 0.0, 0.0, 0.0
+            checkpoint_s = 0.0
         else:
             pulled, pull_s, pull_client, pull_server = timed(
                 lambda: _profiled_pull(lambda: puller.sync_once(push=False), server, profile_pull),
                 server,
                 pg,
             )
+            waited = time.perf_counter()
             wal_checkpoint.wait()  # the file's checkpoint after the pull: not during COPY's
+            checkpoint_s = time.perf_counter() - waited
             sync_data._say(f"pulled {pulled.pulled:,} in {pull_s:.1f} s (CPU: client "
-                           f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f})")  # fmt: skip
+                           f"{pull_client:.1f} s, server {pull_server:.1f} s; load {os.getloadavg()[0]:.1f}); "
+                           f"its file's checkpoint, on a thread of its own, ended {checkpoint_s:.2f} s later")  # fmt: skip
         copied, copy_s, copy_fk_s = copy_baseline(url, top)
         stall = None if push_only or not stalls else measure_stalls(work, server, url, ops)
         desk_a.close()
@@ -296,6 +300,7 @@ def measure_backlog(
     return {
         "made": made, "pushed": pushed, "push_s": push_s, "pulled": pulled, "pull_s": pull_s,
         "copied": copied, "copy_s": copy_s, "copy_fk_s": copy_fk_s, "stall": stall,
+        "checkpoint_s": checkpoint_s,
         "cpu": {"push": (push_client, push_server), "pull": (pull_client, pull_server)},
         "push_pg_cpu": push_pg,
     }  # fmt: skip
@@ -553,7 +558,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"max {figures['max']:.1f}  {'met' if met else 'NOT MET'}")  # fmt: skip
             if args.idle_only:
                 return 0 if ok else 1
-            backlog = measure_backlog(pg, base, work, ops, True, args.profile_pull)
+            backlog = measure_backlog(pg, base, work, ops, profile_pull=args.profile_pull)
     finally:
         pg.stop()
     return print_backlog(backlog, ok)
@@ -575,9 +580,11 @@ def print_backlog(backlog: dict[str, Any], ok: bool) -> int:
         met = rate >= THROUGHPUT_RATIO * copy_rate
         ok &= met
         client, server_cpu = backlog["cpu"][what]
+        after = (f"; its file's checkpoint (own thread) ended {backlog['checkpoint_s']:.2f} s later"
+                 if what == "pull" else "")  # fmt: skip
         print(f"  {what}: {count:,} in {seconds:.1f} s ({rate:,.0f}/s, "
               f"{rate / copy_rate:.2f} of COPY)  {'met' if met else 'NOT MET'}; CPU: client "
-              f"{client:.1f} s, server {server_cpu:.1f} s")  # fmt: skip
+              f"{client:.1f} s, server {server_cpu:.1f} s{after}")  # fmt: skip
     fk_rate = backlog["copied"] / backlog["copy_fk_s"]
     print(f"  (COPY into tables with their foreign keys as well: {backlog['copy_fk_s']:.2f} s; "
           f"push {backlog['pushed'].pushed / backlog['push_s'] / fk_rate:.2f}, pull "

@@ -229,7 +229,7 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
                 connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
                 connection.commit()
     finally:
-        wal_checkpoint.start(engine)
+        wal_checkpoint.start(engine)  # raises nothing: a pull's own error stays its own
 
 
 def apply_pulled(
