@@ -6,7 +6,7 @@ and one file's does not hold back another's."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,18 +33,29 @@ def _size(desk: Desk) -> int:
     return Path(str(desk.ctx.engine.url.database)).stat().st_size
 
 
-def _held_after_each_pass(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[int]]:
-    """Each checkpoint pass done, then held until the gate opens; the passes counted."""
-    gate, passes = threading.Event(), [0]
+def _around_each_pass(
+    monkeypatch: pytest.MonkeyPatch,
+    before: Callable[[], object] = lambda: None,
+    after: Callable[[], object] = lambda: None,
+) -> list[int]:
+    """Each checkpoint pass with ``before`` and ``after`` it; the passes done, counted."""
+    passes = [0]
     real = wal_checkpoint._pass
 
-    def held(engine: Engine) -> None:
+    def wrapped(engine: Engine) -> None:
+        before()
         real(engine)
         passes[0] += 1
-        gate.wait(20)
+        after()
 
-    monkeypatch.setattr(wal_checkpoint, "_pass", held)
-    return gate, passes
+    monkeypatch.setattr(wal_checkpoint, "_pass", wrapped)
+    return passes
+
+
+def _held_after_each_pass(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[int]]:
+    """Each checkpoint pass done, then held until the gate opens; the passes counted."""
+    gate = threading.Event()
+    return gate, _around_each_pass(monkeypatch, after=lambda: gate.wait(20))
 
 
 @pytest.fixture
@@ -58,13 +69,7 @@ def test_the_log_a_pull_leaves_is_copied_back_after_it_has_answered(
     sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gate = threading.Event()
-    real = wal_checkpoint._pass
-
-    def held(engine: Engine) -> None:
-        gate.wait(20)
-        real(engine)
-
-    monkeypatch.setattr(wal_checkpoint, "_pass", held)
+    _around_each_pass(monkeypatch, before=lambda: gate.wait(20))
     before = _size(sqlite_desk)
     _pulled_megabytes(sqlite_desk, 3)
     # The pull is over; its checkpoint waits at the gate: the file has nothing of it yet, the
@@ -128,14 +133,7 @@ def test_closing_the_desk_waits_for_its_files_checkpoint(
     sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     done = threading.Event()
-    real = wal_checkpoint._pass
-
-    def slow(engine: Engine) -> None:
-        threading.Event().wait(0.3)
-        real(engine)
-        done.set()
-
-    monkeypatch.setattr(wal_checkpoint, "_pass", slow)
+    _around_each_pass(monkeypatch, before=lambda: threading.Event().wait(0.3), after=done.set)
     _pulled_megabytes(sqlite_desk, 1)
     sqlite_desk.close()
     assert done.is_set()
