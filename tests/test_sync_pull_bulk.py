@@ -221,6 +221,27 @@ def test_a_pull_that_fails_midway_keeps_nothing_of_its_page_and_checkpoints_as_b
         assert replica.get_setting(session, replica.CURSOR) != "12345"
 
 
+def test_a_pull_whose_rollback_fails_does_not_give_its_connection_back_with_checkpoints_off(
+    sqlite_desk: Desk,
+) -> None:
+    engine = sqlite_desk.ctx.engine
+    engine.dispose()
+    used = []
+    with pytest.raises(RuntimeError, match="disk gone"), replica.pulling(engine) as connection:
+        assert connection is not None
+        used.append(connection.connection.dbapi_connection)
+
+        def fails() -> None:
+            raise RuntimeError("disk gone")
+
+        connection.rollback = fails  # type: ignore[method-assign]
+        raise ValueError("the server went away")
+    wal_checkpoint.wait(engine)
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection is not used[0]
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+
+
 def test_a_page_made_ahead_is_applied_exactly_as_the_page_converted_in_place(
     sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -47,7 +47,9 @@ class Desk:
     compliant_list: CompliantListService
 
     def close(self) -> None:
-        wal_checkpoint.wait(self.ctx.engine)  # a pull's checkpoint of the file, if one runs
+        # A pull's checkpoint of the file, if one runs (a long log: a second or two); a thread
+        # stuck past that is left to end with the process (SQLite recovers either way).
+        wal_checkpoint.wait(self.ctx.engine, timeout=30.0)
         self.ctx.engine.dispose()
 
 

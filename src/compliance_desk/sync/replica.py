@@ -225,7 +225,11 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
             try:
                 yield connection
             finally:
-                connection.rollback()  # a page's transaction a failure left open
+                try:
+                    connection.rollback()  # a page's transaction a failure left open
+                except BaseException:
+                    connection.invalidate()  # not back to the pool with its checkpoints off
+                    raise
                 connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
                 connection.commit()
     finally:
