@@ -58,6 +58,14 @@ def _held_after_each_pass(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Ev
     return gate, _around_each_pass(monkeypatch, after=lambda: gate.wait(20))
 
 
+def _until(done: Callable[[], bool]) -> None:
+    """Until ``done()`` (a checkpoint thread's progress), for at most 10 s."""
+    for _ in range(200):
+        if done():
+            return
+        threading.Event().wait(0.05)
+
+
 @pytest.fixture
 def other_desk(tmp_path: Path, clock: FixedClock) -> Iterator[Desk]:
     d = open_desk(f"sqlite:///{tmp_path / 'other.sqlite3'}", clock=clock, hasher=FAST_HASHER)
@@ -101,10 +109,7 @@ def test_a_pull_that_ends_during_its_files_checkpoint_has_it_make_one_more_pass(
     gate, passes = _held_after_each_pass(monkeypatch)
     before = _size(sqlite_desk)
     _pulled_megabytes(sqlite_desk, 3, "first")
-    for _ in range(200):  # the first pass done: the first pull's log is in the file
-        if passes[0]:
-            break
-        threading.Event().wait(0.05)
+    _until(lambda: passes[0] > 0)  # the first pass done: the first pull's log is in the file
     assert passes[0] == 1 and _size(sqlite_desk) - before > 3 * MB
     middle = _size(sqlite_desk)
     _pulled_megabytes(sqlite_desk, 3, "second")  # ends while the first checkpoint runs
@@ -118,15 +123,14 @@ def test_one_files_checkpoint_does_not_hold_back_anothers(
     sqlite_desk: Desk, other_desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gate, passes = _held_after_each_pass(monkeypatch)
-    _pulled_megabytes(sqlite_desk, 1)  # its checkpoint held at the gate
-    before = _size(other_desk)
-    _pulled_megabytes(other_desk, 3)
-    for _ in range(200):
-        if passes[0] == 2:
-            break
-        threading.Event().wait(0.05)
-    assert passes[0] == 2 and _size(other_desk) - before > 3 * MB  # while the first is held
-    gate.set()
+    try:
+        _pulled_megabytes(sqlite_desk, 1)  # its checkpoint held at the gate
+        before = _size(other_desk)
+        _pulled_megabytes(other_desk, 3)
+        _until(lambda: passes[0] == 2)
+        assert passes[0] == 2 and _size(other_desk) - before > 3 * MB  # the first still held
+    finally:
+        gate.set()
 
 
 def test_closing_the_desk_waits_for_its_files_checkpoint(
