@@ -149,15 +149,41 @@ def test_a_thread_that_cannot_start_leaves_the_pull_as_it_was(
     """No thread to be had: the pull ends as before (its own error, if any, stays its own) and
     the next pull's checkpoint starts (nothing left held)."""
 
+    tried: list[str] = []
+
     def refused(self: threading.Thread) -> None:
+        tried.append(self.name)
         raise RuntimeError("can't start new thread")
 
     with monkeypatch.context() as m:
         m.setattr(threading.Thread, "start", refused)
         with pytest.raises(ValueError, match="the server went away"):
-            with replica.pulling(sqlite_desk.ctx.engine):
+            with replica.pulling(sqlite_desk.ctx.engine) as connection:
+                assert connection is not None
+                with sqlite_desk.ctx.factory(bind=connection) as session:
+                    replica.set_setting(session, "half", "a page's first row")
+                    session.flush()
                 raise ValueError("the server went away")
+    assert tried == ["wal-checkpoint"]
     before = _size(sqlite_desk)
     _pulled_megabytes(sqlite_desk, 3)
     wal_checkpoint.wait(sqlite_desk.ctx.engine, timeout=20)
     assert _size(sqlite_desk) - before > 3 * MB
+
+
+def test_a_pull_that_wrote_nothing_starts_no_checkpoint(
+    sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual sync, with nothing to pull (every few seconds), leaves nothing in the log: no
+    thread for it; a pull that wrote starts one."""
+    started: list[Engine] = []
+    real = wal_checkpoint.start
+    monkeypatch.setattr(wal_checkpoint, "start", lambda e: started.append(e) or real(e))
+    with replica.pulling(sqlite_desk.ctx.engine) as connection:
+        assert connection is not None
+        with sqlite_desk.ctx.factory(bind=connection) as session:
+            replica.get_setting(session, "sync.cursor")  # read, as a pull with nothing to do
+            session.commit()
+    assert started == []
+    _pulled_megabytes(sqlite_desk, 1)
+    assert started == [sqlite_desk.ctx.engine]

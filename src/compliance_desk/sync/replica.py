@@ -213,18 +213,24 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
     thread of its own (sync/wal_checkpoint.py); the setting is the connection's own (not
     stored in the file), restored however the pull ends, and a process killed mid-pull leaves
     a longer log, which SQLite replays or checkpoints like any other (nothing of a committed
-    page is lost, nothing uncommitted kept)."""
+    page is lost, nothing uncommitted kept).  A pull that wrote nothing (the usual sync with
+    nothing to do, every few seconds) added nothing to the log: no thread for it."""
     if engine.dialect.name != "sqlite":
         yield None
         return
+    wrote = True  # not known (the connection never opened): as if it had
     try:
         with engine.connect() as connection:
             before = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
             connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
             connection.commit()
+            driver = connection.connection.dbapi_connection
+            changed = getattr(driver, "total_changes", None)  # rows written on it, ever
             try:
                 yield connection
             finally:
+                if changed is not None:
+                    wrote = getattr(driver, "total_changes", None) != changed
                 try:
                     connection.rollback()  # a page's transaction a failure left open
                 except BaseException:
@@ -233,7 +239,8 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
                 connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(before or 1000)}")
                 connection.commit()
     finally:
-        wal_checkpoint.start(engine)  # raises nothing: a pull's own error stays its own
+        if wrote:
+            wal_checkpoint.start(engine)  # raises nothing: a pull's own error stays its own
 
 
 def apply_pulled(
