@@ -169,6 +169,30 @@ def test_rows_inserted_raw_are_stored_as_the_rows_inserted_by_sqlalchemy(sqlite_
         tx.rollback()
 
 
+def test_a_tables_new_rows_are_written_in_the_order_of_their_ids(sqlite_desk: Desk) -> None:
+    """Each lands beside the one before in the primary key's index (ids are random): a page
+    into a large table is written sooner (pull_bulk._by_id).  (The rows' values: the test
+    above, whose rows go the same way.)"""
+    counter = itertools.count()
+    tbl = codec.table("audit_entry")
+    rows = []
+    for _ in range(40):
+        row = _rows("audit_entry", counter)[1]
+        row["id"] = uuid.uuid4()
+        rows.append(row)
+    with sqlite_desk.ctx.engine.connect() as connection, connection.begin() as tx:
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        raw = pull_bulk.RawInserts(connection)
+        for row in rows:
+            assert raw.add(tbl, codec.encode_row(tbl, row))
+        raw.flush()
+        ours = {r["id"].hex for r in rows}
+        written = [i for (i,) in connection.exec_driver_sql("SELECT id FROM audit_entry ORDER BY rowid")
+                   if i in ours]  # fmt: skip
+        assert written == sorted(ours)
+        tx.rollback()
+
+
 def stored_row(connection: Any, table: str, hex_id: str) -> tuple[Any, ...]:
     """The values as SQLite holds them (no SQLAlchemy type between), in the metadata's order."""
     names = ", ".join(f'"{c.name}"' for c in codec.table(table).columns)
