@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,9 +12,12 @@ from compliance_desk.domain.appeal_workflow import Action, Step
 from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.errors import PermissionDenied, ValidationError
 from compliance_desk.domain.front_desk import AppealDraft
+from compliance_desk.persistence.sync_models import SyncConflict
 from compliance_desk.services.dto import EnterpriseView
 from compliance_desk.services.sync_conflicts import ConflictItem, ConflictService
-from tests.sync_support import Laptop, Rig
+from compliance_desk.sync import replica
+from compliance_desk.sync.client import TOKEN, SyncError
+from tests.sync_support import URL, Laptop, Rig
 from tests.test_sync import USCC, create, edit, outbox
 from tests.test_sync_server import _appeal
 
@@ -225,3 +229,69 @@ def test_deletion_conflicts_restore_with_my_changes_or_delete_anyway(rig: Rig) -
     server = rig.server_enterprises()
     assert server[e.id]["deleted_at"] is None and server[e.id]["notes"] == "删除前的修改"
     assert server[other.id]["deleted_at"] is not None
+
+
+def _server_copies(rig: Rig) -> dict[uuid.UUID, str]:
+    with rig.server_desk.ctx.factory() as s:
+        return {i: status for i, status in s.execute(select(SyncConflict.id, SyncConflict.status))}
+
+
+def _here(laptop: Laptop, conflict_id: uuid.UUID) -> str:
+    with laptop.desk.ctx.factory() as s:
+        found = s.get(SyncConflict, conflict_id)
+        assert found is not None
+        return found.status
+
+
+def test_a_conflict_resolved_on_the_laptop_is_closed_in_the_servers_copy_at_its_next_sync(
+    rig: Rig,
+) -> None:
+    """The server keeps its copy of each conflict, which a desk working on the shared
+    PostgreSQL lists; once the laptop that had it resolves it and syncs, that copy is closed
+    too, and the laptop reports it once."""
+    a, b, _e = field_conflict(rig)
+    on_server = ConflictService(rig.server_desk.ctx)
+    item = only_item(b)
+    assert [i.id for i in on_server.open_items(a.user())] == [item.id]
+    ConflictService(b.desk.ctx).resolve_mine(b.user(), item.id)
+    assert on_server.open_count() == 1  # not told yet
+    b.sync.sync_once()
+    assert on_server.open_items(a.user()) == [] and on_server.open_count() == 0
+    assert _server_copies(rig)[item.id] == "resolved" and _here(b, item.id) == "closed"
+    b.wire.paths.clear()
+    b.sync.sync_once()
+    assert "/v1/conflicts/closed" not in b.wire.paths
+    assert ConflictService(b.desk.ctx).open_count() == 0
+
+
+def test_only_the_device_that_had_the_conflict_closes_the_servers_copy(rig: Rig) -> None:
+    """Another device's report closes nothing; a malformed one is refused in plain words."""
+    a, b, _e = field_conflict(rig)
+    item = only_item(b)
+    with a.desk.ctx.factory() as s:
+        token = replica.get_setting(s, TOKEN)
+    assert token is not None
+    with a.sync.http(URL) as client:
+        answer = a.sync._call(client, "POST", "/v1/conflicts/closed", token,
+                              {"ids": [str(item.id)]})  # fmt: skip
+        assert answer == {"closed": 0}
+        for bad in ({"ids": str(item.id)}, {"ids": ["not an id"]}, {"ids": [1]}, {},
+                    {"ids": [str(item.id)] * 501}):  # fmt: skip
+            with pytest.raises(SyncError) as refused:
+                a.sync._call(client, "POST", "/v1/conflicts/closed", token, bad)
+            assert refused.value.code == "bad_request" and "冲突编号" in refused.value.message_zh
+    assert _server_copies(rig)[item.id] == "open"
+
+
+def test_an_older_server_is_not_asked_and_hears_of_the_resolution_once_upgraded(rig: Rig) -> None:
+    _a, b, _e = field_conflict(rig)
+    item = only_item(b)
+    ConflictService(b.desk.ctx).resolve_theirs(b.user(), item.id)
+    b.wire.hide = {"conflicts_closed"}  # a server of before this: its handshake does not say
+    b.wire.paths.clear()
+    b.sync.sync_once()
+    assert "/v1/conflicts/closed" not in b.wire.paths
+    assert _server_copies(rig)[item.id] == "open" and _here(b, item.id) == "resolved"
+    b.wire.hide = set()
+    b.sync.sync_once()
+    assert _server_copies(rig)[item.id] == "resolved" and _here(b, item.id) == "closed"

@@ -71,6 +71,14 @@ class SyncOutbox(Base):
     )
 
 
+# sync_conflict.status.  On a device: open, then resolved when a person has decided (here), then
+# closed once the server has closed its own copy too (sync/client.py); on the server's own table
+# (the copy a desk on PostgreSQL lists): open, then resolved (server/conflicts.py).
+CONFLICT_OPEN = "open"
+CONFLICT_RESOLVED = "resolved"
+CONFLICT_CLOSED = "closed"
+
+
 class SyncConflict(Base):
     """A conflict or merge task for a person to resolve: both values, who, when."""
 

@@ -31,7 +31,16 @@ from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.sync_models import SyncDevice
-from compliance_desk.server import blob_api, blobs, devices, epoch, leases, openapi, push_order
+from compliance_desk.server import (
+    blob_api,
+    blobs,
+    conflicts,
+    devices,
+    epoch,
+    leases,
+    openapi,
+    push_order,
+)
 from compliance_desk.server import prepare as preparing
 from compliance_desk.server import pull as pulling
 from compliance_desk.server import push as pushing
@@ -211,6 +220,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
                 "max_push": protocol.MAX_PUSH,
                 "max_pull": protocol.MAX_PULL,
                 "push_order": True,  # a page may name the one before (server/push_order.py)
+                "conflicts_closed": True,  # resolved conflicts reported (server/conflicts.py)
             }
             if after is not None:  # a client that has nothing to push skips the pull's trip
                 answer["pull_pending"] = pulling.pending(session, after, device.centre_id)
@@ -238,6 +248,17 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
         except push_order.OutOfOrder as exc:
             raise Refused(409, "out_of_order", exc.message_zh, exc.message_en) from exc
         return {"results": results, "server_epoch": state.epoch}
+
+    def do_conflicts_closed(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        device_id = device_of(request)
+        try:
+            ids = conflicts.ids_of(body)
+        except DomainError as exc:
+            raise Refused(400, "bad_request", exc.message_zh, exc.message_en) from exc
+        with ctx.factory() as session:
+            closed = conflicts.close(session, device_id, ids)
+            session.commit()
+        return {"closed": closed}
 
     def device_centre(device_id: uuid.UUID) -> uuid.UUID | None:
         with ctx.factory() as session:
@@ -314,6 +335,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
             Route("/v1/pull", endpoint(do_pull, read_body=False), methods=["GET"]),
             *blob_api.routes(ctx.factory, device_of, state.now),
             Route("/v1/leases", endpoint(do_leases), methods=["POST"]),
+            Route("/v1/conflicts/closed", endpoint(do_conflicts_closed), methods=["POST"]),
             Route("/v1/prepare", endpoint(do_prepare, read_body=False), methods=["GET"]),
         ],
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from compliance_desk import __version__
-from compliance_desk.sync.protocol import MAX_PUSH
+from compliance_desk.sync.protocol import MAX_CLOSE, MAX_PUSH
 
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 _UUID = {"type": "string", "format": "uuid"}
@@ -186,6 +186,33 @@ DOCUMENT: dict[str, Any] = {
                             },
                         }
                     ),
+                    **_errors("400", "401", "403"),
+                },
+            }
+        },
+        "/v1/conflicts/closed": {
+            "post": {
+                **_SECURED,
+                "requestBody": {
+                    "required": True,
+                    **_json(
+                        {
+                            "type": "object",
+                            "required": ["ids"],
+                            "properties": {
+                                "ids": {"type": "array", "items": _UUID, "maxItems": MAX_CLOSE}
+                            },
+                        }
+                    ),
+                },  # fmt: skip
+                "responses": {
+                    "200": _ok(
+                        {
+                            "type": "object",
+                            "required": ["closed"],
+                            "properties": {"closed": {"type": "integer", "minimum": 0}},
+                        }
+                    ),  # fmt: skip
                     **_errors("400", "401", "403"),
                 },
             }

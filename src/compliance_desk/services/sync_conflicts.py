@@ -33,7 +33,7 @@ from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
 from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.models import AppUser, Base, Enterprise, Synced
-from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
+from compliance_desk.persistence.sync_models import CONFLICT_RESOLVED, SyncConflict, SyncOutbox
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.dto import enterprise_view
 from compliance_desk.services.enterprises import (
@@ -44,7 +44,7 @@ from compliance_desk.services.enterprises import (
 )
 from compliance_desk.sync import codec
 
-RESOLVED = "resolved"  # outbox and conflict status once a person has decided
+RESOLVED = CONFLICT_RESOLVED  # outbox and conflict status once a person has decided
 ACKNOWLEDGED = "ack"  # a rejected operation the user has seen (kept for the record)
 
 TABLE_LABELS = {

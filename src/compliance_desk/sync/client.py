@@ -26,14 +26,19 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
 from compliance_desk import __version__
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.persistence import migrate
 from compliance_desk.persistence.models import Synced
-from compliance_desk.persistence.sync_models import SyncConflict, SyncOutbox
+from compliance_desk.persistence.sync_models import (
+    CONFLICT_CLOSED,
+    CONFLICT_RESOLVED,
+    SyncConflict,
+    SyncOutbox,
+)
 from compliance_desk.services.context import ServiceContext
 from compliance_desk.sync import (
     blob_refs,
@@ -108,6 +113,7 @@ class _Handshake:
     pull_page: int
     pull_pending: bool | None  # None: the server did not say (an older one), so pull
     push_order: bool = False  # the server applies a page sent early after the one before
+    closes_conflicts: bool = False  # the server closes its copies of conflicts resolved here
 
 
 def _int(value: Any, default: int) -> int:
@@ -336,6 +342,8 @@ class SyncService:
                 )
                 if pull:
                     files.fetch_wanted(client, self.ctx.factory)
+                if push and shake.closes_conflicts:  # after the resolutions' own changes
+                    self._report_resolved(client, token)
             except BlobTransferError as exc:
                 raise SyncError(exc.message_zh, exc.message_en,
                                 "offline" if exc.offline else "attachment") from exc  # fmt: skip
@@ -345,6 +353,39 @@ class SyncService:
         return SyncReport(pushed, counts["applied"], counts["conflict"], counts["rejected"],
                           pulled, self._waiting(), shake.skew, shake.resent, files.fetched,
                           leased, voided, others)  # fmt: skip
+
+    def _report_resolved(self, client: httpx.Client, token: str) -> int:
+        """The conflicts resolved here since the last report, closed in the server's copy too
+        (server/conflicts.py): a desk on the shared PostgreSQL lists the server's copies.  Each
+        is marked closed here once answered (a sync with none sends nothing).  Returns how many
+        were reported."""
+        reported = 0
+        while True:
+            with self.ctx.factory() as session:
+                ids = list(
+                    session.scalars(
+                        select(SyncConflict.id)
+                        .where(SyncConflict.status == CONFLICT_RESOLVED)
+                        .order_by(SyncConflict.id)
+                        .limit(protocol.MAX_CLOSE)
+                    )
+                )
+            if not ids:
+                return reported
+            answer = self._call(client, "POST", "/v1/conflicts/closed", token,
+                                {"ids": [str(i) for i in ids]})  # fmt: skip
+            with self.ctx.factory() as session:
+                session.execute(
+                    update(SyncConflict)
+                    .where(SyncConflict.id.in_(ids), SyncConflict.status == CONFLICT_RESOLVED)
+                    .values(status=CONFLICT_CLOSED)
+                )
+                session.commit()
+            log.info("reported %d resolved conflicts, %s closed on the server", len(ids),
+                     answer.get("closed"))  # fmt: skip
+            reported += len(ids)
+            if len(ids) < protocol.MAX_CLOSE:
+                return reported
 
     def _waiting(self) -> int:
         with self.ctx.factory() as session:
@@ -396,6 +437,7 @@ class SyncService:
             # always pull then.
             pending if isinstance(pending, bool) and known.get(EPOCH) in (None, epoch) else None,
             answer.get("push_order") is True,
+            answer.get("conflicts_closed") is True,
         )  # fmt: skip
 
     def _push(

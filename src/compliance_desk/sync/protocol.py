@@ -35,6 +35,7 @@ MIN_CLIENT_SCHEMA = "0008"
 MAX_BATCH = 500
 MAX_PUSH = 20000  # what this server accepts in one push (a page of plain inserts is a few MB)
 MAX_PULL = 20000  # the most changes this server sends in one pull page (5,000 before)
+MAX_CLOSE = 500  # conflict ids a device reports closed in one request (server/conflicts.py)
 PUSH_PAGE = 20000  # what this client sends when the server takes it (max_push)
 PULL_PAGE = 10000  # what this client asks for when the server gives it (2,000 before)
 FIRST_PULL_PAGE = 2000  # the first page of a pull, which nothing overlaps (sync/client.py)
