@@ -325,3 +325,39 @@ def test_a_text_field_sent_as_another_kind_rejects_that_operation_only(
     with target.rig.server_desk.ctx.engine.connect() as c:
         held = c.execute(text("SELECT count(*) FROM enterprise WHERE id = :i"), {"i": refused})
         assert held.scalar() == 0
+
+
+@pytest.mark.parametrize(
+    "value", ["Infinity", "-Infinity", "NaN", "1e400", "1.5", '"2026"', "true", "null", "[2026]"]
+)
+def test_a_lease_request_with_a_number_json_allows_and_a_year_cannot_be_is_refused(
+    target: Target, value: str
+) -> None:
+    """The JSON module the server falls back to reads Infinity and NaN (orjson refuses them):
+    an infinite year or count was a 500 (int() of it overflows); a text, a fraction or true
+    was taken as a number.  Each is refused in plain words, nothing leased."""
+    import anyio
+    import httpx
+
+    from tests.sync_support import URL
+
+    transport = httpx.ASGITransport(app=target.app)
+    for field in ("year", "count", "days"):
+        request = {"id": '"' + str(uuid.uuid4()) + '"', "series": '"虞市监合建"',
+                   "year": "2026", "count": "1", "days": "30", field: value}  # fmt: skip
+        body = '{"requests": [{' + ", ".join(f'"{k}": {v}' for k, v in request.items()) + "}]}"
+
+        async def lease(content: str = body) -> httpx.Response:
+            async with httpx.AsyncClient(transport=transport, base_url=URL) as client:
+                return await client.post("/v1/leases", content=content.encode(),
+                                          headers={**target.auth,
+                                                   "Content-Type": "application/json"})  # fmt: skip
+
+        before = target.fingerprint()
+        response = anyio.run(lease)
+        if field == "days" and value == "null":  # as not given: 30 days
+            assert response.status_code == 200, (body, response.text[:300])
+            continue
+        assert response.status_code == 400, (body, response.text[:300])
+        assert response.json()["message_zh"], body
+        assert target.fingerprint() == before, body

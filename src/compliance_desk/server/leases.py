@@ -57,10 +57,19 @@ def grant(
     for req in requests:
         try:
             lease_id = uuid.UUID(str(req["id"]))
-            series, year = str(req["series"]), int(req["year"])
-            count, days = int(req["count"]), int(req.get("days", 30))
-        except (KeyError, TypeError, ValueError) as exc:
+            series, year, count, days = (
+                str(req["series"]),
+                req["year"],
+                req["count"],
+                req.get("days"),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise _bad(f"bad lease request {req!r}: {exc}") from exc
+        days = 30 if days is None else days
+        # whole numbers as JSON writes them: not a text, a fraction, true, or the Infinity
+        # and NaN that the server's fallback JSON reader takes (int() of those overflowed)
+        if not all(type(v) is int for v in (year, count, days)):
+            raise _bad(f"bad lease request {req!r}: year, count and days must be integers")
         existing = session.get(NumberLease, lease_id)
         if existing is not None:
             if existing.device_id != device_id:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from compliance_desk import __version__
+from compliance_desk.server.leases import MAX_REQUESTS as MAX_LEASE_REQUESTS
 from compliance_desk.sync.protocol import MAX_CLOSE, MAX_PUSH
 
 _HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
@@ -186,6 +187,59 @@ DOCUMENT: dict[str, Any] = {
                             },
                         }
                     ),
+                    **_errors("400", "401", "403"),
+                },
+            }
+        },
+        "/v1/leases": {
+            "post": {
+                **_SECURED,
+                "requestBody": {
+                    "required": True,
+                    **_json(
+                        {
+                            "type": "object",
+                            "required": ["requests"],
+                            "properties": {
+                                "requests": {
+                                    "type": "array",
+                                    "maxItems": MAX_LEASE_REQUESTS,
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["id", "series", "year", "count"],
+                                        "properties": {
+                                            "id": _UUID,
+                                            "series": {"type": "string"},
+                                            "year": {"type": "integer"},
+                                            "count": {"type": "integer", "minimum": 1},
+                                            "days": {"type": "integer", "minimum": 1},
+                                        },
+                                    },
+                                }
+                            },
+                        }
+                    ),
+                },  # fmt: skip
+                "responses": {
+                    "200": _ok({"type": "object", "required": ["leases"]}),
+                    **_errors("400", "401", "403"),
+                },
+            }
+        },
+        "/v1/prepare": {
+            "get": {
+                **_SECURED,
+                "parameters": [
+                    *_DEVICE,
+                    {
+                        "name": "date",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "string", "format": "date"},
+                    },
+                ],
+                "responses": {
+                    "200": _ok({"type": "object", "required": ["date", "inspections", "changes"]}),
                     **_errors("400", "401", "403"),
                 },
             }
