@@ -232,18 +232,3 @@ def test_the_centres_the_push_knows_without_a_query_are_those_scope_gives(rig: R
     log, numbering = pushed(page)
     assert {c for t, r, _o, c in log if t in ("enterprise", "visit")} == {str(world.centre["game"])}
     assert "CASE" in numbering[0]  # a row changed one by one: the centres read by SQL
-
-    # A page whose entries' rows on the way were mostly pushed before (visits to enterprises
-    # of earlier pages, as a long backlog's later pages are): each enterprise read once, and
-    # the entries logged with their centres given, not by a subquery each.
-    earlier = [new(10 + n, ("umbrella", "game")[n % 2]) for n in range(10)]
-    had = len(_waiting(a))
-    pushed(_waiting(a)[len(page) + 64 :])  # the enterprises and their audit entries
-    for enterprise in earlier:
-        visits(a, enterprise, 1)
-    page = [op for op in _waiting(a)[had:] if op["table"] == "visit"]
-    log, numbering = pushed(page)
-    assert len(log) == len(page) == 10
-    assert [c for *_x, c in log] == [str(world.centre[("umbrella", "game")[n % 2]])
-                                     for n in range(10)]  # fmt: skip
-    assert "CASE" not in numbering[0]

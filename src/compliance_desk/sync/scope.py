@@ -237,18 +237,18 @@ def centres_known(
     connection: Connection,
     changes: Sequence[tuple[str, str, Any]],
     rows: Mapping[tuple[str, str], tuple[Any, ...]],
-) -> list[str | None]:
+) -> list[str | None] | None:
     """The centre of each change-log entry (table, row id, ..) as ``centres`` has it, from
     ``rows`` (see ``centre_of``) and, for the rows on the way that it does not hold, one
-    statement per table of ``centre_sql`` (PostgreSQL).  Read so even when most entries need
-    it (a page of visits to enterprises pushed in the pages before): each row on the way is
-    read once, and an entry whose centre is given costs the change log's statement about
-    a third of one it finds by subquery (a page of 20,000: 105 + 115 ms against 240 ms)."""
+    statement per table of ``centre_sql`` (PostgreSQL); None when most entries would need
+    that (the change log's own statement is then as cheap)."""
     found: dict[tuple[str, str, int], str | None | Missing] = {}
     out = [centre_of(t, r, rows, found) for t, r, _o in changes]
     missing = {m for m in out if type(m) is Missing}  # each read below, over its mark
     if not missing:
         return out  # type: ignore[return-value]
+    if len(missing) * 2 > len(changes):
+        return None
     wanted: dict[tuple[str, int], list[str]] = defaultdict(list)
     for m in missing:
         wanted[(m.table, m.depth)].append(m.row_id)
