@@ -58,7 +58,8 @@ class Wire(httpx.BaseTransport):
             return httpx.Response(response.status_code, headers=response.headers, content=body)
 
         response = anyio.run(go)
-        hidden = self.hide | ({"max_push", "max_pull", "pull_pending", "push_order"}
+        hidden = self.hide | ({"max_push", "max_pull", "pull_pending", "push_order",
+                               "conflicts_closed", "max_close"}
                               if self.old_server else set())  # fmt: skip
         if hidden and request.url.path == "/v1/handshake" and response.status_code == 200:
             answer = json.loads(response.content)

@@ -157,23 +157,16 @@ def test_a_duplicate_credit_code_in_a_page_still_becomes_a_merge_task(rig: Rig) 
 
 
 def test_a_sync_with_nothing_to_do_writes_nothing_here_and_costs_the_same_however_large(
-    rig: Rig, monkeypatch: pytest.MonkeyPatch
+    rig: Rig,
 ) -> None:
-    """... nor starts a thread to checkpoint a log it did not add to (sync/wal_checkpoint.py)."""
-    from compliance_desk.sync import wal_checkpoint
-
     a, b = rig.laptop("a"), rig.laptop("b")
     a.sync.sync_once()
     b.sync.sync_once()
-    checkpoints: list[object] = []
-    real = wal_checkpoint.start
-    monkeypatch.setattr(wal_checkpoint, "start", lambda e: checkpoints.append(e) or real(e))
 
     def idle() -> tuple[int, int, int]:
         with Statements(b.desk.ctx.engine) as here, Statements(rig.server_desk.ctx.engine) as there:
             report = b.sync.sync_once()
         assert report.pushed == 0 and report.pulled == 0
-        assert checkpoints == []
         return len(here.seen), len(here.writes()), len(there.seen)
 
     small = idle()
@@ -181,11 +174,37 @@ def test_a_sync_with_nothing_to_do_writes_nothing_here_and_costs_the_same_howeve
     visits(a, e.id, 200)
     a.sync.sync_once()
     b.sync.sync_once()  # b has all of it now
-    assert checkpoints == [a.desk.ctx.engine, b.desk.ctx.engine]  # their pulls wrote
-    checkpoints.clear()
     large = idle()
     assert small[1] == 0 and large[1] == 0  # no local write for nothing
     assert large == small  # the same statements whatever the size
+
+
+def test_a_pull_with_nothing_new_starts_no_checkpoint_thread(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull that wrote nothing left nothing in the log: no thread copies it back
+    (sync/wal_checkpoint.py); one that brought rows starts one.  (The server here says when
+    nothing waits, and the pull is then not even asked for: told nothing, it is.)"""
+    from compliance_desk.sync import replica, wal_checkpoint
+
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    b.sync.sync_once()
+    b.wire.hide = {"pull_pending"}  # as an older server: every sync pulls
+    pulls: list[object] = []
+    real_pulling = replica.pulling
+    monkeypatch.setattr(replica, "pulling", lambda e: pulls.append(e) or real_pulling(e))
+    checkpoints: list[object] = []
+    real = wal_checkpoint.start
+    monkeypatch.setattr(wal_checkpoint, "start", lambda e: checkpoints.append(e) or real(e))
+    assert b.sync.sync_once().pulled == 0
+    assert pulls == [b.desk.ctx.engine] and checkpoints == []
+    e = create(a)
+    visits(a, e.id, 20)
+    a.sync.sync_once()
+    checkpoints.clear()
+    assert b.sync.sync_once().pulled > 0
+    assert checkpoints == [b.desk.ctx.engine]
 
 
 def test_an_idle_sync_is_one_request_and_an_older_server_is_still_pulled_from_in_its_pages(

@@ -16,7 +16,7 @@ from compliance_desk.persistence.sync_models import SyncConflict
 from compliance_desk.services.dto import EnterpriseView
 from compliance_desk.services.sync_conflicts import ConflictItem, ConflictService
 from compliance_desk.sync import replica
-from compliance_desk.sync.client import TOKEN, SyncError
+from compliance_desk.sync.client import EPOCH, TOKEN, SyncError
 from tests.sync_support import URL, Laptop, Rig
 from tests.test_sync import USCC, create, edit, outbox
 from tests.test_sync_server import _appeal
@@ -293,5 +293,64 @@ def test_an_older_server_is_not_asked_and_hears_of_the_resolution_once_upgraded(
     assert "/v1/conflicts/closed" not in b.wire.paths
     assert _server_copies(rig)[item.id] == "open" and _here(b, item.id) == "resolved"
     b.wire.hide = set()
+    b.sync.sync_once()
+    assert _server_copies(rig)[item.id] == "resolved" and _here(b, item.id) == "closed"
+
+
+def test_a_report_whose_answer_is_lost_is_made_again_and_the_sync_still_succeeds(
+    rig: Rig,
+) -> None:
+    """The report is housekeeping: the sync it ends has succeeded; the server closed its copy,
+    the answer never came, so the laptop reports it again at the next sync (closing it twice
+    changes nothing)."""
+    _a, b, _e = field_conflict(rig)
+    item = only_item(b)
+    ConflictService(b.desk.ctx).resolve_mine(b.user(), item.id)
+    b.wire.lose_answer_to = {"/v1/conflicts/closed"}
+    report = b.sync.sync_once()
+    assert report.waiting == 0  # the resolution went; the sync did not fail for the report
+    assert _server_copies(rig)[item.id] == "resolved" and _here(b, item.id) == "resolved"
+    b.wire.paths.clear()
+    b.sync.sync_once()
+    assert b.wire.paths.count("/v1/conflicts/closed") == 1 and _here(b, item.id) == "closed"
+
+
+def test_a_resolution_is_reported_only_once_its_change_has_reached_the_server(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While operations still wait (a push that stopped part way: here one that sent nothing),
+    the server may still hold the old value: its copy stays open until they have gone."""
+    _a, b, e = field_conflict(rig)
+    item = only_item(b)
+    ConflictService(b.desk.ctx).resolve_mine(b.user(), item.id)
+    with monkeypatch.context() as m:
+        m.setattr(b.sync, "_push", lambda *args: 0)
+        b.wire.paths.clear()
+        assert b.sync.sync_once().waiting > 0
+    assert "/v1/conflicts/closed" not in b.wire.paths and _here(b, item.id) == "resolved"
+    assert _server_copies(rig)[item.id] == "open"
+    b.sync.sync_once()
+    assert _server_copies(rig)[item.id] == "resolved" and _here(b, item.id) == "closed"
+    assert rig.server_enterprises()[e.id]["address"] == "崧厦街道二号"  # the resolution's value
+
+
+def test_after_the_server_is_restored_the_resolved_conflicts_are_reported_again(
+    rig: Rig,
+) -> None:
+    """A server restored from a backup taken before the report holds its copy open again: a
+    new epoch has the laptop report every conflict it closed once more."""
+    _a, b, _e = field_conflict(rig)
+    item = only_item(b)
+    ConflictService(b.desk.ctx).resolve_theirs(b.user(), item.id)
+    b.sync.sync_once()
+    assert _here(b, item.id) == "closed"
+    with rig.server_desk.ctx.factory() as s:  # as the backup had it
+        conflict = s.get(SyncConflict, item.id)
+        assert conflict is not None
+        conflict.status = "open"
+        s.commit()
+    with b.desk.ctx.factory() as s:  # the laptop last synced with another epoch
+        replica.set_setting(s, EPOCH, "an epoch before the restore")
+        s.commit()
     b.sync.sync_once()
     assert _server_copies(rig)[item.id] == "resolved" and _here(b, item.id) == "closed"

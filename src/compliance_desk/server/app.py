@@ -221,6 +221,7 @@ def create_app(url: str | None = None, desk: Desk | None = None) -> Starlette:
                 "max_pull": protocol.MAX_PULL,
                 "push_order": True,  # a page may name the one before (server/push_order.py)
                 "conflicts_closed": True,  # resolved conflicts reported (server/conflicts.py)
+                "max_close": protocol.MAX_CLOSE,
             }
             if after is not None:  # a client that has nothing to push skips the pull's trip
                 answer["pull_pending"] = pulling.pending(session, after, device.centre_id)

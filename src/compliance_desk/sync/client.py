@@ -114,6 +114,7 @@ class _Handshake:
     pull_pending: bool | None  # None: the server did not say (an older one), so pull
     push_order: bool = False  # the server applies a page sent early after the one before
     closes_conflicts: bool = False  # the server closes its copies of conflicts resolved here
+    close_page: int = protocol.MAX_CLOSE  # conflict ids it takes in one report
 
 
 def _int(value: Any, default: int) -> int:
@@ -328,6 +329,8 @@ class SyncService:
             shake = self._handshake(client, token, known, ask_pull=pull)
             crashpoints.reached("after_handshake")
             counts = {"applied": 0, "conflict": 0, "rejected": 0}
+            # read before the push, so that each one's resolution is among what it sends
+            resolved = self._resolved() if push and shake.closes_conflicts else []
             try:
                 pushed = (
                     self._push(client, token, counts, files, shake.push_page, shake.push_order)
@@ -342,8 +345,8 @@ class SyncService:
                 )
                 if pull:
                     files.fetch_wanted(client, self.ctx.factory)
-                if push and shake.closes_conflicts:  # after the resolutions' own changes
-                    self._report_resolved(client, token)
+                if resolved:
+                    self._report_resolved(client, token, resolved, shake.close_page)
             except BlobTransferError as exc:
                 raise SyncError(exc.message_zh, exc.message_en,
                                 "offline" if exc.offline else "attachment") from exc  # fmt: skip
@@ -354,38 +357,50 @@ class SyncService:
                           pulled, self._waiting(), shake.skew, shake.resent, files.fetched,
                           leased, voided, others)  # fmt: skip
 
-    def _report_resolved(self, client: httpx.Client, token: str) -> int:
-        """The conflicts resolved here since the last report, closed in the server's copy too
-        (server/conflicts.py): a desk on the shared PostgreSQL lists the server's copies.  Each
-        is marked closed here once answered (a sync with none sends nothing).  Returns how many
-        were reported."""
-        reported = 0
-        while True:
-            with self.ctx.factory() as session:
-                ids = list(
-                    session.scalars(
-                        select(SyncConflict.id)
-                        .where(SyncConflict.status == CONFLICT_RESOLVED)
-                        .order_by(SyncConflict.id)
-                        .limit(protocol.MAX_CLOSE)
-                    )
+    def _resolved(self) -> list[uuid.UUID]:
+        """The conflicts resolved here and not yet reported to the server."""
+        with self.ctx.factory() as session:
+            return list(
+                session.scalars(
+                    select(SyncConflict.id)
+                    .where(SyncConflict.status == CONFLICT_RESOLVED)
+                    .order_by(SyncConflict.id)
                 )
-            if not ids:
+            )
+
+    def _report_resolved(
+        self, client: httpx.Client, token: str, ids: list[uuid.UUID], page: int
+    ) -> int:
+        """Conflicts resolved here (``_resolved``, read before the push), closed in the
+        server's copy too (server/conflicts.py): a desk on the shared PostgreSQL lists the
+        server's copies.  Only once everything waiting has gone (the resolutions' own changes
+        among it: their copy must not close while the server still holds the old value).  Each
+        is marked closed here once answered; a report that fails is logged and made again at
+        the next sync (it is housekeeping: the sync itself has succeeded).  Returns how many
+        were reported."""
+        if self._waiting():
+            return 0
+        reported = 0
+        for start in range(0, len(ids), page):
+            part = ids[start : start + page]
+            try:
+                answer = self._call(client, "POST", "/v1/conflicts/closed", token,
+                                    {"ids": [str(i) for i in part]})  # fmt: skip
+            except SyncError as exc:
+                log.warning("resolved conflicts not reported (next sync again): %s",
+                            exc.message_en)  # fmt: skip
                 return reported
-            answer = self._call(client, "POST", "/v1/conflicts/closed", token,
-                                {"ids": [str(i) for i in ids]})  # fmt: skip
             with self.ctx.factory() as session:
                 session.execute(
                     update(SyncConflict)
-                    .where(SyncConflict.id.in_(ids), SyncConflict.status == CONFLICT_RESOLVED)
+                    .where(SyncConflict.id.in_(part), SyncConflict.status == CONFLICT_RESOLVED)
                     .values(status=CONFLICT_CLOSED)
                 )
                 session.commit()
-            log.info("reported %d resolved conflicts, %s closed on the server", len(ids),
+            log.info("reported %d resolved conflicts, %s closed on the server", len(part),
                      answer.get("closed"))  # fmt: skip
-            reported += len(ids)
-            if len(ids) < protocol.MAX_CLOSE:
-                return reported
+            reported += len(part)
+        return reported
 
     def _waiting(self) -> int:
         with self.ctx.factory() as session:
@@ -438,6 +453,7 @@ class SyncService:
             pending if isinstance(pending, bool) and known.get(EPOCH) in (None, epoch) else None,
             answer.get("push_order") is True,
             answer.get("conflicts_closed") is True,
+            min(protocol.MAX_CLOSE, _int(answer.get("max_close"), protocol.MAX_CLOSE)),
         )  # fmt: skip
 
     def _push(

@@ -224,13 +224,15 @@ def pulling(engine: Engine) -> Iterator[Connection | None]:
             before = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
             connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
             connection.commit()
-            driver = connection.connection.dbapi_connection
+            driver: Any = connection.connection.dbapi_connection
             changed = getattr(driver, "total_changes", None)  # rows written on it, ever
             try:
                 yield connection
             finally:
-                if changed is not None:
-                    wrote = getattr(driver, "total_changes", None) != changed
+                try:  # (a connection the failure closed raises here: then as if it wrote)
+                    wrote = changed is None or driver.total_changes != changed
+                except Exception:  # noqa: BLE001 - the pull's own error, if any, stays its own
+                    wrote = True
                 try:
                     connection.rollback()  # a page's transaction a failure left open
                 except BaseException:

@@ -27,7 +27,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from compliance_desk.persistence.sync_models import SyncOutbox
+from compliance_desk.persistence.sync_models import (
+    CONFLICT_CLOSED,
+    CONFLICT_RESOLVED,
+    SyncConflict,
+    SyncOutbox,
+)
 from compliance_desk.sync import replica
 
 log = logging.getLogger("compliance_desk.sync")
@@ -55,6 +60,13 @@ def after_new_epoch(session: Session, epoch_start_seq: int | None) -> int:
         update(SyncOutbox)
         .where(SyncOutbox.status == "done")
         .values(status="pending", acked_at=None, result=None)
+    )
+    # The conflicts this device reported resolved: the restored server may hold them open
+    # again (server/conflicts.py); reported again at this sync (closing one twice changes nothing).
+    session.execute(
+        update(SyncConflict)
+        .where(SyncConflict.status == CONFLICT_CLOSED)
+        .values(status=CONFLICT_RESOLVED)
     )
     cursor = int(replica.get_setting(session, replica.CURSOR) or 0)
     start = cursor if epoch_start_seq is None else min(cursor, epoch_start_seq)
