@@ -57,12 +57,8 @@ def grant(
     for req in requests:
         try:
             lease_id = uuid.UUID(str(req["id"]))
-            series, year, count, days = (
-                str(req["series"]),
-                req["year"],
-                req["count"],
-                req.get("days"),
-            )
+            series = str(req["series"])
+            year, count, days = req["year"], req["count"], req.get("days")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise _bad(f"bad lease request {req!r}: {exc}") from exc
         days = 30 if days is None else days
