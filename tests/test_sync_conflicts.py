@@ -354,3 +354,28 @@ def test_after_the_server_is_restored_the_resolved_conflicts_are_reported_again(
         s.commit()
     b.sync.sync_once()
     assert _server_copies(rig)[item.id] == "resolved" and _here(b, item.id) == "closed"
+
+
+def test_a_desk_on_the_shared_database_shows_a_devices_conflict_and_leaves_it_to_the_device(
+    rig: Rig,
+) -> None:
+    """A desk working straight on PostgreSQL lists the server's copies of every device's
+    conflicts, named by the device whose edit lost; it cannot resolve them (its "mine" would
+    be that device's edit): refused in plain words, nothing changed, the device decides."""
+    _a, b, e = field_conflict(rig)
+    item = only_item(b)
+    assert item.device is None  # on the laptop: its own
+    desk = ConflictService(rig.server_desk.ctx)
+    [there] = desk.open_items(b.user())
+    assert there.id == item.id and there.device == "b"  # the laptop's name when enrolled
+    with pytest.raises(PermissionDenied) as refused:
+        desk.resolve_mine(b.user(), there.id)
+    assert "设备“b”" in refused.value.message_zh and "请在该设备上处理" in refused.value.message_zh
+    for decide in (desk.resolve_theirs, desk.acknowledge):
+        with pytest.raises(PermissionDenied):
+            decide(b.user(), there.id)
+    assert rig.server_enterprises()[e.id]["address"] == "崧厦街道一号"
+    assert _server_copies(rig)[item.id] == "open"
+    ConflictService(b.desk.ctx).resolve_mine(b.user(), item.id)
+    b.sync.sync_once()
+    assert desk.open_items(b.user()) == []

@@ -253,97 +253,112 @@
         <translation>办理步骤：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="171"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="173"/>
+        <source>This is an edit made on %1 that clashed with the server. It is resolved on that device, and leaves this list once the device has synced its decision.</source>
+        <translation>这是设备“%1”上的修改与服务器的冲突，须在该设备上处理；该设备同步其处理结果后，本条即从此列表中消失。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="178"/>
         <source>Keep my value</source>
         <translation>保留本机的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="179"/>
         <source>Keep the server&apos;s value</source>
         <translation>采用服务器的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="180"/>
         <source>Use the edited value</source>
         <translation>使用编辑后的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="182"/>
         <source>Accept the deletion</source>
         <translation>接受删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="177"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="184"/>
         <source>Restore it with my changes</source>
         <translation>恢复记录并保留本机修改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="180"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="187"/>
         <source>Keep the record</source>
         <translation>保留该记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="181"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="188"/>
         <source>Delete it anyway</source>
         <translation>仍然删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="183"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="190"/>
         <source>Keep the record made here</source>
         <translation>保留本机登记的记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="194"/>
         <source>Keep the record already registered</source>
         <translation>保留已登记的记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="196"/>
         <source>Open in the enterprise register</source>
         <translation>在企业档案中查看</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="199"/>
         <source>The other record is deleted (it can be restored). Its appeals, inspections, rectifications, letters and compliant-list history move to the record that stays; visits stay as they were recorded.</source>
         <translation>另一条记录将被删除（可恢复）；它的诉求、检查、整改、文书和合规名单记录并入保留的记录；来访登记保持原样。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="200"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="207"/>
         <source>The server refused this change; it stays recorded here. Redo the step from the appeal log if it is still needed.</source>
         <translation>服务器拒绝了这项修改，本机仍保留记录。如仍需办理，请在诉求台账中重新操作。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="211"/>
         <source>Acknowledge</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="216"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="217"/>
         <source>Mine (this computer)</source>
         <translation>本机（我的修改）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="219"/>
+        <source>The edit on %1</source>
+        <translation>设备“%1”上的修改</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="221"/>
         <source>Theirs (the server)</source>
         <translation>服务器（其他设备）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="213"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="224"/>
         <source>Change to</source>
         <translation>改为</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="241"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="252"/>
         <source>Registered here</source>
         <translation>本机登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="242"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="254"/>
+        <source>Registered on %1</source>
+        <translation>在设备“%1”上登记</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="256"/>
         <source>Already on the server</source>
         <translation>服务器上已有</translation>
     </message>
@@ -1682,89 +1697,89 @@
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="173"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="176"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="181"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="182"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="188"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="193"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="194"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="195"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="197"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="316"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="318"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="108"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="207"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="208"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="220"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="221"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="221"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="231"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="233"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="236"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="237"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="272"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="274"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="341"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="343"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>

@@ -167,7 +167,14 @@ class ConflictsPage(QWidget):
             self._show_fields(item)
         else:
             self.grid_box.setVisible(False)
-        if item.kind == "field":
+        if item.device is not None:  # another device's (a desk on the shared database)
+            self.note.setText(
+                self.tr(
+                    "This is an edit made on %1 that clashed with the server. It is resolved on "
+                    "that device, and leaves this list once the device has synced its decision."
+                ).replace("%1", item.device)
+            )
+        elif item.kind == "field":
             self._button("mine", self.tr("Keep my value"), self._mine)
             self._button("theirs", self.tr("Keep the server's value"), self._theirs)
             self._button("edited", self.tr("Use the edited value"), self._edited)
@@ -207,9 +214,13 @@ class ConflictsPage(QWidget):
     def _show_fields(self, item: ConflictItem) -> None:
         self.grid_box.setVisible(True)
         self.grid.addWidget(self._side(self.tr("Field"), Side("", None)), 0, 0)
-        self.grid.addWidget(self._side(self.tr("Mine (this computer)"), item.mine), 0, 1)
+        mine = self.tr("Mine (this computer)")
+        if item.device is not None:
+            mine = self.tr("The edit on %1").replace("%1", item.device)
+        self.grid.addWidget(self._side(mine, item.mine), 0, 1)
         self.grid.addWidget(self._side(self.tr("Theirs (the server)"), item.theirs), 0, 2)
-        if item.kind == "field":
+        editable = item.kind == "field" and item.device is None
+        if editable:
             self.grid.addWidget(self._side(self.tr("Change to"), Side("", None)), 0, 3)
         for n, clash in enumerate(item.fields, start=1):
             self.grid.addWidget(QLabel(clash.label), n, 0)
@@ -223,7 +234,7 @@ class ConflictsPage(QWidget):
             theirs.setStyleSheet("background: #fdf3e3; padding: 4px;")
             self.grid.addWidget(mine, n, 1)
             self.grid.addWidget(theirs, n, 2)
-            if item.kind == "field":
+            if editable:
                 edit = QLineEdit()
                 edit.setObjectName(f"edit_{clash.key}")
                 if isinstance(clash.mine, str) or clash.mine is None:
@@ -238,7 +249,10 @@ class ConflictsPage(QWidget):
 
     def _show_duplicate(self, item: ConflictItem) -> None:
         self.grid_box.setVisible(True)
-        self.grid.addWidget(self._side(self.tr("Registered here"), item.mine), 0, 0)
+        here = self.tr("Registered here")
+        if item.device is not None:
+            here = self.tr("Registered on %1").replace("%1", item.device)
+        self.grid.addWidget(self._side(here, item.mine), 0, 0)
         self.grid.addWidget(self._side(self.tr("Already on the server"), item.theirs), 0, 1)
         for column, brief in enumerate((item.record, item.other)):
             if brief is None:

@@ -29,11 +29,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain.enterprise import FIELD_LABELS, EnterpriseDraft, EnterpriseSize
-from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
+from compliance_desk.domain.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.models import AppUser, Base, Enterprise, Synced
-from compliance_desk.persistence.sync_models import CONFLICT_RESOLVED, SyncConflict, SyncOutbox
+from compliance_desk.persistence.sync_models import (
+    CONFLICT_RESOLVED,
+    SyncConflict,
+    SyncDevice,
+    SyncOutbox,
+)
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.dto import enterprise_view
 from compliance_desk.services.enterprises import (
@@ -131,6 +136,10 @@ class ConflictItem:
     theirs: Side  # the server's current version
     other: RecordBrief | None = None  # a duplicate's twin (the record already on the server)
     action: str = ""  # a refused workflow step, in Chinese
+    # The device whose edit lost, when it is not this computer: a desk working on the shared
+    # PostgreSQL lists every device's conflicts (the server's copies), which are resolved on
+    # the device that holds them (``mine`` is that device's edit, not this desk's).
+    device: str | None = None
 
     @property
     def is_operation(self) -> bool:
@@ -247,7 +256,8 @@ class ConflictService:
             for key, pair in sorted(c.fields.items())
             if isinstance(pair, dict)
         ]
-        mine = Side(users.get(c.user_id, "") if c.user_id else "本机", c.at)
+        device = self._elsewhere(session, c)
+        mine = Side(users.get(c.user_id, "") if c.user_id else (device or "本机"), c.at)
         action = ""
         if c.kind == "concurrent_step":
             action = self._step_label(session, c.op_id)
@@ -264,7 +274,15 @@ class ConflictService:
             theirs=self._theirs(session, c, users),
             other=self._brief(session, c.table_name, c.other_row_id) if c.other_row_id else None,
             action=action,
+            device=device,
         )
+
+    def _elsewhere(self, session: Session, c: SyncConflict) -> str | None:
+        """The name of the device that holds ``c`` when it is not this computer (None: ours)."""
+        if c.device_id is None or c.device_id == self.ctx.device_id:
+            return None
+        name = session.scalar(select(SyncDevice.name).where(SyncDevice.id == c.device_id))
+        return name or "另一台设备"
 
     def _step_label(self, session: Session, op_id: uuid.UUID) -> str:
         op = session.get(SyncOutbox, op_id)
@@ -307,6 +325,12 @@ class ConflictService:
         c = session.get(SyncConflict, conflict_id)
         if c is None or c.status != "open":
             raise NotFound("该冲突已处理或不存在", f"conflict {conflict_id} not open")
+        device = self._elsewhere(session, c)
+        if device is not None:  # another device's edit: decided there (the server's copy closes)
+            raise PermissionDenied(
+                f"这是设备“{device}”上的修改与服务器的冲突，请在该设备上处理",
+                f"conflict {conflict_id} belongs to device {c.device_id}",
+            )
         return c
 
     def _close(self, session: Session, c: SyncConflict) -> None:
