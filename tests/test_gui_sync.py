@@ -290,6 +290,10 @@ def test_a_desk_on_the_shared_database_shows_a_devices_conflict_without_deciding
     texts = _texts(page)
     assert "设备“b”上的修改" in texts and "须在该设备上处理" in texts
     assert page.buttons == {} and page.edits == {}
+    assert w.sync_label.text() == "同步：无需同步（本机直接使用共享数据库）"
+    assert w.sync_status.conflicts_button.text() == "各设备的冲突：1"
+    w.sync_now_action.trigger()
+    assert w.statusBar().currentMessage() == "本机直接使用共享数据库，无需同步。"
     mine = page.findChild(type(page.title), "mine_address")
     assert mine is not None and mine.text() == "崧厦街道二号"
     shot = os.environ.get("CD_DESK_CONFLICT_SCREENSHOT")  # to look at it

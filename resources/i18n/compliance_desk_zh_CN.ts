@@ -1738,7 +1738,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="203"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="318"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="323"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
@@ -1775,11 +1775,16 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="274"/>
+        <source>This desk works on the shared database: there is nothing to sync.</source>
+        <translation>本机直接使用共享数据库，无需同步。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="279"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="348"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -2119,51 +2124,61 @@
     <name>SyncStatusWidget</name>
     <message>
         <location filename="../../src/compliance_desk/gui/sync_status.py" line="42"/>
+        <source>Devices&apos; conflicts: %1</source>
+        <translation>各设备的冲突：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="44"/>
         <source>Conflicts to resolve: %1</source>
         <translation>冲突待处理：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="45"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="47"/>
         <source>Waiting: %1</source>
         <translation>待同步：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="49"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="51"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="53"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="55"/>
+        <source>Sync: not needed (this desk works on the shared database)</source>
+        <translation>同步：无需同步（本机直接使用共享数据库）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="57"/>
         <source>Sync: not enrolled (this computer only)</source>
         <translation>同步：未登记同步（仅本机数据）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="55"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="59"/>
         <source>Sync stopped: %1</source>
         <translation>同步已停止：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="59"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="63"/>
         <source>Sync: offline, last synced %1, retrying in %2 s</source>
         <translation>同步：离线，最近同步 %1，%2 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="69"/>
         <source>Sync: connecting…</source>
         <translation>同步：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="68"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="72"/>
         <source>Sync: server problem, last synced %1, retrying in %2 s</source>
         <translation>同步：服务器出错，最近同步 %1，%2 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="74"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="78"/>
         <source>Sync: online, last synced %1</source>
         <translation>同步：在线，最近同步 %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="76"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="80"/>
         <source> (syncing…)</source>
         <translation>（正在同步…）</translation>
     </message>

@@ -42,6 +42,7 @@ class SyncState:
     """What the status bar shows; replaced as a whole on the GUI thread."""
 
     enrolled: bool = False
+    shared: bool = False  # working straight on the shared PostgreSQL (SyncStatus.shared)
     online: bool | None = None  # None: not tried yet
     running: bool = False
     last_success: datetime | None = None
@@ -98,7 +99,7 @@ class BackgroundSync(QObject):
 
     def _first_status(self, status: object) -> None:
         assert isinstance(status, SyncStatus)
-        self._set(replace(self._counts(status), enrolled=status.enrolled))
+        self._set(replace(self._counts(status), enrolled=status.enrolled, shared=status.shared))
         if status.enrolled:
             self._watch.start()
             self.sync_now()

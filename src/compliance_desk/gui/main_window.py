@@ -269,6 +269,11 @@ class MainWindow(QMainWindow):
 
     # --- sync ---------------------------------------------------------------------------
     def _sync_now(self) -> None:
+        if self.background_sync.state.shared:
+            self.statusBar().showMessage(
+                self.tr("This desk works on the shared database: there is nothing to sync."), 8000
+            )
+            return
         if not self.background_sync.state.enrolled:
             self.statusBar().showMessage(
                 self.tr("This computer is not enrolled for sync: ask an administrator."), 8000

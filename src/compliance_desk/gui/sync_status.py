@@ -38,9 +38,11 @@ class SyncStatusWidget(QWidget):
     def refresh(self) -> None:
         s = self.sync.state
         self.conflicts_button.setVisible(s.attention > 0)
-        self.conflicts_button.setText(
-            self.tr("Conflicts to resolve: %1").replace("%1", str(s.attention))
-        )
+        if s.shared:  # other devices' conflicts, decided on those devices (conflicts view)
+            conflicts = self.tr("Devices' conflicts: %1")
+        else:
+            conflicts = self.tr("Conflicts to resolve: %1")
+        self.conflicts_button.setText(conflicts.replace("%1", str(s.attention)))
         self.waiting_label.setVisible(s.enrolled)
         self.waiting_label.setText(self.tr("Waiting: %1").replace("%1", str(s.waiting)))
         last = (
@@ -49,7 +51,9 @@ class SyncStatusWidget(QWidget):
             else self.tr("never")
         )
         colour = ""
-        if not s.enrolled:
+        if s.shared:
+            text = self.tr("Sync: not needed (this desk works on the shared database)")
+        elif not s.enrolled:
             text = self.tr("Sync: not enrolled (this computer only)")
         elif s.stopped:
             text = self.tr("Sync stopped: %1").replace("%1", s.stopped)

@@ -100,6 +100,7 @@ class SyncStatus:
     rejected: int
     cursor: int
     skew_seconds: float = 0.0  # at the last sync; over SKEW_WARNING it is shown, never fatal
+    shared: bool = False  # a desk working straight on the shared PostgreSQL: nothing to sync
 
 
 HttpFactory = Callable[[str], httpx.Client]
@@ -174,6 +175,7 @@ class SyncService:
                 count("rejected"),
                 int(replica.get_setting(session, replica.CURSOR) or 0),
                 float(replica.get_setting(session, SKEW) or 0.0),
+                self.ctx.engine.dialect.name == "postgresql",
             )
 
     def watch_local_changes(self, callback: Callable[[], None]) -> Callable[[], None]:
