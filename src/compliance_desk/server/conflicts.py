@@ -4,8 +4,8 @@ The server keeps each conflict it answers a device with (sync/merge.py), and tha
 it too; a person resolves it there (services/sync_conflicts.py), with an ordinary change that
 the device pushes.  Without more, the server's copy stayed open for ever, and a desk working
 on the shared PostgreSQL, which lists the server's copies, showed conflicts long settled.  The
-device now reports the ids it resolved (``POST /v1/conflicts/closed``, at its next sync, after
-its push); the server closes those of that device's conflicts still open and no other (a
+device now reports the ids it resolved (``POST /v1/conflicts/closed``, at its next sync, once
+its push has sent everything waiting, the resolutions' own changes among it); the server closes those of that device's conflicts still open and no other (a
 device cannot close another's).  Reporting an id again, or one that is not the device's,
 changes nothing: the device forgets the ids once answered.
 """

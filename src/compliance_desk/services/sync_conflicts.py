@@ -34,6 +34,7 @@ from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.models import AppUser, Base, Enterprise, Synced
 from compliance_desk.persistence.sync_models import (
+    CONFLICT_OPEN,
     CONFLICT_RESOLVED,
     SyncConflict,
     SyncDevice,
@@ -49,7 +50,7 @@ from compliance_desk.services.enterprises import (
 )
 from compliance_desk.sync import codec
 
-RESOLVED = CONFLICT_RESOLVED  # outbox and conflict status once a person has decided
+RESOLVED = "resolved"  # an outbox operation's status once a person has decided its conflict
 ACKNOWLEDGED = "ack"  # a rejected operation the user has seen (kept for the record)
 
 TABLE_LABELS = {
@@ -184,7 +185,7 @@ class ConflictService:
                 self._conflict_item(session, c, users, names)
                 for c in session.scalars(
                     select(SyncConflict)
-                    .where(SyncConflict.status == "open")
+                    .where(SyncConflict.status == CONFLICT_OPEN)
                     .order_by(SyncConflict.detected_at, SyncConflict.id)
                 )
             ]
@@ -201,7 +202,9 @@ class ConflictService:
     def open_count(self) -> int:
         with self.ctx.factory() as session:
             conflicts = session.scalar(
-                select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")
+                select(func.count())
+                .select_from(SyncConflict)
+                .where(SyncConflict.status == CONFLICT_OPEN)
             )
             rejected = session.scalar(
                 select(func.count()).select_from(SyncOutbox).where(SyncOutbox.status == "rejected")
@@ -323,7 +326,7 @@ class ConflictService:
     # --- deciding -----------------------------------------------------------------------
     def _open(self, session: Session, conflict_id: uuid.UUID) -> SyncConflict:
         c = session.get(SyncConflict, conflict_id)
-        if c is None or c.status != "open":
+        if c is None or c.status != CONFLICT_OPEN:
             raise NotFound("该冲突已处理或不存在", f"conflict {conflict_id} not open")
         device = self._elsewhere(session, c)
         if device is not None:  # another device's edit: decided there (the server's copy closes)
@@ -334,7 +337,7 @@ class ConflictService:
         return c
 
     def _close(self, session: Session, c: SyncConflict) -> None:
-        c.status = RESOLVED
+        c.status = CONFLICT_RESOLVED  # reported to the server at the next sync (sync/client.py)
         op = session.get(SyncOutbox, c.op_id)
         if op is not None and op.status == "conflict":
             op.status = RESOLVED

@@ -35,6 +35,7 @@ from compliance_desk.persistence import migrate
 from compliance_desk.persistence.models import Synced
 from compliance_desk.persistence.sync_models import (
     CONFLICT_CLOSED,
+    CONFLICT_OPEN,
     CONFLICT_RESOLVED,
     SyncConflict,
     SyncOutbox,
@@ -165,7 +166,9 @@ class SyncService:
                 )
 
             conflicts = session.scalar(
-                select(func.count()).select_from(SyncConflict).where(SyncConflict.status == "open")
+                select(func.count())
+                .select_from(SyncConflict)
+                .where(SyncConflict.status == CONFLICT_OPEN)
             )
             return SyncStatus(
                 replica.get_setting(session, SERVER_URL),

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 
 from compliance_desk.domain.ids import new_id
-from compliance_desk.persistence.sync_models import SyncConflict
+from compliance_desk.persistence.sync_models import CONFLICT_OPEN, SyncConflict
 from compliance_desk.sync import codec, sets
 from compliance_desk.sync.commands import FAMILIES
 from compliance_desk.sync.policy import TablePolicy, policy
@@ -341,7 +341,7 @@ def _conflict(
         "fields": fields,
         "reason_zh": zh,
         "reason_en": en,
-        "status": "open",
+        "status": CONFLICT_OPEN,
     }
     connection.execute(insert(SyncConflict), [row])
     tbl: Table = SyncConflict.__table__  # type: ignore[assignment]
