@@ -368,6 +368,9 @@ def test_a_desk_on_the_shared_database_shows_a_devices_conflict_and_leaves_it_to
     desk = ConflictService(rig.server_desk.ctx)
     [there] = desk.open_items(b.user())
     assert there.id == item.id and there.device == "b"  # the laptop's name when enrolled
+    assert "企业地址" in there.reason_zh and "设备“b”" in there.reason_zh  # whose edit, and
+    assert "请比较两边" not in there.reason_zh  # not asked of this desk's clerk
+    assert "请比较两边" in item.reason_zh  # (the laptop's clerk is)
     with pytest.raises(PermissionDenied) as refused:
         desk.resolve_mine(b.user(), there.id)
     assert "设备“b”" in refused.value.message_zh and "请在该设备上处理" in refused.value.message_zh

@@ -161,10 +161,15 @@ def _label(key: str, table: str) -> str:
     return {"title": "标题", "description": "内容", "notes": "备注", "name": "名称"}.get(key, key)
 
 
-def _reason(c: SyncConflict, clashes: list[FieldClash]) -> str:
-    """The server names fields by column; the person reads them by their Chinese labels."""
+def _reason(c: SyncConflict, clashes: list[FieldClash], device: str | None = None) -> str:
+    """The server names fields by column; the person reads them by their Chinese labels.
+    ``device``: the name of the device whose edit it was, when not this computer's (a desk on
+    the shared database), which alone decides it."""
     if c.kind == "field" and clashes:
         names = "、".join(f.label for f in clashes)
+        if device is not None:
+            return (f"设备“{device}”上对“{names}”的修改与其他设备的修改冲突，服务器暂时保留了"
+                    "服务器上的值，由该设备的使用人员比较后决定保留哪一个。")  # fmt: skip
         return f"“{names}”在其他设备上也被修改，服务器暂时保留了那边的值。请比较两边后选择保留哪一个，或改成正确的值。"
     return c.reason_zh
 
@@ -271,7 +276,7 @@ class ConflictService:
             table=c.table_name,
             table_label=TABLE_LABELS.get(c.table_name, c.table_name),
             record=self._brief(session, c.table_name, c.row_id),
-            reason_zh=_reason(c, clashes),
+            reason_zh=_reason(c, clashes, device),
             fields=clashes,
             mine=mine,
             theirs=self._theirs(session, c, users),
