@@ -283,6 +283,9 @@ class Appeal(Synced):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # every number, deleted appeals' too: a new number is checked against them all, and a
+        # receipt's QR code is looked up by it (the index above answers only for live ones)
+        Index("ix_appeal_number", "number"),
         # The log's filters and sorts over live appeals (partial: counts read the index alone)
         # the log's walk newest first, its state and tier tested without reading the row
         Index("ix_appeal_received_state", "received_at", "id", "state", "tier", **LIVE),

@@ -117,6 +117,9 @@ class AppealDetail:
     actions: list[Action]  # what the asking user may do now
 
 
+_ATTACHED_TO = ("visit", "appeal")  # the tables whose rows a clerk attaches files to
+
+
 def _attachment(
     owner_table: str, owner_id: uuid.UUID, source: Path, sha: str, size: int
 ) -> Attachment:
@@ -414,7 +417,7 @@ class AppealService:
     ) -> AttachmentView:
         """Attach a scan or photo to a visit or an appeal; the file is stored by its hash."""
         user.require(Permission.APPEAL_EDIT)
-        owners = {"visit": Visit, "appeal": AppealRow}
+        owners = dict(zip(_ATTACHED_TO, (Visit, AppealRow), strict=True))
         if owner_table not in owners:
             raise ValueError(f"attachments belong to {sorted(owners)}, not {owner_table!r}")
         sha, size = self.ctx.blobs().put(source)
@@ -433,7 +436,12 @@ class AppealService:
         with self.ctx.uow(user) as uow:
             rows = uow.session.scalars(
                 select(Attachment)
-                .where(Attachment.owner_id.in_(owner_ids), Attachment.deleted_at.is_(None))
+                .where(
+                    # (the owner's table too: the index of attachments is by table, then owner)
+                    Attachment.owner_table.in_(_ATTACHED_TO),
+                    Attachment.owner_id.in_(owner_ids),
+                    Attachment.deleted_at.is_(None),
+                )
                 .order_by(Attachment.created_at, Attachment.id)
             )
             store = self.ctx.blobs()

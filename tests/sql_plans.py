@@ -1,0 +1,42 @@
+"""Which tables SQLite reads whole for the statements a piece of work runs (EXPLAIN QUERY PLAN
+of each, with its own parameters): a clerk's step that reads every appeal is fast on the
+demo's data and slow on a desk that holds a million."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+Recorded = list[tuple[str, Any]]
+
+
+@contextmanager
+def recorded(engine: Engine) -> Iterator[Recorded]:
+    """The reads, updates and deletes run on ``engine`` meanwhile, with their parameters."""
+    got: Recorded = []
+
+    def note(_c: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, many: bool) -> None:
+        if not many and statement.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE")):
+            got.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield got
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def full_scans(engine: Engine, statements: Recorded, tables: set[str]) -> list[str]:
+    """Each plan step that reads one of ``tables`` whole (in any order), with its statement."""
+    out = []
+    with engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            for row in plan:
+                words = str(row[3]).split()
+                if words[0] == "SCAN" and words[1] in tables:
+                    out.append(f"{row[3]}: {' '.join(statement.split())}")
+    return out

@@ -1,0 +1,50 @@
+"""A clerk's everyday steps read the rows they need, not whole tables: registering an appeal,
+opening it with its files, verifying its receipt's QR code (tests/sql_plans.py).  Each once
+read every appeal or every attachment: unnoticed on the demo's data, a second and more on a
+desk or shared database that holds a million appeals."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.front_desk import AppealDraft
+from compliance_desk.services.demo_data import load_demo
+from tests.letters_pdf import qr_codes
+from tests.sql_plans import full_scans, recorded
+
+CN = timezone(timedelta(hours=8))
+LARGE = {"appeal", "appeal_event", "attachment", "enterprise", "visit", "audit_entry", "letter"}
+
+
+def test_registering_opening_and_verifying_an_appeal_read_no_table_whole(
+    sqlite_desk: Desk, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    clock.now = datetime(2026, 2, 13, 9, 30, tzinfo=CN)
+    load_demo(sqlite_desk.ctx, "small", appeals=20)
+    sqlite_desk.ctx.blob_root = tmp_path / "blobs"
+    clerk = sqlite_desk.auth.login("clerk", "Clerk2026")
+    enterprise = sqlite_desk.enterprises.search(clerk, "sx")[0]
+    engine = sqlite_desk.ctx.engine
+    with recorded(engine) as registering:
+        appeal = sqlite_desk.appeals.open_appeal(
+            clerk, AppealDraft(enterprise.id, "劳动合同续签问题", AppealTier.GENERAL, clock.now)
+        )
+    scan = tmp_path / "营业执照.jpg"
+    scan.write_bytes(b"\xff\xd8scan" * 100)
+    sqlite_desk.appeals.attach(clerk, "appeal", appeal.id, scan)
+    with recorded(engine) as opening:
+        detail = sqlite_desk.appeals.detail(clerk, appeal.id)
+        files = sqlite_desk.appeals.attachments(clerk, [detail.id])
+    assert [f.filename for f in files] == ["营业执照.jpg"]
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(sqlite_desk.appeals.receipt(clerk, appeal.id))
+    (code,) = qr_codes(pdf, tmp_path)
+    with recorded(engine) as verifying:
+        assert sqlite_desk.letters.verify(code).genuine
+    for step, statements in (("register", registering), ("open", opening),
+                             ("verify", verifying)):  # fmt: skip
+        assert statements, step
+        assert full_scans(engine, statements, LARGE) == [], step
