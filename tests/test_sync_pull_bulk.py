@@ -26,6 +26,7 @@ from compliance_desk.sync import (
     wal_checkpoint,
 )
 from compliance_desk.sync.policy import policy, synced_tables
+from tests.sql_plans import full_scans, recorded
 from tests.sync_support import Laptop, Rig
 from tests.test_sync import USCC
 from tests.test_sync_pull_page import _value
@@ -460,22 +461,22 @@ def test_a_pulled_enterprise_is_the_twin_of_a_live_one_only_found_by_the_live_ke
     changes = [{"table": "enterprise", "id": str(r["id"]), "row": codec.encode_row(tbl, r)}
                for r in pulled]  # fmt: skip
     keys = [r["id"].hex for r in pulled]
-    statements: list[str] = []
-    with sqlite_desk.ctx.engine.connect() as connection:
+    engine = sqlite_desk.ctx.engine
+    with engine.connect() as connection:
         connection.execute(insert(tbl), [live, deleted])
-        driver = connection.connection.dbapi_connection
-        assert driver is not None
-        driver.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        search_index.update(connection, [replica._index_doc(live)], fresh=True)
+        its_name = live["name_pinyin"][:9].lower()
+        assert search_index.search_ids(connection, its_name, 5) == [live["id"]]
         made = pull_ahead.Prepared([None] * 3, [None] * 3)
         twins = replica._twinned(connection, changes, keys, {"enterprise": [0, 1, 2]}, made)
-        driver.set_trace_callback(None)  # type: ignore[attr-defined]
         assert twins == {keys[0]}
-        (look_up,) = [s for s in statements if "uscc IN" in s]
-        plan = " ".join(r[3] for r in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + look_up))
-        assert "USING INDEX uq_enterprise_uscc_live" in plan, plan
-        with sqlite_desk.ctx.factory(bind=connection) as session:
+        with sqlite_desk.ctx.factory(bind=connection) as session, recorded(engine) as pulling:
             replica.apply_pulled(session, changes, 7)
             session.flush()
+        # the look-up of twins, and the twin set aside with its search entry: by the index
+        assert any("uscc IN" in s for s, _p in pulling)
+        assert full_scans(engine, pulling, {"enterprise"}) == []
+        with sqlite_desk.ctx.factory(bind=connection) as session:
             now = {i: d for i, d in connection.exec_driver_sql(
                 "SELECT id, deleted_at IS NOT NULL FROM enterprise")}  # fmt: skip
             assert now[live["id"].hex] == 1  # set aside for its pulled twin
@@ -485,4 +486,5 @@ def test_a_pulled_enterprise_is_the_twin_of_a_live_one_only_found_by_the_live_ke
             assert before == tuple(
                 pull_bulk.stored_form(connection, tbl, codec.encode_row(tbl, deleted))
             )
+            assert search_index.search_ids(connection, its_name, 5) == []  # found no more
             session.rollback()

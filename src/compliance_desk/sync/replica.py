@@ -511,15 +511,15 @@ def _rebase(session: Session, tbl: Table, row: dict[str, Any]) -> None:
 def _set_aside_twins(
     connection: Connection, tbl: Table, key: tuple[str, ...], row: dict[str, Any], now: datetime
 ) -> None:
+    # live twins only: the key's unique index is of live rows, and answers this (with "live"
+    # left out, the look-up for the search index below read the whole table)
     match = [tbl.c[k] == row.get(k) for k in key]
-    connection.execute(
-        update(tbl)
-        .where(*match, tbl.c.deleted_at.is_(None), tbl.c.id != row["id"])
-        .values(deleted_at=now)
-    )
-    if tbl.name == "enterprise" and connection.dialect.name == "sqlite":
-        twins = connection.execute(select(tbl).where(*match, tbl.c.id != row["id"])).mappings()
-        search_index.update(connection, [_index_doc(dict(t)) for t in twins])
+    match += [tbl.c.deleted_at.is_(None), tbl.c.id != row["id"]]
+    indexed = tbl.name == "enterprise" and connection.dialect.name == "sqlite"
+    twins = connection.execute(select(tbl).where(*match)).mappings().all() if indexed else []
+    connection.execute(update(tbl).where(*match).values(deleted_at=now))
+    if twins:  # their search entries no longer live
+        search_index.update(connection, [_index_doc({**t, "deleted_at": now}) for t in twins])
 
 
 def _make_room(connection: Connection, tbl: Table, parent_key: str, row: dict[str, Any]) -> None:
