@@ -1,5 +1,6 @@
 """A clerk's everyday steps read the rows they need, not whole tables: registering an appeal,
-opening it with its files, verifying its receipt's QR code (tests/sql_plans.py).  Each once
+opening it with its files, verifying its receipt's QR code, starting a letter
+(tests/sql_plans.py).  Each once
 read every appeal or every attachment: unnoticed on the demo's data, a second and more on a
 desk or shared database that holds a million appeals."""
 
@@ -44,7 +45,11 @@ def test_registering_opening_and_verifying_an_appeal_read_no_table_whole(
     (code,) = qr_codes(pdf, tmp_path)
     with recorded(engine) as verifying:
         assert sqlite_desk.letters.verify(code).genuine
+    adviser = sqlite_desk.auth.login("adviser", "Adviser2026")
+    department = sqlite_desk.letters.issuing_departments(adviser)[0][0]
+    with recorded(engine) as drafting:  # a letter's authority: its department's last letter's
+        assert sqlite_desk.letters.prefill(adviser, enterprise.id, department)["party"]
     for step, statements in (("register", registering), ("open", opening),
-                             ("verify", verifying)):  # fmt: skip
+                             ("verify", verifying), ("draft", drafting)):  # fmt: skip
         assert statements, step
         assert full_scans(engine, statements, LARGE) == [], step

@@ -1,10 +1,11 @@
-"""ix_appeal_number: every appeal's number, deleted ones too, in an index.
+"""ix_appeal_number: every appeal's number, deleted ones too, in an index; ix_letter_department.
 
 The unique index of numbers is of live appeals only (uq_appeal_number_live), so a question
 about a number that does not say "live" read the whole table: a new appeal's number checked
 against every number ever given (services/appeals.py), a receipt's QR code verified
 (services/letters.py).  On a desk or the shared database with a million appeals, each was a
-scan of the table.
+scan of the table.  A new letter's authority and telephone are those of its department's
+last letter (services/letters.py, prefill): that read every letter too.
 
 Revision ID: 0020
 Revises: 0019
@@ -23,7 +24,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index("ix_appeal_number", "appeal", ["number"])
+    op.create_index("ix_letter_department", "letter", ["department_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_letter_department", table_name="letter")
     op.drop_index("ix_appeal_number", table_name="appeal")

@@ -101,6 +101,8 @@ class Letter(Synced):
         ),
         Index("ix_letter_case", "case_id"),
         Index("ix_letter_enterprise", "enterprise_id"),
+        # a new letter's authority and telephone: its department's last letter's (prefill)
+        Index("ix_letter_department", "department_id", "created_at"),
         # the drafts waiting for approval: each sync leases numbers for their series
         Index("ix_letter_status", "status"),
     )
