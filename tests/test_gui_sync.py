@@ -301,3 +301,34 @@ def test_a_desk_on_the_shared_database_shows_a_devices_conflict_without_deciding
         w.resize(1280, 760)
         qtbot.wait(50)
         assert w.grab().save(shot)
+
+
+@pytest.mark.postgres
+def test_a_failure_on_this_computer_is_named_in_chinese_not_blamed_on_the_server(  # type: ignore[no-untyped-def]
+    qtbot, rig: Rig, tmp_path: Path
+) -> None:
+    """A sync that fails here (the disk full: a real SQLite error) says so in the status bar
+    in Chinese, red, and retries; it said "server problem" with Python's English in the
+    tooltip."""
+    from tests.test_failures import disk_full
+
+    a = rig.laptop("a")
+    a.sync.sync_once()
+    w = window_for(qtbot, a)
+    bar = w.sync_status
+    full = disk_full(tmp_path)
+    real = a.sync.sync_once
+
+    def fails() -> object:
+        raise full
+
+    a.sync.sync_once = fails  # type: ignore[method-assign]
+    w.sync_now_action.trigger()
+    text = bar.state_label.text()
+    assert text.startswith("同步：本机磁盘空间已满") and "5 秒后重试" in text, text
+    assert "服务器" not in text and "disk" not in text and "disk" not in bar.state_label.toolTip()
+    assert "b00020" in bar.state_label.styleSheet()
+    assert w.background_sync.next_delay_ms() == 5_000
+    a.sync.sync_once = real  # type: ignore[method-assign]
+    w.sync_now_action.trigger()
+    assert bar.state_label.text().startswith("同步：在线") and bar.state_label.toolTip() == ""

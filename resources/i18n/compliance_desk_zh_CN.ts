@@ -2168,17 +2168,22 @@
         <translation>同步：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="72"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="73"/>
+        <source>Sync: %3 (last synced %1, retrying in %2 s)</source>
+        <translation>同步：%3（最近同步 %1，%2 秒后重试）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="81"/>
         <source>Sync: server problem, last synced %1, retrying in %2 s</source>
         <translation>同步：服务器出错，最近同步 %1，%2 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="87"/>
         <source>Sync: online, last synced %1</source>
         <translation>同步：在线，最近同步 %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="89"/>
         <source> (syncing…)</source>
         <translation>（正在同步…）</translation>
     </message>

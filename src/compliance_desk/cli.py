@@ -15,6 +15,7 @@ from pathlib import Path
 from compliance_desk import __version__
 from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.persistence import failures
 
 log = logging.getLogger("compliance_desk.cli")
 
@@ -103,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as exc:  # a script gets one line, the log gets the traceback
         logging.getLogger("compliance_desk").exception("unexpected failure")
-        print(f"错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        # the cause in Chinese where a person can act on it (the disk full...), then Python's
+        first = (str(exc).splitlines() or [""])[0]  # (a SQLAlchemy error's next lines: a link)
+        print(f"错误：{failures.plain_zh(exc)} [{type(exc).__name__}: {first}]", file=sys.stderr)
         return EXIT_ERROR
 
 

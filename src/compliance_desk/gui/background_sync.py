@@ -17,8 +17,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from compliance_desk.domain.errors import DomainError
 from compliance_desk.gui.tasks import TaskRunner
+from compliance_desk.persistence import failures
 from compliance_desk.sync.client import SyncError, SyncReport, SyncService, SyncStatus
 
 log = logging.getLogger("compliance_desk.gui.sync")
@@ -51,6 +51,7 @@ class SyncState:
     retry_in: int = 0  # seconds until the next try after a failure
     stopped: str = ""  # why background sync stopped (Chinese); empty while it runs
     error: str = ""  # the last failure's message (Chinese)
+    local_error: bool = False  # it was this computer's (its database, its disk), not the server's
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,11 @@ class BackgroundSync(QObject):
         if outcome.error is None:
             self.failures = 0
             now = self.service.ctx.clock()
-            self._set(replace(state, online=True, last_success=now, retry_in=0, error=""))
+            self._set(
+                replace(
+                    state, online=True, last_success=now, retry_in=0, error="", local_error=False
+                )
+            )
             self._schedule(self.interval_ms)
             if outcome.report is not None and outcome.report.from_others:
                 self.arrived.emit(outcome.report.from_others)
@@ -183,7 +188,7 @@ class BackgroundSync(QObject):
             log.warning("background sync stopped: %s (%s)", exc.message_en, exc.code)
             first = not self.state.stopped
             self._set(replace(state, online=exc.code != "offline", stopped=exc.message_zh,
-                              error=exc.message_zh, retry_in=0))  # fmt: skip
+                              error=exc.message_zh, retry_in=0, local_error=False))  # fmt: skip
             if first:
                 self.stopped.emit(exc.message_zh)
             return
@@ -191,7 +196,7 @@ class BackgroundSync(QObject):
         delay = BACKOFF_SECONDS[min(self.failures, len(BACKOFF_SECONDS)) - 1]
         log.info("sync failed (%s): %s; next try in %d s", exc.code, exc.message_en, delay)
         self._set(replace(state, online=exc.code != "offline", error=exc.message_zh,
-                          retry_in=delay))  # fmt: skip
+                          retry_in=delay, local_error=False))  # fmt: skip
         self._schedule(delay * 1000)
 
     def _crashed(self, exc: BaseException) -> None:
@@ -199,8 +204,9 @@ class BackgroundSync(QObject):
         log.error("background sync crashed", exc_info=exc)
         self.failures += 1
         delay = BACKOFF_SECONDS[min(self.failures, len(BACKOFF_SECONDS)) - 1]
-        message = exc.message_zh if isinstance(exc, DomainError) else str(exc)
-        self._set(replace(self.state, running=False, error=message, retry_in=delay))
+        # in Chinese, the cause named where a person can act on it (the disk full...)
+        self._set(replace(self.state, running=False, error=failures.plain_zh(exc),
+                          retry_in=delay, local_error=True))  # fmt: skip
         self._schedule(delay * 1000)
 
     def _schedule(self, delay_ms: int) -> None:

@@ -67,6 +67,15 @@ class SyncStatusWidget(QWidget):
             colour = "#a15c00"
         elif s.online is None:
             text = self.tr("Sync: connecting…")
+        elif s.error and s.local_error:
+            text = (
+                # what it is, at once: the disk full, the file held by another program...
+                self.tr("Sync: %3 (last synced %1, retrying in %2 s)")
+                .replace("%1", last)
+                .replace("%2", str(s.retry_in))
+                .replace("%3", s.error)
+            )
+            colour = "#b00020"
         elif s.error:
             text = (
                 self.tr("Sync: server problem, last synced %1, retrying in %2 s")
