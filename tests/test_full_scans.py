@@ -49,6 +49,7 @@ def test_registering_opening_and_verifying_an_appeal_read_no_table_whole(
     department = sqlite_desk.letters.issuing_departments(adviser)[0][0]
     with recorded(engine) as drafting:  # a letter's authority: its department's last letter's
         assert sqlite_desk.letters.prefill(adviser, enterprise.id, department)["party"]
+        sqlite_desk.letters.letters(adviser)  # the letters page: the newest first
     for step, statements in (("register", registering), ("open", opening),
                              ("verify", verifying), ("draft", drafting)):  # fmt: skip
         assert statements, step

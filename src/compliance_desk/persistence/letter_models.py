@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from compliance_desk.persistence.models import Base, Synced, UtcDateTime
+from compliance_desk.persistence.models import LIVE, Base, Synced, UtcDateTime
 
 
 class LetterTemplate(Synced):
@@ -103,6 +103,8 @@ class Letter(Synced):
         Index("ix_letter_enterprise", "enterprise_id"),
         # a new letter's authority and telephone: its department's last letter's (prefill)
         Index("ix_letter_department", "department_id", "created_at"),
+        # the letters page: the newest live letters first
+        Index("ix_letter_created", "created_at", **LIVE),
         # the drafts waiting for approval: each sync leases numbers for their series
         Index("ix_letter_status", "status"),
     )
