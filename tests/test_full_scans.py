@@ -2,7 +2,8 @@
 opening it with its files, verifying its receipt's QR code, starting a letter
 (tests/sql_plans.py).  Each once
 read every appeal or every attachment: unnoticed on the demo's data, a second and more on a
-desk or shared database that holds a million appeals."""
+desk or shared database that holds a million appeals.  On SQLite and on PostgreSQL (a desk
+working on the shared database)."""
 
 from __future__ import annotations
 
@@ -21,35 +22,35 @@ LARGE = {"appeal", "appeal_event", "attachment", "enterprise", "visit", "audit_e
 
 
 def test_registering_opening_and_verifying_an_appeal_read_no_table_whole(
-    sqlite_desk: Desk, clock, tmp_path: Path
+    desk: Desk, clock, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     clock.now = datetime(2026, 2, 13, 9, 30, tzinfo=CN)
-    load_demo(sqlite_desk.ctx, "small", appeals=20)
-    sqlite_desk.ctx.blob_root = tmp_path / "blobs"
-    clerk = sqlite_desk.auth.login("clerk", "Clerk2026")
-    enterprise = sqlite_desk.enterprises.search(clerk, "sx")[0]
-    engine = sqlite_desk.ctx.engine
+    load_demo(desk.ctx, "small", appeals=20)
+    desk.ctx.blob_root = tmp_path / "blobs"
+    clerk = desk.auth.login("clerk", "Clerk2026")
+    enterprise = desk.enterprises.search(clerk, "sx")[0]
+    engine = desk.ctx.engine
     with recorded(engine) as registering:
-        appeal = sqlite_desk.appeals.open_appeal(
+        appeal = desk.appeals.open_appeal(
             clerk, AppealDraft(enterprise.id, "劳动合同续签问题", AppealTier.GENERAL, clock.now)
         )
     scan = tmp_path / "营业执照.jpg"
     scan.write_bytes(b"\xff\xd8scan" * 100)
-    sqlite_desk.appeals.attach(clerk, "appeal", appeal.id, scan)
+    desk.appeals.attach(clerk, "appeal", appeal.id, scan)
     with recorded(engine) as opening:
-        detail = sqlite_desk.appeals.detail(clerk, appeal.id)
-        files = sqlite_desk.appeals.attachments(clerk, [detail.id])
+        detail = desk.appeals.detail(clerk, appeal.id)
+        files = desk.appeals.attachments(clerk, [detail.id])
     assert [f.filename for f in files] == ["营业执照.jpg"]
     pdf = tmp_path / "receipt.pdf"
-    pdf.write_bytes(sqlite_desk.appeals.receipt(clerk, appeal.id))
+    pdf.write_bytes(desk.appeals.receipt(clerk, appeal.id))
     (code,) = qr_codes(pdf, tmp_path)
     with recorded(engine) as verifying:
-        assert sqlite_desk.letters.verify(code).genuine
-    adviser = sqlite_desk.auth.login("adviser", "Adviser2026")
-    department = sqlite_desk.letters.issuing_departments(adviser)[0][0]
+        assert desk.letters.verify(code).genuine
+    adviser = desk.auth.login("adviser", "Adviser2026")
+    department = desk.letters.issuing_departments(adviser)[0][0]
     with recorded(engine) as drafting:  # a letter's authority: its department's last letter's
-        assert sqlite_desk.letters.prefill(adviser, enterprise.id, department)["party"]
-        sqlite_desk.letters.letters(adviser)  # the letters page: the newest first
+        assert desk.letters.prefill(adviser, enterprise.id, department)["party"]
+        desk.letters.letters(adviser)  # the letters page: the newest first
     for step, statements in (("register", registering), ("open", opening),
                              ("verify", verifying), ("draft", drafting)):  # fmt: skip
         assert statements, step
