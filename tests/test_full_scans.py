@@ -1,9 +1,8 @@
 """A clerk's everyday steps read the rows they need, not whole tables: registering an appeal,
-opening it with its files, verifying its receipt's QR code, starting a letter
-(tests/sql_plans.py).  Each once
-read every appeal or every attachment: unnoticed on the demo's data, a second and more on a
-desk or shared database that holds a million appeals.  On SQLite and on PostgreSQL (a desk
-working on the shared database)."""
+opening it with its files, verifying its receipt's QR code, starting a letter, listing letters
+(tests/sql_plans.py).  Each once read every appeal, attachment or letter: unnoticed on the
+demo's data, a second and more on a desk or shared database that holds a million appeals.  On
+SQLite and on PostgreSQL (a desk working on the shared database)."""
 
 from __future__ import annotations
 
