@@ -325,3 +325,39 @@ def test_verification_runs_off_the_gui_thread_and_a_newer_check_wins(
     qtbot.wait(50)
     assert len(shown) == 1  # the letter asked for the earlier verdict does not pop up over it
     runner.shutdown()
+
+
+def test_a_drafts_department_is_shown_kept_and_changed_with_its_authority(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk
+) -> None:
+    """Editing a draft shows the department it was drafted for (it showed the list's first),
+    and choosing another one is saved (it was dropped): the number then comes from that
+    department's series.  A new draft starts with the department of the last letter of its
+    kind, and a department chosen brings its own authority, unless the clerk typed one."""
+    letters, user = sqlite_desk.letters, window.user
+    departments = {prefix: i for i, _name, prefix in letters.issuing_departments(user)}
+    data = sample("penalty_decision")
+    made = letters.draft(user, "penalty_decision", {**data, "authority": "上虞区市场监督管理局"},
+                         department_id=departments["虞市监"])  # fmt: skip
+    dialog = LetterDialog(sqlite_desk, user, "penalty_decision", letter=made, parent=window)
+    qtbot.addWidget(dialog)
+    assert dialog.department.currentText() == "市场监管局（虞市监）"
+    dialog.department.setCurrentIndex(dialog.department.findText("应急管理局（虞应急）"))
+    dialog.save()
+    assert dialog.saved is not None and dialog.saved.department_id == departments["虞应急"]
+    approved = letters.approve(user, made.id, dialog.saved.row_version)
+    assert approved.number is not None and approved.number.startswith("虞应急"), approved.number
+
+    new = LetterDialog(sqlite_desk, user, "penalty_decision", parent=window)
+    qtbot.addWidget(new)
+    assert new.department.currentText() == "应急管理局（虞应急）"  # the last one's
+    assert new.form.data().get("authority") == "上虞区市场监督管理局"  # as that letter had it
+    letters.draft(user, "penalty_decision", {**data, "authority": "上虞区应急管理局"},
+                  department_id=departments["虞人社"])  # fmt: skip
+    new.department.setCurrentIndex(new.department.findText("人力社保局（虞人社）"))
+    assert new.form.data()["authority"] == "上虞区应急管理局"  # that department's last letter's
+    typed = new.form.data()
+    typed["authority"] = "绍兴市上虞区某某局"
+    new.form.set_data(typed)
+    new.department.setCurrentIndex(new.department.findText("市场监管局（虞市监）"))
+    assert new.form.data()["authority"] == "绍兴市上虞区某某局"  # the clerk's own: kept

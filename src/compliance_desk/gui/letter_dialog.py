@@ -27,7 +27,7 @@ from compliance_desk.gui.letter_form import LetterForm
 from compliance_desk.gui.pdf_preview import PdfPreviewDialog
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
-from compliance_desk.services.letters import LetterView
+from compliance_desk.services.letters import AUTHORITY_FIELDS, LetterView
 
 
 class LetterDialog(QDialog):
@@ -59,6 +59,11 @@ class LetterDialog(QDialog):
         self.department.setObjectName("department")
         for dept_id, name, prefix in desk.letters.issuing_departments(user):
             self.department.addItem(f"{name}（{prefix}）", dept_id)
+        # a draft's own department; a new one's, that of the last letter of its kind
+        chosen = letter.department_id if letter else desk.letters.usual_department(user, kind)
+        at = [self.department.itemData(i) for i in range(self.department.count())]
+        self.department.setCurrentIndex(at.index(chosen) if chosen in at else 0)
+        self._prefilled: dict[str, Any] = {}  # the authority's fields as the department gave
         self.form = LetterForm(k.fields)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -90,7 +95,22 @@ class LetterDialog(QDialog):
         if letter is not None:
             self.form.set_data(letter.data)
         else:
-            self.form.set_data(desk.letters.prefill(user, enterprise_id, self.department_id()))
+            known = desk.letters.prefill(user, enterprise_id, self.department_id())
+            self._prefilled = {k: known.get(k) for k in AUTHORITY_FIELDS}
+            self.form.set_data(known)
+        self.department.currentIndexChanged.connect(self._department_changed)
+
+    def _department_changed(self) -> None:
+        """Another issuing department: its authority, telephone, review body and court (as its
+        last letter had them) replace those the department before filled in, not the
+        clerk's own."""
+        data = self.form.data()
+        known = self.desk.letters.prefill(self.user, None, self.department_id())
+        for key in AUTHORITY_FIELDS:
+            if data.get(key) in (None, "", self._prefilled.get(key)):
+                data[key] = known.get(key, "")
+        self._prefilled = {k: known.get(k) for k in AUTHORITY_FIELDS}
+        self.form.set_data(data)
 
     def pick_enterprise(self) -> None:
         text = self.enterprise_search.text().strip()
@@ -136,8 +156,9 @@ class LetterDialog(QDialog):
                 )
             else:
                 self.saved = self.desk.letters.update_draft(
-                    self.user, self.letter.id, data, self.letter.row_version
-                )
+                    self.user, self.letter.id, data, self.letter.row_version,
+                    department_id=self.department_id(),
+                )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - shown to the user, nothing half-saved
             show_error(self, exc)
             return None

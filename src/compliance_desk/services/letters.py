@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("compliance_desk.letters")
 
 
+# What a new letter takes from its department's last letter (``prefill``).
+AUTHORITY_FIELDS = ("authority", "contact_phone", "review_authority", "court")
+
+
 @dataclass(frozen=True)
 class LetterView:
     id: uuid.UUID
@@ -57,6 +61,7 @@ class LetterView:
     corrects_id: uuid.UUID | None
     void_reason: str
     row_version: int
+    department_id: uuid.UUID | None = None  # the issuing department (its number series)
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,21 @@ class LetterService:
             )
             return [(i, n, p) for i, n, p in rows]
 
+    def usual_department(self, user: CurrentUser, kind: str) -> uuid.UUID | None:
+        """The department that issued the newest letter of ``kind`` (a new draft's default)."""
+        user.require(Permission.LETTER_VIEW)
+        with self.ctx.uow(user) as uow:
+            return uow.session.scalars(
+                select(LetterRow.department_id)
+                .where(
+                    LetterRow.deleted_at.is_(None),
+                    LetterRow.kind == kind,
+                    LetterRow.department_id.is_not(None),
+                )  # fmt: skip
+                .order_by(LetterRow.created_at.desc())
+                .limit(1)
+            ).first()
+
     def prefill(
         self, user: CurrentUser, enterprise_id: uuid.UUID | None, department_id: uuid.UUID | None
     ) -> dict[str, Any]:
@@ -217,7 +237,7 @@ class LetterService:
                     .order_by(LetterRow.created_at.desc())
                     .limit(1)
                 ).first()
-                for key in ("authority", "contact_phone", "review_authority", "court"):
+                for key in AUTHORITY_FIELDS:
                     if last and last.get(key):
                         data[key] = last[key]
         return data
@@ -254,13 +274,22 @@ class LetterService:
             return self._view(uow.session, row)
 
     def update_draft(
-        self, user: CurrentUser, letter_id: uuid.UUID, data: dict[str, Any], row_version: int
+        self,
+        user: CurrentUser,
+        letter_id: uuid.UUID,
+        data: dict[str, Any],
+        row_version: int,
+        department_id: uuid.UUID | None = None,
     ) -> LetterView:
+        """Save a draft's data; ``department_id``: the issuing department chosen again (its
+        number series), None: as it was."""
         user.require(Permission.LETTER_DRAFT)
         with self.ctx.uow(user) as uow:
             row = self._row(uow.session, letter_id)
             self._must_be_draft(row)
             uow.expect_version(row, row_version)
+            if department_id is not None:
+                row.department_id = department_id
             row.data = _jsonable(_user_data(data))
             row.template_version = self._template(uow.session, row.kind).version
             uow.commit()
@@ -719,4 +748,5 @@ class LetterService:
             corrects_id=row.corrects_id,
             void_reason=row.void_reason,
             row_version=row.row_version,
+            department_id=row.department_id,
         )
