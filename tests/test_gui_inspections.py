@@ -97,12 +97,20 @@ def test_the_inspectors_day(
     page.rect_table.selectRow(0)
     page.evidence("提交了新合同范本")
     page.rect_table.selectRow(0)
+    listed = {
+        e.enterprise_id for e in sqlite_desk.compliant_list.as_of(window.user, date(2026, 3, 3))
+    }
     page.acceptance(True, "整改到位")
     page.as_of.setDate(page.as_of.date().addDays(1))
-    assert page.list_table.rowCount() == 1
+    rows = page.list_table.rowCount()
+    assert rows == len(listed | {walk.view.enterprise_id}) and rows > 1  # the demo's list too
+    mine = [
+        r for r in range(rows) if page.list_table.item(r, 0).text() == walk.view.enterprise_name
+    ]
+    assert mine and "整改" in page.list_table.item(mine[0], 3).text()
     out = tmp_path / "list.xlsx"
     page.export_list(str(out))
-    assert out.exists() and "1" in page.list_count.text()
+    assert out.exists() and f"{rows} 家" in page.list_count.text()
 
 
 def test_the_enterprise_record_shows_its_inspections_and_list_history(

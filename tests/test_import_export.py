@@ -200,3 +200,52 @@ def test_a_correction_file_never_moves_an_enterprise_to_another_centre(
     [row] = desk.enterprises.search(clerk, "91330604Q64CMN2579")
     assert row.address == "e游小镇1幢101室"
     assert row.centre_name == "游戏产业合规中心" and row.industry_name == "游戏产业"
+
+
+def test_a_ledger_puts_enterprises_on_the_compliant_list_and_the_register_agrees(
+    desk: Desk, admin: CurrentUser, tmp_path: Path
+) -> None:
+    """A ledger's "列入合规企业名单：是" puts the enterprise on the list by a dated event with its
+    reason, which the register's flag mirrors (the flag alone was set: the register's filter
+    and the list itself, used by the random draw, disagreed).  A ledger never takes one off,
+    and the enterprise form's tick is not a way on or off the list."""
+    from dataclasses import replace
+
+    from compliance_desk.domain.uscc import with_check_character
+    from compliance_desk.services.enterprises import Filter
+
+    codes = [with_check_character(f"91330604MA2BLXT{n:02d}") for n in range(3)]
+    ledger = tmp_path / "名单.csv"
+    ledger.write_text("企业名称,统一社会信用代码,列入合规企业名单\n"
+                      f"崧厦晴雨伞业有限公司,{codes[0]},是\n崧厦晴川伞业有限公司,{codes[1]},否\n"
+                      f"崧厦晴空伞业有限公司,{codes[2]},\n", encoding="utf-8")  # fmt: skip
+    _plan, result = _import(desk, admin, ledger)
+    assert result.created == 3
+    by_code = {v.uscc: v for v in desk.enterprises.search(admin, "崧厦晴", limit=10)}
+    listed, unlisted = by_code[codes[0]], by_code[codes[1]]
+    today = desk.compliant_list.today()
+
+    def both() -> tuple[set[object], set[object]]:
+        register = set(desk.enterprises.ids(admin, Filter(compliant_only=True)))
+        return register, {e.enterprise_id for e in desk.compliant_list.as_of(admin, today)}
+
+    assert both() == ({listed.id}, {listed.id})
+    [(on, label, reason)] = desk.compliant_list.history(admin, listed.id)
+    assert on == today and label == "列入" and "台账导入" in reason
+    _plan, again = _import(desk, admin, ledger)  # the same file: nothing more
+    assert again.unchanged == 3 and len(desk.compliant_list.history(admin, listed.id)) == 1
+
+    for view, tick in ((listed, False), (unlisted, True)):  # the form's tick: changes nothing
+        draft = replace(view.to_draft(), on_compliant_list=tick)
+        desk.enterprises.update(admin, view.id, draft, view.row_version)
+    assert both() == ({listed.id}, {listed.id})
+
+
+def test_the_demo_register_and_its_compliant_list_agree(desk: Desk, admin: CurrentUser) -> None:
+    from compliance_desk.services.demo_data import load_demo
+    from compliance_desk.services.enterprises import Filter
+
+    load_demo(desk.ctx, "small", appeals=0)
+    register = set(desk.enterprises.ids(admin, Filter(compliant_only=True)))
+    entries = desk.compliant_list.as_of(admin, desk.compliant_list.today())
+    assert register and register == {e.enterprise_id for e in entries}

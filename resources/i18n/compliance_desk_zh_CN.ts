@@ -489,17 +489,22 @@
         <translation>例如 2024-03-05</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="148"/>
+        <location filename="../../ui/enterprise_form.ui" line="149"/>
+        <source>Kept by the compliant list itself (Inspections, compliant list): an enterprise joins it after an inspection or rectification, or from an imported ledger.</source>
+        <translation>由合规企业名单自身维护（检查 → 合规企业名单）：企业在检查或整改通过后列入，或由导入的台账列入，不在此处修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/enterprise_form.ui" line="150"/>
         <source>On the district compliant-enterprise list</source>
         <translation>列入区级合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="153"/>
+        <location filename="../../ui/enterprise_form.ui" line="155"/>
         <source>Model compliant enterprise</source>
         <translation>合规示范企业</translation>
     </message>
     <message>
-        <location filename="../../ui/enterprise_form.ui" line="158"/>
+        <location filename="../../ui/enterprise_form.ui" line="160"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
@@ -1472,42 +1477,42 @@
         <translation>起草：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="68"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="73"/>
         <source>Name, pinyin initials or code; Enter</source>
         <translation>企业名称、拼音首字母或信用代码，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="76"/>
         <source>Issuing department</source>
         <translation>发文部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="72"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="77"/>
         <source>Fill in the party from the register</source>
         <translation>从企业档案带入当事人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="73"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="78"/>
         <source>The number is given when the legal adviser approves the letter.</source>
         <translation>文号在法律顾问批准签发时自动编号。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="85"/>
         <source>Save and preview</source>
         <translation>保存并预览</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="125"/>
         <source>No enterprise found.</source>
         <translation>没有找到该企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="110"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="130"/>
         <source>Choose the enterprise</source>
         <translation>选择企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="111"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="131"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain.errors import DomainError, NotFound
+from compliance_desk.domain.ids import new_id
 from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.inspection_models import (
     CompliantListEvent,
@@ -81,6 +82,18 @@ def record_event(
     enterprise = session.get(Enterprise, enterprise_id)
     if enterprise is not None:
         enterprise.on_compliant_list = event in LISTED
+
+
+def join_from_ledger(session: Session, enterprise: Enterprise, on: date, reason: str) -> bool:
+    """An enterprise a ledger (or the demo) names as on the list, put on it by an event, as
+    every other way onto it is; one on it already is left as it is.  True if it joined."""
+    if enterprise.on_compliant_list:
+        return False
+    if enterprise.id is None:
+        enterprise.id = new_id()
+    session.flush()
+    record_event(session, enterprise.id, on, "joined", reason)
+    return True
 
 
 def joined_by(session: Session, source_id: uuid.UUID) -> bool:

@@ -20,11 +20,14 @@ from compliance_desk.domain.roles import Role
 from compliance_desk.domain.uscc import with_check_character
 from compliance_desk.persistence.models import AppUser, Centre, Chamber, Enterprise, Industry
 from compliance_desk.services.auth import AuthService
+from compliance_desk.services.compliant_list import join_from_ledger
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.enterprises import apply_draft
 
 if TYPE_CHECKING:
     from compliance_desk.services.letters import LetterService
+
+LISTED_ON = date(2025, 12, 20)  # the demo's compliant list: the year before's, as published
 
 SCALES = {"small": 200, "large": 100_000}
 
@@ -278,7 +281,12 @@ def load_demo(
                 for draft in chunk:
                     e = Enterprise()
                     apply_draft(e, draft)
+                    e.on_compliant_list = False
                     uow.session.add(e)
+                    if draft.on_compliant_list:  # on the list as a ledger puts it there
+                        join_from_ledger(
+                            uow.session, e, LISTED_ON, "示例数据：2025年度合规企业名单"
+                        )
                 uow.commit()
         if progress:
             progress(min(start + batch, len(todo)), len(todo))
@@ -304,6 +312,7 @@ def _bulk_enterprises(
     for draft in drafts:
         e = Enterprise()
         apply_draft(e, draft)
+        e.on_compliant_list = False  # (the large demo's list: its inspections')
         e.id, e.row_version, e.created_at, e.updated_at = new_id(), 1, now, now
         e.created_by = e.updated_by = admin.id
         e.device_id = ctx.device_id

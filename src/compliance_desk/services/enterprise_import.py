@@ -33,9 +33,11 @@ from compliance_desk.domain.ledger import (
     parse_flag,
     parse_size,
 )
+from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Permission
 from compliance_desk.domain.text import name_key
 from compliance_desk.persistence.models import Centre, Chamber, Enterprise, Industry
+from compliance_desk.services import compliant_list
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.dto import enterprise_view
 from compliance_desk.services.enterprises import apply_draft, reference_names
@@ -43,6 +45,7 @@ from compliance_desk.services.ledger_files import SheetRow, read_rows, write_row
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
+LEDGER_REASON = "台账导入：台账标注为已列入合规企业名单"
 LABELS = FIELD_LABELS | {"industry": "所属产业", "centre": "合规中心", "chamber": "所属商会"}
 
 
@@ -297,6 +300,7 @@ class EnterpriseImporter:
             raise AllRowsChecked(plan.problems)
         created = updated = unchanged = 0
         total = len(plan.drafts)
+        today = local_date(self.ctx.clock())
         with self.ctx.uow(user) as uow:
             codes = [d.uscc for _, d in plan.drafts]
             existing: dict[str, Enterprise] = {}
@@ -322,14 +326,21 @@ class EnterpriseImporter:
                             industry_id=derived.get("industry_id", draft.industry_id),
                         ),
                     )
+                    e.on_compliant_list = False
                     uow.session.add(e)
                     created += 1
+                    if draft.on_compliant_list:
+                        compliant_list.join_from_ledger(uow.session, e, today, LEDGER_REASON)
                 else:
                     merged = _merge(enterprise_view(current, names).to_draft(), draft)
                     if merged == enterprise_view(current, names).to_draft():
                         unchanged += 1
                     else:
                         apply_draft(current, merged)
+                        # a ledger puts an enterprise on the list, never takes one off it
+                        if draft.on_compliant_list:
+                            compliant_list.join_from_ledger(uow.session, current, today,
+                                                            LEDGER_REASON)  # fmt: skip
                         updated += 1
                 if done % 500 == 0:
                     uow.session.flush()

@@ -119,7 +119,9 @@ def apply_draft(e: Enterprise, d: EnterpriseDraft) -> None:
     e.contact_phone_digits = digits_only(d.contact_phone)
     e.size = d.size.value if d.size else None
     e.settled_on = d.settled_on
-    e.on_compliant_list = d.on_compliant_list
+    # on_compliant_list is not the draft's to set: it mirrors the compliant list's events
+    # (services/compliant_list.py), which alone change it (the register and the list agreed
+    # on nothing once a clerk's tick or a ledger's 是 set the flag without an event)
     e.is_model = d.is_model
     e.notes = d.notes
 
@@ -393,6 +395,7 @@ class EnterpriseService:
                 raise SimilarNames(clean.name, dup.similar)
             e = Enterprise()
             apply_draft(e, clean)
+            e.on_compliant_list = False  # onto the list only by its own steps (apply_draft)
             uow.session.add(e)
             uow.commit()
             return enterprise_view(e, reference_names(uow.session))

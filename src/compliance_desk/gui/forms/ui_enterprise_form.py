@@ -163,6 +163,7 @@ class Ui_EnterpriseForm(object):
 
         self.compliantCheck = QCheckBox(EnterpriseForm)
         self.compliantCheck.setObjectName(u"compliantCheck")
+        self.compliantCheck.setEnabled(False)
 
         self.formLayout.setWidget(14, QFormLayout.ItemRole.FieldRole, self.compliantCheck)
 
@@ -207,8 +208,7 @@ class Ui_EnterpriseForm(object):
         QWidget.setTabOrder(self.contactPersonEdit, self.phoneEdit)
         QWidget.setTabOrder(self.phoneEdit, self.sizeCombo)
         QWidget.setTabOrder(self.sizeCombo, self.settledOnEdit)
-        QWidget.setTabOrder(self.settledOnEdit, self.compliantCheck)
-        QWidget.setTabOrder(self.compliantCheck, self.modelCheck)
+        QWidget.setTabOrder(self.settledOnEdit, self.modelCheck)
         QWidget.setTabOrder(self.modelCheck, self.notesEdit)
 
         self.retranslateUi(EnterpriseForm)
@@ -235,6 +235,9 @@ class Ui_EnterpriseForm(object):
         self.sizeComboLabel.setText(QCoreApplication.translate("EnterpriseForm", u"Size", None))
         self.settledOnEditLabel.setText(QCoreApplication.translate("EnterpriseForm", u"Settled on", None))
         self.settledOnEdit.setPlaceholderText(QCoreApplication.translate("EnterpriseForm", u"e.g. 2024-03-05", None))
+#if QT_CONFIG(tooltip)
+        self.compliantCheck.setToolTip(QCoreApplication.translate("EnterpriseForm", u"Kept by the compliant list itself (Inspections, compliant list): an enterprise joins it after an inspection or rectification, or from an imported ledger.", None))
+#endif // QT_CONFIG(tooltip)
         self.compliantCheck.setText(QCoreApplication.translate("EnterpriseForm", u"On the district compliant-enterprise list", None))
         self.modelCheck.setText(QCoreApplication.translate("EnterpriseForm", u"Model compliant enterprise", None))
         self.notesEditLabel.setText(QCoreApplication.translate("EnterpriseForm", u"Notes", None))
