@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.enterprise import EnterpriseDraft
+from compliance_desk.domain.local_time import CHINA
 from compliance_desk.gui import i18n
 from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
 from compliance_desk.gui.enterprise_model import EnterpriseTableModel
@@ -63,7 +64,7 @@ def test_main_window_in_chinese_with_status_bar(window: MainWindow) -> None:
         "诉求台账",
         "企业档案",
     ]  # a clerk sees no admin pages
-    assert window.user_label.text() == "陈晓燕（前台工作人员）"
+    assert window.user_label.text() == "陈晓燕 · 前台工作人员"
     assert window.db_label.text().startswith("数据库：sqlite:///")
     assert window.sync_label.text().startswith("同步：")
     page = window.enterprise_page
@@ -89,6 +90,35 @@ def test_admin_sees_admin_pages(qtbot, sqlite_desk: Desk, runner: TaskRunner) ->
     ]
 
 
+def test_a_new_user_refused_keeps_what_was_typed(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    """The dialog says why (a name taken) and stays open with the input; it closed first and
+    showed the refusal after, the typing lost.  The users' table is not editable in place."""
+    from PySide6.QtWidgets import QAbstractItemView, QDialog
+
+    from compliance_desk.gui.admin_pages import NewUserDialog, UsersPage
+
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    page = UsersPage(sqlite_desk, admin)
+    qtbot.addWidget(page)
+    assert page.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    dialog = NewUserDialog(sqlite_desk, admin, page)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("clerk")  # taken
+    dialog.display_name.setText("新同事")
+    dialog.password.setText("Newcomer2026")
+    dialog.save()
+    assert dialog.created is None and dialog.result() != QDialog.DialogCode.Accepted
+    assert "已被使用" in dialog.message.text()  # said in the dialog, in Chinese
+    assert (dialog.username.text(), dialog.display_name.text()) == ("clerk", "新同事")
+    dialog.username.setText("newcomer")
+    dialog.save()
+    assert dialog.created is not None and dialog.result() == QDialog.DialogCode.Accepted
+    page.reload()
+    names = [page.table.item(r, 0).text() for r in range(page.table.rowCount())]
+    assert "newcomer" in names
+
+
 def test_search_as_you_type_filters_the_table(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.enterprise_page
     qtbot.keyClicks(page.search, "songxia")
@@ -98,6 +128,15 @@ def test_search_as_you_type_filters_the_table(qtbot, window: MainWindow) -> None
     assert all(n.startswith("崧厦") for n in names)
     assert "崧厦" in page.detail.toPlainText()  # first match selected and shown with its history
     assert "历史记录" in page.detail.toPlainText()
+    shown = page.selected()
+    assert shown is not None
+    [made] = window.desk.enterprises.history(window.user, shown.id)  # the demo's registration
+    at = made.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")  # China time, whatever the zone
+    assert f"{at} {made.user_name}" in page.detail.toPlainText()  # of the computer
+    page.search.setText("无此企业名称")  # (QTest types Latin-1 only)
+    qtbot.waitUntil(lambda: page.count.text() == "找到 0 家", timeout=3000)
+    assert "没有与“无此企业名称”相符的企业" in page.detail.toPlainText()
+    assert "新建企业" in page.detail.toPlainText()  # what to do next (a clerk may register it)
 
 
 def test_the_paged_model_passes_the_model_tester(qtmodeltester, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
@@ -489,7 +528,7 @@ def test_the_main_window_signs_in_while_the_database_opens(qtbot, sqlite_url: st
         qtbot.keyClick(panel.password, Qt.Key.Key_Return)
     assert window.sign_in is None and window.nav.isVisible()
     assert window.user is not None and window.user.username == "clerk"
-    assert window.user_label.text().startswith(window.user.display_name + "（")
+    assert window.user_label.text().startswith(window.user.display_name + " · ")
     assert startup.settings.last_username == "clerk"
     qtbot.waitUntil(lambda: window.enterprise_page.model.rowCount() == 200, timeout=15000)
     startup.close()

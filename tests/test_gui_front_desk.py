@@ -95,13 +95,14 @@ def test_the_clerks_whole_path(qtbot, window: MainWindow, sqlite_desk: Desk, clo
     _fill_and_accept(log, forward)
     qtbot.mouseClick(log.buttons[Action.FORWARD], Qt.MouseButton.LeftButton)
     assert log.current is not None and log.current.status.state is AppealState.FORWARDED
-    assert "人力社保局：2026-02-24 → 2026-03-09" in log.detail.toPlainText()
+    assert "人力社保局：2026-02-24 转办，2026-03-09 前答复；等待答复" in log.detail.toPlainText()
 
     # 4. The department answers.
     clock.now = datetime(2026, 3, 2, 15, 0, tzinfo=CN)
     _fill_and_accept(log, lambda d: d.text.setPlainText("可依法续签"))
     qtbot.mouseClick(log.buttons[Action.DEPARTMENT_ANSWER], Qt.MouseButton.LeftButton)
     assert log.current is not None and log.current.status.state is AppealState.ANSWERED
+    assert "2026-03-09 前答复；2026-03-02 已答复" in log.detail.toPlainText()  # each date named
 
     # 5. Reply to the enterprise through the chamber, then close with its rating.
     _fill_and_accept(log, lambda d: d.text.setPlainText("已经商会反馈企业"))
@@ -136,6 +137,7 @@ def test_the_registration_form_refuses_without_enterprise_or_visitor(
     qtbot.keyClicks(visit.enterprise_edit, "91330604")
     if visit.enterprise is None:
         visit._chosen(visit._completion.stringList()[0])
+    assert visit.message.text() == ""  # answered: the red line goes (it stayed under the choice)
     visit.title.setText("事项")
     visit.save()
     assert "来访人姓名不能为空" in visit.message.text()

@@ -208,11 +208,21 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
-        <source>waiting</source>
-        <translation>待答复</translation>
+        <source>%1: forwarded %2, answer due %3</source>
+        <translation>%1：%2 转办，%3 前答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="593"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="590"/>
+        <source>answered %1</source>
+        <translation>%1 已答复</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="592"/>
+        <source>waiting for the answer</source>
+        <translation>等待答复</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="596"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -512,224 +522,234 @@
 <context>
     <name>EnterprisePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="61"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="62"/>
         <source>Search: part of the name, pinyin or initials (sx), credit code, phone</source>
         <translation>搜索：名称任意部分、拼音或首字母（如 sx）、信用代码、电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="66"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="67"/>
         <source>All centres</source>
         <translation>全部合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="69"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="70"/>
         <source>Compliant list only</source>
         <translation>只看合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="70"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="71"/>
         <source>Deleted records</source>
         <translation>已删除的档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="75"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="76"/>
         <source>New enterprise</source>
         <translation>新建企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="78"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="79"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="80"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="81"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="82"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="83"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="84"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="86"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="182"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="183"/>
         <source>first %1 shown; type more to narrow</source>
         <translation>仅显示前 %1 家，请继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="184"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="185"/>
         <source>%1 found</source>
         <translation>找到 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="186"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="187"/>
         <source>%1 enterprises</source>
         <translation>共 %1 家企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="229"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="195"/>
+        <source>No enterprise matches “%1”. Check the name, pinyin initials or credit code; a new enterprise is registered with New enterprise.</source>
+        <translation>没有与“%1”相符的企业。请核对企业名称、拼音首字母或统一社会信用代码；尚未登记的企业，可点击“新建企业”登记。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="199"/>
+        <source>No enterprise matches “%1”. Check the name, pinyin initials or credit code.</source>
+        <translation>没有与“%1”相符的企业。请核对企业名称、拼音首字母或统一社会信用代码。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
         <source>Select an enterprise to see its record and history.</source>
         <translation>选择一家企业，查看档案和历史记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="245"/>
         <source>Credit code</source>
         <translation>信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="246"/>
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="235"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="247"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="236"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="248"/>
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="237"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="249"/>
         <source>Address</source>
         <translation>企业地址</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="238"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
         <source>Legal representative</source>
         <translation>法定代表人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="239"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="251"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="252"/>
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="241"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="253"/>
         <source>Settled on</source>
         <translation>入驻时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
         <source>Model enterprise</source>
         <translation>示范企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="244"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="256"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="262"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="259"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="271"/>
         <source>Appeals</source>
         <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="271"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="283"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="272"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="284"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="273"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="285"/>
         <source>Compliant-list history</source>
         <translation>合规名单记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="285"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="297"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="318"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="330"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="335"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="347"/>
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="337"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="349"/>
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="347"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="359"/>
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="359"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="371"/>
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="367"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="379"/>
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="369"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="381"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="382"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="394"/>
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="384"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="396"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="404"/>
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -1743,53 +1763,53 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="203"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="323"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="324"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/main_window.py" line="108"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="208"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="209"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="221"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="223"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="233"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="234"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="237"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="238"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="274"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="275"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="279"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="280"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="348"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="349"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -2420,42 +2440,42 @@
         <translation>本次登记记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="201"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="202"/>
         <source>Selected: %1 (%2)</source>
         <translation>已选：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="211"/>
         <source>Earlier appeals of this enterprise: %1</source>
         <translation>该企业既往诉求 %1 件：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="216"/>
         <source>No earlier appeals from this enterprise.</source>
         <translation>该企业此前没有诉求记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="228"/>
         <source>Attach scans or photos</source>
         <translation>添加扫描件或照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="229"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="230"/>
         <source>Scans and photos (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)</source>
         <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="239"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="240"/>
         <source>Choose the enterprise first (type to search, or create it).</source>
         <translation>请先选择企业（输入以搜索，或新建企业）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="278"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="279"/>
         <source>Registered. Appeal %1, due %2.</source>
         <translation>已登记。受理编号 %1，期限 %2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="285"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="286"/>
         <source>Visit registered.</source>
         <translation>来访已登记。</translation>
     </message>

@@ -8,12 +8,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -213,9 +215,19 @@ class ReferencePage(QTabWidget):
 
 
 class NewUserDialog(QDialog):
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    """OK creates the user; what is refused (a name taken, a short password) is said here and
+    the dialog stays open with everything typed (it closed first, and the input was lost)."""
+
+    def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.desk, self.user = desk, user
+        self.created: CurrentUser | None = None
         self.setWindowTitle(self.tr("New user"))
+        self.setMinimumWidth(440)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
         self.username = QLineEdit()
         self.display_name = QLineEdit()
         self.password = QLineEdit()
@@ -233,12 +245,28 @@ class NewUserDialog(QDialog):
         form.addRow(self.tr("Initial password"), self.password)
         form.addRow(self.tr("Role"), self.role)
         form.addRow(self.tr("Centre"), self.centre)
+        form.addRow(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def save(self) -> None:
+        try:
+            self.created = self.desk.auth.create_user(
+                self.user,
+                self.username.text(),
+                self.display_name.text(),
+                enum_of(self.role, Role) or Role.CLERK,
+                self.password.text(),
+                self.centre.currentData(),
+            )
+        except DomainError as exc:
+            self.message.setText(exc.message_zh)
+            return
+        self.accept()
 
 
 class UsersPage(QWidget):
@@ -249,7 +277,13 @@ class UsersPage(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("User name"), self.tr("Full name"), self.tr("Role"), self.tr("Active")]
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        for column in range(3):  # the role's whole name (it was cut: "管理员（依法…")
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.NoEditTriggers
+        )  # (edits were lost)
         add = QPushButton(self.tr("New user…"))
         toggle = QPushButton(self.tr("Enable / disable"))
         add.clicked.connect(self.add)
@@ -280,21 +314,8 @@ class UsersPage(QWidget):
                 self.table.setItem(i, j, item)
 
     def add(self) -> None:
-        dialog = NewUserDialog(self.desk, self)
-        if not dialog.exec():
-            return
-        try:
-            self.desk.auth.create_user(
-                self.user,
-                dialog.username.text(),
-                dialog.display_name.text(),
-                enum_of(dialog.role, Role) or Role.CLERK,
-                dialog.password.text(),
-                dialog.centre.currentData(),
-            )
-        except DomainError as exc:
-            show_error(self, exc)
-        self.reload()
+        if NewUserDialog(self.desk, self.user, self).exec():
+            self.reload()
 
     def toggle(self) -> None:
         item = self.table.item(self.table.currentRow(), 0)

@@ -582,12 +582,15 @@ class AppealLogPage(QWidget):
         ]
         if d.forwards:
             html.append(f"<h4>{_esc(forwards_title)}</h4><ul>")
-            for f in d.forwards:
-                answered = f.answered_on.isoformat() if f.answered_on else self.tr("waiting")
-                fdue = f.deadline.due.isoformat() if f.deadline.due else ""
-                html.append(
-                    f"<li>{_esc(f.department)}：{f.on.isoformat()} → {fdue}（{_esc(answered)}）</li>"
-                )
+            for f in d.forwards:  # each date said for what it is (a bare third date was not)
+                line = self.tr("%1: forwarded %2, answer due %3").replace("%1", f.department)
+                line = line.replace("%2", f.on.isoformat())
+                line = line.replace("%3", f.deadline.due.isoformat() if f.deadline.due else "—")
+                if f.answered_on:
+                    answered = self.tr("answered %1").replace("%1", f.answered_on.isoformat())
+                else:
+                    answered = self.tr("waiting for the answer")
+                html.append(f"<li>{_esc(line)}；{_esc(answered)}</li>")
             html.append("</ul>")
         if files:
             attachments_title = self.tr("Attachments")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.local_time import local_text
 from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
@@ -189,6 +190,15 @@ class EnterprisePage(QWidget):
                 self.table.selectRow(row)
             elif ids and searching and place is None:
                 self.table.selectRow(0)
+            elif searching and not ids:  # say what to do next, not only "0 found"
+                self._show_hint(
+                    self.tr("No enterprise matches “%1”. Check the name, pinyin initials or "
+                            "credit code; a new enterprise is registered with New enterprise.")
+                    .replace("%1", flt.text.strip())
+                    if allows(self.user.role, Permission.ENTERPRISE_EDIT) else
+                    self.tr("No enterprise matches “%1”. Check the name, pinyin initials or "
+                            "credit code.").replace("%1", flt.text.strip())
+                )  # fmt: skip
             else:
                 self._show_detail(None)
             if place is not None:
@@ -224,10 +234,12 @@ class EnterprisePage(QWidget):
             self.table.selectRow(0)
             self.edit_selected()
 
+    def _show_hint(self, hint: str) -> None:
+        self.detail.setHtml(f"<p style='color:#666'>{_esc(hint)}</p>")
+
     def _show_detail(self, v: EnterpriseView | None) -> None:
         if v is None:
-            hint = self.tr("Select an enterprise to see its record and history.")
-            self.detail.setHtml(f"<p style='color:#666'>{_esc(hint)}</p>")
+            self._show_hint(self.tr("Select an enterprise to see its record and history."))
             return
         rows = [
             (self.tr("Credit code"), v.uscc),
@@ -250,7 +262,7 @@ class EnterprisePage(QWidget):
         history_title = self.tr("History")
         html.append(f"</table><h4>{_esc(history_title)}</h4><ul>")
         for h in reversed(self.desk.enterprises.history(self.user, v.id)):
-            local = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            local = local_text(h.at)  # China time, as everywhere else (not the computer's zone)
             html.append(
                 f"<li>{local} {_esc(h.user_name)} {_esc(h.action)}<br/><small>{_esc(h.summary)}</small></li>"
             )

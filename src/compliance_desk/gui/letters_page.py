@@ -120,7 +120,7 @@ class LettersPage(QWidget):
 
     def _kind_menu_button(self, text: str, slot: Callable[[str], object]) -> QToolButton:
         button = QToolButton()
-        button.setText(text + " ▾")
+        button.setText(text)  # (the popup's own arrow shows; a "▾" in the text made two)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
         for code, k in KINDS.items():

@@ -204,7 +204,8 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
-        self.user_label.setText(f"{user.display_name}（{user.role.label}）")
+        # "王建国 · 管理员（依法治区办）": the role's own brackets are not nested in others
+        self.user_label.setText(f"{user.display_name} · {user.role.label}")
         self.db_label.setText(self.tr("Database: %1").replace("%1", desk.ctx.database_label))
         self.background_sync = BackgroundSync(
             self.sync_service, runner, self.settings.sync_interval_seconds, self

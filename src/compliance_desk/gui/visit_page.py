@@ -197,6 +197,7 @@ class VisitPage(QWidget):
 
     def pick(self, enterprise: EnterpriseView) -> None:
         self.enterprise = enterprise
+        self.message.setText("")  # "choose the enterprise first" is answered
         self.chosen.setText(
             self.tr("Selected: %1 (%2)")
             .replace("%1", enterprise.name)
