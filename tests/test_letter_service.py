@@ -435,3 +435,27 @@ def test_late_service_is_flagged(desk: Desk, adviser: CurrentUser, clock: FixedC
     clock.now = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
     (warning,) = desk.letters.bundle_warnings(adviser, case)
     assert "第六十一条" in warning and "11 日" in warning
+
+
+def test_a_new_letter_starts_on_chinas_date_with_a_deadline_the_law_allows(
+    desk: Desk, adviser: CurrentUser, clock: FixedClock
+) -> None:
+    """At 04:00 in Shangyu (20:00 UTC the day before) a new letter is dated today there; an
+    advice letter's rectification deadline starts at the shortest the law allows (it started
+    as today, which the letter's own check then refused)."""
+    from datetime import UTC, date, datetime
+
+    from compliance_desk.documents import kinds
+
+    clock.now = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
+    data = desk.letters.prefill(adviser, None, None, "advice_letter")
+    assert data["date"] == "2026-03-02"
+    assert data["rectification_deadline"] == "2026-06-02"  # three months on
+    filled = {**sample("advice_letter"), **data}
+    kinds.check_data(kinds.kind("advice_letter"), filled)  # accepted as it starts
+    early = {**filled, "rectification_deadline": date(2026, 6, 1).isoformat()}
+    with pytest.raises(kinds.LetterDataError):  # a day sooner is refused: the start is the edge
+        kinds.check_data(kinds.kind("advice_letter"), early)
+    assert "rectification_deadline" not in desk.letters.prefill(
+        adviser, None, None, "penalty_decision"
+    )

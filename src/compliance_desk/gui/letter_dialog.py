@@ -95,7 +95,7 @@ class LetterDialog(QDialog):
         if letter is not None:
             self.form.set_data(letter.data)
         else:
-            known = desk.letters.prefill(user, enterprise_id, self.department_id())
+            known = desk.letters.prefill(user, enterprise_id, self.department_id(), kind)
             self._prefilled = {k: known.get(k) for k in AUTHORITY_FIELDS}
             self.form.set_data(known)
         self.department.currentIndexChanged.connect(self._department_changed)

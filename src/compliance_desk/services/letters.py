@@ -19,6 +19,7 @@ from compliance_desk.domain.appeal_workflow import AppealState
 from compliance_desk.domain.errors import ConcurrentEdit, DomainError, NotFound
 from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.letters import LetterStatus
+from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Permission
 from compliance_desk.lazy import lazy
 from compliance_desk.persistence.letter_models import DocumentNumber, LetterTemplate
@@ -217,12 +218,27 @@ class LetterService:
             ).first()
 
     def prefill(
-        self, user: CurrentUser, enterprise_id: uuid.UUID | None, department_id: uuid.UUID | None
+        self,
+        user: CurrentUser,
+        enterprise_id: uuid.UUID | None,
+        department_id: uuid.UUID | None,
+        kind: str | None = None,
     ) -> dict[str, Any]:
-        """A new letter's data as far as the desk knows it: the party from the register, the
-        authority and telephone as the department's last letter had them."""
+        """A new letter's data as far as the desk knows it: today's date (China's), the party
+        from the register, the authority and telephone as the department's last letter had
+        them; an advice letter's rectification deadline the shortest the law allows from today
+        (it was today, which the letter's own check refuses)."""
         user.require(Permission.LETTER_VIEW)
-        data: dict[str, Any] = {"date": self.ctx.clock().date().isoformat()}
+        today = local_date(self.ctx.clock())
+        data: dict[str, Any] = {"date": today.isoformat()}
+        if kind is not None and "rectification_deadline" in {
+            f.name for f in _kinds.kind(kind).fields
+        }:
+            from compliance_desk.documents import legal_values
+            from compliance_desk.domain.inspections import add_months
+
+            months = legal_values.load().context(today)["rectification_min_months"]
+            data["rectification_deadline"] = add_months(today, months).isoformat()
         with self.ctx.uow(user) as uow:
             s = uow.session
             if enterprise_id is not None:
