@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -240,10 +241,16 @@ class AppealLogPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
-        for column, width in enumerate((122, 150, 140, 80, 72, 82, 96, 56)):
+        # Each column as wide as its longest usual value ("特别疑难复杂问题", "已报分管领导"),
+        # the enterprise and the title sharing what is left (the days-left column was cut off
+        # at the window's old default width, and stretched itself wide at larger ones).
+        for column, width in enumerate((122, 164, 130, 112, 92, 84, 84, 76)):
             self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for stretched in (1, 2):  # the enterprise and the appeal share what is left
+            header.setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(5, Qt.SortOrder.DescendingOrder)
@@ -268,7 +275,9 @@ class AppealLogPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(right)
-        splitter.setSizes([800, 320])
+        splitter.setSizes([900, 300])
+        splitter.setStretchFactor(0, 1)  # a wider window widens the list, not the record
+        splitter.setStretchFactor(1, 0)
         top = QHBoxLayout()
         top.addWidget(self.search, 2)
         top.addWidget(self.state)

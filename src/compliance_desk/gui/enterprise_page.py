@@ -96,9 +96,12 @@ class EnterprisePage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((230, 160, 70, 125, 60, 125, 45, 60)):
+        # every column wide enough for its header and values ("企业规模" was cut), the name
+        # taking what is left (the last column stretched and pushed the others out of sight)
+        for column, width in enumerate((230, 160, 64, 112, 64, 112, 72, 72)):
             self.table.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.detail = QTextBrowser()
         self.detail.setObjectName("detail")
         self.detail.setOpenLinks(False)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -71,6 +71,19 @@ def describe_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
+def first_size() -> tuple[int, int]:
+    """The window's size at its first start: most of the screen, within 1600 x 1000 (at the
+    1280 x 760 it had, the appeal log's columns did not all fit beside the record), never
+    more than the screen (a 1366 x 768 laptop).  Off screen (the tests): 1280 x 760."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or QGuiApplication.platformName() == "offscreen":
+        return 1280, 760
+    room = screen.availableGeometry()
+    width = max(min(1280, room.width()), min(1600, int(room.width() * 0.92)))
+    height = max(min(760, room.height()), min(1000, int(room.height() * 0.92)))
+    return width, height
+
+
 class MainWindow(QMainWindow):
     """``MainWindow(desk, user, runner)`` opens signed in; ``MainWindow(settings=...,
     database=URL)`` opens with the sign-in (see gui/startup.py) and ``open_desk`` follows."""
@@ -116,7 +129,7 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(self.tr("Quit"), self)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
-        self.resize(1280, 760)
+        self.resize(*first_size())
         if self.settings.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
         if desk is not None:
