@@ -53,6 +53,13 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
+def _fit(table: QTableWidget, columns: tuple[int, ...]) -> None:
+    """Those columns as wide as their contents, once per filling (a column in Stretch keeps
+    the rest: enterprise names and credit codes were cut to six characters beside it)."""
+    for column in columns:
+        table.resizeColumnToContents(column)
+
+
 class PlanDialog(QDialog):
     """Plan a joint inspection: the enterprise(s), the day, the departments."""
 
@@ -463,6 +470,7 @@ class InspectionsPage(QWidget):
                 self.rect_table.setItem(n, col, cell)
         overdue = sum(1 for r in self.rects if r.overdue)
         soon = sum(1 for r in self.rects if r.due_soon)
+        _fit(self.rect_table, (0, 1, 2, 4))  # names and codes whole; the evidence the rest
         self.rect_summary.setText(self.tr("%1 rectification(s), %2 overdue, %3 due within two weeks")
                                   .replace("%1", str(len(self.rects)))
                                   .replace("%2", str(overdue)).replace("%3", str(soon)))  # fmt: skip
@@ -558,6 +566,7 @@ class InspectionsPage(QWidget):
                 if e.status == "flagged":
                     cell.setBackground(OVERDUE)
                 self.list_table.setItem(n, col, cell)
+        _fit(self.list_table, (0, 1, 2))
         self.list_count.setText(self.tr("%1 enterprise(s)").replace("%1", str(len(entries))))
 
     def export_list(self, path: str | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -155,6 +156,10 @@ class NumbersDialog(QDialog):
                      local_text(n.issued_at)]  # fmt: skip
             for col, text in enumerate(cells):
                 table.setItem(row, col, QTableWidgetItem(text))
+        table.resizeColumnsToContents()  # the numbers whole (they were cut: "虞市监信修…")
+        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        table.setSortingEnabled(True)  # by number, kind, enterprise, status or date
+        table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         self.table = table
