@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
 from compliance_desk.gui import i18n
+from compliance_desk.gui.inspection_walk import InspectionWalk
 from compliance_desk.gui.main_window import MainWindow
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.demo_data import load_demo
@@ -51,7 +52,13 @@ def test_the_inspectors_day(
     page = window.inspections_page
     assert page is not None and window.pages.currentWidget() is page  # where the day starts
     assert page.table.rowCount() == 2 and page.table.item(0, 2).text() == "已计划"
+    page.table.clearSelection()  # nothing selected: nothing to follow up
+    assert not page.advice_button.isEnabled() and not page.correct_button.isEnabled()
+    fresh = InspectionWalk(sqlite_desk, window.user, TaskRunner(synchronous=True))
+    qtbot.addWidget(fresh)  # nothing open: nothing to photograph or sign
+    assert not fresh.sign_button.isEnabled() and not fresh.photo_button.isEnabled()
     page.table.selectRow(0)
+    assert page.walk.sign_button.isEnabled() and not page.advice_button.isEnabled()  # planned
     walk = page.walk
     assert walk.view is not None and walk.table.rowCount() == 24
     assert walk.progress.text() == "已答 0 / 24 项，发现问题 0 项"
@@ -86,6 +93,7 @@ def test_the_inspectors_day(
     # Rectification from the finding, then acceptance puts the enterprise on the list.
     page.table.selectRow(next(r for r in range(page.table.rowCount())
                               if page.table.item(r, 2).text() == "已签字确认"))  # fmt: skip
+    assert page.advice_button.isEnabled() and page.rectify_button.isEnabled()  # signed
     dialog = page.draft_advice(show=False)
     assert dialog is not None
     qtbot.addWidget(dialog)

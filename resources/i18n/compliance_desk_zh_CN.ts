@@ -4,62 +4,62 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="119"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="120"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="121"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="122"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="137"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="138"/>
         <source>Its timeline does not replay: ask the administrator to check it.</source>
         <translation>该诉求的办理记录无法核对，期限可能不准，请联系管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="154"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="155"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="157"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158"/>
         <source>check timeline</source>
         <translation>记录待核对</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="160"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -67,162 +67,162 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="189"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="194"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="198"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="199"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="204"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="208"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="209"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="210"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="211"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="213"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="224"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="225"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="227"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="229"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="230"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="233"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="407"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="416"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="443"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="452"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="457"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="466"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="459"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="468"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="466"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="475"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="482"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="491"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="518"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="527"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="564"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="573"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="568"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="577"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="571"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="580"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="572"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="581"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="573"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="582"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="574"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="583"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="575"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="595"/>
         <source>%1: forwarded %2, answer due %3</source>
         <translation>%1：%2 转办，%3 前答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="590"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="599"/>
         <source>answered %1</source>
         <translation>%1 已答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="592"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="601"/>
         <source>waiting for the answer</source>
         <translation>等待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="596"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="605"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -230,17 +230,17 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="145"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147"/>
         <source>Import a year (JSON)…</source>
         <translation>导入年度日历（JSON）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="174"/>
         <source>Import a year&apos;s calendar</source>
         <translation>导入年度日历</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="197"/>
         <source>Importing the calendar and recounting the appeal clocks…</source>
         <translation>正在导入日历并重新计算诉求期限…</translation>
     </message>
@@ -572,184 +572,184 @@
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="183"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="186"/>
         <source>first %1 shown; type more to narrow</source>
         <translation>仅显示前 %1 家，请继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="188"/>
         <source>%1 found</source>
         <translation>找到 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="190"/>
         <source>%1 enterprises</source>
         <translation>共 %1 家企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="198"/>
         <source>No enterprise matches “%1”. Check the name, pinyin initials or credit code; a new enterprise is registered with New enterprise.</source>
         <translation>没有与“%1”相符的企业。请核对企业名称、拼音首字母或统一社会信用代码；尚未登记的企业，可点击“新建企业”登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="202"/>
         <source>No enterprise matches “%1”. Check the name, pinyin initials or credit code.</source>
         <translation>没有与“%1”相符的企业。请核对企业名称、拼音首字母或统一社会信用代码。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="242"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="245"/>
         <source>Select an enterprise to see its record and history.</source>
         <translation>选择一家企业，查看档案和历史记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="245"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="248"/>
         <source>Credit code</source>
         <translation>信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="246"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="249"/>
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="247"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="248"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="251"/>
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="249"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="252"/>
         <source>Address</source>
         <translation>企业地址</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="253"/>
         <source>Legal representative</source>
         <translation>法定代表人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="251"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="253"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="256"/>
         <source>Settled on</source>
         <translation>入驻时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="257"/>
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="257"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="258"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="257"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="258"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="258"/>
         <source>Model enterprise</source>
         <translation>示范企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="256"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="259"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="262"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="265"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="271"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="274"/>
         <source>Appeals</source>
         <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="283"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="286"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="284"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="287"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="285"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="288"/>
         <source>Compliant-list history</source>
         <translation>合规名单记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="297"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="300"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="330"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="333"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="347"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="350"/>
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="349"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="352"/>
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="359"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="362"/>
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="371"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="374"/>
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="379"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="382"/>
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="381"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="384"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="394"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="397"/>
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="396"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="399"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="404"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="407"/>
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -1132,99 +1132,104 @@
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="129"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="121"/>
+        <source>Select an inspection above to record it.</source>
+        <translation>请在上方选择一次检查，再逐项记录。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="134"/>
         <source>(not on the exemption list)</source>
         <translation>（不适用不予处罚清单）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="190"/>
         <source>checklist version %1</source>
         <translation>检查清单第 %1 版</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="192"/>
         <source>&#x3000;Exception: %1</source>
         <translation>&#x3000;破例理由：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="153"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="158"/>
         <source>(not answered)</source>
         <translation>（未作答）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="197"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="202"/>
         <source>%1 of %2 answered, %3 finding(s)</source>
         <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="323"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="328"/>
         <source>Evidence photos</source>
         <translation>取证照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="324"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="329"/>
         <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="335"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="340"/>
         <source>Some photos were not added</source>
         <translation>部分照片未添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="348"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="361"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="406"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="353"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="366"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="411"/>
         <source>Import camera folder</source>
         <translation>从相机文件夹导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="349"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="354"/>
         <source>Select the checklist item the photos belong to.</source>
         <translation>请先选中照片所属的检查项。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="353"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="358"/>
         <source>Camera folder</source>
         <translation>相机文件夹</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="359"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="364"/>
         <source>Importing photos…</source>
         <translation>正在导入照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="359"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="364"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="390"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="395"/>
         <source>%1 photo(s) imported.</source>
         <translation>已导入 %1 张照片。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="392"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="397"/>
         <source>%1 already in this inspection, not imported again.</source>
         <translation>%1 张已在本次检查中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="395"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="400"/>
         <source>%1 file(s) that are not photos (videos and the like) left alone.</source>
         <translation>%1 个不是照片的文件（视频等）未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="398"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="403"/>
         <source>Stopped: the rest of the folder was not imported.</source>
         <translation>已停止：文件夹中其余照片未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="437"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="442"/>
         <source>Sign off</source>
         <translation>签字确认</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="438"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="443"/>
         <source>Who represented the enterprise? After signing the record is locked.</source>
         <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
     </message>
@@ -1232,254 +1237,254 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="158"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="165"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="159"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="166"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="160"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="167"/>
         <source>Compliant-enterprise list</source>
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="166"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="529"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="549"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="198"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="194"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="201"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="197"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="204"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="200"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="207"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="212"/>
         <source>Draft the advice letter…</source>
         <translation>起草合规建议书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="216"/>
         <source>Draft the no-penalty decision…</source>
         <translation>起草不予行政处罚决定书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="219"/>
         <source>For a signed inspection whose findings all match the exemption list</source>
         <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="258"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="280"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="286"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="299"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="305"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="280"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="299"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="287"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="306"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="296"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="315"/>
         <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
         <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="300"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="319"/>
         <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
         <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="364"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="383"/>
         <source>No-penalty decision</source>
         <translation>不予行政处罚决定书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="365"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="384"/>
         <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
         <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="392"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="401"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="411"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="420"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="393"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="412"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="402"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="421"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="417"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="418"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="495"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="503"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="437"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="515"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="523"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="426"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="445"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="428"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="447"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="468"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="468"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="452"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="471"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="454"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="473"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="466"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="486"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="479"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="499"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="480"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="500"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="495"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="515"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="503"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="523"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="523"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="543"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="529"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="549"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="529"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="549"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="530"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="550"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="538"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="558"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="555"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="575"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="561"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="582"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="567"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="588"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="578"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="599"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -1702,114 +1707,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="98"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="111"/>
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="119"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="126"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="129"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="186"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="176"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="182"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="195"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="201"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="206"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="208"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="197"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="210"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="203"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="324"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="337"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="108"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="235"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="223"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="236"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="246"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="247"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="238"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="251"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="275"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="288"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="280"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="293"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="349"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="362"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1817,32 +1822,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="218"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="225"/>
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="231"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="243"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="244"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="245"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="246"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="235"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="247"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -1850,37 +1855,37 @@
 <context>
     <name>NumbersDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="143"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="144"/>
         <source>Register of numbers</source>
         <translation>文号登记簿</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
         <source>Number</source>
         <translation>文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
         <source>Letter</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="148"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="150"/>
         <source>Reason voided</source>
         <translation>作废理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="150"/>
         <source>Issued</source>
         <translation>签发时间</translation>
     </message>
@@ -1921,42 +1926,42 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="74"/>
         <source>Plan a joint inspection</source>
         <translation>安排联合检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="75"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="82"/>
         <source>Add an enterprise: name or pinyin initials, Enter</source>
         <translation>添加企业：输入名称或拼音首字母，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="90"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="97"/>
         <source>Only to inspect a listed enterprise twice a year</source>
         <translation>仅在一年内再次检查名单内企业时填写</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="94"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="101"/>
         <source>Enterprises</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="96"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="103"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="104"/>
         <source>Departments</source>
         <translation>参加部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="98"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="105"/>
         <source>Reason for an exception</source>
         <translation>破例理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="145"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="152"/>
         <source>Not planned</source>
         <translation>未能安排</translation>
     </message>
@@ -1964,39 +1969,39 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="51"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="53"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="54"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="53"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="55"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="78"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="87"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="87"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="103"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -2004,7 +2009,7 @@
 <context>
     <name>ReferencePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="214"/>
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
     </message>
@@ -2274,42 +2279,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="253"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="287"/>
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="288"/>
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
         <source>No</source>
         <translation>否</translation>
     </message>
@@ -2317,42 +2322,42 @@
 <context>
     <name>VerifyDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="49"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="50"/>
         <source>Verify a letter</source>
         <translation>核验文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="53"/>
         <source>Scan the QR code here (or paste its text)</source>
         <translation>在此扫描二维码（或粘贴其内容）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="61"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="62"/>
         <source>Check number and code</source>
         <translation>核对文号和核验码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="65"/>
         <source>QR code</source>
         <translation>二维码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="66"/>
         <source>Or the number</source>
         <translation>或输入文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="66"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="67"/>
         <source>and the verification code</source>
         <translation>及核验码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="72"/>
         <source>Show the letter on record</source>
         <translation>查看存档文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="102"/>
         <source>Checking…</source>
         <translation>正在核验……</translation>
     </message>

@@ -114,6 +114,11 @@ class InspectionWalk(QWidget):
         layout.addLayout(details)
         layout.addWidget(self.photos)
         layout.addLayout(buttons)
+        # nothing open yet: nothing to photograph, sign or annotate (all were offered)
+        for widget in (self.photo_button, self.folder_button, self.sign_button, self.basis,
+                       self.exemption):  # fmt: skip
+            widget.setEnabled(False)
+        self.progress.setText(self.tr("Select an inspection above to record it."))
 
     # -- showing --------------------------------------------------------------------------
 

@@ -201,7 +201,7 @@ class InspectionsPage(QWidget):
         plan = QPushButton(self.tr("Plan…"))
         plan.setObjectName("plan")
         plan.clicked.connect(lambda: self.plan([]))
-        correct = QPushButton(self.tr("Correct…"))
+        correct = self.correct_button = QPushButton(self.tr("Correct…"))
         correct.setObjectName("correctInspection")
         correct.clicked.connect(lambda: self.correct())
         self.rectify_button = QPushButton(self.tr("Start rectification…"))
@@ -224,6 +224,7 @@ class InspectionsPage(QWidget):
         for b in (draw, plan, correct, self.rectify_button, self.advice_button,
                   self.no_penalty_button):  # fmt: skip
             buttons.addWidget(b)
+        self._signed_only()
         buttons.addStretch(1)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -265,6 +266,7 @@ class InspectionsPage(QWidget):
                 if selected is not None and r.id == selected.id:
                     self.table.selectRow(n)
             self.table.blockSignals(False)
+            self._signed_only()  # (its status may have changed: signed now)
 
         self.runner.run(lambda: self.desk.inspections.recent(self.user), done,
                         lambda e: show_error(self, e))  # fmt: skip
@@ -277,6 +279,16 @@ class InspectionsPage(QWidget):
         row = self.current()
         if row is not None:
             self.walk.open(row.id)
+        self._signed_only()
+
+    def _signed_only(self) -> None:
+        """What follows a signed inspection (its correction, rectification and letters) only
+        with one selected (they were offered with nothing selected)."""
+        row = self.current()
+        signed = row is not None and row.status == InspectionStatus.SIGNED
+        for b in (self.correct_button, self.rectify_button, self.advice_button,
+                  self.no_penalty_button):  # fmt: skip
+            b.setEnabled(signed)
 
     def draw(
         self, centre_index: int | None = None, count: int | None = None, ask: bool = True
