@@ -84,7 +84,19 @@ class EnterpriseDialog(QDialog):
         ui.nameEdit.editingFinished.connect(self._check_duplicates)
         for hint in (ui.nameHint, ui.usccHint):
             hint.linkActivated.connect(self._open_link)
+        # the form's designed width (it opened at about 400 px, its hints cut off)
+        self.setMinimumWidth(600)
+        self.resize(620, self.sizeHint().height())
         ui.nameEdit.setFocus()
+
+    def _grow(self) -> None:
+        """Taller when a hint appears, so that its lines are not cut off at the row's foot."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        need = self.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
     # --- filling -------------------------------------------------------------------
     def _load_choices(self, existing: EnterpriseView | None) -> None:
@@ -125,9 +137,11 @@ class EnterpriseDialog(QDialog):
         text = self.ui.usccEdit.text()
         problem = uscc.problem(text) if len(uscc.normalise(text)) >= 18 else None
         self.ui.usccHint.setText(problem or "")
+        self._grow()
 
     def _check_phone(self) -> None:
         self.ui.phoneHint.setText(phone.problem(self.ui.phoneEdit.text()) or "")
+        self._grow()
 
     def _check_duplicates(self) -> None:
         draft = self._draft_or_none()
@@ -150,6 +164,7 @@ class EnterpriseDialog(QDialog):
             )
         else:
             self.ui.nameHint.setText("")
+        self._grow()
 
     def _open_link(self, href: str) -> None:
         self.open_existing.emit(uuid.UUID(href))
@@ -200,6 +215,7 @@ class EnterpriseDialog(QDialog):
                 label = getattr(self.ui, HINTS.get(key, ""), None)
                 if label is not None:
                     label.setText(reason)
+            self._grow()
             QMessageBox.warning(self, self.tr("Please correct"), "\n".join(exc.problems.values()))
             return
         except SimilarNames as exc:
