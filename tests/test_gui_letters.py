@@ -65,6 +65,8 @@ def test_draft_preview_approve_print_and_verify(
     window.show_page(page)
     dialog = LetterDialog(sqlite_desk, window.user, "penalty_decision", parent=page)
     qtbot.addWidget(dialog)
+    room = dialog.screen().availableGeometry()  # within the screen (800 x 800 off screen):
+    assert dialog.height() <= room.height() - 40 < 820  # its buttons on it, not below it
     assert dialog.department.currentText().endswith("（虞法治）") or dialog.department.count() > 3
     dialog.department.setCurrentIndex(dialog.department.findText("市场监管局（虞市监）"))
     dialog.form.set_data(sample("penalty_decision"))

@@ -25,6 +25,7 @@ from compliance_desk.documents.kinds import KINDS
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.letter_form import LetterForm
 from compliance_desk.gui.pdf_preview import PdfPreviewDialog
+from compliance_desk.gui.sizing import resize_within_screen
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.letters import AUTHORITY_FIELDS, LetterView
@@ -91,7 +92,7 @@ class LetterDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)
-        self.resize(760, 820)
+        resize_within_screen(self, 760, 820)
         if letter is not None:
             self.form.set_data(letter.data)
         else:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.gui.sizing import resize_within_screen
 
 log = logging.getLogger("compliance_desk.gui.pdf_preview")
 PRINT_DPI = 300
@@ -98,7 +99,7 @@ class PdfPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        self.resize(820, 960)
+        resize_within_screen(self, 820, 960)
 
     def print_dialog(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
