@@ -363,3 +363,35 @@ def test_a_drafts_department_is_shown_kept_and_changed_with_its_authority(
     new.form.set_data(typed)
     new.department.setCurrentIndex(new.department.findText("市场监管局（虞市监）"))
     assert new.form.data()["authority"] == "绍兴市上虞区某某局"  # the clerk's own: kept
+
+
+def test_a_department_added_gets_its_number_prefix_and_issues_letters(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk
+) -> None:
+    """A department added in the reference data had no number prefix and no way to set one,
+    so it never appeared as an issuing department.  Now the administrator sets it (unique, and
+    fixed once a number was issued under it) and the department's letters are numbered by it."""
+    from compliance_desk.domain.errors import DomainError
+    from compliance_desk.gui.admin_pages import ReferenceList
+
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    added = sqlite_desk.reference.add(admin, "department", "自然资源分局")
+    page = ReferenceList(sqlite_desk, admin, "department")
+    qtbot.addWidget(page)
+    row = next(i for i in range(page.list.count()) if page.list.item(i).text() == "自然资源分局")
+    page.list.setCurrentRow(row)
+    page.set_prefix("虞自然")
+    assert page.list.item(row).text() == "自然资源分局（虞自然）"
+    assert page._current() == (added.id, "自然资源分局")  # renaming starts from the name alone
+    adviser = window.user
+    assert (added.id, "自然资源分局", "虞自然") in sqlite_desk.letters.issuing_departments(adviser)
+    with pytest.raises(DomainError) as taken:
+        sqlite_desk.reference.set_number_prefix(admin, added.id, "虞市监")
+    assert "已由“市场监管局”使用" in taken.value.message_zh
+    made = sqlite_desk.letters.draft(adviser, "penalty_decision", sample("penalty_decision"),
+                                     department_id=added.id)  # fmt: skip
+    issued = sqlite_desk.letters.approve(adviser, made.id, made.row_version)
+    assert issued.number is not None and issued.number.startswith("虞自然处罚〔")
+    with pytest.raises(DomainError) as fixed:
+        sqlite_desk.reference.set_number_prefix(admin, added.id, "虞自然资源")
+    assert "文号代字不能再改" in fixed.value.message_zh

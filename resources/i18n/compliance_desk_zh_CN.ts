@@ -230,17 +230,17 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="176"/>
         <source>Import a year (JSON)…</source>
         <translation>导入年度日历（JSON）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="174"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="203"/>
         <source>Import a year&apos;s calendar</source>
         <translation>导入年度日历</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="197"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226"/>
         <source>Importing the calendar and recounting the appeal clocks…</source>
         <translation>正在导入日历并重新计算诉求期限…</translation>
     </message>
@@ -386,37 +386,37 @@
         <translation>编辑企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="142"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="156"/>
         <source>Already registered as “%1”. &lt;a href=&quot;%2&quot;&gt;Open that record&lt;/a&gt;</source>
         <translation>已登记为“%1”。&lt;a href=&quot;%2&quot;&gt;打开该档案&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="163"/>
         <source>Similar names already registered: %1</source>
         <translation>已有名称相近的企业：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="219"/>
         <source>Please correct</source>
         <translation>请更正</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="208"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="224"/>
         <source>Similar name</source>
         <translation>名称相近</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="225"/>
         <source>Save it as a different enterprise anyway?</source>
         <translation>仍然作为另一家企业保存吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="232"/>
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="235"/>
         <source>Open the existing record</source>
         <translation>打开已有档案</translation>
     </message>
@@ -1492,52 +1492,52 @@
 <context>
     <name>LetterDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="56"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="57"/>
         <source>Edit draft: %1</source>
         <translation>修改草稿：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="56"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="57"/>
         <source>New draft: %1</source>
         <translation>起草：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="73"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="74"/>
         <source>Name, pinyin initials or code; Enter</source>
         <translation>企业名称、拼音首字母或信用代码，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="76"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="77"/>
         <source>Issuing department</source>
         <translation>发文部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="78"/>
         <source>Fill in the party from the register</source>
         <translation>从企业档案带入当事人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="79"/>
         <source>The number is given when the legal adviser approves the letter.</source>
         <translation>文号在法律顾问批准签发时自动编号。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="86"/>
         <source>Save and preview</source>
         <translation>保存并预览</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="125"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="126"/>
         <source>No enterprise found.</source>
         <translation>没有找到该企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="130"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="131"/>
         <source>Choose the enterprise</source>
         <translation>选择企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="131"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="132"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
@@ -1822,32 +1822,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="254"/>
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="272"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="244"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="273"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="245"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="274"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="246"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="247"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="276"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -1893,32 +1893,32 @@
 <context>
     <name>PdfPreviewDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="78"/>
         <source>Print preview — %1</source>
         <translation>打印预览 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="84"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="85"/>
         <source>%1 page(s)</source>
         <translation>共 %1 页</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="86"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="88"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="89"/>
         <source>Save as PDF…</source>
         <translation>另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="91"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="92"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="113"/>
         <source>Save as PDF</source>
         <translation>另存为 PDF</translation>
     </message>
@@ -1969,39 +1969,54 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="53"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="56"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="54"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="57"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="55"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="80"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="87"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="66"/>
+        <source>Number prefix…</source>
+        <translation>文号代字…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="97"/>
+        <source>Number prefix</source>
+        <translation>文号代字</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="98"/>
+        <source>The code in this department&apos;s letter numbers, e.g. 虞市监</source>
+        <translation>该部门文书编号中的代字，如“虞市监”</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="109"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="87"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="103"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="132"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147"/>
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -2009,7 +2024,7 @@
 <context>
     <name>ReferencePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="243"/>
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
     </message>
@@ -2279,42 +2294,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="287"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="316"/>
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="288"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="317"/>
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="338"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="338"/>
         <source>No</source>
         <translation>否</translation>
     </message>

@@ -42,6 +42,8 @@ from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.reference import KIND_LABELS
 
+_NAME = Qt.ItemDataRole.UserRole + 1  # a reference item's own name
+
 
 class ReferenceList(QWidget):
     def __init__(
@@ -59,6 +61,11 @@ class ReferenceList(QWidget):
         buttons = QHBoxLayout()
         for b in (add, rename, retire):
             buttons.addWidget(b)
+        if kind == "department":  # the code in its letters' numbers (虞市监): set here
+            prefix = QPushButton(self.tr("Number prefix…"))
+            prefix.setObjectName("numberPrefix")
+            prefix.clicked.connect(lambda: self.set_prefix())
+            buttons.addWidget(prefix)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
@@ -68,13 +75,37 @@ class ReferenceList(QWidget):
     def reload(self) -> None:
         self.list.clear()
         for item in self.desk.reference.items(self.user, self.kind):
-            row = QListWidgetItem(item.name)
+            label = f"{item.name}（{item.number_prefix}）" if item.number_prefix else item.name
+            row = QListWidgetItem(label)
             row.setData(Qt.ItemDataRole.UserRole, item.id)
+            row.setData(_NAME, item.name)  # (the label may carry the prefix)
             self.list.addItem(row)
 
     def _current(self) -> tuple[uuid.UUID, str] | None:
         item = self.list.currentItem()
-        return (item.data(Qt.ItemDataRole.UserRole), item.text()) if item else None
+        return (item.data(Qt.ItemDataRole.UserRole), item.data(_NAME)) if item else None
+
+    def set_prefix(self, prefix: str | None = None) -> None:
+        """A department's number prefix (a department added here had none, so it could never
+        issue a numbered letter)."""
+        current = self._current()
+        if current is None:
+            return
+        if prefix is None:
+            prefix, ok = QInputDialog.getText(
+                self, self.tr("Number prefix"),
+                self.tr("The code in this department's letter numbers, e.g. 虞市监"),
+            )  # fmt: skip
+            if not ok:
+                return
+        try:
+            self.desk.reference.set_number_prefix(self.user, current[0], prefix)
+        except DomainError as exc:
+            show_error(self, exc)
+        self.reload()
+        for row in range(self.list.count()):  # the same department still selected
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == current[0]:
+                self.list.setCurrentRow(row)
 
     def add(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("Add"), KIND_LABELS[self.kind])

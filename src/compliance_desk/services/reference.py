@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from compliance_desk.domain.errors import NotFound, ValidationError
+from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
 from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.roles import Permission
+from compliance_desk.persistence.letter_models import Letter
 from compliance_desk.persistence.models import (
     Centre,
     Chamber,
@@ -45,6 +46,7 @@ class ReferenceItem:
     name: str
     parent_id: uuid.UUID | None
     row_version: int
+    number_prefix: str = ""  # a department's, in its letters' numbers (虞市监); "": issues none
 
 
 def _name(row: Synced) -> str:
@@ -113,7 +115,17 @@ class ReferenceService:
             rows = uow.session.scalars(
                 select(model).where(model.deleted_at.is_(None)).order_by(model.created_at)
             )
-            return [ReferenceItem(r.id, kind, _name(r), _parent(r), r.row_version) for r in rows]
+            return [
+                ReferenceItem(
+                    r.id,
+                    kind,
+                    _name(r),
+                    _parent(r),
+                    r.row_version,
+                    str(getattr(r, "number_prefix", "") or ""),
+                )  # fmt: skip
+                for r in rows
+            ]
 
     def rename(self, user: CurrentUser, kind: str, item_id: uuid.UUID, name: str) -> None:
         user.require(Permission.REFERENCE_EDIT)
@@ -125,6 +137,40 @@ class ReferenceService:
             if row is None or row.deleted_at is not None:
                 raise NotFound("找不到该项目", f"{kind} {item_id} not found")
             setattr(row, "name", name)  # noqa: B010 - every reference table has a name
+            uow.commit()
+        self.ctx.invalidate_names()
+
+    def set_number_prefix(self, user: CurrentUser, department_id: uuid.UUID, prefix: str) -> None:
+        """The prefix of a department's letter numbers (虞市监): a department added without one
+        issued no numbered letter and could not be given one.  Unique among live departments;
+        not changed once a number was issued under it (the register keeps its series)."""
+        user.require(Permission.REFERENCE_EDIT)
+        prefix = prefix.strip()
+        if not prefix or len(prefix) > 10 or not all(c.isalnum() for c in prefix):
+            raise ValidationError(
+                {"number_prefix": "文号代字须为 1 至 10 个汉字、字母或数字，如“虞市监”"}
+            )
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = s.get(Department, department_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFound("找不到该部门", f"department {department_id} not found")
+            if row.number_prefix == prefix:
+                return
+            taken = s.scalars(select(Department.name).where(
+                Department.number_prefix == prefix, Department.deleted_at.is_(None),
+                Department.id != department_id)).first()  # fmt: skip
+            if taken is not None:
+                raise DomainError(f"文号代字“{prefix}”已由“{taken}”使用",
+                                  f"number prefix {prefix} taken by {taken}")  # fmt: skip
+            issued = select(Letter.id).where(Letter.department_id == department_id,
+                                             Letter.number.is_not(None)).limit(1)  # fmt: skip
+            if row.number_prefix and s.scalars(issued).first() is not None:
+                raise DomainError(
+                    f"“{row.name}”已有以“{row.number_prefix}”编号的文书，文号代字不能再改",
+                    f"department {department_id}: numbers issued under {row.number_prefix}",
+                )
+            row.number_prefix = prefix
             uow.commit()
         self.ctx.invalidate_names()
 
