@@ -109,6 +109,11 @@ def test_the_clerks_whole_path(qtbot, window: MainWindow, sqlite_desk: Desk, clo
     qtbot.mouseClick(log.buttons[Action.REPLY], Qt.MouseButton.LeftButton)
 
     def close(dialog: StepDialog) -> None:
+        assert dialog.rating.text() == "请询问企业"  # asked, not assumed (it started at 5)
+        dialog.text.setPlainText("企业表示满意")
+        dialog.accept()  # without a rating: said in the dialog, which stays with the text
+        assert "请先记录企业满意度" in dialog.message.text() and dialog.result() == 0
+        assert dialog.text.toPlainText() == "企业表示满意"
         dialog.rating.setValue(5)
 
     _fill_and_accept(log, close)

@@ -230,17 +230,17 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="176"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="178"/>
         <source>Import a year (JSON)…</source>
         <translation>导入年度日历（JSON）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205"/>
         <source>Import a year&apos;s calendar</source>
         <translation>导入年度日历</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="228"/>
         <source>Importing the calendar and recounting the appeal clocks…</source>
         <translation>正在导入日历并重新计算诉求期限…</translation>
     </message>
@@ -1822,32 +1822,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="256"/>
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="272"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="274"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="273"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="274"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="276"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="277"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="276"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -1969,54 +1969,54 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="56"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="55"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="56"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="58"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="149"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="66"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="65"/>
         <source>Number prefix…</source>
         <translation>文号代字…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="96"/>
         <source>Number prefix</source>
         <translation>文号代字</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="98"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="97"/>
         <source>The code in this department&apos;s letter numbers, e.g. 虞市监</source>
         <translation>该部门文书编号中的代字，如“虞市监”</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="109"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="111"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="132"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="134"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="147"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="149"/>
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -2024,7 +2024,7 @@
 <context>
     <name>ReferencePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="245"/>
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
     </message>
@@ -2090,79 +2090,89 @@
         <translation>新的等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="99"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="100"/>
+        <source>Ask the enterprise</source>
+        <translation>请询问企业</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="102"/>
         <source>Satisfaction (1–5)</source>
         <translation>企业满意度（1—5分）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="104"/>
         <source>Meeting date</source>
         <translation>会商日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="105"/>
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="114"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121"/>
         <source>Instructions to the departments</source>
         <translation>转办说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122"/>
         <source>The department&apos;s answer</source>
         <translation>部门答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123"/>
         <source>Outcome of the meeting</source>
         <translation>会商结果</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="124"/>
         <source>What is sent to the leader</source>
         <translation>报送说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="125"/>
         <source>Answer</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="126"/>
         <source>What the enterprise was told</source>
         <translation>反馈企业的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="127"/>
         <source>Why it is reopened</source>
         <translation>重新打开的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="128"/>
         <source>Why the tier is raised</source>
         <translation>提升等级的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="129"/>
         <source>Why the clock stops (e.g. waiting for documents)</source>
         <translation>暂停原因（如等待企业补充材料）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="130"/>
         <source>What the chamber relayed</source>
         <translation>经商会转达的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="124"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="131"/>
         <source>Closing remarks</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="126"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="133"/>
         <source>Remarks</source>
         <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="137"/>
+        <source>Record the enterprise&apos;s satisfaction (1–5) first.</source>
+        <translation>请先记录企业满意度（1—5分）。</translation>
     </message>
 </context>
 <context>
@@ -2294,42 +2304,42 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="307"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="316"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="318"/>
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="317"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="319"/>
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="338"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="340"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="338"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="340"/>
         <source>No</source>
         <translation>否</translation>
     </message>

@@ -93,8 +93,11 @@ class StepDialog(QDialog):
                     self.tier.addItem(t.label, t)
             form.addRow(self.tr("New tier"), self.tier)
         if action is Action.CLOSE:
-            self.rating.setRange(1, 5)
-            self.rating.setValue(5)
+            # Asked, not assumed: it started at 5, and a clerk who did not ask the enterprise
+            # recorded full marks (the satisfaction statistics with it).
+            self.rating.setRange(0, 5)
+            self.rating.setValue(0)
+            self.rating.setSpecialValueText(self.tr("Ask the enterprise"))
             self.rating.setSuffix(" 分")
             form.addRow(self.tr("Satisfaction (1–5)"), self.rating)
         if action is Action.SCHEDULE_PARLOUR:
@@ -102,6 +105,10 @@ class StepDialog(QDialog):
             form.addRow(self.tr("Participants"), self.participants)
         if action is not Action.RESUME:
             form.addRow(self._text_label(action), self.text)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setStyleSheet("color: #b00020")
+        form.addRow(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -125,6 +132,13 @@ class StepDialog(QDialog):
         }
         return labels.get(action, self.tr("Remarks"))
 
+    def accept(self) -> None:
+        if self.action is Action.CLOSE and self.rating.value() == 0:
+            self.message.setText(self.tr("Record the enterprise's satisfaction (1–5) first."))
+            self.rating.setFocus()
+            return  # the dialog stays, with what was typed
+        super().accept()
+
     def step(self) -> Step:
         chosen = tuple(
             str(self.departments.item(i).data(Qt.ItemDataRole.UserRole))
@@ -138,7 +152,7 @@ class StepDialog(QDialog):
             department_ids=chosen,
             forward_id=str(self.forward.currentData() or ""),
             new_tier=enum_of(self.tier, AppealTier),
-            rating=self.rating.value() if self.action is Action.CLOSE else None,
+            rating=(self.rating.value() or None) if self.action is Action.CLOSE else None,
             meeting_date=_pydate(self.meeting.date())
             if self.action is Action.SCHEDULE_PARLOUR
             else None,
