@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -52,6 +54,7 @@ class ImportDialog(QDialog):
         self.summary = QLabel(self.tr("Checking every row…"))
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.problems = QTableWidget(0, 3)
         self.problems.setObjectName("problems")
         self.problems.setHorizontalHeaderLabels(
@@ -59,6 +62,9 @@ class ImportDialog(QDialog):
         )
         self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.problems.verticalHeader().setVisible(False)
+        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.setWordWrap(True)  # a long reason whole, on two lines
+        self.problems.verticalHeader().setMinimumSectionSize(26)
         self.skip = QCheckBox(self.tr("Import the good rows and leave out the rows with problems"))
         self.skip.setObjectName("skip")
         self.skip.setVisible(False)
@@ -80,6 +86,7 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 1)
+        layout.addStretch(0)  # (a clean file: the summary at the top, not floating mid-dialog)
         layout.addWidget(self.skip)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
@@ -110,6 +117,9 @@ class ImportDialog(QDialog):
         for i, p in enumerate(plan.problems):
             for j, text in enumerate((str(p.row), p.column, p.reason)):
                 self.problems.setItem(i, j, QTableWidgetItem(text))
+        self.problems.resizeColumnToContents(0)
+        self.problems.resizeColumnToContents(1)  # "统一社会信用代码" whole (it was cut)
+        self.problems.resizeRowsToContents()
         self.problems.setVisible(bool(plan.problems))
         self.skip.setVisible(bool(plan.problems))
         self.report_button.setVisible(bool(plan.problems))

@@ -169,7 +169,9 @@ class EnterpriseImporter:
             if code and code in seen:
                 first_row, first_cells = seen[code]
                 if first_cells == key_cells:
-                    plan.notices.append(f"第{row.number}行与第{first_row}行完全相同，只导入一次")
+                    plan.notices.append(
+                        f"第 {row.number} 行与第 {first_row} 行完全相同，只导入一次。"
+                    )
                 else:
                     plan.problems.append(
                         RowProblem(
@@ -191,8 +193,8 @@ class EnterpriseImporter:
                 key = name_key(draft.name)
                 if key in names_seen:
                     plan.notices.append(
-                        f"第{row.number}行与第{names_seen[key]}行企业名称相同（“{draft.name}”）但信用代码不同，"
-                        "将作为两家企业登记，请核实"
+                        f"第 {row.number} 行与第 {names_seen[key]} 行企业名称相同（“{draft.name}”）但信用"
+                        "代码不同，将作为两家企业登记，请核实。"
                     )
                 else:
                     names_seen[key] = row.number
