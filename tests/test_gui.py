@@ -133,6 +133,12 @@ def test_search_as_you_type_filters_the_table(qtbot, window: MainWindow) -> None
     [made] = window.desk.enterprises.history(window.user, shown.id)  # the demo's registration
     at = made.at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")  # China time, whatever the zone
     assert f"{at} {made.user_name}" in page.detail.toPlainText()  # of the computer
+    fresh = window.desk.enterprises.create(
+        window.user, EnterpriseDraft(name="崧厦新来伞业有限公司", uscc="91330604MA2BLXT00Q")
+    )  # no appeals yet: its section says so (a heading with nothing under it looked unfinished)
+    page.search.setText("崧厦新来伞业")
+    qtbot.waitUntil(lambda: fresh.name in page.detail.toPlainText(), timeout=3000)
+    assert "诉求记录\n无" in page.detail.toPlainText()
     page.search.setText("无此企业名称")  # (QTest types Latin-1 only)
     qtbot.waitUntil(lambda: page.count.text() == "找到 0 家", timeout=3000)
     assert "没有与“无此企业名称”相符的企业" in page.detail.toPlainText()

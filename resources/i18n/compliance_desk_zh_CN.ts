@@ -684,72 +684,77 @@
         <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="286"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="282"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="289"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="287"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="290"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="288"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="291"/>
         <source>Compliant-list history</source>
         <translation>合规名单记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="300"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="303"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="333"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="336"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="350"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="353"/>
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="352"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="355"/>
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="362"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="365"/>
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="374"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="377"/>
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="382"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="385"/>
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="384"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="387"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="397"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="400"/>
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="399"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="402"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="407"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="410"/>
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -871,68 +876,68 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="50"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52"/>
         <source>Import enterprise list — %1</source>
         <translation>导入企业名录 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="54"/>
         <source>Checking every row…</source>
         <translation>正在逐行检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="68"/>
         <source>Import the good rows and leave out the rows with problems</source>
         <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="68"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="74"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="77"/>
         <source>Save problem report…</source>
         <translation>保存问题报告…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104"/>
         <source>%1 rows ready to import (header found on row %2).</source>
         <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="111"/>
         <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
         <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="146"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="156"/>
         <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
         <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="152"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="158"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="162"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="168"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="172"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="182"/>
         <source>Save problem report</source>
         <translation>保存问题报告</translation>
     </message>

@@ -278,7 +278,10 @@ class EnterprisePage(QWidget):
             html.append("</ul>")
         if allows(self.user.role, Permission.INSPECTION_VIEW):
             html += self._inspection_html(v.id)
-        self.detail.setHtml("".join(html))
+        # an empty section says so (a heading with nothing under it looked unfinished)
+        nothing = self.tr("None")
+        none = f"<ul><li style='color:#888'>{_esc(nothing)}</li></ul>"
+        self.detail.setHtml("".join(html).replace("<ul></ul>", none))
 
     def _inspection_html(self, enterprise_id: uuid.UUID) -> list[str]:
         """Inspections with their findings, rectifications, and the compliant-list history."""
