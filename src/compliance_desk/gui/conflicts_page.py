@@ -56,7 +56,7 @@ class ConflictsPage(QWidget):
         self.list.setSpacing(2)
         self.list.currentRowChanged.connect(self._show)
         self.empty = QLabel(self.tr("Nothing to resolve: every change has been synced."))
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self.detail = QWidget()
         detail = QVBoxLayout(self.detail)
@@ -96,6 +96,7 @@ class ConflictsPage(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
+        layout.addStretch(0)  # nothing to resolve: the heading and its line at the top
         self.split = split
 
     # --- list -------------------------------------------------------------------------
