@@ -376,6 +376,9 @@ def test_a_department_added_gets_its_number_prefix_and_issues_letters(
 
     admin = sqlite_desk.auth.login("admin", "Admin2026")
     added = sqlite_desk.reference.add(admin, "department", "自然资源分局")
+    with pytest.raises(DomainError):  # no number code yet: no draft of it to be numbered
+        sqlite_desk.letters.draft(window.user, "penalty_decision", sample("penalty_decision"),
+                                  department_id=added.id)  # fmt: skip
     page = ReferenceList(sqlite_desk, admin, "department")
     qtbot.addWidget(page)
     row = next(i for i in range(page.list.count()) if page.list.item(i).text() == "自然资源分局")
@@ -395,3 +398,29 @@ def test_a_department_added_gets_its_number_prefix_and_issues_letters(
     with pytest.raises(DomainError) as fixed:
         sqlite_desk.reference.set_number_prefix(admin, added.id, "虞自然资源")
     assert "文号代字不能再改" in fixed.value.message_zh
+
+    # A series leased to a laptop fixes the code too (the laptop could no longer void the
+    # lease's unused numbers, and its every sync failed).
+    from datetime import UTC, datetime
+
+    from compliance_desk.domain.ids import new_id
+    from compliance_desk.persistence.lease_models import NumberLease
+
+    leased = sqlite_desk.reference.add(admin, "department", "交通运输局")
+    sqlite_desk.reference.set_number_prefix(admin, leased.id, "虞交")
+    with sqlite_desk.ctx.factory() as s:
+        now = datetime(2026, 3, 2, tzinfo=UTC)
+        s.add(NumberLease(id=new_id(), device_id=new_id(), prefix="虞交处罚", year=2026,
+                          first_seq=1, last_seq=10, next_seq=1, granted_at=now,
+                          expires_at=now, closed_reason=""))  # fmt: skip
+        s.commit()
+    with pytest.raises(DomainError):
+        sqlite_desk.reference.set_number_prefix(admin, leased.id, "虞交运")
+
+    # A draft of no department is kept so when edited (saving took the list's first, unasked).
+    loose = sqlite_desk.letters.draft(adviser, "penalty_decision", sample("penalty_decision"))
+    dialog = LetterDialog(sqlite_desk, adviser, "penalty_decision", letter=loose, parent=window)
+    qtbot.addWidget(dialog)
+    assert dialog.department.currentText() == "（起草时未选发文部门）"
+    dialog.save()
+    assert dialog.saved is not None and dialog.saved.department_id is None

@@ -325,7 +325,7 @@ def test_a_failure_on_this_computer_is_named_in_chinese_not_blamed_on_the_server
     a.sync.sync_once = fails  # type: ignore[method-assign]
     w.sync_now_action.trigger()
     text = bar.state_label.text()
-    assert text.startswith("同步：本机磁盘空间已满") and "5 秒后重试" in text, text
+    assert text.startswith("同步：磁盘空间已满") and "5 秒后重试" in text, text
     assert "服务器" not in text and "disk" not in text and "disk" not in bar.state_label.toolTip()
     assert "b00020" in bar.state_label.styleSheet()
     assert w.background_sync.next_delay_ms() == 5_000

@@ -239,6 +239,15 @@ def test_a_ledger_puts_enterprises_on_the_compliant_list_and_the_register_agrees
         draft = replace(view.to_draft(), on_compliant_list=tick)
         desk.enterprises.update(admin, view.id, draft, view.row_version)
     assert both() == ({listed.id}, {listed.id})
+    assert len(desk.enterprises.history(admin, listed.id)) == 1  # made listed in one write
+
+    from compliance_desk.services import compliant_list
+
+    with desk.ctx.uow(admin) as uow:  # a penalty takes it off the list
+        compliant_list.record_event(uow.session, listed.id, today, "left", "受到行政处罚，移出名单")
+        uow.commit()
+    _import(desk, admin, ledger)  # the old ledger again: its 是 does not put it back
+    assert both() == (set(), set())
 
 
 def test_the_demo_register_and_its_compliant_list_agree(desk: Desk, admin: CurrentUser) -> None:

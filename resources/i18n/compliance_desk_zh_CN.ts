@@ -253,122 +253,122 @@
         <translation>没有待处理的冲突：所有修改都已同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="113"/>
         <source>Sync conflicts and refused operations: %1</source>
         <translation>同步冲突与被拒绝的操作：%1 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="161"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="162"/>
         <source>Step: %1</source>
         <translation>办理步骤：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="174"/>
         <source>This is an edit made on %1 that clashed with the server. It is resolved on that device, and leaves this list once the device has synced its decision.</source>
         <translation>这是设备“%1”上的修改与服务器的冲突，须在该设备上处理；该设备同步其处理结果后，本条即从此列表中消失。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="179"/>
         <source>Keep my value</source>
         <translation>保留本机的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="179"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="180"/>
         <source>Keep the server&apos;s value</source>
         <translation>采用服务器的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="180"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="181"/>
         <source>Use the edited value</source>
         <translation>使用编辑后的值</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="182"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="183"/>
         <source>Accept the deletion</source>
         <translation>接受删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="184"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="185"/>
         <source>Restore it with my changes</source>
         <translation>恢复记录并保留本机修改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="188"/>
         <source>Keep the record</source>
         <translation>保留该记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="189"/>
         <source>Delete it anyway</source>
         <translation>仍然删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="190"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="191"/>
         <source>Keep the record made here</source>
         <translation>保留本机登记的记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="194"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="195"/>
         <source>Keep the record already registered</source>
         <translation>保留已登记的记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="197"/>
         <source>Open in the enterprise register</source>
         <translation>在企业档案中查看</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="200"/>
         <source>The other record is deleted (it can be restored). Its appeals, inspections, rectifications, letters and compliant-list history move to the record that stays; visits stay as they were recorded.</source>
         <translation>另一条记录将被删除（可恢复）；它的诉求、检查、整改、文书和合规名单记录并入保留的记录；来访登记保持原样。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="207"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="208"/>
         <source>The server refused this change; it stays recorded here. Redo the step from the appeal log if it is still needed.</source>
         <translation>服务器拒绝了这项修改，本机仍保留记录。如仍需办理，请在诉求台账中重新操作。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="212"/>
         <source>Acknowledge</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="217"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="217"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="218"/>
         <source>Mine (this computer)</source>
         <translation>本机（我的修改）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="220"/>
         <source>The edit on %1</source>
         <translation>设备“%1”上的修改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="221"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="222"/>
         <source>Theirs (the server)</source>
         <translation>服务器（其他设备）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="224"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="225"/>
         <source>Change to</source>
         <translation>改为</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="253"/>
         <source>Registered here</source>
         <translation>本机登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="255"/>
         <source>Registered on %1</source>
         <translation>在设备“%1”上登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="256"/>
+        <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="257"/>
         <source>Already on the server</source>
         <translation>服务器上已有</translation>
     </message>
@@ -1507,42 +1507,52 @@
         <translation>起草：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="74"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="70"/>
+        <source>(as drafted: no issuing department)</source>
+        <translation>（起草时未选发文部门）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="72"/>
+        <source>(as drafted: a department that no longer issues numbered letters)</source>
+        <translation>（起草时的部门，现已不签发编号文书）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="83"/>
         <source>Name, pinyin initials or code; Enter</source>
         <translation>企业名称、拼音首字母或信用代码，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="86"/>
         <source>Issuing department</source>
         <translation>发文部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="87"/>
         <source>Fill in the party from the register</source>
         <translation>从企业档案带入当事人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="79"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="88"/>
         <source>The number is given when the legal adviser approves the letter.</source>
         <translation>文号在法律顾问批准签发时自动编号。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="86"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="95"/>
         <source>Save and preview</source>
         <translation>保存并预览</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="126"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="135"/>
         <source>No enterprise found.</source>
         <translation>没有找到该企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="131"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="140"/>
         <source>Choose the enterprise</source>
         <translation>选择企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="132"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="141"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
@@ -1712,114 +1722,114 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="111"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="112"/>
         <source>Compliance Desk — Shangyu District</source>
         <translation>合规服务台 — 上虞区</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="120"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="126"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="127"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="129"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="130"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="186"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="187"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="190"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="196"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="201"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="203"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="206"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="207"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="208"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="209"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="211"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="216"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="337"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="217"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="338"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="121"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="122"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="223"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="235"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="236"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="236"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="237"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="246"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="247"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="247"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="248"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="251"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="252"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="288"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="289"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="293"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="294"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="362"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="363"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -2218,17 +2228,17 @@
         <translation>同步已停止：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="63"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="72"/>
         <source>Sync: offline, last synced %1, retrying in %2 s</source>
         <translation>同步：离线，最近同步 %1，%2 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="69"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="78"/>
         <source>Sync: connecting…</source>
         <translation>同步：正在连接…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/sync_status.py" line="73"/>
+        <location filename="../../src/compliance_desk/gui/sync_status.py" line="64"/>
         <source>Sync: %3 (last synced %1, retrying in %2 s)</source>
         <translation>同步：%3（最近同步 %1，%2 秒后重试）</translation>
     </message>

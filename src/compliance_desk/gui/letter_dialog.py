@@ -63,6 +63,15 @@ class LetterDialog(QDialog):
         # a draft's own department; a new one's, that of the last letter of its kind
         chosen = letter.department_id if letter else desk.letters.usual_department(user, kind)
         at = [self.department.itemData(i) for i in range(self.department.count())]
+        if letter is not None and chosen not in at:
+            # its department issues no numbered letters now (retired, or its code taken off),
+            # or it has none: kept as it is unless the clerk chooses one (saving any edit took
+            # the list's first, and its series, unasked)
+            self.department.insertItem(0, self.tr("(as drafted: no issuing department)")
+                                       if chosen is None else
+                                       self.tr("(as drafted: a department that no longer "
+                                               "issues numbered letters)"), chosen)  # fmt: skip
+            at.insert(0, chosen)
         self.department.setCurrentIndex(at.index(chosen) if chosen in at else 0)
         self._prefilled: dict[str, Any] = {}  # the authority's fields as the department gave
         self.form = LetterForm(k.fields)

@@ -80,7 +80,8 @@ def first_size() -> tuple[int, int]:
         return 1280, 760
     room = screen.availableGeometry()
     width = max(min(1280, room.width()), min(1600, int(room.width() * 0.92)))
-    height = max(min(760, room.height()), min(1000, int(room.height() * 0.92)))
+    tall = room.height() - 40  # the title bar (resize sets the inside) and a little room
+    height = max(min(760, tall), min(1000, int(room.height() * 0.92)))
     return width, height
 
 

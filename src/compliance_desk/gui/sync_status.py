@@ -58,15 +58,6 @@ class SyncStatusWidget(QWidget):
         elif s.stopped:
             text = self.tr("Sync stopped: %1").replace("%1", s.stopped)
             colour = "#b00020"
-        elif s.online is False:
-            text = (
-                self.tr("Sync: offline, last synced %1, retrying in %2 s")
-                .replace("%1", last)
-                .replace("%2", str(s.retry_in))
-            )
-            colour = "#a15c00"
-        elif s.online is None:
-            text = self.tr("Sync: connecting…")
         elif s.error and s.local_error:
             text = (
                 # what it is, at once: the disk full, the file held by another program...
@@ -76,6 +67,15 @@ class SyncStatusWidget(QWidget):
                 .replace("%3", s.error)
             )
             colour = "#b00020"
+        elif s.online is False:
+            text = (
+                self.tr("Sync: offline, last synced %1, retrying in %2 s")
+                .replace("%1", last)
+                .replace("%2", str(s.retry_in))
+            )
+            colour = "#a15c00"
+        elif s.online is None:
+            text = self.tr("Sync: connecting…")
         elif s.error:
             text = (
                 self.tr("Sync: server problem, last synced %1, retrying in %2 s")

@@ -1,4 +1,4 @@
-"""An unexpected failure of this computer's database or disk, said in plain Chinese.
+"""An unexpected failure of the database or its disk, said in plain Chinese.
 
 A DomainError carries its own Chinese message; anything else (the disk full, the database file
 locked by another program, read-only or damaged, a bug) used to reach the person as Python's
@@ -17,14 +17,14 @@ from compliance_desk.domain.errors import DomainError
 # (words in the English message of the error or of one it wraps, what the person reads)
 _CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("database or disk is full", "no space left on device", "disk is full"),
-     "本机磁盘空间已满，无法写入；请清理磁盘空间后重试。已保存的数据不受影响"),
+     "磁盘空间已满，数据库无法写入；请清理磁盘空间后重试。已保存的数据不受影响"),
     (("database is locked", "database is busy", "database table is locked"),
-     "本机数据库正被其他程序占用，请稍后再试；如果一直如此，请关闭其他打开该数据库的程序"),
+     "数据库正被其他程序占用，请稍后再试；如果一直如此，请关闭其他打开该数据库的程序"),
     (("readonly database", "read-only file system", "permission denied"),
-     "本机数据库文件不可写入（只读或没有权限），请联系管理员"),
+     "数据库不可写入（只读或没有权限），请联系管理员"),
     (("file is not a database", "database disk image is malformed"),
      "数据库文件无法识别（不是本程序的数据库，或已损坏）；请检查数据库文件，或联系管理员"),
-    (("disk i/o error",), "本机磁盘读写出错；请联系管理员（详情已记入日志）"),
+    (("disk i/o error",), "磁盘读写出错；请联系管理员（详情已记入日志）"),
 )  # fmt: skip
 UNEXPECTED = "发生意外错误，详情已记入日志；已保存的数据不受影响"
 

@@ -105,6 +105,8 @@ class Letter(Synced):
         Index("ix_letter_department", "department_id", "created_at"),
         # the letters page: the newest live letters first
         Index("ix_letter_created", "created_at", **LIVE),
+        # a new draft's department: the last letter of its kind's (usual_department)
+        Index("ix_letter_kind", "kind", "created_at", **LIVE),
         # the drafts waiting for approval: each sync leases numbers for their series
         Index("ix_letter_status", "status"),
     )

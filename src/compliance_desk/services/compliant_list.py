@@ -86,13 +86,18 @@ def record_event(
 
 def join_from_ledger(session: Session, enterprise: Enterprise, on: date, reason: str) -> bool:
     """An enterprise a ledger (or the demo) names as on the list, put on it by an event, as
-    every other way onto it is; one on it already is left as it is.  True if it joined."""
-    if enterprise.on_compliant_list:
-        return False
+    every other way onto it is.  Only one the list has never had: for one with a history
+    (joined, flagged, taken off after a penalty) the list's own steps decide, and an old
+    ledger imported again does not undo them.  True if it joined."""
     if enterprise.id is None:
-        enterprise.id = new_id()
-    session.flush()
-    record_event(session, enterprise.id, on, "joined", reason)
+        enterprise.id = new_id()  # a new enterprise: no history
+    elif status_on(session, enterprise.id, on) is not None:
+        return False
+    enterprise.on_compliant_list = True  # before its first flush: one write, one audit entry
+    if enterprise in session.new:
+        session.flush()  # the enterprise before its event (nothing orders them otherwise)
+    session.add(CompliantListEvent(enterprise_id=enterprise.id, on=on, event="joined",
+                                   reason=reason))  # fmt: skip
     return True
 
 

@@ -273,6 +273,8 @@ class LetterService:
         user.require(Permission.LETTER_DRAFT)
         _kinds.kind(code)
         with self.ctx.uow(user) as uow:
+            if department_id is not None:
+                self._issuing(uow.session, department_id)
             template = self._template(uow.session, code)
             row = LetterRow(
                 kind=code,
@@ -304,7 +306,8 @@ class LetterService:
             row = self._row(uow.session, letter_id)
             self._must_be_draft(row)
             uow.expect_version(row, row_version)
-            if department_id is not None:
+            if department_id is not None and department_id != row.department_id:
+                self._issuing(uow.session, department_id)
                 row.department_id = department_id
             row.data = _jsonable(_user_data(data))
             row.template_version = self._template(uow.session, row.kind).version
@@ -718,6 +721,14 @@ class LetterService:
             raise DomainError("存档 PDF 已损坏（哈希不符），请从服务器重新同步",
                               f"blob {row.pdf_sha256} corrupt")  # fmt: skip
         return pdf
+
+    @staticmethod
+    def _issuing(s: Session, department_id: uuid.UUID) -> None:
+        """A department a draft may be given: live, with a number code."""
+        department = s.get(Department, department_id)
+        if department is None or department.deleted_at is not None or not department.number_prefix:
+            raise DomainError("该部门不能签发编号文书（已停用或未设文号代字）",
+                              f"department {department_id} issues no numbered letters")  # fmt: skip
 
     def _prefix(self, s: Session, row: LetterRow) -> str:
         department = s.get(Department, row.department_id) if row.department_id else None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
 from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.roles import Permission
-from compliance_desk.persistence.letter_models import Letter
+from compliance_desk.persistence.letter_models import DocumentNumber, Letter
 from compliance_desk.persistence.models import (
     Centre,
     Chamber,
@@ -143,7 +143,7 @@ class ReferenceService:
     def set_number_prefix(self, user: CurrentUser, department_id: uuid.UUID, prefix: str) -> None:
         """The prefix of a department's letter numbers (虞市监): a department added without one
         issued no numbered letter and could not be given one.  Unique among live departments;
-        not changed once a number was issued under it (the register keeps its series)."""
+        not changed once a number was issued or leased under it (``_numbered``)."""
         user.require(Permission.REFERENCE_EDIT)
         prefix = prefix.strip()
         if not prefix or len(prefix) > 10 or not all(c.isalnum() for c in prefix):
@@ -163,9 +163,7 @@ class ReferenceService:
             if taken is not None:
                 raise DomainError(f"文号代字“{prefix}”已由“{taken}”使用",
                                   f"number prefix {prefix} taken by {taken}")  # fmt: skip
-            issued = select(Letter.id).where(Letter.department_id == department_id,
-                                             Letter.number.is_not(None)).limit(1)  # fmt: skip
-            if row.number_prefix and s.scalars(issued).first() is not None:
+            if row.number_prefix and self._numbered(s, department_id, row.number_prefix):
                 raise DomainError(
                     f"“{row.name}”已有以“{row.number_prefix}”编号的文书，文号代字不能再改",
                     f"department {department_id}: numbers issued under {row.number_prefix}",
@@ -173,6 +171,23 @@ class ReferenceService:
             row.number_prefix = prefix
             uow.commit()
         self.ctx.invalidate_names()
+
+    @staticmethod
+    def _numbered(s: Session, department_id: uuid.UUID, prefix: str) -> bool:
+        """Whether numbers were issued or leased under ``prefix``: by a letter here, in the
+        register, or in a device's lease (a laptop's lease of a series whose prefix changed
+        could no longer be voided, and its every sync failed)."""
+        from compliance_desk.documents.kinds import KINDS
+        from compliance_desk.persistence.lease_models import NumberLease
+
+        series = [prefix + k.series for k in KINDS.values() if k.series]
+        issued = select(Letter.id).where(Letter.department_id == department_id,
+                                         Letter.number.is_not(None))  # fmt: skip
+        for query in (issued, select(DocumentNumber.id).where(DocumentNumber.prefix.in_(series)),
+                      select(NumberLease.id).where(NumberLease.prefix.in_(series))):  # fmt: skip
+            if s.scalars(query.limit(1)).first() is not None:
+                return True
+        return False
 
     def add(
         self, user: CurrentUser, kind: str, name: str, parent_id: uuid.UUID | None = None

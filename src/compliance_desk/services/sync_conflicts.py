@@ -441,6 +441,13 @@ class ConflictService:
         if restore:
             e.deleted_at = None
             e.deleted_by = None
+        # the flag mirrors the compliant list's events, whichever side's value was chosen
+        from compliance_desk.services import compliant_list
+
+        today = local_date(self.ctx.clock())
+        e.on_compliant_list = (
+            compliant_list.status_on(session, e.id, today) in compliant_list.LISTED
+        )
         session.flush()
 
     def resolve_delete(self, user: CurrentUser, conflict_id: uuid.UUID, delete: bool) -> None:
