@@ -42,7 +42,7 @@ def full_scans(engine: Engine, statements: Recorded, tables: set[str]) -> list[s
             paged = " LIMIT " in statement.upper()
             for row in plan:
                 detail = str(row[3])
-                words = detail.split()
+                words = detail.replace("SCAN TABLE ", "SCAN ").split()  # (SQLite < 3.36)
                 if words[0] != "SCAN" or words[1] not in tables:
                     continue
                 if paged and " USING " in detail and "INDEX" in detail:
@@ -61,7 +61,7 @@ def _sequential(engine: Engine, statements: Recorded, tables: set[str]) -> list[
         for statement, parameters in statements:
             lines = connection.exec_driver_sql("EXPLAIN " + statement, parameters).scalars()
             for line in lines:
-                words = str(line).replace("->", "").split()
+                words = str(line).replace("->", "").replace("Parallel ", "").split()
                 if words[:3] in (["Seq", "Scan", "on"],) and words[3] in tables:
                     out.append(f"{line.strip()}: {' '.join(statement.split())}")
     return out
