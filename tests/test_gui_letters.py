@@ -424,3 +424,23 @@ def test_a_department_added_gets_its_number_prefix_and_issues_letters(
     assert dialog.department.currentText() == "（起草时未选发文部门）"
     dialog.save()
     assert dialog.saved is not None and dialog.saved.department_id is None
+
+
+def test_the_register_of_numbers_sorts_numbers_as_numbers(qtbot: Any, sqlite_desk: Desk) -> None:
+    """〔2026〕2号 before 〔2026〕10号 (sorted as text, 10 came first)."""
+    from PySide6.QtWidgets import QTableWidget
+
+    from compliance_desk.gui.verify_dialog import _NumberItem
+
+    table = QTableWidget(3, 1)
+    qtbot.addWidget(table)
+    for row, text in enumerate(
+        ("虞市监处罚〔2026〕10号", "虞市监处罚〔2026〕2号", "虞市监处罚〔2025〕30号")
+    ):
+        table.setItem(row, 0, _NumberItem(text))
+    table.sortItems(0)
+    assert [table.item(r, 0).text() for r in range(3)] == [
+        "虞市监处罚〔2025〕30号",
+        "虞市监处罚〔2026〕2号",
+        "虞市监处罚〔2026〕10号",
+    ]

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.letters import parse_number
 from compliance_desk.domain.local_time import local_text
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.pdf_preview import PdfPreviewDialog
@@ -138,6 +140,22 @@ class VerifyDialog(QDialog):
         self._records.run(lambda: letters.pdf(user, letter.id), show, failed)
 
 
+class _NumberItem(QTableWidgetItem):
+    """A number sorted by series, year and sequence: 〔2026〕2号 before 〔2026〕10号 (as
+    text, 10 came first)."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        return _number_key(self.text()) < _number_key(other.text())
+
+
+def _number_key(text: str) -> tuple[str, int, int, str]:
+    try:
+        prefix, year, seq = parse_number(text)
+    except DomainError:
+        return (text, 0, 0, text)
+    return (prefix, year, seq, text)
+
+
 class NumbersDialog(QDialog):
     def __init__(self, desk: Desk, user: CurrentUser, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,7 +173,7 @@ class NumbersDialog(QDialog):
             cells = [n.number, n.kind_title, n.enterprise_name, n.status, n.void_reason,
                      local_text(n.issued_at)]  # fmt: skip
             for col, text in enumerate(cells):
-                table.setItem(row, col, QTableWidgetItem(text))
+                table.setItem(row, col, _NumberItem(text) if col == 0 else QTableWidgetItem(text))
         table.resizeColumnsToContents()  # the numbers whole (they were cut: "虞市监信修…")
         table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         table.setSortingEnabled(True)  # by number, kind, enterprise, status or date
