@@ -65,7 +65,8 @@ def test_main_window_in_chinese_with_status_bar(window: MainWindow) -> None:
         "企业档案",
     ]  # a clerk sees no admin pages
     assert window.user_label.text() == "陈晓燕 · 前台工作人员"
-    assert window.db_label.text().startswith("数据库：sqlite:///")
+    assert window.db_label.text() == "数据库：本机（desk.sqlite3）"  # not "sqlite:////tmp/…"
+    assert window.db_label.toolTip().startswith("sqlite:///")  # the whole address here
     assert window.sync_label.text().startswith("同步：")
     page = window.enterprise_page
     assert page.count.text() == "共 200 家企业"
@@ -520,7 +521,7 @@ def test_the_main_window_signs_in_while_the_database_opens(qtbot, sqlite_url: st
     # Up before anything is open: no navigation, no pages, nobody named in the status bar.
     assert window.isVisible() and not hasattr(window, "nav") and window.pages.count() == 1
     assert window.user_label.text() == "未登录" and not startup.is_open()
-    assert window.db_label.text().endswith(sqlite_url.split("///")[-1])
+    assert window.db_label.toolTip().endswith(sqlite_url.split("///")[-1])
     assert panel.username.text() == "clerk"
     # Pressed at once, before the worker has opened the database: the check waits for it.
     panel.password.setText("wrong")

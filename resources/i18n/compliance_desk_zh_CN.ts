@@ -1732,104 +1732,108 @@
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="127"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="128"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="130"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="131"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="154"/>
+        <source>Database: this computer (%1)</source>
+        <translation>数据库：本机（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="157"/>
+        <source>Database: shared (%1)</source>
+        <translation>数据库：共享（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="201"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="190"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="204"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="210"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="216"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="217"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="207"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="221"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="223"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="225"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="217"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="338"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="231"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="352"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="122"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="223"/>
-        <source>Database: %1</source>
-        <translation>数据库：%1</translation>
-    </message>
-    <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="236"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="250"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="237"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="251"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="247"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="261"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="248"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="262"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="266"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="289"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="303"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="294"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="308"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="363"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="377"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1870,37 +1874,37 @@
 <context>
     <name>NumbersDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="144"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="162"/>
         <source>Register of numbers</source>
         <translation>文号登记簿</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="167"/>
         <source>Number</source>
         <translation>文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="167"/>
         <source>Letter</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="167"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="167"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="168"/>
         <source>Reason voided</source>
         <translation>作废理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="168"/>
         <source>Issued</source>
         <translation>签发时间</translation>
     </message>
@@ -2362,42 +2366,42 @@
 <context>
     <name>VerifyDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="50"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="52"/>
         <source>Verify a letter</source>
         <translation>核验文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="53"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="55"/>
         <source>Scan the QR code here (or paste its text)</source>
         <translation>在此扫描二维码（或粘贴其内容）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="64"/>
         <source>Check number and code</source>
         <translation>核对文号和核验码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="67"/>
         <source>QR code</source>
         <translation>二维码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="66"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="68"/>
         <source>Or the number</source>
         <translation>或输入文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="69"/>
         <source>and the verification code</source>
         <translation>及核验码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="72"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="74"/>
         <source>Show the letter on record</source>
         <translation>查看存档文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="104"/>
         <source>Checking…</source>
         <translation>正在核验……</translation>
     </message>

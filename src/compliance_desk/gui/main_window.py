@@ -119,7 +119,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.user_label = QLabel(self.tr("Not signed in"))
         self.user_label.setObjectName("statusUser")
-        self.db_label = QLabel(self.tr("Database: %1").replace("%1", describe_url(database)))
+        self.db_label = QLabel()
+        self._show_database(describe_url(database))
         self.db_label.setObjectName("statusDatabase")
         bar = self.statusBar()
         bar.addPermanentWidget(self.user_label)
@@ -143,6 +144,19 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(panel)
         self.pages.setCurrentWidget(panel)
         panel.setFocus()
+
+    def _show_database(self, shown: str) -> None:
+        """This computer's file by its name, the shared database by host and name; the whole
+        address (password hidden) in the tooltip (the bar showed "sqlite:////home/…")."""
+        parts = urlsplit(shown)
+        if parts.scheme.startswith("sqlite"):
+            name = parts.path.rsplit("/", 1)[-1] or shown
+            text = self.tr("Database: this computer (%1)").replace("%1", name)
+        else:
+            where = f"{parts.hostname or 'localhost'}/{parts.path.lstrip('/')}"
+            text = self.tr("Database: shared (%1)").replace("%1", where)
+        self.db_label.setText(text)
+        self.db_label.setToolTip(shown)
 
     def open_desk(
         self,
@@ -220,7 +234,7 @@ class MainWindow(QMainWindow):
 
         # "王建国 · 管理员（依法治区办）": the role's own brackets are not nested in others
         self.user_label.setText(f"{user.display_name} · {user.role.label}")
-        self.db_label.setText(self.tr("Database: %1").replace("%1", desk.ctx.database_label))
+        self._show_database(desk.ctx.database_label)
         self.background_sync = BackgroundSync(
             self.sync_service, runner, self.settings.sync_interval_seconds, self
         )
