@@ -65,6 +65,7 @@ def test_main_window_in_chinese_with_status_bar(window: MainWindow) -> None:
         "企业档案",
     ]  # a clerk sees no admin pages
     assert window.user_label.text() == "陈晓燕 · 前台工作人员"
+    assert window.windowTitle().startswith("上虞区重点产业合规服务台 ")  # as the sign-in names it
     assert window.db_label.text() == "数据库：本机（desk.sqlite3）"  # not "sqlite:////tmp/…"
     assert window.db_label.toolTip().startswith("sqlite:///")  # the whole address here
     assert window.sync_label.text().startswith("同步：")

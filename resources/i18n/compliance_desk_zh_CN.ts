@@ -1722,118 +1722,118 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="112"/>
-        <source>Compliance Desk — Shangyu District</source>
-        <translation>合规服务台 — 上虞区</translation>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="113"/>
+        <source>Shangyu District compliance desk</source>
+        <translation>上虞区重点产业合规服务台</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="121"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="128"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="129"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="131"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="132"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="154"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="155"/>
         <source>Database: this computer (%1)</source>
         <translation>数据库：本机（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="157"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="158"/>
         <source>Database: shared (%1)</source>
         <translation>数据库：共享（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="201"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="205"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="211"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="217"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="217"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="218"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="221"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="223"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="224"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="226"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="231"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="352"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="353"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="251"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="251"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="252"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="261"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="262"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="262"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="263"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="266"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="267"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="303"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="304"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="308"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="309"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="377"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="378"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>

@@ -109,7 +109,8 @@ class MainWindow(QMainWindow):
         self.user: CurrentUser | None = None
         self.runner: TaskRunner | None = None
         self.settings = settings or Settings()
-        self.setWindowTitle(self.tr("Compliance Desk — Shangyu District") + f"  {__version__}")
+        # the name the sign-in panel gives, and the release (it read "合规服务台 — 上虞区  0.1.0")
+        self.setWindowTitle(self.tr("Shangyu District compliance desk") + f" {__version__}")
         self.pages = QStackedWidget()
         self.sign_in: QWidget | None = None
         central = QWidget()
