@@ -47,7 +47,7 @@ def test_first_start_then_sign_in_shows_the_window_in_chinese(tmp_path: Path) ->
     assert first.returncode == 0, first.stderr
     assert "first start, setting up the administrator" in first.stdout
     seen = report(first.stdout)
-    assert seen["main window"].startswith("合规服务台")
+    assert seen["main window"].startswith("上虞区重点产业合规服务台")
     assert "企业档案" in seen["pages"] and "用户管理" in seen["pages"]
     assert seen["characters without a glyph"] == "0"
     assert seen["Qt's own buttons"] == "确定"
