@@ -61,7 +61,7 @@ def test_first_start_on_a_fresh_data_folder_shows_the_main_window(bundle: Path, 
     assert out.returncode == 0, out.stderr
     assert "first start, setting up the administrator" in out.stdout
     seen = report(out.stdout)
-    assert seen["main window"] == f"合规服务台 — 上虞区  {VERSION}"
+    assert seen["main window"] == f"上虞区重点产业合规服务台 {VERSION}"
     assert seen["pages"].split(" | ")[:5] == ["来访登记", "诉求台账", "文书", "检查", "企业档案"]
     assert seen["characters without a glyph"] == "0"
     assert seen["Qt's own buttons"] == "确定"
