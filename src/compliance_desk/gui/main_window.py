@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from compliance_desk import __version__
 from compliance_desk.domain.roles import Permission, allows
+from compliance_desk.gui.sizing import first_size
 from compliance_desk.settings import Settings
 
 if TYPE_CHECKING:
@@ -69,20 +70,6 @@ def describe_url(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
-
-
-def first_size() -> tuple[int, int]:
-    """The window's size at its first start: most of the screen, within 1600 x 1000 (at the
-    1280 x 760 it had, the appeal log's columns did not all fit beside the record), never
-    more than the screen (a 1366 x 768 laptop).  Off screen (the tests): 1280 x 760."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None or QGuiApplication.platformName() == "offscreen":
-        return 1280, 760
-    room = screen.availableGeometry()
-    width = max(min(1280, room.width()), min(1600, int(room.width() * 0.92)))
-    tall = room.height() - 40  # the title bar (resize sets the inside) and a little room
-    height = max(min(760, tall), min(1000, int(room.height() * 0.92)))
-    return width, height
 
 
 class MainWindow(QMainWindow):

@@ -281,7 +281,6 @@ def load_demo(
                 for draft in chunk:
                     e = Enterprise()
                     apply_draft(e, draft)
-                    e.on_compliant_list = False
                     uow.session.add(e)
                     if draft.on_compliant_list:  # on the list as a ledger puts it there
                         join_from_ledger(
@@ -312,7 +311,6 @@ def _bulk_enterprises(
     for draft in drafts:
         e = Enterprise()
         apply_draft(e, draft)
-        e.on_compliant_list = False  # (the large demo's list: its inspections')
         e.id, e.row_version, e.created_at, e.updated_at = new_id(), 1, now, now
         e.created_by = e.updated_by = admin.id
         e.device_id = ctx.device_id

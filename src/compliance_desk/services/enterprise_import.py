@@ -328,7 +328,6 @@ class EnterpriseImporter:
                             industry_id=derived.get("industry_id", draft.industry_id),
                         ),
                     )
-                    e.on_compliant_list = False
                     uow.session.add(e)
                     created += 1
                     if draft.on_compliant_list:

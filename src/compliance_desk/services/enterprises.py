@@ -121,7 +121,10 @@ def apply_draft(e: Enterprise, d: EnterpriseDraft) -> None:
     e.settled_on = d.settled_on
     # on_compliant_list is not the draft's to set: it mirrors the compliant list's events
     # (services/compliant_list.py), which alone change it (the register and the list agreed
-    # on nothing once a clerk's tick or a ledger's 是 set the flag without an event)
+    # on nothing once a clerk's tick or a ledger's 是 set the flag without an event); a new
+    # enterprise starts off the list
+    if e.on_compliant_list is None:
+        e.on_compliant_list = False
     e.is_model = d.is_model
     e.notes = d.notes
 
@@ -395,7 +398,6 @@ class EnterpriseService:
                 raise SimilarNames(clean.name, dup.similar)
             e = Enterprise()
             apply_draft(e, clean)
-            e.on_compliant_list = False  # onto the list only by its own steps (apply_draft)
             uow.session.add(e)
             uow.commit()
             return enterprise_view(e, reference_names(uow.session))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
 from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.roles import Permission
+from compliance_desk.persistence.lease_models import NumberLease
 from compliance_desk.persistence.letter_models import DocumentNumber, Letter
 from compliance_desk.persistence.models import (
     Centre,
@@ -177,8 +178,7 @@ class ReferenceService:
         """Whether numbers were issued or leased under ``prefix``: by a letter here, in the
         register, or in a device's lease (a laptop's lease of a series whose prefix changed
         could no longer be voided, and its every sync failed)."""
-        from compliance_desk.documents.kinds import KINDS
-        from compliance_desk.persistence.lease_models import NumberLease
+        from compliance_desk.documents.kinds import KINDS  # (its templates: not at start-up)
 
         series = [prefix + k.series for k in KINDS.values() if k.series]
         issued = select(Letter.id).where(Letter.department_id == department_id,
