@@ -152,6 +152,41 @@ def test_reconcile_counts_what_was_written_around_the_hook(sqlite_desk: Desk, cl
     assert ca is not None and ca.due == D("2026-03-03")
 
 
+def test_a_desk_upgraded_to_the_reply_rule_counts_its_old_clocks_again(
+    sqlite_desk: Desk, clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Clocks counted by an older release ran on after the reply to the enterprise (and so
+    listed a replied appeal as overdue); the first start after the upgrade counts them again."""
+    from compliance_desk.services.demo_data import ensure_demo_users
+
+    desk = sqlite_desk
+    ensure_demo_users(desk.ctx)
+    clerk = desk.auth.login("clerk", "Clerk2026")
+    e = desk.enterprises.create(clerk, EnterpriseDraft(name="崧厦伞业", uscc="91330604QU4AX6JM2M"))
+    clock.now = _at("2026-03-02")
+    a = desk.appeals.open_appeal(clerk, AppealDraft(e.id, "甲", AppealTier.SIMPLE, clock.now))
+    for step in (Step(Action.ANSWER, D("2026-03-02"), "答"), Step(Action.REPLY, D("2026-03-02"), "复")):  # fmt: skip
+        desk.appeals.act(clerk, a.id, step)
+    today = D("2026-03-10")
+    # As the older release left it: its rules in the fingerprints, the replied clock running.
+    monkeypatch.setattr(appeal_clocks, "RULES", 1)
+    appeal_clocks.reconcile(desk.ctx.factory, today)
+    with desk.ctx.factory() as s, s.begin():
+        s.execute(
+            update(LocalAppealClock).where(LocalAppealClock.appeal_id == a.id).values(is_open=True)
+        )
+    clock.now = _at("2026-03-10")
+    overdue = LogFilter(overdue_only=True)
+    assert desk.appeal_log.ids(clerk, overdue) == [a.id]
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) == 0  # same rules: nothing to do
+    monkeypatch.setattr(appeal_clocks, "RULES", 2)
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) == 1
+    assert desk.appeal_log.ids(clerk, overdue) == []
+    c = _clock(desk, a.id)
+    assert c is not None and not c.is_open and c.due == D("2026-03-03")
+    assert appeal_clocks.reconcile(desk.ctx.factory, today) == 0
+
+
 def test_the_logs_sql_filters_agree_with_the_clocks_it_shows(sqlite_desk: Desk, clock) -> None:  # type: ignore[no-untyped-def]
     """Over the demo's 300 appeals and several days: what SQL keeps for 'overdue' and 'due
     within N working days', and its deadline order, equal what the rows derive on screen."""

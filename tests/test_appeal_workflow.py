@@ -19,6 +19,7 @@ from compliance_desk.domain.appeal_workflow import (
     apply,
     forward_deadline,
     replay,
+    reply_late,
 )
 from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.errors import DomainError
@@ -260,3 +261,40 @@ def test_every_state_change_is_one_the_plan_allows(actions: list[Action], tier: 
                 legal = EXPECTED.get((AppealState.ACCEPTED if s.state in (AppealState.FORWARDED, AppealState.ANSWERED, AppealState.IN_PARLOUR) else s.state, action), legal)  # fmt: skip
             assert after.state is legal, (s.state, action, after.state)
         s = after
+
+
+def test_the_clock_stops_when_the_result_reaches_the_enterprise() -> None:
+    """The plan's periods run to the result's reply to the enterprise (反馈企业), not to the
+    closing: a reply in time stays in time however late the appeal is closed; a late one says
+    by how many working days, counted over the National Day holiday."""
+    s = accepted(AppealTier.GENERAL, "2026-09-28")
+    assert s.clock_running and s.replied_on is None
+    s = apply(s, Step(Action.ANSWER, D("2026-10-12"), "答复"), CLERK)
+    assert appeal_deadline(CAL, s).due == D("2026-10-16")  # over 10-01..10-07, 10-10 worked
+    on_time = apply(s, Step(Action.REPLY, D("2026-10-16"), "反馈"), CLERK)
+    assert not on_time.clock_running and on_time.replied_on == D("2026-10-16")
+    assert reply_late(on_time, appeal_deadline(CAL, on_time)) is False
+    assert appeal_deadline(CAL, on_time).steps[-1] == "2026-10-16 反馈企业，计时结束：按期反馈"
+    closed = apply(on_time, Step(Action.CLOSE, D("2026-11-20"), rating=4), CLERK)
+    assert reply_late(closed, appeal_deadline(CAL, closed)) is False  # the close is not timed
+    late = apply(s, Step(Action.REPLY, D("2026-10-20"), "反馈"), CLERK)
+    assert reply_late(late, appeal_deadline(CAL, late)) is True
+    assert appeal_deadline(CAL, late).steps[-1].endswith("：超期2个工作日反馈")
+    assert appeal_deadline(CAL, late).steps[0] == "一般性问题：10个工作日内反馈企业"
+    weekend = apply(s, Step(Action.REPLY, D("2026-10-17"), "反馈"), CLERK)  # a Saturday
+    assert appeal_deadline(CAL, weekend).steps[-1].endswith("：超期1日反馈")
+    reopened = apply(
+        apply(late, Step(Action.CLOSE, D("2026-10-21"), rating=2), CLERK),
+        Step(Action.REOPEN, D("2026-10-26"), "企业再次反映"),
+        CLERK,
+    )
+    assert reopened.clock_running and reopened.replied_on is None
+    assert reply_late(reopened, appeal_deadline(CAL, reopened)) is None
+    major = apply(
+        accepted(AppealTier.MAJOR, "2026-03-02"),
+        Step(Action.ANSWER, D("2026-03-03"), "结果"),
+        CLERK,
+    )
+    major = apply(major, Step(Action.REPLY, D("2026-03-25"), "反馈"), CLERK)
+    assert appeal_deadline(CAL, major).due == D("2026-03-23")  # day 20, 03-22, a Sunday
+    assert appeal_deadline(CAL, major).steps[-1].endswith("：超期2日反馈")

@@ -210,6 +210,38 @@ def test_the_log_filters_and_flags_overdue(
     assert log.page(clerk, LogFilter(), 1, 1)[0].id == new.id  # a window of the same order
 
 
+def test_a_reply_to_the_enterprise_stops_the_clock_in_the_log(
+    desk: Desk, clerk: CurrentUser, enterprise, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """An appeal whose result reached the enterprise is no longer chased: off the overdue and
+    due-soon lists and the reminders, its row saying whether the reply was in time, while it
+    stays open (办结 awaits the enterprise's satisfaction)."""
+    from compliance_desk.services.appeals import LogFilter
+
+    clock.now = _at("2026-03-02")
+    in_time, late, waiting = (
+        desk.appeals.open_appeal(clerk, AppealDraft(enterprise.id, t, AppealTier.SIMPLE, clock.now))
+        for t in ("按期反馈的", "超期反馈的", "尚未反馈的")
+    )  # all due 03-03
+    clock.now = _at("2026-03-10")
+    for appeal, on in ((in_time, "2026-03-03"), (late, "2026-03-05")):
+        desk.appeals.act(clerk, appeal.id, Step(Action.ANSWER, D("2026-03-02"), "答"))
+        desk.appeals.act(clerk, appeal.id, Step(Action.REPLY, D(on), "已反馈"))
+    log = desk.appeal_log
+    assert log.ids(clerk, LogFilter(overdue_only=True)) == [waiting.id]
+    assert log.ids(clerk, LogFilter(due_within=3)) == [waiting.id]
+    assert log.reminder_counts(clerk) == (1, 0)
+    assert set(log.ids(clerk, LogFilter(open_only=True))) == {in_time.id, late.id, waiting.id}
+    rows = {r.id: r for r in log.rows(clerk, [in_time.id, late.id, waiting.id])}
+    assert rows[waiting.id].overdue and rows[waiting.id].replied_late is None
+    for appeal, was_late in ((in_time, False), (late, True)):
+        row = rows[appeal.id]
+        assert not row.overdue and row.working_days_left is None
+        assert row.due == D("2026-03-03") and row.replied_late is was_late
+    detail = desk.appeals.detail(clerk, late.id)
+    assert detail.deadline.steps[-1] == "2026-03-05 反馈企业，计时结束：超期2个工作日反馈"
+
+
 def test_export_in_the_ledger_layout(
     desk: Desk, clerk: CurrentUser, enterprise, clock, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -238,7 +270,8 @@ def test_export_in_the_ledger_layout(
     record = dict(zip(header, row, strict=True))
     assert record["受理编号"] == appeal.number and record["企业名称"] == "崧厦蓝天伞业有限公司"
     assert record["转办部门"] == "市场监管局" and record["部门答复日期"] == "2026-03-06"
-    assert record["办理期限"] == "2026-03-05" and record["是否超期"] == "超期办结"  # closed 03-09
+    assert record["办理期限"] == "2026-03-05" and record["是否超期"] == "超期反馈"  # 03-09
+    assert record["反馈企业日期"] == "2026-03-09" and record["办结日期"] == "2026-03-09"
     assert record["已用工作日"] == 12 and record["满意度"] == 4
     assert desk.appeal_log.export(clerk, tmp_path / "none.csv", LogFilter(overdue_only=True)) == 0
 

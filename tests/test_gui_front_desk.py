@@ -3,7 +3,7 @@ forward it, record the department's answer, reply to the enterprise, close it.""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from PySide6.QtCore import Qt
@@ -175,6 +175,22 @@ def test_overdue_appeals_are_red_and_reminded(
     clock.now = datetime(2026, 2, 28, 20, 0, tzinfo=CN)  # after working hours: no nagging
     log.remind()
     assert not log.reminder.isVisibleTo(log)
+    # Answered and replied to the enterprise, late: the clock stops; no longer red nor reminded.
+    from compliance_desk.domain.appeal_workflow import Action, Step
+    from compliance_desk.services.appeals import LogFilter
+
+    [appeal_id] = sqlite_desk.appeal_log.ids(user, LogFilter())
+    for step in (Step(Action.ANSWER, date(2026, 2, 25), "答"), Step(Action.REPLY, date(2026, 2, 26), "复")):  # fmt: skip
+        sqlite_desk.appeals.act(user, appeal_id, step)
+    clock.now = datetime(2026, 3, 2, 10, 0, tzinfo=CN)
+    log.refresh()
+    assert log.model.data(index) == "超期反馈"
+    assert log.model.data(index, Qt.ItemDataRole.BackgroundRole) is None
+    log.remind()
+    assert not log.reminder.isVisibleTo(log)
+    log._show(sqlite_desk.appeals.detail(user, appeal_id))
+    shown = log.detail.toPlainText()
+    assert "（超期反馈）" in shown and "2026-02-26 反馈企业，计时结束：超期" in shown
 
 
 def test_the_log_exports_its_current_filter(

@@ -63,166 +63,186 @@
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164"/>
+        <source>replied late</source>
+        <translation>超期反馈</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164"/>
+        <source>replied in time</source>
+        <translation>按期反馈</translation>
+    </message>
 </context>
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="195"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="194"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="201"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="206"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="211"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="213"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="214"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="213"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="215"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="227"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="229"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="230"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="232"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="235"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="416"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="452"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="454"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="466"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="468"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="468"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="470"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="475"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="477"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="491"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="493"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="527"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="529"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="573"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="575"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="577"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="579"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="580"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="582"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="581"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
+        <source>(replied late)</source>
+        <translation>（超期反馈）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
+        <source>(replied in time)</source>
+        <translation>（按期反馈）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="585"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="582"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="583"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="587"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="588"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="595"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="599"/>
         <source>%1: forwarded %2, answer due %3</source>
         <translation>%1：%2 转办，%3 前答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="599"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="603"/>
         <source>answered %1</source>
         <translation>%1 已答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="601"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="605"/>
         <source>waiting for the answer</source>
         <translation>等待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="605"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="609"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -1722,118 +1742,118 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="100"/>
         <source>Shangyu District compliance desk</source>
         <translation>上虞区重点产业合规服务台</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="108"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="129"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="116"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="132"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="119"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="155"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="142"/>
         <source>Database: this computer (%1)</source>
         <translation>数据库：本机（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="158"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="145"/>
         <source>Database: shared (%1)</source>
         <translation>数据库：共享（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="192"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="198"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="217"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="204"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="218"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="205"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="222"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="209"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="224"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="211"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="213"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="353"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="340"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="251"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="238"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="239"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="262"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="249"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="263"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="250"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="267"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="254"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="304"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="291"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="296"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="378"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="365"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>

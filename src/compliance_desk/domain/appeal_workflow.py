@@ -18,8 +18,10 @@ from compliance_desk.domain.deadlines import (
     AppealTier,
     Deadline,
     Pause,
+    Unit,
     count_deadline,
     tier_deadline,
+    working_days_between,
 )
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.roles import Role
@@ -116,6 +118,14 @@ class AppealStatus:
     pauses: tuple[tuple[date, date, str], ...] = ()
     forwards: tuple[Forward, ...] = ()
     parlour_date: date | None = None
+    # The day the result reached the enterprise (反馈企业): the plan's periods are for that
+    # ("…形成结果反馈企业"), so the clock stops there; a reopening starts a new one.
+    replied_on: date | None = None
+
+    @property
+    def clock_running(self) -> bool:
+        """Whether the clock still runs: not yet replied to the enterprise (nor closed)."""
+        return self.replied_on is None and self.state is not AppealState.CLOSED
 
     @property
     def open_forwards(self) -> list[Forward]:
@@ -269,7 +279,7 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
     if a is Action.REPLY:
         if not step.text.strip():
             raise refuse("请填写反馈企业的内容", "reply without text")
-        return replace(status, state=AppealState.REPLIED)
+        return replace(status, state=AppealState.REPLIED, replied_on=step.on)
     if a is Action.CLOSE:
         if step.rating is None or not 1 <= step.rating <= 5:
             raise refuse("办结时须记录企业满意度（1—5分）", "close without rating 1..5")
@@ -286,6 +296,7 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
             pauses=(),  # the new clock starts clean, like a tier raise
             paused_since=None,
             paused_reason="",
+            replied_on=None,
         )
     if a is Action.RAISE_TIER:
         if step.new_tier is None or step.new_tier.rank <= status.tier.rank:
@@ -311,9 +322,37 @@ def appeal_deadline(calendar: WorkCalendar, status: AppealStatus, explain: bool 
     pauses = [Pause(a, b, why) for a, b, why in status.pauses]
     if status.paused_since is not None:
         pauses.append(Pause(status.paused_since, None, status.paused_reason))
-    return tier_deadline(
+    deadline = tier_deadline(
         calendar, status.tier, status.clock_start, pauses, status.clock_event, explain
     )
+    if not explain or status.replied_on is None:
+        return deadline
+    return deadline._replace(steps=(*deadline.steps, _reply_line(calendar, status, deadline)))
+
+
+def reply_late(status: AppealStatus, deadline: Deadline) -> bool | None:
+    """Whether the result reached the enterprise after the deadline; None: not replied yet."""
+    if status.replied_on is None:
+        return None
+    return deadline.due is not None and status.replied_on > deadline.due
+
+
+def _reply_line(calendar: WorkCalendar, status: AppealStatus, deadline: Deadline) -> str:
+    """The explanation's last line: the day the clock stopped, and whether in time."""
+    on = status.replied_on
+    assert on is not None
+    head = f"{on.isoformat()} 反馈企业，计时结束"
+    if deadline.due is None:
+        return head + "（反馈时计时暂停中）"
+    if on <= deadline.due:
+        return head + "：按期反馈"
+    _count, unit = status.tier.period
+    working = working_days_between(calendar, deadline.due, on)
+    if unit is Unit.WORKING_DAYS and working > 0:
+        late = f"{working}个工作日"
+    else:  # a calendar-day period, or a reply on the rest days after the last working day
+        late = f"{(on - deadline.due).days}日"
+    return head + f"：超期{late}反馈"
 
 
 def forward_deadline(calendar: WorkCalendar, forward: Forward) -> Deadline:

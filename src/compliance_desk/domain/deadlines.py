@@ -235,7 +235,7 @@ def tier_deadline(
     if not explain:
         return _fast_deadline(calendar, start, count, unit, pauses)
     deadline = count_deadline(calendar, start, count, unit, pauses, event)
-    head = f"{tier.label}：{_period_text(count, unit)}内办结"
+    head = f"{tier.label}：{_period_text(count, unit)}内反馈企业"
     return Deadline(deadline.due, deadline.provisional, (head, *deadline.steps))
 
 

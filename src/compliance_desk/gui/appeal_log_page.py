@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.bootstrap import Desk
-from compliance_desk.domain.appeal_workflow import Action, AppealState
+from compliance_desk.domain.appeal_workflow import Action, AppealState, reply_late
 from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.local_time import CHINA, local_date, local_text
 from compliance_desk.gui.combo import enum_of
@@ -151,7 +151,7 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
         due = ""
         if r.due is not None:
             due = r.due.isoformat() + ("（暂定）" if r.provisional else "")
-        elif r.state is not AppealState.CLOSED:
+        elif r.state is not AppealState.CLOSED and r.replied_late is None:
             due = self.tr("paused")
         left = ""
         if not r.timeline_ok:
@@ -160,6 +160,8 @@ class AppealLogModel(OffsetPagedModel[LogRow]):
             left = self.tr("overdue")
         elif r.working_days_left is not None:
             left = str(r.working_days_left)
+        elif r.replied_late is not None:  # the clock stopped at the reply to the enterprise
+            left = self.tr("replied late") if r.replied_late else self.tr("replied in time")
         return (r.number, r.enterprise_name, r.title, r.tier.label, r.state.label,
                 local_text(r.received_at)[:10], due, left)  # fmt: skip
 
@@ -576,8 +578,10 @@ class AppealLogPage(QWidget):
         s = d.status
         due = d.deadline.due.isoformat() + " 24:00" if d.deadline.due else self.tr("paused")
         today = local_date(self.desk.ctx.clock())
-        if s.state is not AppealState.CLOSED and d.deadline.overdue_on(today):
+        if s.clock_running and d.deadline.overdue_on(today):
             due += "  " + self.tr("(overdue)")
+        elif (late := reply_late(s, d.deadline)) is not None:  # the clock stopped at the reply
+            due += "  " + (self.tr("(replied late)") if late else self.tr("(replied in time)"))
         provisional = self.tr(" (provisional)") if d.deadline.provisional else ""
         deadline_title = self.tr("Deadline")
         forwards_title = self.tr("Forwards")

@@ -334,6 +334,8 @@ class LocalAppealClock(Base):
 
     __tablename__ = "local_appeal_clock"
     appeal_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # The clock runs: not yet replied to the enterprise, nor closed (the "overdue" and "due
+    # soon" lists are of running clocks; "open" in the log is by the appeal's state)
     is_open: Mapped[bool] = mapped_column(Boolean, nullable=False)
     due: Mapped[date] = mapped_column(Date, nullable=False)  # 9999-12-31 while paused
     provisional: Mapped[bool] = mapped_column(Boolean, nullable=False)

@@ -50,6 +50,10 @@ STATE_RANK = {state: n for n, state in enumerate(AppealState)}  # the workflow's
 PAUSED = date.max  # a paused clock has no deadline: it sorts after every date, is never overdue
 CHUNK = 500  # ids per statement (PostgreSQL's parameter limit) and per reconcile batch
 FINGERPRINT_KEY = "appeal_clock.calendar"
+# The clocks' rules, counted into the calendar's fingerprints (so a desk upgraded to new rules
+# counts every clock again at its next start, in the background): 1, the first; 2, a clock
+# stops when the result reaches the enterprise (反馈企业), not at 办结.
+RULES = 2
 CLOCK = table_of(LocalAppealClock)
 FORWARDED = table_of(LocalAppealDepartment)
 EVENTS = table_of(AppealEvent)
@@ -67,7 +71,7 @@ def clock_values(
     deadline = appeal_deadline(calendar, status, explain=False)
     return {
         "appeal_id": appeal_id,
-        "is_open": status.state is not AppealState.CLOSED,
+        "is_open": status.clock_running,  # not yet replied to the enterprise (nor closed)
         "due": deadline.due or PAUSED,
         "provisional": deadline.provisional,
         "seq": seq,
@@ -182,17 +186,19 @@ def install(factory: sessionmaker[Session]) -> None:
 
 # --- the calendar the clocks were counted with --------------------------------------------
 def fingerprints(calendar: WorkCalendar, first: int, last: int) -> dict[str, str]:
-    """Per year, a digest of its holidays and make-up working days ("none" when unknown)."""
+    """Per year, a digest of its holidays and make-up working days ("none" when unknown), and
+    of the rules the clocks follow (``RULES``): a new rule counts every clock again once."""
     out = {}
     for year in range(first, last + 1):
         table = calendar.table(year)
         if table is None:
-            out[str(year)] = "none"
+            out[str(year)] = f"none.{RULES}"
             continue
         text = json.dumps(
             [
                 sorted(d.isoformat() for d in table.holidays),
                 sorted(d.isoformat() for d in table.workdays),
+                RULES,
             ]
         )
         out[str(year)] = hashlib.sha256(text.encode()).hexdigest()[:16]

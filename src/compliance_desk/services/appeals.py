@@ -31,6 +31,7 @@ from compliance_desk.domain.appeal_workflow import (
     appeal_deadline,
     apply,
     forward_deadline,
+    reply_late,
 )
 from compliance_desk.domain.deadlines import AppealTier, Deadline, working_days_between
 from compliance_desk.domain.errors import DomainError, NotFound
@@ -512,16 +513,19 @@ class LogRow:
     due: date | None
     provisional: bool
     overdue: bool
-    working_days_left: int | None  # None when paused or closed
+    working_days_left: int | None  # None when paused, replied to the enterprise or closed
     # False: the timeline does not replay (a step the workflow refuses, or no accept step);
     # the row is still listed, marked, its clock as far as the steps that replay take it
     timeline_ok: bool = True
+    # the result reached the enterprise after the deadline (True), in time (False); None: not
+    # replied yet.  The clock stops at the reply (反馈企业).
+    replied_late: bool | None = None
 
 
 LEDGER_HEADERS = [
     "受理编号", "受理日期", "企业名称", "统一社会信用代码", "诉求事项", "渠道", "涉及领域", "等级",
     "状态", "转办部门", "转办日期", "部门答复日期", "办理期限", "期限暂定", "已用工作日", "是否超期",
-    "办结日期", "满意度",
+    "反馈企业日期", "办结日期", "满意度",
 ]  # fmt: skip
 
 
@@ -851,7 +855,7 @@ class AppealLog:
         for item in self._load(user, ids):
             a, status = item.appeal, item.status
             tier, state = AppealTier(a.tier), AppealState(a.state)  # the row's own projections
-            due, provisional, overdue, left = None, False, False, None
+            due, provisional, overdue, left, late = None, False, False, None, None
             if status is not None:  # at least an accept step replays: its clock
                 deadline = appeal_deadline(calendar, status, explain=False)
                 tier, state, due, provisional = (
@@ -860,10 +864,11 @@ class AppealLog:
                     deadline.due,
                     deadline.provisional,
                 )
-                open_ = state is not AppealState.CLOSED
-                overdue = open_ and deadline.overdue_on(today)
-                if due is not None and open_:
+                running = status.clock_running
+                overdue = running and deadline.overdue_on(today)
+                if due is not None and running:
                     left = working_days_between(calendar, today, due)
+                late = reply_late(status, deadline)
             out.append(
                 LogRow(
                     a.id,
@@ -878,6 +883,7 @@ class AppealLog:
                     overdue,
                     left,
                     timeline_ok=status is not None and item.replays,
+                    replied_late=late,
                 )  # fmt: skip
             )
         return out
@@ -904,7 +910,8 @@ class AppealLog:
                         (e.on for e in reversed(item.events) if e.action == Action.CLOSE.value),
                         None,
                     )
-                end = closed_on or today
+                # the clock runs to the reply to the enterprise (反馈企业), or to today
+                end = status.replied_on or today
                 late = deadline.due is not None and end > deadline.due
                 rating = None
                 if closed_on is not None:
@@ -930,7 +937,8 @@ class AppealLog:
                         deadline.due.isoformat() if deadline.due else "暂停计时",
                         "是" if deadline.provisional else "否",
                         working_days_between(calendar, status.clock_start, end),
-                        ("超期办结" if closed_on else "已超期") if late else "否",
+                        ("超期反馈" if status.replied_on else "已超期") if late else "否",
+                        status.replied_on.isoformat() if status.replied_on else "",
                         closed_on.isoformat() if closed_on else "",
                         rating if rating is not None else "",
                     ]
