@@ -80,8 +80,9 @@ def record_event(
     session.add(CompliantListEvent(enterprise_id=enterprise_id, on=on, event=event,
                                    reason=reason, source_id=source_id))  # fmt: skip
     enterprise = session.get(Enterprise, enterprise_id)
-    if enterprise is not None:
-        enterprise.on_compliant_list = event in LISTED
+    if enterprise is not None:  # the latest event decides (as the server projects it:
+        # sync/list_commands.py), so an event dated before another does not override it
+        enterprise.on_compliant_list = status_on(session, enterprise_id, date.max) in LISTED
 
 
 def join_from_ledger(session: Session, enterprise: Enterprise, on: date, reason: str) -> bool:

@@ -49,6 +49,7 @@ from compliance_desk.services.enterprises import (
     reference_names,
 )
 from compliance_desk.sync import codec
+from compliance_desk.sync.commands import FAMILIES
 
 RESOLVED = "resolved"  # an outbox operation's status once a person has decided its conflict
 ACKNOWLEDGED = "ack"  # a rejected operation the user has seen (kept for the record)
@@ -296,13 +297,9 @@ class ConflictService:
         op = session.get(SyncOutbox, op_id)
         if op is None or not op.command:
             return ""
-        from compliance_desk.domain.appeal_workflow import Action
-
-        action = op.command.rpartition(".")[2]
-        try:
-            return Action(action).label
-        except ValueError:
-            return action
+        family, _dot, action = op.command.rpartition(".")
+        found = FAMILIES.get(family)
+        return found.label(action) if found is not None else action
 
     def _rejected_item(
         self, session: Session, o: SyncOutbox, users: dict[uuid.UUID, str]
@@ -310,10 +307,11 @@ class ConflictService:
         result = o.result or {}
         table = o.table_name
         record_id = o.row_id
-        if o.command:  # a timeline row: show the appeal it belongs to
-            parent = o.payload.get("row", {}).get("appeal_id")
+        family = FAMILIES.get(o.command.rpartition(".")[0]) if o.command else None
+        if family is not None:  # a timeline row: show the record it belongs to (the appeal)
+            parent = o.payload.get("row", {}).get(family.parent_key)
             if parent:
-                table, record_id = "appeal", uuid.UUID(str(parent))
+                table, record_id = family.parent_table, uuid.UUID(str(parent))
         return ConflictItem(
             id=o.id,
             kind="rejected",

@@ -82,7 +82,7 @@ def command_name(pol: TablePolicy, row: dict[str, Any]) -> str | None:
     """A timeline row's command, e.g. ``appeal.forward`` (rule 3)."""
     if pol.command is None:
         return None
-    return f"{pol.command}.{row.get('action')}"
+    return f"{pol.command}.{row.get(FAMILIES[pol.command].action_key)}"
 
 
 def install(factory: sessionmaker[Session]) -> None:

@@ -41,6 +41,14 @@ class Verdict:
 class CommandFamily(Protocol):
     parent_table: str  # the row a timeline belongs to, e.g. appeal
     parent_key: str  # the timeline's column naming it, e.g. appeal_id
+    action_key: str  # the timeline's column naming the step, e.g. action
+    # Whether a parent row pulled from the server has its projection counted again from the
+    # timeline here (a step still waiting here changes it); False: the server's stands.
+    reproject_on_parent: bool
+
+    def label(self, action: str) -> str:
+        """The step's name for people (the conflicts view)."""
+        ...
 
     def context(self, connection: Connection, row: dict[str, Any]) -> dict[str, Any]:
         """What the device knew when it made the step (sent with the operation)."""
@@ -79,8 +87,16 @@ def _step(row: Mapping[str, Any]) -> Step:
 class AppealCommands:
     parent_table = "appeal"
     parent_key = "appeal_id"
+    action_key = "action"
+    reproject_on_parent = True
     events: Table = AppealEvent.__table__  # type: ignore[assignment]
     appeals: Table = Appeal.__table__  # type: ignore[assignment]
+
+    def label(self, action: str) -> str:
+        try:
+            return Action(action).label
+        except ValueError:
+            return action
 
     def _timeline(self, connection: Connection, appeal_id: uuid.UUID) -> list[Mapping[str, Any]]:
         e = self.events
@@ -174,4 +190,10 @@ class AppealCommands:
         return {"state": status.state.value, "tier": status.tier.value}
 
 
-FAMILIES: dict[str, CommandFamily] = {"appeal": AppealCommands()}
+def _families() -> dict[str, CommandFamily]:
+    from compliance_desk.sync.list_commands import CompliantListCommands
+
+    return {"appeal": AppealCommands(), "compliant_list": CompliantListCommands()}
+
+
+FAMILIES: dict[str, CommandFamily] = _families()

@@ -57,7 +57,10 @@ POLICIES: dict[str, TablePolicy] = {
     "app_user": TablePolicy(Kind.RECORD, natural_key=("username",)),
     "calendar_year": RECORD,
     # the register
-    "enterprise": TablePolicy(Kind.RECORD, natural_key=("uscc",)),
+    # on_compliant_list: the projection of its list events (sync/list_commands.py)
+    "enterprise": TablePolicy(
+        Kind.RECORD, derived=frozenset({"on_compliant_list"}), natural_key=("uscc",)
+    ),
     # the front desk
     "visit": APPEND,
     "appeal": TablePolicy(Kind.RECORD, derived=frozenset({"state", "tier"})),
@@ -77,7 +80,7 @@ POLICIES: dict[str, TablePolicy] = {
     "inspection": RECORD,
     "inspection_item": RECORD,
     "rectification": RECORD,
-    "compliant_list_event": APPEND,
+    "compliant_list_event": TablePolicy(Kind.APPEND, command="compliant_list"),
     "exemption_item": RECORD,
     # never synced
     "local_setting": LOCAL,

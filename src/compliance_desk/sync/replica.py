@@ -56,7 +56,8 @@ CURSOR = "sync.cursor"
 # table -> the command families whose parent it is (their projection follows a pulled row)
 _PARENT_OF: dict[str, tuple[str, ...]] = {}
 for _name, _family in FAMILIES.items():
-    _PARENT_OF[_family.parent_table] = (*_PARENT_OF.get(_family.parent_table, ()), _name)
+    if _family.reproject_on_parent:
+        _PARENT_OF[_family.parent_table] = (*_PARENT_OF.get(_family.parent_table, ()), _name)
 
 
 def get_setting(session: Session, key: str) -> str | None:
@@ -524,6 +525,8 @@ def _set_aside_twins(
 
 def _make_room(connection: Connection, tbl: Table, parent_key: str, row: dict[str, Any]) -> None:
     """A local step waiting at the place the server gave another step moves to the end."""
+    if "seq" not in tbl.c:  # a family without numbered places (the list's dated events)
+        return
     clash = connection.execute(
         select(tbl.c.id).where(
             tbl.c[parent_key] == row[parent_key], tbl.c.seq == row["seq"], tbl.c.id != row["id"]
