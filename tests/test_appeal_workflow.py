@@ -298,3 +298,51 @@ def test_the_clock_stops_when_the_result_reaches_the_enterprise() -> None:
     major = apply(major, Step(Action.REPLY, D("2026-03-25"), "反馈"), CLERK)
     assert appeal_deadline(CAL, major).due == D("2026-03-23")  # day 20, 03-22, a Sunday
     assert appeal_deadline(CAL, major).steps[-1].endswith("：超期2日反馈")
+
+
+def test_steps_are_dated_in_the_order_they_happened() -> None:
+    """Each step that moves the appeal is dated no earlier than the one before (a reply cannot
+    precede the answer it carries, a close its reply); departments' answers may come in any
+    order, each after its own forward; notes may be written down afterwards."""
+    s = accepted(AppealTier.GENERAL, "2026-10-08")
+    s = apply(s, Step(Action.FORWARD, D("2026-10-08"), department_ids=("d1", "d2"), event_id="f"), CLERK)  # fmt: skip
+    s = apply(s, Step(Action.DEPARTMENT_ANSWER, D("2026-10-16"), "答", forward_id="f:1"), CLERK)
+    s = apply(s, Step(Action.DEPARTMENT_ANSWER, D("2026-10-15"), "答", forward_id="f:0"), CLERK)
+    assert s.state is AppealState.ANSWERED
+    with refused("操作日期不能早于上一步（部门答复，2026-10-16）"):
+        apply(s, Step(Action.REPLY, D("2026-10-02"), "反馈"), CLERK)
+    noted = apply(s, Step(Action.NOTE, D("2026-10-09"), "补记：电话催办"), CLERK)
+    assert noted.last_on == D("2026-10-16")  # a note moves nothing
+    s = apply(noted, Step(Action.REPLY, D("2026-10-19"), "反馈"), CLERK)
+    with refused("操作日期不能早于上一步（反馈企业，2026-10-19）"):
+        apply(s, Step(Action.CLOSE, D("2026-10-01"), rating=4), CLERK)
+
+
+def test_a_replied_appeals_clock_cannot_be_paused_or_restarted() -> None:
+    """The clock stopped at the reply: a pause (even backdated) would turn a late reply into
+    one in time; a tier raise would start a new clock on an answered appeal."""
+    s = accepted(AppealTier.SIMPLE, "2026-09-30")
+    s = apply(s, Step(Action.ANSWER, D("2026-11-19"), "答"), CLERK)
+    s = apply(s, Step(Action.REPLY, D("2026-11-19"), "复"), CLERK)
+    assert reply_late(s, appeal_deadline(CAL, s)) is True
+    for step in (
+        Step(Action.PAUSE, D("2026-11-19"), "补材料"),
+        Step(Action.PAUSE, D("2026-10-01"), "补材料"),
+        Step(Action.RAISE_TIER, D("2026-11-19"), "复杂", new_tier=AppealTier.GENERAL),
+    ):
+        with refused("已反馈企业，计时已结束"):
+            apply(s, step, CLERK)
+        assert step.action not in allowed(s, CLERK)
+
+
+def test_a_parlours_dates_follow_the_appeal_and_the_meeting() -> None:
+    s = accepted(AppealTier.MAJOR, "2026-03-02")
+    with refused("会商日期不能早于诉求的受理日期"):
+        apply(s, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03"), meeting_date=D("2026-02-20")), CLERK)  # fmt: skip
+    s = apply(s, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03"), meeting_date=D("2026-03-12")), CLERK)  # fmt: skip
+    with refused("会商结果的日期不能早于会商日期（2026-03-12）"):
+        apply(s, Step(Action.PARLOUR_OUTCOME, D("2026-03-10"), "结果"), CLERK)
+    assert (
+        apply(s, Step(Action.PARLOUR_OUTCOME, D("2026-03-12"), "结果"), CLERK).state
+        is AppealState.ANSWERED
+    )

@@ -378,3 +378,34 @@ def test_reading_a_list_again_keeps_the_clerks_place_and_record(
     window.refresh_action.trigger()
     assert log_bar.value() == place  # not back at the top
     assert log.current is not None and log.current.id == shown.id
+
+
+def test_a_refused_step_keeps_the_dialog_and_what_was_typed(
+    qtbot, window: MainWindow, sqlite_desk: Desk, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """The state machine's checks run before the dialog closes: a refusal is said in it, in
+    Chinese, with the text still there; its date cannot go before the last step."""
+    from compliance_desk.domain.appeal_workflow import Action, Step
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+
+    user = window.log_page.user  # type: ignore[union-attr]
+    enterprise = sqlite_desk.enterprises.search(user, "sx")[0]
+    appeal = sqlite_desk.appeals.open_appeal(
+        user, AppealDraft(enterprise.id, "简易咨询", AppealTier.SIMPLE, clock.now)
+    )
+    clock.now = datetime(2026, 2, 24, 10, 0, tzinfo=CN)
+    sqlite_desk.appeals.act(user, appeal.id, Step(Action.ANSWER, date(2026, 2, 14), "答"))
+    detail = sqlite_desk.appeals.detail(user, appeal.id)
+    dialog = StepDialog(Action.REPLY, detail, [], date(2026, 2, 24), None, user.role)
+    qtbot.addWidget(dialog)
+    assert dialog.on.minimumDate().toString("yyyy-MM-dd") == "2026-02-14"
+    dialog.on.setDate(dialog.on.minimumDate().addDays(-5))  # clamped to the last step's day
+    assert dialog.on.date().toString("yyyy-MM-dd") == "2026-02-14"
+    dialog.show()
+    dialog.accept()  # no text: refused in the dialog
+    assert dialog.isVisible() and "请填写反馈企业的内容" in dialog.message.text()
+    dialog.text.setPlainText("已电话告知企业负责人，" * 20)
+    dialog.accept()
+    assert dialog.result() == StepDialog.DialogCode.Accepted
+    assert dialog.step().text.startswith("已电话告知企业负责人")

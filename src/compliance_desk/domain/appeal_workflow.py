@@ -94,6 +94,9 @@ ACTION_LABELS = {
 }
 
 ACTORS = frozenset({Role.CLERK, Role.LEGAL_ADVISER, Role.ADMINISTRATOR})
+# Steps that change nothing but the record: concurrent ones commute (sync/commands.py), and
+# they may be dated before the last step (a note written down afterwards).
+ANNOTATIONS = frozenset({Action.NOTE, Action.RELAY_CHAMBER})
 OPEN = frozenset(AppealState) - {AppealState.CLOSED}
 
 
@@ -121,6 +124,10 @@ class AppealStatus:
     # The day the result reached the enterprise (反馈企业): the plan's periods are for that
     # ("…形成结果反馈企业"), so the clock stops there; a reopening starts a new one.
     replied_on: date | None = None
+    # The last step that moved the appeal (not a note or a relay): a step is never dated
+    # before it, so the timeline reads in the order things happened.
+    last_on: date | None = None
+    last_action: str = ""
 
     @property
     def clock_running(self) -> bool:
@@ -167,6 +174,8 @@ def _why_not(s: AppealStatus, action: Action) -> str | None:
         return "诉求已办结，如需继续处理请先重新打开"
     if action is Action.NOTE or action is Action.RELAY_CHAMBER:
         return None
+    if action in (Action.PAUSE, Action.RESUME, Action.RAISE_TIER) and s.replied_on is not None:
+        return "已反馈企业，计时已结束；如需继续处理，请办结后重新打开"
     if action is Action.PAUSE:
         return "计时已暂停" if s.paused_since else None
     if action is Action.RESUME:
@@ -217,19 +226,47 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
             raise refuse("诉求已受理", "appeal already accepted")
         if step.new_tier is None:
             raise refuse("受理时须选择诉求等级", "accept without tier")
-        return AppealStatus(AppealState.ACCEPTED, step.new_tier, step.on, "受理")
+        return AppealStatus(
+            AppealState.ACCEPTED,
+            step.new_tier,
+            step.on,
+            "受理",
+            last_on=step.on,
+            last_action="受理",
+        )
     if status is None:
         raise refuse("诉求尚未受理", "appeal not accepted")
     reason = _why_not(status, step.action)
     if reason is not None:
         raise refuse(reason, f"{step.action} refused in state {status.state}")
-    if step.on < status.clock_start and step.action is not Action.NOTE:
-        raise refuse("操作日期早于诉求的受理日期", f"{step.action} dated before the clock start")
     if step.action is Action.RESUME and status.paused_since and step.on < status.paused_since:
         raise refuse("恢复计时的日期不能早于暂停日期", "resume dated before its pause")
     last_resume = status.pauses[-1][1] if status.pauses else None
     if step.action is Action.PAUSE and last_resume is not None and step.on < last_resume:
         raise refuse("暂停日期不能早于上次恢复计时的日期", "pause overlapping an earlier pause")
+    moves = step.action not in ANNOTATIONS
+    # A department's answer may arrive (and be dated) before another department's, recorded
+    # in any order; it is checked against its own forward below.
+    ordered = moves and step.action is not Action.DEPARTMENT_ANSWER
+    if ordered and status.last_on is not None and step.on < status.last_on:
+        raise refuse(
+            f"操作日期不能早于上一步（{status.last_action}，{status.last_on.isoformat()}）",
+            f"{step.action} dated before the previous step ({status.last_on})",
+        )
+    if step.on < status.clock_start and step.action is not Action.NOTE:
+        raise refuse(
+            f"操作日期早于诉求的{status.clock_event}日期",
+            f"{step.action} dated before the clock start",
+        )
+    new = _applied(status, step)
+    if not moves:
+        return new
+    last_on = step.on if status.last_on is None else max(status.last_on, step.on)
+    return replace(new, last_on=last_on, last_action=step.action.label)
+
+
+def _applied(status: AppealStatus, step: Step) -> AppealStatus:
+    """``apply``'s change of state, the checks common to every step passed."""
     a = step.action
     if a is Action.FORWARD:
         if not step.department_ids:
@@ -265,10 +302,17 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
     if a is Action.SCHEDULE_PARLOUR:
         if step.meeting_date is None:
             raise refuse("请填写会客厅会商日期", "parlour without meeting date")
+        if step.meeting_date < status.clock_start:
+            raise refuse("会商日期不能早于诉求的受理日期", "parlour meeting before the clock start")
         return replace(status, state=AppealState.IN_PARLOUR, parlour_date=step.meeting_date)
     if a is Action.PARLOUR_OUTCOME:
         if not step.text.strip():
             raise refuse("请填写会商结果", "parlour outcome without text")
+        if status.parlour_date is not None and step.on < status.parlour_date:
+            raise refuse(
+                f"会商结果的日期不能早于会商日期（{status.parlour_date.isoformat()}）",
+                "parlour outcome dated before the meeting",
+            )
         return replace(status, state=AppealState.ANSWERED)
     if a is Action.ESCALATE:
         return replace(status, state=AppealState.ESCALATED)

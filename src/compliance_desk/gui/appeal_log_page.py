@@ -628,7 +628,8 @@ class AppealLogPage(QWidget):
         if d is None:
             return
         departments = self.desk.reference.items(self.user, "department")
-        dialog = StepDialog(action, d, departments, local_date(self.desk.ctx.clock()), self)
+        today = local_date(self.desk.ctx.clock())
+        dialog = StepDialog(action, d, departments, today, self, self.user.role)
         if not self.exec_step_dialog(dialog):
             return
         step, appeal_id = dialog.step(), d.id

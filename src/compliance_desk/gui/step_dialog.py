@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from compliance_desk.domain.appeal_workflow import Action, Step
+from compliance_desk.domain.appeal_workflow import ANNOTATIONS, Action, Step, apply
 from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.roles import Role
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.services.appeals import AppealDetail
 from compliance_desk.services.reference import ReferenceItem
@@ -43,9 +45,10 @@ class StepDialog(QDialog):
         departments: list[ReferenceItem],
         today: date,
         parent: QWidget | None = None,
+        role: Role = Role.CLERK,
     ) -> None:
         super().__init__(parent)
-        self.action = action
+        self.action, self.appeal, self.role = action, appeal, role
         self.setWindowTitle(f"{action.label} — {appeal.number}")
         self.setMinimumWidth(460)
         form = QFormLayout(self)
@@ -55,6 +58,9 @@ class StepDialog(QDialog):
         self.on.setCalendarPopup(True)
         self.on.setDisplayFormat("yyyy-MM-dd")
         self.on.setMaximumDate(_qdate(today))
+        last = appeal.status.last_on  # a step that moves the appeal follows the last one
+        if action not in ANNOTATIONS and action is not Action.DEPARTMENT_ANSWER and last:
+            self.on.setMinimumDate(_qdate(min(last, today)))
         form.addRow(self.tr("Date"), self.on)
         self.departments = QListWidget()
         self.departments.setObjectName("departments")
@@ -136,6 +142,11 @@ class StepDialog(QDialog):
         if self.action is Action.CLOSE and self.rating.value() == 0:
             self.message.setText(self.tr("Record the enterprise's satisfaction (1–5) first."))
             self.rating.setFocus()
+            return  # the dialog stays, with what was typed
+        try:  # the state machine's own checks (dates, texts), before the dialog goes
+            apply(self.appeal.status, self.step(), self.role)
+        except DomainError as exc:
+            self.message.setText(exc.message_zh)
             return  # the dialog stays, with what was typed
         super().accept()
 

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table, select
 
-from compliance_desk.domain.appeal_workflow import Action, AppealStatus, Step, apply
+from compliance_desk.domain.appeal_workflow import ANNOTATIONS, Action, AppealStatus, Step, apply
 from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.roles import Role
@@ -63,10 +63,6 @@ class CommandFamily(Protocol):
     def project(self, connection: Connection, parent_id: uuid.UUID) -> dict[str, Any]:
         """The parent's projected columns from the timeline as this database holds it."""
         ...
-
-
-# Steps that change nothing but the record: concurrent ones commute.
-ANNOTATIONS = frozenset({Action.NOTE, Action.RELAY_CHAMBER})
 
 
 def _step(row: Mapping[str, Any]) -> Step:
