@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,9 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[PdfPreviewDialog]:
 
 
 @pytest.fixture
-def window(qtbot: Any, sqlite_desk: Desk) -> MainWindow:
+def window(qtbot: Any, sqlite_desk: Desk, clock: Any) -> MainWindow:
+    # the sample letters' day: a letter is approved on or after the date it bears
+    clock.now = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
     load_demo(sqlite_desk.ctx, "small", appeals=0)
     user = sqlite_desk.auth.login("adviser", "Adviser2026")
     w = MainWindow(sqlite_desk, user, TaskRunner(synchronous=True))

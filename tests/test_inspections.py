@@ -4,7 +4,7 @@ rectification and the compliant-enterprise list."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +231,7 @@ def test_findings_become_an_advice_letter_and_acceptance_lists_the_enterprise(
 
 
 def test_a_penalty_flags_or_removes_a_listed_enterprise(
-    world: Desk, inspector: CurrentUser, admin: CurrentUser, tmp_path: Path
+    world: Desk, inspector: CurrentUser, admin: CurrentUser, tmp_path: Path, clock: Any
 ) -> None:
     from tests.letters_pdf import sample
 
@@ -250,6 +250,7 @@ def test_a_penalty_flags_or_removes_a_listed_enterprise(
         draft = world.letters.draft(adviser, "penalty_decision",
                                     sample("penalty_decision", party=party, date="2026-06-01"),
                                     department_id=market)  # fmt: skip
+        clock.now = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # issued on the day it bears
         world.letters.approve(adviser, draft.id, draft.row_version)
 
     penalise(listed[0])  # the default: flagged for review, still listed

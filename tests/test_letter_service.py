@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import threading
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,13 @@ from compliance_desk.services.signing_keys import KeyStore
 from tests.conftest import FAST_HASHER, FixedClock
 from tests.letters_pdf import body_text, pdf_text, qr_codes, sample
 from tests.letters_pdf import fonts as pdf_fonts
+
+
+@pytest.fixture(autouse=True)
+def _the_samples_day(clock: FixedClock) -> None:
+    """The sample letters are written on 2026-03-09: approved that day (a letter is never
+    issued before its date, nor its deadline less than the minimum after issue)."""
+    clock.now = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -84,9 +91,12 @@ def test_approval_numbers_signs_and_freezes_the_letter(
         desk.letters.approve(adviser, letter.id, issued.row_version)
 
 
-def test_numbers_run_per_series_and_year_without_padding(desk: Desk, adviser: CurrentUser) -> None:
+def test_numbers_run_per_series_and_year_without_padding(
+    desk: Desk, adviser: CurrentUser, clock: FixedClock
+) -> None:
     numbers = [issue(desk, adviser, "penalty_decision").number for _ in range(3)]
     numbers.append(issue(desk, adviser, "advice_letter").number)
+    clock.now = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)  # issued in the new year
     numbers.append(issue(desk, adviser, "penalty_decision", date="2027-01-04").number)
     assert numbers == [
         "虞市监处罚〔2026〕1号",
@@ -459,3 +469,30 @@ def test_a_new_letter_starts_on_chinas_date_with_a_deadline_the_law_allows(
     assert "rectification_deadline" not in desk.letters.prefill(
         adviser, None, None, "penalty_decision"
     )
+
+
+def test_approval_checks_the_letters_dates_against_the_day_of_issue(
+    desk: Desk, adviser: CurrentUser, clock: FixedClock
+) -> None:
+    """A letter is not issued before the date it bears, and an advice letter's deadline is at
+    least the legal minimum after the day it is issued, not only after the date typed on it
+    (a draft dated in March approved in November gave a deadline already past)."""
+    future = draft(desk, adviser, "penalty_decision", date="2026-03-10")
+    with pytest.raises(DomainError) as refused:
+        desk.letters.approve(adviser, future.id, future.row_version)
+    assert "成文日期（2026年3月10日）晚于今天，不能签发" in refused.value.message_zh
+    old = draft(desk, adviser, "advice_letter")  # dated 03-09, deadline 06-30
+    clock.now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    with pytest.raises(DomainError) as late:
+        desk.letters.approve(adviser, old.id, old.row_version)
+    assert "整改期限应不早于2027年2月28日（签发之日起至少3个月）" in late.value.message_zh
+    assert desk.letters.letter(adviser, old.id).status == LetterStatus.DRAFT  # no number spent
+    wrong = draft(desk, adviser, "advice_letter", inspection_date="2026-03-20", contact_phone="abc")
+    with pytest.raises(DomainError) as odd:
+        desk.letters.approve(adviser, wrong.id, wrong.row_version)
+    assert "检查日期（2026年3月20日）不能晚于成文日期（2026年3月9日）" in odd.value.message_zh
+    assert "联系电话格式不正确" in odd.value.message_zh
+    two = draft(desk, adviser, "advice_letter", contact_phone="0575-82110174、13957667049",
+                date="2026-11-30", rectification_deadline="2027-03-01")  # fmt: skip
+    issued = desk.letters.approve(adviser, two.id, two.row_version)
+    assert issued.number == "虞市监合建〔2026〕1号"

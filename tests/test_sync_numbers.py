@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text, update
 
+from compliance_desk.documents.kinds import KINDS
 from compliance_desk.domain.ids import new_id
-from compliance_desk.domain.local_time import CHINA
+from compliance_desk.domain.local_time import CHINA, local_date
 from compliance_desk.persistence.lease_models import NumberLease
 from compliance_desk.persistence.letter_models import DocumentNumber, Letter
 from compliance_desk.persistence.models import Department
@@ -23,7 +24,6 @@ from compliance_desk.services.signing_keys import KeyStore
 from compliance_desk.sync import leasing, replica
 from compliance_desk.sync.client import SyncError
 from tests.conftest import FixedClock
-from tests.letters_pdf import sample
 from tests.sync_support import Laptop, Rig
 from tests.test_sync_install import _cli, server_process  # noqa: F401 (a fixture)
 
@@ -51,8 +51,10 @@ def _market(laptop: Laptop) -> uuid.UUID:
 
 
 def _draft(laptop: Laptop, **changes: Any) -> Any:
+    """An advice letter written today (by the laptop's clock): approved the day it bears."""
+    today = local_date(laptop.desk.ctx.clock())
     return laptop.desk.letters.draft(laptop.user("adviser"), "advice_letter",
-                                     sample("advice_letter", **changes),
+                                     KINDS["advice_letter"].sample_on(today) | changes,
                                      department_id=_market(laptop))  # fmt: skip
 
 
@@ -108,7 +110,9 @@ def test_two_laptops_offline_issue_from_their_leases_and_no_number_is_on_two_let
     server_user = rig.server_desk.auth.login("adviser", "Adviser2026")
     with rig.server_desk.ctx.factory() as s:
         market = s.scalars(select(Department.id).where(Department.number_prefix == "虞市监")).one()
-    letter = rig.server_desk.letters.draft(server_user, "advice_letter", sample("advice_letter"),
+    today = local_date(rig.clock())
+    letter = rig.server_desk.letters.draft(server_user, "advice_letter",
+                                           KINDS["advice_letter"].sample_on(today),
                                            department_id=market)  # fmt: skip
     on_server = rig.server_desk.letters.approve(server_user, letter.id, letter.row_version).number
     assert on_server is not None

@@ -24,8 +24,10 @@ from sqlalchemy import create_engine, select, text
 from stdnum.cn import uscc
 
 from compliance_desk.bootstrap import open_desk
+from compliance_desk.documents.kinds import KINDS
 from compliance_desk.domain.enterprise import EnterpriseDraft
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.domain.local_time import local_date
 from compliance_desk.persistence.letter_models import Letter
 from compliance_desk.persistence.models import Department
 from compliance_desk.persistence.sync_models import SyncOutbox
@@ -35,7 +37,6 @@ from compliance_desk.sync import leasing, replica
 from compliance_desk.sync.client import SyncError
 from tests import pg_server
 from tests.conftest import FAST_HASHER, FixedClock
-from tests.letters_pdf import sample
 from tests.sync_support import Laptop, make_rig
 from tests.test_sync import draft
 
@@ -161,7 +162,8 @@ def _approve(r: Laptop) -> None:
     user = r.user("adviser")
     with r.desk.ctx.factory() as s:
         market = s.scalars(select(Department.id).where(Department.number_prefix == "虞市监")).one()
-    letter = r.desk.letters.draft(user, "advice_letter", sample("advice_letter"),
+    today = local_date(r.desk.ctx.clock())
+    letter = r.desk.letters.draft(user, "advice_letter", KINDS["advice_letter"].sample_on(today),
                                   department_id=market)  # fmt: skip
     try:
         r.desk.letters.approve(user, letter.id, letter.row_version)

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from compliance_desk.documents import legal_values
 from compliance_desk.documents.fields import Field, LetterDataError, json_schema, validate
 from compliance_desk.documents.gbt9704 import TITLE, Blank, Block, Letter, para
 from compliance_desk.documents.templates import blocks, chinese_date, expand
-from compliance_desk.domain import uscc
+from compliance_desk.domain import phone, uscc
 from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.inspections import add_months
 from compliance_desk.domain.letters import parse_number
@@ -93,16 +94,35 @@ class Kind:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
 
+    def sample_on(self, day: date) -> dict[str, Any]:
+        """The example written on ``day``: every date moved by the same days, so the
+        inspection still comes before the letter and the deadline as long after it."""
+        data = self.sample()
+        shift = day - date.fromisoformat(data["date"])
+        for key, value in list(data.items()):
+            if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+                data[key] = (date.fromisoformat(value) + shift).isoformat()
+        return data
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 def _advice_checks(data: dict[str, Any], legal: legal_values.LegalValues) -> list[str]:
+    problems = []
+    inspected = data.get("inspection_date")
+    if inspected and inspected > data["date"]:
+        problems.append(
+            f"检查日期（{chinese_date(inspected)}）不能晚于成文日期（{chinese_date(data['date'])}）"
+        )
     months = legal.context(data["date"])["rectification_min_months"]
     earliest = add_months(data["date"], months)
     if data["rectification_deadline"] < earliest:
-        return [
+        problems.append(
             f"整改期限应不早于{chinese_date(earliest)}（成文日期起至少{months}个月），"
             f"现为{chinese_date(data['rectification_deadline'])}"
-        ]
-    return []
+        )
+    return problems
 
 
 def _credit_checks(data: dict[str, Any], legal: legal_values.LegalValues) -> list[str]:
@@ -262,6 +282,11 @@ def check_data(
     party["uscc"] = uscc.normalise(party["uscc"])
     wrong = uscc.problem(party["uscc"])
     problems = [f"当事人统一社会信用代码有误：{wrong}"] if wrong else []
+    if cleaned.get("contact_phone"):  # one number, or several written 、 or ，between them
+        for part in re.split(r"[、，,；;/]", cleaned["contact_phone"]):
+            if wrong := phone.problem(part) if part.strip() else "联系电话中有空的号码":
+                problems.append(f"{wrong}（现为“{cleaned['contact_phone']}”）")
+                break
     for key in ("number", "corrects", "penalty_number"):
         if cleaned.get(key):
             try:
@@ -273,6 +298,31 @@ def check_data(
     if problems:
         raise LetterDataError(problems)
     return cleaned
+
+
+def issue_checks(
+    data: Mapping[str, Any], today: date, legal: legal_values.LegalValues | None = None
+) -> list[str]:
+    """What a letter's dates must be on the day it is issued (approved): not written in the
+    future, and a rectification deadline at least the legal minimum after issue (a draft
+    dated in March and approved in November gave the enterprise a deadline already past)."""
+    problems = []
+    written = date.fromisoformat(str(data["date"]))
+    if written > today:
+        problems.append(
+            f"成文日期（{chinese_date(written)}）晚于今天，不能签发：请改为签发当日或之前的日期"
+        )
+    deadline = data.get("rectification_deadline")
+    if deadline:
+        issued = max(written, today)
+        months = (legal or legal_values.load()).context(issued)["rectification_min_months"]
+        earliest = add_months(issued, months)
+        if date.fromisoformat(str(deadline)) < earliest:
+            problems.append(
+                f"整改期限应不早于{chinese_date(earliest)}（签发之日起至少{months}个月），"
+                f"现为{chinese_date(date.fromisoformat(str(deadline)))}：请修改整改期限后再签发"
+            )
+    return problems
 
 
 def legal_context_for(

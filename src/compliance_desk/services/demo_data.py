@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from compliance_desk.domain.enterprise import EnterpriseDraft, EnterpriseSize
+from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Role
 from compliance_desk.domain.uscc import with_check_character
 from compliance_desk.persistence.models import AppUser, Centre, Chamber, Enterprise, Industry
@@ -342,6 +343,7 @@ def load_demo_letters(ctx: ServiceContext, letters: LetterService, cases: int = 
         chosen = s.scalars(select(Enterprise.id).order_by(Enterprise.name_pinyin).limit(cases + 2))
         enterprise_ids = list(chosen)
     adviser = _as_user(ctx, adviser_id)
+    today = local_date(ctx.clock())
     market = next(i for i, _n, p in letters.issuing_departments(adviser) if p == "虞市监")
     made = 0
     for n, enterprise_id in enumerate(enterprise_ids):
@@ -350,7 +352,7 @@ def load_demo_letters(ctx: ServiceContext, letters: LetterService, cases: int = 
         kinds = list(kinds_in_bundle()) if n < cases else ["advice_letter"]
         penalty_number = ""
         for kind in kinds:
-            data = KINDS[kind].sample() | {"party": party}
+            data = KINDS[kind].sample_on(today) | {"party": party}
             if kind == "credit_repair_notice":
                 data["penalty_number"] = penalty_number
             draft = letters.draft(adviser, kind, data, enterprise_id=enterprise_id,

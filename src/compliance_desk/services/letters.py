@@ -33,6 +33,7 @@ signing = lazy("compliance_desk.documents.signing")
 _kinds = lazy("compliance_desk.documents.kinds")
 _render = lazy("compliance_desk.documents.render")
 _templates = lazy("compliance_desk.documents.templates")
+_fields = lazy("compliance_desk.documents.fields")
 if TYPE_CHECKING:
     from compliance_desk.documents.render import Prepared
     from compliance_desk.documents.signing import Reference
@@ -359,6 +360,8 @@ class LetterService:
             k = _kinds.kind(row.kind)
             template = self._template(s, row.kind, row.template_version)
             _kinds.check_data(k, row.data)  # complete before a number is spent
+            if problems := _kinds.issue_checks(row.data, local_date(self.ctx.clock())):
+                raise _fields.LetterDataError(problems)
             data = dict(row.data)
             if k.series is not None:
                 prefix = self._prefix(s, row) + k.series
