@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from compliance_desk.bootstrap import Desk
-from compliance_desk.domain.errors import PermissionDenied, ValidationError
+from compliance_desk.domain.errors import DomainError, PermissionDenied, ValidationError
 from compliance_desk.domain.roles import Role
 from compliance_desk.persistence.models import AppUser, AuditEntry
 from compliance_desk.services.auth import LoginFailed
@@ -66,3 +66,44 @@ def test_change_password(desk: Desk, clerk: CurrentUser) -> None:
     assert desk.auth.login("clerk", "NewSecret99").id == clerk.id
     with pytest.raises(LoginFailed):
         desk.auth.login("clerk", "Clerk2026")
+    with pytest.raises(ValidationError, match="old"):  # said as 原密码不正确, not a login failure
+        desk.auth.change_password(clerk, "Clerk2026", "Another99")
+    with pytest.raises(ValidationError, match="password"):
+        desk.auth.change_password(clerk, "NewSecret99", "NewSecret99")
+
+
+def test_an_administrator_resets_a_forgotten_password(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser
+) -> None:
+    with pytest.raises(PermissionDenied):
+        desk.auth.reset_password(clerk, clerk.id, "Reset2026x")
+    with pytest.raises(ValidationError) as weak:
+        desk.auth.reset_password(admin, clerk.id, "short")
+    assert "密码至少8位" in weak.value.message_zh
+    desk.auth.reset_password(admin, clerk.id, "Reset2026x")
+    assert desk.auth.login("clerk", "Reset2026x").id == clerk.id
+
+
+def test_nobody_is_locked_out_by_disabling_accounts(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser
+) -> None:
+    """Not one's own account, and never the last enabled administrator: with it gone nobody
+    could enable anyone again."""
+    with pytest.raises(DomainError) as own:
+        desk.auth.set_active(admin, admin.id, False)
+    assert "不能停用自己的账号" in own.value.message_zh
+    second = desk.auth.create_user(admin, "admin2", "第二管理员", Role.ADMINISTRATOR, "Second2026")
+    desk.auth.set_active(second, admin.id, False)  # another administrator remains: allowed
+    with pytest.raises(DomainError) as last:
+        desk.auth.set_active(second, second.id, False)
+    assert "不能停用自己的账号" in last.value.message_zh
+    third = desk.auth.create_user(second, "admin3", "第三管理员", Role.ADMINISTRATOR, "Third2026x")
+    desk.auth.set_active(second, third.id, False)
+    desk.auth.set_active(second, admin.id, True)
+    desk.auth.set_active(admin, second.id, False)  # admin is the only enabled one now
+    with pytest.raises(DomainError) as only:
+        desk.auth.set_active(third, admin.id, False)  # (a disabled account's session)
+    assert "唯一启用的管理员账号" in only.value.message_zh
+    desk.auth.set_active(admin, clerk.id, False)
+    assert [u.active for u in desk.auth.list_users(admin) if u.username == "clerk"] == [False]
+    assert desk.auth.login("admin", "Admin2026").id == admin.id

@@ -121,6 +121,72 @@ def test_a_new_user_refused_keeps_what_was_typed(qtbot, sqlite_desk: Desk) -> No
     assert "newcomer" in names
 
 
+def test_passwords_are_changed_and_reset_and_nobody_is_locked_out(
+    qtbot, sqlite_desk: Desk, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The administrator resets a forgotten password, cannot disable their own account (said,
+    not a crash), confirms before disabling another; anyone changes their own password from
+    the File menu, a refusal said in the dialog with the typing kept."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from compliance_desk.gui.admin_pages import UsersPage
+    from compliance_desk.gui.password_dialog import PasswordDialog
+
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    page = UsersPage(sqlite_desk, admin)
+    qtbot.addWidget(page)
+    rows = {page.table.item(r, 0).text(): r for r in range(page.table.rowCount())}
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: said.append(text))
+
+    def fill(new: str, again: str):  # type: ignore[no-untyped-def]
+        def run(dialog: PasswordDialog) -> bool:
+            dialog.new.setText(new)
+            dialog.again.setText(again)
+            dialog.save()
+            return dialog.result() == PasswordDialog.DialogCode.Accepted
+
+        return run
+
+    page.table.setCurrentCell(rows["clerk"], 0)
+    page.exec_dialog = fill("Reset2026a", "Reset2026b")  # type: ignore[method-assign]
+    assert not page.reset_password()
+    page.exec_dialog = fill("Reset2026a", "Reset2026a")  # type: ignore[method-assign]
+    assert page.reset_password()
+    clerk = sqlite_desk.auth.login("clerk", "Reset2026a")
+    page.table.setCurrentCell(rows["admin"], 0)
+    page.confirm = lambda _q: True  # type: ignore[method-assign]
+    page.toggle()
+    assert said and "不能停用自己的账号" in said[-1]
+    asked: list[str] = []
+    page.confirm = lambda q: asked.append(q) or False  # type: ignore[method-assign]
+    page.table.setCurrentCell(rows["clerk"], 0)
+    page.toggle()  # asked, and answered no: still enabled
+    assert asked and "不能再登录" in asked[0]
+    assert page.table.item(rows["clerk"], 3).text() == "是"
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.password_action.isEnabled()
+    window.open_desk(sqlite_desk, clerk, TaskRunner(synchronous=True))
+    assert window.password_action.isEnabled()
+
+    def change(dialog: PasswordDialog) -> bool:
+        dialog.old.setText("wrong-one1")
+        dialog.new.setText("Mine2026x")
+        dialog.again.setText("Mine2026x")
+        dialog.save()
+        assert "原密码不正确" in dialog.message.text() and dialog.new.text() == "Mine2026x"
+        dialog.old.setText("Reset2026a")
+        dialog.save()
+        return dialog.result() == PasswordDialog.DialogCode.Accepted
+
+    window.exec_dialog = change  # type: ignore[method-assign]
+    assert window.change_password()
+    assert sqlite_desk.auth.login("clerk", "Mine2026x").id == clerk.id
+
+
 def test_search_as_you_type_filters_the_table(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.enterprise_page
     qtbot.keyClicks(page.search, "songxia")

@@ -1742,118 +1742,128 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="100"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="101"/>
         <source>Shangyu District compliance desk</source>
         <translation>上虞区重点产业合规服务台</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="108"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="109"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="117"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="120"/>
+        <source>Change my password…</source>
+        <translation>修改密码…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="124"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="142"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="147"/>
         <source>Database: this computer (%1)</source>
         <translation>数据库：本机（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="145"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="150"/>
         <source>Database: shared (%1)</source>
         <translation>数据库：共享（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="162"/>
+        <source>Password changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="210"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="213"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="198"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="219"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="225"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="226"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="230"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="213"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="234"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="219"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="340"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="362"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="238"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="259"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="239"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="260"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="249"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="270"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="271"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="275"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="291"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="313"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="296"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="318"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="365"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="387"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1927,6 +1937,49 @@
         <location filename="../../src/compliance_desk/gui/verify_dialog.py" line="168"/>
         <source>Issued</source>
         <translation>签发时间</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="42"/>
+        <source>Change my password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="43"/>
+        <source>Current password</source>
+        <translation>原密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="45"/>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="46"/>
+        <source>A new password for %1; tell them to change it after signing in.</source>
+        <translation>为“%1”设置新密码；请告知其登录后自行修改。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="48"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="49"/>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="50"/>
+        <source>At least 8 characters, letters and digits.</source>
+        <translation>至少8位，须同时包含字母和数字。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="66"/>
+        <source>The two new passwords differ.</source>
+        <translation>两次输入的新密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -2109,107 +2162,107 @@
 <context>
     <name>StepDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="64"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="84"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="90"/>
         <source>Departments</source>
         <translation>转办部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="89"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="95"/>
         <source>Forward</source>
         <translation>转办</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="94"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="100"/>
         <source>New tier</source>
         <translation>新的等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="100"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="106"/>
         <source>Ask the enterprise</source>
         <translation>请询问企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="108"/>
         <source>Satisfaction (1–5)</source>
         <translation>企业满意度（1—5分）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="110"/>
         <source>Meeting date</source>
         <translation>会商日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="111"/>
         <source>Participants</source>
         <translation>参会人员</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="127"/>
         <source>Instructions to the departments</source>
         <translation>转办说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="122"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="128"/>
         <source>The department&apos;s answer</source>
         <translation>部门答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="123"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="129"/>
         <source>Outcome of the meeting</source>
         <translation>会商结果</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="124"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="130"/>
         <source>What is sent to the leader</source>
         <translation>报送说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="125"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="131"/>
         <source>Answer</source>
         <translation>答复内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="126"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="132"/>
         <source>What the enterprise was told</source>
         <translation>反馈企业的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="127"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="133"/>
         <source>Why it is reopened</source>
         <translation>重新打开的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="128"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="134"/>
         <source>Why the tier is raised</source>
         <translation>提升等级的原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="129"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="135"/>
         <source>Why the clock stops (e.g. waiting for documents)</source>
         <translation>暂停原因（如等待企业补充材料）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="130"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="136"/>
         <source>What the chamber relayed</source>
         <translation>经商会转达的内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="131"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="137"/>
         <source>Closing remarks</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="133"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="139"/>
         <source>Remarks</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="137"/>
+        <location filename="../../src/compliance_desk/gui/step_dialog.py" line="143"/>
         <source>Record the enterprise&apos;s satisfaction (1–5) first.</source>
         <translation>请先记录企业满意度（1—5分）。</translation>
     </message>
@@ -2373,14 +2426,29 @@
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="340"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="320"/>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="343"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="340"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="343"/>
         <source>No</source>
         <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="361"/>
+        <source>Disable the account of %1? They can no longer sign in.</source>
+        <translation>停用“%1”的账号？停用后该账号不能再登录。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="373"/>
+        <source>Disable account</source>
+        <translation>停用账号</translation>
     </message>
 </context>
 <context>

@@ -317,11 +317,14 @@ class UsersPage(QWidget):
         )  # (edits were lost)
         add = QPushButton(self.tr("New user…"))
         toggle = QPushButton(self.tr("Enable / disable"))
+        reset = QPushButton(self.tr("Reset password…"))
         add.clicked.connect(self.add)
         toggle.clicked.connect(self.toggle)
+        reset.clicked.connect(self.reset_password)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(toggle)
+        buttons.addWidget(reset)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -353,5 +356,35 @@ class UsersPage(QWidget):
         if item is None:
             return
         user_id, active = item.data(Qt.ItemDataRole.UserRole)
-        self.desk.auth.set_active(self.user, user_id, not active)
+        name = self.table.item(self.table.currentRow(), 1).text()
+        if active:
+            question = self.tr("Disable the account of %1? They can no longer sign in.")
+            if not self.confirm(question.replace("%1", name)):
+                return
+        try:
+            self.desk.auth.set_active(self.user, user_id, not active)
+        except DomainError as exc:  # one's own, or the last administrator
+            show_error(self, exc)
+            return
         self.reload()
+
+    def confirm(self, question: str) -> bool:
+        """Separate so a test can answer instead of a person."""
+        answer = QMessageBox.question(self, self.tr("Disable account"), question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def reset_password(self) -> bool:
+        """A new password for the chosen user (who forgot theirs); True if set."""
+        from compliance_desk.gui.password_dialog import PasswordDialog
+
+        item = self.table.item(self.table.currentRow(), 0)
+        if item is None:
+            return False
+        user_id, _active = item.data(Qt.ItemDataRole.UserRole)
+        name = self.table.item(self.table.currentRow(), 1).text()
+        dialog = PasswordDialog(self.desk, self.user, user_id, name, self)
+        return self.exec_dialog(dialog) and dialog.done_
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Separate so a test can fill the dialog instead of a person."""
+        return bool(dialog.exec())

@@ -131,7 +131,12 @@ class AuthService:
             return _current(user)
 
     def change_password(self, user: CurrentUser, old: str, new: str) -> None:
-        self.login(user.username, old)
+        try:
+            self.login(user.username, old)
+        except LoginFailed as exc:
+            raise ValidationError({"old": "原密码不正确"}) from exc
+        if new == old:
+            raise ValidationError({"password": "新密码不能与原密码相同"})
         pw = _password_problem(new)
         if pw:
             raise ValidationError({"password": pw})
@@ -153,10 +158,44 @@ class AuthService:
             ]
 
     def set_active(self, admin: CurrentUser, user_id: uuid.UUID, active: bool) -> None:
+        """Enable or disable an account; never one's own, nor the last enabled administrator
+        (nobody could enable anyone again)."""
         admin.require(Permission.USER_ADMIN)
         with self.ctx.uow(admin) as uow:
             row = uow.session.get(AppUser, user_id)
-            if row is None:
+            if row is None or row.deleted_at is not None:
                 raise NotFound("用户不存在", f"user {user_id} missing")
+            if not active and row.id == admin.id:
+                raise DomainError("不能停用自己的账号", f"{admin.username} disabling themselves")
+            if not active and row.role == Role.ADMINISTRATOR.value and row.active:
+                others = uow.session.scalar(
+                    select(func.count())
+                    .select_from(AppUser)
+                    .where(
+                        AppUser.role == Role.ADMINISTRATOR.value,
+                        AppUser.active.is_(True),
+                        AppUser.deleted_at.is_(None),
+                        AppUser.id != row.id,
+                    )
+                )
+                if not others:
+                    raise DomainError(
+                        "这是唯一启用的管理员账号，不能停用：请先启用或新建另一个管理员",
+                        f"last active administrator {row.username}",
+                    )
             row.active = active
+            uow.commit()
+
+    def reset_password(self, admin: CurrentUser, user_id: uuid.UUID, new: str) -> None:
+        """An administrator sets a new password for a user who forgot theirs (the user then
+        changes it: ``change_password``)."""
+        admin.require(Permission.USER_ADMIN)
+        pw = _password_problem(new)
+        if pw:
+            raise ValidationError({"password": pw})
+        with self.ctx.uow(admin) as uow:
+            row = uow.session.get(AppUser, user_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFound("用户不存在", f"user {user_id} missing")
+            row.password_hash = self.ctx.hasher.hash(new)
             uow.commit()
