@@ -258,3 +258,40 @@ def test_the_demo_register_and_its_compliant_list_agree(desk: Desk, admin: Curre
     register = set(desk.enterprises.ids(admin, Filter(compliant_only=True)))
     entries = desk.compliant_list.as_of(admin, desk.compliant_list.today())
     assert register and register == {e.enterprise_id for e in entries}
+
+
+def test_an_export_to_a_place_that_cannot_be_written_is_said_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that is not there, or one that cannot be written (a file Excel holds open on
+    Windows): a Chinese reason, no half file and no temporary file left; text a clerk typed
+    with "=" stays text in the workbook, never a formula Excel runs."""
+    import errno
+
+    from openpyxl import load_workbook
+
+    from compliance_desk.domain.errors import DomainError
+    from compliance_desk.services.ledger_files import save_bytes, write_rows
+
+    with pytest.raises(DomainError) as missing:
+        write_rows(tmp_path / "没有的文件夹" / "台账.xlsx", ["名称"], [["甲"]])
+    assert "保存位置不存在" in missing.value.message_zh
+    held = tmp_path / "回执.pdf"
+
+    def excel_holds_it(self: Path, target: Path) -> Path:  # Windows, the file open in Excel
+        raise PermissionError(errno.EACCES, "Permission denied", str(target))
+
+    monkeypatch.setattr(Path, "replace", excel_holds_it)
+    with pytest.raises(DomainError) as refused:
+        save_bytes(held, b"%PDF-1.7")
+    assert "没有写入该位置的权限，或文件正被其他程序（如 Excel）打开" in refused.value.message_zh
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []  # the temporary file went with the failure
+    out = tmp_path / "公式.xlsx"
+    write_rows(out, ["名称", "备注"], [['=HYPERLINK("http://x")', "=1+2"], ["甲", 3]])
+    cells = list(load_workbook(out).active.iter_rows(values_only=False))
+    assert [(c.value, c.data_type) for c in cells[1]] == [
+        ('=HYPERLINK("http://x")', "s"),
+        ("=1+2", "s"),
+    ]
+    assert list(tmp_path.glob("*.part")) == []

@@ -499,7 +499,9 @@ class AppealLogPage(QWidget):
         target, appeal_id, desk, user = Path(path), d.id, self.desk, self.user
 
         def write() -> None:  # in the worker: render (fonts, QR, signature) and save
-            target.write_bytes(desk.appeals.receipt(user, appeal_id))
+            from compliance_desk.services.ledger_files import save_bytes
+
+            save_bytes(target, desk.appeals.receipt(user, appeal_id))
 
         def done(_result: Any) -> None:
             if open_it:

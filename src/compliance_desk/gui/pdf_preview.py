@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.sizing import resize_within_screen
 
 log = logging.getLogger("compliance_desk.gui.pdf_preview")
@@ -114,8 +115,12 @@ class PdfPreviewDialog(QDialog):
             )
             if not path:
                 return None
+        from compliance_desk.services.ledger_files import save_bytes
+
         target = Path(path)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(self.pdf)
-        tmp.replace(target)
+        try:
+            save_bytes(target, self.pdf)
+        except DomainError as exc:  # a folder that cannot be written: said, not a crash
+            show_error(self, exc)
+            return None
         return target

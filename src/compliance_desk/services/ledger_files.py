@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -99,25 +99,79 @@ def _read_csv(data: bytes) -> list[SheetRow]:
 def write_rows(
     path: Path, header: Sequence[str], rows: Sequence[Sequence[object]], title: str = "企业名录"
 ) -> None:
-    """Write to a temporary file first, then move it into place: no half-written exports."""
+    """Write to a temporary file first, then move it into place: no half-written exports; a
+    place that cannot be written is said in Chinese, and nothing is left behind there."""
     suffix = path.suffix.lower()
-    tmp = path.with_name(path.name + ".part")
-    if suffix == ".xlsx":
-        from openpyxl import Workbook
+    if suffix not in (".xlsx", ".csv"):
+        raise DomainError(
+            f"不支持导出为“{suffix}”：请使用 .xlsx 或 .csv", f"unsupported export type {suffix}"
+        )
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title)
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append(list(row))
-        workbook.save(tmp)
-    elif suffix == ".csv":
+    def write(tmp: Path) -> None:
+        if suffix == ".xlsx":
+            _write_xlsx(tmp, header, rows, title)
+            return
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
             writer.writerows(rows)
-    else:
-        raise DomainError(
-            f"不支持导出为“{suffix}”：请使用 .xlsx 或 .csv", f"unsupported export type {suffix}"
-        )
-    tmp.replace(path)
+
+    written(path, write)
+
+
+def save_bytes(path: Path, data: bytes) -> None:
+    """A file the user chose (a receipt, a letter's PDF) saved whole or not at all."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    written(path, write)
+
+
+def written(path: Path, write: Callable[[Path], None]) -> None:
+    """``write`` to a temporary file beside ``path``, then moved into place; a place that
+    cannot be written is a DomainError in Chinese, and nothing is left behind there."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # (a folder that is not there holds no temporary file either)
+        raise DomainError(_cannot_write(path, exc), f"writing {path} failed: {exc!r}") from exc
+
+
+def _write_xlsx(
+    tmp: Path, header: Sequence[str], rows: Sequence[Sequence[object]], title: str
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(header))
+    for row in rows:
+        cells: list[object] = []
+        for value in row:
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # text typed with "=" stays text (not a formula Excel runs)
+                value = cell
+            cells.append(value)
+        sheet.append(cells)
+    workbook.save(tmp)
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    """Why an export could not be written, for the clerk."""
+    import errno
+
+    if exc.errno == errno.ENOENT:
+        return f"保存位置不存在：{path.parent}，请另选文件夹"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"无法写入“{path.name}”：没有写入该位置的权限，或文件正被其他程序（如 Excel）打开"
+    if exc.errno == errno.ENOSPC:
+        return "磁盘空间不足，导出未完成"
+    return f"无法写入“{path.name}”，导出未完成（系统错误代码 {exc.errno}）"
