@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -97,3 +98,31 @@ def test_a_year_stays_whole_at_a_line_end() -> None:
 def test_heading_numbers_past_ninety_nine() -> None:
     assert [chinese_number(n) for n in (100, 101, 110, 112, 999)] == [
         "一百", "一百零一", "一百一十", "一百一十二", "九百九十九"]  # fmt: skip
+
+
+def test_a_receipt_printed_again_later_is_the_receipt_of_acceptance(
+    sqlite_desk: Desk, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Printed after the appeal moved on (a tier raised, a reply), it still says what was
+    accepted and when it was due; its explanation in the letter's words (dates as 2026年2月24日,
+    the end at 24时, no ISO dates); no empty phone row when the desk set no number."""
+    from compliance_desk.domain.appeal_workflow import Action, Step
+
+    clock.now = datetime(2026, 2, 13, 9, 30, tzinfo=CN)
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    clerk: CurrentUser = sqlite_desk.auth.login("clerk", "Clerk2026")
+    enterprise = sqlite_desk.enterprises.search(clerk, "sx")[0]
+    appeal = sqlite_desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "简易咨询", AppealTier.SIMPLE, clock.now)
+    )
+    clock.now = datetime(2026, 3, 2, 9, 30, tzinfo=CN)
+    raise_tier = Step(Action.RAISE_TIER, date(2026, 2, 24), "情况复杂", new_tier=AppealTier.MAJOR)
+    sqlite_desk.appeals.act(clerk, appeal.id, raise_tier)
+    pdf = tmp_path / "again.pdf"
+    pdf.write_bytes(sqlite_desk.appeals.receipt(clerk, appeal.id))
+    text = body_text(pdf)
+    assert "简易诉求" in text and "重大涉法问题" not in text
+    assert "2026年2月14日24时" in text  # 1 working day after 02-13: the make-up Saturday
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text) and "24:00" not in text
+    assert "咨询电话" not in text and "—" not in text
+    assert "核验回执真伪" in text

@@ -250,7 +250,7 @@ KINDS: dict[str, Kind] = {
                 Field("received", "受理时间"),
                 Field("deadline", "办理期限"),
                 Field("explanation", "期限计算说明", "text", required=False),
-                Field("contact_phone", "咨询电话", max_length=60),
+                Field("contact_phone", "咨询电话", max_length=60, required=False),
             ),
             None,
         ),

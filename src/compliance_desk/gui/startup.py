@@ -187,6 +187,7 @@ class Startup(QObject):
         assert self.window is not None
         desk = self.desk()
         desk.letters.fonts = dict(self.settings.pdf_fonts)
+        desk.appeals.fonts = desk.letters.fonts  # the receipts print as the letters do
         self.settings.last_username = user.username
         self.panel = None
         self.window.open_desk(desk, user, TaskRunner())

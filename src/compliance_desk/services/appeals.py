@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 import mimetypes
+import re
 import secrets
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -38,7 +39,7 @@ from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementArea, VisitDraft
 from compliance_desk.domain.ids import new_id
 from compliance_desk.domain.local_time import CHINA, local_date
-from compliance_desk.domain.roles import Permission
+from compliance_desk.domain.roles import Permission, Role
 from compliance_desk.domain.work_calendar import WorkCalendar
 from compliance_desk.persistence.interrupt import Interrupted, interruptible, within
 from compliance_desk.persistence.models import Appeal as AppealRow
@@ -141,6 +142,7 @@ class AppealService:
         self.ctx = ctx
         self.calendars = calendars
         self.keys = keys  # signs the receipts' QR codes
+        self.fonts: dict[str, str] = {}  # the fonts the desk prints with (as its letters)
 
     # --- registering ---------------------------------------------------------------
     def register_visit(self, user: CurrentUser, draft: VisitDraft) -> VisitView:
@@ -361,7 +363,9 @@ class AppealService:
 
     def receipt(self, user: CurrentUser, appeal_id: uuid.UUID, desk_phone: str = "") -> bytes:
         """受理回执 as PDF bytes: the appeal_receipt letter (GB/T 9704 layout, the wording from
-        its current template), with a signed QR code the enterprise can follow it by."""
+        its current template), with a signed QR code that proves it genuine.  It says what was
+        accepted, as on the day of acceptance: printed again later it is the same receipt (the
+        appeal's later steps, a raised tier, a pause, are the log's and the timeline's)."""
         from compliance_desk.documents.render import LetterRequest, render
         from compliance_desk.documents.templates import chinese_date
         from compliance_desk.persistence.letter_models import LetterTemplate
@@ -373,6 +377,9 @@ class AppealService:
             enterprise = s.get(Enterprise, d.enterprise_id)
             appeal = self._appeal(s, appeal_id)
             centre = s.get(Centre, appeal.centre_id) if appeal.centre_id else None
+            first = s.scalars(
+                select(AppealEvent).where(AppealEvent.appeal_id == appeal_id, AppealEvent.seq == 1)
+            ).one()  # the acceptance (detail() above has replayed the timeline)
             template = s.scalars(
                 select(LetterTemplate)
                 .where(LetterTemplate.kind == "appeal_receipt", LetterTemplate.deleted_at.is_(None))
@@ -380,12 +387,16 @@ class AppealService:
                 .limit(1)
             ).first()
         received = d.received_at.astimezone(CHINA)
-        if d.deadline.due is None:
-            due = "计时暂停，恢复后另行告知"
-        else:
-            due = chinese_date(d.deadline.due) + " 24时"
-            if d.deadline.provisional:
-                due += "（暂定：该年度官方日历发布后可能调整）"
+        accepted = apply(
+            None,
+            Step(Action.ACCEPT, first.on, new_tier=AppealTier(str(first.new_tier))),
+            Role.CLERK,
+        )
+        deadline = appeal_deadline(self.calendars.calendar(), accepted)
+        assert deadline.due is not None  # a new clock never starts paused
+        due = chinese_date(deadline.due) + " 24时"
+        if deadline.provisional:
+            due += "（暂定：该年度官方日历发布后可能调整）"
         data = {
             "authority": centre.name if centre else "合规服务台",
             "date": received.date().isoformat(),
@@ -396,13 +407,14 @@ class AppealService:
             },
             "appeal_number": d.number,
             "title": d.title,
-            "tier": d.status.tier.label,
+            "tier": accepted.tier.label,
             "received": f"{chinese_date(received.date())} {received:%H:%M}",
             "deadline": due,
-            "explanation": "；".join(
-                part.strip() for part in d.deadline.explanation.splitlines() if part.strip()
+            # the counting only: the tier and the period's end are in the table above
+            "explanation": _in_words(
+                [x for x in deadline.steps[1:] if not x.startswith("期限届满")], chinese_date
             ),
-            "contact_phone": desk_phone or "—",
+            "contact_phone": desk_phone,
         }
         request = LetterRequest(
             "appeal_receipt",
@@ -411,7 +423,7 @@ class AppealService:
             template.version if template else 0,
         )
         key = self.keys.private_key() if self.keys is not None else None
-        return render([request], key)
+        return render([request], key, self.fonts or None)
 
     def attach(
         self, user: CurrentUser, owner_table: str, owner_id: uuid.UUID, source: Path
@@ -520,6 +532,17 @@ class LogRow:
     # the result reached the enterprise after the deadline (True), in time (False); None: not
     # replied yet.  The clock stops at the reply (反馈企业).
     replied_late: bool | None = None
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _in_words(steps: Sequence[str], chinese_date: Callable[[date], str]) -> str:
+    """A deadline's explanation as a letter writes it: dates in words (2026年12月1日), the
+    period's end at "24时", its lines joined."""
+    lines = [line.strip() for line in steps if line.strip()]
+    text = "；".join(lines).replace(" 24:00", " 24时")
+    return _ISO_DAY.sub(lambda m: chinese_date(date.fromisoformat(m.group(0))), text)
 
 
 LEDGER_HEADERS = [
