@@ -222,6 +222,9 @@ def test_findings_become_an_advice_letter_and_acceptance_lists_the_enterprise(
     assert "不得少于3个月" in err.value.message_zh
     rect = world.inspections.start_rectification(inspector, planned.id, date(2026, 9, 2),
                                                  letter.id)  # fmt: skip
+    with pytest.raises(DomainError) as again:  # once: a second would be a second deadline
+        world.inspections.start_rectification(inspector, planned.id, date(2026, 9, 2))
+    assert "已有整改在进行中（期限 2026-09-02）" in again.value.message_zh
     world.compliant_list.submit_evidence(inspector, rect, "提交整改报告及新合同范本")
     done = world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 8, 20))
     assert done.status == "accepted"
@@ -425,3 +428,22 @@ def test_a_failed_acceptance_keeps_the_rectification_open(
     assert "2026-06-01 验收未通过：仍未建立制度" in failed.result_note
     passed = world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 20))
     assert passed.status == "accepted" and "验收未通过" not in passed.result_note
+
+
+def test_an_inspection_is_not_signed_before_its_day_nor_planned_in_another_era(
+    world: Desk, inspector: CurrentUser
+) -> None:
+    """Signed for a day still to come it put the enterprise on the list "inspected 2099";
+    a plan in 1900 or 2099 is a typing slip, said as such."""
+    _, departments = _ids(world)
+    enterprise = _enterprise(world, inspector, 6)
+    for far in (date(1900, 1, 1), date(2099, 1, 1)):
+        with pytest.raises(DomainError) as slip:
+            world.inspections.plan(inspector, enterprise, far, departments, [])
+        assert "应在两年前至两年后之间" in slip.value.message_zh
+    ahead = world.inspections.plan(inspector, enterprise, date(2026, 3, 20), departments, [])
+    _walk(world, inspector, ahead.id)
+    with pytest.raises(DomainError) as early:
+        world.inspections.sign(inspector, ahead.id, "代表")
+    assert "检查日期（2026-03-20）还未到" in early.value.message_zh
+    assert _as_of(world, inspector, date(2026, 12, 31)) == []

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.bootstrap import Desk
-from compliance_desk.domain.inspections import InspectionStatus
+from compliance_desk.domain.inspections import InspectionStatus, add_months
 from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.inspection_walk import InspectionWalk
@@ -81,7 +81,9 @@ class PlanDialog(QDialog):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Add an enterprise: name or pinyin initials, Enter"))
         self.search.returnPressed.connect(self._add)
-        self.day = QDateEdit(_qdate(desk.inspections.today() + timedelta(days=1)))
+        today = desk.inspections.today()
+        self.day = QDateEdit(_qdate(today + timedelta(days=1)))
+        self.day.setDateRange(_qdate(add_months(today, -24)), _qdate(add_months(today, 24)))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.departments = QListWidget()

@@ -209,6 +209,12 @@ class InspectionService:
         override_reason: str = "",
     ) -> InspectionView:
         user.require(Permission.INSPECTION_EDIT)
+        today = self.today()
+        if not rules.add_months(today, -24) <= planned_on <= rules.add_months(today, 24):
+            raise DomainError(
+                f"检查日期（{planned_on.isoformat()}）不合理：应在两年前至两年后之间",
+                f"inspection planned on {planned_on}",
+            )
         if override_reason.strip() and not allows(user.role, Permission.INSPECTION_ADMIN):
             raise DomainError("只有管理员可以破例安排一年内的第二次检查",
                               "override needs the administrator")  # fmt: skip
@@ -401,6 +407,8 @@ class InspectionService:
             records = [rules.ItemRecord(i.code, i.text, i.result, i.risk, i.description,
                                         i.legal_basis) for i in view.items]  # fmt: skip
             problems = rules.sign_off_problems(records, representative)
+            if row.planned_on > self.today():
+                problems.insert(0, f"检查日期（{row.planned_on.isoformat()}）还未到")
             if problems:
                 raise DomainError("还不能签字确认：" + "；".join(problems),
                                   f"sign-off refused: {len(problems)} problem(s)")  # fmt: skip
@@ -586,6 +594,18 @@ class InspectionService:
             row = self._row(s, inspection_id)
             if row.status != InspectionStatus.SIGNED:
                 raise DomainError("检查签字确认后才能安排整改", "inspection not signed")
+            running = s.scalars(
+                select(Rectification).where(
+                    Rectification.inspection_id == row.id,
+                    Rectification.status == "open",
+                    Rectification.deleted_at.is_(None),
+                )
+            ).first()
+            if running is not None:
+                raise DomainError(
+                    f"该检查已有整改在进行中（期限 {running.deadline.isoformat()}），不能再次安排",
+                    f"inspection {row.id} has rectification {running.id} open",
+                )
             rect = Rectification(inspection_id=row.id, enterprise_id=row.enterprise_id,
                                  letter_id=letter_id, deadline=deadline, status="open")  # fmt: skip
             s.add(rect)
