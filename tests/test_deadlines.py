@@ -181,12 +181,16 @@ def test_working_days_between() -> None:
         ),
         ('{"holidays": []}', "年份"),
         ("not json", "JSON"),
+        ('{"year": 2027, "holidays": null}', "须是日期的列表"),  # (was a TypeError: a crash)
+        ('{"year": 2027, "holidays": ["2027-01-01"], "workdays": "2027-02-06"}', "须是日期的列表"),
+        ('{"year": 2027, "holidays": ["2027-01-01",]}', "第 1 行第"),
     ],
 )
 def test_bad_calendar_files_are_refused_in_chinese(text: str, word: str) -> None:
     with pytest.raises(DomainError) as info:
         parse_year_file(text)
     assert word in info.value.message_zh
+    assert "Expecting" not in info.value.message_zh  # json's English stays in the log
 
 
 # --- properties ----------------------------------------------------------------------

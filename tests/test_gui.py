@@ -419,6 +419,20 @@ def test_import_dialog_lists_problems_and_imports_good_rows(
     assert page.desk.enterprises.count(page.user) == 201
 
 
+def test_a_file_without_a_header_offers_no_report_and_nothing_crashes(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    headless = tmp_path / "无表头.csv"
+    headless.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    page = window.enterprise_page
+    dialog = ImportDialog(page.desk, page.user, page.runner, headless, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "企业名称" in dialog.summary.text() or "表头" in dialog.summary.text()
+    assert not dialog.report_button.isVisible() and not dialog.import_button.isEnabled()
+    dialog.save_report()  # (was an AssertionError and the crash dialog)
+
+
 def test_import_the_real_ledger_through_the_dialog(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     page = window.enterprise_page
     dialog = ImportDialog(

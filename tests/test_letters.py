@@ -270,6 +270,21 @@ def test_a_broken_template_is_refused_with_its_version() -> None:
         render([sandboxed], KEY)
 
 
+def test_an_optional_value_not_given_prints_as_nothing(tmp_path: Path) -> None:
+    """An edited template that uses an optional field without an "if" printed "None"."""
+    data = issued("advice_letter").data | {"inspection_date": None}
+    request = LetterRequest(
+        "advice_letter",
+        data,
+        template="检查日期：{{ inspection_date }}。\n@sign",
+        template_version=2,
+    )
+    pdf = tmp_path / "none.pdf"
+    pdf.write_bytes(render([request], KEY))
+    text = body_text(pdf)
+    assert "检查日期:。" in text and "None" not in text
+
+
 def test_unknown_kind_and_unknown_fields_are_named() -> None:
     from compliance_desk.domain.errors import DomainError
 

@@ -169,6 +169,22 @@ def test_administrator_edits_reference_data(
     assert "上虞区伞业行业协会" not in desk.reference.lookup(admin, "chamber")
     with pytest.raises(PermissionDenied):
         desk.reference.add(clerk, "department", "新部门")
+    # Names tell reference items apart (ledgers name chambers, people pick departments by name):
+    # a second of the same kind and name, or a rename onto another's, is refused in Chinese.
+    from compliance_desk.domain.errors import ValidationError
+
+    market = desk.reference.lookup(admin, "department")["市场监管局"]
+    tax = desk.reference.lookup(admin, "department")["税务局"]
+    with pytest.raises(ValidationError) as twice:
+        desk.reference.add(admin, "department", " 市场监管局 ")
+    assert "已有名为“市场监管局”的部门" in twice.value.message_zh
+    with pytest.raises(ValidationError):
+        desk.reference.rename(admin, "department", tax, "市场监管局")
+    desk.reference.rename(admin, "department", market, "市场监管局")  # its own name: fine
+    with pytest.raises(ValidationError) as long:
+        desk.reference.add(admin, "chamber", "协" * 5000)
+    assert "名称过长" in long.value.message_zh
+    desk.reference.add(admin, "chamber", "上虞区伞业行业协会")  # the retired one's name is free
 
 
 def test_a_big_transactions_wal_file_is_cut_back_after_the_next_checkpoint(tmp_path: Path) -> None:

@@ -78,7 +78,9 @@ def _looks_like_layout(text: str) -> bool:
 
 
 def _finalize(value: Any) -> Any:
-    if isinstance(value, str | int | float) or value is None:
+    if value is None:  # an optional value not given prints as nothing, never as "None"
+        return ""
+    if isinstance(value, str | int | float):
         text = str(value).replace("\r\n", "\n").translate(LINE_BREAKS)
         text = text.replace("\n", "\n" + DATA_LINE)
         return DATA_LINE + text if _looks_like_layout(text) else text

@@ -137,9 +137,12 @@ def parse_year_file(text: str) -> YearTable:
     """
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except ValueError as exc:  # (where, in Chinese: json's own message is English)
+        at = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else None
+        where = f"（第 {at[0]} 行第 {at[1]} 列附近）" if at else ""
         raise DomainError(
-            f"日历文件不是有效的 JSON：{exc}", f"calendar file: bad JSON: {exc}"
+            f"日历文件不是有效的 JSON 格式{where}，请检查括号、引号和逗号",
+            f"calendar file: bad JSON: {exc}",
         ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("year"), int):
         raise DomainError('日历文件须包含整数年份 "year"', "calendar file: no integer year")
@@ -180,6 +183,12 @@ def parse_year_file(text: str) -> YearTable:
         seen[d] = kind
         return d, name
 
+    for key, kind in (("holidays", "节假日"), ("workdays", "调休工作日")):
+        if not isinstance(data.get(key, []), list):
+            raise DomainError(
+                f'日历文件的 "{key}"（{kind}）须是日期的列表，如 ["{year}-01-01"]',
+                f"calendar file: {key} is not a list",
+            )
     for raw in data.get("holidays", []):
         d, name = parse(raw, "节假日")
         holidays[d] = name

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from compliance_desk.bootstrap import Desk
+from compliance_desk.domain.errors import DomainError
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.tasks import CancelToken, TaskRunner
 from compliance_desk.services.context import CurrentUser
@@ -93,6 +94,7 @@ class ImportDialog(QDialog):
         self.runner.run(lambda: desk.importer.plan(user, path), self._planned, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
+        self.report_button.setVisible(False)  # no plan, no problem rows to report
         self.summary.setText(getattr(exc, "message_zh", str(exc)))
         if not hasattr(exc, "message_zh"):
             show_error(self, exc)
@@ -176,7 +178,8 @@ class ImportDialog(QDialog):
         self.reject()
 
     def save_report(self) -> None:
-        assert self.plan is not None
+        if self.plan is None:
+            return
         target, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save problem report"),
@@ -184,4 +187,7 @@ class ImportDialog(QDialog):
             "CSV (*.csv)",
         )
         if target:
-            write_report(Path(target), self.plan, self.plan.problems)
+            try:
+                write_report(Path(target), self.plan, self.plan.problems)
+            except DomainError as exc:  # a folder that cannot be written: said
+                show_error(self, exc)

@@ -400,14 +400,19 @@ def _merge(old: EnterpriseDraft, new: EnterpriseDraft) -> EnterpriseDraft:
 
 
 def write_report(path: Path, plan: ImportPlan, problems: list[RowProblem]) -> None:
-    """The rejected rows with their reasons, UTF-8 with BOM so Excel opens it in Chinese."""
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["行号", "列", "原因", "原始内容"])
-        for p in problems:
-            writer.writerow([p.row, p.column, p.reason, " | ".join(plan.raw.get(p.row, []))[:2000]])
-    tmp.replace(path)
+    """The rejected rows with their reasons, UTF-8 with BOM so Excel opens it in Chinese; a
+    place that cannot be written is a DomainError in Chinese (ledger_files.written)."""
+    from compliance_desk.services.ledger_files import written
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["行号", "列", "原因", "原始内容"])
+            for p in problems:
+                raw = " | ".join(plan.raw.get(p.row, []))[:2000]
+                writer.writerow([p.row, p.column, p.reason, raw])
+
+    written(path, write)
 
 
 __all__ = [

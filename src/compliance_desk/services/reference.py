@@ -137,6 +137,7 @@ class ReferenceService:
             row = uow.session.get(KINDS[kind], item_id)
             if row is None or row.deleted_at is not None:
                 raise NotFound("找不到该项目", f"{kind} {item_id} not found")
+            _name_free(uow.session, kind, name, item_id)
             setattr(row, "name", name)  # noqa: B010 - every reference table has a name
             uow.commit()
         self.ctx.invalidate_names()
@@ -199,6 +200,7 @@ class ReferenceService:
         if kind not in KINDS:
             raise ValueError(f"unknown reference kind {kind!r}")
         with self.ctx.uow(user) as uow:
+            _name_free(uow.session, kind, name)
             if kind == "industry":
                 row: Synced = Industry(code=name, name=name)
             elif kind == "centre":
@@ -230,3 +232,19 @@ class ReferenceService:
     def lookup(self, user: CurrentUser | None, kind: str) -> dict[str, uuid.UUID]:
         """Name -> id, for importers that receive names."""
         return {item.name: item.id for item in self.items(user, kind)}
+
+
+def _name_free(session: Session, kind: str, name: str, but: uuid.UUID | None = None) -> None:
+    """Names are how people, ledgers and the importer tell reference items apart: a second
+    live item of the same kind and name (a department renamed to another's) is refused."""
+    if len(name) > 100:
+        raise ValidationError({"name": "名称过长（最多100个字）"})
+    if kind == "compliance_point":  # named within their centre: two centres may share one
+        return
+    model = KINDS[kind]
+    named = model.__table__.c.name  # every reference table has a name
+    query = select(model.id).where(named == name, model.deleted_at.is_(None))
+    if but is not None:
+        query = query.where(model.id != but)
+    if session.scalar(query.limit(1)) is not None:
+        raise ValidationError({"name": f"已有名为“{name}”的{KIND_LABELS[kind]}"})
