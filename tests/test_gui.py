@@ -444,6 +444,35 @@ def test_import_the_real_ledger_through_the_dialog(qtbot, window: MainWindow) ->
     assert "新增 39" in dialog.summary.text()
 
 
+def test_rows_naming_no_centre_go_to_the_centre_chosen_in_the_dialog(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    """The game ledger names no centre and no chamber: through the dialog every one of its
+    enterprises now lands in a centre (the clerk's own unless another is chosen), where they
+    were left in none; a row named as a registered enterprise with another code is pointed out."""
+    from sqlalchemy import select
+
+    from compliance_desk.persistence.models import Centre, Enterprise
+
+    page = window.enterprise_page
+    desk, user = page.desk, page.user
+    dialog = ImportDialog(desk, user, page.runner, LEDGERS / "e游小镇游戏企业清单.csv", window)
+    qtbot.addWidget(dialog)
+    assert dialog.centre.currentData() == user.centre_id is not None
+    with desk.ctx.factory() as s:
+        game = s.scalars(select(Centre.id).where(Centre.code == "game")).one()
+    at = [dialog.centre.itemData(i) for i in range(dialog.centre.count())].index(game)
+    dialog.centre.setCurrentIndex(at)  # (findData does not match Python objects)
+    assert dialog.plan is not None and dialog.plan.derived  # checked again for that centre
+    dialog.skip.setChecked(True)
+    dialog.start_import()
+    assert "新增" in dialog.summary.text()
+    with desk.ctx.factory() as s:
+        names = [draft.name for _n, draft in dialog.plan.drafts]
+        centres = s.scalars(select(Enterprise.centre_id).where(Enterprise.name.in_(names))).all()
+    assert centres and all(c is not None for c in centres)
+
+
 def test_first_run_dialog(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
     dialog = FirstRunDialog(sqlite_desk.auth)
     qtbot.addWidget(dialog)

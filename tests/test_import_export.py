@@ -295,3 +295,39 @@ def test_an_export_to_a_place_that_cannot_be_written_is_said_and_leaves_nothing(
         ("=1+2", "s"),
     ]
     assert list(tmp_path.glob("*.part")) == []
+
+
+def test_headers_with_remarks_total_rows_and_namesakes(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
+    """A header with a remark in brackets (企业名称（全称）) or 单位全称 is the name; a total row
+    written 合计：2家 is a total, not a row without a code; a row named as a registered
+    enterprise with another code is pointed out before anything is written."""
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+
+    desk.enterprises.create(
+        clerk, EnterpriseDraft(name="崧厦蓝天伞业有限公司", uscc="91330604QU4AX6JM2M")
+    )
+    ledger = tmp_path / "名录.csv"
+    ledger.write_text(
+        "企业名称（全称）,统一社会信用代码,联系电话(手机)\n"
+        "崧厦蓝天伞业有限公司,91330604K8FGWDMD69,13957667049\n"
+        "上虞区新伞业有限公司,91330604DC4W5CE5CH,\n"
+        "合计：2家,,\n",
+        encoding="utf-8",
+    )
+    plan = desk.importer.plan(clerk, ledger)
+    assert plan.problems == [] and len(plan.drafts) == 2
+    assert plan.drafts[0][1].contact_phone == "13957667049"
+    [namesake] = [n for n in plan.notices if "同名" in n]
+    assert "第 2 行“崧厦蓝天伞业有限公司”" in namesake and "91330604QU4AX6JM2M" in namesake
+    headless = tmp_path / "单位.csv"
+    headless.write_text(
+        "单位全称,信用代码\n上虞区新伞业有限公司,91330604DC4W5CE5CH\n", encoding="utf-8"
+    )
+    assert len(desk.importer.plan(clerk, headless).drafts) == 1
+    wrong = tmp_path / "错.csv"
+    wrong.write_text("企业,代码\n甲,1\n", encoding="utf-8")
+    with pytest.raises(DomainError) as missing:
+        desk.importer.plan(clerk, wrong)
+    assert "--map" not in missing.value.message_zh and "“企业名称”" in missing.value.message_zh

@@ -177,72 +177,72 @@
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="529"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="531"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="575"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="577"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="579"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="581"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="582"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
         <source>(replied late)</source>
         <translation>（超期反馈）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
         <source>(replied in time)</source>
         <translation>（按期反馈）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="585"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="587"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="588"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="587"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="589"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="588"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="590"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="599"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="601"/>
         <source>%1: forwarded %2, answer due %3</source>
         <translation>%1：%2 转办，%3 前答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="603"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="605"/>
         <source>answered %1</source>
         <translation>%1 已答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="605"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="607"/>
         <source>waiting for the answer</source>
         <translation>等待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="609"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="611"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -896,68 +896,79 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="52"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="55"/>
         <source>Import enterprise list — %1</source>
         <translation>导入企业名录 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="54"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="57"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="120"/>
         <source>Checking every row…</source>
         <translation>正在逐行检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="61"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="68"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="71"/>
         <source>Import the good rows and leave out the rows with problems</source>
         <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="74"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="77"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="80"/>
         <source>Save problem report…</source>
         <translation>保存问题报告…</translation>
     </message>
     <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="94"/>
+        <source>none (by the row&apos;s chamber or industry only)</source>
+        <translation>不指定（仅按所属商会或产业归入）</translation>
+    </message>
+    <message>
         <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104"/>
+        <source>Rows that name no centre go to:</source>
+        <translation>未注明合规中心的企业归入：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="136"/>
         <source>%1 rows ready to import (header found on row %2).</source>
         <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="111"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="143"/>
         <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
         <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="156"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="189"/>
         <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
         <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="162"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="168"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="201"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="182"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="216"/>
         <source>Save problem report</source>
         <translation>保存问题报告</translation>
     </message>
@@ -1262,254 +1273,254 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="165"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="167"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="166"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="168"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="167"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
         <source>Compliant-enterprise list</source>
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="173"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="175"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="549"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="198"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="200"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="201"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="203"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="204"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="206"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="207"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="209"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
         <source>Draft the advice letter…</source>
         <translation>起草合规建议书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="218"/>
         <source>Draft the no-penalty decision…</source>
         <translation>起草不予行政处罚决定书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="221"/>
         <source>For a signed inspection whose findings all match the exemption list</source>
         <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="258"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="260"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="299"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="305"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="301"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="307"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="299"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="301"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="306"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="308"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="315"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="317"/>
         <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
         <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="319"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="321"/>
         <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
         <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="383"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="385"/>
         <source>No-penalty decision</source>
         <translation>不予行政处罚决定书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="384"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="386"/>
         <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
         <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="411"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="420"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="422"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="412"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="414"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="421"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="423"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="436"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="437"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="515"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="523"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="439"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="517"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="445"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="447"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="447"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="468"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="470"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="468"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="470"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="471"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="473"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="473"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="475"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="486"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="488"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="499"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="501"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="500"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="502"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="515"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="517"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="523"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="543"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="545"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="549"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="549"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="550"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="552"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="558"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="560"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="575"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="577"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="582"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="584"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="588"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="590"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="599"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="601"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -1985,32 +1996,32 @@
 <context>
     <name>PdfPreviewDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="79"/>
         <source>Print preview — %1</source>
         <translation>打印预览 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="86"/>
         <source>%1 page(s)</source>
         <translation>共 %1 页</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="86"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="87"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="89"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="90"/>
         <source>Save as PDF…</source>
         <translation>另存为 PDF…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="92"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="93"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/pdf_preview.py" line="114"/>
         <source>Save as PDF</source>
         <translation>另存为 PDF</translation>
     </message>
@@ -2028,32 +2039,32 @@
         <translation>添加企业：输入名称或拼音首字母，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="99"/>
         <source>Only to inspect a listed enterprise twice a year</source>
         <translation>仅在一年内再次检查名单内企业时填写</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="103"/>
         <source>Enterprises</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="103"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="105"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="106"/>
         <source>Departments</source>
         <translation>参加部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="107"/>
         <source>Reason for an exception</source>
         <translation>破例理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="152"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="154"/>
         <source>Not planned</source>
         <translation>未能安排</translation>
     </message>

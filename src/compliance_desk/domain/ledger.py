@@ -15,7 +15,17 @@ from compliance_desk.domain.text import to_halfwidth
 
 # The export's headers come first in each list: an exported file re-imports as it is.
 COLUMN_SYNONYMS: dict[str, list[str]] = {
-    "name": ["企业名称", "单位名称", "公司名称", "名称", "企业（单位）名称", "市场主体名称"],
+    "name": [
+        "企业名称",
+        "单位名称",
+        "公司名称",
+        "名称",
+        "企业（单位）名称",
+        "市场主体名称",
+        "企业全称",
+        "单位全称",
+        "公司全称",
+    ],  # fmt: skip
     "uscc": ["统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "uscc"],
     "industry": ["所属产业", "产业", "行业"],
     "centre": ["合规中心", "所属合规中心"],
@@ -41,13 +51,21 @@ _HEADER_LOOKUP = {
 }
 
 
+_REMARK = re.compile(r"[(（][^()（）]*[)）]")  # 企业名称（全称）, 联系电话(手机)
+
+
 def field_for_header(header: str) -> str | None:
-    return _HEADER_LOOKUP.get(re.sub(r"\s", "", to_halfwidth(header)).lower())
+    """The field a column's header names: a synonym, or one with a remark in brackets."""
+    key = re.sub(r"\s", "", to_halfwidth(header)).lower()
+    return _HEADER_LOOKUP.get(key) or _HEADER_LOOKUP.get(_REMARK.sub("", key))
+
+
+_TOTAL = re.compile(r"(合计|总计|小计)([:：].*|\d.*)?")  # 合计, 合计：7家, 总计 39
 
 
 def is_total_row(cells: list[str]) -> bool:
     first = next((c for c in cells if c.strip()), "")
-    return first.strip().replace(" ", "") in {"合计", "总计", "小计", "合计：", "总计："}
+    return _TOTAL.fullmatch(first.strip().replace(" ", "")) is not None
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)

@@ -9,9 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -84,14 +86,42 @@ class ImportDialog(QDialog):
         self.report_button.clicked.connect(self.save_report)
         self.close_button.clicked.connect(self.cancel_or_close)
         self.skip.toggled.connect(self._update)
+        # Rows naming no centre (nor a chamber or industry that has one) go to the centre
+        # chosen here: the clerk's own by default (they were left with none, unseen by every
+        # centre's devices).
+        self.centre = QComboBox()
+        self.centre.setObjectName("centre")
+        self.centre.addItem(self.tr("none (by the row's chamber or industry only)"), None)
+        for item in desk.reference.items(user, "centre"):
+            self.centre.addItem(item.name, item.id)
+        mine = next(
+            (i for i in range(self.centre.count()) if self.centre.itemData(i) == user.centre_id),
+            None,
+        )
+        self.centre.setCurrentIndex(mine if mine is not None else min(1, self.centre.count() - 1))
+        self.centre.currentIndexChanged.connect(lambda _i: self._check())
+        choose = QHBoxLayout()
+        choose.addWidget(QLabel(self.tr("Rows that name no centre go to:")))
+        choose.addWidget(self.centre, 1)
         layout = QVBoxLayout(self)
+        layout.addLayout(choose)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 1)
         layout.addStretch(0)  # (a clean file: the summary at the top, not floating mid-dialog)
         layout.addWidget(self.skip)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
-        self.runner.run(lambda: desk.importer.plan(user, path), self._planned, self._failed)
+        self._check()
+
+    def _check(self) -> None:
+        """Every row checked (again, when the centre for rows without one is changed)."""
+        self.plan = None
+        self.import_button.setEnabled(False)
+        self.summary.setText(self.tr("Checking every row…"))
+        desk, user, path, centre = self.desk, self.user, self.path, self.centre.currentData()
+        self.runner.run(
+            lambda: desk.importer.plan(user, path, centre_id=centre), self._planned, self._failed
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.report_button.setVisible(False)  # no plan, no problem rows to report
@@ -137,6 +167,7 @@ class ImportDialog(QDialog):
         assert self.plan is not None
         plan, skip = self.plan, self.skip.isChecked()
         self.import_button.setEnabled(False)
+        self.centre.setEnabled(False)
         self.skip.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, max(len(plan.drafts), 1))

@@ -117,9 +117,14 @@ def find_header(rows: list[SheetRow], overrides: dict[str, str]) -> tuple[int, d
     wanted = "、".join(f"“{COLUMN_SYNONYMS[r][0]}”" for r in REQUIRED)
     raise DomainError(
         f"找不到表头：文件前30行中没有同时包含{wanted}的一行。"
-        "请检查列名，或在导入时指定列对应关系（例如 --map 单位全称=name）",
+        f"请把企业名称列的表头改为{_names('name')}之一、信用代码列改为{_names('uscc')}之一后再导入",
         "no header row with the required columns",
     )
+
+
+def _names(field: str) -> str:
+    """A field's accepted headers, for a message: “企业名称”“单位名称”…"""
+    return "".join(f"“{name}”" for name in COLUMN_SYNONYMS[field][:4])
 
 
 class EnterpriseImporter:
@@ -142,7 +147,9 @@ class EnterpriseImporter:
         for col, cell in enumerate(header_cells):
             name = cell.strip()
             if name and col not in columns and name.lower() not in IGNORED_COLUMNS:
-                plan.notices.append(f"列“{name}”无法识别，已忽略（可用 --map 指定）")
+                plan.notices.append(
+                    f"列“{name}”无法识别，已忽略（如需导入，请改为可识别的表头，如“联系电话”“企业地址”）"
+                )
         with self.ctx.uow(user) as uow:
             industries = {
                 i.name: i
@@ -198,7 +205,29 @@ class EnterpriseImporter:
                     )
                 else:
                     names_seen[key] = row.number
+        self._namesakes(user, plan)
         return plan
+
+    def _namesakes(self, user: CurrentUser, plan: ImportPlan) -> None:
+        """A row named as a registered enterprise but with another code: two enterprises, or
+        one code typed wrong (the new-enterprise form warns of it; the import said nothing)."""
+        names = {draft.name: n for n, draft in plan.drafts}
+        codes = {draft.name: uscc_rules.normalise(draft.uscc) for _n, draft in plan.drafts}
+        listed, found = list(names), list[Any]()
+        with self.ctx.uow(user) as uow:
+            for start in range(0, len(listed), 500):  # (the databases' parameter limits)
+                found += uow.session.execute(
+                    select(Enterprise.name, Enterprise.uscc).where(
+                        Enterprise.name.in_(listed[start : start + 500]),
+                        Enterprise.deleted_at.is_(None),
+                    )
+                ).all()
+        for name, code in sorted(found, key=lambda f: names[f[0]]):  # in the file's order
+            if code != codes[name]:
+                plan.notices.append(
+                    f"第 {names[name]} 行“{name}”与已登记的企业同名，但信用代码不同（已登记的为"
+                    f"{code}）：将作为另一家企业登记，请核实。"
+                )
 
     def _derived(
         self,
