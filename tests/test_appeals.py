@@ -194,6 +194,8 @@ def test_the_log_filters_and_flags_overdue(
     assert log.ids(clerk, LogFilter(overdue_only=True)) == [old.id]  # due 03-03, today is 03-09
     assert set(log.ids(clerk, LogFilter(open_only=True))) == {old.id, new.id}
     assert log.ids(clerk, LogFilter(text="一般")) == [new.id]
+    wide = new.number.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    assert log.ids(clerk, LogFilter(text=wide)) == [new.id]  # typed with a Chinese input method
     assert log.ids(
         clerk, LogFilter(text="崧厦蓝天", tier=AppealTier.SIMPLE, state=AppealState.CLOSED)
     ) == [done.id]

@@ -64,6 +64,7 @@ def test_the_clerks_whole_path(qtbot, window: MainWindow, sqlite_desk: Desk, clo
     enterprise_name = visit.enterprise.name
     visit.visitor.setText("郑敏")
     qtbot.keyClicks(visit.phone, "13957667049")
+    assert visit.area.currentText() == "其他"  # until chosen (not the first area, unasked)
     visit.area.setCurrentIndex(visit.area.findText("劳动用工管理"))
     visit.description.setPlainText("咨询劳动合同续签")
     visit.title.setText("劳动合同续签问题")

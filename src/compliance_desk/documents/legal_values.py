@@ -18,6 +18,13 @@ from typing import Any
 
 from compliance_desk.domain.errors import DomainError
 
+_LABELS = {  # the values' names for people (the keys are the data file's)
+    "review": "行政复议期限",
+    "litigation": "行政诉讼期限",
+    "credit_publication": "信用信息公示期限",
+    "rectification_min_months": "整改期限最短月数",
+}
+
 
 class LegalValues:
     def __init__(self, data: Mapping[str, Any]) -> None:
@@ -29,7 +36,8 @@ class LegalValues:
         chosen = [v for v in versions if date.fromisoformat(v["from"]) <= on]
         if not chosen:
             raise DomainError(
-                f"{on.isoformat()} 没有生效的“{key}”法定数值，请管理员在法定数值中补充",
+                f"{on.isoformat()} 没有生效的{_LABELS.get(key, f'“{key}”')}法定数值"
+                "（文书日期可能过早），请核对文书日期，或请管理员在法定数值中补充",
                 f"no legal value {key!r} in force on {on}",
             )
         return dict(chosen[-1])

@@ -82,6 +82,10 @@ class VisitPage(QWidget):
         self.area.setObjectName("area")
         for a in ManagementArea:
             self.area.addItem(a.label, a)
+        # 其他 until the clerk chooses (the first area was taken unasked: the statistics by area
+        # counted every unchosen visit as contract review)
+        self._other = list(ManagementArea).index(ManagementArea.OTHER)
+        self.area.setCurrentIndex(self._other)
         self.description = QPlainTextEdit()
         self.description.setObjectName("description")
         self.description.setTabChangesFocus(True)
@@ -297,7 +301,7 @@ class VisitPage(QWidget):
         self.chosen.setText("")
         self.history.setText("")
         self.channel.setCurrentIndex(0)
-        self.area.setCurrentIndex(0)
+        self.area.setCurrentIndex(self._other)
         self.tier.setCurrentIndex(1)
         if not keep_message:
             self.message.setText("")

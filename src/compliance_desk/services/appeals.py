@@ -40,6 +40,7 @@ from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementAr
 from compliance_desk.domain.ids import new_id
 from compliance_desk.domain.local_time import CHINA, local_date
 from compliance_desk.domain.roles import Permission, Role
+from compliance_desk.domain.text import to_halfwidth
 from compliance_desk.domain.work_calendar import WorkCalendar
 from compliance_desk.persistence.interrupt import Interrupted, interruptible, within
 from compliance_desk.persistence.models import Appeal as AppealRow
@@ -508,6 +509,19 @@ class LogFilter:
     sort: str = "received"  # one of SORT_KEYS
     descending: bool = True
 
+    def __post_init__(self) -> None:
+        # ２０２６１２０１ typed with a Chinese input method finds 20261201 (numbers, codes and
+        # names are stored half-width, as the register's search folds them)
+        # (digits, letters and the dash only: a title's full-width brackets stay as typed)
+        object.__setattr__(self, "text", self.text.translate(_WIDE_ALNUM))
+
+
+_WIDE = (
+    "０１２３４５６７８９－"
+    + "".join(chr(c) for c in range(0xFF21, 0xFF3B))
+    + "".join(chr(c) for c in range(0xFF41, 0xFF5B))
+)
+_WIDE_ALNUM = str.maketrans(_WIDE, to_halfwidth(_WIDE))
 
 OPEN_STATES = tuple(s.value for s in AppealState if s is not AppealState.CLOSED)
 SORT_KEYS = ("number", "enterprise", "title", "tier", "state", "received", "due", "left")

@@ -60,8 +60,10 @@ def _read_xlsx(path: Path) -> list[SheetRow]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise DomainError(
-            f"“{path.name}”无法作为 Excel 工作簿打开：{exc}", f"cannot open {path}: {exc!r}"
+        raise DomainError(  # (openpyxl's own words are English: the log's)
+            f"“{path.name}”无法作为 Excel 工作簿打开：文件可能已损坏、被加密，或并非 .xlsx 格式"
+            "（旧版 .xls 请先在 Excel 中另存为 .xlsx）",
+            f"cannot open {path}: {exc!r}",
         ) from exc
     try:
         sheet = workbook.worksheets[0]

@@ -9,6 +9,7 @@ or a refused file leaves nothing half-kept.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 # What cameras and phones write as photos; videos and sidecar files (.MOV, .THM, .AAE) are not.
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".tif", ".tiff"}
+
+log = logging.getLogger("compliance_desk.photos")
 
 
 @dataclass
@@ -95,7 +98,8 @@ def import_folder(
         try:
             sha = sha256_of(path)
         except OSError as exc:
-            result.refused.append(f"无法读取“{path.name}”：{exc.strerror or exc}")
+            log.info("photo %s unreadable: %r", path, exc)
+            result.refused.append(f"无法读取“{path.name}”：文件不存在、无权限读取或已损坏")
             continue
         if sha in known:
             result.already.append(path.name)
