@@ -410,3 +410,22 @@ def test_a_refused_step_keeps_the_dialog_and_what_was_typed(
     dialog.accept()
     assert dialog.result() == StepDialog.DialogCode.Accepted
     assert dialog.step().text.startswith("已电话告知企业负责人")
+
+
+def test_a_walk_in_already_registered_is_chosen_from_the_new_enterprise_dialog(
+    qtbot, window: MainWindow, sqlite_desk: Desk
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Already registered: open the existing record" in the new-enterprise dialog opened from
+    the walk-in form chooses that enterprise for the visit (it closed and did nothing)."""
+    visit = window.visit_page
+    assert visit is not None
+    existing = sqlite_desk.enterprises.search(visit.user, "sx")[0]
+
+    def open_the_existing(dialog) -> bool:  # type: ignore[no-untyped-def]
+        dialog.open_existing.emit(existing.id)  # as its button or a similar name's link does
+        return False
+
+    visit.exec_dialog = open_the_existing
+    visit._create_enterprise()
+    assert visit.enterprise is not None and visit.enterprise.id == existing.id
+    assert visit.enterprise_edit.text() == existing.name

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -221,9 +222,21 @@ class VisitPage(QWidget):
 
     def _create_enterprise(self) -> None:
         dialog = EnterpriseDialog(self.desk, self.user, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        # "already registered: open the existing record" (or a similar name's link): here that
+        # means this walk-in is that enterprise; it did nothing, and what was typed was lost
+        dialog.open_existing.connect(self._use_existing)
+        if self.exec_dialog(dialog) and dialog.saved is not None:
             self.enterprise_edit.setText(dialog.saved.name)
             self.pick(dialog.saved)
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Separate so a test can fill the dialog instead of a person."""
+        return bool(dialog.exec())
+
+    def _use_existing(self, enterprise_id: uuid.UUID) -> None:
+        existing = self.desk.enterprises.get(self.user, enterprise_id)
+        self.enterprise_edit.setText(existing.name)
+        self.pick(existing)
 
     def add_attachments(self, paths: list[str] | None = None) -> None:
         if paths is None:
