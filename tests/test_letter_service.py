@@ -230,6 +230,13 @@ def test_the_bundle_prints_three_letters_and_the_service_receipt_in_order(
     receipt = text[order[3] :]
     for number in numbers:
         assert number in receipt
+    # Printed on both sides (GB/T 9704): every letter begins on a front side, its "— 1 —" on
+    # an odd sheet side; a letter of an odd page count is followed by a blank back.
+    sides = PdfReader(pdf).pages
+    firsts = [n for n, page in enumerate(sides, start=1) if "— 1 —" in (page.extract_text() or "")]
+    assert len(firsts) == 4 and all(n % 2 == 1 for n in firsts) and len(sides) % 2 == 0
+    blank = [n for n, page in enumerate(sides, start=1) if not (page.extract_text() or "").strip()]
+    assert all(n % 2 == 0 for n in blank)
     done: list[tuple[int, int]] = []
     merged, problems = desk.letters.bundles(
         adviser, [case, uuid.uuid4()], lambda d, t: done.append((d, t)) or True

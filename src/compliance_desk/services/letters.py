@@ -117,6 +117,10 @@ class LetterService:
         # Per-role font files from this machine's settings ("fangsong": "C:/…/simfang.ttf"),
         # tried before the system's fonts; set by the app and the CLI at start.
         self.fonts: dict[str, str] = {}
+        # Bundles are printed on both sides (GB/T 9704: odd pages' numbers right, even left):
+        # each letter starts on a front side, a blank back added after an odd page count
+        # (else the advice letter's "— 1 —" was printed on the back of the decision's last page).
+        self.duplex = True
         # Keys trusted here besides the published ones, with who holds them (the command
         # line's own key on this machine): key id -> (public key, holder).
         self.extra_keys: dict[str, tuple[bytes, str]] = {}
@@ -594,7 +598,7 @@ class LetterService:
         the QR text given at issue (its signature checked, and the data against its hash), so
         the fonts are embedded once per bundle."""
         prepared = self._bundle_prepared(user, case_id, method, place)
-        bundle: bytes = _render.render_prepared(prepared, self._fonts())
+        bundle: bytes = _render.render_prepared(prepared, self._fonts(), duplex=self.duplex)
         return bundle
 
     def _bundle_prepared(
@@ -668,7 +672,9 @@ class LetterService:
             if index in ends:
                 report(len(case_ids) + ends[index])
 
-        pdf: bytes = _render.render_prepared(prepared, self._fonts(), drawn=drawn)
+        pdf: bytes = _render.render_prepared(
+            prepared, self._fonts(), duplex=self.duplex, drawn=drawn
+        )
         if progress is not None:
             progress(total, total)
         return pdf, problems
