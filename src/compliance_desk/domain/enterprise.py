@@ -10,7 +10,7 @@ from uuid import UUID
 
 from compliance_desk.domain import phone, uscc
 from compliance_desk.domain.errors import ValidationError
-from compliance_desk.domain.text import clean_line, clean_name
+from compliance_desk.domain.text import clean_line, clean_name, unprintable_problem
 
 MAX_NAME = 200
 MAX_LINE = 500
@@ -90,6 +90,8 @@ class EnterpriseDraft:
             problems["name"] = "企业名称不能为空"
         elif len(name) > MAX_NAME:
             problems["name"] = f"企业名称过长（{len(name)}字，最多{MAX_NAME}字）"
+        elif bad := unprintable_problem("企业名称", name):
+            problems["name"] = bad
         code_problem = uscc.problem(self.uscc)
         if code_problem:
             problems["uscc"] = code_problem
@@ -97,6 +99,8 @@ class EnterpriseDraft:
             value = getattr(self, key)
             if len(value) > MAX_LINE:
                 problems[key] = f"{FIELD_LABELS[key]}过长（{len(value)}字，最多{MAX_LINE}字）"
+            elif bad := unprintable_problem(FIELD_LABELS[key], clean_line(value)):
+                problems[key] = bad
         if len(self.notes) > MAX_NOTES:
             problems["notes"] = f"备注过长（{len(self.notes)}字，最多{MAX_NOTES}字）"
         phone_problem = (

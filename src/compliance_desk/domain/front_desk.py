@@ -11,7 +11,7 @@ from uuid import UUID
 from compliance_desk.domain import phone
 from compliance_desk.domain.deadlines import AppealTier
 from compliance_desk.domain.errors import ValidationError
-from compliance_desk.domain.text import clean_line, clean_name
+from compliance_desk.domain.text import clean_line, clean_name, unprintable_problem
 
 
 class Channel(StrEnum):
@@ -81,6 +81,8 @@ class VisitDraft:
             problems["visitor_name"] = "来访人姓名不能为空"
         elif len(name) > 60:
             problems["visitor_name"] = "来访人姓名过长"
+        elif bad := unprintable_problem("来访人姓名", name):
+            problems["visitor_name"] = bad
         reason = phone.problem(self.visitor_phone) if len(self.visitor_phone) < 60 else "电话过长"
         if reason:
             problems["visitor_phone"] = reason
@@ -117,6 +119,8 @@ class AppealDraft:
             problems["title"] = "诉求事项不能为空"
         elif len(title) > 200:
             problems["title"] = "诉求事项过长（最多200字，详情请写在情况说明中）"
+        elif bad := unprintable_problem("诉求事项", title):
+            problems["title"] = bad
         if self.received_at > now:
             problems["received_at"] = "受理时间不能晚于现在"
         if len(self.description) > 20_000:
