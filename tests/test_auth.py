@@ -107,3 +107,20 @@ def test_nobody_is_locked_out_by_disabling_accounts(
     desk.auth.set_active(admin, clerk.id, False)
     assert [u.active for u in desk.auth.list_users(admin) if u.username == "clerk"] == [False]
     assert desk.auth.login("admin", "Admin2026").id == admin.id
+
+
+def test_a_user_name_is_one_name_however_it_is_typed(
+    desk: Desk, admin: CurrentUser, clerk: CurrentUser
+) -> None:
+    """ "Clerk", "clerk" and full-width "ｃｌｅｒｋ" were three users; now one name, signed in
+    however typed; a name with spaces or symbols is refused in Chinese."""
+    for twin in ("Clerk", "ｃｌｅｒｋ", " CLERK "):
+        with pytest.raises(ValidationError) as taken:
+            desk.auth.create_user(admin, twin, "重名", Role.CLERK, "Password1")
+        assert "已被使用" in taken.value.message_zh
+    assert desk.auth.login("ＣＬＥＲＫ", "Clerk2026").id == clerk.id
+    with pytest.raises(ValidationError) as odd:
+        desk.auth.create_user(admin, "li si", "李四", Role.CLERK, "Password1")
+    assert "用户名只能包含字母、数字" in odd.value.message_zh
+    made = desk.auth.create_user(admin, "LiSi", "李四", Role.CLERK, "Password1")
+    assert made.username == "lisi" and desk.auth.login("lisi", "Password1").id == made.id

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
 from compliance_desk.domain.roles import Permission, Role
+from compliance_desk.domain.text import to_halfwidth
 from compliance_desk.persistence.models import AppUser
 from compliance_desk.services.context import CurrentUser, ServiceContext
 
@@ -36,6 +37,12 @@ def _password_problem(password: str) -> str | None:
     if password.isdigit() or password.isalpha():
         return "密码需同时包含字母和数字"
     return None
+
+
+def _username(raw: str) -> str:
+    """A user name as the desk keeps it: "Clerk", "clerk" and full-width "ｃｌｅｒｋ" are one
+    name (they were three users; signing in, one of them had to be typed exactly)."""
+    return to_halfwidth(raw).strip().lower()
 
 
 def _current(u: AppUser) -> CurrentUser:
@@ -82,10 +89,12 @@ class AuthService:
         password: str,
         centre_id: uuid.UUID | None,
     ) -> CurrentUser:
-        username = username.strip()
+        username = _username(username)
         problems = {}
         if not username:
             problems["username"] = "用户名不能为空"
+        elif len(username) > 60 or not all(c.isalnum() or c in "._-" for c in username):
+            problems["username"] = "用户名只能包含字母、数字和“._-”，最多60个字符"
         if not display_name.strip():
             problems["display_name"] = "姓名不能为空"
         pw = _password_problem(password)
@@ -95,7 +104,9 @@ class AuthService:
             raise ValidationError(problems)
         with self.ctx.uow(actor) as uow:
             taken = uow.session.scalar(
-                select(AppUser.id).where(AppUser.username == username, AppUser.deleted_at.is_(None))
+                select(AppUser.id).where(
+                    func.lower(AppUser.username) == username, AppUser.deleted_at.is_(None)
+                )
             )
             if taken:
                 raise ValidationError({"username": f"用户名“{username}”已被使用"})
@@ -115,7 +126,8 @@ class AuthService:
         with self.ctx.uow(None) as uow:
             user = uow.session.scalars(
                 select(AppUser).where(
-                    AppUser.username == username.strip(), AppUser.deleted_at.is_(None)
+                    func.lower(AppUser.username) == _username(username),
+                    AppUser.deleted_at.is_(None),
                 )
             ).first()
             failed = LoginFailed("用户名或密码错误", f"login failed for {username!r}")
