@@ -305,25 +305,35 @@ def test_steps_are_dated_in_the_order_they_happened() -> None:
     precede the answer it carries, a close its reply); departments' answers may come in any
     order, each after its own forward; notes may be written down afterwards."""
     s = accepted(AppealTier.GENERAL, "2026-10-08")
-    s = apply(s, Step(Action.FORWARD, D("2026-10-08"), department_ids=("d1", "d2"), event_id="f"), CLERK)  # fmt: skip
-    s = apply(s, Step(Action.DEPARTMENT_ANSWER, D("2026-10-16"), "答", forward_id="f:1"), CLERK)
-    s = apply(s, Step(Action.DEPARTMENT_ANSWER, D("2026-10-15"), "答", forward_id="f:0"), CLERK)
+    s = apply(s, Step(Action.FORWARD, D("2026-10-08"), department_ids=("d1", "d2"), event_id="f"), CLERK, fresh=True)  # fmt: skip
+    s = apply(
+        s,
+        Step(Action.DEPARTMENT_ANSWER, D("2026-10-16"), "答", forward_id="f:1"),
+        CLERK,
+        fresh=True,
+    )
+    s = apply(
+        s,
+        Step(Action.DEPARTMENT_ANSWER, D("2026-10-15"), "答", forward_id="f:0"),
+        CLERK,
+        fresh=True,
+    )
     assert s.state is AppealState.ANSWERED
     with refused("操作日期不能早于上一步（部门答复，2026-10-16）"):
-        apply(s, Step(Action.REPLY, D("2026-10-02"), "反馈"), CLERK)
-    noted = apply(s, Step(Action.NOTE, D("2026-10-09"), "补记：电话催办"), CLERK)
+        apply(s, Step(Action.REPLY, D("2026-10-02"), "反馈"), CLERK, fresh=True)
+    noted = apply(s, Step(Action.NOTE, D("2026-10-09"), "补记：电话催办"), CLERK, fresh=True)
     assert noted.last_on == D("2026-10-16")  # a note moves nothing
-    s = apply(noted, Step(Action.REPLY, D("2026-10-19"), "反馈"), CLERK)
+    s = apply(noted, Step(Action.REPLY, D("2026-10-19"), "反馈"), CLERK, fresh=True)
     with refused("操作日期不能早于上一步（反馈企业，2026-10-19）"):
-        apply(s, Step(Action.CLOSE, D("2026-10-01"), rating=4), CLERK)
+        apply(s, Step(Action.CLOSE, D("2026-10-01"), rating=4), CLERK, fresh=True)
 
 
 def test_a_replied_appeals_clock_cannot_be_paused_or_restarted() -> None:
     """The clock stopped at the reply: a pause (even backdated) would turn a late reply into
     one in time; a tier raise would start a new clock on an answered appeal."""
     s = accepted(AppealTier.SIMPLE, "2026-09-30")
-    s = apply(s, Step(Action.ANSWER, D("2026-11-19"), "答"), CLERK)
-    s = apply(s, Step(Action.REPLY, D("2026-11-19"), "复"), CLERK)
+    s = apply(s, Step(Action.ANSWER, D("2026-11-19"), "答"), CLERK, fresh=True)
+    s = apply(s, Step(Action.REPLY, D("2026-11-19"), "复"), CLERK, fresh=True)
     assert reply_late(s, appeal_deadline(CAL, s)) is True
     for step in (
         Step(Action.PAUSE, D("2026-11-19"), "补材料"),
@@ -331,18 +341,48 @@ def test_a_replied_appeals_clock_cannot_be_paused_or_restarted() -> None:
         Step(Action.RAISE_TIER, D("2026-11-19"), "复杂", new_tier=AppealTier.GENERAL),
     ):
         with refused("已反馈企业，计时已结束"):
-            apply(s, step, CLERK)
+            apply(s, step, CLERK, fresh=True)
         assert step.action not in allowed(s, CLERK)
 
 
 def test_a_parlours_dates_follow_the_appeal_and_the_meeting() -> None:
     s = accepted(AppealTier.MAJOR, "2026-03-02")
     with refused("会商日期不能早于诉求的受理日期"):
-        apply(s, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03"), meeting_date=D("2026-02-20")), CLERK)  # fmt: skip
-    s = apply(s, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03"), meeting_date=D("2026-03-12")), CLERK)  # fmt: skip
+        apply(s, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03"), meeting_date=D("2026-02-20")), CLERK, fresh=True)  # fmt: skip
+    s = apply(s, Step(Action.SCHEDULE_PARLOUR, D("2026-03-03"), meeting_date=D("2026-03-12")), CLERK, fresh=True)  # fmt: skip
     with refused("会商结果的日期不能早于会商日期（2026-03-12）"):
-        apply(s, Step(Action.PARLOUR_OUTCOME, D("2026-03-10"), "结果"), CLERK)
+        apply(s, Step(Action.PARLOUR_OUTCOME, D("2026-03-10"), "结果"), CLERK, fresh=True)
     assert (
-        apply(s, Step(Action.PARLOUR_OUTCOME, D("2026-03-12"), "结果"), CLERK).state
+        apply(s, Step(Action.PARLOUR_OUTCOME, D("2026-03-12"), "结果"), CLERK, fresh=True).state
         is AppealState.ANSWERED
     )
+
+
+def test_a_timeline_recorded_before_the_date_rules_still_replays() -> None:
+    """Stored steps are replayed as they were recorded: a timeline with a pause dated before
+    the answer (or a pause after the reply) from before these rules still adds up, so its
+    appeal is not stuck and a closed one is not shown open; only a new step meets the rules."""
+    legacy = [
+        (Step(Action.ACCEPT, D("2026-03-02"), new_tier=AppealTier.GENERAL), CLERK),
+        (Step(Action.ANSWER, D("2026-03-10"), "答"), CLERK),
+        (Step(Action.PAUSE, D("2026-03-05"), "补材料"), CLERK),
+        (Step(Action.RESUME, D("2026-03-06")), CLERK),
+        (Step(Action.REPLY, D("2026-03-11"), "复"), CLERK),
+        (Step(Action.PAUSE, D("2026-03-12"), "又补材料"), CLERK),
+        (Step(Action.CLOSE, D("2026-03-13"), rating=4), CLERK),
+    ]
+    status = replay(legacy)
+    assert status.state is AppealState.CLOSED and not status.clock_running
+    with refused("操作日期不能早于上一步（办结，2026-03-13）"):
+        apply(status, Step(Action.REOPEN, D("2026-03-12"), "再次反映"), CLERK, fresh=True)
+    assert apply(status, Step(Action.REOPEN, D("2026-03-12"), "再次反映"), CLERK).clock_running
+
+
+def test_an_earlier_dated_department_answer_leaves_the_last_step_as_it_was() -> None:
+    s = accepted(AppealTier.GENERAL, "2026-10-08")
+    s = apply(s, Step(Action.FORWARD, D("2026-10-08"), department_ids=("a", "b"), event_id="f"), CLERK, fresh=True)  # fmt: skip
+    s = apply(s, Step(Action.DEPARTMENT_ANSWER, D("2026-10-16"), "答", forward_id="f:1"), CLERK, fresh=True)  # fmt: skip
+    s = apply(s, Step(Action.DEPARTMENT_ANSWER, D("2026-10-12"), "答", forward_id="f:0"), CLERK, fresh=True)  # fmt: skip
+    assert (s.last_on, s.last_action) == (D("2026-10-16"), "部门答复")
+    with refused("上一步（部门答复，2026-10-16）"):
+        apply(s, Step(Action.REPLY, D("2026-10-13"), "复"), CLERK, fresh=True)

@@ -470,7 +470,7 @@ def test_rows_naming_no_centre_go_to_the_centre_chosen_in_the_dialog(
     with desk.ctx.factory() as s:
         names = [draft.name for _n, draft in dialog.plan.drafts]
         centres = s.scalars(select(Enterprise.centre_id).where(Enterprise.name.in_(names))).all()
-    assert centres and all(c is not None for c in centres)
+    assert centres and set(centres) == {game}  # the centre chosen, for every one of them
 
 
 def test_first_run_dialog(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]

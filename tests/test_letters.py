@@ -359,3 +359,19 @@ def test_templates_cannot_exhaust_memory_or_crash() -> None:
     for body in ("{{ 'x' * 400000000 }}", "{{ 2 ** 100000 }}", "{{ facts|cn_date }}"):
         with pytest.raises(TemplateFault):
             render([LetterRequest("penalty_decision", data, template=body)], KEY)
+
+
+def test_a_letters_phone_is_checked_when_drafted_never_when_reprinted() -> None:
+    """An issued letter is reprinted and verified as issued (rules=False): a phone the rule
+    would now refuse must not make a genuine letter look altered; service lines pass."""
+    from compliance_desk.documents.fields import LetterDataError
+    from compliance_desk.documents.kinds import check_data
+
+    kind = KINDS["advice_letter"]
+    odd = kind.sample() | {"contact_phone": "咨询请拨窗口"}
+    assert check_data(kind, odd, rules=False)["contact_phone"] == "咨询请拨窗口"
+    with pytest.raises(LetterDataError) as refused:
+        check_data(kind, odd)
+    assert "联系电话格式不正确" in refused.value.message_zh
+    for fine in ("12345", "400-123-4567", "0575-82110174 13957667049", "0575 8211 0174"):
+        assert check_data(kind, kind.sample() | {"contact_phone": fine})["contact_phone"] == fine

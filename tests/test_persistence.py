@@ -184,6 +184,9 @@ def test_administrator_edits_reference_data(
     with pytest.raises(ValidationError) as long:
         desk.reference.add(admin, "chamber", "协" * 5000)
     assert "名称过长" in long.value.message_zh
+    with pytest.raises(ValidationError) as code:  # a department's code is its name: 40 at most
+        desk.reference.add(admin, "department", "部" * 41)
+    assert "最多40个字" in code.value.message_zh
     desk.reference.add(admin, "chamber", "上虞区伞业行业协会")  # the retired one's name is free
 
 

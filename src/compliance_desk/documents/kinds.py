@@ -282,22 +282,37 @@ def check_data(
     party["uscc"] = uscc.normalise(party["uscc"])
     wrong = uscc.problem(party["uscc"])
     problems = [f"当事人统一社会信用代码有误：{wrong}"] if wrong else []
-    if cleaned.get("contact_phone"):  # one number, or several written 、 or ，between them
-        for part in re.split(r"[、，,；;/]", cleaned["contact_phone"]):
-            if wrong := phone.problem(part) if part.strip() else "联系电话中有空的号码":
-                problems.append(f"{wrong}（现为“{cleaned['contact_phone']}”）")
-                break
     for key in ("number", "corrects", "penalty_number"):
         if cleaned.get(key):
             try:
                 parse_number(cleaned[key])
             except DomainError as exc:
                 problems.append(exc.message_zh)
-    if rules:
+    if rules:  # (an issued letter is reprinted and verified as issued)
         problems += k.checks(cleaned, legal or legal_values.load())
+        if cleaned.get("contact_phone") and (wrong := _phone_problem(cleaned["contact_phone"])):
+            problems.append(f"{wrong}（现为“{cleaned['contact_phone']}”）")
     if problems:
         raise LetterDataError(problems)
     return cleaned
+
+
+_SERVICE_NUMBER = re.compile(r"1\d{4}|[48]00-?\d{3}-?\d{4}")  # 12345, 12315; 400-xxx-xxxx
+
+
+def _phone_problem(text: str) -> str | None:
+    """A letter's contact phone: one number or several (、，; or spaces between them), each a
+    phone number as the register takes them, or a service line (12345, 400-…)."""
+
+    def fine(number: str) -> bool:
+        return bool(_SERVICE_NUMBER.fullmatch(number.strip())) or phone.problem(number) is None
+
+    for part in re.split(r"[、，,；;/]", text):
+        if not part.strip():
+            return "联系电话中有空的号码"
+        if not (fine(part) or all(fine(piece) for piece in part.split())):
+            return phone.problem(part) or "联系电话格式不正确"
+    return None
 
 
 def issue_checks(

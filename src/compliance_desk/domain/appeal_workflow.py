@@ -163,7 +163,41 @@ def allowed(status: AppealStatus, role: Role) -> list[Action]:
     """The actions the UI should enable for this role, in this state."""
     if role not in ACTORS:
         return []
-    return [a for a in Action if a is not Action.ACCEPT and _why_not(status, a) is None]
+    return [
+        a
+        for a in Action
+        if a is not Action.ACCEPT
+        and _why_not(status, a) is None
+        and _after_reply(status, a) is None
+    ]
+
+
+def _after_reply(s: AppealStatus, action: Action) -> str | None:
+    """A new step the reply ruled out: the clock stopped there (a pause, even backdated,
+    would turn a late reply into one in time; a raised tier would start a new clock)."""
+    if action in (Action.PAUSE, Action.RESUME, Action.RAISE_TIER) and s.replied_on is not None:
+        return "已反馈企业，计时已结束；如需继续处理，请办结后重新打开"
+    return None
+
+
+def _fresh_refusal(s: AppealStatus, step: Step) -> str | None:
+    """The rules for a step being taken now, not for the stored steps a timeline replays (a
+    timeline recorded before them must still replay: its appeal would be stuck otherwise)."""
+    action = step.action
+    if (why := _after_reply(s, action)) is not None:
+        return why
+    ordered = action not in ANNOTATIONS and action is not Action.DEPARTMENT_ANSWER
+    if ordered and s.last_on is not None and step.on < s.last_on:
+        return f"操作日期不能早于上一步（{s.last_action}，{s.last_on.isoformat()}）"
+    if (
+        action is Action.SCHEDULE_PARLOUR
+        and step.meeting_date
+        and step.meeting_date < s.clock_start
+    ):
+        return "会商日期不能早于诉求的受理日期"
+    if action is Action.PARLOUR_OUTCOME and s.parlour_date and step.on < s.parlour_date:
+        return f"会商结果的日期不能早于会商日期（{s.parlour_date.isoformat()}）"
+    return None
 
 
 def _why_not(s: AppealStatus, action: Action) -> str | None:
@@ -174,8 +208,6 @@ def _why_not(s: AppealStatus, action: Action) -> str | None:
         return "诉求已办结，如需继续处理请先重新打开"
     if action is Action.NOTE or action is Action.RELAY_CHAMBER:
         return None
-    if action in (Action.PAUSE, Action.RESUME, Action.RAISE_TIER) and s.replied_on is not None:
-        return "已反馈企业，计时已结束；如需继续处理，请办结后重新打开"
     if action is Action.PAUSE:
         return "计时已暂停" if s.paused_since else None
     if action is Action.RESUME:
@@ -217,8 +249,10 @@ def _why_not(s: AppealStatus, action: Action) -> str | None:
     return None
 
 
-def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
-    """The status after ``step``, or DomainError with the reason in Chinese."""
+def apply(status: AppealStatus | None, step: Step, role: Role, fresh: bool = False) -> AppealStatus:
+    """The status after ``step``, or DomainError with the reason in Chinese.  ``fresh``: a
+    step being taken now (the desk's, or one the server receives), held to the rules that
+    came after steps were first recorded (``_fresh_refusal``); replays leave it False."""
     if role not in ACTORS:
         raise refuse("当前角色无权处理诉求", f"role {role} may not act on appeals")
     if step.action is Action.ACCEPT:
@@ -245,24 +279,19 @@ def apply(status: AppealStatus | None, step: Step, role: Role) -> AppealStatus:
     if step.action is Action.PAUSE and last_resume is not None and step.on < last_resume:
         raise refuse("暂停日期不能早于上次恢复计时的日期", "pause overlapping an earlier pause")
     moves = step.action not in ANNOTATIONS
-    # A department's answer may arrive (and be dated) before another department's, recorded
-    # in any order; it is checked against its own forward below.
-    ordered = moves and step.action is not Action.DEPARTMENT_ANSWER
-    if ordered and status.last_on is not None and step.on < status.last_on:
-        raise refuse(
-            f"操作日期不能早于上一步（{status.last_action}，{status.last_on.isoformat()}）",
-            f"{step.action} dated before the previous step ({status.last_on})",
-        )
+    # (a department's answer may arrive, and be dated, before another department's: checked
+    # against its own forward below; notes and relays may be written down afterwards)
+    if fresh and (why := _fresh_refusal(status, step)) is not None:
+        raise refuse(why, f"{step.action} refused as a new step: dates or the reply")
     if step.on < status.clock_start and step.action is not Action.NOTE:
         raise refuse(
             f"操作日期早于诉求的{status.clock_event}日期",
             f"{step.action} dated before the clock start",
         )
     new = _applied(status, step)
-    if not moves:
-        return new
-    last_on = step.on if status.last_on is None else max(status.last_on, step.on)
-    return replace(new, last_on=last_on, last_action=step.action.label)
+    if not moves or (status.last_on is not None and step.on < status.last_on):
+        return new  # (an earlier-dated department answer: the last step stays the last)
+    return replace(new, last_on=step.on, last_action=step.action.label)
 
 
 def _applied(status: AppealStatus, step: Step) -> AppealStatus:
@@ -302,17 +331,10 @@ def _applied(status: AppealStatus, step: Step) -> AppealStatus:
     if a is Action.SCHEDULE_PARLOUR:
         if step.meeting_date is None:
             raise refuse("请填写会客厅会商日期", "parlour without meeting date")
-        if step.meeting_date < status.clock_start:
-            raise refuse("会商日期不能早于诉求的受理日期", "parlour meeting before the clock start")
         return replace(status, state=AppealState.IN_PARLOUR, parlour_date=step.meeting_date)
     if a is Action.PARLOUR_OUTCOME:
         if not step.text.strip():
             raise refuse("请填写会商结果", "parlour outcome without text")
-        if status.parlour_date is not None and step.on < status.parlour_date:
-            raise refuse(
-                f"会商结果的日期不能早于会商日期（{status.parlour_date.isoformat()}）",
-                "parlour outcome dated before the meeting",
-            )
         return replace(status, state=AppealState.ANSWERED)
     if a is Action.ESCALATE:
         return replace(status, state=AppealState.ESCALATED)

@@ -52,6 +52,7 @@ class ImportDialog(QDialog):
         self.result: ImportResult | None = None
         self.imported = False
         self.token = CancelToken()
+        self._checks = 0
         self.setWindowTitle(self.tr("Import enterprise list — %1").replace("%1", path.name))
         self.resize(760, 480)
         self.summary = QLabel(self.tr("Checking every row…"))
@@ -98,7 +99,7 @@ class ImportDialog(QDialog):
             (i for i in range(self.centre.count()) if self.centre.itemData(i) == user.centre_id),
             None,
         )
-        self.centre.setCurrentIndex(mine if mine is not None else min(1, self.centre.count() - 1))
+        self.centre.setCurrentIndex(mine if mine is not None else 0)  # (no centre: "none")
         self.centre.currentIndexChanged.connect(lambda _i: self._check())
         choose = QHBoxLayout()
         choose.addWidget(QLabel(self.tr("Rows that name no centre go to:")))
@@ -119,9 +120,18 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Checking every row…"))
         desk, user, path, centre = self.desk, self.user, self.path, self.centre.currentData()
-        self.runner.run(
-            lambda: desk.importer.plan(user, path, centre_id=centre), self._planned, self._failed
-        )
+        self._checks += 1
+        check = self._checks  # a check overtaken by a newer one (the centre changed) is dropped
+
+        def planned(plan: Any) -> None:
+            if check == self._checks:
+                self._planned(plan)
+
+        def failed(exc: BaseException) -> None:
+            if check == self._checks:
+                self._failed(exc)
+
+        self.runner.run(lambda: desk.importer.plan(user, path, centre_id=centre), planned, failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.report_button.setVisible(False)  # no plan, no problem rows to report

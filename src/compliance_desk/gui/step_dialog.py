@@ -144,7 +144,7 @@ class StepDialog(QDialog):
             self.rating.setFocus()
             return  # the dialog stays, with what was typed
         try:  # the state machine's own checks (dates, texts), before the dialog goes
-            apply(self.appeal.status, self.step(), self.role)
+            apply(self.appeal.status, self.step(), self.role, fresh=True)
         except DomainError as exc:
             self.message.setText(exc.message_zh)
             return  # the dialog stays, with what was typed

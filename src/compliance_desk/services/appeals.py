@@ -277,7 +277,7 @@ class AppealService:
             if step.action is Action.FORWARD:
                 self._check_departments(uow.session, step.department_ids)
             recorded = dataclasses.replace(step, event_id=str(new_id()))
-            new_status = apply(status, recorded, user.role)
+            new_status = apply(status, recorded, user.role, fresh=True)
             uow.session.add(self._event(appeal.id, events[-1].seq + 1, recorded, user))
             appeal.state = new_status.state.value
             appeal.tier = new_status.tier.value

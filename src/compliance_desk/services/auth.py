@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
 from compliance_desk.domain.roles import Permission, Role
@@ -103,11 +104,8 @@ class AuthService:
         if problems:
             raise ValidationError(problems)
         with self.ctx.uow(actor) as uow:
-            taken = uow.session.scalar(
-                select(AppUser.id).where(
-                    func.lower(AppUser.username) == username, AppUser.deleted_at.is_(None)
-                )
-            )
+            live = uow.session.scalars(select(AppUser.username).where(AppUser.deleted_at.is_(None)))
+            taken = any(_username(name) == username for name in live)
             if taken:
                 raise ValidationError({"username": f"用户名“{username}”已被使用"})
             user = AppUser(
@@ -124,12 +122,7 @@ class AuthService:
 
     def login(self, username: str, password: str) -> CurrentUser:
         with self.ctx.uow(None) as uow:
-            user = uow.session.scalars(
-                select(AppUser).where(
-                    func.lower(AppUser.username) == _username(username),
-                    AppUser.deleted_at.is_(None),
-                )
-            ).first()
+            user = self._named(uow.session, username)
             failed = LoginFailed("用户名或密码错误", f"login failed for {username!r}")
             if user is None:
                 self.ctx.hasher.hash(password)  # same cost whether or not the user exists
@@ -141,6 +134,18 @@ class AuthService:
             if not user.active:
                 raise LoginFailed("该账号已停用，请联系管理员", f"user {username!r} inactive")
             return _current(user)
+
+    @staticmethod
+    def _named(session: Session, typed: str) -> AppUser | None:
+        """The live user of that name: as typed first (a name kept before names were folded,
+        "Clerk" beside "clerk", stays reachable), else the one whose folded name matches
+        (folded in Python: SQLite's lower() folds ASCII only; the users are a few dozen)."""
+        live = list(session.scalars(select(AppUser).where(AppUser.deleted_at.is_(None))))
+        exact = [u for u in live if u.username == typed.strip()]
+        if exact:
+            return exact[0]
+        folded = [u for u in live if _username(u.username) == _username(typed)]
+        return folded[0] if len(folded) == 1 else None
 
     def change_password(self, user: CurrentUser, old: str, new: str) -> None:
         try:

@@ -237,12 +237,17 @@ class ReferenceService:
 def _name_free(session: Session, kind: str, name: str, but: uuid.UUID | None = None) -> None:
     """Names are how people, ledgers and the importer tell reference items apart: a second
     live item of the same kind and name (a department renamed to another's) is refused."""
-    if len(name) > 100:
-        raise ValidationError({"name": "名称过长（最多100个字）"})
+    model = KINDS[kind]
+    columns = model.__table__.c
+    # the name, and the code made from it (industries, centres, departments: code = name)
+    found = (columns.name, columns.get("code"))
+    lengths = [getattr(c.type, "length", None) for c in found if c is not None]
+    limit = min([n for n in lengths if n] or [100])
+    if len(name) > limit:
+        raise ValidationError({"name": f"名称过长（最多{limit}个字）"})
     if kind == "compliance_point":  # named within their centre: two centres may share one
         return
-    model = KINDS[kind]
-    named = model.__table__.c.name  # every reference table has a name
+    named = columns.name  # every reference table has a name
     query = select(model.id).where(named == name, model.deleted_at.is_(None))
     if but is not None:
         query = query.where(model.id != but)

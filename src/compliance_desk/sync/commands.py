@@ -143,7 +143,7 @@ class AppealCommands:
             )
         action = Action(row["action"])
         try:
-            new = apply(status, _step(row), Role(row["role"]))
+            new = apply(status, _step(row), Role(row["role"]), fresh=True)
         except DomainError as exc:
             return Verdict(
                 "rejected",
