@@ -172,9 +172,14 @@ def test_when_a_page_fails_the_one_sent_after_it_is_refused_and_both_go_again_in
     real = pushing.push
     calls: list[int] = []
 
+    second = {str(i) for i in waiting[7:14]}  # the second page's operations
+
     def second_fails(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        if len(calls) == 2:  # the second page: slow, then it fails without committing
+        # The second page (known by its operations: the first two pages are sent at once and
+        # may reach the server in either order) is slow, then fails without committing.
+        ops = args[2] if len(args) > 2 else kwargs["ops"]
+        if not calls and {str(op.get("id")) for op in ops} == second:
+            calls.append(1)
             threading.Event().wait(0.3)
             raise Refused(503, "unavailable", "同步服务器暂时无法处理", "database went away")
         return real(*args, **kwargs)
