@@ -295,6 +295,15 @@ def test_an_export_to_a_place_that_cannot_be_written_is_said_and_leaves_nothing(
         ("=1+2", "s"),
     ]
     assert list(tmp_path.glob("*.part")) == []
+    # CSV: such a cell is written after an apostrophe (Excel shows it as text) and read back
+    # as it was typed; other text is untouched.
+    from compliance_desk.services.ledger_files import read_rows
+
+    flat = tmp_path / "公式.csv"
+    write_rows(flat, ["名称", "备注"], [["=1+2", "-未核实"], ["甲'乙", "'原样"]])
+    text = flat.read_text(encoding="utf-8-sig")
+    assert "'=1+2" in text and "'-未核实" in text
+    assert [r.cells for r in read_rows(flat)][1:] == [["=1+2", "-未核实"], ["甲'乙", "'原样"]]
 
 
 def test_headers_with_remarks_total_rows_and_namesakes(

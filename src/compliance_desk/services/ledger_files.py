@@ -89,13 +89,27 @@ def decode(data: bytes) -> str:
 
 def _read_csv(data: bytes) -> list[SheetRow]:
     text = decode(data)
-    dialect: type[csv.Dialect] | csv.Dialect
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    try:  # the delimiter only: quotes are Excel's " (a sniffed ' took apart cells like '=1+2)
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    return [SheetRow(n, row) for n, row in enumerate(reader, start=1)]
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
+    return [SheetRow(n, [_unguarded(c) for c in row]) for n, row in enumerate(reader, start=1)]
+
+
+# A CSV cell that begins with one of these is a formula to Excel (=HYPERLINK(...) runs on open):
+# exported with an apostrophe before it, which Excel shows as text; read back without it.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _guarded(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unguarded(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_FORMULA_START) else cell
 
 
 def write_rows(
@@ -116,7 +130,7 @@ def write_rows(
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows([_guarded(v) for v in row] for row in rows)
 
     written(path, write)
 
