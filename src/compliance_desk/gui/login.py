@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the data layer loads in the background while this dialog sh
     from compliance_desk.services.context import CurrentUser
 
 
-def _line(name: str, text: str = "", secret: bool = False) -> QLineEdit:
+def form_line(name: str, text: str = "", secret: bool = False) -> QLineEdit:
     edit = QLineEdit(text)
     edit.setObjectName(name)
     if secret:
@@ -35,7 +35,7 @@ def _line(name: str, text: str = "", secret: bool = False) -> QLineEdit:
     return edit
 
 
-def _error_label() -> QLabel:
+def error_label() -> QLabel:
     label = QLabel()
     label.setObjectName("error")
     label.setStyleSheet("color: #b00020")
@@ -43,7 +43,7 @@ def _error_label() -> QLabel:
     return label
 
 
-def _ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], None]) -> QDialogButtonBox:
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
@@ -65,9 +65,9 @@ class SignInPanel(QWidget):
     def __init__(self, username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("signIn")
-        self.username = _line("username", username)
-        self.password = _line("password", secret=True)
-        self.error = _error_label()
+        self.username = form_line("username", username)
+        self.password = form_line("password", secret=True)
+        self.error = error_label()
         self.busy = QLabel()
         self.busy.setObjectName("busy")
         self.busy.setStyleSheet("color: #555")
@@ -149,17 +149,17 @@ class FirstRunDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.username = _line("username", "admin")
-        self.display_name = _line("display_name")
-        self.password = _line("password", secret=True)
-        self.repeat = _line("repeat", secret=True)
-        self.error = _error_label()
+        self.username = form_line("username", "admin")
+        self.display_name = form_line("display_name")
+        self.password = form_line("password", secret=True)
+        self.repeat = form_line("repeat", secret=True)
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("User name"), self.username)
         form.addRow(self.tr("Full name"), self.display_name)
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.tr("Repeat password"), self.repeat)
-        buttons = _ok_cancel(self, self.try_create)
+        buttons = ok_cancel(self, self.try_create)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

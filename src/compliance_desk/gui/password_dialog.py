@@ -5,18 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QWidget
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain.errors import DomainError
+from compliance_desk.gui.login import error_label, form_line, ok_cancel
 from compliance_desk.services.context import CurrentUser
-
-
-def _secret(name: str) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 class PasswordDialog(QDialog):
@@ -35,9 +29,9 @@ class PasswordDialog(QDialog):
         self.desk, self.user, self.target = desk, user, target
         self.done_ = False
         form = QFormLayout(self)
-        self.old = _secret("old")
-        self.new = _secret("new")
-        self.again = _secret("again")
+        self.old = form_line("old", secret=True)
+        self.new = form_line("new", secret=True)
+        self.again = form_line("again", secret=True)
         if target is None:
             self.setWindowTitle(self.tr("Change my password"))
             form.addRow(self.tr("Current password"), self.old)
@@ -48,17 +42,9 @@ class PasswordDialog(QDialog):
         form.addRow(self.tr("New password"), self.new)
         form.addRow(self.tr("New password again"), self.again)
         form.addRow(QLabel(self.tr("At least 8 characters, letters and digits.")))
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
+        self.message = error_label()
         form.addRow(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self, self.save))
         self.setMinimumWidth(420)
 
     def save(self) -> None:

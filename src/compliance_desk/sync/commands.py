@@ -80,6 +80,15 @@ def _step(row: Mapping[str, Any]) -> Step:
     )
 
 
+def parent_held(connection: Connection, parent: Table, parent_id: Any, lock: bool) -> bool:
+    """Whether the timeline's parent row is here; ``lock``: held until the transaction ends,
+    so one parent's steps are judged one at a time."""
+    query = select(parent.c.id).where(parent.c.id == parent_id)
+    if lock:
+        query = query.with_for_update()
+    return connection.execute(query).first() is not None
+
+
 class AppealCommands:
     parent_table = "appeal"
     parent_key = "appeal_id"
@@ -125,10 +134,7 @@ class AppealCommands:
         self, connection: Connection, row: dict[str, Any], context: dict[str, Any], lock: bool
     ) -> Verdict:
         appeal_id = row["appeal_id"]
-        query = select(self.appeals.c.id).where(self.appeals.c.id == appeal_id)
-        if lock:  # one appeal's steps are judged one at a time
-            query = query.with_for_update()
-        if connection.execute(query).first() is None:
+        if not parent_held(connection, self.appeals, appeal_id, lock):
             return Verdict(
                 "rejected", "找不到该诉求，本步骤未生效", f"appeal {appeal_id} not found"
             )

@@ -65,13 +65,10 @@ class CompliantListCommands:
     def check(
         self, connection: Connection, row: dict[str, Any], context: dict[str, Any], lock: bool
     ) -> Verdict:
-        from compliance_desk.sync.commands import Verdict  # (it imports this module)
+        from compliance_desk.sync.commands import Verdict, parent_held  # (it imports this module)
 
         enterprise_id = row["enterprise_id"]
-        query = select(self.enterprises.c.id).where(self.enterprises.c.id == enterprise_id)
-        if lock:  # one enterprise's events are judged one at a time
-            query = query.with_for_update()
-        if connection.execute(query).first() is None:
+        if not parent_held(connection, self.enterprises, enterprise_id, lock):
             return Verdict(
                 "rejected", "找不到该企业，名单记录未生效", f"enterprise {enterprise_id} not found"
             )
