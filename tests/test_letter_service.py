@@ -213,6 +213,22 @@ def test_templates_are_versioned_and_letters_keep_theirs(
     assert "特此建议" not in pdf_text(old_pdf) and "特此建议" in pdf_text(new_pdf)
 
 
+def test_the_bundle_serves_with_the_desks_wording_of_the_service_receipt(
+    desk: Desk, adviser: CurrentUser, admin: CurrentUser, tmp_path: Path
+) -> None:
+    case = uuid.uuid4()
+    issue_case(desk, adviser, case)
+    body = desk.letters.templates(admin, "service_receipt")[0].body
+    desk.letters.save_template(
+        admin, "service_receipt", body + "本回证由送达人交回合规服务中心存档。\n", "存档说明"
+    )
+    pdf = tmp_path / "bundle.pdf"
+    pdf.write_bytes(desk.letters.bundle(adviser, case, method="邮寄送达"))
+    text = body_text(pdf)
+    assert "本回证由送达人交回合规服务中心存档" in text
+    assert "送达方式邮寄送达" in text and "□" not in text
+
+
 def test_the_bundle_prints_three_letters_and_the_service_receipt_in_order(
     desk: Desk, adviser: CurrentUser, tmp_path: Path
 ) -> None:
@@ -230,6 +246,9 @@ def test_the_bundle_prints_three_letters_and_the_service_receipt_in_order(
     receipt = text[order[3] :]
     for number in numbers:
         assert number in receipt
+    # Nobody chose how it will be served, nor who serves it: ticked and signed by hand
+    # (it printed 直接送达 and the adviser's name on every bundle, mailed or refused alike).
+    assert "□留置送达" in receipt and "李律师" not in receipt and "送达人签名年月日" in receipt
     # Printed on both sides (GB/T 9704): every letter begins on a front side, its "— 1 —" on
     # an odd sheet side; a letter of an odd page count is followed by a blank back.
     sides = PdfReader(pdf).pages

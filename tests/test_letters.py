@@ -59,8 +59,8 @@ REQUIRED = {
     ],
     "service_receipt": [
         "送达回证", "行政处罚决定书(虞市监处罚〔2026〕12号)", "行政合规建议书(虞市监合建〔2026〕7号)",
-        "信用修复告知书(虞市监信修〔2026〕5号)", f"受送达人{NAME}", "送达方式直接送达", "送达日期",
-        "签名或盖章", "送达人王珺、李玥",
+        "信用修复告知书(虞市监信修〔2026〕5号)", f"受送达人{NAME}", "送达方式直接送达", "签名或盖章",
+        "见证人签名", "年月日", "送达人签名王珺、李玥",
     ],
     "appeal_receipt": [
         "诉求受理回执", "20260213-K7Q4M", NAME, "一般性问题", "2026年3月5日24时", "劳动合同续签问题&<岗位调整>",
@@ -305,6 +305,36 @@ def test_line_breaks_inside_data_never_become_layout(tmp_path: Path) -> None:
     assert text.count("2026年3月9日") == 1  # one signature block, at the end
     heading = [ln for ln in lines(pdf) if ln.text == "一、伪造的标题"][0]
     assert heading.x0 > 28 * MM + 2 * 15  # set as an indented body paragraph, like the rest
+
+
+def test_a_service_receipt_is_one_page_with_a_dated_line_for_each_who_signs(
+    tmp_path: Path,
+) -> None:
+    pdf = tmp_path / "receipt.pdf"
+    data = {"method": None, "servers": None, "remarks": "邮寄@date 不是日期栏"}
+    pdf.write_bytes(render([issued("service_receipt", **data)], KEY))
+    text = body_text(pdf)
+    assert "— 2 —" not in pdf_text(pdf)  # one sheet
+    # Not chosen at print: every way of service offered, ticked by hand at the door.
+    assert all(f"□{way}" in text for way in ("直接送达", "留置送达", "邮寄送达", "委托送达"))
+    # The recipient, a receiver on their behalf, the witness of a refusal and the servers
+    # each sign and date by hand; a value's "@date" is printed as typed, not as a date line.
+    assert text.count("年月日") == 4 and "邮寄@date不是日期栏" in text
+    assert "由送达人、见证人签名或者盖章" in text
+    days = [ln for ln in lines(pdf) if ln.text == "日"]  # at the right of their cells
+    right = 28 * MM + 156 * MM
+    assert len(days) == 4 and all(right - 30 < ln.x1 <= right for ln in days)
+
+
+def test_a_condition_in_a_template_does_not_split_its_table(tmp_path: Path) -> None:
+    # {% if %} leaves an empty line where it stood: the rows around it are still one table,
+    # its value column where the longest label puts it (the appeal receipt's 咨询电话 row).
+    body = "| 甲 | 一\n{% if method %}\n| 送达方式之说明 | {{ method }}\n{% endif %}\n| 乙 | 二\n"
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(render([LetterRequest("service_receipt", sample("service_receipt"), body,
+                                          draft=True)]))  # fmt: skip
+    starts = {round(ln.x0) for ln in lines(pdf) if ln.text in ("一", "直接送达", "二")}
+    assert len(starts) == 1
 
 
 def test_control_and_private_use_characters_are_refused() -> None:

@@ -70,6 +70,9 @@ class Table:
     label_chars: int = 0  # 0: as wide as the longest label line (at most 9 characters)
     min_lines: int = 1
     tall: frozenset[int] = frozenset()  # rows left empty to fill in by hand: two lines high
+    # Rows signed by hand: "年　月　日" at the right of the row's last line, as many lines as
+    # the label has (受送达人 / 签名或盖章: two; 送达人签名: one).
+    dated: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,9 @@ class _Row:
 
     slots: int
     lines: list[tuple[Line, float, tuple[float, float, float]]] = field(default_factory=list)
-    cells: tuple[list[Line], list[Line], float] | None = None  # table: label, value, label width
+    # A table row: label lines, value lines, the label column's width, and whether the value's
+    # last line is set at the right of its cell (a signature's date).
+    cells: tuple[list[Line], list[Line], float, bool] | None = None
     group: int = 0  # rows of one group (non-zero) stay on one page
     blank: bool = False
     keep_next: bool = False
@@ -220,15 +225,24 @@ def _set_table(t: Table, fonts: _Fonts) -> list[_Row]:
         for part in value.split("\n") if value else [""]:
             g = fonts.glyphs([Span(part)], BODY)
             value_lines += break_lines(g, value_w - pad, value_w - pad, cs, False)
-        least = 2 if index in t.tall else t.min_lines
+        least = 2 if index in t.tall and index not in t.dated else t.min_lines
+        if index in t.dated:
+            # The date goes on the label's last line; the lines above stay empty for the hand.
+            date = break_lines(fonts.glyphs([Span(DATE_BLANK)], BODY), value_w, value_w, cs, False)
+            written = value_lines if value else []
+            above = max(len(label_lines) - 1, len(written))
+            value_lines = written + [Line((), 0.0, 0.0)] * (above - len(written)) + date
         # A cell taller than a page continues in a row of its own on the next page.
         chunk = LINES - 4
         for start in range(0, max(len(value_lines), 1), chunk):
             values = value_lines[start : start + chunk]
             labels = label_lines if start == 0 else _continued(fonts, label_w - 2 * pad, cs)
             slots = max(len(labels), len(values), least)
-            rows.append(_Row(slots, cells=(labels, values, label_w)))
+            rows.append(_Row(slots, cells=(labels, values, label_w, index in t.dated)))
     return rows
+
+
+DATE_BLANK = "年　　月　　日"  # a date written in by hand
 
 
 def _continued(fonts: _Fonts, width: float, cs: float) -> list[Line]:
@@ -430,7 +444,7 @@ def _draw_line(c: Canvas, line: Line, x: float, y: float, color: tuple[float, ..
 
 def _draw_table_row(c: Canvas, row: _Row, slot: int) -> None:
     assert row.cells is not None
-    labels, values, label_w = row.cells
+    labels, values, label_w, dated = row.cells
     pad = 0.5 * CELL
     top = PAGE_H - TOP - slot * PITCH
     bottom = top - row.slots * PITCH
@@ -440,7 +454,10 @@ def _draw_table_row(c: Canvas, row: _Row, slot: int) -> None:
     for k, line in enumerate(labels):
         _draw_line(c, line, LEFT + pad, _baseline(slot + k, BODY), (0, 0, 0))
     for k, line in enumerate(values):
-        _draw_line(c, line, LEFT + label_w + pad, _baseline(slot + k, BODY), (0, 0, 0))
+        x = LEFT + label_w + pad
+        if dated and k == len(values) - 1:
+            x = LEFT + AREA_W - 2 * pad - line.natural
+        _draw_line(c, line, x, _baseline(slot + k, BODY), (0, 0, 0))
 
 
 def _folio(c: Canvas, fonts: _Fonts, number: int) -> None:

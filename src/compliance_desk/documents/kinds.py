@@ -227,13 +227,16 @@ KINDS: dict[str, Kind] = {
                     fields=(Field("title", "文书名称"), Field("number", "文号")),
                 ),
                 Field("place", "送达地点"),
+                # Not chosen: the form offers every way, ticked by hand when served (a refusal
+                # turns 直接送达 into 留置送达 at the door).
                 Field(
                     "method",
                     "送达方式",
                     choices=("直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达"),
+                    required=False,
                 ),
                 Field("served_on", "送达日期", "date", required=False),
-                Field("servers", "送达人"),
+                Field("servers", "送达人", required=False),  # not given: signed by hand
                 Field("remarks", "备注", required=False),
             ),
             None,

@@ -7,6 +7,8 @@ A template is Jinja text (sandboxed: a template cannot reach Python) that produc
     @blank              an empty line
     | LABEL | VALUE     a row of a ruled table (送达回证); "\\n" in a cell starts a new line
     | LABEL |           a row left empty to be filled in by hand (room to sign)
+    | LABEL | @date     a row signed by hand, "年　月　日" at the right of its last line
+    | LABEL | TEXT @date    the same under printed text (the names of those who sign)
     @sign               the authority's signature, the date and room for the seal
 
 Undefined names are errors, never blanks: a template cannot silently print nothing.
@@ -66,6 +68,7 @@ class TemplateFault(DomainError):
 DATA_LINE = "\ue000"
 LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n",
                              "\u2028": "\n", "\u2029": "\n"})  # fmt: skip
+DATE = "@date"  # a table row's date to write in by hand (never read in a value from data)
 MAX_OUTPUT = 400_000  # characters a template may produce
 MAX_REPEAT = 10_000  # the longest string or list a template may make with * or **
 
@@ -82,7 +85,7 @@ def _finalize(value: Any) -> Any:
         return ""
     if isinstance(value, str | int | float):
         text = str(value).replace("\r\n", "\n").translate(LINE_BREAKS)
-        text = text.replace("\n", "\n" + DATA_LINE)
+        text = text.replace("\n", "\n" + DATA_LINE).replace(DATE, "@" + DATA_LINE + DATE[1:])
         return DATA_LINE + text if _looks_like_layout(text) else text
     return value
 
@@ -146,12 +149,14 @@ def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
     out: list[Block] = []
     table: list[tuple[str, str]] = []
     hand: set[int] = set()
+    dated: set[int] = set()
 
     def flush() -> None:
         if table:
-            out.append(Table(tuple(table), tall=frozenset(hand)))
+            out.append(Table(tuple(table), tall=frozenset(hand), dated=frozenset(dated)))
             table.clear()
             hand.clear()
+            dated.clear()
 
     for raw in lines:
         line = raw.strip()
@@ -161,23 +166,30 @@ def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
                 continue
             if table:  # a value's own line break inside a table cell
                 label, value = table[-1]
+                if line.endswith(DATE):
+                    text = text.removesuffix(DATE).rstrip()
+                    dated.add(len(table) - 1)
                 table[-1] = (label, value + "\n" + text)
                 hand.discard(len(table) - 1)
                 continue
             if text:
                 out.append(Para((Span(text),)))
             continue
-        line = line.replace(DATA_LINE, "")
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip("|").split("|", 1)]
             label, value = cells[0], (cells[1] if len(cells) > 1 else "")
+            if value.endswith(DATE):  # the template's own word (data's is broken by a mark)
+                value = value.removesuffix(DATE)
+                dated.add(len(table))
+            label, value = label.replace(DATA_LINE, ""), value.replace(DATA_LINE, "").strip()
             if not value:
                 hand.add(len(table))
             table.append((label.replace("\\n", "\n"), value.replace("\\n", "\n")))
             continue
-        flush()
-        if not line:
+        line = line.replace(DATA_LINE, "")
+        if not line:  # the line a template's {% if %} leaves: it does not end a table
             continue
+        flush()
         if line == "@blank":
             out.append(Blank())
         elif line == "@sign":

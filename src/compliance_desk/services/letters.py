@@ -589,10 +589,12 @@ class LetterService:
         return []
 
     def bundle(
-        self, user: CurrentUser, case_id: uuid.UUID, method: str = "直接送达", place: str = ""
+        self, user: CurrentUser, case_id: uuid.UUID, method: str = "", place: str = ""
     ) -> bytes:
         """三书同达: the penalty decision, the advice letter and the credit repair notice as
-        issued, then a service receipt listing them, as one PDF for one print job.
+        issued, then a service receipt listing them, as one PDF for one print job.  The
+        receipt is set in the desk's current wording of it; ``method`` not given, it offers
+        every way of service to tick when served, and the servers sign by hand.
 
         The letters are set again from their frozen data, template version, legal values and
         the QR text given at issue (its signature checked, and the data against its hash), so
@@ -602,7 +604,7 @@ class LetterService:
         return bundle
 
     def _bundle_prepared(
-        self, user: CurrentUser, case_id: uuid.UUID, method: str = "直接送达", place: str = ""
+        self, user: CurrentUser, case_id: uuid.UUID, method: str = "", place: str = ""
     ) -> list[Prepared]:
         """The bundle's four letters checked and laid out, not yet drawn."""
         user.require(Permission.LETTER_VIEW)
@@ -620,6 +622,7 @@ class LetterService:
                 )  # fmt: skip
                 for r in rows
             ]
+            wording = self._template(s, "service_receipt")
         first = rows[0].data
         receipt = {
             "authority": first["authority"],
@@ -628,9 +631,10 @@ class LetterService:
             "documents": [{"title": _kinds.KINDS[r.kind].title, "number": r.number} for r in rows],
             "place": place or first["party"].get("address", ""),
             "method": method,
-            "servers": user.display_name,
         }
-        requests.append(_render.LetterRequest("service_receipt", receipt))
+        requests.append(
+            _render.LetterRequest("service_receipt", receipt, wording.body, wording.version)
+        )
         return [_render.prepare(r) for r in requests]
 
     def bundles(
