@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection
@@ -246,3 +247,64 @@ def test_the_recycle_bin_search_on_sqlite_folds_names_too(tmp_path: Path) -> Non
     for query in ("（绍兴）", "(绍兴)", "兴）阴"):
         assert made.id in desk.enterprises.ids(user, Filter(text=query, deleted_only=True)), query
     desk.close()
+
+
+def _word_fixture(desk: Any, user: Any, seed: int) -> dict[str, uuid.UUID]:
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.services.demo_data import _uscc
+
+    rng = random.Random(seed)
+    names = {
+        "both": "绍兴崧厦蓝天伞业有限公司",
+        "place": "崧厦红星制衣厂",
+        "trade": "上虞蓝天伞业商行",
+    }
+    phones = {"both": "0575-82112345", "place": "13812345678", "trade": ""}
+    return {
+        key: desk.enterprises.create(
+            user, EnterpriseDraft(name=name, uscc=_uscc(rng), contact_phone=phones[key])
+        ).id
+        for key, name in names.items()
+    }
+
+
+WORDS = {  # typed with spaces -> the enterprises it must find (and no other of the three)
+    "崧厦 伞业": {"both"},
+    "伞业 崧厦": {"both"},
+    "崧厦蓝天 有限": {"both"},  # a word of 3+ characters with a short one
+    "songxia 伞业": {"both"},  # pinyin with a word
+    "蓝天 伞业": {"both", "trade"},
+    "0575 8211 2345": {"both"},  # a phone number typed in groups
+    "崧厦　红星": {"place"},  # the ideographic space
+    "崧厦 电器": set(),
+}
+
+
+def test_words_apart_are_each_found_in_any_order(tmp_path: Path) -> None:
+    """A clerk types 崧厦 伞业 for 绍兴崧厦蓝天伞业有限公司: each word is looked for (it was
+    one phrase with its space, and found nothing)."""
+    from compliance_desk.services.enterprises import Filter
+
+    desk = open_desk(f"sqlite:///{tmp_path / 'words.sqlite3'}", hasher=FAST_HASHER)
+    ensure_demo_users(desk.ctx)
+    user = desk.auth.login("admin", "Admin2026")
+    made = _word_fixture(desk, user, 6)
+    for query, expected in WORDS.items():
+        found = {v.id for v in desk.enterprises.search(user, query)} & set(made.values())
+        assert found == {made[k] for k in expected}, query
+    for key in made:  # the recycle bin searches the table itself, word by word too
+        desk.enterprises.delete(user, made[key])
+    for query, expected in WORDS.items():
+        found = set(desk.enterprises.ids(user, Filter(text=query, deleted_only=True)))
+        assert found & set(made.values()) == {made[k] for k in expected}, query
+    desk.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_too_words_apart_are_each_found(rig: Rig) -> None:
+    desk = rig.server_desk
+    user = desk.auth.login("admin", "Admin2026")
+    made = _word_fixture(desk, user, 7)
+    for query, expected in WORDS.items():
+        found = {v.id for v in desk.enterprises.search(user, query)} & set(made.values())
+        assert found == {made[k] for k in expected}, query

@@ -213,9 +213,13 @@ def search(connection: Connection, query: str, limit: int, scope: Scope | None =
     ``query`` is already lower-cased and trimmed.  Digits search the phone only (a name
     rarely holds digits, and every code shares its first trigrams, which would make the
     trigram index walk every row); credit-code prefixes are the service's B-tree lookup.
+    Words apart (崧厦 伞业) must each be found, in any order.
     """
     join, params = (scope or Scope()).sql()
-    if len(query) >= 3:
+    words = query.split()
+    if len(words) > 1:
+        rows = _all_words(connection, words, limit, join, params)
+    elif len(query) >= 3:
         columns = "phone" if query.isdigit() else "{name pinyin initials}"
         # FTS5 takes MATCH on its own table name, not an alias
         sql = (
@@ -239,6 +243,35 @@ def search(connection: Connection, query: str, limit: int, scope: Scope | None =
     else:
         rows = []
     return [Hit(uuid.UUID(hex=r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def _all_words(
+    connection: Connection, words: list[str], limit: int, join: str, params: dict[str, object]
+) -> Sequence[tuple[str, str, str, str]]:
+    """Documents holding every word: words of 3+ characters in the trigram index (their
+    phrases ANDed), shorter ones in the gram index (their tokens ANDed), both when mixed."""
+    long = [w for w in words if len(w) >= 3]
+    short = [w for w in words if len(w) < 3]
+    where: list[str] = []
+    if long:
+        where.append("enterprise_fts MATCH :q")
+        params = params | {"q": " AND ".join(
+            f"{'phone' if w.isdigit() else '{name pinyin initials}'} : {_fts_phrase(w)}"
+            for w in long
+        )}  # fmt: skip
+    source = "enterprise_fts"
+    if short:
+        source = (
+            "enterprise_gram JOIN enterprise_fts ON enterprise_fts.rowid = enterprise_gram.rowid"
+        )
+        where.append("enterprise_gram MATCH :g")
+        params = params | {"g": " AND ".join('"' + gram_token(w) + '"' for w in short)}
+    sql = (
+        "SELECT enterprise_fts.eid, enterprise_fts.name, enterprise_fts.pinyin, "
+        "enterprise_fts.initials FROM " + source + join
+    )
+    sql += (" AND " if join else " WHERE ") + " AND ".join(where) + " LIMIT :n"
+    return connection.execute(text(sql), params | {"n": limit}).all()  # type: ignore[return-value]
 
 
 def rebuild(connection: Connection, docs: Iterable[IndexDoc]) -> None:

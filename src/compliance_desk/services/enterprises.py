@@ -167,7 +167,13 @@ _FULL_WIDTH = "".join(map(chr, range(0xFF01, 0xFF5F))) + "\u3000"
 
 
 def normalise_query(text: str) -> str:
-    return to_halfwidth(text).strip().lower()
+    """Folded, lower-cased, words one space apart; a number or a code typed in groups
+    (138 1234 5678, 9133 0604 ...) as one word."""
+    words = to_halfwidth(text).lower().split()
+    joined = "".join(words)
+    if len(words) > 1 and (joined.isdigit() or _USCC_PREFIX.fullmatch(joined.upper())):
+        return joined
+    return " ".join(words)
 
 
 def _like_escape(text: str) -> str:
@@ -243,6 +249,7 @@ class EnterpriseService:
         """Candidates from the indexes, filtered by ``base``, ranked in Python."""
         code = query.upper()
         looks_like_code = _USCC_PREFIX.fullmatch(code) is not None
+        first = query.split(" ", 1)[0]  # several words: ranked by the first
         candidates: list[uuid.UUID] = []
         if looks_like_code:
             # A credit-code prefix: a range on the code's B-tree index, whatever the database.
@@ -256,27 +263,28 @@ class EnterpriseService:
                 .order_by(Enterprise.uscc)
                 .limit(limit * 2)
             )
-        text_search = not (looks_like_code and len(code) >= 10)
+        # a long code prefix is no name; digits alone may be a phone number as well
+        text_search = not (looks_like_code and len(code) >= 10 and not code.isdigit())
         if text_search and use_index:
             # Enough candidates to rank well; the filters apply inside the index query.
             hits = search_index.search(session.connection(), query, max(limit * 2, 50), scope)
             if not looks_like_code:  # the index holds what ranking needs: no second query
-                hits.sort(key=lambda h: search_rank(query, h.name, h.pinyin, h.initials, ""))
+                hits.sort(key=lambda h: search_rank(first, h.name, h.pinyin, h.initials, ""))
                 return [h.id for h in hits[:limit]]
             candidates += [h.id for h in hits]
         stmt = base.add_columns(
             Enterprise.name, Enterprise.name_pinyin, Enterprise.name_initials, Enterprise.uscc
         )
         if text_search and not use_index:
-            like = f"%{_like_escape(query)}%"
             name: Any = Enterprise.name
             if session.get_bind().dialect.name == "postgresql":  # folded as the query is
                 name = func.translate(name, _FULL_WIDTH, to_halfwidth(_FULL_WIDTH))
             else:  # SQLite's recycle bin (persistence/db.py gives it the function)
                 name = func.halfwidth(name)
-            stmt = stmt.where(
-                or_(
-                    Enterprise.id.in_(candidates),
+
+            def found(word: str) -> Any:
+                like = f"%{_like_escape(word)}%"
+                return or_(
                     name.ilike(like, escape="\\"),
                     Enterprise.name_pinyin.like(like, escape="\\"),
                     Enterprise.name_initials.like(like, escape="\\"),
@@ -285,13 +293,16 @@ class EnterpriseService:
                         Enterprise.contact_phone_digits.like(like, escape="\\"),
                     ),
                 )
-            ).limit(limit * 4)
+
+            # Words apart (崧厦 伞业) are each found, in any order.
+            every = and_(*[found(word) for word in query.split()])
+            stmt = stmt.where(or_(Enterprise.id.in_(candidates), every)).limit(limit * 4)
         elif candidates:
             stmt = stmt.where(Enterprise.id.in_(candidates))
         else:
             return []
         rows = [tuple(r) for r in session.execute(stmt)]
-        rows.sort(key=lambda r: search_rank(query, to_halfwidth(r[1]), r[2], r[3], r[4]))
+        rows.sort(key=lambda r: search_rank(first, to_halfwidth(r[1]), r[2], r[3], r[4]))
         return [r[0] for r in rows[:limit]]
 
     def rows(self, user: CurrentUser, ids: Sequence[uuid.UUID]) -> list[EnterpriseView]:
