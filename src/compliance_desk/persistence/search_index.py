@@ -217,6 +217,7 @@ def search(connection: Connection, query: str, limit: int, scope: Scope | None =
     """
     join, params = (scope or Scope()).sql()
     words = query.split()
+    rows: Sequence[tuple[str, str, str, str]]
     if len(words) > 1:
         rows = _all_words(connection, words, limit, join, params)
     elif len(query) >= 3:
@@ -227,7 +228,7 @@ def search(connection: Connection, query: str, limit: int, scope: Scope | None =
             "enterprise_fts.initials FROM enterprise_fts" + join
         )
         sql += (" AND " if join else " WHERE ") + "enterprise_fts MATCH :q LIMIT :n"
-        rows: Sequence[tuple[str, str, str, str]] = connection.execute(
+        rows = connection.execute(
             text(sql), {**params, "q": f"{columns} : {_fts_phrase(query)}", "n": limit}
         ).all()
     elif query:
@@ -271,7 +272,7 @@ def _all_words(
         "enterprise_fts.initials FROM " + source + join
     )
     sql += (" AND " if join else " WHERE ") + " AND ".join(where) + " LIMIT :n"
-    return connection.execute(text(sql), params | {"n": limit}).all()  # type: ignore[return-value]
+    return connection.execute(text(sql), params | {"n": limit}).all()
 
 
 def rebuild(connection: Connection, docs: Iterable[IndexDoc]) -> None:
