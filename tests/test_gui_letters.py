@@ -447,3 +447,54 @@ def test_the_register_of_numbers_sorts_numbers_as_numbers(qtbot: Any, sqlite_des
         "虞市监处罚〔2026〕2号",
         "虞市监处罚〔2026〕10号",
     ]
+
+
+def test_the_adviser_chooses_a_font_file_for_the_body_and_letters_print_in_it(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk, shown: list[PdfPreviewDialog],
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """File → 文书字体…: each part of a letter with the font it prints in here; a stand-in
+    for 仿宋 is said on the letters page; a file that cannot be embedded is refused in the
+    dialog; a chosen one is saved in this computer's settings and the next letter uses it."""
+    from compliance_desk import settings as settings_store
+    from compliance_desk.documents.fonts import role_fonts
+    from compliance_desk.gui.fonts_dialog import FontsDialog
+    from tests.letters_pdf import fonts
+
+    monkeypatch.setattr(settings_store, "settings_path", lambda: tmp_path / "settings.json")
+    page = window.letters_page
+    assert page is not None
+    standing_in = [f for f in role_fonts({}) if not f.proper]
+    notice = page.font_notice.text()
+    assert page.font_notice.isVisibleTo(page) == bool(standing_in)
+    assert all(f.style in notice and f.family in notice for f in standing_in)
+    droid = str(Path(__file__).parents[1] / "resources" / "fonts" / "DroidSansFallbackFull.ttf")
+    not_a_font = tmp_path / "simfang.ttf"
+    not_a_font.write_text("这不是字体", encoding="utf-8")
+    answers = [str(not_a_font), droid]
+    seen: list[str] = []
+
+    def fill(dialog: FontsDialog) -> bool:
+        dialog.pick_file = lambda: answers.pop(0)  # type: ignore[method-assign]
+        dialog.table.selectRow(0)  # 正文: 仿宋
+        assert dialog.table.item(0, 1).text() == "仿宋"
+        dialog.choose()
+        seen.append(dialog.message.text())
+        assert "fangsong" not in dialog.fonts  # refused: nothing kept
+        dialog.choose()
+        seen.append(dialog.table.item(0, 2).text())
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", fill)
+    assert window.fonts_action.isEnabled() and window.choose_fonts()
+    assert "无法使用字体文件" in seen[0] and "不是可嵌入" in seen[0]
+    assert "Droid Sans Fallback" in seen[1] and "本机指定" in seen[1]
+    assert settings_store.load(tmp_path / "settings.json").pdf_fonts == {"fangsong": droid}
+    assert "仿宋" not in page.font_notice.text()
+    draft = sqlite_desk.letters.draft(
+        window.user, "advice_letter", sample("advice_letter"),
+        department_id=sqlite_desk.letters.issuing_departments(window.user)[0][0],
+    )  # fmt: skip
+    pdf = tmp_path / "draft.pdf"
+    pdf.write_bytes(sqlite_desk.letters.pdf(window.user, draft.id))
+    assert any("DroidSansFallback" in name for name, _, _ in fonts(pdf))

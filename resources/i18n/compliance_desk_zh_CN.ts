@@ -894,81 +894,139 @@
     </message>
 </context>
 <context>
+    <name>FontsDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="35"/>
+        <source>Fonts for letters</source>
+        <translation>文书字体</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="40"/>
+        <source>Official letters are set in 仿宋 with titles in 小标宋 (GB/T 9704). Where this computer lacks them, a similar font stands in; choose the font files here (TrueType .ttf or .ttc, e.g. C:/Windows/Fonts/simfang.ttf).</source>
+        <translation>公文正文用仿宋，标题用小标宋（GB/T 9704）。本机没有这些字体时，以相近的字体代替；可在此指定字体文件（TrueType .ttf 或 .ttc，如 C:/Windows/Fonts/simfang.ttf）。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="49"/>
+        <source>Used for</source>
+        <translation>用于</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="49"/>
+        <source>Style asked for</source>
+        <translation>应用字体</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="49"/>
+        <source>Font used here</source>
+        <translation>本机使用的字体</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="59"/>
+        <source>Choose font file…</source>
+        <translation>选择字体文件…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="62"/>
+        <source>Use the default</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="95"/>
+        <source> — chosen on this computer</source>
+        <translation> — 本机指定</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="97"/>
+        <source> — stands in for %1</source>
+        <translation> — 代替%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="112"/>
+        <source>Font file</source>
+        <translation>字体文件</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/fonts_dialog.py" line="112"/>
+        <source>TrueType fonts (*.ttf *.ttc)</source>
+        <translation>TrueType 字体 (*.ttf *.ttc)</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="55"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="56"/>
         <source>Import enterprise list — %1</source>
         <translation>导入企业名录 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="57"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="121"/>
         <source>Checking every row…</source>
         <translation>正在逐行检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="65"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="65"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="65"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="72"/>
         <source>Import the good rows and leave out the rows with problems</source>
         <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="78"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="81"/>
         <source>Save problem report…</source>
         <translation>保存问题报告…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="94"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="95"/>
         <source>none (by the row&apos;s chamber or industry only)</source>
         <translation>不指定（仅按所属商会或产业归入）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="105"/>
         <source>Rows that name no centre go to:</source>
         <translation>未注明合规中心的企业归入：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="136"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="146"/>
         <source>%1 rows ready to import (header found on row %2).</source>
         <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="143"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="153"/>
         <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
         <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="189"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="199"/>
         <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
         <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="195"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="201"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="211"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="226"/>
         <source>Save problem report</source>
         <translation>保存问题报告</translation>
     </message>
@@ -1599,153 +1657,163 @@
 <context>
     <name>LettersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
         <source>Letter</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
         <source>Number</source>
         <translation>文号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="59"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="61"/>
         <source>Dated</source>
         <translation>成文日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="60"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="61"/>
         <source>Approved by</source>
         <translation>签发</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="73"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="74"/>
         <source>New letter</source>
         <translation>新建文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="76"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="77"/>
         <source>New in the same case</source>
         <translation>同案新建</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="79"/>
         <source>Edit draft…</source>
         <translation>修改草稿…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="79"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="80"/>
         <source>Preview / print…</source>
         <translation>预览 / 打印…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="80"/>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="261"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="81"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="299"/>
         <source>Approve and issue</source>
         <translation>批准签发</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="81"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="82"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="82"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="83"/>
         <source>Void…</source>
         <translation>作废…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="83"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="84"/>
         <source>Print 三书同达…</source>
         <translation>打印三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="85"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="86"/>
         <source>Batch print bundles…</source>
         <translation>批量打印三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="87"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="88"/>
         <source>Verify a letter…</source>
         <translation>核验文书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="88"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="89"/>
         <source>Register of numbers…</source>
         <translation>文号登记簿…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="132"/>
+        <source>%1 is printed in %2</source>
+        <translation>%1以“%2”代替</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="137"/>
+        <source>This computer lacks fonts the official format asks for: %1. Choose the font files under File → Fonts for letters….</source>
+        <translation>本机缺少公文格式要求的字体：%1。可在“文件 → 文书字体…”中指定字体文件。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="188"/>
         <source>(none yet)</source>
         <translation>（未编号）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="170"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="208"/>
         <source>%1 letter(s), %2 draft(s) awaiting approval</source>
         <translation>共 %1 份文书，%2 份草稿待批准</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="262"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="300"/>
         <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
         <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="275"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="313"/>
         <source>Issued as %1</source>
         <translation>已签发：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="297"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="335"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="297"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="335"/>
         <source>Why is %1 voided? (kept in the register)</source>
         <translation>%1 的作废理由（记入文号登记簿）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="323"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="361"/>
         <source>Before serving</source>
         <translation>送达前请注意</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="324"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="362"/>
         <source>Print the bundle anyway?</source>
         <translation>仍要打印三书同达吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="332"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="370"/>
         <source>三书同达</source>
         <translation>三书同达</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="340"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="378"/>
         <source>Preparing bundles…</source>
         <translation>正在生成三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="340"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="378"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="355"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="393"/>
         <source>Some cases were left out</source>
         <translation>部分案件未能打印</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="356"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="394"/>
         <source>三书同达（批量）</source>
         <translation>三书同达（批量）</translation>
     </message>
@@ -1753,128 +1821,148 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="101"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="106"/>
         <source>Shangyu District compliance desk</source>
         <translation>上虞区重点产业合规服务台</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="109"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="114"/>
         <source>Not signed in</source>
         <translation>未登录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="122"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="125"/>
         <source>Change my password…</source>
         <translation>修改密码…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="124"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="129"/>
+        <source>Fonts for letters…</source>
+        <translation>文书字体…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="133"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="147"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="156"/>
         <source>Database: this computer (%1)</source>
         <translation>数据库：本机（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="159"/>
         <source>Database: shared (%1)</source>
         <translation>数据库：共享（%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="162"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="171"/>
         <source>Password changed.</source>
         <translation>密码已修改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="210"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="193"/>
+        <source>Fonts for letters</source>
+        <translation>文书字体</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="194"/>
+        <source>The fonts are used now but could not be saved for the next start: %1</source>
+        <translation>字体已启用，但未能保存，下次启动需重新指定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="200"/>
+        <source>Fonts for letters changed.</source>
+        <translation>文书字体已更改。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="247"/>
         <source>Walk-in registration</source>
         <translation>来访登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="213"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="250"/>
         <source>Appeal log</source>
         <translation>诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="256"/>
         <source>Letters</source>
         <translation>文书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="262"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="263"/>
         <source>Enterprises</source>
         <translation>企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="230"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="267"/>
         <source>Letter templates</source>
         <translation>文书模板</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="269"/>
         <source>Reference data</source>
         <translation>基础数据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="271"/>
         <source>Users</source>
         <translation>用户管理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="240"/>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="362"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="277"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="400"/>
         <source>Sync conflicts</source>
         <translation>同步冲突</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="259"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="296"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="260"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="297"/>
         <source>Refresh this list</source>
         <translation>刷新当前列表</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="270"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="307"/>
         <source>&amp;Sync</source>
         <translation>同步(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="271"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="308"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="275"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="312"/>
         <source>Conflicts and refused operations</source>
         <translation>冲突与被拒绝的操作</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="313"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="351"/>
         <source>This desk works on the shared database: there is nothing to sync.</source>
         <translation>本机直接使用共享数据库，无需同步。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="318"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="356"/>
         <source>This computer is not enrolled for sync: ask an administrator.</source>
         <translation>本机未登记同步，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/main_window.py" line="387"/>
+        <location filename="../../src/compliance_desk/gui/main_window.py" line="425"/>
         <source>Compliance Desk</source>
         <translation>合规服务台</translation>
     </message>
@@ -1953,42 +2041,42 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="42"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="36"/>
         <source>Change my password</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="43"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="37"/>
         <source>Current password</source>
         <translation>原密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="45"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="39"/>
         <source>Reset password</source>
         <translation>重置密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="46"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="40"/>
         <source>A new password for %1; tell them to change it after signing in.</source>
         <translation>为“%1”设置新密码；请告知其登录后自行修改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="48"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="42"/>
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="49"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="43"/>
         <source>New password again</source>
         <translation>再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="50"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="44"/>
         <source>At least 8 characters, letters and digits.</source>
         <translation>至少8位，须同时包含字母和数字。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="66"/>
+        <location filename="../../src/compliance_desk/gui/password_dialog.py" line="52"/>
         <source>The two new passwords differ.</source>
         <translation>两次输入的新密码不一致。</translation>
     </message>
@@ -2508,122 +2596,122 @@
 <context>
     <name>VisitPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="55"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="56"/>
         <source>Type the name, pinyin initials or credit code</source>
         <translation>输入企业名称、拼音首字母或信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="64"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="65"/>
         <source>New enterprise…</source>
         <translation>新建企业…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="90"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="95"/>
         <source>Attach scans or photos…</source>
         <translation>添加扫描件或照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="96"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="101"/>
         <source>Register an appeal as well</source>
         <translation>同时登记为诉求</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="108"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="113"/>
         <source>Save (Enter)</source>
         <translation>保存（回车）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="117"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="124"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="129"/>
         <source>Enterprise *</source>
         <translation>企业 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="126"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="131"/>
         <source>Visitor *</source>
         <translation>来访人 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="127"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="132"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="128"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="133"/>
         <source>Channel</source>
         <translation>渠道</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="129"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="134"/>
         <source>Area</source>
         <translation>涉及领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="130"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="135"/>
         <source>Description</source>
         <translation>情况说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="134"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="139"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="136"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="141"/>
         <source>Appeal *</source>
         <translation>诉求事项 *</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="137"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="142"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="154"/>
         <source>Registered in this session</source>
         <translation>本次登记记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="207"/>
         <source>Selected: %1 (%2)</source>
         <translation>已选：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="216"/>
         <source>Earlier appeals of this enterprise: %1</source>
         <translation>该企业既往诉求 %1 件：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="221"/>
         <source>No earlier appeals from this enterprise.</source>
         <translation>该企业此前没有诉求记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="228"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="245"/>
         <source>Attach scans or photos</source>
         <translation>添加扫描件或照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="230"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="247"/>
         <source>Scans and photos (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;All files (*)</source>
         <translation>扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="257"/>
         <source>Choose the enterprise first (type to search, or create it).</source>
         <translation>请先选择企业（输入以搜索，或新建企业）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="279"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="296"/>
         <source>Registered. Appeal %1, due %2.</source>
         <translation>已登记。受理编号 %1，期限 %2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/visit_page.py" line="286"/>
+        <location filename="../../src/compliance_desk/gui/visit_page.py" line="303"/>
         <source>Visit registered.</source>
         <translation>来访已登记。</translation>
     </message>

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _fonts(args: argparse.Namespace) -> int:
     from compliance_desk import settings
-    from compliance_desk.documents.fonts import ROLES, chain
+    from compliance_desk.documents.fonts import ROLES, chain, check_file
 
     current = settings.load()
     for item in args.set:
@@ -69,11 +69,7 @@ def _fonts(args: argparse.Namespace) -> int:
         if role not in ROLES or not path:
             raise DomainError(f"字体设置格式应为 角色=路径，角色可选：{'、'.join(ROLES)}",
                               f"bad --set {item!r}")  # fmt: skip
-        chosen = chain(role, {role: path}, cached=False)
-        file_name = path.partition("#")[0]
-        if not any(f.name.startswith(Path(file_name).stem) for f in chosen.fonts):
-            raise DomainError(f"无法使用字体文件 {path}：文件不存在或不是可嵌入的 TrueType 字体",
-                              f"font {path} cannot be embedded")  # fmt: skip
+        check_file(role, path)
         current.pdf_fonts[role] = path
     if args.set:
         settings.save(current)

@@ -74,6 +74,8 @@ class MissingCharacter(DomainError):
 class Font:
     name: str  # as registered with reportlab
     covers: frozenset[int]
+    family: str = ""  # as the font file names it ("AR PL UMing CN", "FangSong")
+    path: str = ""
 
 
 def _mtime(path: str) -> float:
@@ -100,7 +102,10 @@ def _load(path: str, index: int, mtime: float) -> Font | None:
     font.face.get_table = cache(font.face.get_table)
     subset.speed_up(font)
     pdfmetrics.registerFont(font)
-    return Font(name, frozenset(font.face.charToGlyph))
+    family = font.face.familyName
+    if isinstance(family, bytes):
+        family = family.decode("utf-8", "replace")
+    return Font(name, frozenset(font.face.charToGlyph), str(family), path)
 
 
 class FontChain:
@@ -179,3 +184,62 @@ def chain(
         files.insert(0, FontFile(path, int(index or 0)))
     key = tuple((ff.path, ff.index, _mtime(ff.path)) for ff in files)
     return _chain(key) if cached else _chain.__wrapped__(key)
+
+
+# What each role sets (GB/T 9704) and the words a family of that style has in its name.
+ROLE_USES: dict[str, tuple[str, str]] = {
+    "fangsong": ("仿宋", "正文"),
+    "title": ("小标宋", "发文机关、标题"),
+    "hei": ("黑体", "一级标题、表格栏目"),
+    "kai": ("楷体", "二级标题"),
+    "song": ("宋体", "页码"),
+}
+_STYLE_WORDS: dict[str, tuple[str, ...]] = {
+    "fangsong": ("fangsong", "fang song", "仿宋"),
+    "title": ("xiaobiaosong", "xiao biao song", "小标宋", "xbs"),
+    "hei": ("hei", "黑"),
+    "kai": ("kai", "楷"),
+    "song": ("song", "ming", "宋", "明"),
+}
+
+
+@dataclass(frozen=True)
+class RoleFont:
+    role: str
+    family: str  # of the font that sets the role's text (the chain's first)
+    path: str
+    chosen: bool  # set on this computer (settings.pdf_fonts) rather than found
+    proper: bool  # of the style the format asks for, or chosen by hand
+
+    @property
+    def style(self) -> str:
+        return ROLE_USES[self.role][0]
+
+
+def role_fonts(configured: Mapping[str, str] | None = None) -> list[RoleFont]:
+    """The font each role prints in here, and whether it is of the asked-for style (on a
+    Linux desk without Windows' fonts the body is set in a Ming face, not 仿宋)."""
+    out = []
+    for role in ROLE_USES:
+        first = chain(role, configured).fonts[0]
+        chosen = bool(configured and configured.get(role)) and (
+            first.path == configured[role].partition("#")[0]  # type: ignore[index]
+        )
+        family = first.family.lower()
+        proper = chosen or any(word in family for word in _STYLE_WORDS[role])
+        out.append(RoleFont(role, first.family, first.path, chosen, proper))
+    return out
+
+
+def check_file(role: str, path: str) -> None:
+    """DomainError unless ``path`` (or "path#face") is a font this desk can embed."""
+    if role not in ROLE_USES:
+        raise DomainError(f"没有这种字体用途：{role}", f"no font role {role!r}")
+    file_name = path.partition("#")[0]
+    found = chain(role, {role: path}, cached=False).fonts[0]
+    if found.path != file_name:
+        raise DomainError(
+            f"无法使用字体文件 {path}：文件不存在，或不是可嵌入文书的 TrueType 字体"
+            "（OpenType/CFF 字体如 Noto CJK 不能嵌入）",
+            f"font {path} cannot be embedded",
+        )

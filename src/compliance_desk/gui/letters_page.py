@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.documents.kinds import KINDS
+from compliance_desk.domain.errors import DomainError
 from compliance_desk.domain.letters import LetterStatus
 from compliance_desk.domain.local_time import local_text
 from compliance_desk.domain.roles import Permission, allows
@@ -103,12 +104,49 @@ class LettersPage(QWidget):
         bottom.addWidget(numbers_button)
         self.status = QLabel()
         self.status.setObjectName("lettersStatus")
+        self.font_notice = QLabel()
+        self.font_notice.setObjectName("fontNotice")
+        self.font_notice.setWordWrap(True)
+        self.font_notice.setStyleSheet(
+            "QLabel { background: #fff4e0; color: #6b3d00; padding: 6px; border-radius: 3px; }"
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.font_notice)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         layout.addLayout(bottom)
         self._update_buttons()
+        self.show_font_notice()
+
+    def show_font_notice(self) -> None:
+        """Said while a letter's body or title prints in a stand-in for 仿宋 / 小标宋 (the
+        fonts are read in the worker: a quarter of a second the first time)."""
+        from compliance_desk.documents.fonts import RoleFont, role_fonts
+
+        self.font_notice.setVisible(False)
+        fonts = dict(self.desk.letters.fonts)
+
+        def done(found: list[RoleFont]) -> None:
+            parts = [
+                self.tr("%1 is printed in %2").replace("%1", f.style).replace("%2", f.family)
+                for f in found
+                if not f.proper
+            ]
+            self.font_notice.setText(
+                self.tr("This computer lacks fonts the official format asks for: %1. Choose "
+                        "the font files under File → Fonts for letters….").replace("%1", "；".join(parts))
+            )  # fmt: skip
+            self.font_notice.setVisible(bool(parts))
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, DomainError):  # no Chinese font at all: said when printing
+                show_error(self, exc)
+                return
+            self.font_notice.setText(exc.message_zh)
+            self.font_notice.setVisible(True)
+
+        self.runner.run(lambda: role_fonts(fonts), done, failed)
 
     # -- building -------------------------------------------------------------------------
 

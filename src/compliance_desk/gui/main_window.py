@@ -9,6 +9,7 @@ be), so this module imports no data layer at module level: the pages' code is im
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -27,6 +29,8 @@ from compliance_desk import __version__
 from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.sizing import first_size
 from compliance_desk.settings import Settings
+
+log = logging.getLogger("compliance_desk.gui")
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
     from compliance_desk.gui.background_sync import BackgroundSync
     from compliance_desk.gui.conflicts_page import ConflictsPage
     from compliance_desk.gui.enterprise_page import EnterprisePage
+    from compliance_desk.gui.letters_page import LettersPage
     from compliance_desk.gui.sync_status import SyncStatusWidget
     from compliance_desk.gui.tasks import TaskRunner
     from compliance_desk.gui.visit_page import VisitPage
@@ -121,6 +126,10 @@ class MainWindow(QMainWindow):
         self.password_action.triggered.connect(self.change_password)
         self.password_action.setEnabled(False)  # once signed in
         file_menu.addAction(self.password_action)
+        self.fonts_action = QAction(self.tr("Fonts for letters…"), self)
+        self.fonts_action.triggered.connect(self.choose_fonts)
+        self.fonts_action.setEnabled(False)  # once signed in
+        file_menu.addAction(self.fonts_action)
         self.quit_action = QAction(self.tr("Quit"), self)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
@@ -163,6 +172,34 @@ class MainWindow(QMainWindow):
             return True
         return False
 
+    def choose_fonts(self) -> bool:
+        """This computer's font files for letters; True if changed (saved at once, used by
+        the next letter printed)."""
+        from compliance_desk import settings as settings_store
+        from compliance_desk.gui.fonts_dialog import FontsDialog
+
+        if self.desk is None:
+            return False
+        dialog = FontsDialog(self.settings.pdf_fonts, parent=self)
+        if not self.exec_dialog(dialog) or dialog.fonts == self.settings.pdf_fonts:
+            return False
+        if self.desk is None:  # signed out while the dialog was open
+            return False
+        self.settings.pdf_fonts = dialog.fonts
+        try:
+            settings_store.save(self.settings)
+        except OSError as exc:
+            log.warning("settings not saved: %s", exc)
+            QMessageBox.warning(self, self.tr("Fonts for letters"),
+                                self.tr("The fonts are used now but could not be saved for "
+                                        "the next start: %1").replace("%1", str(exc)))  # fmt: skip
+        self.desk.letters.fonts = dict(dialog.fonts)
+        self.desk.appeals.fonts = self.desk.letters.fonts
+        if self.letters_page is not None:
+            self.letters_page.show_font_notice()
+        self.statusBar().showMessage(self.tr("Fonts for letters changed."), 8000)
+        return True
+
     def exec_dialog(self, dialog: QDialog) -> bool:
         """Separate so a test can fill the dialog instead of a person."""
         return bool(dialog.exec())
@@ -204,7 +241,7 @@ class MainWindow(QMainWindow):
         self.tray: QSystemTrayIcon | None = None
         self.visit_page: VisitPage | None = None
         self.log_page: AppealLogPage | None = None
-        self.letters_page: QWidget | None = None
+        self.letters_page: LettersPage | None = None
         if allows(user.role, Permission.APPEAL_EDIT):
             self.visit_page = VisitPage(desk, user, runner)
             self._add_page(self.tr("Walk-in registration"), self.visit_page)
@@ -303,6 +340,7 @@ class MainWindow(QMainWindow):
         if self.conflicts_page is not None:
             self.conflicts_page.refresh()
         self.password_action.setEnabled(True)
+        self.fonts_action.setEnabled(True)
         self.user = user  # last: closeEvent takes a window with a user as wholly built
         self.background_sync.start()
 
