@@ -121,6 +121,36 @@ def test_a_new_user_refused_keeps_what_was_typed(qtbot, sqlite_desk: Desk) -> No
     assert "newcomer" in names
 
 
+def test_the_administrator_sets_a_centres_address_and_telephone(qtbot, sqlite_desk: Desk) -> None:  # type: ignore[no-untyped-def]
+    """For the appeal receipts (咨询电话): a phone that is no phone number is refused in the
+    dialog, what was typed kept; saved, the list shows it."""
+    from compliance_desk.gui.admin_pages import ContactDialog, ReferenceList
+
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    page = ReferenceList(sqlite_desk, admin, "centre")
+    qtbot.addWidget(page)
+    row = next(i for i in range(page.list.count()) if "伞业合规中心" in page.list.item(i).text())
+    page.list.setCurrentRow(row)
+    seen: list[str] = []
+
+    def fill(dialog: ContactDialog) -> bool:
+        assert dialog.phone.text() == "0575-82112345"  # the demo's, shown to change
+        dialog.address.setText("崧厦街道伞城大道1号")
+        dialog.phone.setText("8211")
+        dialog.save()
+        seen.append(dialog.message.text())
+        assert dialog.phone.text() == "8211" and dialog.result() != dialog.DialogCode.Accepted
+        dialog.phone.setText("0575-82110000")
+        dialog.save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    page.exec_dialog = fill  # type: ignore[method-assign]
+    assert page.set_contact()
+    assert "联系电话格式不正确" in seen[0]
+    assert page.list.currentItem().text() == "伞业合规中心　0575-82110000　崧厦街道伞城大道1号"
+
+
 def test_passwords_are_changed_and_reset_and_nobody_is_locked_out(
     qtbot, sqlite_desk: Desk, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

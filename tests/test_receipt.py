@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from compliance_desk.bootstrap import Desk
 from compliance_desk.documents.linebreak import NO_END, NO_START, Glyph, break_lines
 from compliance_desk.documents.templates import chinese_date, chinese_number
 from compliance_desk.domain.deadlines import AppealTier
+from compliance_desk.domain.errors import PermissionDenied
 from compliance_desk.domain.front_desk import AppealDraft
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.demo_data import load_demo
@@ -118,6 +120,9 @@ def test_a_receipt_printed_again_later_is_the_receipt_of_acceptance(
     clock.now = datetime(2026, 3, 2, 9, 30, tzinfo=CN)
     raise_tier = Step(Action.RAISE_TIER, date(2026, 2, 24), "情况复杂", new_tier=AppealTier.MAJOR)
     sqlite_desk.appeals.act(clerk, appeal.id, raise_tier)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    centre = _centre_of(sqlite_desk, appeal.id)
+    sqlite_desk.reference.set_contact(admin, centre, "", "")  # a centre without a phone
     pdf = tmp_path / "again.pdf"
     pdf.write_bytes(sqlite_desk.appeals.receipt(clerk, appeal.id))
     text = body_text(pdf)
@@ -126,3 +131,42 @@ def test_a_receipt_printed_again_later_is_the_receipt_of_acceptance(
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text) and "24:00" not in text
     assert "咨询电话" not in text and "—" not in text
     assert "核验回执真伪" in text
+
+
+def _centre_of(desk: Desk, appeal_id: object) -> Any:
+    from compliance_desk.persistence.models import Appeal
+
+    with desk.ctx.factory() as s:
+        appeal = s.get(Appeal, appeal_id)
+        assert appeal is not None and appeal.centre_id is not None
+        return appeal.centre_id
+
+
+def test_the_receipt_gives_the_centres_telephone_and_address_as_the_administrator_set_them(
+    sqlite_desk: Desk, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.errors import ValidationError
+
+    clock.now = datetime(2026, 2, 13, 9, 30, tzinfo=CN)
+    load_demo(sqlite_desk.ctx, "small", appeals=0)
+    clerk: CurrentUser = sqlite_desk.auth.login("clerk", "Clerk2026")
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    enterprise = sqlite_desk.enterprises.search(clerk, "sx")[0]
+    appeal = sqlite_desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "简易咨询", AppealTier.SIMPLE, clock.now)
+    )
+    centre = _centre_of(sqlite_desk, appeal.id)
+    with pytest.raises(ValidationError) as err:
+        sqlite_desk.reference.set_contact(admin, centre, "崧厦街道伞城大道1号", "8211")
+    assert "电话" in err.value.problems["phone"]
+    with pytest.raises(PermissionDenied):
+        sqlite_desk.reference.set_contact(clerk, centre, "崧厦街道伞城大道1号", "0575-82110000")
+    sqlite_desk.reference.set_contact(
+        admin, centre, " 崧厦街道伞城大道1号 ", "0575-8211 0000、12345"
+    )
+    (item,) = [i for i in sqlite_desk.reference.items(admin, "centre") if i.id == centre]
+    assert (item.address, item.phone) == ("崧厦街道伞城大道1号", "0575-8211 0000、12345")
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(sqlite_desk.appeals.receipt(clerk, appeal.id))
+    text = body_text(pdf)
+    assert "咨询电话0575-82110000、12345" in text and "中心地址崧厦街道伞城大道1号" in text

@@ -250,17 +250,17 @@
 <context>
     <name>CalendarTab</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="178"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="242"/>
         <source>Import a year (JSON)…</source>
         <translation>导入年度日历（JSON）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="269"/>
         <source>Import a year&apos;s calendar</source>
         <translation>导入年度日历</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="228"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="292"/>
         <source>Importing the calendar and recounting the appeal clocks…</source>
         <translation>正在导入日历并重新计算诉求期限…</translation>
     </message>
@@ -391,6 +391,29 @@
         <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="257"/>
         <source>Already on the server</source>
         <translation>服务器上已有</translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="195"/>
+        <source>Address and telephone of %1</source>
+        <translation>%1的地址和电话</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="202"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="203"/>
+        <source>Telephone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="204"/>
+        <source>Printed on the centre&apos;s appeal receipts for questions.</source>
+        <translation>印在本中心的诉求受理回执上，供企业咨询。</translation>
     </message>
 </context>
 <context>
@@ -1970,32 +1993,32 @@
 <context>
     <name>NewUserDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="256"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="320"/>
         <source>New user</source>
         <translation>新建用户</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="274"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="338"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="275"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="339"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="276"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="340"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="277"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="341"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="278"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="342"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
@@ -2160,54 +2183,59 @@
 <context>
     <name>ReferenceList</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="55"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="56"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="56"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="57"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="57"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="179"/>
         <source>Retire</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="66"/>
         <source>Number prefix…</source>
         <translation>文号代字…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="96"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="71"/>
+        <source>Address and telephone…</source>
+        <translation>地址和电话…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="105"/>
         <source>Number prefix</source>
         <translation>文号代字</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="106"/>
         <source>The code in this department&apos;s letter numbers, e.g. 虞市监</source>
         <translation>该部门文书编号中的代字，如“虞市监”</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="111"/>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="141"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="148"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="148"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="134"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="164"/>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="179"/>
         <source>Retire “%1”?</source>
         <translation>确定停用“%1”吗？</translation>
     </message>
@@ -2215,7 +2243,7 @@
 <context>
     <name>ReferencePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="245"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
         <source>Working-day calendar</source>
         <translation>工作日日历</translation>
     </message>
@@ -2495,57 +2523,57 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="373"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="373"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="373"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="309"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="373"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="318"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="382"/>
         <source>New user…</source>
         <translation>新建用户…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="319"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="383"/>
         <source>Enable / disable</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="320"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="384"/>
         <source>Reset password…</source>
         <translation>重置密码…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="407"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="407"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="361"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="425"/>
         <source>Disable the account of %1? They can no longer sign in.</source>
         <translation>停用“%1”的账号？停用后该账号不能再登录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="373"/>
+        <location filename="../../src/compliance_desk/gui/admin_pages.py" line="437"/>
         <source>Disable account</source>
         <translation>停用账号</translation>
     </message>

@@ -254,6 +254,7 @@ KINDS: dict[str, Kind] = {
                 Field("deadline", "办理期限"),
                 Field("explanation", "期限计算说明", "text", required=False),
                 Field("contact_phone", "咨询电话", max_length=60, required=False),
+                Field("contact_address", "中心地址", max_length=500, required=False),
             ),
             None,
         ),
@@ -293,29 +294,13 @@ def check_data(
                 problems.append(exc.message_zh)
     if rules:  # (an issued letter is reprinted and verified as issued)
         problems += k.checks(cleaned, legal or legal_values.load())
-        if cleaned.get("contact_phone") and (wrong := _phone_problem(cleaned["contact_phone"])):
+        if cleaned.get("contact_phone") and (
+            wrong := phone.numbers_problem(cleaned["contact_phone"])
+        ):
             problems.append(f"{wrong}（现为“{cleaned['contact_phone']}”）")
     if problems:
         raise LetterDataError(problems)
     return cleaned
-
-
-_SERVICE_NUMBER = re.compile(r"1\d{4}|[48]00-?\d{3}-?\d{4}")  # 12345, 12315; 400-xxx-xxxx
-
-
-def _phone_problem(text: str) -> str | None:
-    """A letter's contact phone: one number or several (、，; or spaces between them), each a
-    phone number as the register takes them, or a service line (12345, 400-…)."""
-
-    def fine(number: str) -> bool:
-        return bool(_SERVICE_NUMBER.fullmatch(number.strip())) or phone.problem(number) is None
-
-    for part in re.split(r"[、，,；;/]", text):
-        if not part.strip():
-            return "联系电话中有空的号码"
-        if not (fine(part) or all(fine(piece) for piece in part.split())):
-            return phone.problem(part) or "联系电话格式不正确"
-    return None
 
 
 def issue_checks(

@@ -45,3 +45,22 @@ def problem(raw: str) -> str | None:
 
 def digits_only(raw: str) -> str:
     return re.sub(r"\D", "", to_halfwidth(raw))
+
+
+_SERVICE_NUMBER = re.compile(r"1\d{4}|[48]00-?\d{3}-?\d{4}")  # 12345, 12315; 400-xxx-xxxx
+
+
+def numbers_problem(text: str) -> str | None:
+    """A telephone a letter or a receipt prints: one number or several (、，; or spaces
+    between them), each a phone number as the register takes them, or a service line
+    (12345, 400-…)."""
+
+    def fine(number: str) -> bool:
+        return bool(_SERVICE_NUMBER.fullmatch(number.strip())) or problem(number) is None
+
+    for part in re.split(r"[、，,；;/]", text):
+        if not part.strip():
+            return "联系电话中有空的号码"
+        if not (fine(part) or all(fine(piece) for piece in part.split())):
+            return problem(part) or "联系电话格式不正确"
+    return None

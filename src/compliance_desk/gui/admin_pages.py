@@ -38,6 +38,7 @@ from compliance_desk.domain.roles import Role
 from compliance_desk.domain.work_calendar import WEEKDAYS
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
+from compliance_desk.gui.login import error_label, ok_cancel
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.reference import KIND_LABELS
@@ -66,6 +67,11 @@ class ReferenceList(QWidget):
             prefix.setObjectName("numberPrefix")
             prefix.clicked.connect(lambda: self.set_prefix())
             buttons.addWidget(prefix)
+        if kind == "centre":  # printed on its appeal receipts: where to ask, and by phone
+            contact = QPushButton(self.tr("Address and telephone…"))
+            contact.setObjectName("centreContact")
+            contact.clicked.connect(lambda: self.set_contact())
+            buttons.addWidget(contact)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
@@ -74,8 +80,11 @@ class ReferenceList(QWidget):
 
     def reload(self) -> None:
         self.list.clear()
-        for item in self.desk.reference.items(self.user, self.kind):
+        self.items = {i.id: i for i in self.desk.reference.items(self.user, self.kind)}
+        for item in self.items.values():
             label = f"{item.name}（{item.number_prefix}）" if item.number_prefix else item.name
+            if item.phone or item.address:
+                label += "　" + "　".join(x for x in (item.phone, item.address) if x)
             row = QListWidgetItem(label)
             row.setData(Qt.ItemDataRole.UserRole, item.id)
             row.setData(_NAME, item.name)  # (the label may carry the prefix)
@@ -106,6 +115,27 @@ class ReferenceList(QWidget):
         for row in range(self.list.count()):  # the same department still selected
             if self.list.item(row).data(Qt.ItemDataRole.UserRole) == current[0]:
                 self.list.setCurrentRow(row)
+
+    def set_contact(self) -> bool:
+        """A centre's address and telephone, printed on its appeal receipts; True if saved."""
+        current = self._current()
+        if current is None:
+            return False
+        item = self.items[current[0]]
+        dialog = ContactDialog(self.desk, self.user, item.id, item.name, self)
+        dialog.address.setText(item.address)
+        dialog.phone.setText(item.phone)
+        if not self.exec_dialog(dialog):
+            return False
+        self.reload()
+        for row in range(self.list.count()):  # the same centre still selected
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == current[0]:
+                self.list.setCurrentRow(row)
+        return True
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Separate so a test can fill the dialog instead of a person."""
+        return bool(dialog.exec())
 
     def add(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("Add"), KIND_LABELS[self.kind])
@@ -152,6 +182,40 @@ class ReferenceList(QWidget):
         ):
             self.desk.reference.retire(self.user, self.kind, current[0])
             self.reload()
+
+
+class ContactDialog(QDialog):
+    """A centre's address and telephone; a refusal is said here, what was typed kept."""
+
+    def __init__(
+        self, desk: Desk, user: CurrentUser, centre_id: uuid.UUID, name: str, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.desk, self.user, self.centre_id = desk, user, centre_id
+        self.setWindowTitle(self.tr("Address and telephone of %1").replace("%1", name))
+        form = QFormLayout(self)
+        self.address = QLineEdit()
+        self.address.setObjectName("address")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("phone")
+        self.phone.setPlaceholderText("0575-82110000")
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Telephone"), self.phone)
+        form.addRow(QLabel(self.tr("Printed on the centre's appeal receipts for questions.")))
+        self.message = error_label()
+        form.addRow(self.message)
+        form.addRow(ok_cancel(self, self.save))
+        self.setMinimumWidth(480)
+
+    def save(self) -> None:
+        try:
+            self.desk.reference.set_contact(
+                self.user, self.centre_id, self.address.text(), self.phone.text()
+            )
+        except DomainError as exc:
+            self.message.setText(exc.message_zh)
+            return
+        self.accept()
 
 
 class CalendarTab(QWidget):

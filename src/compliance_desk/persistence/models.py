@@ -112,6 +112,8 @@ class Centre(Synced):
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     industry_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("industry.id"))
     address: Mapped[str] = mapped_column(String(500), default="")
+    # for enterprises' questions: printed on the appeal receipt (咨询电话)
+    phone: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
 
 class CompliancePoint(Synced):

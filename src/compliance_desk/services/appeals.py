@@ -364,7 +364,8 @@ class AppealService:
 
     def receipt(self, user: CurrentUser, appeal_id: uuid.UUID, desk_phone: str = "") -> bytes:
         """受理回执 as PDF bytes: the appeal_receipt letter (GB/T 9704 layout, the wording from
-        its current template), with a signed QR code that proves it genuine.  It says what was
+        its current template), with a signed QR code that proves it genuine, and the centre's
+        telephone and address for questions.  It says what was
         accepted, as on the day of acceptance: printed again later it is the same receipt (the
         appeal's later steps, a raised tier, a pause, are the log's and the timeline's)."""
         from compliance_desk.documents.render import LetterRequest, render
@@ -415,7 +416,9 @@ class AppealService:
             "explanation": _in_words(
                 [x for x in deadline.steps[1:] if not x.startswith("期限届满")], chinese_date
             ),
-            "contact_phone": desk_phone,
+            # the centre's, as its administrator set them (a desk's own number first)
+            "contact_phone": desk_phone or (centre.phone if centre else ""),
+            "contact_address": centre.address if centre else "",
         }
         request = LetterRequest(
             "appeal_receipt",

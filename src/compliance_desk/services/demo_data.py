@@ -268,6 +268,7 @@ def load_demo(
 ) -> DemoSummary:
     """Idempotent: enterprises already present (same USCC) are not added again."""
     admin = ensure_demo_users(ctx)
+    _demo_centre_phones(ctx, admin)
     drafts = enterprise_drafts(SCALES[scale], seed, _refs(ctx))
     with ctx.uow(admin) as uow:
         present = set(uow.session.scalars(select(Enterprise.uscc)))
@@ -294,6 +295,19 @@ def load_demo(
         ctx, APPEAL_SCALES[scale] if appeals is None else appeals, progress=progress
     )
     return DemoSummary(enterprises=len(todo), users=len(DEMO_USERS), appeals=made)
+
+
+DEMO_CENTRE_PHONES = {"umbrella": "0575-82112345", "game": "0575-82112346"}  # made up
+
+
+def _demo_centre_phones(ctx: ServiceContext, admin: CurrentUser) -> None:
+    """The demo's centres answer the phone (their receipts print it); a phone set is kept."""
+    from compliance_desk.persistence.models import Centre
+
+    with ctx.uow(admin) as uow:
+        for centre in uow.session.scalars(select(Centre).where(Centre.phone == "")):
+            centre.phone = DEMO_CENTRE_PHONES.get(centre.code, "")
+        uow.commit()
 
 
 def _bulk_enterprises(

@@ -48,6 +48,8 @@ class ReferenceItem:
     parent_id: uuid.UUID | None
     row_version: int
     number_prefix: str = ""  # a department's, in its letters' numbers (虞市监); "": issues none
+    address: str = ""  # a centre's, printed on its appeal receipts with its phone
+    phone: str = ""
 
 
 def _name(row: Synced) -> str:
@@ -124,6 +126,8 @@ class ReferenceService:
                     _parent(r),
                     r.row_version,
                     str(getattr(r, "number_prefix", "") or ""),
+                    str(getattr(r, "address", "") or ""),
+                    str(getattr(r, "phone", "") or ""),
                 )  # fmt: skip
                 for r in rows
             ]
@@ -139,6 +143,37 @@ class ReferenceService:
                 raise NotFound("找不到该项目", f"{kind} {item_id} not found")
             _name_free(uow.session, kind, name, item_id)
             setattr(row, "name", name)  # noqa: B010 - every reference table has a name
+            uow.commit()
+        self.ctx.invalidate_names()
+
+    def set_contact(
+        self, user: CurrentUser, centre_id: uuid.UUID, address: str, phone: str
+    ) -> None:
+        """A centre's address and telephone, for enterprises' questions: its appeal receipts
+        print them (咨询电话).  Empty leaves the receipt without."""
+        from compliance_desk.domain.phone import numbers_problem
+        from compliance_desk.domain.text import clean_line, unprintable_problem
+
+        user.require(Permission.REFERENCE_EDIT)
+        address, phone = clean_line(address), clean_line(phone)
+        problems = {}
+        if wrong := unprintable_problem("地址", address):
+            problems["address"] = wrong
+        elif len(address) > 500:
+            problems["address"] = f"地址过长（{len(address)} 字，最多 500 字）"
+        if len(phone) > 60:
+            problems["phone"] = f"电话过长（{len(phone)} 字，最多 60 字）"
+        elif phone and (wrong := numbers_problem(phone)):
+            problems["phone"] = wrong
+        if problems:
+            raise ValidationError(problems)
+        with self.ctx.uow(user) as uow:
+            row = uow.session.get(Centre, centre_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFound("找不到该合规中心", f"centre {centre_id} not found")
+            if (row.address, row.phone) == (address, phone):
+                return
+            row.address, row.phone = address, phone
             uow.commit()
         self.ctx.invalidate_names()
 
