@@ -174,3 +174,53 @@ def test_the_administrator_keeps_the_settings_checklists_and_exemptions(
     page.ex_basis.setText("《中华人民共和国行政处罚法》第三十三条第一款")
     page.ex_conditions.setText("初次违法、危害后果轻微并及时改正")
     assert page.add_exemption() and page.exemptions.rowCount() == 1
+
+
+def test_a_drawn_plan_keeps_hand_added_enterprises_apart_and_a_plan_is_moved_or_called_off(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk
+) -> None:
+    from sqlalchemy import select
+
+    from compliance_desk.domain.inspections import InspectionStatus
+    from compliance_desk.persistence.inspection_models import Inspection
+    from compliance_desk.services.demo_data import ensure_demo_inspectors
+
+    ensure_demo_inspectors(sqlite_desk.ctx)
+    page = window.inspections_page
+    assert page is not None
+    centres = [c.name for c in sqlite_desk.reference.items(window.user, "centre")]
+    page.draw(centres.index("伞业合规中心"), 2, ask=False)
+    dialog = page.plan_dialog
+    qtbot.addWidget(dialog)
+    drawn = {e for e, _n, _c in page.last_draw.enterprises}
+    extra = next(v for v in sqlite_desk.enterprises.search(window.user, "sx", limit=50)
+                 if v.id not in drawn and not v.on_compliant_list)  # fmt: skip
+    for typed in (extra.name, extra.name, "没有这家企业"):
+        dialog.search.setText(typed)
+        dialog._add()
+    shown = [dialog.enterprises.item(n).text() for n in range(dialog.enterprises.count())]
+    assert shown[-1] == extra.name + "（另行添加，非抽取）" and len(shown) == 3
+    assert "找不到" in dialog.message.text() and dialog.search.text() == "没有这家企业"
+    dialog.search.setText(extra.name)
+    dialog._add()
+    assert "已在列表中" in dialog.message.text() and dialog.enterprises.count() == 3
+    dialog.departments.item(0).setCheckState(dialog.departments.item(0).checkState().Checked)
+    dialog.plan()
+    with sqlite_desk.ctx.factory() as s:
+        planned = {i.enterprise_id: i.draw_id for i in s.scalars(
+            select(Inspection).where(Inspection.id.in_(dialog.planned)))}  # fmt: skip
+    assert planned[extra.id] is None and all(planned[e] == page.last_draw.id for e in drawn)
+
+    page.refresh_inspections()
+    row = next(n for n, r in enumerate(page.rows) if r.id == dialog.planned[0])
+    page.table.selectRow(row)
+    assert page.move_button.isEnabled() and page.cancel_button.isEnabled()
+    assert page.reschedule(date(2026, 3, 9))
+    assert page.current() is not None and page.current().planned_on == date(2026, 3, 9)
+    assert page.cancel("误排：企业已搬离本中心")
+    current = page.current()
+    assert current is not None and current.status == InspectionStatus.CANCELLED
+    assert not page.move_button.isEnabled() and not page.cancel_button.isEnabled()
+    row = next(n for n, r in enumerate(page.rows) if r.id == current.id)  # (re-sorted)
+    assert page.table.item(row, 2).text() == "已取消"
+    assert "误排：企业已搬离本中心" in page.walk.header.text()

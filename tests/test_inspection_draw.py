@@ -20,7 +20,7 @@ from compliance_desk.domain.roles import Role
 from compliance_desk.persistence.inspection_models import InspectionDraw
 from compliance_desk.persistence.models import Centre, Department, Enterprise
 from compliance_desk.services.context import CurrentUser
-from compliance_desk.services.demo_data import load_demo
+from compliance_desk.services.demo_data import ensure_demo_inspectors, load_demo
 
 
 @pytest.fixture
@@ -78,6 +78,7 @@ def test_a_record_re_runs_to_its_result_and_a_changed_record_does_not() -> None:
 def test_the_draw_keeps_its_pool_and_the_audit_re_runs_it(
     world: Desk, inspector: CurrentUser, admin: CurrentUser
 ) -> None:
+    ensure_demo_inspectors(world.ctx)  # a draw sends two of the centre's
     umbrella = _centres(world)["umbrella"]
     drawn = world.inspections.draw(inspector, umbrella, 6, seed=7)
     with world.ctx.factory() as s:
@@ -87,7 +88,7 @@ def test_the_draw_keeps_its_pool_and_the_audit_re_runs_it(
         assert pool_ids == sorted(pool_ids) and len(pool_ids) == drawn.pool_size
         assert {stratum for _e, stratum in row.pool_enterprises} <= {"listed", "other"}
         assert set(row.enterprise_ids) <= set(pool_ids)
-        assert row.as_of == date(2026, 3, 2) and row.team_size == 1
+        assert row.as_of == date(2026, 3, 2) and row.team_size == 2
     audit = world.inspections.audit_draw(inspector, drawn.id)
     assert audit.matches and audit.problems == [] and audit.pool_size == drawn.pool_size
 
@@ -118,6 +119,12 @@ def test_inspectors_are_drawn_from_the_drawing_centre(
     world: Desk, admin: CurrentUser, inspector: CurrentUser
 ) -> None:
     centres = _centres(world)
+    with pytest.raises(DomainError) as alone:  # the demo's one inspector: no team
+        world.inspections.draw(admin, centres["umbrella"], 2)
+    assert (
+        "只有 1 名在岗执法人员" in alone.value.message_zh
+        and "不少于 2 名" in alone.value.message_zh
+    )
     for n in range(3):
         world.auth.create_user(admin, f"game{n}", f"游戏执法{n}", Role.INSPECTOR, "Inspector2026",
                                centres["game"])  # fmt: skip
@@ -139,6 +146,7 @@ def test_inspectors_are_drawn_from_the_drawing_centre(
 def test_listed_enterprises_the_yearly_guard_would_refuse_are_not_drawn(
     world: Desk, inspector: CurrentUser, clock: object
 ) -> None:
+    ensure_demo_inspectors(world.ctx)  # a draw sends two of the centre's
     from datetime import UTC, datetime
 
     umbrella = _centres(world)["umbrella"]
@@ -193,6 +201,7 @@ def _counting(desk: Desk) -> Iterator[list[str]]:
 def test_the_draw_reads_its_pool_in_a_fixed_number_of_queries(
     world: Desk, admin: CurrentUser, inspector: CurrentUser
 ) -> None:
+    ensure_demo_inspectors(world.ctx)  # a draw sends two of the centre's
     umbrella = _centres(world)["umbrella"]
     listed = _centre_enterprises(world, umbrella)[:4]
     for enterprise in listed:

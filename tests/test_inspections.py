@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from compliance_desk.bootstrap import Desk
 from compliance_desk.domain import inspections as rules
-from compliance_desk.domain.errors import DomainError, PermissionDenied
+from compliance_desk.domain.errors import DomainError, PermissionDenied, ValidationError
 from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
 from compliance_desk.persistence.models import Centre, Department
 from compliance_desk.services.context import CurrentUser
-from compliance_desk.services.demo_data import load_demo
+from compliance_desk.services.demo_data import ensure_demo_inspectors, load_demo
 from tests.letters_pdf import body_text
 
 
@@ -97,10 +97,11 @@ def test_the_draw_is_recorded_and_redone_from_the_record(
     world: Desk, inspector: CurrentUser
 ) -> None:
     centre, _ = _ids(world)
+    ensure_demo_inspectors(world.ctx)  # a draw sends two of the centre's
     first = world.inspections.draw(inspector, centre, 5, seed=2026)
     again = world.inspections.draw(inspector, centre, 5, seed=2026)
     assert [e for e, _n, _c in first.enterprises] == [e for e, _n, _c in again.enterprises]
-    assert first.fingerprint == again.fingerprint and len(first.inspectors) == 1
+    assert first.fingerprint == again.fingerprint and len(first.inspectors) == 2
     with pytest.raises(DomainError) as err:
         world.inspections.draw(inspector, centre, 100_000)
     assert "少于要抽取" in err.value.message_zh
@@ -130,6 +131,86 @@ def test_the_once_a_year_guard_and_its_override(
                                     override_reason="群众举报存在重大安全隐患")  # fmt: skip
     assert second.override_reason == "群众举报存在重大安全隐患"
     assert world.inspections.plan(inspector, enterprise, date(2027, 9, 1), departments, [])
+
+
+def _listed(desk: Desk, user: CurrentUser) -> uuid.UUID:
+    return next(v.id for v in desk.enterprises.search(user, "sx", limit=80) if v.on_compliant_list)
+
+
+def test_an_inspection_planned_by_mistake_is_called_off_and_frees_the_year(
+    world: Desk, inspector: CurrentUser
+) -> None:
+    """Planned a month out by mistake, a listed enterprise could not be planned today (the
+    mistake counted as its inspection of the year) nor drawn, and nothing undid it."""
+    centre, departments = _ids(world)
+    ensure_demo_inspectors(world.ctx)
+    listed = _listed(world, inspector)
+    mistake = world.inspections.plan(inspector, listed, date(2026, 4, 1), departments, [])
+    with pytest.raises(DomainError):
+        world.inspections.plan(inspector, listed, date(2026, 3, 2), departments, [])
+    left_out = {e for e, _n, _w in world.inspections.draw(inspector, centre, 1, seed=1).left_out}
+    assert listed in left_out
+    with pytest.raises(ValidationError) as err:
+        world.inspections.cancel(inspector, mistake.id, "  ")
+    assert "原因" in err.value.message_zh
+    cancelled = world.inspections.cancel(inspector, mistake.id, "误排：该企业本月已停产")
+    assert cancelled.status == InspectionStatus.CANCELLED
+    assert cancelled.cancel_reason == "误排：该企业本月已停产"
+    with pytest.raises(DomainError) as err:  # kept, locked: nothing more recorded on it
+        world.inspections.record(inspector, cancelled.items[0].id, ItemResult.PASSED)
+    assert "已取消" in err.value.message_zh
+    with pytest.raises(DomainError):
+        world.inspections.cancel(inspector, mistake.id, "再取消一次")
+    left_out = {e for e, _n, _w in world.inspections.draw(inspector, centre, 1, seed=1).left_out}
+    assert listed not in left_out
+    today = world.inspections.plan(inspector, listed, date(2026, 3, 2), departments, [])
+    assert today.status == InspectionStatus.PLANNED
+    rows = {r.id: r.status for r in world.inspections.recent(inspector)}
+    assert rows[mistake.id] == InspectionStatus.CANCELLED  # still listed, as called off
+
+
+def test_a_planned_inspection_moves_to_another_day(world: Desk, inspector: CurrentUser) -> None:
+    """The inspectors go earlier than planned: it is moved (the guard asked again, itself
+    left out) and signed that day; a signed one is not moved; one enterprise, one a day."""
+    _, departments = _ids(world)
+    enterprise = _enterprise(world, inspector, 2)
+    later = world.inspections.plan(inspector, enterprise, date(2026, 3, 20), departments, [])
+    _walk(world, inspector, later.id)
+    with pytest.raises(DomainError) as err:
+        world.inspections.sign(inspector, later.id, "王玥")
+    assert "还未到" in err.value.message_zh
+    with pytest.raises(DomainError) as err:  # answered: under way, its day is the day it began
+        world.inspections.reschedule(inspector, later.id, date(2026, 3, 2))
+    assert "尚未开始" in err.value.message_zh
+    listed = _listed(world, inspector)
+    planned = world.inspections.plan(inspector, listed, date(2026, 3, 20), departments, [])
+    moved = world.inspections.reschedule(inspector, planned.id, date(2026, 3, 2))
+    assert moved.planned_on == date(2026, 3, 2)  # its own old day did not block it
+    _walk(world, inspector, moved.id)
+    assert world.inspections.sign(inspector, moved.id, "王玥").status == InspectionStatus.SIGNED
+    with pytest.raises(DomainError):
+        world.inspections.reschedule(inspector, moved.id, date(2026, 3, 3))
+    with pytest.raises(DomainError) as err:
+        world.inspections.plan(inspector, enterprise, date(2026, 3, 20), departments, [])
+    assert "已安排了检查" in err.value.message_zh
+
+
+def test_only_the_enterprises_a_draw_chose_carry_its_id(
+    world: Desk, inspector: CurrentUser
+) -> None:
+    centre, departments = _ids(world)
+    ensure_demo_inspectors(world.ctx)
+    drawn = world.inspections.draw(inspector, centre, 2, seed=5)
+    chosen = {e for e, _n, _c in drawn.enterprises}
+    other = next(v.id for v in world.enterprises.search(inspector, "sx", limit=80)
+                 if v.id not in chosen and not v.on_compliant_list)  # fmt: skip
+    with pytest.raises(DomainError) as err:
+        world.inspections.plan(inspector, other, date(2026, 3, 3), departments, [],
+                               draw_id=drawn.id)  # fmt: skip
+    assert "不是本次随机抽取的结果" in err.value.message_zh
+    first = next(iter(chosen))
+    world.inspections.plan(inspector, first, date(2026, 3, 3), departments, [], draw_id=drawn.id)
+    assert world.inspections.plan(inspector, other, date(2026, 3, 3), departments, [])
 
 
 # -- on site ------------------------------------------------------------------------------------

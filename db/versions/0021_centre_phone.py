@@ -1,5 +1,7 @@
 """centre.phone: the centre's telephone for enterprises' questions, printed on the appeal
-receipt (咨询电话) with the centre's address; set by an administrator.
+receipt (咨询电话) with the centre's address; set by an administrator.  inspection.cancel_reason:
+why a planned inspection was called off (status "cancelled": kept, not deleted, so the draw's
+record still shows what became of each enterprise drawn).
 
 Revision ID: 0021
 Revises: 0020
@@ -20,8 +22,12 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("centre") as batch:
         batch.add_column(sa.Column("phone", sa.String(60), nullable=False, server_default=""))
+    with op.batch_alter_table("inspection") as batch:
+        batch.add_column(sa.Column("cancel_reason", sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("inspection") as batch:
+        batch.drop_column("cancel_reason")
     with op.batch_alter_table("centre") as batch:
         batch.drop_column("phone")

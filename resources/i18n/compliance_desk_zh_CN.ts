@@ -1184,169 +1184,174 @@
 <context>
     <name>InspectionWalk</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
         <source>Area</source>
         <translation>领域</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
         <source>Item</source>
         <translation>检查内容</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="64"/>
         <source>Risk</source>
         <translation>风险</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="63"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="64"/>
         <source>What was found</source>
         <translation>发现的问题</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="74"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="75"/>
         <source>Add photos…</source>
         <translation>添加照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="77"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="78"/>
         <source>Import camera folder…</source>
         <translation>从相机文件夹导入…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="81"/>
         <source>Imports the folder&apos;s photos that are not yet in this inspection</source>
         <translation>导入文件夹中本次检查尚未收录的照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="87"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="88"/>
         <source>The legal basis of the finding</source>
         <translation>该问题的法律依据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="93"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="94"/>
         <source>Legal basis</source>
         <translation>法律依据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="94"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="95"/>
         <source>Exemption list</source>
         <translation>不予处罚清单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="95"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="96"/>
         <source>Sign off…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="122"/>
         <source>Select an inspection above to record it.</source>
         <translation>请在上方选择一次检查，再逐项记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="134"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="135"/>
         <source>(not on the exemption list)</source>
         <translation>（不适用不予处罚清单）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="190"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="191"/>
         <source>checklist version %1</source>
         <translation>检查清单第 %1 版</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="192"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="193"/>
         <source>&#x3000;Exception: %1</source>
         <translation>&#x3000;破例理由：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="158"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="159"/>
         <source>(not answered)</source>
         <translation>（未作答）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="195"/>
+        <source>&#x3000;Cancelled: %1</source>
+        <translation>&#x3000;取消原因：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="205"/>
         <source>%1 of %2 answered, %3 finding(s)</source>
         <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="328"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="330"/>
         <source>Evidence photos</source>
         <translation>取证照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="329"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="331"/>
         <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="340"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="342"/>
         <source>Some photos were not added</source>
         <translation>部分照片未添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="353"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="366"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="411"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="355"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="368"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="413"/>
         <source>Import camera folder</source>
         <translation>从相机文件夹导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="354"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="356"/>
         <source>Select the checklist item the photos belong to.</source>
         <translation>请先选中照片所属的检查项。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="358"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="360"/>
         <source>Camera folder</source>
         <translation>相机文件夹</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="364"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="366"/>
         <source>Importing photos…</source>
         <translation>正在导入照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="364"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="366"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="395"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="397"/>
         <source>%1 photo(s) imported.</source>
         <translation>已导入 %1 张照片。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="397"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="399"/>
         <source>%1 already in this inspection, not imported again.</source>
         <translation>%1 张已在本次检查中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="400"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="402"/>
         <source>%1 file(s) that are not photos (videos and the like) left alone.</source>
         <translation>%1 个不是照片的文件（视频等）未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="403"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="405"/>
         <source>Stopped: the rest of the folder was not imported.</source>
         <translation>已停止：文件夹中其余照片未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="442"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="444"/>
         <source>Sign off</source>
         <translation>签字确认</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="443"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="445"/>
         <source>Who represented the enterprise? After signing the record is locked.</source>
         <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
     </message>
@@ -1354,254 +1359,286 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="167"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="194"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="168"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="195"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="169"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="196"/>
         <source>Compliant-enterprise list</source>
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="175"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="202"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="187"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="200"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="227"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="230"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="206"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="233"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="209"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="236"/>
+        <source>Another day…</source>
+        <translation>改期…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="239"/>
+        <source>Call off…</source>
+        <translation>取消检查…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="242"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="248"/>
         <source>Draft the advice letter…</source>
         <translation>起草合规建议书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="218"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="252"/>
         <source>Draft the no-penalty decision…</source>
         <translation>起草不予行政处罚决定书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="221"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="255"/>
         <source>For a signed inspection whose findings all match the exemption list</source>
         <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="260"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="294"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="301"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="307"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="339"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="345"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="301"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="339"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="308"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="346"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="317"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="355"/>
         <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
         <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="321"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="359"/>
         <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
         <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="385"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="423"/>
         <source>No-penalty decision</source>
         <translation>不予行政处罚决定书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="386"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="424"/>
         <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
         <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="413"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="422"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="458"/>
+        <source>Another day</source>
+        <translation>改期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="450"/>
+        <source>Inspect %1 on (e.g. 2026-03-01):</source>
+        <translation>%1 改在哪天检查（如 2026-03-01）：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="478"/>
+        <source>Call off the inspection</source>
+        <translation>取消检查</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="479"/>
+        <source>Why is the inspection of %1 on %2 called off?</source>
+        <translation>取消 %2 对%1的检查，原因：</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="502"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="511"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="414"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="503"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="423"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="459"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="512"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="438"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="439"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="517"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="528"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="606"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="614"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="447"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="536"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="538"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="470"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="559"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="470"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="559"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="473"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="562"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="475"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="488"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="577"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="501"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="590"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="502"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="591"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="517"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="606"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="525"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="614"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="545"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="634"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="551"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="552"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="560"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="649"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="577"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="666"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="584"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="673"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="590"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="679"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="601"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="690"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -2140,42 +2177,57 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="74"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="78"/>
         <source>Plan a joint inspection</source>
         <translation>安排联合检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="82"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="91"/>
         <source>Add an enterprise: name or pinyin initials, Enter</source>
         <translation>添加企业：输入名称或拼音首字母，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="99"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="108"/>
         <source>Only to inspect a listed enterprise twice a year</source>
         <translation>仅在一年内再次检查名单内企业时填写</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="103"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="112"/>
         <source>Enterprises</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="115"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="106"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="116"/>
         <source>Departments</source>
         <translation>参加部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="107"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="117"/>
         <source>Reason for an exception</source>
         <translation>破例理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="154"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="140"/>
+        <source>No enterprise matches “%1”.</source>
+        <translation>找不到与“%1”相符的企业。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="145"/>
+        <source>%1 is in the list already.</source>
+        <translation>%1 已在列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="149"/>
+        <source> (added, not drawn)</source>
+        <translation>（另行添加，非抽取）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="181"/>
         <source>Not planned</source>
         <translation>未能安排</translation>
     </message>

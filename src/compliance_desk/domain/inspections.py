@@ -44,14 +44,31 @@ class InspectionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     SIGNED = "signed"  # locked: a correction is a new, linked inspection
     SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"  # called off before signing: kept, with its reason
 
     @property
     def label(self) -> str:
         return {"planned": "已计划", "in_progress": "检查中", "signed": "已签字确认",
-                "superseded": "已更正"}[self.value]  # fmt: skip
+                "superseded": "已更正", "cancelled": "已取消"}[self.value]  # fmt: skip
+
+    @property
+    def locked(self) -> bool:
+        """Nothing more is recorded on it (a correction is a new inspection)."""
+        return self in (InspectionStatus.SIGNED, InspectionStatus.SUPERSEDED,
+                        InspectionStatus.CANCELLED)  # fmt: skip
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts as the year's inspection (the once-a-year guard, the draw's
+        pool): planned ones do, so two are not planned; called off or replaced ones do not."""
+        return self not in (InspectionStatus.SUPERSEDED, InspectionStatus.CANCELLED)
 
 
 # -- the draw --------------------------------------------------------------------------------
+
+# Inspectors a draw sends: "执法人员不得少于两人" (Administrative Penalty Law art. 42), and an
+# inspection's findings may ground a penalty.
+TEAM = 2
 
 
 @dataclass(frozen=True)

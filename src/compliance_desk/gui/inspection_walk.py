@@ -7,6 +7,7 @@ by hash and their thumbnails are made on the task runner, never on the GUI threa
 from __future__ import annotations
 
 import uuid
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -144,7 +145,7 @@ class InspectionWalk(QWidget):
         if view is None:
             return
         self._loading = True
-        locked = view.status in (InspectionStatus.SIGNED, InspectionStatus.SUPERSEDED)
+        locked = view.status.locked
         self._header()
         self.table.setRowCount(len(view.items))
         for row, item in enumerate(view.items):
@@ -186,11 +187,13 @@ class InspectionWalk(QWidget):
         if view is None:
             return
         self.header.setText(
-            f"<b>{view.enterprise_name}</b>　{view.planned_on.isoformat()}　"
+            f"<b>{escape(view.enterprise_name)}</b>　{view.planned_on.isoformat()}　"
             f"{view.status.label}　" + self.tr("checklist version %1").replace(
                 "%1", str(view.checklist_version))
-            + (self.tr("　Exception: %1").replace("%1", view.override_reason)
+            + (self.tr("　Exception: %1").replace("%1", escape(view.override_reason))
                if view.override_reason else "")
+            + (self.tr("　Cancelled: %1").replace("%1", escape(view.cancel_reason))
+               if view.cancel_reason else "")
         )  # fmt: skip
 
     def _show_progress(self) -> None:
@@ -268,8 +271,7 @@ class InspectionWalk(QWidget):
 
     def _show_details(self) -> None:
         item = self.current_item()
-        locked = self.view is None or self.view.status in (InspectionStatus.SIGNED,
-                                                           InspectionStatus.SUPERSEDED)  # fmt: skip
+        locked = self.view is None or self.view.status.locked
         finding = item is not None and item.result == ItemResult.FINDING
         self._loading = True
         self.basis.setText(item.legal_basis if finding and item else "")

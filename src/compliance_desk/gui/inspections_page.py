@@ -42,6 +42,7 @@ from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.inspections import InspectionRow
 
 OPEN = QColor("#fff4d6")
+CALLED_OFF = QColor("#888888")
 OVERDUE = QColor("#fde2e1")
 
 
@@ -58,6 +59,9 @@ def _fit(table: QTableWidget, columns: tuple[int, ...]) -> None:
     the rest: enterprise names and credit codes were cut to six characters beside it)."""
     for column in columns:
         table.resizeColumnToContents(column)
+
+
+_DRAWN = Qt.ItemDataRole.UserRole + 1  # an enterprise the draw chose (not added by hand)
 
 
 class PlanDialog(QDialog):
@@ -77,7 +81,12 @@ class PlanDialog(QDialog):
         for eid, name in enterprises:
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, eid)
+            item.setData(_DRAWN, draw_id is not None)
             self.enterprises.addItem(item)
+        self.message = QLabel()
+        self.message.setObjectName("planMessage")
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Add an enterprise: name or pinyin initials, Enter"))
         self.search.returnPressed.connect(self._add)
@@ -102,6 +111,7 @@ class PlanDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Enterprises"), self.enterprises)
         form.addRow("", self.search)
+        form.addRow("", self.message)
         form.addRow(self.tr("Date"), self.day)
         form.addRow(self.tr("Departments"), self.departments)
         form.addRow(self.tr("Reason for an exception"), self.override)
@@ -121,12 +131,28 @@ class PlanDialog(QDialog):
         self.planned: list[uuid.UUID] = []
 
     def _add(self) -> None:
-        found = self.desk.enterprises.search(self.user, self.search.text().strip(), limit=1)
-        if found:
-            item = QListWidgetItem(found[0].name)
-            item.setData(Qt.ItemDataRole.UserRole, found[0].id)
-            self.enterprises.addItem(item)
-            self.search.clear()
+        """An enterprise added by hand: planned on its own, not as one the draw chose."""
+        typed = self.search.text().strip()
+        if not typed:
+            return
+        found = self.desk.enterprises.search(self.user, typed, limit=1)
+        if not found:
+            self.message.setText(self.tr("No enterprise matches “%1”.").replace("%1", typed))
+            return
+        listed = [self.enterprises.item(n).data(Qt.ItemDataRole.UserRole)
+                  for n in range(self.enterprises.count())]  # fmt: skip
+        if found[0].id in listed:
+            self.message.setText(self.tr("%1 is in the list already.").replace("%1", found[0].name))
+            return
+        shown = found[0].name
+        if self.draw_id is not None:
+            shown += self.tr(" (added, not drawn)")
+        item = QListWidgetItem(shown)
+        item.setData(Qt.ItemDataRole.UserRole, found[0].id)
+        item.setData(_DRAWN, False)
+        self.enterprises.addItem(item)
+        self.message.clear()
+        self.search.clear()
 
     def checked_departments(self) -> list[uuid.UUID]:
         out = []
@@ -144,7 +170,8 @@ class PlanDialog(QDialog):
             try:
                 view = self.desk.inspections.plan(
                     self.user, item.data(Qt.ItemDataRole.UserRole), _pydate(self.day.date()),
-                    self.checked_departments(), self.inspector_ids, draw_id=self.draw_id,
+                    self.checked_departments(), self.inspector_ids,
+                    draw_id=self.draw_id if item.data(_DRAWN) else None,
                     override_reason=self.override.text(),
                 )  # fmt: skip
                 self.planned.append(view.id)
@@ -206,10 +233,17 @@ class InspectionsPage(QWidget):
         correct = self.correct_button = QPushButton(self.tr("Correct…"))
         correct.setObjectName("correctInspection")
         correct.clicked.connect(lambda: self.correct())
+        self.move_button = QPushButton(self.tr("Another day…"))
+        self.move_button.setObjectName("rescheduleInspection")
+        self.move_button.clicked.connect(lambda: self.reschedule())
+        self.cancel_button = QPushButton(self.tr("Call off…"))
+        self.cancel_button.setObjectName("cancelInspection")
+        self.cancel_button.clicked.connect(lambda: self.cancel())
         self.rectify_button = QPushButton(self.tr("Start rectification…"))
         self.rectify_button.setObjectName("startRectification")
         self.rectify_button.clicked.connect(lambda: self.start_rectification())
-        for b in (draw, plan, correct, self.rectify_button):
+        for b in (draw, plan, self.move_button, self.cancel_button, correct,
+                  self.rectify_button):  # fmt: skip
             b.setVisible(can_edit)
         self.advice_button = QPushButton(self.tr("Draft the advice letter…"))
         self.advice_button.setObjectName("draftAdvice")
@@ -223,8 +257,8 @@ class InspectionsPage(QWidget):
         self.no_penalty_button.clicked.connect(lambda: self.draft_no_penalty())
         self.no_penalty_button.setVisible(allows(self.user.role, Permission.LETTER_DRAFT))
         buttons = QHBoxLayout()
-        for b in (draw, plan, correct, self.rectify_button, self.advice_button,
-                  self.no_penalty_button):  # fmt: skip
+        for b in (draw, plan, self.move_button, self.cancel_button, correct,
+                  self.rectify_button, self.advice_button, self.no_penalty_button):  # fmt: skip
             buttons.addWidget(b)
         self._signed_only()
         buttons.addStretch(1)
@@ -264,6 +298,8 @@ class InspectionsPage(QWidget):
                     cell = QTableWidgetItem(text)
                     if r.status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS):
                         cell.setBackground(OPEN)
+                    elif r.status == InspectionStatus.CANCELLED:
+                        cell.setForeground(CALLED_OFF)
                     self.table.setItem(n, col, cell)
                 if selected is not None and r.id == selected.id:
                     self.table.selectRow(n)
@@ -291,6 +327,8 @@ class InspectionsPage(QWidget):
         for b in (self.correct_button, self.rectify_button, self.advice_button,
                   self.no_penalty_button):  # fmt: skip
             b.setEnabled(signed)
+        self.move_button.setEnabled(row is not None and row.status == InspectionStatus.PLANNED)
+        self.cancel_button.setEnabled(row is not None and not row.status.locked)
 
     def draw(
         self, centre_index: int | None = None, count: int | None = None, ask: bool = True
@@ -400,6 +438,57 @@ class InspectionsPage(QWidget):
         if show:
             dialog.exec()
         return dialog
+
+    def reschedule(self, day: date | None = None) -> bool:
+        """A planned inspection to another day (the once-a-year guard asked again)."""
+        row = self.current()
+        if row is None:
+            return False
+        if day is None:
+            text, ok = QInputDialog.getText(
+                self, self.tr("Another day"),
+                self.tr("Inspect %1 on (e.g. 2026-03-01):").replace("%1", row.enterprise_name),
+                text=row.planned_on.isoformat(),
+            )  # fmt: skip
+            if not ok:
+                return False
+            try:
+                day = date.fromisoformat(text.strip())
+            except ValueError:
+                QMessageBox.warning(self, self.tr("Another day"),
+                                    self.tr("Write the date as 2026-03-01."))  # fmt: skip
+                return False
+        try:
+            self.desk.inspections.reschedule(self.user, row.id, day)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return False
+        self.refresh_inspections()
+        self.walk.open(row.id)
+        return True
+
+    def cancel(self, reason: str | None = None) -> bool:
+        """Called off before signing, with the reason (kept; it no longer counts as the
+        enterprise's inspection of the year)."""
+        row = self.current()
+        if row is None:
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, self.tr("Call off the inspection"),
+                self.tr("Why is the inspection of %1 on %2 called off?")
+                .replace("%1", row.enterprise_name).replace("%2", row.planned_on.isoformat()),
+            )  # fmt: skip
+            if not ok:
+                return False
+        try:
+            self.desk.inspections.cancel(self.user, row.id, reason)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return False
+        self.refresh_inspections()
+        self.walk.open(row.id)
+        return True
 
     def start_rectification(self, deadline: date | None = None) -> None:
         row = self.current()

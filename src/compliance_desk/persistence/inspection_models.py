@@ -84,6 +84,7 @@ class Inspection(Synced):
     signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     signed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     corrects_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspection.id"))
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (
         Index("ix_inspection_enterprise", "enterprise_id", "planned_on"),

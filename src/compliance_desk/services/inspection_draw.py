@@ -57,6 +57,9 @@ class DrawAudit:
         return not self.problems
 
 
+COUNTED = [s.value for s in InspectionStatus if s.counts]  # (as the yearly guard counts them)
+
+
 def last_inspected(s: Session, centre_id: uuid.UUID, day: date) -> dict[uuid.UUID, date]:
     """Per enterprise of the centre, its latest comprehensive inspection within a year either
     side of ``day`` (as the planning guard counts them), in one query."""
@@ -67,7 +70,7 @@ def last_inspected(s: Session, centre_id: uuid.UUID, day: date) -> dict[uuid.UUI
         .where(
             Enterprise.centre_id == centre_id,
             Inspection.deleted_at.is_(None),
-            Inspection.status != InspectionStatus.SUPERSEDED.value,
+            Inspection.status.in_(COUNTED),
             Inspection.planned_on.between(*near),
         )
         .group_by(Inspection.enterprise_id)
@@ -122,7 +125,15 @@ def draw(
             )
         ratio = float(compliant_list.policy_value(s, "draw.ratio"))
         compliant_ratio = float(compliant_list.policy_value(s, "draw.compliant_ratio"))
-        team_size = min(2, len(inspectors))
+        if len(inspectors) < rules.TEAM:
+            centre = s.get(Centre, centre_id)
+            raise DomainError(
+                f"{centre.name if centre else '该合规中心'}只有 {len(inspectors)} 名在岗执法人员，"
+                f"检查须由不少于 {rules.TEAM} 名执法人员进行（《中华人民共和国行政处罚法》第四十二条），"
+                "请管理员在用户管理中为执法人员设置所属合规中心",
+                f"centre {centre_id}: {len(inspectors)} inspector(s), a team needs {rules.TEAM}",
+            )
+        team_size = rules.TEAM
         people = [str(i) for i, _ in inspectors]
         try:
             result = rules.draw(pool, people, count, seed, ratio, compliant_ratio, team_size)

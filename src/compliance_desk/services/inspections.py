@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from compliance_desk.domain import inspections as rules
-from compliance_desk.domain.errors import DomainError, NotFound
+from compliance_desk.domain.errors import DomainError, NotFound, ValidationError
 from compliance_desk.domain.front_desk import ManagementArea
 from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.inspections import InspectionStatus, ItemResult, RiskLevel
@@ -26,6 +26,7 @@ from compliance_desk.persistence.inspection_models import (
     Checklist,
     ChecklistItem,
     Inspection,
+    InspectionDraw,
     InspectionItem,
     Rectification,
 )
@@ -77,6 +78,7 @@ class InspectionView:
     items: list[ItemView]
     corrects_id: uuid.UUID | None
     row_version: int
+    cancel_reason: str = ""
 
     @property
     def findings(self) -> list[ItemView]:
@@ -209,12 +211,7 @@ class InspectionService:
         override_reason: str = "",
     ) -> InspectionView:
         user.require(Permission.INSPECTION_EDIT)
-        today = self.today()
-        if not rules.add_months(today, -24) <= planned_on <= rules.add_months(today, 24):
-            raise DomainError(
-                f"检查日期（{planned_on.isoformat()}）不合理：应在两年前至两年后之间",
-                f"inspection planned on {planned_on}",
-            )
+        self._check_day(planned_on)
         if override_reason.strip() and not allows(user.role, Permission.INSPECTION_ADMIN):
             raise DomainError("只有管理员可以破例安排一年内的第二次检查",
                               "override needs the administrator")  # fmt: skip
@@ -226,10 +223,10 @@ class InspectionService:
             enterprise = s.get(Enterprise, enterprise_id)
             if enterprise is None or enterprise.deleted_at is not None:
                 raise NotFound("找不到该企业", f"enterprise {enterprise_id}")
-            on_list = compliant_list.status_on(s, enterprise_id, planned_on) in ("joined",
-                                                                                 "flagged")  # fmt: skip
-            reason = rules.yearly_guard(on_list, self._last_inspected(s, enterprise_id, planned_on),
-                                        planned_on, override_reason)  # fmt: skip
+            if draw_id is not None:
+                self._drawn(s, draw_id, enterprise_id)
+            self._not_twice_a_day(s, enterprise_id, planned_on)
+            reason = self._guard(s, enterprise_id, planned_on, override_reason)
             checklist = self._latest(s, enterprise.industry_id)
             row = Inspection(
                 enterprise_id=enterprise_id, draw_id=draw_id, checklist_id=checklist.id,
@@ -250,18 +247,104 @@ class InspectionService:
                             user.username, reason)  # fmt: skip
             return self._view(s, row)
 
-    def _last_inspected(self, s: Session, enterprise_id: uuid.UUID, before: date) -> date | None:
-        """The latest other comprehensive inspection within a year before or after ``before``."""
-        rows = s.scalars(
-            select(Inspection.planned_on).where(
-                Inspection.enterprise_id == enterprise_id,
-                Inspection.deleted_at.is_(None),
-                # a signed correction counts; the inspection it replaced does not
-                Inspection.status != InspectionStatus.SUPERSEDED.value,
-            )
-        ).all()
-        near = [d for d in rows if abs((before - d).days) < 366]
+    def _guard(
+        self, s: Session, enterprise_id: uuid.UUID, day: date, override_reason: str,
+        but: uuid.UUID | None = None,
+    ) -> str:  # fmt: skip
+        """The once-a-year guard for an inspection on ``day`` (``but``: the one moved)."""
+        on_list = compliant_list.status_on(s, enterprise_id, day) in ("joined", "flagged")
+        last = self._last_inspected(s, enterprise_id, day, but)
+        return rules.yearly_guard(on_list, last, day, override_reason)
+
+    def _last_inspected(
+        self, s: Session, enterprise_id: uuid.UUID, before: date, but: uuid.UUID | None = None
+    ) -> date | None:
+        """The latest other comprehensive inspection within a year before or after ``before``:
+        planned, under way or signed (a signed correction counts, the inspection it replaced
+        does not, nor one called off)."""
+        query = select(Inspection.planned_on).where(
+            Inspection.enterprise_id == enterprise_id,
+            Inspection.deleted_at.is_(None),
+            Inspection.status.in_(inspection_draw.COUNTED),
+        )
+        if but is not None:
+            query = query.where(Inspection.id != but)
+        near = [d for d in s.scalars(query) if abs((before - d).days) < 366]
         return max(near) if near else None
+
+    @staticmethod
+    def _drawn(s: Session, draw_id: uuid.UUID, enterprise_id: uuid.UUID) -> None:
+        """An inspection carries a draw's id only for an enterprise that draw chose: one added
+        by hand to the plan is planned on its own (the record of the draw stays true)."""
+        record = s.get(InspectionDraw, draw_id)
+        if record is None or str(enterprise_id) not in record.enterprise_ids:
+            raise DomainError("该企业不是本次随机抽取的结果，不能记入本次抽查；请单独安排检查",
+                              f"enterprise {enterprise_id} not drawn in {draw_id}")  # fmt: skip
+
+    @staticmethod
+    def _not_twice_a_day(
+        s: Session, enterprise_id: uuid.UUID, day: date, but: uuid.UUID | None = None
+    ) -> None:
+        query = select(Inspection.id).where(
+            Inspection.enterprise_id == enterprise_id, Inspection.planned_on == day,
+            Inspection.deleted_at.is_(None), Inspection.corrects_id.is_(None),
+            Inspection.status.in_(inspection_draw.COUNTED),
+        )  # fmt: skip
+        if but is not None:
+            query = query.where(Inspection.id != but)
+        if s.scalars(query.limit(1)).first() is not None:
+            raise DomainError(f"该企业 {day.isoformat()} 已安排了检查，不能重复安排",
+                              f"enterprise {enterprise_id} already inspected on {day}")  # fmt: skip
+
+    def reschedule(
+        self, user: CurrentUser, inspection_id: uuid.UUID, day: date, override_reason: str = ""
+    ) -> InspectionView:
+        """A planned inspection moved to another day (the inspectors go earlier or later): the
+        same checks as planning it, itself left out of the once-a-year guard."""
+        user.require(Permission.INSPECTION_EDIT)
+        self._check_day(day)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = self._row(s, inspection_id)
+            if row.status != InspectionStatus.PLANNED or row.corrects_id is not None:
+                raise DomainError("只有尚未开始的计划检查可以改期",
+                                  f"inspection {row.id} is {row.status}")  # fmt: skip
+            if override_reason.strip() and not allows(user.role, Permission.INSPECTION_ADMIN):
+                raise DomainError("只有管理员可以破例安排一年内的第二次检查",
+                                  "override needs the administrator")  # fmt: skip
+            if row.planned_on == day:
+                return self._view(s, row)
+            self._not_twice_a_day(s, row.enterprise_id, day, but=row.id)
+            reason = self._guard(s, row.enterprise_id, day,
+                                 override_reason or row.override_reason, but=row.id)  # fmt: skip
+            log.info("inspection %s moved from %s to %s by %s", row.id, row.planned_on, day,
+                     user.username)  # fmt: skip
+            row.planned_on, row.override_reason = day, reason
+            uow.commit()
+            return self._view(s, row)
+
+    def cancel(self, user: CurrentUser, inspection_id: uuid.UUID, reason: str) -> InspectionView:
+        """Called off before it was signed (planned by mistake, the enterprise closed): kept
+        with its reason, no longer the year's inspection of the enterprise."""
+        from compliance_desk.domain.text import clean_line, unprintable_problem
+
+        user.require(Permission.INSPECTION_EDIT)
+        reason = clean_line(reason)
+        if not reason:
+            raise ValidationError({"reason": "请写明取消检查的原因"})
+        if wrong := unprintable_problem("取消原因", reason):
+            raise ValidationError({"reason": wrong})
+        if len(reason) > 500:
+            raise ValidationError({"reason": f"取消原因过长（{len(reason)} 字，最多 500 字）"})
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            row = self._row(s, inspection_id)
+            self._must_be_open(row)
+            row.status = InspectionStatus.CANCELLED.value
+            row.cancel_reason = reason
+            uow.commit()
+            log.info("inspection %s cancelled by %s", row.id, user.username)
+            return self._view(s, row)
 
     # -- on site --------------------------------------------------------------------------
 
@@ -614,6 +697,14 @@ class InspectionService:
 
     # -- helpers --------------------------------------------------------------------------
 
+    def _check_day(self, day: date) -> None:
+        today = self.today()
+        if not rules.add_months(today, -24) <= day <= rules.add_months(today, 24):
+            raise DomainError(
+                f"检查日期（{day.isoformat()}）不合理：应在两年前至两年后之间",
+                f"inspection planned on {day}",
+            )
+
     def _row(self, s: Session, inspection_id: uuid.UUID) -> Inspection:
         row = s.get(Inspection, inspection_id)
         if row is None or row.deleted_at is not None:
@@ -622,6 +713,9 @@ class InspectionService:
 
     @staticmethod
     def _must_be_open(row: Inspection) -> None:
+        if row.status == InspectionStatus.CANCELLED:
+            raise DomainError(f"该检查已取消（{row.cancel_reason}），不能再修改",
+                              f"inspection {row.id} is cancelled")  # fmt: skip
         if row.status in (InspectionStatus.SIGNED, InspectionStatus.SUPERSEDED):
             raise DomainError("该检查已签字确认，不能再修改；如有错误请更正（生成新的检查记录）",
                               f"inspection {row.id} is {row.status}")  # fmt: skip
@@ -660,7 +754,7 @@ class InspectionService:
                               row.planned_on, InspectionStatus(row.status),
                               checklist.version if checklist else 0, row.representative,
                               row.override_reason, views, row.corrects_id,
-                              row.row_version)  # fmt: skip
+                              row.row_version, row.cancel_reason)  # fmt: skip
 
 
 def _check_exemption(s: Session, exemption_id: uuid.UUID) -> None:
