@@ -508,7 +508,58 @@ def test_a_failed_acceptance_keeps_the_rectification_open(
     assert failed.status == "open" and failed.accepted_on is None
     assert "2026-06-01 验收未通过：仍未建立制度" in failed.result_note
     passed = world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 20))
-    assert passed.status == "accepted" and "验收未通过" not in passed.result_note
+    assert passed.status == "accepted"  # the failed opinion kept before the one that passed
+    assert passed.result_note.splitlines() == ["2026-06-01 验收未通过：仍未建立制度",
+                                               "2026-06-20 验收通过：整改到位"]  # fmt: skip
+
+
+def test_a_correction_without_findings_ends_its_rectification(
+    world: Desk, inspector: CurrentUser
+) -> None:
+    """Corrected to no findings, the enterprise joins the list; the rectification the first
+    sign-off opened ends with it (it stayed open, went overdue, and could still be accepted:
+    a second joining)."""
+    _, departments = _ids(world)
+    enterprise = _enterprise(world, inspector, 10)
+    planned = world.inspections.plan(inspector, enterprise, date(2026, 3, 2), departments, [])
+    _walk(world, inspector, planned.id, findings=1)
+    world.inspections.sign(inspector, planned.id, "代表")
+    rect = world.inspections.start_rectification(inspector, planned.id, date(2026, 6, 2))
+    fix = world.inspections.correct(inspector, planned.id)
+    _walk(world, inspector, fix.id)
+    world.inspections.sign(inspector, fix.id, "代表")
+    (ended,) = [r for r in world.compliant_list.rectifications(inspector) if r.id == rect]
+    assert ended.status == "withdrawn" and not ended.overdue
+    assert "检查更正后无问题，整改终止" in ended.result_note
+    with pytest.raises(DomainError) as err:
+        world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 1))
+    assert "终止" in err.value.message_zh
+    with pytest.raises(DomainError) as err:  # the original, replaced: said so
+        world.inspections.start_rectification(inspector, planned.id, date(2026, 6, 2))
+    assert "已被更正" in err.value.message_zh
+    history = world.compliant_list.history(inspector, enterprise)
+    assert [event for _d, event, _r in history].count("列入") == 1
+
+
+def test_a_listed_enterprise_that_passes_again_keeps_the_day_it_joined(
+    world: Desk, inspector: CurrentUser, clock: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    _, departments = _ids(world)
+    enterprise = _enterprise(world, inspector, 11)
+    first = world.inspections.plan(inspector, enterprise, date(2026, 3, 2), departments, [])
+    _walk(world, inspector, first.id)
+    world.inspections.sign(inspector, first.id, "代表")
+    clock.now = datetime(2027, 3, 10, 2, 0, tzinfo=UTC)
+    again = world.inspections.plan(inspector, enterprise, date(2027, 3, 10), departments, [])
+    _walk(world, inspector, again.id)
+    world.inspections.sign(inspector, again.id, "代表")
+    (entry,) = [e for e in world.compliant_list.as_of(inspector, date(2027, 3, 10))
+                if e.enterprise_id == enterprise]  # fmt: skip
+    assert entry.since == date(2026, 3, 2)
+    history = world.compliant_list.history(inspector, enterprise)
+    assert [event for _d, event, _r in history].count("列入") == 1
 
 
 def test_an_inspection_is_not_signed_before_its_day_nor_planned_in_another_era(

@@ -1386,7 +1386,7 @@
     <message>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
@@ -1537,8 +1537,8 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="528"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="606"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="614"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="607"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="615"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
@@ -1563,82 +1563,87 @@
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="562"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="560"/>
+        <source>Ended by a correction</source>
+        <translation>因检查更正终止</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="565"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="577"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="578"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="590"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="591"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="591"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="592"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="606"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="607"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="614"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="615"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="634"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="635"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="642"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="649"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="650"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="666"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="667"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="673"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="674"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="679"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="680"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="690"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="691"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>

@@ -556,7 +556,8 @@ class InspectionsPage(QWidget):
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return
-        labels = {"open": self.tr("Open"), "accepted": self.tr("Accepted")}
+        labels = {"open": self.tr("Open"), "accepted": self.tr("Accepted"),
+                  "withdrawn": self.tr("Ended by a correction")}  # fmt: skip
         self.rect_table.setRowCount(len(self.rects))
         for n, r in enumerate(self.rects):
             status = self.tr("Overdue") if r.overdue else labels.get(r.status, r.status)

@@ -225,13 +225,7 @@ class CompliantListService:
             for event, name, uscc in latest.values():
                 if event.event == "left":
                     continue
-                since = s.scalar(
-                    select(func.max(CompliantListEvent.on)).where(
-                        CompliantListEvent.enterprise_id == event.enterprise_id,
-                        CompliantListEvent.event == "joined",
-                        CompliantListEvent.on <= day,
-                    )
-                )
+                since = _listed_since(s, event.enterprise_id, day)
                 out.append(ListEntry(event.enterprise_id, name, uscc, since or event.on,
                                      event.event, event.reason))  # fmt: skip
             return out
@@ -313,18 +307,22 @@ class CompliantListService:
         with self.ctx.uow(user) as uow:
             s = uow.session
             r = self._rect(s, rect_id)
+            if r.status == "withdrawn":
+                raise DomainError("该整改已因检查更正后无问题而终止，无需验收",
+                                  f"rectification {r.id} is withdrawn")  # fmt: skip
             if r.status != "open":
                 raise DomainError(
                     "该整改已验收，不能重复验收", f"rectification {r.id} is {r.status}"
                 )
-            if passed:
-                r.result_note, r.accepted_on = note.strip(), on
-                r.status = "accepted"
-                record_event(s, r.enterprise_id, on, "joined", f"整改验收通过（{note.strip()}）",
-                             r.id)  # fmt: skip
-            else:  # not passed: the rectification goes on; the opinion is kept with the date
-                failed = f"{on.isoformat()} 验收未通过：{note.strip()}"
-                r.result_note = (r.result_note + "\n" if r.result_note else "") + failed
+            # every opinion is kept with its date, a failed one too when a later one passes
+            verdict = "验收通过" if passed else "验收未通过"
+            opinion = f"{on.isoformat()} {verdict}：{note.strip()}"
+            r.result_note = (r.result_note + "\n" if r.result_note else "") + opinion
+            if passed:  # else the rectification goes on
+                r.accepted_on, r.status = on, "accepted"
+                if status_on(s, r.enterprise_id, on) != "joined":  # (listed already: stays)
+                    record_event(s, r.enterprise_id, on, "joined",
+                                 f"整改验收通过（{note.strip()}）", r.id)  # fmt: skip
             uow.commit()
             return self._view(s, r)
 
@@ -366,6 +364,29 @@ class CompliantListService:
 
 
 REMIND_DAYS = 14
+
+
+def _listed_since(s: Session, enterprise_id: uuid.UUID, day: date) -> date | None:
+    """The first day of the enterprise's present stay on the list: its first joining after
+    it last left (a yearly inspection passed again does not start it anew)."""
+    left = s.scalar(
+        select(func.max(CompliantListEvent.on)).where(
+            CompliantListEvent.enterprise_id == enterprise_id,
+            CompliantListEvent.event == "left",
+            CompliantListEvent.on <= day,
+            CompliantListEvent.deleted_at.is_(None),
+        )
+    )
+    query = select(func.min(CompliantListEvent.on)).where(
+        CompliantListEvent.enterprise_id == enterprise_id,
+        CompliantListEvent.event == "joined",
+        CompliantListEvent.on <= day,
+        CompliantListEvent.deleted_at.is_(None),
+    )
+    if left is not None:
+        query = query.where(CompliantListEvent.on >= left)
+    found: date | None = s.scalar(query)
+    return found
 
 
 def _rect_view(r: Rectification, name: str, today: date) -> RectificationView:

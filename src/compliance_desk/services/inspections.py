@@ -508,8 +508,21 @@ class InspectionService:
                         s, row.enterprise_id, today, "left",
                         f"检查更正后发现问题（{row.planned_on.isoformat()} 综合检查）", row.id,
                     )  # fmt: skip
-            if not view.findings and not (
-                row.corrects_id is not None and compliant_list.joined_by(s, row.corrects_id)
+                if not view.findings:  # nothing left to rectify: its rectification ends
+                    for rect in s.scalars(select(Rectification).where(
+                            Rectification.inspection_id == old.id, Rectification.status == "open",
+                            Rectification.deleted_at.is_(None))):  # fmt: skip
+                        rect.status = "withdrawn"
+                        ended = f"{today.isoformat()} 检查更正后无问题，整改终止"
+                        rect.result_note = (rect.result_note + "\n" if rect.result_note
+                                            else "") + ended  # fmt: skip
+            already = compliant_list.status_on(s, row.enterprise_id, today) == "joined"
+            if (
+                not view.findings
+                and not already
+                and not (
+                    row.corrects_id is not None and compliant_list.joined_by(s, row.corrects_id)
+                )
             ):
                 compliant_list.record_event(
                     s, row.enterprise_id, today, "joined",
@@ -675,6 +688,9 @@ class InspectionService:
         with self.ctx.uow(user) as uow:
             s = uow.session
             row = self._row(s, inspection_id)
+            if row.status == InspectionStatus.SUPERSEDED:
+                raise DomainError("该检查已被更正，请在更正后的检查上安排整改",
+                                  f"inspection {row.id} is superseded")  # fmt: skip
             if row.status != InspectionStatus.SIGNED:
                 raise DomainError("检查签字确认后才能安排整改", "inspection not signed")
             running = s.scalars(
