@@ -449,6 +449,30 @@ def test_import_dialog_lists_problems_and_imports_good_rows(
     assert page.desk.enterprises.count(page.user) == 201
 
 
+def test_many_notices_scroll_and_stay_after_the_import(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """80 rows named alike: the notices scrolled off nowhere, the dialog grew taller than the
+    screen and its buttons fell off it; after the import they vanished."""
+    import random
+
+    from compliance_desk.services.demo_data import _uscc
+
+    rng = random.Random(8)
+    rows = [f"同名测试伞业有限公司{n // 2},{_uscc(rng)}" for n in range(160)]
+    many = tmp_path / "many.csv"
+    many.write_text("单位名称,信用代码\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    page = window.enterprise_page
+    dialog = ImportDialog(page.desk, page.user, page.runner, many, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.summary.text().count("企业名称相同") == 80
+    assert dialog.sizeHint().height() < 700 and dialog.height() < 700
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "新增 160" in dialog.summary.text()
+    assert dialog.summary.text().count("企业名称相同") == 80
+
+
 def test_a_file_without_a_header_offers_no_report_and_nothing_crashes(
     qtbot, window: MainWindow, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@ def test_the_umbrella_ledger_imports_as_it_is(desk: Desk, clerk: CurrentUser) ->
     plan, result = _import(desk, clerk, UMBRELLA)
     assert plan.header_row == 3  # under the merged title and the 填报单位 line
     assert result.created == 39  # 40 numbered rows, one an exact duplicate
-    assert any("完全相同" in n for n in result.notices)
+    assert any("内容相同，只导入一次" in n for n in result.notices)
     assert desk.enterprises.count(clerk) == 39
     [fullwidth] = desk.enterprises.search(clerk, "曹娥润泽伞业")
     assert fullwidth.uscc == "91330604PQU6NQPEXW"
@@ -340,3 +340,56 @@ def test_headers_with_remarks_total_rows_and_namesakes(
     with pytest.raises(DomainError) as missing:
         desk.importer.plan(clerk, wrong)
     assert "--map" not in missing.value.message_zh and "“企业名称”" in missing.value.message_zh
+
+
+def test_a_row_repeated_with_spaces_a_workbook_opening_on_its_instructions_and_unknown_fields(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
+    """A row typed again with spaces in its name, code and phone is the same row (it blocked
+    the import as "内容不同"); the list on a workbook's second sheet is found (its first, the
+    填表说明, made the importer ask to rename headers that were right; a hidden sheet is not
+    read); a column mapped to no field is refused (it was dropped unsaid)."""
+    book = Workbook()
+    notes = book.active
+    notes.title = "填表说明"
+    notes.append(["请按下表填写，信用代码为18位"])
+    hidden = book.create_sheet("旧表")
+    hidden.append(["企业名称", "统一社会信用代码"])
+    hidden.append(["隐藏的企业有限公司", "91330604MA2BXXXX1X"])
+    hidden.sheet_state = "hidden"
+    listing = book.create_sheet("企业名单")
+    listing.append(["企业名称", "统一社会信用代码", "联系电话", "手机号码"])
+    listing.append(["绍兴上虞晴川伞业有限公司", "91330604Q64CMN2579", "0575-82110000", "1"])
+    listing.append(["绍兴上虞 晴川伞业 有限公司", "9133 0604 Q64C MN25 79", "0575 8211 0000", "1"])
+    book.move_sheet("旧表", offset=-2)  # hidden, first
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    with pytest.raises(DomainError) as err:
+        desk.importer.plan(clerk, path, {"手机号码": "phone"})
+    assert "字段“phone”不存在" in err.value.message_zh and "contact_person" in err.value.message_zh
+    plan = desk.importer.plan(clerk, path, {"手机号码": "备注"})  # a header it knows will do
+    assert plan.sheet == "企业名单" and "已读取工作表“企业名单”" in plan.notices
+    assert not plan.problems and len(plan.drafts) == 1
+    assert any("第 3 行与第 2 行内容相同，只导入一次" in n for n in plan.notices)
+    assert plan.drafts[0][1].notes == "1"
+
+
+def test_the_centre_for_rows_without_one_and_its_industry_are_said(
+    desk: Desk, clerk: CurrentUser
+) -> None:
+    """The game ledger with the clerk's own (umbrella) centre chosen: its rows took the
+    umbrella industry unsaid."""
+    centres = desk.reference.lookup(clerk, "centre")
+    plan = desk.importer.plan(clerk, GAME, centre_id=centres["伞业合规中心"])
+    assert plan.notices[0].startswith("25 行未注明合规中心，归入“伞业合规中心”")
+    assert "所属产业随之记为“伞业”" in plan.notices[0] and "请另选合规中心" in plan.notices[0]
+
+
+def test_a_name_registered_twice_in_the_file_itself_is_no_namesake_on_import_again(
+    desk: Desk, clerk: CurrentUser
+) -> None:
+    """The umbrella ledger names 谢塘恒丰日用品有限公司 twice, with two codes: imported again,
+    it was said to be a namesake of a registered enterprise (its own other row)."""
+    _import(desk, clerk, UMBRELLA)
+    plan = desk.importer.plan(clerk, UMBRELLA)
+    assert not [n for n in plan.notices if "与已登记的企业同名" in n]

@@ -977,79 +977,84 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="56"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
         <source>Import enterprise list — %1</source>
         <translation>导入企业名录 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="60"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="133"/>
         <source>Checking every row…</source>
         <translation>正在逐行检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="67"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="67"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="65"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="67"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="72"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="74"/>
         <source>Import the good rows and leave out the rows with problems</source>
         <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="80"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="81"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="83"/>
         <source>Save problem report…</source>
         <translation>保存问题报告…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="95"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="97"/>
         <source>none (by the row&apos;s chamber or industry only)</source>
         <translation>不指定（仅按所属商会或产业归入）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="105"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="102"/>
+        <source> (industry: %1)</source>
+        <translation>（产业：%1）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="112"/>
         <source>Rows that name no centre go to:</source>
         <translation>未注明合规中心的企业归入：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="146"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="158"/>
         <source>%1 rows ready to import (header found on row %2).</source>
         <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="153"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="165"/>
         <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
         <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="199"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="211"/>
         <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
         <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="205"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="225"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="226"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="240"/>
         <source>Save problem report</source>
         <translation>保存问题报告</translation>
     </message>

@@ -54,7 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--skip-invalid", action="store_true")
     imp.add_argument("--report", type=Path, help="where to write the rejected rows (CSV)")
     imp.add_argument("--centre", help="centre for rows that name none (e.g. 游戏产业合规中心)")
-    imp.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD")
+    imp.add_argument(
+        "--map", action="append", default=[], metavar="HEADER=FIELD",
+        help="read column HEADER as FIELD: name, uscc, contact_phone, address, contact_person, "
+        "legal_representative, industry, centre, chamber … (or a header it knows: 联系电话)",
+    )  # fmt: skip
     exp = ent_sub.add_parser("export", help="export to .xlsx or .csv (by extension)")
     exp.add_argument("file", type=Path)
     search = ent_sub.add_parser("search", help="search as the desk types")

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -93,8 +95,13 @@ class ImportDialog(QDialog):
         self.centre = QComboBox()
         self.centre.setObjectName("centre")
         self.centre.addItem(self.tr("none (by the row's chamber or industry only)"), None)
+        industries = {i.id: i.name for i in desk.reference.items(user, "industry")}
         for item in desk.reference.items(user, "centre"):
-            self.centre.addItem(item.name, item.id)
+            industry = industries.get(item.parent_id) if item.parent_id else None
+            # the centre's industry goes with it to rows that name none: said, not hidden
+            shown = item.name + (self.tr(" (industry: %1)").replace("%1", industry)
+                                 if industry else "")  # fmt: skip
+            self.centre.addItem(shown, item.id)
         mine = next(
             (i for i in range(self.centre.count()) if self.centre.itemData(i) == user.centre_id),
             None,
@@ -104,10 +111,15 @@ class ImportDialog(QDialog):
         choose = QHBoxLayout()
         choose.addWidget(QLabel(self.tr("Rows that name no centre go to:")))
         choose.addWidget(self.centre, 1)
+        # Many notices scroll here (80 namesakes made the dialog taller than the screen).
+        self.summary_area = QScrollArea()
+        self.summary_area.setWidgetResizable(True)
+        self.summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary_area.setWidget(self.summary)
         layout = QVBoxLayout(self)
         layout.addLayout(choose)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.problems, 1)
+        layout.addWidget(self.summary_area, 1)
+        layout.addWidget(self.problems, 2)
         layout.addStretch(0)  # (a clean file: the summary at the top, not floating mid-dialog)
         layout.addWidget(self.skip)
         layout.addWidget(self.progress)
@@ -195,13 +207,15 @@ class ImportDialog(QDialog):
         self.result = result
         self.imported = True
         self.progress.setValue(self.progress.maximum())
-        self.summary.setText(
+        done = (
             self.tr("Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.")
             .replace("%1", str(result.created))
             .replace("%2", str(result.updated))
             .replace("%3", str(result.unchanged))
             .replace("%4", str(len({p.row for p in result.rejected})))
         )
+        notices = self.plan.notices if self.plan is not None else []
+        self.summary.setText("\n".join([done, *notices]))  # what to check stays in view
         self.close_button.setText(self.tr("Close"))
 
     def _import_failed(self, exc: BaseException) -> None:

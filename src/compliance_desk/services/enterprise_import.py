@@ -41,7 +41,7 @@ from compliance_desk.services import compliant_list
 from compliance_desk.services.context import CurrentUser, ServiceContext
 from compliance_desk.services.dto import enterprise_view
 from compliance_desk.services.enterprises import apply_draft, reference_names
-from compliance_desk.services.ledger_files import SheetRow, read_rows, write_rows
+from compliance_desk.services.ledger_files import SheetRow, read_sheets, write_rows
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
@@ -76,6 +76,7 @@ class ImportPlan:
     notices: list[str] = field(default_factory=list)
     derived: dict[int, dict[str, uuid.UUID]] = field(default_factory=dict)
     raw: dict[int, list[str]] = field(default_factory=dict)
+    sheet: str = ""  # the workbook's sheet read, when it has several
 
     @property
     def bad_rows(self) -> list[int]:
@@ -122,6 +123,41 @@ def find_header(rows: list[SheetRow], overrides: dict[str, str]) -> tuple[int, d
     )
 
 
+def resolve_mapping(mapping: dict[str, str]) -> dict[str, str]:
+    """Header -> field, the field given by its name (contact_phone) or any of its headers
+    (联系电话); an unknown one is refused, never silently dropped with its column."""
+    out = {}
+    for header, target in mapping.items():
+        field_name = target if target in COLUMN_SYNONYMS else field_for_header(target)
+        if field_name is None:
+            known = "、".join(f"{f}（{LABELS.get(f, names[0])}）"
+                             for f, names in COLUMN_SYNONYMS.items())  # fmt: skip
+            raise DomainError(f"列“{header}”要导入的字段“{target}”不存在；可用的字段：{known}",
+                              f"unknown field {target!r} for column {header!r}")  # fmt: skip
+        out[header] = field_name
+    return out
+
+
+def _listing_sheet(
+    sheets: list[tuple[str, list[SheetRow]]], overrides: dict[str, str]
+) -> tuple[str, list[SheetRow], int, dict[int, str]]:
+    """The first sheet with a header row (a workbook may open on its 填表说明): its name (""
+    when the file has only the one), rows, header row and columns."""
+    failure: DomainError | None = None
+    for name, rows in sheets:
+        try:
+            index, columns = find_header(rows, overrides)
+        except DomainError as exc:
+            failure = failure or exc
+            continue
+        return (name if len(sheets) > 1 else ""), rows, index, columns
+    assert failure is not None
+    if len(sheets) > 1:
+        tried = "、".join(f"“{name}”" for name, _rows in sheets)
+        raise DomainError(f"{failure.message_zh}（已查看工作表{tried}）", failure.message_en)
+    raise failure
+
+
 def _names(field: str) -> str:
     """A field's accepted headers, for a message: “企业名称”“单位名称”…"""
     return "".join(f"“{name}”" for name in COLUMN_SYNONYMS[field][:4])
@@ -140,9 +176,12 @@ class EnterpriseImporter:
     ) -> ImportPlan:
         """Check every row; ``centre_id`` is the centre for rows that do not name one."""
         user.require(Permission.ENTERPRISE_IMPORT)
-        rows = read_rows(path)
-        header_index, columns = find_header(rows, mapping or {})
+        mapping = resolve_mapping(mapping or {})
+        sheet, rows, header_index, columns = _listing_sheet(read_sheets(path), mapping)
         plan = ImportPlan(rows[header_index].number, columns)
+        if sheet:
+            plan.sheet = sheet
+            plan.notices.append(f"已读取工作表“{sheet}”")
         header_cells = rows[header_index].cells
         for col, cell in enumerate(header_cells):
             name = cell.strip()
@@ -164,7 +203,7 @@ class EnterpriseImporter:
                 for c in uow.session.scalars(select(Chamber).where(Chamber.deleted_at.is_(None)))
             }
         default_centre = next((c for c in centres.values() if c.id == centre_id), None)
-        seen: dict[str, tuple[int, tuple[str, ...]]] = {}
+        seen: dict[str, tuple[int, tuple[str, ...], EnterpriseDraft | None]] = {}
         names_seen: dict[str, int] = {}
         for row in rows[header_index + 1 :]:
             cells = [c.strip() for c in row.cells]
@@ -173,11 +212,13 @@ class EnterpriseImporter:
             values = {columns[i]: cells[i] for i in columns if i < len(cells)}
             key_cells = tuple(values.get(f, "") for f in COLUMN_SYNONYMS)
             code = uscc_rules.normalise(values.get("uscc", ""))
+            draft, problems = self._draft(row.number, values, industries, centres, chambers)
             if code and code in seen:
-                first_row, first_cells = seen[code]
-                if first_cells == key_cells:
+                first_row, first_cells, first_draft = seen[code]
+                # the same once cleaned (spaces in a name, a code or a phone) is the same row
+                if first_cells == key_cells or (draft is not None and draft == first_draft):
                     plan.notices.append(
-                        f"第 {row.number} 行与第 {first_row} 行完全相同，只导入一次。"
+                        f"第 {row.number} 行与第 {first_row} 行内容相同，只导入一次。"
                     )
                 else:
                     plan.problems.append(
@@ -188,9 +229,8 @@ class EnterpriseImporter:
                         )
                     )
                 continue
-            seen[code] = (row.number, key_cells)
+            seen[code] = (row.number, key_cells, draft if not problems else None)
             plan.raw[row.number] = row.cells
-            draft, problems = self._draft(row.number, values, industries, centres, chambers)
             plan.problems.extend(problems)
             if draft is not None and not problems:
                 derived = self._derived(draft, centres, chambers, default_centre)
@@ -206,14 +246,22 @@ class EnterpriseImporter:
                 else:
                     names_seen[key] = row.number
         self._namesakes(user, plan)
+        if default_centre is not None:
+            placed = [n for n, d in plan.derived.items() if d.get("centre_id") == default_centre.id]
+            typed = [n for n in placed if "industry_id" in plan.derived[n]]
+            if placed:
+                industry = next((name for name, i in industries.items()
+                                 if i.id == default_centre.industry_id), "")  # fmt: skip
+                line = f"{len(placed)} 行未注明合规中心，归入“{default_centre.name}”"
+                if typed and industry:
+                    line += f"，其中 {len(typed)} 行的所属产业随之记为“{industry}”"
+                plan.notices.insert(0, line + "；如不对，请另选合规中心。")
         return plan
 
     def _namesakes(self, user: CurrentUser, plan: ImportPlan) -> None:
         """A row named as a registered enterprise but with another code: two enterprises, or
         one code typed wrong (the new-enterprise form warns of it; the import said nothing)."""
-        names = {draft.name: n for n, draft in plan.drafts}
-        codes = {draft.name: uscc_rules.normalise(draft.uscc) for _n, draft in plan.drafts}
-        listed, found = list(names), list[Any]()
+        listed, found = sorted({draft.name for _n, draft in plan.drafts}), list[Any]()
         with self.ctx.uow(user) as uow:
             for start in range(0, len(listed), 500):  # (the databases' parameter limits)
                 found += uow.session.execute(
@@ -222,11 +270,16 @@ class EnterpriseImporter:
                         Enterprise.deleted_at.is_(None),
                     )
                 ).all()
-        for name, code in sorted(found, key=lambda f: names[f[0]]):  # in the file's order
-            if code != codes[name]:
+        registered: dict[str, set[str]] = {}
+        for name, code in found:
+            registered.setdefault(name, set()).add(code)
+        for number, draft in plan.drafts:  # each row, in the file's order
+            codes = registered.get(draft.name, set())
+            if codes and uscc_rules.normalise(draft.uscc) not in codes:
+                shown = "、".join(sorted(codes))
                 plan.notices.append(
-                    f"第 {names[name]} 行“{name}”与已登记的企业同名，但信用代码不同（已登记的为"
-                    f"{code}）：将作为另一家企业登记，请核实。"
+                    f"第 {number} 行“{draft.name}”与已登记的企业同名，但信用代码不同（已登记的为"
+                    f"{shown}）：将作为另一家企业登记，请核实。"
                 )
 
     def _derived(

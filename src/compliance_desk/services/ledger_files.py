@@ -36,20 +36,27 @@ def _cell_text(value: object) -> str:
 
 
 def read_rows(path: Path) -> list[SheetRow]:
+    """The rows of the file's first visible sheet."""
+    return read_sheets(path)[0][1]
+
+
+def read_sheets(path: Path) -> list[tuple[str, list[SheetRow]]]:
+    """(name, rows) of each visible sheet, in the workbook's order (a CSV file: one, named
+    ""); a workbook whose first sheet is its instructions (填表说明) has its list further on."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise DomainError(f"找不到文件：{path}", f"no such file {path}")
     if suffix in {".xlsx", ".xlsm"}:
         return _read_xlsx(path)
     if suffix in {".csv", ".txt"}:
-        return _read_csv(path.read_bytes())
+        return [("", _read_csv(path.read_bytes()))]
     raise DomainError(
         f"不支持的文件类型“{suffix}”：请使用 .xlsx 或 .csv（旧版 .xls 请先在 Excel 中另存为 .xlsx）",
         f"unsupported file type {suffix}",
     )
 
 
-def _read_xlsx(path: Path) -> list[SheetRow]:
+def _read_xlsx(path: Path) -> list[tuple[str, list[SheetRow]]]:
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(path):
@@ -66,13 +73,19 @@ def _read_xlsx(path: Path) -> list[SheetRow]:
             f"cannot open {path}: {exc!r}",
         ) from exc
     try:
-        sheet = workbook.worksheets[0]
-        return [
-            SheetRow(number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        sheets = [
+            (sheet.title, [
+                SheetRow(number, [_cell_text(v) for v in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ])
+            for sheet in workbook.worksheets
+            if getattr(sheet, "sheet_state", "visible") == "visible"
+        ]  # fmt: skip
     finally:
         workbook.close()
+    if not sheets:
+        raise DomainError(f"“{path.name}”中没有可见的工作表", f"{path}: no visible sheet")
+    return sheets
 
 
 def decode(data: bytes) -> str:
