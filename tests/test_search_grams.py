@@ -258,8 +258,9 @@ def _word_fixture(desk: Any, user: Any, seed: int) -> dict[str, uuid.UUID]:
         "both": "绍兴崧厦蓝天伞业有限公司",
         "place": "崧厦红星制衣厂",
         "trade": "上虞蓝天伞业商行",
+        "digits": "上虞4399网络科技有限公司",
     }
-    phones = {"both": "0575-82112345", "place": "13812345678", "trade": ""}
+    phones = {"both": "0575-82112345", "place": "13812345678", "trade": "", "digits": ""}
     return {
         key: desk.enterprises.create(
             user, EnterpriseDraft(name=name, uscc=_uscc(rng), contact_phone=phones[key])
@@ -277,6 +278,9 @@ WORDS = {  # typed with spaces -> the enterprises it must find (and no other of 
     "0575 8211 2345": {"both"},  # a phone number typed in groups
     "崧厦　红星": {"place"},  # the ideographic space
     "崧厦 电器": set(),
+    "4399": {"digits"},  # digits in a name (they searched the phones only)
+    "4399 网络": {"digits"},
+    "13812345678": {"place"},  # a whole mobile number (it was taken for a code's prefix)
 }
 
 

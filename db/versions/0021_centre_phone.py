@@ -20,14 +20,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("centre") as batch:
+    with op.batch_alter_table("centre", recreate="never") as batch:
         batch.add_column(sa.Column("phone", sa.String(60), nullable=False, server_default=""))
-    with op.batch_alter_table("inspection") as batch:
+    with op.batch_alter_table("inspection", recreate="never") as batch:
         batch.add_column(sa.Column("cancel_reason", sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("inspection") as batch:
+    with op.batch_alter_table("inspection", recreate="never") as batch:
         batch.drop_column("cancel_reason")
-    with op.batch_alter_table("centre") as batch:
+    with op.batch_alter_table("centre", recreate="never") as batch:
         batch.drop_column("phone")

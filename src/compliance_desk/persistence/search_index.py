@@ -210,9 +210,9 @@ def search_ids(
 def search(connection: Connection, query: str, limit: int, scope: Scope | None = None) -> list[Hit]:
     """Ids of live enterprises whose name, pinyin, initials or phone contain ``query``.
 
-    ``query`` is already lower-cased and trimmed.  Digits search the phone only (a name
-    rarely holds digits, and every code shares its first trigrams, which would make the
-    trigram index walk every row); credit-code prefixes are the service's B-tree lookup.
+    ``query`` is already lower-cased and trimmed.  Digits search the phone and the name (4399
+    网络科技), not the pinyin and initials; credit-code prefixes are the service's B-tree
+    lookup.
     Words apart (崧厦 伞业) must each be found, in any order.
     """
     join, params = (scope or Scope()).sql()
@@ -221,7 +221,7 @@ def search(connection: Connection, query: str, limit: int, scope: Scope | None =
     if len(words) > 1:
         rows = _all_words(connection, words, limit, join, params)
     elif len(query) >= 3:
-        columns = "phone" if query.isdigit() else "{name pinyin initials}"
+        columns = "{name phone}" if query.isdigit() else "{name pinyin initials}"
         # FTS5 takes MATCH on its own table name, not an alias
         sql = (
             "SELECT enterprise_fts.eid, enterprise_fts.name, enterprise_fts.pinyin, "
@@ -257,7 +257,7 @@ def _all_words(
     if long:
         where.append("enterprise_fts MATCH :q")
         params = params | {"q": " AND ".join(
-            f"{'phone' if w.isdigit() else '{name pinyin initials}'} : {_fts_phrase(w)}"
+            f"{'{name phone}' if w.isdigit() else '{name pinyin initials}'} : {_fts_phrase(w)}"
             for w in long
         )}  # fmt: skip
     source = "enterprise_fts"
