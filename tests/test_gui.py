@@ -427,6 +427,13 @@ def test_validation_errors_are_shown_and_nothing_saved(qtbot, window: MainWindow
     assert dialog.saved is None
     assert texts and "企业名称不能为空" in texts[0]
     assert page.desk.enterprises.count(page.user) == 200
+    # A wrong date is said with the other wrong fields, not alone before them.
+    dialog.ui.settledOnEdit.setText("2026-13-45")
+    dialog.ui.usccEdit.setText("91330604K8FGWDMD60")  # wrong check character
+    QTimer.singleShot(100, close_box)
+    dialog.save()
+    assert "企业名称不能为空" in texts[1] and "校验" in texts[1]
+    assert dialog.ui.usccHint.text() != "" and "日期" in texts[1]
 
 
 def test_import_dialog_lists_problems_and_imports_good_rows(

@@ -224,3 +224,23 @@ def test_a_drawn_plan_keeps_hand_added_enterprises_apart_and_a_plan_is_moved_or_
     row = next(n for n, r in enumerate(page.rows) if r.id == current.id)  # (re-sorted)
     assert page.table.item(row, 2).text() == "已取消"
     assert "误排：企业已搬离本中心" in page.walk.header.text()
+
+
+def test_an_item_answered_again_as_passed_shows_no_risk(qtbot: Any, window: MainWindow) -> None:
+    from compliance_desk.domain.inspections import ItemResult, RiskLevel
+
+    page = window.inspections_page
+    assert page is not None
+    page.table.selectRow(0)
+    walk = page.walk
+    result, risk = walk.combo(0, 3), walk.combo(0, 4)
+    result.setCurrentIndex(
+        [result.itemData(i) for i in range(result.count())].index(ItemResult.FINDING)
+    )
+    risk.setCurrentIndex([risk.itemData(i) for i in range(risk.count())].index(RiskLevel.MEDIUM))
+    assert walk.view is not None and walk.view.items[0].risk == RiskLevel.MEDIUM
+    result.setCurrentIndex(
+        [result.itemData(i) for i in range(result.count())].index(ItemResult.PASSED)
+    )
+    assert walk.view.items[0].risk is None
+    assert walk.combo(0, 4).currentData() is None and not walk.combo(0, 4).isEnabled()

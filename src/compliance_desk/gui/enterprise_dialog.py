@@ -180,11 +180,12 @@ class EnterpriseDialog(QDialog):
     def draft(self) -> EnterpriseDraft:
         ui = self.ui
         settled = ui.settledOnEdit.text().strip()
+        date_problem = ""
         try:
             settled_on = parse_date(settled) if settled else None
         except ValueError as exc:
-            raise ValidationError({"settled_on": str(exc)}) from None
-        return EnterpriseDraft(
+            settled_on, date_problem = None, str(exc)
+        draft = EnterpriseDraft(
             name=ui.nameEdit.text(),
             uscc=ui.usccEdit.text(),
             industry_id=ui.industryCombo.currentData(),
@@ -200,6 +201,13 @@ class EnterpriseDialog(QDialog):
             is_model=ui.modelCheck.isChecked(),
             notes=ui.notesEdit.toPlainText(),
         )
+        if date_problem:  # said with every other wrong field, not before them
+            try:
+                draft.validated()
+            except ValidationError as exc:
+                raise ValidationError({**exc.problems, "settled_on": date_problem}) from None
+            raise ValidationError({"settled_on": date_problem})
+        return draft
 
     def save(self, allow_similar: bool = False) -> None:
         try:

@@ -254,7 +254,14 @@ class InspectionWalk(QWidget):
                 self.table.selectRow(selected)
             return
         self._replace(row, saved)
-        self.combo(row, 4).setEnabled(saved.result == ItemResult.FINDING)
+        risk_combo = self.combo(row, 4)
+        if saved.risk is None and risk_combo.currentData() is not None:
+            # no longer a finding: its risk is gone (a greyed "中" stayed beside 符合)
+            previous = self._loading
+            self._loading = True
+            risk_combo.setCurrentIndex(0)  # the empty choice
+            self._loading = previous
+        risk_combo.setEnabled(saved.result == ItemResult.FINDING)
         if self.current_row() == row:
             self._show_details()
         self.changed.emit()
