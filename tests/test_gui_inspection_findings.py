@@ -153,6 +153,12 @@ def test_photos_from_a_camera_folder(
     assert told[-1].startswith("已导入 0 张照片") and "3 张已在本次检查中" in told[-1]
     saved = sqlite_desk.inspections.inspection(window.user, walk.view.id)
     assert (saved.items[3].photos, saved.items[4].photos) == (3, 0)
+    walk.table.selectRow(3)  # one of them went to the wrong item: taken off
+    assert not walk.remove_photo_button.isEnabled()
+    walk.photos.setCurrentRow(0)
+    assert walk.remove_photo_button.isEnabled() and walk.photos.item(0).toolTip() == "IMG_0000.JPG"
+    assert walk.remove_photo(confirm=False)
+    assert walk.photos.count() == 2 and walk.view.items[3].photos == 2
 
 
 def test_a_draw_names_the_enterprises_it_left_out(

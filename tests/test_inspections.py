@@ -263,6 +263,29 @@ def test_photos_are_checked_and_kept_by_hash(
     with Image.open(thumbnail(stored)) as thumb:
         assert max(thumb.size) == 320
     assert world.inspections.inspection(inspector, planned.id).items[0].photos == 1
+    # The same picture again, into this item or another: one piece of evidence, said so.
+    again = tmp_path / "IMG_again.jpg"
+    again.write_bytes(big.read_bytes())
+    with pytest.raises(DomainError) as err:
+        world.inspections.attach_photo(inspector, planned.items[1].id, again)
+    assert "已附在本次检查的第" in err.value.message_zh and "IMG_again.jpg" in err.value.message_zh
+    heic = tmp_path / "IMG_0001.HEIC"
+    heic.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")
+    with pytest.raises(DomainError) as err:
+        world.inspections.attach_photo(inspector, item.id, heic)
+    assert "HEIC" in err.value.message_zh and "兼容性最佳" in err.value.message_zh
+    # Attached by mistake: taken off while the inspection is open, never after it is signed.
+    ((photo_id, _path, name),) = world.inspections.photo_list(inspector, item.id)
+    assert name == "big.jpg"
+    world.inspections.remove_photo(inspector, photo_id)
+    assert world.inspections.photo_list(inspector, item.id) == []
+    world.inspections.attach_photo(inspector, item.id, big)  # and can be attached again
+    ((kept, _p, _n),) = world.inspections.photo_list(inspector, item.id)
+    _walk(world, inspector, planned.id)
+    world.inspections.sign(inspector, planned.id, "王玥")
+    with pytest.raises(DomainError) as err:
+        world.inspections.remove_photo(inspector, kept)
+    assert "已签字确认" in err.value.message_zh
 
 
 # -- the advice letter, rectification and the list ------------------------------------------

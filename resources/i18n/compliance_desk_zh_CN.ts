@@ -439,27 +439,27 @@
         <translation>已有名称相近的企业：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="219"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="227"/>
         <source>Please correct</source>
         <translation>请更正</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="224"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="232"/>
         <source>Similar name</source>
         <translation>名称相近</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="233"/>
         <source>Save it as a different enterprise anyway?</source>
         <translation>仍然作为另一家企业保存吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="240"/>
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="235"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="243"/>
         <source>Open the existing record</source>
         <translation>打开已有档案</translation>
     </message>
@@ -1225,138 +1225,149 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="467"/>
+        <source>Remove photo</source>
+        <translation>删除照片</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="82"/>
         <source>Import camera folder…</source>
         <translation>从相机文件夹导入…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="81"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="85"/>
         <source>Imports the folder&apos;s photos that are not yet in this inspection</source>
         <translation>导入文件夹中本次检查尚未收录的照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="88"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="92"/>
         <source>The legal basis of the finding</source>
         <translation>该问题的法律依据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="94"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="98"/>
         <source>Legal basis</source>
         <translation>法律依据</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="95"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="99"/>
         <source>Exemption list</source>
         <translation>不予处罚清单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="96"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="100"/>
         <source>Sign off…</source>
         <translation>签字确认…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="122"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="132"/>
         <source>Select an inspection above to record it.</source>
         <translation>请在上方选择一次检查，再逐项记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="135"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="145"/>
         <source>(not on the exemption list)</source>
         <translation>（不适用不予处罚清单）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="201"/>
         <source>checklist version %1</source>
         <translation>检查清单第 %1 版</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="193"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="203"/>
         <source>&#x3000;Exception: %1</source>
         <translation>&#x3000;破例理由：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="159"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="348"/>
+        <source>Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.webp *.bmp *.tif)</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="169"/>
         <source>(not answered)</source>
         <translation>（未作答）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="205"/>
         <source>&#x3000;Cancelled: %1</source>
         <translation>&#x3000;取消原因：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="205"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="215"/>
         <source>%1 of %2 answered, %3 finding(s)</source>
         <translation>已答 %1 / %2 项，发现问题 %3 项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="330"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="347"/>
         <source>Evidence photos</source>
         <translation>取证照片</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="331"/>
-        <source>Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</source>
-        <translation>图片 (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)</translation>
-    </message>
-    <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="342"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="359"/>
         <source>Some photos were not added</source>
         <translation>部分照片未添加</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="355"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="368"/>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="413"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="372"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="385"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="430"/>
         <source>Import camera folder</source>
         <translation>从相机文件夹导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="356"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="373"/>
         <source>Select the checklist item the photos belong to.</source>
         <translation>请先选中照片所属的检查项。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="360"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="377"/>
         <source>Camera folder</source>
         <translation>相机文件夹</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="366"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="383"/>
         <source>Importing photos…</source>
         <translation>正在导入照片…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="366"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="383"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="397"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="414"/>
         <source>%1 photo(s) imported.</source>
         <translation>已导入 %1 张照片。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="399"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="416"/>
         <source>%1 already in this inspection, not imported again.</source>
         <translation>%1 张已在本次检查中，未重复导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="402"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="419"/>
         <source>%1 file(s) that are not photos (videos and the like) left alone.</source>
         <translation>%1 个不是照片的文件（视频等）未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="405"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="422"/>
         <source>Stopped: the rest of the folder was not imported.</source>
         <translation>已停止：文件夹中其余照片未导入。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="444"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="468"/>
+        <source>Take the photo “%1” off this item?</source>
+        <translation>从本检查项中删除照片“%1”？</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="492"/>
         <source>Sign off</source>
         <translation>签字确认</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="445"/>
+        <location filename="../../src/compliance_desk/gui/inspection_walk.py" line="493"/>
         <source>Who represented the enterprise? After signing the record is locked.</source>
         <translation>企业到场代表是谁？签字确认后记录将锁定。</translation>
     </message>

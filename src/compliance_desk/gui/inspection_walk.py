@@ -75,6 +75,10 @@ class InspectionWalk(QWidget):
         self.photo_button = QPushButton(self.tr("Add photos…"))
         self.photo_button.setObjectName("addPhotos")
         self.photo_button.clicked.connect(lambda: self.add_photos())
+        self.remove_photo_button = QPushButton(self.tr("Remove photo"))
+        self.remove_photo_button.setObjectName("removePhoto")
+        self.remove_photo_button.setEnabled(False)
+        self.remove_photo_button.clicked.connect(lambda: self.remove_photo())
         self.folder_button = QPushButton(self.tr("Import camera folder…"))
         self.folder_button.setObjectName("importFolder")
         self.folder_button.setToolTip(
@@ -103,9 +107,15 @@ class InspectionWalk(QWidget):
         self.photos.setViewMode(QListWidget.ViewMode.IconMode)
         self.photos.setIconSize(QSize(120, 120))
         self.photos.setFixedHeight(150)
+        self.photos.currentItemChanged.connect(
+            lambda current, _previous: self.remove_photo_button.setEnabled(
+                current is not None and self.view is not None and not self.view.status.locked
+            )
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.photo_button)
+        buttons.addWidget(self.remove_photo_button)
         buttons.addWidget(self.folder_button)
         buttons.addWidget(self.sign_button)
         layout = QVBoxLayout(self)
@@ -335,7 +345,7 @@ class InspectionWalk(QWidget):
         if paths is None:
             paths, _ = QFileDialog.getOpenFileNames(
                 self, self.tr("Evidence photos"), str(Path.home()),
-                self.tr("Images (*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif)"),
+                self.tr("Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif)"),
             )  # fmt: skip
         refused = []
         for path in paths:
@@ -426,20 +436,51 @@ class InspectionWalk(QWidget):
             return
         wanted = item.id
 
-        def work() -> list[str]:
+        def work() -> list[tuple[uuid.UUID, str, str]]:
             from compliance_desk.services.photos import thumbnail
 
-            return [str(thumbnail(p)) for p in self.desk.inspections.photos(self.user, wanted)]
+            return [(i, str(thumbnail(p)), name)
+                    for i, p, name in self.desk.inspections.photo_list(self.user, wanted)]  # fmt: skip
 
-        def done(paths: list[str]) -> None:
+        def done(found: list[tuple[uuid.UUID, str, str]]) -> None:
             current = self.current_item()
             if current is None or current.id != wanted:
                 return
             self.photos.clear()  # a later task for the same item replaces, never adds twice
-            for path in paths:
-                self.photos.addItem(QListWidgetItem(QIcon(QPixmap(path)), ""))
+            for photo_id, path, name in found:
+                entry = QListWidgetItem(QIcon(QPixmap(path)), "")
+                entry.setData(Qt.ItemDataRole.UserRole, photo_id)
+                entry.setToolTip(name)
+                self.photos.addItem(entry)
 
         self.runner.run(work, done, lambda e: show_error(self, e))
+
+    def remove_photo(self, confirm: bool = True) -> bool:
+        """The selected photo taken off its item (attached by mistake), after asking."""
+        chosen = self.photos.currentItem()
+        if chosen is None or self.view is None or self.view.status.locked:
+            return False
+        if confirm:
+            from PySide6.QtWidgets import QMessageBox
+
+            asked = QMessageBox.question(
+                self, self.tr("Remove photo"),
+                self.tr("Take the photo “%1” off this item?").replace("%1", chosen.toolTip()),
+            )  # fmt: skip
+            if asked != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            self.desk.inspections.remove_photo(self.user, chosen.data(Qt.ItemDataRole.UserRole))
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return False
+        row = self.current_row()
+        self.open(self.view.id)
+        if row is not None:
+            self.table.selectRow(row)
+        self._load_photos()
+        self.changed.emit()
+        return True
 
     # -- signing --------------------------------------------------------------------------
 

@@ -450,6 +450,18 @@ class InspectionService:
             if item is None:
                 raise NotFound("找不到该检查项", f"inspection item {item_id}")
             self._must_be_open(self._row(s, item.inspection_id))
+            # the same picture twice is one piece of evidence (the folder import skips it too)
+            twin = s.execute(
+                select(ChecklistItem.code)
+                .join(InspectionItem, InspectionItem.item_id == ChecklistItem.id)
+                .join(Attachment, Attachment.owner_id == InspectionItem.id)
+                .where(InspectionItem.inspection_id == item.inspection_id,
+                       Attachment.owner_table == "inspection_item", Attachment.sha256 == sha,
+                       Attachment.deleted_at.is_(None))
+            ).first()  # fmt: skip
+            if twin is not None:
+                raise DomainError(f"照片“{source.name}”已附在本次检查的第 {twin[0]} 项，未重复添加",
+                                  f"photo {sha[:12]} already in the inspection")  # fmt: skip
             row = Attachment(owner_table="inspection_item", owner_id=item_id, sha256=sha,
                              filename=source.name, size=size, media_type=media_type)  # fmt: skip
             s.add(row)
@@ -466,15 +478,42 @@ class InspectionService:
         return photo_import.import_folder(self, user, item_id, folder, progress)
 
     def photos(self, user: CurrentUser, item_id: uuid.UUID) -> list[Path]:
+        return [path for _id, path, _name in self.photo_list(user, item_id)]
+
+    def photo_list(
+        self, user: CurrentUser, item_id: uuid.UUID
+    ) -> list[tuple[uuid.UUID, Path, str]]:
+        """(attachment id, stored file, file name as taken) of the item's photos, in order."""
         user.require(Permission.INSPECTION_VIEW)
         with self.ctx.uow(user) as uow:
-            shas = uow.session.scalars(
-                select(Attachment.sha256).where(Attachment.owner_table == "inspection_item",
-                                                Attachment.owner_id == item_id,
-                                                Attachment.deleted_at.is_(None))
+            rows = uow.session.execute(
+                select(Attachment.id, Attachment.sha256, Attachment.filename)
+                .where(Attachment.owner_table == "inspection_item",
+                       Attachment.owner_id == item_id, Attachment.deleted_at.is_(None))
                 .order_by(Attachment.created_at)
-            )  # fmt: skip
-            return [self.ctx.blobs().path(sha) for sha in shas]
+            ).all()  # fmt: skip
+            return [(i, self.ctx.blobs().path(sha), name) for i, sha, name in rows]
+
+    def remove_photo(self, user: CurrentUser, attachment_id: uuid.UUID) -> None:
+        """A photo attached by mistake taken off its item while the inspection is open (kept
+        as deleted, as every record is; once signed the evidence stays)."""
+        user.require(Permission.INSPECTION_EDIT)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+            photo = s.get(Attachment, attachment_id)
+            if (
+                photo is None
+                or photo.deleted_at is not None
+                or photo.owner_table != "inspection_item"
+            ):
+                raise NotFound("找不到该照片", f"photo {attachment_id}")
+            item = s.get(InspectionItem, photo.owner_id)
+            if item is None:
+                raise NotFound("找不到该检查项", f"inspection item {photo.owner_id}")
+            self._must_be_open(self._row(s, item.inspection_id))
+            photo.deleted_at = self.ctx.clock()
+            uow.commit()
+            log.info("photo %s removed by %s", attachment_id, user.username)
 
     def sign(
         self, user: CurrentUser, inspection_id: uuid.UUID, representative: str
@@ -740,7 +779,8 @@ class InspectionService:
         spec = s.get(ChecklistItem, item.item_id)
         assert spec is not None
         photos = len(s.scalars(select(Attachment.id).where(
-            Attachment.owner_table == "inspection_item", Attachment.owner_id == item.id)).all())  # fmt: skip
+            Attachment.owner_table == "inspection_item", Attachment.owner_id == item.id,
+            Attachment.deleted_at.is_(None))).all())  # fmt: skip
         return ItemView(item.id, spec.code, ManagementArea(spec.area).label, spec.text,
                         ItemResult(item.result) if item.result else None,
                         RiskLevel(item.risk) if item.risk else None, item.description,
@@ -755,7 +795,7 @@ class InspectionService:
         items = s.scalars(select(InspectionItem).where(InspectionItem.inspection_id == row.id))
         rows = sorted(items, key=lambda i: _code_key(specs[i.item_id].code))
         for owner in s.scalars(select(Attachment.owner_id).where(
-                Attachment.owner_table == "inspection_item",
+                Attachment.owner_table == "inspection_item", Attachment.deleted_at.is_(None),
                 Attachment.owner_id.in_([i.id for i in rows] or [uuid.uuid4()]))):  # fmt: skip
             photo_counts[owner] = photo_counts.get(owner, 0) + 1
         views = []

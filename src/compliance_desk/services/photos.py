@@ -28,6 +28,12 @@ def check_image(path: Path) -> str:
     except FileNotFoundError as exc:
         raise DomainError(f"找不到照片文件：{path.name}", f"no file {path}") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        if path.suffix.lower() in (".heic", ".heif"):  # no decoder for it here
+            raise DomainError(
+                f"“{path.name}”是 HEIC 格式（苹果手机的默认格式），本机无法读取，未保存：请在手机"
+                "“设置 → 相机 → 格式”中选“兼容性最佳”后拍摄，或先转换为 JPEG",
+                f"HEIC not readable: {path}: {exc}",
+            ) from exc
         raise DomainError(
             f"“{path.name}”不是可以识别的照片（支持 JPEG、PNG 等格式），未保存",
             f"not an image: {path}: {exc}",
