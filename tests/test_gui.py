@@ -904,3 +904,47 @@ def test_the_log_starts_plain_and_rotates_once_the_window_is_up(tmp_path, monkey
         for handler in [h for h in root.handlers if h not in before]:
             root.removeHandler(handler)
             handler.close()
+
+
+def test_columns_the_desk_does_not_know_are_matched_in_the_dialog(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """纳税号 / 企业名字: the dialog said to rename the headers in the file; now the clerk
+    says what each column holds, each choice starting from what the desk would read."""
+    from compliance_desk.gui.column_dialog import ColumnDialog
+
+    odd = tmp_path / "odd.csv"
+    odd.write_text(
+        "2026年新入驻企业\n纳税号,企业名字,电话号码,地址\n"
+        "91330604K8FGWDMD69,对应列测试伞业有限公司,0575-82110000,崧厦街道\n",
+        encoding="utf-8",
+    )
+    page = window.enterprise_page
+    dialog = ImportDialog(page.desk, page.user, page.runner, odd, window)
+    qtbot.addWidget(dialog)
+    assert "找不到表头" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    seen: list[str] = []
+
+    def fill(columns: ColumnDialog) -> bool:
+        qtbot.addWidget(columns)
+        assert columns.header_row.value() == 2  # the first row with several cells
+        assert columns.chosen() == {3: "address"}  # 地址 read as the desk reads it
+        columns.save()
+        seen.append(columns.message.text())
+        for column, field_name in ((0, "uscc"), (1, "name"), (2, "contact_phone"), (3, "name")):
+            columns._choose(column, field_name)
+        columns.save()
+        seen.append(columns.message.text())
+        columns._choose(3, "address")
+        columns.save()
+        return columns.layout_ is not None
+
+    dialog.exec_dialog = fill  # type: ignore[method-assign]
+    dialog.match_columns()
+    assert "企业名称" in seen[0] and "统一社会信用代码" in seen[0]
+    assert "只能对应一列：企业名称" in seen[1]
+    assert dialog.layout_ is not None and dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert "新增 1" in dialog.summary.text()
+    [made] = page.desk.enterprises.search(page.user, "91330604K8FGWDMD69")
+    assert made.name == "对应列测试伞业有限公司" and made.contact_phone == "0575-82110000"

@@ -393,3 +393,29 @@ def test_a_name_registered_twice_in_the_file_itself_is_no_namesake_on_import_aga
     _import(desk, clerk, UMBRELLA)
     plan = desk.importer.plan(clerk, UMBRELLA)
     assert not [n for n in plan.notices if "与已登记的企业同名" in n]
+
+
+def test_a_layout_said_by_the_clerk_is_checked_and_read(
+    desk: Desk, clerk: CurrentUser, tmp_path: Path
+) -> None:
+    from compliance_desk.services.enterprise_import import ColumnLayout, preview
+
+    odd = tmp_path / "odd.csv"
+    odd.write_text("纳税号,企业名字,联系方式\n91330604K8FGWDMD69,布局测试伞业有限公司,13800000000\n",
+                   encoding="utf-8")  # fmt: skip
+    with pytest.raises(DomainError):
+        desk.importer.plan(clerk, odd)
+    ((sheet, rows),) = preview(odd)
+    assert sheet == "" and rows[0].cells == ["纳税号", "企业名字", "联系方式"]
+    for columns, said in (({0: "uscc"}, "企业名称"), ({0: "uscc", 1: "name", 2: "name"}, "只能对应一列"),
+                          ({0: "uscc", 1: "nickname"}, "未知的字段")):  # fmt: skip
+        with pytest.raises(DomainError) as err:
+            desk.importer.plan(clerk, odd, layout=ColumnLayout("", 1, columns))
+        assert said in err.value.message_zh
+    with pytest.raises(DomainError) as err:
+        desk.importer.plan(clerk, odd, layout=ColumnLayout("", 9, {0: "uscc", 1: "name"}))
+    assert "没有第 9 行" in err.value.message_zh
+    plan = desk.importer.plan(clerk, odd, layout=ColumnLayout("", 1, {0: "uscc", 1: "name"}))
+    assert [d.name for _n, d in plan.drafts] == ["布局测试伞业有限公司"]
+    assert not [n for n in plan.notices if "无法识别" in n]  # left out by the clerk: not said
+    assert plan.drafts[0][1].contact_phone == ""

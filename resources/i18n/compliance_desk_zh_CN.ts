@@ -266,6 +266,54 @@
     </message>
 </context>
 <context>
+    <name>ColumnDialog</name>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="40"/>
+        <source>Match columns</source>
+        <translation>对应列</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="46"/>
+        <source>Say which row holds the column headers and what each column holds. Enterprise name and unified social credit code are needed; columns set to “not imported” are left out.</source>
+        <translation>请指明表头所在的行，并为每一列选择其内容。“企业名称”和“统一社会信用代码”必须指定；选为“不导入”的列将被忽略。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="55"/>
+        <source>(the file)</source>
+        <translation>（文件）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="65"/>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="66"/>
+        <source>Header row</source>
+        <translation>表头所在行</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="96"/>
+        <source>Read as</source>
+        <translation>导入为</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="99"/>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="163"/>
+        <source>Each field goes with one column only: %1</source>
+        <translation>每项内容只能对应一列：%1</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="168"/>
+        <source>Say which column holds: %1</source>
+        <translation>请指明以下内容所在的列：%1</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsPage</name>
     <message>
         <location filename="../../src/compliance_desk/gui/conflicts_page.py" line="58"/>
@@ -977,84 +1025,89 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="58"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="60"/>
         <source>Import enterprise list — %1</source>
         <translation>导入企业名录 — %1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="60"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="133"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="142"/>
         <source>Checking every row…</source>
         <translation>正在逐行检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="69"/>
         <source>Row</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="69"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="69"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="74"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="76"/>
         <source>Import the good rows and leave out the rows with problems</source>
         <translation>只导入无问题的行，跳过有问题的行（并可保存问题报告）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="82"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="83"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="85"/>
         <source>Save problem report…</source>
         <translation>保存问题报告…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="97"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="99"/>
         <source>none (by the row&apos;s chamber or industry only)</source>
         <translation>不指定（仅按所属商会或产业归入）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="102"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="104"/>
         <source> (industry: %1)</source>
         <translation>（产业：%1）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="116"/>
+        <source>Match columns…</source>
+        <translation>对应列…</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="120"/>
         <source>Rows that name no centre go to:</source>
         <translation>未注明合规中心的企业归入：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="158"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="187"/>
         <source>%1 rows ready to import (header found on row %2).</source>
         <translation>%1 行可以导入（表头位于第 %2 行）。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="165"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="194"/>
         <source>%1 rows have problems; nothing is written while they remain, unless you leave them out.</source>
         <translation>有 %1 行存在问题：问题未解决前不会写入任何数据，除非选择跳过这些行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="241"/>
         <source>Import finished: %1 new, %2 updated, %3 unchanged, %4 rows left out.</source>
         <translation>导入完成：新增 %1，更新 %2，未变 %3，跳过 %4 行。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="219"/>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="225"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="249"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="255"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/import_dialog.py" line="270"/>
         <source>Save problem report</source>
         <translation>保存问题报告</translation>
     </message>

@@ -32,9 +32,11 @@ from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.tasks import CancelToken, TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.enterprise_import import (
+    ColumnLayout,
     ImportCancelled,
     ImportPlan,
     ImportResult,
+    preview,
     write_report,
 )
 
@@ -108,9 +110,16 @@ class ImportDialog(QDialog):
         )
         self.centre.setCurrentIndex(mine if mine is not None else 0)  # (no centre: "none")
         self.centre.currentIndexChanged.connect(lambda _i: self._check())
+        # Headers it does not know: the clerk says which row they are on and what each
+        # column holds (the file needed editing before).
+        self.layout_: ColumnLayout | None = None
+        self.match_button = QPushButton(self.tr("Match columns…"))
+        self.match_button.setObjectName("matchColumns")
+        self.match_button.clicked.connect(lambda: self.match_columns())
         choose = QHBoxLayout()
         choose.addWidget(QLabel(self.tr("Rows that name no centre go to:")))
         choose.addWidget(self.centre, 1)
+        choose.addWidget(self.match_button)
         # Many notices scroll here (80 namesakes made the dialog taller than the screen).
         self.summary_area = QScrollArea()
         self.summary_area.setWidgetResizable(True)
@@ -132,6 +141,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.summary.setText(self.tr("Checking every row…"))
         desk, user, path, centre = self.desk, self.user, self.path, self.centre.currentData()
+        layout = self.layout_
         self._checks += 1
         check = self._checks  # a check overtaken by a newer one (the centre changed) is dropped
 
@@ -143,7 +153,26 @@ class ImportDialog(QDialog):
             if check == self._checks:
                 self._failed(exc)
 
-        self.runner.run(lambda: desk.importer.plan(user, path, centre_id=centre), planned, failed)
+        self.runner.run(lambda: desk.importer.plan(user, path, centre_id=centre, layout=layout),
+                        planned, failed)  # fmt: skip
+
+    def match_columns(self) -> None:
+        """Where the list is and what each column holds, said by the clerk; the rows are then
+        checked again that way.  The file's first rows are read on the task runner."""
+        path = self.path
+        self.runner.run(lambda: preview(path), self._ask_columns, self._failed)
+
+    def _ask_columns(self, sheets: Any) -> None:
+        from compliance_desk.gui.column_dialog import ColumnDialog
+
+        dialog = ColumnDialog(sheets, self.layout_, self)
+        if self.exec_dialog(dialog) and dialog.layout_ is not None:
+            self.layout_ = dialog.layout_
+            self._check()
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Separate so a test can fill the dialog instead of a person."""
+        return bool(dialog.exec())
 
     def _failed(self, exc: BaseException) -> None:
         self.report_button.setVisible(False)  # no plan, no problem rows to report
@@ -190,6 +219,7 @@ class ImportDialog(QDialog):
         plan, skip = self.plan, self.skip.isChecked()
         self.import_button.setEnabled(False)
         self.centre.setEnabled(False)
+        self.match_button.setEnabled(False)
         self.skip.setEnabled(False)
         self.progress.setVisible(True)
         self.progress.setRange(0, max(len(plan.drafts), 1))

@@ -158,6 +158,48 @@ def _listing_sheet(
     raise failure
 
 
+@dataclass(frozen=True)
+class ColumnLayout:
+    """Where a file's list is, said by the clerk when its header is not recognised: the
+    sheet (""; the first), the header's row number as Excel shows it, and the field of each
+    column read (by 0-based column index; columns left out are not imported)."""
+
+    sheet: str
+    header_row: int
+    columns: dict[int, str]
+
+
+def import_fields() -> list[tuple[str, str]]:
+    """(field, label) of every field a column can be imported as, in the register's order."""
+    return [(f, LABELS.get(f, names[0])) for f, names in COLUMN_SYNONYMS.items()]
+
+
+def _laid_out(
+    sheets: list[tuple[str, list[SheetRow]]], layout: ColumnLayout
+) -> tuple[str, list[SheetRow], int, dict[int, str]]:
+    named = [(n, rows) for n, rows in sheets if n == layout.sheet] or sheets[:1]
+    name, rows = named[0]
+    index = next((i for i, r in enumerate(rows) if r.number == layout.header_row), None)
+    if index is None:
+        raise DomainError(f"文件中没有第 {layout.header_row} 行", f"no row {layout.header_row}")
+    fields = list(layout.columns.values())
+    unknown = [f for f in fields if f not in COLUMN_SYNONYMS]
+    if unknown:
+        raise DomainError(f"未知的字段：{'、'.join(unknown)}", f"unknown fields {unknown}")
+    twice = sorted({LABELS.get(f, f) for f in fields if fields.count(f) > 1})
+    if twice:
+        raise DomainError(f"“{'、'.join(twice)}”只能对应一列", f"fields mapped twice: {twice}")
+    missing = [LABELS.get(f, f) for f in REQUIRED if f not in fields]
+    if missing:
+        raise DomainError(f"请指明“{'”“'.join(missing)}”所在的列", f"required {missing}")
+    return (name if len(sheets) > 1 else ""), rows, index, dict(layout.columns)
+
+
+def preview(path: Path, count: int = 12) -> list[tuple[str, list[SheetRow]]]:
+    """The first ``count`` rows of each visible sheet, for the clerk to say where the list is."""
+    return [(name, rows[:count]) for name, rows in read_sheets(path)]
+
+
 def _names(field: str) -> str:
     """A field's accepted headers, for a message: “企业名称”“单位名称”…"""
     return "".join(f"“{name}”" for name in COLUMN_SYNONYMS[field][:4])
@@ -173,11 +215,17 @@ class EnterpriseImporter:
         path: Path,
         mapping: dict[str, str] | None = None,
         centre_id: uuid.UUID | None = None,
+        layout: ColumnLayout | None = None,
     ) -> ImportPlan:
-        """Check every row; ``centre_id`` is the centre for rows that do not name one."""
+        """Check every row; ``centre_id`` is the centre for rows that do not name one;
+        ``layout``: where the list is and what each column holds, as the clerk said it (the
+        headers are then not looked for)."""
         user.require(Permission.ENTERPRISE_IMPORT)
         mapping = resolve_mapping(mapping or {})
-        sheet, rows, header_index, columns = _listing_sheet(read_sheets(path), mapping)
+        if layout is not None:
+            sheet, rows, header_index, columns = _laid_out(read_sheets(path), layout)
+        else:
+            sheet, rows, header_index, columns = _listing_sheet(read_sheets(path), mapping)
         plan = ImportPlan(rows[header_index].number, columns)
         if sheet:
             plan.sheet = sheet
@@ -185,9 +233,14 @@ class EnterpriseImporter:
         header_cells = rows[header_index].cells
         for col, cell in enumerate(header_cells):
             name = cell.strip()
-            if name and col not in columns and name.lower() not in IGNORED_COLUMNS:
+            if (
+                layout is None
+                and name
+                and col not in columns
+                and name.lower() not in IGNORED_COLUMNS
+            ):
                 plan.notices.append(
-                    f"列“{name}”无法识别，已忽略（如需导入，请改为可识别的表头，如“联系电话”“企业地址”）"
+                    f"列“{name}”无法识别，已忽略（如需导入，请用“对应列…”指定它的内容，或把表头改为可识别的，如“联系电话”“企业地址”）"
                 )
         with self.ctx.uow(user) as uow:
             industries = {
