@@ -320,9 +320,9 @@ class CompliantListService:
             r.result_note = (r.result_note + "\n" if r.result_note else "") + opinion
             if passed:  # else the rectification goes on
                 r.accepted_on, r.status = on, "accepted"
-                if status_on(s, r.enterprise_id, on) != "joined":  # (listed already: stays)
-                    record_event(s, r.enterprise_id, on, "joined",
-                                 f"整改验收通过（{note.strip()}）", r.id)  # fmt: skip
+                # (listed already: the event says why it stays; its 列入日期 does not move)
+                record_event(s, r.enterprise_id, on, "joined", f"整改验收通过（{note.strip()}）",
+                             r.id)  # fmt: skip
             uow.commit()
             return self._view(s, r)
 
