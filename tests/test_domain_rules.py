@@ -79,6 +79,18 @@ def test_malformed_phones_are_refused_in_chinese(raw: str) -> None:
     assert message is not None and "联系电话" in message
 
 
+def test_an_enterprise_keeps_several_numbers_as_a_ledger_gives_them() -> None:
+    """ "0575-82110174/13957667049" in a ledger's phone column refused the row."""
+    draft = EnterpriseDraft(name="绍兴多号伞业有限公司", uscc="91330604K8FGWDMD69",
+                            contact_phone="0575 8211 0174/13957667049").validated()  # fmt: skip
+    assert draft.contact_phone == "0575-82110174、13957667049"
+    assert draft.validated() == draft  # the same when saved again
+    with pytest.raises(ValidationError) as info:
+        EnterpriseDraft(name="绍兴多号伞业有限公司", uscc="91330604K8FGWDMD69",
+                        contact_phone="0575-82110174/123").validated()  # fmt: skip
+    assert "联系电话" in info.value.problems["contact_phone"]
+
+
 def test_draft_validation_lists_every_bad_field_at_once() -> None:
     with pytest.raises(ValidationError) as info:
         EnterpriseDraft(name="  ", uscc="123", contact_phone="abc").validated()

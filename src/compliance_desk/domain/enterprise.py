@@ -103,8 +103,11 @@ class EnterpriseDraft:
                 problems[key] = bad
         if len(self.notes) > MAX_NOTES:
             problems["notes"] = f"备注过长（{len(self.notes)}字，最多{MAX_NOTES}字）"
+        # one number or several (a ledger's "0575-82110174/13957667049"), or a service line
         phone_problem = (
-            phone.problem(self.contact_phone) if len(self.contact_phone) < 60 else ("联系电话过长")
+            (phone.numbers_problem(self.contact_phone) if self.contact_phone.strip() else None)
+            if len(self.contact_phone) < 60
+            else "联系电话过长"
         )
         if phone_problem:
             problems["contact_phone"] = phone_problem
@@ -117,6 +120,6 @@ class EnterpriseDraft:
             address=clean_line(self.address),
             legal_representative=clean_name(self.legal_representative),
             contact_person=clean_name(self.contact_person),
-            contact_phone=phone.normalise(self.contact_phone) if self.contact_phone.strip() else "",
+            contact_phone=phone.normalise_many(self.contact_phone),
             notes=self.notes.strip(),
         )

@@ -47,6 +47,16 @@ def digits_only(raw: str) -> str:
     return re.sub(r"\D", "", to_halfwidth(raw))
 
 
+_SEPARATORS = re.compile(r"[、，,；;/]")
+
+
+def normalise_many(raw: str) -> str:
+    """Several numbers as the register keeps them: each normalised, joined by 、
+    ('0575 8211 0174/13957667049' -> '0575-82110174、13957667049')."""
+    parts = [p for p in _SEPARATORS.split(raw) if p.strip()]
+    return "、".join(normalise(p) for p in parts)
+
+
 _SERVICE_NUMBER = re.compile(r"1\d{4}|[48]00-?\d{3}-?\d{4}")  # 12345, 12315; 400-xxx-xxxx
 
 
@@ -58,7 +68,7 @@ def numbers_problem(text: str) -> str | None:
     def fine(number: str) -> bool:
         return bool(_SERVICE_NUMBER.fullmatch(number.strip())) or problem(number) is None
 
-    for part in re.split(r"[、，,；;/]", text):
+    for part in _SEPARATORS.split(text):
         if not part.strip():
             return "联系电话中有空的号码"
         if not (fine(part) or all(fine(piece) for piece in part.split())):

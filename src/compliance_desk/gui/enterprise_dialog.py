@@ -140,7 +140,8 @@ class EnterpriseDialog(QDialog):
         self._grow()
 
     def _check_phone(self) -> None:
-        self.ui.phoneHint.setText(phone.problem(self.ui.phoneEdit.text()) or "")
+        typed = self.ui.phoneEdit.text()
+        self.ui.phoneHint.setText((phone.numbers_problem(typed) if typed.strip() else None) or "")
         self._grow()
 
     def _check_duplicates(self) -> None:
