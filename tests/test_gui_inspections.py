@@ -101,7 +101,8 @@ def test_the_inspectors_day(
     assert drafted["findings"][0]["issue"] == "外贸合同未约定验收标准"
     assert drafted["findings"][0]["risk_level"] == "高" and drafted["rectification_deadline"]
     page.start_rectification(date(2026, 6, 2))
-    assert page.rect_table.rowCount() == 1 and page.rect_table.item(0, 1).text() == "2026-06-02"
+    assert page.rect_table.rowCount() == 1 and page.rect_table.item(0, 2).text() == "2026-06-02"
+    assert page.rect_table.item(0, 1).text() == walk.view.planned_on.isoformat()  # which one
     page.rect_table.selectRow(0)
     page.evidence("提交了新合同范本")
     page.rect_table.selectRow(0)

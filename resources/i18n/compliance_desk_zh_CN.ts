@@ -477,37 +477,37 @@
         <translation>编辑企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="156"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="157"/>
         <source>Already registered as “%1”. &lt;a href=&quot;%2&quot;&gt;Open that record&lt;/a&gt;</source>
         <translation>已登记为“%1”。&lt;a href=&quot;%2&quot;&gt;打开该档案&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="163"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="164"/>
         <source>Similar names already registered: %1</source>
         <translation>已有名称相近的企业：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="228"/>
         <source>Please correct</source>
         <translation>请更正</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="233"/>
         <source>Similar name</source>
         <translation>名称相近</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="234"/>
         <source>Save it as a different enterprise anyway?</source>
         <translation>仍然作为另一家企业保存吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="241"/>
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="244"/>
         <source>Open the existing record</source>
         <translation>打开已有档案</translation>
     </message>
@@ -1601,6 +1601,11 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
+        <source>Inspected</source>
+        <translation>检查日期</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="528"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>

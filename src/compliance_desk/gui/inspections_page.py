@@ -521,13 +521,13 @@ class InspectionsPage(QWidget):
 
     def _rectifications_tab(self) -> QWidget:
         tab = QWidget()
-        self.rect_table = QTableWidget(0, 5)
+        self.rect_table = QTableWidget(0, 6)
         self.rect_table.setObjectName("rectifications")
         self.rect_table.setHorizontalHeaderLabels(
-            [self.tr("Enterprise"), self.tr("Deadline"), self.tr("Status"), self.tr("Evidence"),
-             self.tr("Acceptance")]
+            [self.tr("Enterprise"), self.tr("Inspected"), self.tr("Deadline"), self.tr("Status"),
+             self.tr("Evidence"), self.tr("Acceptance")]
         )  # fmt: skip
-        self.rect_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.rect_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.rect_table.verticalHeader().setVisible(False)
         self.rect_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rect_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -563,8 +563,8 @@ class InspectionsPage(QWidget):
             status = self.tr("Overdue") if r.overdue else labels.get(r.status, r.status)
             if r.due_soon:
                 status = self.tr("Due within two weeks")
-            cells = (r.enterprise_name, r.deadline.isoformat(), status, r.evidence_note,
-                     r.result_note)  # fmt: skip
+            cells = (r.enterprise_name, r.inspected_on.isoformat() if r.inspected_on else "",
+                     r.deadline.isoformat(), status, r.evidence_note, r.result_note)  # fmt: skip
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if r.overdue:
@@ -574,7 +574,7 @@ class InspectionsPage(QWidget):
                 self.rect_table.setItem(n, col, cell)
         overdue = sum(1 for r in self.rects if r.overdue)
         soon = sum(1 for r in self.rects if r.due_soon)
-        _fit(self.rect_table, (0, 1, 2, 4))  # names and codes whole; the evidence the rest
+        _fit(self.rect_table, (0, 1, 2, 3, 5))  # names and dates whole; the evidence the rest
         self.rect_summary.setText(self.tr("%1 rectification(s), %2 overdue, %3 due within two weeks")
                                   .replace("%1", str(len(self.rects)))
                                   .replace("%2", str(overdue)).replace("%3", str(soon)))  # fmt: skip

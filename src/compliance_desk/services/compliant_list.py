@@ -22,6 +22,7 @@ from compliance_desk.domain.roles import Permission
 from compliance_desk.persistence.inspection_models import (
     CompliantListEvent,
     ExemptionItem,
+    Inspection,
     PolicySetting,
     Rectification,
 )
@@ -59,6 +60,7 @@ class RectificationView:
     result_note: str
     overdue: bool
     due_soon: bool  # open, deadline within the next 14 days: remind the enterprise
+    inspected_on: date | None = None  # the inspection whose findings it rectifies
 
 
 LISTED = ("joined", "flagged")  # on the list (flagged: on it, under review)
@@ -272,8 +274,9 @@ class CompliantListService:
         today = self.today()
         with self.ctx.uow(user) as uow:
             query = (
-                select(Rectification, Enterprise.name)
+                select(Rectification, Enterprise.name, Inspection.planned_on)
                 .join(Enterprise, Enterprise.id == Rectification.enterprise_id)
+                .outerjoin(Inspection, Inspection.id == Rectification.inspection_id)
                 .where(Rectification.deleted_at.is_(None))
                 .order_by(Rectification.deadline)
             )
@@ -282,7 +285,7 @@ class CompliantListService:
                                     Rectification.deadline < today)  # fmt: skip
             if enterprise_id is not None:
                 query = query.where(Rectification.enterprise_id == enterprise_id)
-            return [_rect_view(r, name, today) for r, name in uow.session.execute(query)]
+            return [_rect_view(r, name, today, on) for r, name, on in uow.session.execute(query)]
 
     def submit_evidence(
         self, user: CurrentUser, rect_id: uuid.UUID, note: str
@@ -334,7 +337,8 @@ class CompliantListService:
 
     def _view(self, s: Session, r: Rectification) -> RectificationView:
         name = s.scalar(select(Enterprise.name).where(Enterprise.id == r.enterprise_id)) or ""
-        return _rect_view(r, name, self.today())
+        on = s.scalar(select(Inspection.planned_on).where(Inspection.id == r.inspection_id))
+        return _rect_view(r, name, self.today(), on)
 
     # -- the exemption list ---------------------------------------------------------------
 
@@ -389,9 +393,12 @@ def _listed_since(s: Session, enterprise_id: uuid.UUID, day: date) -> date | Non
     return found
 
 
-def _rect_view(r: Rectification, name: str, today: date) -> RectificationView:
+def _rect_view(
+    r: Rectification, name: str, today: date, inspected_on: date | None = None
+) -> RectificationView:
     still_open = r.status == "open"
     days_left = (r.deadline - today).days
     return RectificationView(r.id, r.enterprise_id, name, r.deadline, r.status, r.evidence_note,
                              r.accepted_on, r.result_note, still_open and days_left < 0,
-                             still_open and 0 <= days_left <= REMIND_DAYS)  # fmt: skip
+                             still_open and 0 <= days_left <= REMIND_DAYS,
+                             inspected_on)  # fmt: skip
