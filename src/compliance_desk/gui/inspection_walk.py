@@ -105,8 +105,8 @@ class InspectionWalk(QWidget):
         self.photos = QListWidget()
         self.photos.setObjectName("photos")
         self.photos.setViewMode(QListWidget.ViewMode.IconMode)
-        self.photos.setIconSize(QSize(120, 120))
-        self.photos.setFixedHeight(150)
+        self.photos.setIconSize(QSize(88, 88))  # a strip: the checklist keeps the room
+        self.photos.setFixedHeight(110)
         self.photos.currentItemChanged.connect(
             lambda current, _previous: self.remove_photo_button.setEnabled(
                 current is not None and self.view is not None and not self.view.status.locked
