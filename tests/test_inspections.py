@@ -580,9 +580,9 @@ def test_a_listed_enterprise_that_passes_again_keeps_the_day_it_joined(
     world.inspections.sign(inspector, again.id, "代表")
     (entry,) = [e for e in world.compliant_list.as_of(inspector, date(2027, 3, 10))
                 if e.enterprise_id == enterprise]  # fmt: skip
-    assert entry.since == date(2026, 3, 2)
+    assert entry.since == date(2026, 3, 2) and "2027-03-10" in entry.reason
     history = world.compliant_list.history(inspector, enterprise)
-    assert [event for _d, event, _r in history].count("列入") == 1
+    assert [event for _d, event, _r in history] == ["列入", "继续列入"]
 
 
 def test_an_inspection_is_not_signed_before_its_day_nor_planned_in_another_era(

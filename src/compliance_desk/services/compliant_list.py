@@ -240,7 +240,12 @@ class CompliantListService:
                 .where(CompliantListEvent.enterprise_id == enterprise_id)
                 .order_by(CompliantListEvent.on, CompliantListEvent.created_at)
             )
-            return [(r.on, EVENT_LABELS[r.event], r.reason) for r in rows]
+            out, state = [], None
+            for r in rows:  # joining while on the list (a yearly inspection passed): it stays
+                again = r.event == "joined" and state == "joined"
+                out.append((r.on, "继续列入" if again else EVENT_LABELS[r.event], r.reason))
+                state = r.event
+            return out
 
     def export(self, user: CurrentUser, path: Path, day: date) -> int:
         """The list on ``day`` as .xlsx (or .csv by extension)."""

@@ -555,13 +555,9 @@ class InspectionService:
                         ended = f"{today.isoformat()} 检查更正后无问题，整改终止"
                         rect.result_note = (rect.result_note + "\n" if rect.result_note
                                             else "") + ended  # fmt: skip
-            already = compliant_list.status_on(s, row.enterprise_id, today) == "joined"
-            if (
-                not view.findings
-                and not already
-                and not (
-                    row.corrects_id is not None and compliant_list.joined_by(s, row.corrects_id)
-                )
+            # (on the list already: the event says it stays; its 列入日期 does not move)
+            if not view.findings and not (
+                row.corrects_id is not None and compliant_list.joined_by(s, row.corrects_id)
             ):
                 compliant_list.record_event(
                     s, row.enterprise_id, today, "joined",
