@@ -61,6 +61,16 @@ def _walk(desk: Desk, user: CurrentUser, inspection_id: uuid.UUID, findings: int
             desk.inspections.record(user, item.id, ItemResult.PASSED)
 
 
+def _accept(
+    desk: Desk, user: CurrentUser, clock: Any, rect: uuid.UUID, passed: bool, note: str, day: date
+) -> Any:
+    """整改验收 on ``day``, as the desk does it that day (never dated ahead of today)."""
+    from datetime import UTC, datetime
+
+    clock.now = datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
+    return desk.compliant_list.accept(user, rect, passed, note, day)
+
+
 # -- the draw ----------------------------------------------------------------------------------
 
 
@@ -182,6 +192,9 @@ def test_a_planned_inspection_moves_to_another_day(world: Desk, inspector: Curre
     with pytest.raises(DomainError) as err:  # answered: under way, its day is the day it began
         world.inspections.reschedule(inspector, later.id, date(2026, 3, 2))
     assert "尚未开始" in err.value.message_zh
+    with pytest.raises(DomainError) as err:  # nor called off: its findings would go with it
+        world.inspections.cancel(inspector, later.id, "改日再查")
+    assert "已开始记录，不能取消" in err.value.message_zh
     listed = _listed(world, inspector)
     planned = world.inspections.plan(inspector, listed, date(2026, 3, 20), departments, [])
     moved = world.inspections.reschedule(inspector, planned.id, date(2026, 3, 2))
@@ -292,7 +305,7 @@ def test_photos_are_checked_and_kept_by_hash(
 
 
 def test_findings_become_an_advice_letter_and_acceptance_lists_the_enterprise(
-    world: Desk, inspector: CurrentUser, tmp_path: Path
+    world: Desk, inspector: CurrentUser, tmp_path: Path, clock: Any
 ) -> None:
     adviser = world.auth.login("adviser", "Adviser2026")
     _, departments = _ids(world)
@@ -330,7 +343,7 @@ def test_findings_become_an_advice_letter_and_acceptance_lists_the_enterprise(
         world.inspections.start_rectification(inspector, planned.id, date(2026, 9, 2))
     assert "已有整改在进行中（期限 2026-09-02）" in again.value.message_zh
     world.compliant_list.submit_evidence(inspector, rect, "提交整改报告及新合同范本")
-    done = world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 8, 20))
+    done = _accept(world, inspector, clock, rect, True, "整改到位", date(2026, 8, 20))
     assert done.status == "accepted"
     listed = _as_of(world, inspector, date(2026, 8, 20))
     assert [e.enterprise_id for e in listed] == [enterprise]
@@ -504,7 +517,7 @@ def test_corrections_keep_the_guard_the_photos_and_the_list_right(
     ]  # the list as it stood before is not rewritten
     # The corrected inspection still counts for the once-a-year guard (listed again later).
     rect = world.inspections.start_rectification(inspector, fix.id, date(2026, 6, 10))
-    world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 10))
+    _accept(world, inspector, clock, rect, True, "整改到位", date(2026, 6, 10))
     with pytest.raises(DomainError) as err:
         world.inspections.plan(inspector, enterprise, date(2026, 9, 1), departments, [])
     assert "不得多于 1 次" in err.value.message_zh
@@ -519,7 +532,7 @@ def _other_photo(tmp_path: Path) -> Path:
 
 
 def test_a_failed_acceptance_keeps_the_rectification_open(
-    world: Desk, inspector: CurrentUser
+    world: Desk, inspector: CurrentUser, clock: Any
 ) -> None:
     _, departments = _ids(world)
     planned = world.inspections.plan(inspector, _enterprise(world, inspector, 9),
@@ -527,17 +540,20 @@ def test_a_failed_acceptance_keeps_the_rectification_open(
     _walk(world, inspector, planned.id, findings=1)
     world.inspections.sign(inspector, planned.id, "代表")
     rect = world.inspections.start_rectification(inspector, planned.id, date(2026, 6, 2))
-    failed = world.compliant_list.accept(inspector, rect, False, "仍未建立制度", date(2026, 6, 1))
+    with pytest.raises(DomainError) as ahead:  # the list would show it listed from then
+        world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 1))
+    assert "不能晚于今天" in ahead.value.message_zh
+    failed = _accept(world, inspector, clock, rect, False, "仍未建立制度", date(2026, 6, 1))
     assert failed.status == "open" and failed.accepted_on is None
     assert "2026-06-01 验收未通过：仍未建立制度" in failed.result_note
-    passed = world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 20))
+    passed = _accept(world, inspector, clock, rect, True, "整改到位", date(2026, 6, 20))
     assert passed.status == "accepted"  # the failed opinion kept before the one that passed
     assert passed.result_note.splitlines() == ["2026-06-01 验收未通过：仍未建立制度",
                                                "2026-06-20 验收通过：整改到位"]  # fmt: skip
 
 
 def test_a_correction_without_findings_ends_its_rectification(
-    world: Desk, inspector: CurrentUser
+    world: Desk, inspector: CurrentUser, clock: Any
 ) -> None:
     """Corrected to no findings, the enterprise joins the list; the rectification the first
     sign-off opened ends with it (it stayed open, went overdue, and could still be accepted:
@@ -555,10 +571,10 @@ def test_a_correction_without_findings_ends_its_rectification(
     assert ended.status == "withdrawn" and not ended.overdue
     assert "检查更正后无问题，整改终止" in ended.result_note
     with pytest.raises(DomainError) as err:
-        world.compliant_list.accept(inspector, rect, True, "整改到位", date(2026, 6, 1))
+        _accept(world, inspector, clock, rect, True, "整改到位", date(2026, 6, 1))
     assert "终止" in err.value.message_zh
     with pytest.raises(DomainError) as err:  # the original, replaced: said so
-        world.inspections.start_rectification(inspector, planned.id, date(2026, 6, 2))
+        world.inspections.start_rectification(inspector, planned.id, date(2026, 12, 2))
     assert "已被更正" in err.value.message_zh
     history = world.compliant_list.history(inspector, enterprise)
     assert [event for _d, event, _r in history].count("列入") == 1

@@ -330,8 +330,9 @@ class InspectionsPage(QWidget):
         for b in (self.correct_button, self.rectify_button, self.advice_button,
                   self.no_penalty_button):  # fmt: skip
             b.setEnabled(signed)
-        self.move_button.setEnabled(row is not None and row.status == InspectionStatus.PLANNED)
-        self.cancel_button.setEnabled(row is not None and not row.status.locked)
+        planned = row is not None and row.status == InspectionStatus.PLANNED
+        self.move_button.setEnabled(planned)
+        self.cancel_button.setEnabled(planned)  # not once an answer is recorded
 
     def draw(
         self, centre_index: int | None = None, count: int | None = None, ask: bool = True

@@ -365,7 +365,7 @@ class AppealService:
     def receipt(self, user: CurrentUser, appeal_id: uuid.UUID, desk_phone: str = "") -> bytes:
         """受理回执 as PDF bytes: the appeal_receipt letter (GB/T 9704 layout, the wording from
         its current template), with a signed QR code that proves it genuine, and the centre's
-        telephone and address for questions.  It says what was
+        telephone for questions (its address too, for a template that prints it).  It says what was
         accepted, as on the day of acceptance: printed again later it is the same receipt (the
         appeal's later steps, a raised tier, a pause, are the log's and the timeline's)."""
         from compliance_desk.documents.render import LetterRequest, render

@@ -310,6 +310,9 @@ class CompliantListService:
         """整改验收: passed puts the enterprise on the compliant list; failed keeps it open."""
         user.require(Permission.INSPECTION_EDIT)
         on = on or self.today()
+        if on > self.today():  # (the list would show it listed from a day still to come)
+            raise DomainError(f"验收日期（{on.isoformat()}）不能晚于今天",
+                              f"acceptance dated {on}")  # fmt: skip
         if not note.strip():
             raise DomainError("请写明验收意见", "empty acceptance note")
         with self.ctx.uow(user) as uow:

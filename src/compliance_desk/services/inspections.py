@@ -324,8 +324,10 @@ class InspectionService:
             return self._view(s, row)
 
     def cancel(self, user: CurrentUser, inspection_id: uuid.UUID, reason: str) -> InspectionView:
-        """Called off before it was signed (planned by mistake, the enterprise closed): kept
-        with its reason, no longer the year's inspection of the enterprise."""
+        """Called off before it began (planned by mistake, the enterprise closed): kept with
+        its reason, no longer the year's inspection of the enterprise.  Once an answer is
+        recorded it is under way: it is signed as found, never called off (findings would go
+        with it and the enterprise be inspected again clean)."""
         from compliance_desk.domain.text import clean_line, unprintable_problem
 
         user.require(Permission.INSPECTION_EDIT)
@@ -340,6 +342,9 @@ class InspectionService:
             s = uow.session
             row = self._row(s, inspection_id)
             self._must_be_open(row)
+            if row.status != InspectionStatus.PLANNED or row.corrects_id is not None:
+                raise DomainError("检查已开始记录，不能取消：请如实记录并签字确认",
+                                  f"inspection {row.id} is {row.status}: not cancelled")  # fmt: skip
             row.status = InspectionStatus.CANCELLED.value
             row.cancel_reason = reason
             uow.commit()
@@ -577,7 +582,8 @@ class InspectionService:
                 raise DomainError("只有已签字确认的检查可以更正", "only signed inspections")
             pending = s.scalar(select(Inspection.id).where(
                 Inspection.corrects_id == old.id, Inspection.deleted_at.is_(None),
-                Inspection.status != InspectionStatus.SIGNED.value))  # fmt: skip
+                Inspection.status.in_((InspectionStatus.PLANNED.value,
+                                       InspectionStatus.IN_PROGRESS.value))))  # fmt: skip
             if pending is not None:
                 raise DomainError("该检查已有一份未签字的更正，请在那份更正上继续",
                                   f"inspection {old.id} already has an open correction")  # fmt: skip
