@@ -141,6 +141,30 @@ def test_a_pause_extends_by_the_working_days_it_covered() -> None:
     assert open_pause.due is None and "暂停计时" in open_pause.explanation
 
 
+def test_a_pause_from_the_day_of_acceptance_loses_only_the_days_after_it() -> None:
+    """The day an appeal is accepted is never counted: a pause from that day moved the
+    deadline by one working day too many (04-07 became 04-08)."""
+    for fast in (True, False):
+        paused = tier_deadline(CAL, AppealTier.SIMPLE, D("2026-04-03"),
+                               [Pause(D("2026-04-03"), D("2026-04-07"), "补材料")],
+                               explain=not fast)  # fmt: skip
+        assert paused.due == D("2026-04-07")  # 04-04..06 are 清明: nothing of the period lost
+        later = tier_deadline(CAL, AppealTier.GENERAL, D("2026-03-02"),
+                              [Pause(D("2026-03-02"), D("2026-03-05"), "补材料")],
+                              explain=not fast)  # fmt: skip
+        assert later.due == D("2026-03-18")  # 03-03, 03-04 lost: two, not three (03-19)
+
+
+def test_a_receipt_tells_the_counting_in_brief() -> None:
+    from compliance_desk.domain.deadlines import brief
+
+    told = brief(tier_deadline(CAL, AppealTier.GENERAL, D("2026-02-13")).steps)
+    assert told == ["受理日2026-02-13不计入，自次日起算10个工作日", "2026-02-14调休上班计入",
+                    "2026-02-15至2026-02-23春节假期不计", "2026-02-28调休上班计入"]  # fmt: skip
+    moved = brief(tier_deadline(CAL, AppealTier.MAJOR, D("2026-09-28")).steps)
+    assert moved == ["受理日2026-09-28不计入，自次日起算20日", "末日为休息日，顺延至2026-10-19"]
+
+
 def test_a_weekend_pause_costs_nothing() -> None:
     paused = tier_deadline(
         CAL, AppealTier.GENERAL, D("2026-03-02"), [Pause(D("2026-03-07"), D("2026-03-09"), "周末")]

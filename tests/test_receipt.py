@@ -50,6 +50,9 @@ def test_the_receipt_says_what_the_enterprise_needs(receipt_pdf: tuple[Path, str
                      "春节"):  # fmt: skip
         assert required in text, required
     assert all(emb == "yes" for _, _, emb in fonts(pdf))
+    # one sheet: the counting in brief (its every working day ran it to a second page)
+    assert len(PdfReader(pdf).pages) == 1
+    assert "调休上班计入" in text and "第1个工作日" not in text
 
 
 def test_its_qr_code_is_signed_and_names_the_appeal(

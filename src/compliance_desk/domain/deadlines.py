@@ -13,6 +13,7 @@ Deadlines are always derived from the events and the calendar, never stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -180,7 +181,9 @@ def count_deadline(
                 f"自 {pause.start.isoformat()} 起暂停计时（{pause.reason}），恢复后重新计算期限"
             )
             return Deadline(None, c.provisional, tuple(c.steps))
-        lost = [d for d in _days(pause.start, pause.end - ONE_DAY) if c.info(d).workday]
+        # the day the clock started is not counted: a pause from it loses only later days
+        first = max(pause.start, start + ONE_DAY)
+        lost = [d for d in _days(first, pause.end - ONE_DAY) if c.info(d).workday]
         c.steps.append(
             f"暂停 {pause.start.isoformat()} 至 {pause.end.isoformat()}（{pause.reason}）："
             f"共{len(lost)}个工作日，期限相应顺延"
@@ -211,10 +214,41 @@ def _fast_deadline(
             continue
         if pause.end is None:
             return Deadline(None, _unknown_years(calendar, start, due), ())
-        lost = calendar.workdays_in(pause.start, pause.end - ONE_DAY)
+        lost = calendar.workdays_in(max(pause.start, start + ONE_DAY), pause.end - ONE_DAY)
         if lost:
             due = calendar.nth_workday_after(due, lost)
     return Deadline(due, _unknown_years(calendar, start, due), ())
+
+
+_SKIPPED = re.compile(r"\s*跳过 (?P<span>.+?)：(?P<notes>.+)")
+_MADE_UP = re.compile(r"\s*第\d+个(?:顺延)?工作日：(?P<day>\S+?)（周.）（调休上班）")
+_FIRST = re.compile(
+    r"(?P<event>.+?)日 (?P<day>\S+) 不计入，自次日起算，期限为(?P<period>.+?)（民法典第二百零一条）"
+)
+_MOVED = re.compile(r"\s*末日为休息日，顺延至下一个工作日 (?P<day>\S+)（民法典第二百零三条）")
+
+
+def brief(steps: Sequence[str]) -> list[str]:
+    """The counting as a receipt tells it: the start, the holidays left out and the make-up
+    working days counted, pauses; not every ordinary working day and weekend (the steps of
+    ``count_deadline`` ran a receipt to a second page)."""
+    out = []
+    for step in steps:
+        if step.startswith("期限届满") or "内反馈企业" in step:
+            continue
+        if m := _FIRST.fullmatch(step):
+            out.append(f"{m['event']}日{m['day']}不计入，自次日起算{m['period']}")
+        elif m := _SKIPPED.fullmatch(step):
+            notes = [n for n in m["notes"].split("、") if "休息" not in n]  # weekends go unsaid
+            if notes:
+                out.append(f"{m['span'].replace(' 至 ', '至')}{'、'.join(notes)}不计")
+        elif m := _MADE_UP.match(step):
+            out.append(f"{m['day']}调休上班计入")
+        elif m := _MOVED.fullmatch(step):
+            out.append(f"末日为休息日，顺延至{m['day']}")
+        elif not step.lstrip().startswith("第"):
+            out.append(step.strip())
+    return out
 
 
 def _unknown_years(calendar: WorkCalendar, start: date, end: date) -> bool:

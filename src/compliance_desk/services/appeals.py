@@ -34,7 +34,7 @@ from compliance_desk.domain.appeal_workflow import (
     forward_deadline,
     reply_late,
 )
-from compliance_desk.domain.deadlines import AppealTier, Deadline, working_days_between
+from compliance_desk.domain.deadlines import AppealTier, Deadline, brief, working_days_between
 from compliance_desk.domain.errors import DomainError, NotFound
 from compliance_desk.domain.front_desk import AppealDraft, Channel, ManagementArea, VisitDraft
 from compliance_desk.domain.ids import new_id
@@ -412,10 +412,9 @@ class AppealService:
             "tier": accepted.tier.label,
             "received": f"{chinese_date(received.date())} {received:%H:%M}",
             "deadline": due,
-            # the counting only: the tier and the period's end are in the table above
-            "explanation": _in_words(
-                [x for x in deadline.steps[1:] if not x.startswith("期限届满")], chinese_date
-            ),
+            # the counting in brief (the start, holidays, make-up days): the tier and the
+            # period's end are in the table above
+            "explanation": _in_words(brief(deadline.steps), chinese_date),
             # the centre's, as its administrator set them (a desk's own number first)
             "contact_phone": desk_phone or (centre.phone if centre else ""),
             "contact_address": centre.address if centre else "",
