@@ -464,6 +464,9 @@ def test_the_adviser_chooses_a_font_file_for_the_body_and_letters_print_in_it(
     monkeypatch.setattr(settings_store, "settings_path", lambda: tmp_path / "settings.json")
     page = window.letters_page
     assert page is not None
+    # read when the page is first shown, not at sign-in
+    assert page._fonts_checked == page.isVisible()
+    window.show_page(page)
     standing_in = [f for f in role_fonts({}) if not f.proper]
     notice = page.font_notice.text()
     assert page.font_notice.isVisibleTo(page) == bool(standing_in)

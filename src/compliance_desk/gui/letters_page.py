@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -107,6 +107,7 @@ class LettersPage(QWidget):
         self.font_notice = QLabel()
         self.font_notice.setObjectName("fontNotice")
         self.font_notice.setWordWrap(True)
+        self.font_notice.setVisible(False)
         self.font_notice.setStyleSheet(
             "QLabel { background: #fff4e0; color: #6b3d00; padding: 6px; border-radius: 3px; }"
         )
@@ -117,13 +118,19 @@ class LettersPage(QWidget):
         layout.addWidget(self.status)
         layout.addLayout(bottom)
         self._update_buttons()
-        self.show_font_notice()
+        self._fonts_checked = False  # on first showing (the fonts take a while to read)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fonts_checked:
+            self.show_font_notice()
 
     def show_font_notice(self) -> None:
         """Said while a letter's body or title prints in a stand-in for 仿宋 / 小标宋 (the
         fonts are read in the worker: a quarter of a second the first time)."""
         from compliance_desk.documents.fonts import RoleFont, role_fonts
 
+        self._fonts_checked = True
         self.font_notice.setVisible(False)
         fonts = dict(self.desk.letters.fonts)
 
