@@ -311,7 +311,8 @@ def test_a_service_receipt_is_one_page_with_a_dated_line_for_each_who_signs(
     tmp_path: Path,
 ) -> None:
     pdf = tmp_path / "receipt.pdf"
-    data = {"method": None, "servers": None, "remarks": "邮寄@date 不是日期栏"}
+    # values ending as the template's directive does are printed as typed, never as date lines
+    data = {"method": None, "servers": "王珺 @date", "remarks": "@date"}
     pdf.write_bytes(render([issued("service_receipt", **data)], KEY))
     text = body_text(pdf)
     assert "— 2 —" not in pdf_text(pdf)  # one sheet
@@ -319,7 +320,7 @@ def test_a_service_receipt_is_one_page_with_a_dated_line_for_each_who_signs(
     assert all(f"□{way}" in text for way in ("直接送达", "留置送达", "邮寄送达", "委托送达"))
     # The recipient, a receiver on their behalf, the witness of a refusal and the servers
     # each sign and date by hand; a value's "@date" is printed as typed, not as a date line.
-    assert text.count("年月日") == 4 and "邮寄@date不是日期栏" in text
+    assert text.count("年月日") == 4 and "王珺@date" in text and "备注@date" in text
     assert "由送达人、见证人签名或者盖章" in text
     days = [ln for ln in lines(pdf) if ln.text == "日"]  # at the right of their cells
     right = 28 * MM + 156 * MM
@@ -405,3 +406,31 @@ def test_a_letters_phone_is_checked_when_drafted_never_when_reprinted() -> None:
     assert "联系电话格式不正确" in refused.value.message_zh
     for fine in ("12345", "400-123-4567", "0575-82110174 13957667049", "0575 8211 0174"):
         assert check_data(kind, kind.sample() | {"contact_phone": fine})["contact_phone"] == fine
+
+
+def test_a_copy_of_a_known_font_chosen_from_another_folder_is_the_one_used(tmp_path: Path) -> None:
+    """Fonts were registered by file name alone: a copy of the bundled (or a system) font
+    chosen elsewhere was refused as "not embeddable" and never used."""
+    import shutil
+
+    from compliance_desk.documents.fonts import bundled_font, check_file, role_fonts
+
+    copy = tmp_path / Path(bundled_font().path).name
+    shutil.copy(bundled_font().path, copy)
+    check_file("fangsong", str(copy))
+    (body,) = [f for f in role_fonts({"fangsong": str(copy)}) if f.role == "fangsong"]
+    assert body.chosen and body.path == str(copy)
+
+
+def test_a_value_after_a_table_and_an_empty_line_is_a_paragraph_not_the_last_cell() -> None:
+    """Empty lines no longer end a table (an {% if %} leaves them between rows); a value set
+    on its own after one, which looks like a heading, was folded into the table's last cell."""
+    from compliance_desk.documents.gbt9704 import Para, Table
+    from compliance_desk.documents.templates import blocks, expand
+
+    lines = expand(
+        "| 甲 | {{ a }}\n\n{{ b }}\n", {"a": "第一行\n第二行", "b": "一、不是表格里的字"}
+    )
+    table, para = blocks(lines, "某局", "2026年3月9日")
+    assert isinstance(table, Table) and table.rows == (("甲", "第一行\n第二行"),)
+    assert isinstance(para, Para) and para.spans[0].text == "一、不是表格里的字"

@@ -41,9 +41,12 @@ def test_health_and_a_handshake_too_old_or_too_new_is_told_in_plain_words(rig: R
     with httpx.Client(base_url=URL, transport=a.wire) as client:
         assert client.get("/health").json()["status"] == "ok"
     base = {"app_version": "0.1.0", "device_id": str(a.desk.ctx.device_id), "device_time": ""}
-    ok = _post(a, "/v1/handshake", {**base, "protocol": 1, "schema_revision": "0008"})
+    ok = _post(a, "/v1/handshake", {**base, "protocol": 1, "schema_revision": "0021"})
     assert ok.status_code == 200 and ok.json()["server_epoch"]
-    old = _post(a, "/v1/handshake", {**base, "protocol": 0, "schema_revision": "0008"})
+    # a desktop before inspections could be called off would misread one: told to upgrade
+    before = _post(a, "/v1/handshake", {**base, "protocol": 1, "schema_revision": "0020"})
+    assert before.status_code == 426 and before.json()["error"] == "client_too_old"
+    old = _post(a, "/v1/handshake", {**base, "protocol": 0, "schema_revision": "0021"})
     assert old.status_code == 426 and old.json()["error"] == "client_too_old"
     assert "过旧" in old.json()["message_zh"] and "本机数据已完整保留" in old.json()["message_zh"]
     older_schema = _post(a, "/v1/handshake", {**base, "protocol": 1, "schema_revision": "0005"})

@@ -8,6 +8,7 @@ has a character.  Resolution order: the configured path, then the system's fonts
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Iterator, Mapping
@@ -91,7 +92,10 @@ def _load(path: str, index: int, mtime: float) -> Font | None:
     disk while the desk runs is read again)."""
     if mtime < 0:
         return None
-    name = f"{Path(path).stem}-{index}"
+    # the file's own name, and a mark of where it is: a copy of a system font chosen from
+    # another folder is another font (by name alone the system's replaced it)
+    where = hashlib.blake2b(str(Path(path).resolve()).encode(), digest_size=3).hexdigest()
+    name = f"{Path(path).stem}-{index}-{where}"
     try:
         font = TTFont(name, path, subfontIndex=index)
     except (TTFError, OSError) as exc:

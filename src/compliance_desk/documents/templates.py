@@ -158,10 +158,13 @@ def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
             hand.clear()
             dated.clear()
 
+    gap = False  # an empty line since the last table row: what follows is not its value
     for raw in lines:
         line = raw.strip()
         if line.startswith(DATA_LINE):
             text = line.replace(DATA_LINE, "").strip()
+            if table and gap:  # a value of its own after the table (an edited template's)
+                flush()
             if table and not text:
                 continue
             if table:  # a value's own line break inside a table cell
@@ -185,9 +188,11 @@ def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
             if not value:
                 hand.add(len(table))
             table.append((label.replace("\\n", "\n"), value.replace("\\n", "\n")))
+            gap = False
             continue
         line = line.replace(DATA_LINE, "")
         if not line:  # the line a template's {% if %} leaves: it does not end a table
+            gap = True
             continue
         flush()
         if line == "@blank":

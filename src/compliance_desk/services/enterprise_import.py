@@ -195,7 +195,7 @@ def _laid_out(
     return (name if len(sheets) > 1 else ""), rows, index, dict(layout.columns)
 
 
-def preview(path: Path, count: int = 12) -> list[tuple[str, list[SheetRow]]]:
+def preview(path: Path, count: int = 30) -> list[tuple[str, list[SheetRow]]]:
     """The first ``count`` rows of each visible sheet, for the clerk to say where the list is."""
     return [(name, rows[:count]) for name, rows in read_sheets(path)]
 

@@ -24,8 +24,10 @@ import orjson
 
 PROTOCOL_VERSION = 1
 MIN_PROTOCOL = 1
-# The oldest desktop schema the server accepts pushes from: the first with the outbox.
-MIN_CLIENT_SCHEMA = "0008"
+# The oldest desktop schema the server accepts pushes from.  0008 had the outbox; 0021 knows
+# an inspection called off (status "cancelled"), which an older desktop pulled and could not
+# read: its inspections page failed.  An older desktop is told to upgrade, its data kept.
+MIN_CLIENT_SCHEMA = "0021"
 # Pages.  Protocol 1 began with pages of at most MAX_BATCH operations or changes; a server
 # that takes more says so in its handshake (max_push, max_pull), and a client uses the larger
 # pages only when told: fields added, none changed, so old clients and old servers still meet.
