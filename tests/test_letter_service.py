@@ -522,3 +522,35 @@ def test_approval_checks_the_letters_dates_against_the_day_of_issue(
                 date="2026-11-30", rectification_deadline="2027-03-01")  # fmt: skip
     issued = desk.letters.approve(adviser, two.id, two.row_version)
     assert issued.number == "虞市监合建〔2026〕1号"
+
+
+def test_a_database_from_an_older_release_gets_this_releases_wording_unless_edited(
+    tmp_path: Path,
+) -> None:
+    """Desks opened before a release changed the shipped wording kept the old: the bundle's
+    service receipt printed an empty 送达方式 and no date lines.  An administrator's own
+    wording stays as it is; nothing is added twice."""
+    from compliance_desk.persistence.letter_models import LetterTemplate
+    from compliance_desk.services.demo_data import ensure_demo_users
+
+    url = f"sqlite:///{tmp_path / 'older.sqlite3'}"
+    desk = open_desk(url, hasher=FAST_HASHER)
+    ensure_demo_users(desk.ctx)
+    with desk.ctx.factory() as s:  # as an older release shipped them
+        for row in s.scalars(select(LetterTemplate).where(
+                LetterTemplate.kind.in_(["service_receipt", "appeal_receipt"]))):  # fmt: skip
+            row.body = "| 送达文书 | 旧措辞\n@sign\n"
+        s.commit()
+    admin = desk.auth.login("admin", "Admin2026")
+    old = desk.letters.templates(admin, "appeal_receipt")[0].body
+    desk.letters.save_template(admin, "appeal_receipt", old + "本中心自拟的措辞。\n", "自拟")
+    desk.close()
+    for _ in range(2):  # opened by this release, twice
+        desk = open_desk(url, hasher=FAST_HASHER)
+        admin = desk.auth.login("admin", "Admin2026")
+        receipt = desk.letters.templates(admin, "service_receipt")
+        assert [t.version for t in receipt] == [2, 1]
+        assert "见证人签名" in receipt[0].body and receipt[0].note == "随系统升级更新的措辞"
+        own = desk.letters.templates(admin, "appeal_receipt")
+        assert [t.version for t in own] == [2, 1] and "本中心自拟的措辞" in own[0].body
+        desk.close()

@@ -109,6 +109,10 @@ def _jsonable(data: Any) -> Any:
     return data
 
 
+SHIPPED = "随系统安装的初始版本"
+UPGRADED = "随系统升级更新的措辞"
+
+
 class LetterService:
     def __init__(self, ctx: ServiceContext, keys: signing_keys.KeyStore) -> None:
         self.ctx = ctx
@@ -129,19 +133,33 @@ class LetterService:
 
     @staticmethod
     def seed_templates(session: Session) -> bool:
-        """Version 1 of every kind's wording, from resources/templates, on a new database."""
+        """Version 1 of every kind's wording, from resources/templates, on a new database; on
+        an older one, the wording this release ships as a new version of each kind whose
+        latest is still shipped wording (an administrator's own wording is left as it is).
+        Ids and versions are the same on every device of a release: seeded, nothing to send."""
         from compliance_desk.paths import resources_dir
 
-        have = set(session.scalars(select(LetterTemplate.kind).distinct()))
+        latest: dict[str, LetterTemplate] = {}
+        for row in session.scalars(select(LetterTemplate).order_by(LetterTemplate.version)):
+            latest[row.kind] = row
+        changed = False
         # One file per kind (resources/templates/KIND.txt): read without loading the renderer.
-        missing = [p for p in sorted((resources_dir() / "templates").glob("*.txt"))
-                   if p.stem not in have]  # fmt: skip
-        for path in missing:
-            session.add(LetterTemplate(id=seed_id("letter_template", path.stem, "1"),
-                                       kind=path.stem, version=1,
-                                       body=path.read_text(encoding="utf-8"),
-                                       note="随系统安装的初始版本"))  # fmt: skip
-        return bool(missing)
+        for path in sorted((resources_dir() / "templates").glob("*.txt")):
+            kind, body = path.stem, path.read_text(encoding="utf-8")
+            last = latest.get(kind)
+            if last is None:
+                session.add(LetterTemplate(id=seed_id("letter_template", kind, "1"), kind=kind,
+                                           version=1, body=body, note=SHIPPED))  # fmt: skip
+                changed = True
+            elif last.body != body and last.note in (SHIPPED, UPGRADED) and last.created_by is None:
+                new_id = seed_id("letter_template", kind, hashlib.sha256(body.encode()).hexdigest())
+                if session.get(LetterTemplate, new_id) is None:  # (never back to an older one)
+                    session.add(LetterTemplate(id=new_id, kind=kind, version=last.version + 1,
+                                               body=body, note=UPGRADED))  # fmt: skip
+                    log.info("letter template %s v%d: this release's wording", kind,
+                             last.version + 1)  # fmt: skip
+                    changed = True
+        return changed
 
     def _template(self, session: Session, code: str, version: int | None = None) -> LetterTemplate:
         query = select(LetterTemplate).where(
