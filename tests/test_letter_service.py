@@ -248,7 +248,7 @@ def test_the_bundle_prints_three_letters_and_the_service_receipt_in_order(
         assert number in receipt
     # Nobody chose how it will be served, nor who serves it: ticked and signed by hand
     # (it printed 直接送达 and the adviser's name on every bundle, mailed or refused alike).
-    assert "□留置送达" in receipt and "李律师" not in receipt and "送达人签名年月日" in receipt
+    assert "□留置" in receipt and "李律师" not in receipt and "送达人签名年月日" in receipt
     # Printed on both sides (GB/T 9704): every letter begins on a front side, its "— 1 —" on
     # an odd sheet side; a letter of an odd page count is followed by a blank back.
     sides = PdfReader(pdf).pages

@@ -317,7 +317,7 @@ def test_a_service_receipt_is_one_page_with_a_dated_line_for_each_who_signs(
     text = body_text(pdf)
     assert "— 2 —" not in pdf_text(pdf)  # one sheet
     # Not chosen at print: every way of service offered, ticked by hand at the door.
-    assert all(f"□{way}" in text for way in ("直接送达", "留置送达", "邮寄送达", "委托送达"))
+    assert all(f"□{way}" in text for way in ("直接", "留置", "邮寄", "委托", "电子"))
     # The recipient, a receiver on their behalf, the witness of a refusal and the servers
     # each sign and date by hand; a value's "@date" is printed as typed, not as a date line.
     assert text.count("年月日") == 4 and "王珺@date" in text and "备注@date" in text
@@ -325,6 +325,12 @@ def test_a_service_receipt_is_one_page_with_a_dated_line_for_each_who_signs(
     days = [ln for ln in lines(pdf) if ln.text == "日"]  # at the right of their cells
     right = 28 * MM + 156 * MM
     assert len(days) == 4 and all(right - 30 < ln.x1 <= right for ln in days)
+    # A long address, the servers named and a remark: still one sheet, the rule whole on it.
+    long = {"place": "浙江省绍兴市上虞区崧厦街道伞城大道与人民西路交叉口东北侧创业园3幢", "method": None,
+            "servers": "王珺、李玥", "remarks": "当事人委托其员工代收"}  # fmt: skip
+    full = tmp_path / "long.pdf"
+    full.write_bytes(render([issued("service_receipt", **long)], KEY))
+    assert "— 2 —" not in pdf_text(full) and "即视为送达" in body_text(full)
 
 
 def test_a_condition_in_a_template_does_not_split_its_table(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ A template is Jinja text (sandboxed: a template cannot reach Python) that produc
     @blank              an empty line
     | LABEL | VALUE     a row of a ruled table (送达回证); "\\n" in a cell starts a new line
     | LABEL |           a row left empty to be filled in by hand (room to sign)
+    | LABEL | @line     a row of one line left empty to be written in by hand
     | LABEL | @date     a row signed by hand, "年　月　日" at the right of its last line
     | LABEL | TEXT @date    the same under printed text (the names of those who sign)
     @sign               the authority's signature, the date and room for the seal
@@ -181,11 +182,14 @@ def blocks(lines: list[str], authority: str, date_text: str) -> list[Block]:
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip("|").split("|", 1)]
             label, value = cells[0], (cells[1] if len(cells) > 1 else "")
+            one_line = value == "@line"  # the template's own word (data's starts with a mark)
             if value.endswith(DATE):  # the template's own word (data's is broken by a mark)
                 value = value.removesuffix(DATE)
                 dated.add(len(table))
             label, value = label.replace(DATA_LINE, ""), value.replace(DATA_LINE, "").strip()
-            if not value:
+            if one_line:
+                value = ""
+            elif not value:
                 hand.add(len(table))
             table.append((label.replace("\\n", "\n"), value.replace("\\n", "\n")))
             gap = False
