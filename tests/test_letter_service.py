@@ -151,6 +151,8 @@ def test_a_correction_is_a_new_letter_that_names_the_old(
     (code,) = qr_codes(old_pdf, tmp_path)
     result = desk.letters.verify(code)
     assert not result.genuine and "已被更正" in result.message
+    register = {n.number: n.status for n in desk.letters.numbers(adviser)}
+    assert register[old.number] == "已更正" and register[new.number] == "已签发"
 
 
 def test_a_voided_number_stays_in_the_register_with_its_reason(
@@ -181,6 +183,13 @@ def test_typed_verification_code(desk: Desk, adviser: CurrentUser, tmp_path: Pat
     assert not desk.letters.verify_typed(letter.number, wrong).genuine
     forged = desk.letters.verify_typed("虞市监合建〔2026〕999号", code)
     assert not forged.genuine and "伪造" in forged.message
+    # 〔〕 are hard to type: the number as people type it from the paper is the same number
+    assert letter.number is not None
+    for typed in (letter.number.replace("〔", "[").replace("〕", "]"),
+                  letter.number.replace("〔", "【").replace("〕", "】"),
+                  letter.number.replace("〔", "（").replace("〕", "）").replace("2026", "２０２６"),
+                  letter.number.replace("号", " 号")):  # fmt: skip
+        assert desk.letters.verify_typed(typed, code.replace("-", "－")).genuine, typed
 
 
 def test_a_forged_code_is_called_forged(desk: Desk, adviser: CurrentUser) -> None:
@@ -554,3 +563,26 @@ def test_a_database_from_an_older_release_gets_this_releases_wording_unless_edit
         own = desk.letters.templates(admin, "appeal_receipt")
         assert [t.version for t in own] == [2, 1] and "本中心自拟的措辞" in own[0].body
         desk.close()
+
+
+def test_a_draft_given_another_party_is_the_other_enterprises_letter(
+    desk: Desk, adviser: CurrentUser, admin: CurrentUser
+) -> None:
+    """The party changed on a draft: the letters list and the compliant list followed the
+    first enterprise, the letter was addressed to the second."""
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.domain.uscc import with_check_character
+
+    first = desk.enterprises.create(admin, EnterpriseDraft(
+        name="绍兴甲伞业有限公司", uscc=with_check_character("91330604MA2JA0001")))  # fmt: skip
+    second = desk.enterprises.create(admin, EnterpriseDraft(
+        name="绍兴乙伞业有限公司", uscc=with_check_character("91330604MA2JA0002")))  # fmt: skip
+    party = {"name": first.name, "uscc": first.uscc, "address": "崧厦街道"}
+    made = draft(desk, adviser, "penalty_decision", party=party)
+    assert made.enterprise_id == first.id
+    data = desk.letters.letter(adviser, made.id).data | {
+        "party": {"name": second.name, "uscc": second.uscc, "address": "崧厦街道"}}  # fmt: skip
+    again = desk.letters.update_draft(adviser, made.id, data, made.row_version)
+    assert again.enterprise_id == second.id
+    issued = desk.letters.approve(adviser, again.id, again.row_version)
+    assert issued.enterprise_id == second.id

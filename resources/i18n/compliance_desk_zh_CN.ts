@@ -1454,14 +1454,14 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="645"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -1516,208 +1516,208 @@
         <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="294"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="297"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="339"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="345"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="349"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="339"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="346"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="350"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="355"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="359"/>
         <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
         <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="359"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="363"/>
         <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
         <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="423"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="427"/>
         <source>No-penalty decision</source>
         <translation>不予行政处罚决定书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="424"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="428"/>
         <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
         <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="449"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="458"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="453"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="462"/>
         <source>Another day</source>
         <translation>改期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="450"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="454"/>
         <source>Inspect %1 on (e.g. 2026-03-01):</source>
         <translation>%1 改在哪天检查（如 2026-03-01）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="478"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="482"/>
         <source>Call off the inspection</source>
         <translation>取消检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="479"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="483"/>
         <source>Why is the inspection of %1 on %2 called off?</source>
         <translation>取消 %2 对%1的检查，原因：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="502"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="511"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="506"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="515"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="503"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="507"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="459"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="512"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="463"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="516"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="527"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
         <source>Inspected</source>
         <translation>检查日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="528"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="528"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="607"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="615"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="611"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="619"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="536"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="540"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="538"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="542"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="559"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="559"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="560"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
         <source>Ended by a correction</source>
         <translation>因检查更正终止</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="567"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="565"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="569"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="578"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="582"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="591"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="595"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="592"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="596"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="607"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="611"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="615"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="619"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="635"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="639"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="645"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="641"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="645"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="642"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="650"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="654"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="667"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="671"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="674"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="678"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="680"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="684"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="691"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="695"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -1745,42 +1745,47 @@
         <translation>（起草时的部门，现已不签发编号文书）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="83"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="76"/>
+        <source>(choose the issuing department)</source>
+        <translation>（请选择发文部门）</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="86"/>
         <source>Name, pinyin initials or code; Enter</source>
         <translation>企业名称、拼音首字母或信用代码，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="86"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="89"/>
         <source>Issuing department</source>
         <translation>发文部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="87"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="90"/>
         <source>Fill in the party from the register</source>
         <translation>从企业档案带入当事人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="88"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="91"/>
         <source>The number is given when the legal adviser approves the letter.</source>
         <translation>文号在法律顾问批准签发时自动编号。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="95"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="98"/>
         <source>Save and preview</source>
         <translation>保存并预览</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="135"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="138"/>
         <source>No enterprise found.</source>
         <translation>没有找到该企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="140"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="143"/>
         <source>Choose the enterprise</source>
         <translation>选择企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="141"/>
+        <location filename="../../src/compliance_desk/gui/letter_dialog.py" line="144"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
@@ -1847,7 +1852,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/letters_page.py" line="81"/>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="299"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="306"/>
         <source>Approve and issue</source>
         <translation>批准签发</translation>
     </message>
@@ -1882,77 +1887,77 @@
         <translation>文号登记簿…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="132"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="139"/>
         <source>%1 is printed in %2</source>
         <translation>%1以“%2”代替</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="137"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="144"/>
         <source>This computer lacks fonts the official format asks for: %1. Choose the font files under File → Fonts for letters….</source>
         <translation>本机缺少公文格式要求的字体：%1。可在“文件 → 文书字体…”中指定字体文件。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="195"/>
         <source>(none yet)</source>
         <translation>（未编号）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="208"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="215"/>
         <source>%1 letter(s), %2 draft(s) awaiting approval</source>
         <translation>共 %1 份文书，%2 份草稿待批准</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="300"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="307"/>
         <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
         <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="313"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="320"/>
         <source>Issued as %1</source>
         <translation>已签发：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="335"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="342"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="335"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="342"/>
         <source>Why is %1 voided? (kept in the register)</source>
         <translation>%1 的作废理由（记入文号登记簿）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="361"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="368"/>
         <source>Before serving</source>
         <translation>送达前请注意</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="362"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="369"/>
         <source>Print the bundle anyway?</source>
         <translation>仍要打印三书同达吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="370"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="377"/>
         <source>三书同达</source>
         <translation>三书同达</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="378"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="385"/>
         <source>Preparing bundles…</source>
         <translation>正在生成三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="378"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="385"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="393"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="400"/>
         <source>Some cases were left out</source>
         <translation>部分案件未能打印</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="394"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="401"/>
         <source>三书同达（批量）</source>
         <translation>三书同达（批量）</translation>
     </message>

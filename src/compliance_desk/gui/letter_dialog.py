@@ -72,7 +72,10 @@ class LetterDialog(QDialog):
                                        self.tr("(as drafted: a department that no longer "
                                                "issues numbered letters)"), chosen)  # fmt: skip
             at.insert(0, chosen)
-        self.department.setCurrentIndex(at.index(chosen) if chosen in at else 0)
+        if chosen not in at:  # none usual yet: chosen by the adviser, never the list's first
+            self.department.insertItem(0, self.tr("(choose the issuing department)"), None)
+            at.insert(0, None)
+        self.department.setCurrentIndex(at.index(chosen))
         self._prefilled: dict[str, Any] = {}  # the authority's fields as the department gave
         self.form = LetterForm(k.fields)
         scroll = QScrollArea()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from compliance_desk.domain.ids import seed_id
 from compliance_desk.domain.letters import LetterStatus
 from compliance_desk.domain.local_time import local_date
 from compliance_desk.domain.roles import Permission
+from compliance_desk.domain.text import to_halfwidth
 from compliance_desk.lazy import lazy
 from compliance_desk.persistence.letter_models import DocumentNumber, LetterTemplate
 from compliance_desk.persistence.letter_models import Letter as LetterRow
@@ -299,6 +301,7 @@ class LetterService:
             if department_id is not None:
                 self._issuing(uow.session, department_id)
             template = self._template(uow.session, code)
+            enterprise_id = _party_enterprise(uow.session, data, enterprise_id)
             row = LetterRow(
                 kind=code,
                 status=LetterStatus.DRAFT.value,
@@ -333,6 +336,9 @@ class LetterService:
                 self._issuing(uow.session, department_id)
                 row.department_id = department_id
             row.data = _jsonable(_user_data(data))
+            # the party chosen again from the register: the letter is linked to it (the
+            # list was flagged for the first enterprise, the letter addressed to another)
+            row.enterprise_id = _party_enterprise(uow.session, data, row.enterprise_id)
             row.template_version = self._template(uow.session, row.kind).version
             uow.commit()
             return self._view(uow.session, row)
@@ -399,7 +405,7 @@ class LetterService:
                 old = self._row(s, row.corrects_id)
                 if old.status != LetterStatus.ISSUED:
                     raise DomainError(
-                        f"原文书 {old.number} 已{LetterStatus(old.status).label}，不能再以此更正",
+                        f"原文书 {old.number} {LetterStatus(old.status).label}，不能再以此更正",
                         f"correction of {old.id} which is {old.status}",
                     )
                 data["corrects"] = old.number or ""
@@ -460,7 +466,7 @@ class LetterService:
         user.require(Permission.LETTER_VIEW)
         with self.ctx.uow(user) as uow:
             query = (
-                select(DocumentNumber, LetterRow.data)
+                select(DocumentNumber, LetterRow.data, LetterRow.status)
                 .outerjoin(LetterRow, LetterRow.id == DocumentNumber.letter_id)
                 .order_by(DocumentNumber.prefix, DocumentNumber.year.desc(),
                           DocumentNumber.seq.desc())
@@ -468,10 +474,14 @@ class LetterService:
             if year is not None:
                 query = query.where(DocumentNumber.year == year)
             out = []
-            for number, data in uow.session.execute(query):
+            for number, data, letter_status in uow.session.execute(query):
                 party = (data or {}).get("party") or {}
-                out.append(NumberView(number.text, _kinds.kind(number.kind).title,
-                                      "已作废" if number.status == "voided" else "已签发",
+                shown = "已签发"
+                if number.status == "voided":
+                    shown = "已作废"
+                elif letter_status == LetterStatus.SUPERSEDED:  # a correction replaced it
+                    shown = LetterStatus.SUPERSEDED.label
+                out.append(NumberView(number.text, _kinds.kind(number.kind).title, shown,
                                       number.void_reason, party.get("name", ""),
                                       number.created_at))  # fmt: skip
             return out
@@ -516,12 +526,13 @@ class LetterService:
 
     def verify_typed(self, number: str, code: str) -> Verification:
         """The number and the 16-character code printed beside the QR, typed in by hand."""
-        wanted = code.strip().upper().replace(" ", "").replace("-", "")
+        wanted = to_halfwidth(code).strip().upper().replace(" ", "").replace("-", "")
+        number = typed_number(number)
         with self.ctx.uow(None) as uow:
             s = uow.session
-            row = s.scalars(select(LetterRow).where(LetterRow.number == number.strip())).first()
+            row = s.scalars(select(LetterRow).where(LetterRow.number == number)).first()
             if row is None or not row.qr_text:
-                return Verification(False, f"本系统没有签发过文号为“{number.strip()}”的文书，"
+                return Verification(False, f"本系统没有签发过文号为“{number}”的文书，"
                                            "该文书可能是伪造的")  # fmt: skip
             ref = signing.parse(row.qr_text)
             if ref.short_code.replace("-", "") != wanted:
@@ -600,7 +611,7 @@ class LetterService:
         with self.ctx.uow(user) as uow:
             penalty = self._case_letters(uow.session, case_id)[0]
         decided = date.fromisoformat(penalty.data["date"])
-        late = (self.ctx.clock().date() - decided).days
+        late = (local_date(self.ctx.clock()) - decided).days  # China's day, not UTC's
         if late > 7:
             return [f"处罚决定书作出已 {late} 日：《中华人民共和国行政处罚法》第六十一条要求"
                     "当场交付或在七日内送达，请在送达回证备注中说明"]  # fmt: skip
@@ -707,11 +718,7 @@ class LetterService:
         """A penalty takes the enterprise off the compliant list or flags it (a setting)."""
         from compliance_desk.services import compliant_list
 
-        enterprise_id = row.enterprise_id or s.scalar(
-            select(Enterprise.id).where(
-                Enterprise.uscc == data["party"]["uscc"], Enterprise.deleted_at.is_(None)
-            )  # fmt: skip
-        )
+        enterprise_id = _party_enterprise(s, data, row.enterprise_id)
         if enterprise_id is not None:
             compliant_list.on_penalty(s, enterprise_id, data["date"], row.number or "")
 
@@ -808,3 +815,36 @@ class LetterService:
             row_version=row.row_version,
             department_id=row.department_id,
         )
+
+
+def _party_enterprise(
+    s: Session, data: Mapping[str, Any], current: uuid.UUID | None
+) -> uuid.UUID | None:
+    """The registered enterprise a letter's party is: the one it is linked to while the
+    party's credit code is that enterprise's, else the live one with the party's code, else
+    the link as it was (a draft's party not yet filled in)."""
+    from compliance_desk.domain import uscc as uscc_rules
+
+    party = data.get("party") if isinstance(data, Mapping) else None
+    code = uscc_rules.normalise(str(party.get("uscc") or "")) if isinstance(party, Mapping) else ""
+    if not code:
+        return current
+    if (
+        current is not None
+        and s.scalar(select(Enterprise.uscc).where(Enterprise.id == current)) == code
+    ):
+        return current
+    found = s.scalar(
+        select(Enterprise.id).where(Enterprise.uscc == code, Enterprise.deleted_at.is_(None))
+    )
+    return found
+
+
+_YEAR_BRACKETS = re.compile(r"[\[【（(〔［]\s*(\d{4})\s*[\]】）)〕］]")
+
+
+def typed_number(text: str) -> str:
+    """A document number as someone types it from the paper: 〔〕 are hard to type, so [2026],
+    【2026】, （2026） and full-width digits are read as 〔2026〕; spaces dropped."""
+    folded = re.sub(r"\s+", "", to_halfwidth(text))
+    return _YEAR_BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", folded)
