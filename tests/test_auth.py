@@ -54,10 +54,14 @@ def test_only_administrators_manage_users(
 ) -> None:
     with pytest.raises(PermissionDenied):
         desk.auth.create_user(clerk, "x", "某人", Role.CLERK, "Password1")
-    new = desk.auth.create_user(admin, "inspector2", "钱多多", Role.INSPECTOR, "Password1")
+    with pytest.raises(ValidationError) as alone:  # a clerk or inspector belongs to a centre
+        desk.auth.create_user(admin, "inspector2", "钱多多", Role.INSPECTOR, "Password1")
+    assert "须属于一个合规中心" in alone.value.message_zh
+    centre = desk.reference.items(admin, "centre")[0].id
+    new = desk.auth.create_user(admin, "inspector2", "钱多多", Role.INSPECTOR, "Password1", centre)
     assert desk.auth.login("inspector2", "Password1").role is Role.INSPECTOR
     with pytest.raises(ValidationError, match="username"):
-        desk.auth.create_user(admin, "inspector2", "重名", Role.CLERK, "Password1")
+        desk.auth.create_user(admin, "inspector2", "重名", Role.CLERK, "Password1", centre)
     assert new.username == "inspector2"
 
 
@@ -114,13 +118,14 @@ def test_a_user_name_is_one_name_however_it_is_typed(
 ) -> None:
     """ "Clerk", "clerk" and full-width "ｃｌｅｒｋ" were three users; now one name, signed in
     however typed; a name with spaces or symbols is refused in Chinese."""
+    centre = desk.reference.items(admin, "centre")[0].id
     for twin in ("Clerk", "ｃｌｅｒｋ", " CLERK "):
         with pytest.raises(ValidationError) as taken:
-            desk.auth.create_user(admin, twin, "重名", Role.CLERK, "Password1")
+            desk.auth.create_user(admin, twin, "重名", Role.CLERK, "Password1", centre)
         assert "已被使用" in taken.value.message_zh
     assert desk.auth.login("ＣＬＥＲＫ", "Clerk2026").id == clerk.id
     with pytest.raises(ValidationError) as odd:
-        desk.auth.create_user(admin, "li si", "李四", Role.CLERK, "Password1")
+        desk.auth.create_user(admin, "li si", "李四", Role.CLERK, "Password1", centre)
     assert "用户名只能包含字母、数字" in odd.value.message_zh
-    made = desk.auth.create_user(admin, "LiSi", "李四", Role.CLERK, "Password1")
+    made = desk.auth.create_user(admin, "LiSi", "李四", Role.CLERK, "Password1", centre)
     assert made.username == "lisi" and desk.auth.login("lisi", "Password1").id == made.id

@@ -106,6 +106,7 @@ def test_a_new_user_refused_keeps_what_was_typed(qtbot, sqlite_desk: Desk) -> No
     assert page.table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
     dialog = NewUserDialog(sqlite_desk, admin, page)
     qtbot.addWidget(dialog)
+    dialog.centre.setCurrentIndex(1)
     dialog.username.setText("clerk")  # taken
     dialog.display_name.setText("新同事")
     dialog.password.setText("Newcomer2026")
@@ -114,6 +115,10 @@ def test_a_new_user_refused_keeps_what_was_typed(qtbot, sqlite_desk: Desk) -> No
     assert "已被使用" in dialog.message.text()  # said in the dialog, in Chinese
     assert (dialog.username.text(), dialog.display_name.text()) == ("clerk", "新同事")
     dialog.username.setText("newcomer")
+    dialog.centre.setCurrentIndex(0)
+    dialog.save()  # a clerk with no centre: said in the dialog
+    assert dialog.created is None and "须属于一个合规中心" in dialog.message.text()
+    dialog.centre.setCurrentIndex(1)
     dialog.save()
     assert dialog.created is not None and dialog.result() == QDialog.DialogCode.Accepted
     page.reload()

@@ -101,6 +101,9 @@ class AuthService:
         pw = _password_problem(password)
         if pw:
             problems["password"] = pw
+        if role in (Role.CLERK, Role.INSPECTOR) and centre_id is None:
+            # (a clerk's appeals and receipts are the centre's; an inspector's draws too)
+            problems["centre_id"] = "前台人员和执法人员须属于一个合规中心，请选择合规中心"
         if problems:
             raise ValidationError(problems)
         with self.ctx.uow(actor) as uow:
