@@ -438,11 +438,12 @@ def test_a_bundle_checks_that_its_letters_belong_together(desk: Desk, adviser: C
     case = uuid.uuid4()
     issue(desk, adviser, "advice_letter", case_id=case)
     issue(desk, adviser, "penalty_decision", case_id=case)
+    elsewhere = issue(desk, adviser, "penalty_decision")  # another case's decision
     issue(desk, adviser, "credit_repair_notice", case_id=case,
-          penalty_number="虞市监处罚〔2025〕777号")  # fmt: skip
+          penalty_number=elsewhere.number)  # fmt: skip
     with pytest.raises(DomainError) as err:
         desk.letters.bundle(adviser, case)
-    assert "不一致" in err.value.message_zh and "〔2025〕777号" in err.value.message_zh
+    assert "不一致" in err.value.message_zh and elsewhere.number in err.value.message_zh
     other = uuid.uuid4()
     issue_case(desk, adviser, other)
     issue(desk, adviser, "advice_letter", case_id=other)
@@ -586,3 +587,26 @@ def test_a_draft_given_another_party_is_the_other_enterprises_letter(
     assert again.enterprise_id == second.id
     issued = desk.letters.approve(adviser, again.id, again.row_version)
     assert issued.enterprise_id == second.id
+
+
+def test_a_credit_notice_cites_a_decision_in_force_to_its_party_of_its_date(
+    desk: Desk, adviser: CurrentUser
+) -> None:
+    from compliance_desk.domain.uscc import with_check_character
+
+    """A notice citing 〔2026〕99号, never issued, was approved; so was one with the decision's
+    date left as preset."""
+    penalty = issue(desk, adviser, "penalty_decision")
+    for changes, said in (
+        ({"penalty_number": "虞市监处罚〔2026〕99号"}, "不在本系统的文号登记簿中"),
+        ({"penalty_number": penalty.number, "penalty_date": "2026-03-01"}, "处罚决定日期应为"),
+        ({"penalty_number": penalty.number,
+          "party": sample("penalty_decision")["party"] | {"uscc": with_check_character("91330604MA2JA0001")}},
+         "当事人不是本告知书的当事人"),
+    ):  # fmt: skip
+        notice = draft(desk, adviser, "credit_repair_notice", **changes)
+        with pytest.raises(DomainError) as err:
+            desk.letters.approve(adviser, notice.id, notice.row_version)
+        assert said in err.value.message_zh
+    notice = draft(desk, adviser, "credit_repair_notice", penalty_number=penalty.number)
+    assert desk.letters.approve(adviser, notice.id, notice.row_version).number

@@ -390,6 +390,8 @@ class LetterService:
             _kinds.check_data(k, row.data)  # complete before a number is spent
             if problems := _kinds.issue_checks(row.data, local_date(self.ctx.clock())):
                 raise _fields.LetterDataError(problems)
+            if row.kind == "credit_repair_notice":
+                _cited_decision(s, row.data)
             data = dict(row.data)
             if k.series is not None:
                 prefix = self._prefix(s, row) + k.series
@@ -848,3 +850,32 @@ def typed_number(text: str) -> str:
     【2026】, （2026） and full-width digits are read as 〔2026〕; spaces dropped."""
     folded = re.sub(r"\s+", "", to_halfwidth(text))
     return _YEAR_BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", folded)
+
+
+def _cited_decision(s: Session, data: Mapping[str, Any]) -> None:
+    """A credit repair notice cites a penalty decision this desk issued: in force, to the same
+    party, of the date given (a notice citing a number never issued, or a preset date, was
+    issued and told the enterprise how to repair a penalty it never had)."""
+    from compliance_desk.domain import uscc as uscc_rules
+
+    number = typed_number(str(data.get("penalty_number") or ""))
+    cited = s.scalars(select(LetterRow).where(LetterRow.number == number,
+                                              LetterRow.deleted_at.is_(None))).first()  # fmt: skip
+    if cited is None or cited.kind != "penalty_decision":
+        raise DomainError(f"引用的处罚决定书“{number}”不在本系统的文号登记簿中：请核对文号",
+                          f"credit notice cites unknown decision {number!r}")  # fmt: skip
+    if cited.status != LetterStatus.ISSUED:
+        raise DomainError(f"引用的处罚决定书 {number} {LetterStatus(cited.status).label}，不能引用",
+                          f"credit notice cites {number}, {cited.status}")  # fmt: skip
+    party = cited.data.get("party") or {}
+    own = data.get("party") or {}
+    if uscc_rules.normalise(str(party.get("uscc", ""))) != uscc_rules.normalise(
+        str(own.get("uscc", ""))
+    ):
+        raise DomainError(f"引用的处罚决定书 {number} 的当事人不是本告知书的当事人",
+                          f"credit notice party differs from {number}'s")  # fmt: skip
+    if str(cited.data.get("date")) != str(data.get("penalty_date")):
+        raise DomainError(
+            f"处罚决定日期应为 {number} 的成文日期（{cited.data.get('date')}），请改正",
+            f"credit notice date {data.get('penalty_date')} != {cited.data.get('date')}",
+        )
