@@ -552,8 +552,8 @@ def test_a_database_from_an_older_release_gets_this_releases_wording_unless_edit
             row.body = "| 送达文书 | 旧措辞\n@sign\n"
         s.commit()
     admin = desk.auth.login("admin", "Admin2026")
-    old = desk.letters.templates(admin, "appeal_receipt")[0].body
-    desk.letters.save_template(admin, "appeal_receipt", old + "本中心自拟的措辞。\n", "自拟")
+    own = KINDS["appeal_receipt"].default_template() + "本中心自拟的措辞。\n"
+    desk.letters.save_template(admin, "appeal_receipt", own, "自拟")
     desk.close()
     for _ in range(2):  # opened by this release, twice
         desk = open_desk(url, hasher=FAST_HASHER)
@@ -610,3 +610,24 @@ def test_a_credit_notice_cites_a_decision_in_force_to_its_party_of_its_date(
         assert said in err.value.message_zh
     notice = draft(desk, adviser, "credit_repair_notice", penalty_number=penalty.number)
     assert desk.letters.approve(adviser, notice.id, notice.row_version).number
+
+
+def test_a_template_that_drops_what_the_law_asks_is_refused(desk: Desk, admin: CurrentUser) -> None:
+    """A penalty decision's wording without its remedies and signature, or empty, was saved,
+    and the next decisions were numbered and signed with nothing in them."""
+    body = desk.letters.templates(admin, "penalty_decision")[0].body
+    without_remedies = "\\n".join(
+        line for line in body.splitlines() if "review_authority" not in line and "@sign" not in line
+    )
+    for wording, said in ((without_remedies, "行政复议机关"), (without_remedies, "@sign"),
+                          ("", "当事人·名称")):  # fmt: skip
+        with pytest.raises(DomainError) as err:
+            desk.letters.save_template(admin, "penalty_decision", wording, "删减")
+        assert (
+            "模板缺少行政处罚决定书必须载明的内容" in err.value.message_zh
+            and said in err.value.message_zh
+        )
+    assert [t.version for t in desk.letters.templates(admin, "penalty_decision")] == [1]
+    # Rewording that keeps every value is saved.
+    kept = body.replace("特此", "特此决定") if "特此" in body else body + "此页无正文。\\n"
+    assert desk.letters.save_template(admin, "penalty_decision", kept, "措辞").version == 2

@@ -18,7 +18,16 @@ from typing import Any
 
 from compliance_desk.documents import legal_values
 from compliance_desk.documents.fields import Field, LetterDataError, json_schema, validate
-from compliance_desk.documents.gbt9704 import TITLE, Blank, Block, Letter, para
+from compliance_desk.documents.gbt9704 import (
+    TITLE,
+    Blank,
+    Block,
+    Letter,
+    Para,
+    Signature,
+    Table,
+    para,
+)
 from compliance_desk.documents.templates import blocks, chinese_date, expand
 from compliance_desk.domain import phone, uscc
 from compliance_desk.domain.errors import DomainError
@@ -412,3 +421,53 @@ def template_path(code: str) -> Path:
 def kinds_in_bundle() -> Sequence[str]:
     """三书同达: the order the bundle prints in; the service receipt follows them."""
     return ("penalty_decision", "advice_letter", "credit_repair_notice")
+
+
+def missing_content(k: Kind, data: Mapping[str, Any], letter: Letter) -> list[str]:
+    """What a letter set in some wording leaves out: each required value of ``data`` (the
+    kind's sample, cleaned) not printed, and for a numbered letter the signature with its
+    date (the desk compares an edited wording with the shipped one, which prints what the
+    law asks of the letter).  An edited template that dropped the party or the remedies (or was empty)
+    produced letters that were numbered and signed with nothing in them."""
+    printed = "".join(_block_text(b) for b in letter.blocks)
+    printed = "".join(printed.split())
+    missing: list[str] = []
+
+    def present(value: str) -> bool:
+        wanted = "".join(value.split())
+        return not wanted or wanted[:12] in printed
+
+    def walk(fields: tuple[Field, ...], values: Mapping[str, Any], path: str) -> None:
+        for f in fields:
+            if not f.required or f.choices or f.name in ("authority", "number", "corrects"):
+                continue
+            value = values.get(f.name)
+            label = f"{path}{f.label}"
+            if f.type == "object" and isinstance(value, Mapping):
+                walk(f.fields, value, label + "·")
+            elif f.type == "list" and isinstance(value, list) and value:
+                first = value[0]
+                if f.fields and isinstance(first, Mapping):
+                    walk(f.fields, first, label + "·")
+                elif isinstance(first, str) and not present(first):
+                    missing.append(label)
+            elif f.type == "date" and isinstance(value, date):
+                if chinese_date(value) not in printed:
+                    missing.append(label)
+            elif f.type in ("string", "text") and isinstance(value, str) and not present(value):
+                missing.append(label)
+
+    walk(k.fields, data, "")
+    if k.series is not None and not any(isinstance(b, Signature) for b in letter.blocks):
+        missing.append("发文机关署名和成文日期（@sign）")
+    return missing
+
+
+def _block_text(block: Any) -> str:
+    if isinstance(block, Para):
+        return "".join(span.text for span in block.spans)
+    if isinstance(block, Table):
+        return "".join(label + value for label, value in block.rows)
+    if isinstance(block, Signature):
+        return block.authority + block.date_text
+    return ""

@@ -191,6 +191,16 @@ class LetterService:
         k = _kinds.kind(code)
         _templates.check(body, code, 0)
         prepared = _render.prepare(_render.LetterRequest(code, k.sample(), body, 0, draft=True))
+        # what the shipped wording prints of the sample is what the law asks of the letter
+        shipped = _render.prepare(_render.LetterRequest(code, k.sample(), None, 0, draft=True))
+        baseline = set(_kinds.missing_content(k, shipped.data, shipped.letter))
+        missing = [m for m in _kinds.missing_content(k, prepared.data, prepared.letter)
+                   if m not in baseline]  # fmt: skip
+        if missing:  # the letter this wording would print lacks what the law asks of it
+            raise DomainError(
+                f"模板缺少{k.title}必须载明的内容：{'、'.join(missing)}；请保留相应的字段后再保存",
+                f"template {code} leaves out {missing}",
+            )
         pdf: bytes = _render.render_prepared([prepared], self._fonts())
         return pdf
 
