@@ -364,14 +364,14 @@ def test_a_penalty_flags_or_removes_a_listed_enterprise(
         world.inspections.sign(inspector, planned.id, "代表")
     market = next(d for d, _n, p in world.letters.issuing_departments(adviser) if p == "虞市监")
 
-    def penalise(enterprise: uuid.UUID) -> None:
+    def penalise(enterprise: uuid.UUID) -> Any:
         e = world.enterprises.get(adviser, enterprise)
         party = {"name": e.name, "uscc": e.uscc, "address": "上虞区崧厦街道"}
         draft = world.letters.draft(adviser, "penalty_decision",
                                     sample("penalty_decision", party=party, date="2026-06-01"),
                                     department_id=market)  # fmt: skip
         clock.now = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # issued on the day it bears
-        world.letters.approve(adviser, draft.id, draft.row_version)
+        return world.letters.approve(adviser, draft.id, draft.row_version)
 
     penalise(listed[0])  # the default: flagged for review, still listed
     entries = {e.enterprise_id: e for e in _as_of(world, admin, date(2026, 6, 1))}
@@ -390,6 +390,23 @@ def test_a_penalty_flags_or_removes_a_listed_enterprise(
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     flagged = world.enterprises.get(admin, listed[0]).name
     assert rows[0][1] == "企业名称" and [r[4] for r in rows if r[1] == flagged] == ["待复核"]
+
+    # A decision voided (issued to the wrong party): the list is as before it.
+    world.compliant_list.set_policy(admin, "compliant_list.on_penalty", "flag")
+    third = _enterprise(world, inspector, 7)
+    planned = world.inspections.plan(inspector, third, date(2026, 6, 1), departments, [])
+    _walk(world, inspector, planned.id)
+    world.inspections.sign(inspector, planned.id, "代表")
+    wrong = penalise(third)
+    assert world.enterprises.get(admin, third).on_compliant_list  # flagged: still on it
+    entries = {e.enterprise_id: e for e in _as_of(world, admin, date(2026, 6, 1))}
+    assert entries[third].status == "flagged"
+    world.letters.void(adviser, wrong.id, "当事人错误，误开")
+    entries = {e.enterprise_id: e for e in _as_of(world, admin, date(2026, 6, 1))}
+    assert entries[third].status == "joined" and "已作废，恢复" in entries[third].reason
+    with pytest.raises(DomainError) as again:  # its reason stays the one given
+        world.letters.void(adviser, wrong.id, "另一个理由")
+    assert "当事人错误，误开" in again.value.message_zh
 
 
 def test_only_administrators_edit_checklists_and_exemptions(

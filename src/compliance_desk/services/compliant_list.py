@@ -161,13 +161,38 @@ def statuses_on(session: Session, centre_id: uuid.UUID, day: date) -> dict[uuid.
     return {enterprise_id: event for enterprise_id, event in rows}
 
 
-def on_penalty(session: Session, enterprise_id: uuid.UUID, on: date, number: str) -> None:
-    """An administrative penalty was issued: the enterprise leaves or is flagged (a setting)."""
+def on_penalty(
+    session: Session, enterprise_id: uuid.UUID, on: date, number: str,
+    letter_id: uuid.UUID | None = None,
+) -> None:  # fmt: skip
+    """An administrative penalty was issued: the enterprise leaves or is flagged (a setting);
+    the event names the decision (``letter_id``), so voiding it can undo it."""
     if status_on(session, enterprise_id, on) not in LISTED:
         return
     remove = policy_value(session, "compliant_list.on_penalty") == "remove"
     record_event(session, enterprise_id, on, "left" if remove else "flagged",
-                 f"受到行政处罚（{number}）", None)  # fmt: skip
+                 f"受到行政处罚（{number}）", letter_id)  # fmt: skip
+
+
+def on_penalty_voided(session: Session, letter_id: uuid.UUID, on: date, number: str) -> None:
+    """A penalty decision voided: an enterprise it took off the list or flagged, and that
+    nothing has moved since, is back on it (it stayed flagged citing a voided number)."""
+    for event in session.scalars(
+        select(CompliantListEvent).where(
+            CompliantListEvent.source_id == letter_id,
+            CompliantListEvent.event.in_(("left", "flagged")),
+            CompliantListEvent.deleted_at.is_(None),
+        )
+    ):
+        latest = session.scalars(
+            select(CompliantListEvent)
+            .where(CompliantListEvent.enterprise_id == event.enterprise_id,
+                   CompliantListEvent.deleted_at.is_(None))
+            .order_by(*_LATEST_FIRST).limit(1)
+        ).first()  # fmt: skip
+        if latest is not None and latest.id == event.id:
+            record_event(session, event.enterprise_id, max(on, event.on), "joined",
+                         f"处罚决定书{number}已作废，恢复", letter_id)  # fmt: skip
 
 
 class CompliantListService:
@@ -218,7 +243,9 @@ class CompliantListService:
                 )  # fmt: skip
                 .join(Enterprise, Enterprise.id == CompliantListEvent.enterprise_id)
                 .where(CompliantListEvent.deleted_at.is_(None))
-                .order_by(Enterprise.name_pinyin, CompliantListEvent.created_at)
+                .order_by(
+                    Enterprise.name_pinyin, CompliantListEvent.created_at, CompliantListEvent.id
+                )
             ).all()
             latest: dict[uuid.UUID, tuple[CompliantListEvent, str, str]] = {}
             for event, name, uscc in rows:  # the last recorded event of the day wins

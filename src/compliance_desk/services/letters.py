@@ -459,17 +459,26 @@ class LetterService:
         user.require(Permission.LETTER_APPROVE)
         if not reason.strip():
             raise DomainError("作废文书必须写明理由", "void without a reason")
+        from compliance_desk.services import compliant_list
+
         with self.ctx.uow(user) as uow:
             row = self._row(uow.session, letter_id)
+            if row.status == LetterStatus.VOIDED:  # (its reason stays the one given then)
+                raise DomainError(f"该文书已作废（{row.void_reason}）", f"letter {row.id} voided")
+            row.void_reason = reason.strip()  # a draft's too: kept with the deleted draft
             if row.status == LetterStatus.DRAFT:
                 row.deleted_at = self.ctx.clock()
             else:
+                was_issued = row.status == LetterStatus.ISSUED
                 row.status = LetterStatus.VOIDED.value
-                row.void_reason = reason.strip()
                 for number in uow.session.scalars(
                     select(DocumentNumber).where(DocumentNumber.letter_id == row.id)
                 ):
                     number.status, number.void_reason = "voided", reason.strip()
+                if was_issued and row.kind == "penalty_decision":
+                    compliant_list.on_penalty_voided(
+                        uow.session, row.id, local_date(self.ctx.clock()), row.number or ""
+                    )
             uow.commit()
             return self._view(uow.session, row)
 
@@ -732,7 +741,7 @@ class LetterService:
 
         enterprise_id = _party_enterprise(s, data, row.enterprise_id)
         if enterprise_id is not None:
-            compliant_list.on_penalty(s, enterprise_id, data["date"], row.number or "")
+            compliant_list.on_penalty(s, enterprise_id, data["date"], row.number or "", row.id)
 
     def _trusted_keys(self, s: Session) -> dict[str, bytes]:
         """The desks' published keys, and this machine's own until it is published (a revoked
