@@ -44,9 +44,16 @@ def test_wrong_password_and_unknown_user_look_the_same(desk: Desk, admin: Curren
 
 
 def test_disabled_user_cannot_log_in(desk: Desk, admin: CurrentUser, clerk: CurrentUser) -> None:
+    assert desk.enterprises.count(clerk) >= 0  # signed in and working
     desk.auth.set_active(admin, clerk.id, False)
     with pytest.raises(LoginFailed, match="inactive"):
         desk.auth.login("clerk", "Clerk2026")
+    # the session already signed in stops too (it registered appeals on after the decision)
+    with pytest.raises(PermissionDenied) as err:
+        desk.enterprises.count(clerk)
+    assert "已被停用" in err.value.message_zh
+    desk.auth.set_active(admin, clerk.id, True)
+    assert desk.enterprises.count(clerk) >= 0
 
 
 def test_only_administrators_manage_users(
@@ -105,9 +112,9 @@ def test_nobody_is_locked_out_by_disabling_accounts(
     desk.auth.set_active(second, third.id, False)
     desk.auth.set_active(second, admin.id, True)
     desk.auth.set_active(admin, second.id, False)  # admin is the only enabled one now
-    with pytest.raises(DomainError) as only:
-        desk.auth.set_active(third, admin.id, False)  # (a disabled account's session)
-    assert "唯一启用的管理员账号" in only.value.message_zh
+    with pytest.raises(DomainError) as only:  # a disabled account's session does nothing
+        desk.auth.set_active(third, admin.id, False)
+    assert "已被停用" in only.value.message_zh
     desk.auth.set_active(admin, clerk.id, False)
     assert [u.active for u in desk.auth.list_users(admin) if u.username == "clerk"] == [False]
     assert desk.auth.login("admin", "Admin2026").id == admin.id

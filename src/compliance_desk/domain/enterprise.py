@@ -105,7 +105,11 @@ class EnterpriseDraft:
             problems["notes"] = f"备注过长（{len(self.notes)}字，最多{MAX_NOTES}字）"
         # one number or several (a ledger's "0575-82110174/13957667049"), or a service line
         phone_problem = (
-            (phone.numbers_problem(self.contact_phone) if self.contact_phone.strip() else None)
+            (
+                phone.numbers_problem(self.contact_phone, service_lines=False)
+                if self.contact_phone.strip()
+                else None
+            )  # fmt: skip
             if len(self.contact_phone) < 60
             else "联系电话过长"
         )

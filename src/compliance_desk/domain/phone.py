@@ -60,13 +60,14 @@ def normalise_many(raw: str) -> str:
 _SERVICE_NUMBER = re.compile(r"1\d{4}|[48]00-?\d{3}-?\d{4}")  # 12345, 12315; 400-xxx-xxxx
 
 
-def numbers_problem(text: str) -> str | None:
+def numbers_problem(text: str, service_lines: bool = True) -> str | None:
     """A telephone a letter or a receipt prints: one number or several (、，; or spaces
-    between them), each a phone number as the register takes them, or a service line
-    (12345, 400-…)."""
+    between them), each a phone number as the register takes them, or (``service_lines``)
+    a service line (12345, 400-…), which is no enterprise's own number."""
 
     def fine(number: str) -> bool:
-        return bool(_SERVICE_NUMBER.fullmatch(number.strip())) or problem(number) is None
+        service = service_lines and bool(_SERVICE_NUMBER.fullmatch(number.strip()))
+        return service or problem(number) is None
 
     for part in _SEPARATORS.split(text):
         if not part.strip():

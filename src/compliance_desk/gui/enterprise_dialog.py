@@ -141,7 +141,8 @@ class EnterpriseDialog(QDialog):
 
     def _check_phone(self) -> None:
         typed = self.ui.phoneEdit.text()
-        self.ui.phoneHint.setText((phone.numbers_problem(typed) if typed.strip() else None) or "")
+        wrong = phone.numbers_problem(typed, service_lines=False) if typed.strip() else None
+        self.ui.phoneHint.setText(wrong or "")
         self._grow()
 
     def _check_duplicates(self) -> None:

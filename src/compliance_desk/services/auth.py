@@ -205,6 +205,7 @@ class AuthService:
                     )
             row.active = active
             uow.commit()
+        self.ctx.active_seen.pop(user_id, None)  # this process's sessions learn it at once
 
     def reset_password(self, admin: CurrentUser, user_id: uuid.UUID, new: str) -> None:
         """An administrator sets a new password for a user who forgot theirs (the user then
