@@ -175,3 +175,22 @@ def test_the_receipt_gives_the_centres_telephone_and_address_as_the_administrato
     text = body_text(pdf)
     assert "咨询电话0575-82110000、12345" in text
     assert len(PdfReader(pdf).pages) == 1  # handed over at the desk: one sheet
+
+
+def test_a_receipt_stays_genuine_after_the_enterprises_code_is_corrected(
+    receipt_pdf: tuple[Path, str, str], sqlite_desk: Desk, tmp_path: Path
+) -> None:
+    """Its code is signed as printed: a correction in the register later is said, not taken
+    for tampering (it was "回执可能被篡改")."""
+    from compliance_desk.domain.enterprise import EnterpriseDraft
+    from compliance_desk.domain.uscc import with_check_character
+
+    pdf, number, name = receipt_pdf
+    (code,) = qr_codes(pdf, tmp_path)
+    admin = sqlite_desk.auth.login("admin", "Admin2026")
+    (view,) = [v for v in sqlite_desk.enterprises.search(admin, name) if v.name == name]
+    corrected = with_check_character("91330604MA2JC0009")
+    sqlite_desk.enterprises.update(admin, view.id, EnterpriseDraft(name=name, uscc=corrected),
+                                   view.row_version)  # fmt: skip
+    result = sqlite_desk.letters.verify(code)
+    assert result.genuine and number in result.message and f"更正为 {corrected}" in result.message

@@ -527,11 +527,14 @@ class LetterService:
                 .where(Appeal.number == ref.number)
             ).first()
             if appeal is not None:
-                if appeal.uscc != ref.enterprise:
-                    return Verification(False, "受理回执上的企业与存档不符：回执可能被篡改")
                 state = AppealState(appeal.state).label
-                return Verification(True, f"真实有效：诉求受理回执 {appeal.number}，{appeal.name}；"
-                                          f"当前办理状态：{state}")  # fmt: skip
+                said = (
+                    f"真实有效：诉求受理回执 {appeal.number}，{appeal.name}；当前办理状态：{state}"
+                )
+                if appeal.uscc != ref.enterprise:  # signed as printed: the register changed since
+                    said += (f"。回执上的统一社会信用代码 {ref.enterprise} 其后已在企业档案中更正为"
+                             f" {appeal.uscc}")  # fmt: skip
+                return Verification(True, said)
             if ref.key_id in self.extra_keys:
                 holder = self.extra_keys[ref.key_id][1]
                 return Verification(
