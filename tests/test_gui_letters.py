@@ -501,3 +501,17 @@ def test_the_adviser_chooses_a_font_file_for_the_body_and_letters_print_in_it(
     pdf = tmp_path / "draft.pdf"
     pdf.write_bytes(sqlite_desk.letters.pdf(window.user, draft.id))
     assert any("DroidSansFallback" in name for name, _, _ in fonts(pdf))
+
+
+def test_a_required_choice_starts_unchosen(qtbot: Any) -> None:
+    """The credit notice's grade started on 轻微 (its first choice): left as it was, the
+    notice told the enterprise its record would not be published."""
+    from compliance_desk.gui.letter_form import LetterForm
+
+    form = LetterForm(KINDS["credit_repair_notice"].fields)
+    qtbot.addWidget(form)
+    grade = form.editors["grade"][1]
+    assert grade.currentData() == "" and grade.currentText() == "（请选择）"
+    assert form.data().get("grade") in (None, "")
+    grade.setCurrentIndex(1)
+    assert form.data()["grade"] == "minor"

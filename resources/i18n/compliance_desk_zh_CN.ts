@@ -477,37 +477,37 @@
         <translation>编辑企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="157"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="158"/>
         <source>Already registered as “%1”. &lt;a href=&quot;%2&quot;&gt;Open that record&lt;/a&gt;</source>
         <translation>已登记为“%1”。&lt;a href=&quot;%2&quot;&gt;打开该档案&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="164"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="165"/>
         <source>Similar names already registered: %1</source>
         <translation>已有名称相近的企业：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="228"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="229"/>
         <source>Please correct</source>
         <translation>请更正</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="234"/>
         <source>Similar name</source>
         <translation>名称相近</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="235"/>
         <source>Save it as a different enterprise anyway?</source>
         <translation>仍然作为另一家企业保存吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="241"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="242"/>
         <source>Already registered</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="244"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_dialog.py" line="245"/>
         <source>Open the existing record</source>
         <translation>打开已有档案</translation>
     </message>
@@ -1797,6 +1797,11 @@
         <source> (optional)</source>
         <translation>（选填）</translation>
     </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/letter_form.py" line="126"/>
+        <source>(choose)</source>
+        <translation>（请选择）</translation>
+    </message>
 </context>
 <context>
     <name>LettersPage</name>
@@ -2896,7 +2901,7 @@
 <context>
     <name>_OptionalDate</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/letter_form.py" line="185"/>
+        <location filename="../../src/compliance_desk/gui/letter_form.py" line="186"/>
         <source>Fill in</source>
         <translation>填写</translation>
     </message>

@@ -121,8 +121,9 @@ class LetterForm(QWidget):
                 editor = _ListTable(f)
             elif f.choices:
                 editor = QComboBox()
-                if not f.required:
-                    editor.addItem("", "")
+                # nothing chosen until someone chooses (a grade left on its first choice
+                # told an enterprise its record would not be published)
+                editor.addItem(self.tr("(choose)") if f.required else "", "")
                 for choice in f.choices:
                     editor.addItem(CHOICE_LABELS.get(choice, choice), choice)
             else:
