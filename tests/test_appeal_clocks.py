@@ -84,9 +84,9 @@ def test_an_imported_calendar_moves_the_overdue_list(
         clerk, AppealDraft(enterprise.id, "年末的一般问题", AppealTier.GENERAL, clock.now)
     )
     c = _clock(desk, appeal.id)
-    # 2027 has no official calendar yet: weekends only, provisional
-    assert c is not None and c.due == D("2027-01-07") and c.provisional
-    clock.now = _at("2027-01-08")
+    # 2027 has no official calendar yet: weekends and 元旦 only, provisional
+    assert c is not None and c.due == D("2027-01-08") and c.provisional
+    clock.now = _at("2027-01-09")
     overdue = LogFilter(overdue_only=True)
     assert desk.appeal_log.ids(clerk, overdue) == [appeal.id]
     desk.calendars.import_year(

@@ -98,9 +98,11 @@ def test_the_explanation_says_which_days_were_skipped_and_why() -> None:
     assert "顺延至下一个工作日 2026-03-16" in complex_text and "第二百零三条" in complex_text
 
 
-def test_a_year_without_calendar_data_is_weekends_only_and_provisional() -> None:
+def test_a_year_without_calendar_data_is_weekends_and_fixed_holidays_and_provisional() -> None:
     deadline = tier_deadline(CAL, AppealTier.GENERAL, D("2026-12-24"))
-    assert deadline.due == D("2027-01-07")  # 12-25, 12-28..31, then 2027-01-01 counted as a weekday
+    # 12-25, 12-28..31, then 01-04..08: 2027-01-01 (元旦, on its date every year) not counted
+    assert deadline.due == D("2027-01-08")
+    assert "元旦（2027年日历未发布，暂按法定节日）" in deadline.explanation
     assert deadline.provisional
     assert "暂按周末计算" in deadline.explanation
     inside = tier_deadline(CAL, AppealTier.SIMPLE, D("2026-12-21"))

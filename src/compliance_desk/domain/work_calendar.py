@@ -52,6 +52,12 @@ class YearTable:
 
 BuiltIn = Callable[[int], YearTable | None]
 
+# The statutory holidays that fall on the same date every year (全国年节及纪念日放假办法 art. 2):
+# a year without its official calendar yet still has them (2027-01-01 was counted a working
+# day).  Festivals of the lunar calendar and the bridging days come with the year's schedule.
+FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节",
+                  (10, 3): "国庆节"}  # fmt: skip
+
 
 class WorkCalendar:
     """Answers 'is this a working day, and why' from the year tables it is given."""
@@ -77,6 +83,9 @@ class WorkCalendar:
         table = self.table(d.year)
         if table is not None:
             return table.day(d)
+        fixed = FIXED_HOLIDAYS.get((d.month, d.day))
+        if fixed:  # on its date every year, whatever the State Council's schedule adds
+            return DayInfo(d, False, False, f"{fixed}（{d.year}年日历未发布，暂按法定节日）")
         if d.weekday() >= 5:
             return DayInfo(d, False, False, f"周{WEEKDAYS[d.weekday()]}休息（{d.year}年暂按周末）")
         return DayInfo(d, True, False, f"{d.year}年暂定工作日")

@@ -53,7 +53,8 @@ FINGERPRINT_KEY = "appeal_clock.calendar"
 # The clocks' rules, counted into the calendar's fingerprints (so a desk upgraded to new rules
 # counts every clock again at its next start, in the background): 1, the first; 2, a clock
 # stops when the result reaches the enterprise (反馈企业), not at 办结; 3, a pause from the day of
-# acceptance loses only the days after it (the day itself is never counted).
+# acceptance loses only the days after it (the day itself is never counted), and a year without
+# its official calendar keeps the fixed-date holidays (元旦, 劳动节, 国庆).
 RULES = 3
 CLOCK = table_of(LocalAppealClock)
 FORWARDED = table_of(LocalAppealDepartment)
