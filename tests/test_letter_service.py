@@ -140,6 +140,7 @@ def test_a_correction_is_a_new_letter_that_names_the_old(
     old = issue(desk, adviser, "penalty_decision")
     fix = desk.letters.correct(adviser, old.id)
     assert fix.status == LetterStatus.DRAFT and fix.corrects_id == old.id
+    assert desk.letters.correct(adviser, old.id).id == fix.id  # asked again: the same draft
     new = desk.letters.approve(adviser, fix.id, fix.row_version)
     assert new.number == "虞市监处罚〔2026〕2号"
     pdf = tmp_path / "new.pdf"
@@ -416,7 +417,11 @@ def test_one_letter_corrected_twice_issues_only_one_correction(
     desk: Desk, adviser: CurrentUser
 ) -> None:
     old = issue(desk, adviser, "penalty_decision")
-    first, second = desk.letters.correct(adviser, old.id), desk.letters.correct(adviser, old.id)
+    first = desk.letters.correct(adviser, old.id)
+    # another desk drafted one too (offline): the two met by sync
+    data = {k: v for k, v in old.data.items() if k not in ("number", "corrects")}
+    second = desk.letters.draft(adviser, "penalty_decision", data, corrects_id=old.id,
+                                department_id=market(desk))  # fmt: skip
     desk.letters.approve(adviser, first.id, first.row_version)
     with pytest.raises(DomainError) as err:
         desk.letters.approve(adviser, second.id, second.row_version)

@@ -440,11 +440,18 @@ class LetterService:
             return self._view(s, row)
 
     def correct(self, user: CurrentUser, letter_id: uuid.UUID) -> LetterView:
-        """A new draft with the same data that, once approved, replaces the issued letter."""
+        """A new draft with the same data that, once approved, replaces the issued letter;
+        the correction already drafted, if there is one (pressing 更正 again made a second)."""
+        user.require(Permission.LETTER_DRAFT)
         with self.ctx.uow(user) as uow:
             old = self._row(uow.session, letter_id)
             if old.status != LetterStatus.ISSUED:
                 raise DomainError("只有已签发的文书可以更正", "only issued letters are corrected")
+            drafted = uow.session.scalars(select(LetterRow).where(
+                LetterRow.corrects_id == old.id, LetterRow.status == LetterStatus.DRAFT.value,
+                LetterRow.deleted_at.is_(None))).first()  # fmt: skip
+            if drafted is not None:
+                return self._view(uow.session, drafted)
             data = {k: v for k, v in old.data.items() if k not in ("number", "corrects")}
             case_id, enterprise_id, department_id = (
                 old.case_id,
