@@ -97,6 +97,10 @@ def test_the_clerks_whole_path(qtbot, window: MainWindow, sqlite_desk: Desk, clo
     qtbot.mouseClick(log.buttons[Action.FORWARD], Qt.MouseButton.LeftButton)
     assert log.current is not None and log.current.status.state is AppealState.FORWARDED
     assert "人力社保局：2026-02-24 转办，2026-03-09 前答复；等待答复" in log.detail.toPlainText()
+    assert "已超期" not in log.detail.toPlainText()
+    clock.now = datetime(2026, 3, 11, 10, 0, tzinfo=CN)  # the bureau's deadline passed
+    log._show(log.desk.appeals.detail(log.user, log.current.id))
+    assert "已超期：答复期限已过 2 日仍未答复" in log.detail.toPlainText()
 
     # 4. The department answers.
     clock.now = datetime(2026, 3, 2, 15, 0, tzinfo=CN)

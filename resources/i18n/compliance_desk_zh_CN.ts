@@ -232,17 +232,27 @@
         <translation>%1：%2 转办，%3 前答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="605"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="607"/>
         <source>answered %1</source>
         <translation>%1 已答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="607"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="609"/>
+        <source>answered late</source>
+        <translation>逾期答复</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="611"/>
         <source>waiting for the answer</source>
         <translation>等待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="611"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="613"/>
+        <source>overdue: no answer %1 day(s) after the deadline</source>
+        <translation>已超期：答复期限已过 %1 日仍未答复</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="619"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>

@@ -601,11 +601,19 @@ class AppealLogPage(QWidget):
                 line = self.tr("%1: forwarded %2, answer due %3").replace("%1", f.department)
                 line = line.replace("%2", f.on.isoformat())
                 line = line.replace("%3", f.deadline.due.isoformat() if f.deadline.due else "—")
+                due_by = f.deadline.due
+                late = ""  # a department's answer past its own deadline is said, in red
                 if f.answered_on:
                     answered = self.tr("answered %1").replace("%1", f.answered_on.isoformat())
+                    if due_by is not None and f.answered_on > due_by:
+                        late = self.tr("answered late")
                 else:
                     answered = self.tr("waiting for the answer")
-                html.append(f"<li>{_esc(line)}；{_esc(answered)}</li>")
+                    if due_by is not None and today > due_by:
+                        late = self.tr("overdue: no answer %1 day(s) after the deadline").replace(
+                            "%1", str((today - due_by).days))  # fmt: skip
+                flag = f"；<span style='color:#b00020'>{_esc(late)}</span>" if late else ""
+                html.append(f"<li>{_esc(line)}；{_esc(answered)}{flag}</li>")
             html.append("</ul>")
         if files:
             attachments_title = self.tr("Attachments")
