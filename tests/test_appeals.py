@@ -406,3 +406,29 @@ def test_a_walk_in_is_saved_whole_or_not_at_all(
     )
     assert appeal is not None and appeal.visit_id == saved.id
     assert [a.filename for a in desk.appeals.attachments(clerk, [saved.id])] == ["scan.png"]
+
+
+def test_the_ledger_leaves_the_paused_days_out_of_the_working_days_used(
+    desk: Desk, clerk: CurrentUser, enterprise, clock, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """An appeal paused for three working days showed as many days used as one never paused."""
+    from openpyxl import load_workbook
+
+    from compliance_desk.services.appeals import LogFilter
+
+    clock.now = _at("2026-03-02")
+    paused = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "暂停过的", AppealTier.GENERAL, clock.now)
+    )
+    running = desk.appeals.open_appeal(
+        clerk, AppealDraft(enterprise.id, "未暂停的", AppealTier.GENERAL, clock.now)
+    )
+    clock.now = _at("2026-03-20")
+    desk.appeals.act(clerk, paused.id, Step(Action.PAUSE, D("2026-03-04"), "等企业补材料"))
+    desk.appeals.act(clerk, paused.id, Step(Action.RESUME, D("2026-03-09"), "材料已补齐"))
+    out = tmp_path / "台账.xlsx"
+    desk.appeal_log.export(clerk, out, LogFilter())
+    header, *rows = list(load_workbook(out)["诉求台账"].iter_rows(values_only=True))
+    used = {r[header.index("诉求事项")]: r[header.index("已用工作日")] for r in rows}
+    # 03-03..03-20: 14 working days; 03-04, 05, 06 paused
+    assert used == {"未暂停的": 14, "暂停过的": 11}

@@ -10,7 +10,7 @@ event in the appeal's timeline; the state and the clocks are derived from those 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from compliance_desk.domain.deadlines import (
@@ -394,6 +394,22 @@ def appeal_deadline(calendar: WorkCalendar, status: AppealStatus, explain: bool 
     if not explain or status.replied_on is None:
         return deadline
     return deadline._replace(steps=(*deadline.steps, _reply_line(calendar, status, deadline)))
+
+
+def working_days_used(calendar: WorkCalendar, status: AppealStatus, end: date) -> int:
+    """Working days the clock ran from its start up to ``end``: the days it was paused left
+    out (the ledger counted them as used)."""
+    start = status.clock_start
+    used = calendar.workdays_in(start + timedelta(days=1), end)
+    spans = [(a, b) for a, b, _why in status.pauses]
+    if status.paused_since is not None:
+        spans.append((status.paused_since, end + timedelta(days=1)))
+    for first, after in spans:  # paused from ``first``, running again on ``after``
+        first = max(first, start + timedelta(days=1))
+        last = min(after - timedelta(days=1), end)
+        if first <= last:
+            used -= calendar.workdays_in(first, last)
+    return max(used, 0)
 
 
 def reply_late(status: AppealStatus, deadline: Deadline) -> bool | None:

@@ -33,6 +33,7 @@ from compliance_desk.domain.appeal_workflow import (
     apply,
     forward_deadline,
     reply_late,
+    working_days_used,
 )
 from compliance_desk.domain.deadlines import AppealTier, Deadline, brief, working_days_between
 from compliance_desk.domain.errors import DomainError, NotFound
@@ -975,7 +976,7 @@ class AppealLog:
                         ),
                         deadline.due.isoformat() if deadline.due else "暂停计时",
                         "是" if deadline.provisional else "否",
-                        working_days_between(calendar, status.clock_start, end),
+                        working_days_used(calendar, status, end),  # pauses left out
                         ("超期反馈" if status.replied_on else "已超期") if late else "否",
                         status.replied_on.isoformat() if status.replied_on else "",
                         closed_on.isoformat() if closed_on else "",
