@@ -420,7 +420,7 @@ def test_the_ledger_leaves_the_paused_days_out_of_the_working_days_used(
     paused = desk.appeals.open_appeal(
         clerk, AppealDraft(enterprise.id, "暂停过的", AppealTier.GENERAL, clock.now)
     )
-    running = desk.appeals.open_appeal(
+    desk.appeals.open_appeal(
         clerk, AppealDraft(enterprise.id, "未暂停的", AppealTier.GENERAL, clock.now)
     )
     clock.now = _at("2026-03-20")
