@@ -344,7 +344,11 @@ def test_attachments_are_stored_once_by_content_hash(
     ]
     with pytest.raises(DomainError) as info:
         desk.appeals.attach(clerk, "visit", visit.id, tmp_path / "missing.png")
-    assert "无法读取附件" in info.value.message_zh
+    assert "无法读取附件" in info.value.message_zh and "文件不存在" in info.value.message_zh
+    assert "No such" not in info.value.message_zh  # the system's English stays in the log
+    with pytest.raises(DomainError) as info:
+        desk.appeals.attach(clerk, "visit", visit.id, tmp_path)
+    assert "是文件夹" in info.value.message_zh
     big = tmp_path / "big.pdf"
     big.write_bytes(b"0" * 2048)
     limit = blob_store.MAX_BYTES

@@ -953,3 +953,12 @@ def test_columns_the_desk_does_not_know_are_matched_in_the_dialog(
     assert "新增 1" in dialog.summary.text()
     [made] = page.desk.enterprises.search(page.user, "91330604K8FGWDMD69")
     assert made.name == "对应列测试伞业有限公司" and made.contact_phone == "0575-82110000"
+
+
+def test_a_name_saved_without_its_extension_gets_the_chosen_types() -> None:
+    from compliance_desk.gui.save_as import with_suffix
+
+    assert with_suffix("/tmp/台账", "Excel 工作簿 (*.xlsx)").name == "台账.xlsx"
+    assert with_suffix("/tmp/台账", "CSV (*.csv)").name == "台账.csv"
+    assert with_suffix("/tmp/台账.csv", "Excel 工作簿 (*.xlsx)").name == "台账.csv"  # as typed
+    assert with_suffix("/tmp/回执", "", ".pdf").name == "回执.pdf"

@@ -45,6 +45,7 @@ from compliance_desk.domain.local_time import CHINA, local_date, local_text
 from compliance_desk.gui.combo import enum_of
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.paged_model import OffsetPagedModel
+from compliance_desk.gui.save_as import with_suffix
 from compliance_desk.gui.step_dialog import StepDialog
 from compliance_desk.gui.tasks import CancelToken, TaskRunner
 from compliance_desk.persistence.interrupt import Interrupted
@@ -463,12 +464,13 @@ class AppealLogPage(QWidget):
     def export(self, path: str | None = None) -> None:
         """The current filter, in the ledger layout, to Excel or CSV."""
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
+            path, chosen = QFileDialog.getSaveFileName(
                 self,
                 self.tr("Export the appeal log"),
                 str(Path.home() / "诉求台账.xlsx"),
                 self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"),
             )
+            path = str(with_suffix(path, chosen)) if path else path
         if not path:
             return
         target, flt = Path(path), self.current_filter()
@@ -494,6 +496,7 @@ class AppealLogPage(QWidget):
                 str(Path.home() / f"受理回执-{d.number}.pdf"),
                 "PDF (*.pdf)",
             )
+            path = str(with_suffix(path, "", ".pdf")) if path else path
         if not path:
             return
         target, appeal_id, desk, user = Path(path), d.id, self.desk, self.user

@@ -33,6 +33,7 @@ from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.enterprise_dialog import EnterpriseDialog
 from compliance_desk.gui.enterprise_model import EnterpriseTableModel
 from compliance_desk.gui.import_dialog import ImportDialog
+from compliance_desk.gui.save_as import with_suffix
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.dto import EnterpriseView
@@ -395,12 +396,13 @@ class EnterprisePage(QWidget):
 
     def export_file(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getSaveFileName(
+            path, chosen = QFileDialog.getSaveFileName(
                 self,
                 self.tr("Export enterprise list"),
                 str(Path.home() / "企业名录.xlsx"),
                 self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"),
             )
+            path = str(with_suffix(path, chosen)) if path else path
         if not path:
             return
         target = Path(path)

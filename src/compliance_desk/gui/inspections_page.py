@@ -37,6 +37,7 @@ from compliance_desk.domain.inspections import InspectionStatus, add_months
 from compliance_desk.domain.roles import Permission, allows
 from compliance_desk.gui.crash import show_error
 from compliance_desk.gui.inspection_walk import InspectionWalk
+from compliance_desk.gui.save_as import with_suffix
 from compliance_desk.gui.tasks import TaskRunner
 from compliance_desk.services.context import CurrentUser
 from compliance_desk.services.inspections import InspectionRow
@@ -680,11 +681,12 @@ class InspectionsPage(QWidget):
     def export_list(self, path: str | None = None) -> None:
         day = _pydate(self.as_of.date())
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
+            path, chosen = QFileDialog.getSaveFileName(
                 self, self.tr("Export the list"),
                 str(Path.home() / f"区级合规企业名单-{day.isoformat()}.xlsx"),
                 "Excel (*.xlsx);;CSV (*.csv)",
             )  # fmt: skip
+            path = str(with_suffix(path, chosen)) if path else path
             if not path:
                 return
         try:

@@ -42,8 +42,11 @@ class BlobStore:
             size = source.stat().st_size
         except OSError as exc:
             raise DomainError(
-                f"无法读取附件“{source.name}”：{exc.strerror}", f"cannot stat {source}: {exc}"
+                f"无法读取附件“{source.name}”：{os_reason(exc)}", f"cannot stat {source}: {exc}"
             ) from exc
+        if source.is_dir():
+            raise DomainError(f"“{source.name}”是文件夹，不是文件：请选择文件",
+                              f"{source} is a directory")  # fmt: skip
         if size > MAX_BYTES:
             raise DomainError(
                 f"附件“{source.name}”过大（{size // (1024 * 1024)} MB，最大 {MAX_BYTES // (1024 * 1024)} MB）",
@@ -62,7 +65,7 @@ class BlobStore:
                 os.fsync(dst.fileno())
         except OSError as exc:
             raise DomainError(
-                f"无法读取或保存附件“{source.name}”：{exc.strerror or exc}",
+                f"无法读取或保存附件“{source.name}”：{os_reason(exc)}",
                 f"storing {source}: {exc}",
             ) from exc
         if sha256_of(tmp) != sha:
@@ -86,3 +89,19 @@ class BlobStore:
                 os.fsync(dst.fileno())
             tmp.replace(target)
         return sha, len(data)
+
+
+def os_reason(exc: OSError) -> str:
+    """The system's reason in Chinese (its own words are English: the log's)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "文件不存在或已被移走",
+        errno.EACCES: "没有读取或写入的权限",
+        errno.EPERM: "没有读取或写入的权限",
+        errno.EISDIR: "这是文件夹，不是文件",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "该位置只读",
+        errno.EIO: "读写出错（存储设备可能已损坏或被拔出）",
+    }
+    return reasons.get(exc.errno or 0, f"系统错误代码 {exc.errno}")
