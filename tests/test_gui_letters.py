@@ -515,3 +515,26 @@ def test_a_required_choice_starts_unchosen(qtbot: Any) -> None:
     assert form.data().get("grade") in (None, "")
     grade.setCurrentIndex(1)
     assert form.data()["grade"] == "minor"
+
+
+def test_a_credit_notice_new_in_the_case_cites_its_penalty_decision(
+    qtbot: Any, window: MainWindow, sqlite_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uuid
+
+    page = window.letters_page
+    assert page is not None
+    case = uuid.uuid4()
+    market = next(d for d, _n, p in sqlite_desk.letters.issuing_departments(window.user)
+                  if p == "虞市监")  # fmt: skip
+    made = sqlite_desk.letters.draft(window.user, "penalty_decision", sample("penalty_decision"),
+                                     department_id=market, case_id=case)  # fmt: skip
+    penalty = sqlite_desk.letters.approve(window.user, made.id, made.row_version)
+    page.refresh(select=penalty.id)
+    opened: list[LetterDialog] = []
+    monkeypatch.setattr(LetterDialog, "exec", lambda self: opened.append(self) or 0)
+    page.new_in_case("credit_repair_notice")
+    data = opened[0].form.data()
+    assert data["penalty_number"] == penalty.number
+    assert data["penalty_date"] == penalty.data["date"]
+    assert data["party"]["name"] == penalty.data["party"]["name"]

@@ -260,10 +260,16 @@ class LettersPage(QWidget):
         enterprise = letter.enterprise_id
         dialog = LetterDialog(self.desk, self.user, kind, case_id=case, enterprise_id=enterprise,
                               runner=self.runner, parent=self)  # fmt: skip
+        data = dialog.form.data()
         if enterprise is None:
-            data = dialog.form.data()
             data["party"] = letter.data.get("party", {})
-            dialog.form.set_data(data)
+        if kind == "credit_repair_notice":  # it cites the case's penalty decision
+            issued = [x for x in self.desk.letters.letters(self.user, case_id=case)
+                      if x.kind == "penalty_decision" and x.status == LetterStatus.ISSUED]  # fmt: skip
+            if issued:
+                data["penalty_number"] = issued[0].number
+                data["penalty_date"] = issued[0].data.get("date")
+        dialog.form.set_data(data)
         return self._after(dialog)
 
     def _after(self, dialog: LetterDialog) -> LetterView | None:
