@@ -962,3 +962,23 @@ def test_a_name_saved_without_its_extension_gets_the_chosen_types() -> None:
     assert with_suffix("/tmp/台账", "CSV (*.csv)").name == "台账.csv"
     assert with_suffix("/tmp/台账.csv", "Excel 工作簿 (*.xlsx)").name == "台账.csv"  # as typed
     assert with_suffix("/tmp/回执", "", ".pdf").name == "回执.pdf"
+
+
+def test_deleting_an_enterprise_with_work_under_way_says_so_first(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    from compliance_desk.domain.deadlines import AppealTier
+    from compliance_desk.domain.front_desk import AppealDraft
+
+    page = window.enterprise_page
+    desk, user = page.desk, page.user
+    target = desk.enterprises.search(user, "sx", limit=1)[0]
+    desk.appeals.open_appeal(user, AppealDraft(target.id, "未办结的诉求", AppealTier.SIMPLE,
+                                               desk.ctx.clock()))  # fmt: skip
+    page.selected = lambda: target  # type: ignore[method-assign]
+    asked: list[str] = []
+    page.ask = lambda title, question: asked.append(question) or False  # type: ignore[method-assign]
+    page.delete_selected()
+    (said,) = desk.enterprises.open_work(user, target.id)
+    assert said.endswith("件诉求未办结") and said in asked[0] and asked[0].startswith("该企业尚有")
+    assert desk.enterprises.get(user, target.id).id == target.id  # answered no: kept

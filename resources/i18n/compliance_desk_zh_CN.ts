@@ -4,72 +4,72 @@
 <context>
     <name>AppealLogModel</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
         <source>Number</source>
         <translation>受理编号</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
         <source>Appeal</source>
         <translation>诉求事项</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="119"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="119"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="120"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="120"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="121"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="121"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="122"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="122"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="123"/>
         <source>Working days left</source>
         <translation>剩余工作日</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="138"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="139"/>
         <source>Its timeline does not replay: ask the administrator to check it.</source>
         <translation>该诉求的办理记录无法核对，期限可能不准，请联系管理员检查。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="155"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="156"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="158"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="159"/>
         <source>check timeline</source>
         <translation>记录待核对</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="160"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="161"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="165"/>
         <source>replied late</source>
         <translation>超期反馈</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="164"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="165"/>
         <source>replied in time</source>
         <translation>按期反馈</translation>
     </message>
@@ -77,182 +77,182 @@
 <context>
     <name>AppealLogPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="191"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="192"/>
         <source>Search: number, appeal or enterprise</source>
         <translation>搜索：受理编号、诉求事项或企业名称</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196"/>
         <source>Open appeals</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="197"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="201"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="202"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="206"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="207"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="211"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
         <source>Any date</source>
         <translation>全部日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="212"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="213"/>
         <source>Last 7 days</source>
         <translation>近7天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="213"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="214"/>
         <source>Last 30 days</source>
         <translation>近30天受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="215"/>
         <source>This year</source>
         <translation>今年受理</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="216"/>
         <source>Date range…</source>
         <translation>指定日期范围…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="228"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="229"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="230"/>
         <source>Due within 3 working days</source>
         <translation>3个工作日内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="232"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="233"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="235"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="236"/>
         <source>Receipt (PDF)…</source>
         <translation>打印受理回执（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="418"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="419"/>
         <source>%1 appeals</source>
         <translation>共 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="454"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="455"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="468"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="469"/>
         <source>Export the appeal log</source>
         <translation>导出诉求台账</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="470"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="471"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="477"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="479"/>
         <source>Exported %1 appeals</source>
         <translation>已导出 %1 件</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="493"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="495"/>
         <source>Save the receipt</source>
         <translation>保存受理回执</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="531"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="534"/>
         <source>%1 appeals are overdue; %2 are due today or on the next working day.</source>
         <translation>提醒：%1 件诉求已超期，%2 件今天或下一个工作日到期。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="577"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="580"/>
         <source>Select an appeal to see its clock, its route and its timeline.</source>
         <translation>选择一件诉求，查看期限、办理流程和时间线。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="581"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="584"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="587"/>
         <source>(overdue)</source>
         <translation>（已超期）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="589"/>
         <source>(replied late)</source>
         <translation>（超期反馈）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="586"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="589"/>
         <source>(replied in time)</source>
         <translation>（按期反馈）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="587"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="590"/>
         <source> (provisional)</source>
         <translation>（暂定）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="588"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="591"/>
         <source>Deadline</source>
         <translation>办理期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="589"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="592"/>
         <source>Forwards</source>
         <translation>转办情况</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="590"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="593"/>
         <source>Timeline</source>
         <translation>办理记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="601"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="604"/>
         <source>%1: forwarded %2, answer due %3</source>
         <translation>%1：%2 转办，%3 前答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="607"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="610"/>
         <source>answered %1</source>
         <translation>%1 已答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="609"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="612"/>
         <source>answered late</source>
         <translation>逾期答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="611"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="614"/>
         <source>waiting for the answer</source>
         <translation>等待答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="613"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="616"/>
         <source>overdue: no answer %1 day(s) after the deadline</source>
         <translation>已超期：答复期限已过 %1 日仍未答复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="619"/>
+        <location filename="../../src/compliance_desk/gui/appeal_log_page.py" line="622"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
@@ -623,239 +623,244 @@
 <context>
     <name>EnterprisePage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="62"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="63"/>
         <source>Search: part of the name, pinyin or initials (sx), credit code, phone</source>
         <translation>搜索：名称任意部分、拼音或首字母（如 sx）、信用代码、电话</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="67"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="68"/>
         <source>All centres</source>
         <translation>全部合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="70"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="71"/>
         <source>Compliant list only</source>
         <translation>只看合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="71"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="72"/>
         <source>Deleted records</source>
         <translation>已删除的档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="76"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="77"/>
         <source>New enterprise</source>
         <translation>新建企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="79"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="80"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="81"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="82"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="83"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="84"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="85"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="86"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="87"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="186"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="187"/>
         <source>first %1 shown; type more to narrow</source>
         <translation>仅显示前 %1 家，请继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="188"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="189"/>
         <source>%1 found</source>
         <translation>找到 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="190"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="191"/>
         <source>%1 enterprises</source>
         <translation>共 %1 家企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="198"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="199"/>
         <source>No enterprise matches “%1”. Check the name, pinyin initials or credit code; a new enterprise is registered with New enterprise.</source>
         <translation>没有与“%1”相符的企业。请核对企业名称、拼音首字母或统一社会信用代码；尚未登记的企业，可点击“新建企业”登记。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="203"/>
         <source>No enterprise matches “%1”. Check the name, pinyin initials or credit code.</source>
         <translation>没有与“%1”相符的企业。请核对企业名称、拼音首字母或统一社会信用代码。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="245"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="246"/>
         <source>Select an enterprise to see its record and history.</source>
         <translation>选择一家企业，查看档案和历史记录。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="248"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="249"/>
         <source>Credit code</source>
         <translation>信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="249"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
         <source>Industry</source>
         <translation>所属产业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="250"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="251"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="251"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="252"/>
         <source>Chamber</source>
         <translation>所属商会</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="253"/>
         <source>Address</source>
         <translation>企业地址</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="253"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
         <source>Legal representative</source>
         <translation>法定代表人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="254"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="255"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="256"/>
         <source>Size</source>
         <translation>企业规模</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="256"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="257"/>
         <source>Settled on</source>
         <translation>入驻时间</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="257"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="258"/>
         <source>Compliant list</source>
         <translation>合规名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="257"/>
         <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="258"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="259"/>
         <source>Yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="257"/>
         <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="258"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="259"/>
         <source>No</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="258"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="259"/>
         <source>Model enterprise</source>
         <translation>示范企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="259"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="260"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="265"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="266"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="274"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="275"/>
         <source>Appeals</source>
         <translation>诉求记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="282"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="283"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="289"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="290"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="290"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="291"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="291"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="292"/>
         <source>Compliant-list history</source>
         <translation>合规名单记录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="303"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="304"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="336"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="337"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="353"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="357"/>
+        <source>Still under way for it: %1.</source>
+        <translation>该企业尚有：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="359"/>
         <source>Delete enterprise</source>
         <translation>删除企业档案</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="355"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="353"/>
         <source>Delete “%1”? The record is kept in the history and can be restored by an administrator.</source>
         <translation>确定删除“%1”吗？记录会保留在历史中，管理员可以恢复。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="365"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="366"/>
         <source>Deleted: %1</source>
         <translation>已删除：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="377"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="383"/>
         <source>Restored: %1</source>
         <translation>已恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="385"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="391"/>
         <source>Import enterprise list</source>
         <translation>导入企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="387"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="393"/>
         <source>Spreadsheets (*.xlsx *.csv)</source>
         <translation>电子表格 (*.xlsx *.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="400"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="406"/>
         <source>Export enterprise list</source>
         <translation>导出企业名录</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="402"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="408"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="410"/>
+        <location filename="../../src/compliance_desk/gui/enterprise_page.py" line="417"/>
         <source>Exported %1 enterprises to %2</source>
         <translation>已导出 %1 家企业到 %2</translation>
     </message>
@@ -1438,296 +1443,296 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="194"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="195"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="196"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="197"/>
         <source>Compliant-enterprise list</source>
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="202"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="203"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="645"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="214"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="227"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="228"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="230"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="231"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="233"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="234"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="236"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="237"/>
         <source>Another day…</source>
         <translation>改期…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="239"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="240"/>
         <source>Call off…</source>
         <translation>取消检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="242"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="243"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="248"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="249"/>
         <source>Draft the advice letter…</source>
         <translation>起草合规建议书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="252"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="253"/>
         <source>Draft the no-penalty decision…</source>
         <translation>起草不予行政处罚决定书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="255"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="256"/>
         <source>For a signed inspection whose findings all match the exemption list</source>
         <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="297"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="298"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="349"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="344"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="350"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="343"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="344"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="350"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="351"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="359"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="360"/>
         <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
         <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="363"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="364"/>
         <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
         <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="427"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="428"/>
         <source>No-penalty decision</source>
         <translation>不予行政处罚决定书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="428"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="429"/>
         <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
         <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="453"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="462"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="454"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="463"/>
         <source>Another day</source>
         <translation>改期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="454"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
         <source>Inspect %1 on (e.g. 2026-03-01):</source>
         <translation>%1 改在哪天检查（如 2026-03-01）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="482"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="483"/>
         <source>Call off the inspection</source>
         <translation>取消检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="483"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="484"/>
         <source>Why is the inspection of %1 on %2 called off?</source>
         <translation>取消 %2 对%1的检查，原因：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="506"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="515"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="507"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="516"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="507"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="508"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="463"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="516"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="464"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="517"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="531"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
         <source>Inspected</source>
         <translation>检查日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="533"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="611"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="619"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="533"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="612"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="620"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="540"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="541"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="542"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="543"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="563"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="565"/>
         <source>Ended by a correction</source>
         <translation>因检查更正终止</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="567"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="568"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="569"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="570"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="582"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="583"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="595"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="596"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="596"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="597"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="611"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="612"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="619"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="620"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="639"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="645"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="645"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="647"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="654"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="655"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="671"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="672"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="678"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="679"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="684"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="685"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="695"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="697"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -1867,7 +1872,7 @@
     </message>
     <message>
         <location filename="../../src/compliance_desk/gui/letters_page.py" line="81"/>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="306"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="312"/>
         <source>Approve and issue</source>
         <translation>批准签发</translation>
     </message>
@@ -1922,57 +1927,57 @@
         <translation>共 %1 份文书，%2 份草稿待批准</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="307"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="313"/>
         <source>Issue %1 for %2? It gets its number and can no longer be changed.</source>
         <translation>签发给“%2”的%1？签发后将编号，内容不可再改。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="320"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="326"/>
         <source>Issued as %1</source>
         <translation>已签发：%1</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="342"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="348"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="342"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="348"/>
         <source>Why is %1 voided? (kept in the register)</source>
         <translation>%1 的作废理由（记入文号登记簿）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="368"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="374"/>
         <source>Before serving</source>
         <translation>送达前请注意</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="369"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="375"/>
         <source>Print the bundle anyway?</source>
         <translation>仍要打印三书同达吗？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="377"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="383"/>
         <source>三书同达</source>
         <translation>三书同达</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="385"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="391"/>
         <source>Preparing bundles…</source>
         <translation>正在生成三书同达…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="385"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="391"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="400"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="406"/>
         <source>Some cases were left out</source>
         <translation>部分案件未能打印</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/letters_page.py" line="401"/>
+        <location filename="../../src/compliance_desk/gui/letters_page.py" line="407"/>
         <source>三书同达（批量）</source>
         <translation>三书同达（批量）</translation>
     </message>
@@ -2276,57 +2281,57 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="78"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="79"/>
         <source>Plan a joint inspection</source>
         <translation>安排联合检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="91"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="92"/>
         <source>Add an enterprise: name or pinyin initials, Enter</source>
         <translation>添加企业：输入名称或拼音首字母，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="108"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="109"/>
         <source>Only to inspect a listed enterprise twice a year</source>
         <translation>仅在一年内再次检查名单内企业时填写</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="112"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="113"/>
         <source>Enterprises</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="115"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="116"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="117"/>
         <source>Departments</source>
         <translation>参加部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="118"/>
         <source>Reason for an exception</source>
         <translation>破例理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="140"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="141"/>
         <source>No enterprise matches “%1”.</source>
         <translation>找不到与“%1”相符的企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="145"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="146"/>
         <source>%1 is in the list already.</source>
         <translation>%1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="149"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="150"/>
         <source> (added, not drawn)</source>
         <translation>（另行添加，非抽取）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="181"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="182"/>
         <source>Not planned</source>
         <translation>未能安排</translation>
     </message>

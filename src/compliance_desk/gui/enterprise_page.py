@@ -349,14 +349,14 @@ class EnterprisePage(QWidget):
         v = self.selected()
         if v is None:
             return
-        answer = QMessageBox.question(
-            self,
-            self.tr("Delete enterprise"),
-            self.tr(
-                "Delete “%1”? The record is kept in the history and can be restored by an administrator."
-            ).replace("%1", v.name),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        question = self.tr(
+            "Delete “%1”? The record is kept in the history and can be restored by an administrator."
+        ).replace("%1", v.name)
+        pending = self.desk.enterprises.open_work(self.user, v.id)
+        if pending:  # said before, not found out after
+            question = (self.tr("Still under way for it: %1.").replace("%1", "，".join(pending))
+                        + "\n\n" + question)  # fmt: skip
+        if not self.ask(self.tr("Delete enterprise"), question):
             return
         try:
             self.desk.enterprises.delete(self.user, v.id)
@@ -365,6 +365,11 @@ class EnterprisePage(QWidget):
             return
         self.status_message.emit(self.tr("Deleted: %1").replace("%1", v.name))
         self.refresh()
+
+    def ask(self, title: str, question: str) -> bool:
+        """Separate so a test can answer instead of a person."""
+        asked = QMessageBox.question(self, title, question)
+        return asked == QMessageBox.StandardButton.Yes
 
     def restore_selected(self) -> None:
         v = self.selected()

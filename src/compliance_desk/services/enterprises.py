@@ -447,6 +447,38 @@ class EnterpriseService:
             e.deleted_at = self.ctx.clock()
             uow.commit()
 
+    def open_work(self, user: CurrentUser, enterprise_id: uuid.UUID) -> list[str]:
+        """What is still under way for the enterprise (said before it is deleted): appeals
+        not closed, inspections not signed, rectifications open — in Chinese."""
+        from compliance_desk.domain.appeal_workflow import AppealState
+        from compliance_desk.domain.inspections import InspectionStatus
+        from compliance_desk.persistence.inspection_models import Inspection, Rectification
+        from compliance_desk.persistence.models import Appeal
+
+        user.require(Permission.ENTERPRISE_VIEW)
+        with self.ctx.uow(user) as uow:
+            s = uow.session
+
+            def count(query: Any) -> int:
+                return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
+
+            appeals = count(select(Appeal.id).where(
+                Appeal.enterprise_id == enterprise_id, Appeal.deleted_at.is_(None),
+                Appeal.state != AppealState.CLOSED.value))  # fmt: skip
+            inspections = count(select(Inspection.id).where(
+                Inspection.enterprise_id == enterprise_id, Inspection.deleted_at.is_(None),
+                Inspection.status.in_((InspectionStatus.PLANNED.value,
+                                       InspectionStatus.IN_PROGRESS.value))))  # fmt: skip
+            rectifications = count(select(Rectification.id).where(
+                Rectification.enterprise_id == enterprise_id, Rectification.status == "open",
+                Rectification.deleted_at.is_(None)))  # fmt: skip
+        out = []
+        for n, what in ((appeals, "件诉求未办结"), (inspections, "次检查未签字确认"),
+                        (rectifications, "项整改未验收")):  # fmt: skip
+            if n:
+                out.append(f"{n} {what}")
+        return out
+
     def restore(self, user: CurrentUser, enterprise_id: uuid.UUID) -> EnterpriseView:
         """Undo a delete, unless the code has been registered again meanwhile."""
         user.require(Permission.ENTERPRISE_DELETE)
