@@ -67,8 +67,14 @@ class Startup(QObject):
         """Begin importing and opening in the worker (once).  Called after the window paints,
         so that the worker's imports do not compete with drawing it."""
         if self._future is None:
+            from PySide6.QtCore import Qt
+
             from compliance_desk.gui.main_window import preload_pages
 
+            # The Qt namespace's enums are made on first use, here on the GUI thread: made by
+            # the worker's imports (admin_pages reads Qt.ItemDataRole) while the GUI thread
+            # made a dialog's enums, PySide6 crashed the process (SIGSEGV, under load).
+            _ = Qt.ItemDataRole.UserRole
             self._future = self._executor.submit(_open, self.url)
             self._future.add_done_callback(lambda _f: self._opened.emit())
             self._executor.submit(preload_pages)  # after the opening, same worker
