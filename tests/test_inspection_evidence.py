@@ -153,6 +153,8 @@ def _photo(path: Path, colour: tuple[int, int, int]) -> Path:
 def test_a_camera_folder_imports_only_the_photos_not_yet_attached(
     world: Desk, inspector: CurrentUser, tmp_path: Path
 ) -> None:
+    # its own store: the PostgreSQL desks share the data folder's with tests running beside
+    world.ctx.blob_root = tmp_path / "attachments"
     view = world.inspections.inspection(inspector, _plan(world, inspector, 2))
     first, second = view.items[0], view.items[1]
     camera = tmp_path / "DCIM"
