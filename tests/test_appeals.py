@@ -154,14 +154,16 @@ def test_importing_next_years_calendar_firms_provisional_deadlines(
     desk: Desk, admin: CurrentUser, clerk: CurrentUser
 ) -> None:
     before = desk.calendars.due(AppealTier.GENERAL, D("2026-12-24"))
-    assert before.provisional and before.due == D("2027-01-07")
+    assert before.provisional and before.due == D(
+        "2027-01-08"
+    )  # 元旦 kept, before the official calendar
     with pytest.raises(PermissionDenied):
         desk.calendars.import_year(clerk, '{"year": 2027, "holidays": ["2027-01-01"]}')
     desk.calendars.import_year(
         admin, '{"year": 2027, "holidays": ["2027-01-01", "2027-01-04"], "workdays": []}'
     )
     after = desk.calendars.due(AppealTier.GENERAL, D("2026-12-24"))
-    # two holidays (01-01, 01-04) instead of none: the tenth working day moves to 01-11
+    # 01-04 a holiday too: the tenth working day moves to 01-11
     assert not after.provisional and after.due == D("2027-01-11")
     view = desk.calendars.year(2027)
     assert view.source == "管理员导入" and view.table is not None and len(view.table.holidays) == 2
