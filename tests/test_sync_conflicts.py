@@ -382,3 +382,32 @@ def test_a_desk_on_the_shared_database_shows_a_devices_conflict_and_leaves_it_to
     ConflictService(b.desk.ctx).resolve_mine(b.user(), item.id)
     b.sync.sync_once()
     assert desk.open_items(b.user()) == []
+
+
+def test_an_inspection_called_off_on_one_laptop_and_begun_on_another_is_said_in_chinese(
+    rig: Rig,
+) -> None:
+    """The clash of the new inspection states shows labels, not "cancelled"."""
+    from compliance_desk.domain.inspections import ItemResult
+    from compliance_desk.domain.local_time import local_date
+
+    a, b = rig.laptop("a"), rig.laptop("b")
+    a.sync.sync_once()
+    e = create(a)
+    user = a.user()
+    departments = [d.id for d in a.desk.reference.items(user, "department")[:1]]
+    day = local_date(rig.clock.now) + timedelta(days=3)
+    planned = a.desk.inspections.plan(user, e.id, day, departments, [])
+    a.sync.sync_once()
+    b.sync.sync_once()
+    a.desk.inspections.cancel(user, planned.id, "企业已停产")
+    rig.clock.now += timedelta(minutes=5)
+    b.desk.inspections.record(b.user(), planned.items[0].id, ItemResult.PASSED)  # begun
+    a.sync.sync_once()
+    b.sync.sync_once()
+    items = [i for i in ConflictService(b.desk.ctx).open_items(b.user())
+             if i.table_label != "企业档案"]  # fmt: skip
+    assert items, "no conflict listed"
+    clash = next(f for f in items[0].fields if f.key == "status")
+    assert clash.label == "检查状态"
+    assert {clash.mine_text, clash.theirs_text} == {"检查中", "已取消"}

@@ -159,7 +159,25 @@ def _model(table: str) -> type[Synced]:
 def _label(key: str, table: str) -> str:
     if table == "enterprise":
         return FIELD_LABELS.get(key, key)
+    if table == "inspection":  # (signed on one laptop, called off on another: a field clash)
+        return _INSPECTION_LABELS.get(key, key)
     return {"title": "标题", "description": "内容", "notes": "备注", "name": "名称"}.get(key, key)
+
+
+_INSPECTION_LABELS = {"status": "检查状态", "planned_on": "检查日期", "cancel_reason": "取消原因",
+                      "representative": "企业到场代表", "override_reason": "破例理由"}  # fmt: skip
+
+
+def _shown(table: str, key: str, value: object, names: dict[uuid.UUID, str]) -> str:
+    """A clashing value as a person reads it: an inspection's status by its label too."""
+    if table == "inspection" and key == "status" and isinstance(value, str):
+        from compliance_desk.domain.inspections import InspectionStatus
+
+        try:
+            return InspectionStatus(value).label
+        except ValueError:
+            return value
+    return display_value(key, value, names)
 
 
 def _reason(c: SyncConflict, clashes: list[FieldClash], device: str | None = None) -> str:
@@ -259,8 +277,8 @@ class ConflictService:
                 _label(key, c.table_name),
                 pair.get("device"),
                 pair.get("server"),
-                display_value(key, pair.get("device"), names),
-                display_value(key, pair.get("server"), names),
+                _shown(c.table_name, key, pair.get("device"), names),
+                _shown(c.table_name, key, pair.get("server"), names),
             )
             for key, pair in sorted(c.fields.items())
             if isinstance(pair, dict)
