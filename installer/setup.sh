@@ -55,7 +55,9 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "==> installing Python packages into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
+  # a newer pip when the index has one; the venv's own otherwise (a 503 from the index for
+  # pip itself stopped a clean set-up that needed nothing else from it)
+  .venv/bin/python -m pip install -q --upgrade pip || echo "==> pip not upgraded: the venv's own is used"
   .venv/bin/python -m pip install -q -e ".[test]"
   rm -f .venv/.installed-*
   touch "$stamp"
