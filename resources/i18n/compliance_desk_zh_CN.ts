@@ -312,16 +312,6 @@
         <source>(not imported)</source>
         <translation>（不导入）</translation>
     </message>
-    <message>
-        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="163"/>
-        <source>Each field goes with one column only: %1</source>
-        <translation>每项内容只能对应一列：%1</translation>
-    </message>
-    <message>
-        <location filename="../../src/compliance_desk/gui/column_dialog.py" line="168"/>
-        <source>Say which column holds: %1</source>
-        <translation>请指明以下内容所在的列：%1</translation>
-    </message>
 </context>
 <context>
     <name>ConflictsPage</name>
@@ -1443,296 +1433,296 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="195"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="196"/>
         <source>Inspections</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="196"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="197"/>
         <source>Rectification</source>
         <translation>整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="197"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="198"/>
         <source>Compliant-enterprise list</source>
         <translation>合规企业名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="203"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="204"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="216"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="535"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="649"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="216"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="535"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="215"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="216"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="228"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="229"/>
         <source>Random draw…</source>
         <translation>双随机抽查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="231"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="232"/>
         <source>Plan…</source>
         <translation>安排检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="234"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="235"/>
         <source>Correct…</source>
         <translation>更正…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="237"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="238"/>
         <source>Another day…</source>
         <translation>改期…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="240"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="241"/>
         <source>Call off…</source>
         <translation>取消检查…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="243"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="244"/>
         <source>Start rectification…</source>
         <translation>安排整改…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="249"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="250"/>
         <source>Draft the advice letter…</source>
         <translation>起草合规建议书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="253"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="254"/>
         <source>Draft the no-penalty decision…</source>
         <translation>起草不予行政处罚决定书…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="256"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="257"/>
         <source>For a signed inspection whose findings all match the exemption list</source>
         <translation>用于已签字确认、且发现的问题均对应不予处罚清单的检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="298"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="299"/>
         <source>%1/%2 answered, %3 finding(s)</source>
         <translation>已答 %1/%2，问题 %3</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="344"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="350"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="345"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="351"/>
         <source>Random draw</source>
         <translation>双随机抽查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="344"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="345"/>
         <source>Centre</source>
         <translation>合规中心</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="351"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="352"/>
         <source>How many enterprises?</source>
         <translation>抽取多少家企业？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="360"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="361"/>
         <source>Drawn with seed %1 from %2 enterprise(s); inspectors: %3.</source>
         <translation>抽取种子 %1，抽取范围 %2 家企业；执法人员：%3。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="364"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="365"/>
         <source> Left out: %1 enterprise(s) on the compliant list already inspected within the year (at most once a year): %2.</source>
         <translation>已排除 %1 家一年内已检查的合规名单企业（每年至多检查 1 次）：%2。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="428"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="429"/>
         <source>No-penalty decision</source>
         <translation>不予行政处罚决定书</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="429"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="430"/>
         <source>The education given to the party (required by art. 33 of the Administrative Penalty Law):</source>
         <translation>对当事人进行的教育（《行政处罚法》第三十三条要求）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="454"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="463"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="464"/>
         <source>Another day</source>
         <translation>改期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="455"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="456"/>
         <source>Inspect %1 on (e.g. 2026-03-01):</source>
         <translation>%1 改在哪天检查（如 2026-03-01）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="483"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="480"/>
         <source>Call off the inspection</source>
         <translation>取消检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="484"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="481"/>
         <source>Why is the inspection of %1 on %2 called off?</source>
         <translation>取消 %2 对%1的检查，原因：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="507"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="516"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="510"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="519"/>
         <source>Start rectification</source>
         <translation>安排整改</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="508"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="511"/>
         <source>Rectification deadline (at least three months):</source>
         <translation>整改期限（不少于三个月）：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="464"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="517"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="465"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="520"/>
         <source>Write the date as 2026-03-01.</source>
         <translation>日期请写作 2026-03-01。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="535"/>
         <source>Deadline</source>
         <translation>整改期限</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="532"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="535"/>
         <source>Inspected</source>
         <translation>检查日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="533"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="536"/>
         <source>Evidence</source>
         <translation>整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="533"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="612"/>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="620"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="536"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="615"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="623"/>
         <source>Acceptance</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="541"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="544"/>
         <source>Evidence received…</source>
         <translation>收到整改材料…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="543"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="546"/>
         <source>Acceptance…</source>
         <translation>整改验收…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="567"/>
         <source>Open</source>
         <translation>整改中</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="564"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="567"/>
         <source>Accepted</source>
         <translation>验收通过</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="565"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="568"/>
         <source>Ended by a correction</source>
         <translation>因检查更正终止</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="568"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="571"/>
         <source>Overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="570"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="573"/>
         <source>Due within two weeks</source>
         <translation>两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="583"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="586"/>
         <source>%1 rectification(s), %2 overdue, %3 due within two weeks</source>
         <translation>共 %1 项整改，%2 项逾期，%3 项两周内到期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="596"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="599"/>
         <source>Evidence received</source>
         <translation>收到整改材料</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="597"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="600"/>
         <source>What did the enterprise submit?</source>
         <translation>企业提交了哪些材料？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="612"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="615"/>
         <source>Did the rectification pass acceptance?</source>
         <translation>整改是否验收通过？</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="620"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="623"/>
         <source>Opinion:</source>
         <translation>验收意见：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="640"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="643"/>
         <source>Export to Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="649"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="646"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="649"/>
         <source>Listed since</source>
         <translation>列入日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="647"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="650"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="655"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="658"/>
         <source>As of</source>
         <translation>截至</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="672"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="675"/>
         <source>Flagged for review: </source>
         <translation>待复核：</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="679"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="682"/>
         <source>%1 enterprise(s)</source>
         <translation>共 %1 家</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="685"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="688"/>
         <source>Export the list</source>
         <translation>导出名单</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="697"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="700"/>
         <source>Exported %1</source>
         <translation>已导出 %1 家</translation>
     </message>
@@ -2281,57 +2271,57 @@
 <context>
     <name>PlanDialog</name>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="79"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="80"/>
         <source>Plan a joint inspection</source>
         <translation>安排联合检查</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="92"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="93"/>
         <source>Add an enterprise: name or pinyin initials, Enter</source>
         <translation>添加企业：输入名称或拼音首字母，按回车</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="109"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="110"/>
         <source>Only to inspect a listed enterprise twice a year</source>
         <translation>仅在一年内再次检查名单内企业时填写</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="113"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="114"/>
         <source>Enterprises</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="116"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="117"/>
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="117"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="118"/>
         <source>Departments</source>
         <translation>参加部门</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="118"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="119"/>
         <source>Reason for an exception</source>
         <translation>破例理由</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="141"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="142"/>
         <source>No enterprise matches “%1”.</source>
         <translation>找不到与“%1”相符的企业。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="146"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="147"/>
         <source>%1 is in the list already.</source>
         <translation>%1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="150"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="151"/>
         <source> (added, not drawn)</source>
         <translation>（另行添加，非抽取）</translation>
     </message>
     <message>
-        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="182"/>
+        <location filename="../../src/compliance_desk/gui/inspections_page.py" line="183"/>
         <source>Not planned</source>
         <translation>未能安排</translation>
     </message>

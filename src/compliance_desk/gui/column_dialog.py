@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from compliance_desk.domain.ledger import field_for_header
 from compliance_desk.gui.login import error_label, ok_cancel
-from compliance_desk.services.enterprise_import import ColumnLayout, import_fields
+from compliance_desk.services.enterprise_import import ColumnLayout, columns_problem, import_fields
 from compliance_desk.services.ledger_files import SheetRow
 
 HEADER = QColor("#e3efff")
@@ -156,17 +156,9 @@ class ColumnDialog(QDialog):
 
     def save(self) -> None:
         columns = self.chosen()
-        labels = dict(self.fields)
-        fields = list(columns.values())
-        twice = sorted({labels[f] for f in fields if fields.count(f) > 1})
-        if twice:
-            self.message.setText(self.tr("Each field goes with one column only: %1").replace(
-                "%1", "、".join(twice)))  # fmt: skip
-            return
-        missing = [labels[f] for f in ("name", "uscc") if f not in fields]
-        if missing:
-            self.message.setText(self.tr("Say which column holds: %1").replace(
-                "%1", "、".join(missing)))  # fmt: skip
+        wrong = columns_problem(columns)  # as the importer will judge it
+        if wrong:
+            self.message.setText(wrong)
             return
         sheet = self.sheets[max(self.sheet.currentIndex(), 0)][0]
         self.layout_ = ColumnLayout(sheet, self.header_row.value(), columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -463,14 +464,10 @@ class InspectionsPage(QWidget):
                 QMessageBox.warning(self, self.tr("Another day"),
                                     self.tr("Write the date as 2026-03-01."))  # fmt: skip
                 return False
-        try:
-            self.desk.inspections.reschedule(self.user, row.id, day)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return False
-        self.refresh_inspections()
-        self.walk.open(row.id)
-        return True
+        when = day
+        return self._change(
+            row.id, lambda: self.desk.inspections.reschedule(self.user, row.id, when)
+        )
 
     def cancel(self, reason: str | None = None) -> bool:
         """Called off before signing, with the reason (kept; it no longer counts as the
@@ -486,13 +483,19 @@ class InspectionsPage(QWidget):
             )  # fmt: skip
             if not ok:
                 return False
+        why = reason
+        return self._change(row.id, lambda: self.desk.inspections.cancel(self.user, row.id, why))
+
+    def _change(self, inspection_id: uuid.UUID, change: Callable[[], object]) -> bool:
+        """A planned inspection changed (moved, called off): refused is said; done, the list
+        and the walk show it as it is now."""
         try:
-            self.desk.inspections.cancel(self.user, row.id, reason)
+            change()
         except Exception as exc:  # noqa: BLE001
             show_error(self, exc)
             return False
         self.refresh_inspections()
-        self.walk.open(row.id)
+        self.walk.open(inspection_id)
         return True
 
     def start_rectification(self, deadline: date | None = None) -> None:

@@ -182,17 +182,25 @@ def _laid_out(
     index = next((i for i, r in enumerate(rows) if r.number == layout.header_row), None)
     if index is None:
         raise DomainError(f"文件中没有第 {layout.header_row} 行", f"no row {layout.header_row}")
-    fields = list(layout.columns.values())
-    unknown = [f for f in fields if f not in COLUMN_SYNONYMS]
+    unknown = [f for f in layout.columns.values() if f not in COLUMN_SYNONYMS]
     if unknown:
         raise DomainError(f"未知的字段：{'、'.join(unknown)}", f"unknown fields {unknown}")
+    if wrong := columns_problem(layout.columns):
+        raise DomainError(wrong, f"column layout refused: {sorted(layout.columns.values())}")
+    return (name if len(sheets) > 1 else ""), rows, index, dict(layout.columns)
+
+
+def columns_problem(columns: dict[int, str]) -> str | None:
+    """Why the fields chosen for the columns cannot be read (a field twice, the name or the
+    code without a column), in Chinese: the column dialog says it before the importer would."""
+    fields = list(columns.values())
     twice = sorted({LABELS.get(f, f) for f in fields if fields.count(f) > 1})
     if twice:
-        raise DomainError(f"“{'、'.join(twice)}”只能对应一列", f"fields mapped twice: {twice}")
+        return f"每项内容只能对应一列：{'、'.join(twice)}"
     missing = [LABELS.get(f, f) for f in REQUIRED if f not in fields]
     if missing:
-        raise DomainError(f"请指明“{'”“'.join(missing)}”所在的列", f"required {missing}")
-    return (name if len(sheets) > 1 else ""), rows, index, dict(layout.columns)
+        return f"请指明以下内容所在的列：{'、'.join(missing)}"
+    return None
 
 
 def preview(path: Path, count: int = 30) -> list[tuple[str, list[SheetRow]]]:
